@@ -1,0 +1,78 @@
+namespace Marketplace.Core.Searching;
+
+public enum SearchSort
+{
+    Relevance,
+    Newest,
+    PriceAsc,
+    PriceDesc,
+}
+
+/// <summary>A search over live offerings. Filters are ANDed; values inside <see cref="Directions"/> are ORed.</summary>
+public sealed record OfferingSearchRequest
+{
+    /// <summary>Free text in Chinese (or mixed); null or blank matches everything.</summary>
+    public string? Text { get; init; }
+    /// <summary>Extra weighted query terms (e.g. from direction inference in matching), ORed with the text.</summary>
+    public IReadOnlyList<WeightedTerm> BoostTerms { get; init; } = [];
+    public IReadOnlyList<string> Directions { get; init; } = [];
+    public IReadOnlyList<string> SubDirections { get; init; } = [];
+    public string? Type { get; init; }
+    public string? Deployment { get; init; }
+    /// <summary>A district: matches offerings serving it or 全市.</summary>
+    public string? District { get; init; }
+    /// <summary>Keeps offerings whose minimum price is at most this.</summary>
+    public long? MaxPriceYuan { get; init; }
+    public int? MaxDays { get; init; }
+    public SearchSort Sort { get; init; } = SearchSort.Relevance;
+    public int Offset { get; init; }
+    public int Limit { get; init; } = 20;
+    /// <summary>Opaque cursor from a previous page's <see cref="OfferingSearchResult.NextCursor"/>; when set, Offset is ignored.</summary>
+    public string? Cursor { get; init; }
+    public bool IncludeFacets { get; init; } = true;
+    public bool Highlight { get; init; } = true;
+}
+
+public sealed record WeightedTerm(string Term, float Weight);
+
+public sealed record OfferingSearchResult(
+    long Total,
+    IReadOnlyList<OfferingHit> Hits,
+    IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets,
+    string? NextCursor);
+
+public sealed record OfferingHit
+{
+    public required Guid Id { get; init; }
+    public required Guid RevisionId { get; init; }
+    public required double Score { get; init; }
+    public string Title { get; init; } = "";
+    public string Summary { get; init; } = "";
+    public string SupplierName { get; init; } = "";
+    public IReadOnlyList<string> Directions { get; init; } = [];
+    public IReadOnlyList<string> SubDirections { get; init; } = [];
+    public string Type { get; init; } = "";
+    public string Deployment { get; init; } = "";
+    public IReadOnlyList<string> Districts { get; init; } = [];
+    public long PriceMinYuan { get; init; }
+    public long PriceMaxYuan { get; init; }
+    public int ImplementationDays { get; init; }
+    public DateTimeOffset PublishedAt { get; init; }
+    /// <summary>Snippets with matched terms wrapped in &lt;em&gt;…&lt;/em&gt;.</summary>
+    public IReadOnlyList<string> Highlights { get; init; } = [];
+    /// <summary>Query terms (after analysis and thesaurus expansion) that matched this offering.</summary>
+    public IReadOnlyList<string> MatchedTerms { get; init; } = [];
+}
+
+public sealed record FacetCount(string Value, long Count);
+
+/// <summary>Facet names used in <see cref="OfferingSearchResult.Facets"/>.</summary>
+public static class FacetNames
+{
+    public const string Direction = "direction";
+    public const string SubDirection = "subDirection";
+    public const string Type = "type";
+    public const string Deployment = "deployment";
+    public const string District = "district";
+    public static readonly IReadOnlyList<string> All = [Direction, SubDirection, Type, Deployment, District];
+}

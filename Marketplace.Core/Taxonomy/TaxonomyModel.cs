@@ -1,0 +1,27 @@
+namespace Marketplace.Core.Taxonomy;
+
+/// <summary>A priority direction of the annex (重点方向), e.g. machinery 机械制造.</summary>
+public sealed record Direction(string Code, string Name, IReadOnlyList<string> Aliases, IReadOnlyList<SubDirection> SubDirections);
+
+/// <summary>A technology item under a direction, e.g. machinery.welding 焊接工艺设备.</summary>
+/// <param name="Problems">Symptoms and consequences an enterprise describes when it needs this item (used for matching).</param>
+public sealed record SubDirection(string Code, string Name, IReadOnlyList<string> Aliases, IReadOnlyList<string> Problems)
+{
+    /// <summary>The parent direction's code: the part of <see cref="Code"/> before the first dot.</summary>
+    public string DirectionCode => Code[..Code.IndexOf('.')];
+}
+
+public sealed record District(string Code, string Name);
+
+public sealed record CodeName(string Code, string Name);
+
+/// <summary>The whole taxonomy as served by GET /api/v1/taxonomy.</summary>
+public sealed record TaxonomyDocument(
+    string Version,
+    IReadOnlyList<Direction> Directions,
+    IReadOnlyList<District> Districts,
+    string WholeCity,
+    IReadOnlyList<CodeName> OfferingTypes,
+    IReadOnlyList<CodeName> DeploymentModes,
+    IReadOnlyList<string> EnterpriseScales,
+    IReadOnlyList<IReadOnlyList<string>> Synonyms);
