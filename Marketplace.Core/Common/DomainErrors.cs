@@ -1,0 +1,93 @@
+namespace Marketplace.Core.Common;
+
+/// <summary>Base of the errors the API maps to problem details; messages are safe to show to clients.</summary>
+public abstract class DomainException(string message) : Exception(message);
+
+public sealed class NotFoundException(string message) : DomainException(message);
+
+/// <summary>The request conflicts with the current state (wrong lifecycle state, duplicate).</summary>
+public sealed class ConflictException(string message) : DomainException(message);
+
+public sealed class ForbiddenException(string message) : DomainException(message);
+
+/// <summary>If-Match did not match the current ETag.</summary>
+public sealed class PreconditionFailedException(string message) : DomainException(message);
+
+/// <summary>If-Match is required and missing.</summary>
+public sealed class PreconditionRequiredException(string message) : DomainException(message);
+
+public sealed class ValidationException(IReadOnlyDictionary<string, string[]> errors)
+    : DomainException("One or more fields are invalid.")
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+}
+
+/// <summary>Collects field-level messages; <see cref="ThrowIfAny"/> raises one <see cref="ValidationException"/>.</summary>
+public sealed class Validator
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    public Validator Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+        list.Add(message);
+        return this;
+    }
+
+    public bool Required(string field, object? value)
+    {
+        if (value is null || (value is string s && string.IsNullOrWhiteSpace(s)))
+        {
+            Add(field, "必填 (required).");
+            return false;
+        }
+        return true;
+    }
+
+    public void MaxLength(string field, string? value, int max)
+    {
+        if (value is not null && value.Length > max)
+        {
+            Add(field, $"最多 {max} 个字符 (at most {max} characters; got {value.Length}).");
+        }
+    }
+
+    public void Range(string field, long? value, long min, long max)
+    {
+        if (value is not null && (value < min || value > max))
+        {
+            Add(field, $"应在 {min} 到 {max} 之间 (must be between {min} and {max}).");
+        }
+    }
+
+    public void ThrowIfAny()
+    {
+        if (_errors.Count > 0)
+        {
+            throw new ValidationException(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+        }
+    }
+}
+
+/// <summary>A page of results with a bounded size.</summary>
+public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
+
+public static class Paging
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    public static (int Page, int PageSize) Validate(int? page, int? pageSize, Validator validator)
+    {
+        var p = page ?? 1;
+        var size = pageSize ?? DefaultPageSize;
+        validator.Range("page", p, 1, 100_000);
+        validator.Range("pageSize", size, 1, MaxPageSize);
+        return (p, size);
+    }
+}

@@ -1,0 +1,50 @@
+namespace Marketplace.Core.Offerings;
+
+public enum OfferingStatus
+{
+    Draft,
+    Submitted,
+    Published,
+    Retired,
+}
+
+public static class OfferingStatuses
+{
+    public static string ToCode(this OfferingStatus status) => status.ToString().ToLowerInvariant();
+
+    public static bool TryParse(string? code, out OfferingStatus status) =>
+        Enum.TryParse(code, ignoreCase: false, out status) || (code is not null && Enum.TryParse(code, ignoreCase: true, out status) && code == code.ToLowerInvariant());
+
+    public static readonly IReadOnlyList<string> Codes = Enum.GetValues<OfferingStatus>().Select(s => s.ToCode()).ToArray();
+}
+
+/// <summary>
+/// An offering with its working revision (what the owner edits and operators review) and, once approved,
+/// its published revision (what the public sees). Editing a published offering starts a new working
+/// revision while the published one stays live.
+/// </summary>
+public sealed record Offering(
+    Guid Id,
+    Guid OwnerId,
+    string OwnerName,
+    OfferingStatus Status,
+    int RowVersion,
+    long IndexVersion,
+    Revision Working,
+    Revision? Published,
+    string? RejectReason,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? PublishedAt)
+{
+    /// <summary>Visible to everyone and in search: a published revision exists and the offering is not retired.</summary>
+    public bool IsLive => Published is not null && Status != OfferingStatus.Retired;
+
+    public string ETag => $"\"{RowVersion}\"";
+}
+
+public sealed record Revision(Guid Id, int Number, OfferingContent Content, DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt);
+
+public sealed record AuditEvent(long Seq, Guid OfferingId, Guid? RevisionId, string Action, Guid ActorId, string ActorKind, string? Detail, DateTimeOffset At);
+
+public sealed record OfferingListFilter(Guid? OwnerId, OfferingStatus? Status, bool LiveOnly);

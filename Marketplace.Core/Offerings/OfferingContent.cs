@@ -1,0 +1,177 @@
+using Marketplace.Core.Common;
+using Marketplace.Core.Taxonomy;
+
+namespace Marketplace.Core.Offerings;
+
+/// <summary>A delivery case an integrator cites.</summary>
+public sealed record OfferingCase(string Customer, string? District, int? Year, string? Outcome);
+
+/// <summary>What an integrator sends to create or edit an offering (every field checked by <see cref="OfferingValidation"/>).</summary>
+public sealed record OfferingInput(
+    string? Type,
+    string? Title,
+    string? Summary,
+    string? Description,
+    IReadOnlyList<string>? Directions,
+    IReadOnlyList<string>? SubDirections,
+    IReadOnlyList<string>? Keywords,
+    string? Deployment,
+    long? PriceMinYuan,
+    long? PriceMaxYuan,
+    int? ImplementationDays,
+    IReadOnlyList<string>? Districts,
+    IReadOnlyList<OfferingCaseInput>? Cases);
+
+public sealed record OfferingCaseInput(string? Customer, string? District, int? Year, string? Outcome);
+
+/// <summary>The validated, normalized content of one revision (stored as JSON).</summary>
+public sealed record OfferingContent(
+    string Type,
+    string Title,
+    string Summary,
+    string Description,
+    IReadOnlyList<string> Directions,
+    IReadOnlyList<string> SubDirections,
+    IReadOnlyList<string> Keywords,
+    string Deployment,
+    long PriceMinYuan,
+    long PriceMaxYuan,
+    int ImplementationDays,
+    IReadOnlyList<string> Districts,
+    IReadOnlyList<OfferingCase> Cases);
+
+public static class OfferingValidation
+{
+    public const int TitleMax = 100;
+    public const int SummaryMax = 200;
+    public const int DescriptionMax = 5_000;
+    public const int KeywordsMax = 20;
+    public const int KeywordLengthMax = 30;
+    public const int CasesMax = 20;
+    public const long PriceLimitYuan = 10_000_000_000;
+    public const int DaysLimit = 3_650;
+
+    public static OfferingContent Validate(OfferingInput? input, TaxonomyCatalog taxonomy, int currentYear)
+    {
+        var v = new Validator();
+        if (input is null)
+        {
+            v.Add("body", "请求体不能为空 (a JSON body is required).");
+            v.ThrowIfAny();
+        }
+        var i = input!;
+        if (v.Required("type", i.Type) && !taxonomy.IsOfferingType(i.Type!))
+        {
+            v.Add("type", $"未知的类型 '{i.Type}' (one of: {string.Join(", ", taxonomy.Document.OfferingTypes.Select(t => t.Code))}).");
+        }
+        Text(v, "title", i.Title, TitleMax);
+        Text(v, "summary", i.Summary, SummaryMax);
+        Text(v, "description", i.Description, DescriptionMax);
+
+        var directions = Distinct(i.Directions);
+        if (directions.Count is < 1 or > 3)
+        {
+            v.Add("directions", "需要 1 到 3 个重点方向 (1 to 3 direction codes are required).");
+        }
+        for (var n = 0; n < directions.Count; n++)
+        {
+            if (!taxonomy.IsDirection(directions[n]))
+            {
+                v.Add($"directions[{n}]", $"未知的重点方向 '{directions[n]}' (see GET /api/v1/taxonomy).");
+            }
+        }
+        var subDirections = Distinct(i.SubDirections);
+        for (var n = 0; n < subDirections.Count; n++)
+        {
+            var sub = taxonomy.FindSubDirection(subDirections[n]);
+            if (sub is null)
+            {
+                v.Add($"subDirections[{n}]", $"未知的细分方向 '{subDirections[n]}' (see GET /api/v1/taxonomy).");
+            }
+            else if (!directions.Contains(sub.DirectionCode))
+            {
+                v.Add($"subDirections[{n}]", $"细分方向 '{sub.Code}' 不属于所选重点方向 (its direction '{sub.DirectionCode}' is not in directions).");
+            }
+        }
+        var keywords = Distinct(i.Keywords);
+        if (keywords.Count > KeywordsMax)
+        {
+            v.Add("keywords", $"最多 {KeywordsMax} 个关键词 (at most {KeywordsMax} keywords).");
+        }
+        for (var n = 0; n < keywords.Count; n++)
+        {
+            v.MaxLength($"keywords[{n}]", keywords[n], KeywordLengthMax);
+        }
+        if (v.Required("deployment", i.Deployment) && !taxonomy.IsDeployment(i.Deployment!))
+        {
+            v.Add("deployment", $"未知的部署方式 '{i.Deployment}' (one of: {string.Join(", ", taxonomy.Document.DeploymentModes.Select(t => t.Code))}).");
+        }
+        if (v.Required("priceMinYuan", i.PriceMinYuan))
+        {
+            v.Range("priceMinYuan", i.PriceMinYuan, 0, PriceLimitYuan);
+        }
+        if (v.Required("priceMaxYuan", i.PriceMaxYuan))
+        {
+            v.Range("priceMaxYuan", i.PriceMaxYuan, 0, PriceLimitYuan);
+            if (i.PriceMinYuan is not null && i.PriceMaxYuan < i.PriceMinYuan)
+            {
+                v.Add("priceMaxYuan", "最高报价不能低于最低报价 (must be at least priceMinYuan).");
+            }
+        }
+        if (v.Required("implementationDays", i.ImplementationDays))
+        {
+            v.Range("implementationDays", i.ImplementationDays, 1, DaysLimit);
+        }
+        var districts = Distinct(i.Districts);
+        if (districts.Count == 0)
+        {
+            v.Add("districts", "至少填写一个服务区县，或 全市 (at least one district served, or 全市).");
+        }
+        for (var n = 0; n < districts.Count; n++)
+        {
+            if (!taxonomy.IsServiceArea(districts[n]))
+            {
+                v.Add($"districts[{n}]", $"未知的区县 '{districts[n]}' (see GET /api/v1/taxonomy districts, or 全市).");
+            }
+        }
+        var cases = i.Cases ?? [];
+        if (cases.Count > CasesMax)
+        {
+            v.Add("cases", $"最多 {CasesMax} 个案例 (at most {CasesMax} cases).");
+        }
+        for (var n = 0; n < cases.Count; n++)
+        {
+            var c = cases[n];
+            if (c is null)
+            {
+                v.Add($"cases[{n}]", "必填 (required).");
+                continue;
+            }
+            if (v.Required($"cases[{n}].customer", c.Customer))
+            {
+                v.MaxLength($"cases[{n}].customer", c.Customer, 100);
+            }
+            if (c.District is not null && !taxonomy.IsDistrict(c.District))
+            {
+                v.Add($"cases[{n}].district", $"未知的区县 '{c.District}'.");
+            }
+            v.Range($"cases[{n}].year", c.Year, 1990, currentYear + 1);
+            v.MaxLength($"cases[{n}].outcome", c.Outcome, 500);
+        }
+        v.ThrowIfAny();
+        return new OfferingContent(i.Type!, i.Title!.Trim(), i.Summary!.Trim(), i.Description!.Trim(), directions, subDirections, keywords,
+            i.Deployment!, i.PriceMinYuan!.Value, i.PriceMaxYuan!.Value, i.ImplementationDays!.Value, districts,
+            cases.Select(c => new OfferingCase(c.Customer!.Trim(), c.District, c.Year, c.Outcome?.Trim())).ToArray());
+    }
+
+    private static void Text(Validator v, string field, string? value, int max)
+    {
+        if (v.Required(field, value))
+        {
+            v.MaxLength(field, value!.Trim(), max);
+        }
+    }
+
+    private static List<string> Distinct(IReadOnlyList<string>? values) =>
+        (values ?? []).Where(s => s is not null).Select(s => s.Trim()).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,80 @@
+namespace Marketplace.Core.Offerings;
+
+internal static class OfferingSql
+{
+    private const string Select = """
+        SELECT o.id AS Id, o.owner_id AS OwnerId, org.name AS OwnerName, o.status AS Status, o.row_version AS RowVersion,
+               o.index_version AS IndexVersion, o.reject_reason AS RejectReason, o.created_at AS CreatedAt, o.updated_at AS UpdatedAt,
+               o.published_at AS PublishedAt,
+               w.id AS WorkingId, w.number AS WorkingNumber, w.content AS WorkingContent, w.created_at AS WorkingCreatedAt, w.published_at AS WorkingPublishedAt,
+               p.id AS PublishedId, p.number AS PublishedNumber, p.content AS PublishedContent, p.created_at AS PublishedCreatedAt, p.published_at AS PublishedPublishedAt
+        FROM offerings o
+        JOIN organizations org ON org.id = o.owner_id
+        JOIN offering_revisions w ON w.id = o.working_revision_id
+        LEFT JOIN offering_revisions p ON p.id = o.published_revision_id
+        """;
+
+    public const string ById = Select + " WHERE o.id = @Id";
+
+    public const string ByIds = Select + " WHERE o.id IN @Ids";
+
+    private const string ListWhere = """
+        WHERE (@OwnerId IS NULL OR o.owner_id = @OwnerId)
+          AND (@Status IS NULL OR o.status = @Status)
+          AND (@LiveOnly = 0 OR (o.published_revision_id IS NOT NULL AND o.status <> 'retired'))
+        """;
+
+    public const string List = Select + " " + ListWhere + " ORDER BY o.updated_at DESC, o.id";
+
+    public const string Count = "SELECT COUNT(*) FROM offerings o " + ListWhere;
+
+    /// <summary>Live offerings after @AfterId in id order, for index rebuilds (keyset paging).</summary>
+    public const string LiveAfter = Select + """
+         WHERE o.published_revision_id IS NOT NULL AND o.status <> 'retired' AND o.id > @AfterId
+         ORDER BY o.id
+        """;
+
+    public const string InsertOffering = """
+        INSERT INTO offerings (id, owner_id, status, working_revision_id, published_revision_id, row_version, index_version, reject_reason, created_at, updated_at, published_at)
+        VALUES (@Id, @OwnerId, 'draft', @RevisionId, NULL, 1, 0, NULL, @Now, @Now, NULL)
+        """;
+
+    public const string InsertRevision = """
+        INSERT INTO offering_revisions (id, offering_id, number, content, created_at, created_by, published_at)
+        VALUES (@Id, @OfferingId, @Number, @Content, @Now, @CreatedBy, NULL)
+        """;
+
+    public const string UpdateRevisionContent = "UPDATE offering_revisions SET content = @Content WHERE id = @Id AND published_at IS NULL";
+
+    /// <summary>Optimistic state change: rows affected 0 means the offering changed under us.</summary>
+    public const string Transition = """
+        UPDATE offerings
+        SET status = @NewStatus, working_revision_id = @WorkingRevisionId, published_revision_id = @PublishedRevisionId,
+            row_version = row_version + 1, index_version = @IndexVersion, reject_reason = @RejectReason,
+            updated_at = @Now, published_at = @PublishedAt
+        WHERE id = @Id AND row_version = @ExpectedRowVersion
+        """;
+
+    public const string MarkRevisionPublished = "UPDATE offering_revisions SET published_at = @Now WHERE id = @Id";
+
+    public const string InsertAudit = """
+        INSERT INTO audit_events (offering_id, revision_id, action, actor_id, actor_kind, detail, at)
+        VALUES (@OfferingId, @RevisionId, @Action, @ActorId, @ActorKind, @Detail, @Now)
+        """;
+
+    public const string Audit = """
+        SELECT seq AS Seq, offering_id AS OfferingId, revision_id AS RevisionId, action AS Action, actor_id AS ActorId,
+               actor_kind AS ActorKind, detail AS Detail, at AS At
+        FROM audit_events WHERE offering_id = @OfferingId ORDER BY seq
+        """;
+
+    public const string Revisions = """
+        SELECT id AS Id, offering_id AS OfferingId, number AS Number, content AS Content, created_at AS CreatedAt, published_at AS PublishedAt
+        FROM offering_revisions WHERE offering_id = @OfferingId ORDER BY number
+        """;
+
+    public const string RevisionsByIds = """
+        SELECT id AS Id, offering_id AS OfferingId, number AS Number, content AS Content, created_at AS CreatedAt, published_at AS PublishedAt
+        FROM offering_revisions WHERE id IN @Ids
+        """;
+}

@@ -1,0 +1,405 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Marketplace.Core.Common;
+using Marketplace.Core.Searching;
+using Marketplace.Core.Storage;
+using Marketplace.Core.Taxonomy;
+
+namespace Marketplace.Core.Offerings;
+
+/// <summary>
+/// Offerings and their review lifecycle. Every change runs in one transaction with its audit event and,
+/// for publish and retire, the search outbox row, so the index can never miss a change.
+/// </summary>
+public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private sealed class Row
+    {
+        public Guid Id { get; init; }
+        public Guid OwnerId { get; init; }
+        public string OwnerName { get; init; } = "";
+        public string Status { get; init; } = "";
+        public int RowVersion { get; init; }
+        public long IndexVersion { get; init; }
+        public string? RejectReason { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+        public DateTimeOffset? PublishedAt { get; init; }
+        public Guid WorkingId { get; init; }
+        public int WorkingNumber { get; init; }
+        public string WorkingContent { get; init; } = "";
+        public DateTimeOffset WorkingCreatedAt { get; init; }
+        public DateTimeOffset? WorkingPublishedAt { get; init; }
+        public Guid? PublishedId { get; init; }
+        public int? PublishedNumber { get; init; }
+        public string? PublishedContent { get; init; }
+        public DateTimeOffset? PublishedCreatedAt { get; init; }
+        public DateTimeOffset? PublishedPublishedAt { get; init; }
+
+        public Offering ToOffering()
+        {
+            OfferingStatuses.TryParse(Status, out var status);
+            var working = new Revision(WorkingId, WorkingNumber, Deserialize(WorkingContent), WorkingCreatedAt, WorkingPublishedAt);
+            var published = PublishedId is { } pid
+                ? pid == WorkingId ? working : new Revision(pid, PublishedNumber!.Value, Deserialize(PublishedContent!), PublishedCreatedAt!.Value, PublishedPublishedAt)
+                : null;
+            return new Offering(Id, OwnerId, OwnerName, status, RowVersion, IndexVersion, working, published, RejectReason, CreatedAt, UpdatedAt, PublishedAt);
+        }
+    }
+
+    public sealed record RevisionRow(Guid Id, Guid OfferingId, int Number, string Content, DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt);
+
+    internal static OfferingContent Deserialize(string json) => JsonSerializer.Deserialize<OfferingContent>(json, Json)!;
+
+    private static string Serialize(OfferingContent content) => JsonSerializer.Serialize(content, Json);
+
+    public async Task<Offering> CreateAsync(Actor actor, OfferingInput? input, CancellationToken ct)
+    {
+        RequireKind(actor, OrganizationKind.Integrator, "只有服务商可以发布方案 (only integrators create offerings).");
+        var content = OfferingValidation.Validate(input, taxonomy, clock.GetUtcNow().Year);
+        var id = Guid.NewGuid();
+        var revisionId = Guid.NewGuid();
+        var now = clock.GetUtcNow();
+        await db.InTransactionAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(db.Command(OfferingSql.InsertRevision,
+                new { Id = revisionId, OfferingId = id, Number = 1, Content = Serialize(content), Now = now, CreatedBy = actor.OrganizationId }, t, ct));
+            await c.ExecuteAsync(db.Command(OfferingSql.InsertOffering, new { Id = id, OwnerId = actor.OrganizationId, RevisionId = revisionId, Now = now }, t, ct));
+            await AuditAsync(c, t, id, revisionId, "created", actor, null, now, ct);
+        }, ct);
+        return await GetForAsync(actor, id, ct);
+    }
+
+    public async Task<Offering?> FindAsync(Guid id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<Row>(db.Command(OfferingSql.ById, new { Id = id }, ct: ct));
+        return row?.ToOffering();
+    }
+
+    /// <summary>The offering as <paramref name="actor"/> may see it: live ones are public, others only to the owner and operators.</summary>
+    public async Task<Offering> GetForAsync(Actor? actor, Guid id, CancellationToken ct)
+    {
+        var offering = await FindAsync(id, ct);
+        if (offering is null || !(offering.IsLive || CanManage(actor, offering)))
+        {
+            throw NotFound(id);
+        }
+        return offering;
+    }
+
+    public static bool CanManage(Actor? actor, Offering offering) =>
+        actor is not null && (actor.IsOperator || actor.OrganizationId == offering.OwnerId);
+
+    public async Task<PagedList<Offering>> ListAsync(OfferingListFilter filter, int page, int pageSize, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var args = new
+        {
+            filter.OwnerId,
+            Status = filter.Status?.ToCode(),
+            filter.LiveOnly,
+            Skip = (page - 1) * pageSize,
+            Take = pageSize,
+        };
+        var total = await c.ExecuteScalarAsync<long>(db.Command(OfferingSql.Count, args, ct: ct));
+        var rows = await c.QueryAsync<Row>(db.Command(db.Dialect.Page(OfferingSql.List), args, ct: ct));
+        return new PagedList<Offering>(rows.Select(r => r.ToOffering()).ToArray(), page, pageSize, total);
+    }
+
+    /// <summary>Owner edits: a draft is changed in place; a published offering gets a new draft revision while the published one stays live.</summary>
+    public async Task<Offering> UpdateAsync(Actor actor, Guid id, string? ifMatch, OfferingInput? input, CancellationToken ct)
+    {
+        var offering = await GetOwnedAsync(actor, id, ct);
+        if (ifMatch is null)
+        {
+            throw new PreconditionRequiredException("修改方案需要 If-Match 请求头（取自 ETag） (If-Match with the current ETag is required).");
+        }
+        CheckIfMatch(offering, ifMatch);
+        var content = OfferingValidation.Validate(input, taxonomy, clock.GetUtcNow().Year);
+        var now = clock.GetUtcNow();
+        await db.InTransactionAsync(async (c, t) =>
+        {
+            switch (offering.Status)
+            {
+                case OfferingStatus.Draft when offering.Working.PublishedAt is null:
+                    await c.ExecuteAsync(db.Command(OfferingSql.UpdateRevisionContent, new { offering.Working.Id, Content = Serialize(content) }, t, ct));
+                    await TransitionAsync(c, t, offering, OfferingStatus.Draft, offering.Working.Id, offering.Published?.Id, offering.IndexVersion, offering.RejectReason, offering.PublishedAt, now, ct);
+                    await AuditAsync(c, t, id, offering.Working.Id, "updated", actor, null, now, ct);
+                    break;
+                case OfferingStatus.Published:
+                    var revisionId = Guid.NewGuid();
+                    await c.ExecuteAsync(db.Command(OfferingSql.InsertRevision, new
+                    {
+                        Id = revisionId,
+                        OfferingId = id,
+                        Number = offering.Working.Number + 1,
+                        Content = Serialize(content),
+                        Now = now,
+                        CreatedBy = actor.OrganizationId,
+                    }, t, ct));
+                    await TransitionAsync(c, t, offering, OfferingStatus.Draft, revisionId, offering.Published?.Id, offering.IndexVersion, null, offering.PublishedAt, now, ct);
+                    await AuditAsync(c, t, id, revisionId, "revised", actor, $"revision {offering.Working.Number + 1}", now, ct);
+                    break;
+                default:
+                    throw WrongState(offering, "edit");
+            }
+        }, ct);
+        return await GetForAsync(actor, id, ct);
+    }
+
+    public async Task<Offering> SubmitAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
+    {
+        var offering = await GetOwnedAsync(actor, id, ct);
+        CheckIfMatch(offering, ifMatch);
+        if (offering.Status != OfferingStatus.Draft)
+        {
+            throw WrongState(offering, "submit");
+        }
+        return await ChangeAsync(actor, offering, OfferingStatus.Submitted, offering.Working.Id, offering.Published?.Id, offering.IndexVersion, null, "submitted", null, publish: false, ct);
+    }
+
+    public async Task<Offering> ApproveAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
+    {
+        var offering = await GetForReviewAsync(actor, id, ct);
+        CheckIfMatch(offering, ifMatch);
+        if (offering.Status != OfferingStatus.Submitted)
+        {
+            throw WrongState(offering, "approve");
+        }
+        return await ChangeAsync(actor, offering, OfferingStatus.Published, offering.Working.Id, offering.Working.Id, offering.IndexVersion + 1, null,
+            "approved", $"revision {offering.Working.Number}", publish: true, ct);
+    }
+
+    public async Task<Offering> RejectAsync(Actor actor, Guid id, string? ifMatch, string? reason, CancellationToken ct)
+    {
+        var offering = await GetForReviewAsync(actor, id, ct);
+        var v = new Validator();
+        if (v.Required("reason", reason))
+        {
+            v.MaxLength("reason", reason!.Trim(), 1000);
+        }
+        v.ThrowIfAny();
+        CheckIfMatch(offering, ifMatch);
+        if (offering.Status != OfferingStatus.Submitted)
+        {
+            throw WrongState(offering, "reject");
+        }
+        return await ChangeAsync(actor, offering, OfferingStatus.Draft, offering.Working.Id, offering.Published?.Id, offering.IndexVersion, reason!.Trim(),
+            "rejected", reason.Trim(), publish: false, ct);
+    }
+
+    public async Task<Offering> RetireAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
+    {
+        var offering = await GetForAsync(actor, id, ct);
+        if (!CanManage(actor, offering))
+        {
+            throw new ForbiddenException("只有方案所有者或运营方可以下架 (only the owner or an operator can retire an offering).");
+        }
+        CheckIfMatch(offering, ifMatch);
+        if (!offering.IsLive)
+        {
+            throw WrongState(offering, "retire");
+        }
+        return await ChangeAsync(actor, offering, OfferingStatus.Retired, offering.Working.Id, offering.Published?.Id, offering.IndexVersion + 1, null,
+            "retired", null, publish: false, ct);
+    }
+
+    public async Task<(IReadOnlyList<AuditEvent> Events, IReadOnlyList<Revision> PublishedRevisions)> HistoryAsync(Actor actor, Guid id, CancellationToken ct)
+    {
+        var offering = await GetForAsync(actor, id, ct);
+        if (!CanManage(actor, offering))
+        {
+            throw new ForbiddenException("只有方案所有者或运营方可以查看审核记录 (only the owner or an operator can read the history).");
+        }
+        await using var c = await db.OpenAsync(ct);
+        var events = (await c.QueryAsync<AuditEvent>(db.Command(OfferingSql.Audit, new { OfferingId = id }, ct: ct))).ToArray();
+        var revisions = (await c.QueryAsync<RevisionRow>(db.Command(OfferingSql.Revisions, new { OfferingId = id }, ct: ct)))
+            .Where(r => r.PublishedAt is not null)
+            .Select(r => new Revision(r.Id, r.Number, Deserialize(r.Content), r.CreatedAt, r.PublishedAt))
+            .ToArray();
+        return (events, revisions);
+    }
+
+    /// <summary>Revisions by id (for match snapshots that refer to what was ranked).</summary>
+    public async Task<IReadOnlyDictionary<Guid, RevisionRow>> RevisionsAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return new Dictionary<Guid, RevisionRow>();
+        }
+        await using var c = await db.OpenAsync(ct);
+        var rows = new List<RevisionRow>();
+        foreach (var chunk in ids.Chunk(500))
+        {
+            rows.AddRange(await c.QueryAsync<RevisionRow>(db.Command(OfferingSql.RevisionsByIds, new { Ids = chunk }, ct: ct)));
+        }
+        return rows.ToDictionary(r => r.Id);
+    }
+
+    /// <summary>Index documents for the given offerings as they are now: live ones in full, others as tombstones.</summary>
+    public async Task<IReadOnlyList<OfferingDocument>> IndexDocumentsAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var documents = new List<OfferingDocument>();
+        foreach (var chunk in ids.Distinct().Chunk(500))
+        {
+            var rows = await c.QueryAsync<Row>(db.Command(OfferingSql.ByIds, new { Ids = chunk }, ct: ct));
+            documents.AddRange(rows.Select(r => ToDocument(r.ToOffering())));
+        }
+        return documents;
+    }
+
+    /// <summary>Every live offering as index documents, in id order, a batch at a time (for rebuilds).</summary>
+    public async IAsyncEnumerable<IReadOnlyList<OfferingDocument>> LiveDocumentBatchesAsync(int batchSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var after = Guid.Empty;
+        var sql = db.Dialect.Page(OfferingSql.LiveAfter);
+        while (true)
+        {
+            await using var c = await db.OpenAsync(ct);
+            var rows = (await c.QueryAsync<Row>(db.Command(sql, new { AfterId = after, Skip = 0, Take = batchSize }, ct: ct))).ToArray();
+            if (rows.Length == 0)
+            {
+                yield break;
+            }
+            yield return rows.Select(r => ToDocument(r.ToOffering())).ToArray();
+            after = rows[^1].Id;
+        }
+    }
+
+    public OfferingDocument ToDocument(Offering offering)
+    {
+        if (!offering.IsLive)
+        {
+            return OfferingDocument.Tombstone(offering.Id, offering.IndexVersion);
+        }
+        var content = offering.Published!.Content;
+        var directions = content.Directions
+            .Concat(content.SubDirections.Select(s => taxonomy.FindSubDirection(s)?.DirectionCode).OfType<string>())
+            .Distinct()
+            .ToArray();
+        return new OfferingDocument
+        {
+            Id = offering.Id,
+            Version = offering.IndexVersion,
+            Live = true,
+            RevisionId = offering.Published.Id,
+            Title = content.Title,
+            Summary = content.Summary,
+            Description = content.Description,
+            Keywords = content.Keywords,
+            Cases = content.Cases.Select(c => string.Join(" ", new[] { c.Customer, c.District, c.Year?.ToString(System.Globalization.CultureInfo.InvariantCulture), c.Outcome }.Where(s => !string.IsNullOrEmpty(s)))).ToArray(),
+            SupplierId = offering.OwnerId,
+            SupplierName = offering.OwnerName,
+            Directions = directions,
+            SubDirections = content.SubDirections,
+            Type = content.Type,
+            Deployment = content.Deployment,
+            Districts = content.Districts,
+            PriceMinYuan = content.PriceMinYuan,
+            PriceMaxYuan = content.PriceMaxYuan,
+            ImplementationDays = content.ImplementationDays,
+            PublishedAt = offering.PublishedAt ?? offering.UpdatedAt,
+        };
+    }
+
+    private async Task<Offering> ChangeAsync(Actor actor, Offering offering, OfferingStatus newStatus, Guid workingId, Guid? publishedId, long indexVersion,
+        string? rejectReason, string action, string? detail, bool publish, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await db.InTransactionAsync(async (c, t) =>
+        {
+            await TransitionAsync(c, t, offering, newStatus, workingId, publishedId, indexVersion, rejectReason, publish ? now : offering.PublishedAt, now, ct);
+            if (publish)
+            {
+                await c.ExecuteAsync(db.Command(OfferingSql.MarkRevisionPublished, new { Id = workingId, Now = now }, t, ct));
+            }
+            if (indexVersion != offering.IndexVersion)
+            {
+                await c.ExecuteAsync(db.Command(db.Dialect.InsertOutbox, new { OfferingId = offering.Id, IndexVersion = indexVersion, CreatedAt = now }, t, ct));
+            }
+            await AuditAsync(c, t, offering.Id, workingId, action, actor, detail, now, ct);
+        }, ct);
+        return await GetForAsync(actor, offering.Id, ct);
+    }
+
+    private async Task TransitionAsync(DbConnection c, DbTransaction t, Offering offering, OfferingStatus newStatus, Guid workingId, Guid? publishedId,
+        long indexVersion, string? rejectReason, DateTimeOffset? publishedAt, DateTimeOffset now, CancellationToken ct)
+    {
+        var affected = await c.ExecuteAsync(db.Command(OfferingSql.Transition, new
+        {
+            offering.Id,
+            NewStatus = newStatus.ToCode(),
+            WorkingRevisionId = workingId,
+            PublishedRevisionId = publishedId,
+            IndexVersion = indexVersion,
+            RejectReason = rejectReason,
+            Now = now,
+            PublishedAt = publishedAt,
+            ExpectedRowVersion = offering.RowVersion,
+        }, t, ct));
+        if (affected == 0)
+        {
+            throw new PreconditionFailedException("方案已被他人修改，请重新获取后再试 (the offering changed meanwhile; fetch it again).");
+        }
+    }
+
+    private async Task AuditAsync(DbConnection c, DbTransaction t, Guid offeringId, Guid? revisionId, string action, Actor actor, string? detail, DateTimeOffset now, CancellationToken ct) =>
+        await c.ExecuteAsync(db.Command(OfferingSql.InsertAudit, new
+        {
+            OfferingId = offeringId,
+            RevisionId = revisionId,
+            Action = action,
+            ActorId = actor.OrganizationId,
+            ActorKind = actor.Kind.ToCode(),
+            Detail = detail,
+            Now = now,
+        }, t, ct));
+
+    private async Task<Offering> GetOwnedAsync(Actor actor, Guid id, CancellationToken ct)
+    {
+        var offering = await GetForAsync(actor, id, ct);
+        if (offering.OwnerId != actor.OrganizationId)
+        {
+            throw new ForbiddenException("只有方案所有者可以执行此操作 (only the offering's owner can do this).");
+        }
+        return offering;
+    }
+
+    private async Task<Offering> GetForReviewAsync(Actor actor, Guid id, CancellationToken ct)
+    {
+        RequireKind(actor, OrganizationKind.Operator, "只有运营方可以审核 (only operators review offerings).");
+        return await GetForAsync(actor, id, ct);
+    }
+
+    private static void RequireKind(Actor actor, OrganizationKind kind, string message)
+    {
+        if (actor.Kind != kind)
+        {
+            throw new ForbiddenException(message);
+        }
+    }
+
+    private static void CheckIfMatch(Offering offering, string? ifMatch)
+    {
+        if (ifMatch is null || ifMatch.Trim() == "*")
+        {
+            return;
+        }
+        var tags = ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(tag => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag);
+        if (!tags.Contains(offering.ETag))
+        {
+            throw new PreconditionFailedException($"If-Match 与当前版本 {offering.ETag} 不一致 (the offering has changed; current ETag is {offering.ETag}).");
+        }
+    }
+
+    private static NotFoundException NotFound(Guid id) => new($"方案 {id} 不存在 (offering not found).");
+
+    private static ConflictException WrongState(Offering offering, string action) =>
+        new($"方案当前状态为 {offering.Status.ToCode()}，不能执行 {action} (cannot {action} an offering in status '{offering.Status.ToCode()}').");
+}

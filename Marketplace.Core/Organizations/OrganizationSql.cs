@@ -1,0 +1,48 @@
+namespace Marketplace.Core.Organizations;
+
+internal static class OrganizationSql
+{
+    public const string Columns =
+        "id AS Id, kind AS Kind, name AS Name, credit_code AS CreditCode, district AS District, industry AS Industry, scale AS Scale, disclose_name AS DiscloseName, created_at AS CreatedAt";
+
+    public const string Insert = """
+        INSERT INTO organizations (id, kind, name, credit_code, district, industry, scale, disclose_name, created_at)
+        VALUES (@Id, @Kind, @Name, @CreditCode, @District, @Industry, @Scale, @DiscloseName, @CreatedAt)
+        """;
+
+    public const string ById = "SELECT " + Columns + " FROM organizations WHERE id = @Id";
+
+    public const string ExistsByCreditCode = "SELECT COUNT(*) FROM organizations WHERE credit_code = @CreditCode";
+
+    public const string Count = "SELECT COUNT(*) FROM organizations WHERE (@Kind IS NULL OR kind = @Kind)";
+
+    public const string List = "SELECT " + Columns + " FROM organizations WHERE (@Kind IS NULL OR kind = @Kind) ORDER BY created_at, id";
+
+    public const string InsertKey = """
+        INSERT INTO api_keys (id, organization_id, key_hash, key_prefix, created_at, revoked_at)
+        VALUES (@Id, @OrganizationId, @KeyHash, @KeyPrefix, @CreatedAt, NULL)
+        """;
+
+    public const string Authenticate = """
+        SELECT o.id AS OrganizationId, o.kind AS Kind
+        FROM api_keys k JOIN organizations o ON o.id = k.organization_id
+        WHERE k.key_hash = @KeyHash AND k.revoked_at IS NULL
+        """;
+
+    public const string Keys = """
+        SELECT id AS Id, key_prefix AS Prefix, created_at AS CreatedAt, revoked_at AS RevokedAt
+        FROM api_keys WHERE organization_id = @OrganizationId ORDER BY created_at, id
+        """;
+
+    public const string RevokeKey =
+        "UPDATE api_keys SET revoked_at = @Now WHERE id = @KeyId AND organization_id = @OrganizationId AND revoked_at IS NULL";
+
+    public const string RevokeAllKeysExcept =
+        "UPDATE api_keys SET revoked_at = @Now WHERE organization_id = @OrganizationId AND id <> @KeepId AND revoked_at IS NULL";
+
+    public const string KeyExists = "SELECT COUNT(*) FROM api_keys WHERE id = @KeyId AND organization_id = @OrganizationId";
+
+    public const string KeyHashExists = "SELECT COUNT(*) FROM api_keys WHERE key_hash = @KeyHash";
+
+    public const string FirstOperator = "SELECT " + Columns + " FROM organizations WHERE kind = 'operator' ORDER BY created_at, id";
+}

@@ -1,0 +1,204 @@
+using System.Data.Common;
+using Dapper;
+using Marketplace.Core.Common;
+using Marketplace.Core.Storage;
+using Marketplace.Core.Taxonomy;
+
+namespace Marketplace.Core.Organizations;
+
+public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock)
+{
+    private sealed record OrganizationRow(Guid Id, string Kind, string Name, string CreditCode, string District, string? Industry, string? Scale, bool DiscloseName, DateTimeOffset CreatedAt)
+    {
+        public Organization ToOrganization()
+        {
+            OrganizationKinds.TryParse(Kind, out var kind);
+            return new Organization(Id, kind, Name, CreditCode, District, Industry, Scale, DiscloseName, CreatedAt);
+        }
+    }
+
+    private sealed record AuthRow(Guid OrganizationId, string Kind);
+
+    public async Task<(Organization Organization, IssuedApiKey Key)> CreateAsync(NewOrganization input, CancellationToken ct)
+    {
+        var kind = Validate(input);
+        var now = clock.GetUtcNow();
+        var organization = new Organization(Guid.NewGuid(), kind, input.Name!.Trim(), input.CreditCode!, input.District!,
+            kind == OrganizationKind.Enterprise ? input.Industry!.Trim() : input.Industry?.Trim(),
+            kind == OrganizationKind.Enterprise ? input.Scale : null,
+            input.DiscloseName ?? false, now);
+        return await db.InTransactionAsync(async (c, t) =>
+        {
+            var exists = await c.ExecuteScalarAsync<long>(db.Command(OrganizationSql.ExistsByCreditCode, new { organization.CreditCode }, t, ct));
+            if (exists > 0)
+            {
+                throw new ConflictException($"统一社会信用代码 {organization.CreditCode} 已登记 (an organization with this credit code already exists).");
+            }
+            await InsertAsync(c, t, organization, ct);
+            var key = await IssueKeyAsync(c, t, organization.Id, ApiKeys.NewSecret(), ct);
+            return (organization, key);
+        }, ct);
+    }
+
+    private OrganizationKind Validate(NewOrganization input)
+    {
+        var v = new Validator();
+        var kind = OrganizationKind.Integrator;
+        if (v.Required("kind", input.Kind) && !OrganizationKinds.TryParse(input.Kind, out kind))
+        {
+            v.Add("kind", $"未知的机构类型 '{input.Kind}' (one of: {string.Join(", ", OrganizationKinds.Codes)}).");
+        }
+        if (v.Required("name", input.Name))
+        {
+            v.MaxLength("name", input.Name!.Trim(), 200);
+        }
+        if (CreditCode.Problem(input.CreditCode) is { } problem)
+        {
+            v.Add("creditCode", problem);
+        }
+        if (v.Required("district", input.District) && !taxonomy.IsDistrict(input.District!))
+        {
+            v.Add("district", $"未知的区县 '{input.District}' (see GET /api/v1/taxonomy districts).");
+        }
+        if (kind == OrganizationKind.Enterprise)
+        {
+            if (v.Required("industry", input.Industry))
+            {
+                v.MaxLength("industry", input.Industry!.Trim(), 100);
+            }
+            if (v.Required("scale", input.Scale) && !taxonomy.IsEnterpriseScale(input.Scale!))
+            {
+                v.Add("scale", $"未知的企业规模 '{input.Scale}' (one of: {string.Join(", ", taxonomy.Document.EnterpriseScales)}).");
+            }
+        }
+        else
+        {
+            v.MaxLength("industry", input.Industry, 100);
+            if (input.Scale is not null)
+            {
+                v.Add("scale", "只有企业 (enterprise) 有规模 (only enterprises have a scale).");
+            }
+        }
+        v.ThrowIfAny();
+        return kind;
+    }
+
+    private async Task InsertAsync(DbConnection c, DbTransaction t, Organization o, CancellationToken ct) =>
+        await c.ExecuteAsync(db.Command(OrganizationSql.Insert, new
+        {
+            o.Id,
+            Kind = o.Kind.ToCode(),
+            o.Name,
+            o.CreditCode,
+            o.District,
+            o.Industry,
+            o.Scale,
+            o.DiscloseName,
+            o.CreatedAt,
+        }, t, ct));
+
+    private async Task<IssuedApiKey> IssueKeyAsync(DbConnection c, DbTransaction t, Guid organizationId, string secret, CancellationToken ct)
+    {
+        var key = new IssuedApiKey(Guid.NewGuid(), ApiKeys.DisplayPrefix(secret), secret, clock.GetUtcNow());
+        await c.ExecuteAsync(db.Command(OrganizationSql.InsertKey, new
+        {
+            key.Id,
+            OrganizationId = organizationId,
+            KeyHash = ApiKeys.Hash(secret),
+            KeyPrefix = key.Prefix,
+            key.CreatedAt,
+        }, t, ct));
+        return key;
+    }
+
+    public async Task<Organization?> FindAsync(Guid id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<OrganizationRow>(db.Command(OrganizationSql.ById, new { Id = id }, ct: ct));
+        return row?.ToOrganization();
+    }
+
+    public async Task<Organization> GetAsync(Guid id, CancellationToken ct) =>
+        await FindAsync(id, ct) ?? throw new NotFoundException($"机构 {id} 不存在 (organization not found).");
+
+    public async Task<PagedList<Organization>> ListAsync(string? kind, int page, int pageSize, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var args = new { Kind = kind, Skip = (page - 1) * pageSize, Take = pageSize };
+        var total = await c.ExecuteScalarAsync<long>(db.Command(OrganizationSql.Count, args, ct: ct));
+        var rows = await c.QueryAsync<OrganizationRow>(db.Command(db.Dialect.Page(OrganizationSql.List), args, ct: ct));
+        return new PagedList<Organization>(rows.Select(r => r.ToOrganization()).ToArray(), page, pageSize, total);
+    }
+
+    /// <summary>The caller behind an API key, or null for an unknown or revoked key.</summary>
+    public async Task<Actor?> AuthenticateAsync(string secret, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<AuthRow>(db.Command(OrganizationSql.Authenticate, new { KeyHash = ApiKeys.Hash(secret) }, ct: ct));
+        return row is not null && OrganizationKinds.TryParse(row.Kind, out var kind) ? new Actor(row.OrganizationId, kind) : null;
+    }
+
+    public async Task<IReadOnlyList<ApiKeyInfo>> KeysAsync(Guid organizationId, CancellationToken ct)
+    {
+        await GetAsync(organizationId, ct);
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<ApiKeyInfo>(db.Command(OrganizationSql.Keys, new { OrganizationId = organizationId }, ct: ct))).ToArray();
+    }
+
+    /// <summary>Issues a new key and revokes every other key of the organization.</summary>
+    public async Task<IssuedApiKey> RotateKeyAsync(Guid organizationId, CancellationToken ct)
+    {
+        await GetAsync(organizationId, ct);
+        return await db.InTransactionAsync(async (c, t) =>
+        {
+            var key = await IssueKeyAsync(c, t, organizationId, ApiKeys.NewSecret(), ct);
+            await c.ExecuteAsync(db.Command(OrganizationSql.RevokeAllKeysExcept, new { OrganizationId = organizationId, KeepId = key.Id, Now = clock.GetUtcNow() }, t, ct));
+            return key;
+        }, ct);
+    }
+
+    public async Task RevokeKeyAsync(Guid organizationId, Guid keyId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var exists = await c.ExecuteScalarAsync<long>(db.Command(OrganizationSql.KeyExists, new { OrganizationId = organizationId, KeyId = keyId }, ct: ct));
+        if (exists == 0)
+        {
+            throw new NotFoundException($"API key {keyId} 不存在 (API key not found).");
+        }
+        await c.ExecuteAsync(db.Command(OrganizationSql.RevokeKey, new { OrganizationId = organizationId, KeyId = keyId, Now = clock.GetUtcNow() }, ct: ct));
+    }
+
+    /// <summary>
+    /// Makes sure an operator can get in: registers the configured operator key (or, with none configured and
+    /// no operator yet, generates one). Returns the generated secret, or null when nothing was generated.
+    /// </summary>
+    public async Task<string?> BootstrapOperatorAsync(string? configuredKey, CancellationToken ct)
+    {
+        return await db.InTransactionAsync<string?>(async (c, t) =>
+        {
+            var operatorOrg = (await c.QueryAsync<OrganizationRow>(db.Command(OrganizationSql.FirstOperator, transaction: t, ct: ct))).FirstOrDefault();
+            if (operatorOrg is not null && configuredKey is null)
+            {
+                return null;
+            }
+            var operatorId = operatorOrg?.Id ?? Guid.NewGuid();
+            if (operatorOrg is null)
+            {
+                await InsertAsync(c, t, new Organization(operatorId, OrganizationKind.Operator, "重庆市解决方案资源池运营中心",
+                    Organizations.CreditCode.Complete("11500000MB0000000"), "渝北区", null, null, false, clock.GetUtcNow()), ct);
+            }
+            if (configuredKey is not null)
+            {
+                var known = await c.ExecuteScalarAsync<long>(db.Command(OrganizationSql.KeyHashExists, new { KeyHash = ApiKeys.Hash(configuredKey) }, t, ct));
+                if (known == 0)
+                {
+                    await IssueKeyAsync(c, t, operatorId, configuredKey, ct);
+                }
+                return null;
+            }
+            var secret = ApiKeys.NewSecret();
+            await IssueKeyAsync(c, t, operatorId, secret, ct);
+            return secret;
+        }, ct);
+    }
+}

@@ -1,0 +1,55 @@
+using Dapper;
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Core.Storage;
+
+/// <summary>Applies the dialect's numbered scripts (Storage/Migrations/{dialect}/NNNN_name.sql) not yet recorded.</summary>
+public sealed class Migrator(Database database, TimeProvider clock, ILogger<Migrator> logger)
+{
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts(SqlDialect dialect)
+    {
+        var assembly = typeof(Migrator).Assembly;
+        var prefix = $"{assembly.GetName().Name}.Storage.Migrations.{dialect.MigrationFolder}.";
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n =>
+            {
+                var file = n[prefix.Length..^4];
+                using var stream = assembly.GetManifestResourceStream(n)!;
+                using var reader = new StreamReader(stream);
+                return (int.Parse(file[..4], System.Globalization.CultureInfo.InvariantCulture), file, reader.ReadToEnd());
+            })
+            .OrderBy(s => s.Item1)
+            .ToArray();
+    }
+
+    /// <summary>SQL Server scripts separate batches with GO lines.</summary>
+    public static IEnumerable<string> Batches(string script) =>
+        System.Text.RegularExpressions.Regex.Split(script, @"^\s*GO\s*$", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(b => b.Trim())
+            .Where(b => b.Length > 0);
+
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        if (database.Dialect is SqliteDialect)
+        {
+            await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
+        }
+        await connection.ExecuteAsync(database.Command(database.Dialect.CreateMigrationsTable, ct: ct));
+        var applied = (await connection.QueryAsync<int>(database.Command("SELECT version FROM schema_migrations", ct: ct))).ToHashSet();
+        foreach (var (version, name, sql) in Scripts(database.Dialect).Where(s => !applied.Contains(s.Version)))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            foreach (var batch in Batches(sql))
+            {
+                await connection.ExecuteAsync(database.Command(batch, transaction: transaction, ct: ct));
+            }
+            await connection.ExecuteAsync(database.Command(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)",
+                new { version, name, at = clock.GetUtcNow() }, transaction, ct));
+            await transaction.CommitAsync(ct);
+            logger.LogInformation("Applied migration {Version} {Name}", version, name);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+namespace Marketplace.Core.Storage;
+
+/// <summary>
+/// The statements that differ between SQLite and SQL Server. Everything else is shared SQL in the
+/// feature folders' <c>*Sql</c> classes, written in the subset both engines accept.
+/// </summary>
+public abstract class SqlDialect
+{
+    public abstract StorageProvider Provider { get; }
+
+    /// <summary>Folder of numbered migration scripts under Storage/Migrations.</summary>
+    public abstract string MigrationFolder { get; }
+
+    /// <summary>Appends paging to a query that already ends with ORDER BY. Parameters: @Skip, @Take.</summary>
+    public abstract string Page(string orderedQuery);
+
+    /// <summary>Inserts an outbox row: @OfferingId, @IndexVersion, @CreatedAt.</summary>
+    public abstract string InsertOutbox { get; }
+
+    /// <summary>
+    /// Claims up to @Take unprocessed outbox rows whose lease is free or expired for @Node until @LeaseUntil
+    /// (@Now is the current time); returns seq, offering_id, index_version, attempts. Safe with several nodes.
+    /// </summary>
+    public abstract string ClaimOutbox { get; }
+
+    /// <summary>Takes the lock that serializes match-event writers so the feed's sequence commits in order.</summary>
+    public abstract string LockMatchEvents { get; }
+
+    public abstract string CreateMigrationsTable { get; }
+}
+
+public sealed class SqliteDialect : SqlDialect
+{
+    public override StorageProvider Provider => StorageProvider.Sqlite;
+
+    public override string MigrationFolder => "sqlite";
+
+    public override string Page(string orderedQuery) => orderedQuery + " LIMIT @Take OFFSET @Skip";
+
+    public override string InsertOutbox =>
+        "INSERT INTO search_outbox (offering_id, index_version, created_at, attempts) VALUES (@OfferingId, @IndexVersion, @CreatedAt, 0)";
+
+    public override string ClaimOutbox => """
+        UPDATE search_outbox SET claimed_by = @Node, claimed_until = @LeaseUntil
+        WHERE seq IN (
+            SELECT seq FROM search_outbox
+            WHERE processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < @Now)
+            ORDER BY seq LIMIT @Take)
+        RETURNING seq AS Seq, offering_id AS OfferingId, index_version AS IndexVersion, attempts AS Attempts
+        """;
+
+    // SQLite has one writer at a time: a write transaction (BEGIN IMMEDIATE) is the lock.
+    public override string LockMatchEvents => "SELECT 1";
+
+    public override string CreateMigrationsTable =>
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+}
+
+public sealed class SqlServerDialect : SqlDialect
+{
+    public override StorageProvider Provider => StorageProvider.SqlServer;
+
+    public override string MigrationFolder => "sqlserver";
+
+    public override string Page(string orderedQuery) => orderedQuery + " OFFSET @Skip ROWS FETCH NEXT @Take ROWS ONLY";
+
+    public override string InsertOutbox =>
+        "INSERT INTO search_outbox (offering_id, index_version, created_at, attempts) VALUES (@OfferingId, @IndexVersion, @CreatedAt, 0)";
+
+    public override string ClaimOutbox => """
+        WITH next AS (
+            SELECT TOP (@Take) seq, offering_id, index_version, attempts, claimed_by, claimed_until
+            FROM search_outbox WITH (UPDLOCK, READPAST, ROWLOCK)
+            WHERE processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < @Now)
+            ORDER BY seq)
+        UPDATE next SET claimed_by = @Node, claimed_until = @LeaseUntil
+        OUTPUT inserted.seq AS Seq, inserted.offering_id AS OfferingId, inserted.index_version AS IndexVersion, inserted.attempts AS Attempts;
+        """;
+
+    public override string LockMatchEvents =>
+        "EXEC sp_getapplock @Resource = 'match_events', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 10000";
+
+    public override string CreateMigrationsTable => """
+        IF OBJECT_ID('dbo.schema_migrations') IS NULL
+        CREATE TABLE dbo.schema_migrations (version INT NOT NULL PRIMARY KEY, name NVARCHAR(200) NOT NULL, applied_at DATETIMEOFFSET NOT NULL)
+        """;
+}
