@@ -1,6 +1,45 @@
+using Marketplace.Api.Hosting;
+using Marketplace.Api.Http;
+using Marketplace.Api.Offerings;
+using Marketplace.Api.Organizations;
+using Marketplace.Api.Taxonomy;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+// `--demo` is shorthand for Marketplace:SeedDemo=true.
+if (args.Contains("--demo"))
+{
+    args = [.. args.Where(a => a != "--demo"), "--Marketplace:SeedDemo=true"];
+}
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
+builder.AddMarketplace();
+
 var app = builder.Build();
-app.MapGet("/", () => "ok");
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<CorrelationIdMiddleware>();
+app.UseMiddleware<RequestSizeLimitMiddleware>(app.Services.GetRequiredService<IOptions<MarketplaceOptions>>().Value.MaxRequestBodyBytes);
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.UseSwaggerUI(o =>
+{
+    o.RoutePrefix = "swagger";
+    o.SwaggerEndpoint($"/openapi/{OpenApiSetup.DocumentName}.json", "Marketplace v1");
+});
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ExcludeFromDescription();
+
+app.MapTaxonomy();
+app.MapOrganizations();
+app.MapOfferings();
+
 app.Run();
 
+/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -45,6 +45,16 @@ public sealed record Offering(
 
 public sealed record Revision(Guid Id, int Number, OfferingContent Content, DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt);
 
-public sealed record AuditEvent(long Seq, Guid OfferingId, Guid? RevisionId, string Action, Guid ActorId, string ActorKind, string? Detail, DateTimeOffset At);
+public sealed record AuditEvent
+{
+    public long Seq { get; init; }
+    public Guid OfferingId { get; init; }
+    public Guid? RevisionId { get; init; }
+    public string Action { get; init; } = "";
+    public Guid ActorId { get; init; }
+    public string ActorKind { get; init; } = "";
+    public string? Detail { get; init; }
+    public DateTimeOffset At { get; init; }
+}
 
 public sealed record OfferingListFilter(Guid? OwnerId, OfferingStatus? Status, bool LiveOnly);

@@ -50,7 +50,15 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         }
     }
 
-    public sealed record RevisionRow(Guid Id, Guid OfferingId, int Number, string Content, DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt);
+    public sealed record RevisionRow
+{
+    public Guid Id { get; init; }
+    public Guid OfferingId { get; init; }
+    public int Number { get; init; }
+    public string Content { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? PublishedAt { get; init; }
+}
 
     internal static OfferingContent Deserialize(string json) => JsonSerializer.Deserialize<OfferingContent>(json, Json)!;
 
@@ -65,9 +73,9 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         var now = clock.GetUtcNow();
         await db.InTransactionAsync(async (c, t) =>
         {
+            await c.ExecuteAsync(db.Command(OfferingSql.InsertOffering, new { Id = id, OwnerId = actor.OrganizationId, RevisionId = revisionId, Now = now }, t, ct));
             await c.ExecuteAsync(db.Command(OfferingSql.InsertRevision,
                 new { Id = revisionId, OfferingId = id, Number = 1, Content = Serialize(content), Now = now, CreatedBy = actor.OrganizationId }, t, ct));
-            await c.ExecuteAsync(db.Command(OfferingSql.InsertOffering, new { Id = id, OwnerId = actor.OrganizationId, RevisionId = revisionId, Now = now }, t, ct));
             await AuditAsync(c, t, id, revisionId, "created", actor, null, now, ct);
         }, ct);
         return await GetForAsync(actor, id, ct);

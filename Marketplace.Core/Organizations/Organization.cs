@@ -23,7 +23,13 @@ public sealed record NewOrganization(
     string? Scale,
     bool? DiscloseName);
 
-public sealed record ApiKeyInfo(Guid Id, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+public sealed record ApiKeyInfo
+{
+    public Guid Id { get; init; }
+    public string Prefix { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? RevokedAt { get; init; }
+}
 
 /// <summary>A freshly issued key: the secret is only ever returned here.</summary>
 public sealed record IssuedApiKey(Guid Id, string Prefix, string Secret, DateTimeOffset CreatedAt);

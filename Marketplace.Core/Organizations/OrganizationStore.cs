@@ -8,8 +8,18 @@ namespace Marketplace.Core.Organizations;
 
 public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock)
 {
-    private sealed record OrganizationRow(Guid Id, string Kind, string Name, string CreditCode, string District, string? Industry, string? Scale, bool DiscloseName, DateTimeOffset CreatedAt)
+    private sealed record OrganizationRow
     {
+        public Guid Id { get; init; }
+        public string Kind { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string CreditCode { get; init; } = "";
+        public string District { get; init; } = "";
+        public string? Industry { get; init; }
+        public string? Scale { get; init; }
+        public bool DiscloseName { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+
         public Organization ToOrganization()
         {
             OrganizationKinds.TryParse(Kind, out var kind);
@@ -17,7 +27,11 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         }
     }
 
-    private sealed record AuthRow(Guid OrganizationId, string Kind);
+    private sealed record AuthRow
+    {
+        public Guid OrganizationId { get; init; }
+        public string Kind { get; init; } = "";
+    }
 
     public async Task<(Organization Organization, IssuedApiKey Key)> CreateAsync(NewOrganization input, CancellationToken ct)
     {

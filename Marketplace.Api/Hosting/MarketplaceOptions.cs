@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Marketplace.Api.Hosting;
+
+/// <summary>Bound from the <c>Marketplace</c> configuration section and validated at start-up.</summary>
+public sealed class MarketplaceOptions
+{
+    public const string Section = "Marketplace";
+
+    /// <summary>Folder for the SQLite file, the Lucene index and the generated operator key.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Loads the demo catalog (all eight directions) when the catalog is empty.</summary>
+    public bool SeedDemo { get; set; }
+
+    [Range(1024, 100 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public RateLimitOptions RateLimit { get; set; } = new();
+}
+
+public sealed class AuthOptions
+{
+    /// <summary>The first operator's API key. When unset, one is generated on first start and written to the data folder.</summary>
+    [MinLength(24)]
+    public string? OperatorKey { get; set; }
+}
+
+public sealed class RateLimitOptions
+{
+    /// <summary>Anonymous reads allowed per client address in each window.</summary>
+    [Range(1, 1_000_000)]
+    public int AnonymousPermitLimit { get; set; } = 600;
+
+    [Range(1, 3600)]
+    public int WindowSeconds { get; set; } = 60;
+}

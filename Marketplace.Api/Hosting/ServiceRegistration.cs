@@ -1,0 +1,114 @@
+using System.Reflection;
+using System.Text.Encodings.Web;
+using System.Threading.RateLimiting;
+using Marketplace.Api.Http;
+using Marketplace.Core.Common;
+using Marketplace.Core.Offerings;
+using Marketplace.Core.Organizations;
+using Marketplace.Core.Storage;
+using Marketplace.Core.Taxonomy;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Api.Hosting;
+
+public static class ServiceRegistration
+{
+    /// <summary>True while the build generates the OpenAPI document: no storage, no background work.</summary>
+    public static bool IsGeneratingOpenApiDocument =>
+        Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
+
+    public static WebApplicationBuilder AddMarketplace(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<MarketplaceOptions>().Bind(configuration.GetSection(MarketplaceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Marketplace:Storage"))
+            .PostConfigure<IOptions<MarketplaceOptions>>((storage, marketplace) =>
+            {
+                storage.ConnectionString ??= configuration.GetConnectionString("Marketplace");
+                storage.SqliteFile ??= Path.Combine(DataDirectory(marketplace.Value), "marketplace.db");
+            })
+            .ValidateDataAnnotations()
+            .Validate(s => s.Provider != StorageProvider.SqlServer || !string.IsNullOrWhiteSpace(s.ConnectionString),
+                "ConnectionStrings:Marketplace is required when Marketplace:Storage:Provider is sqlserver.")
+            .ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(TaxonomyCatalog.Default);
+        services.AddSingleton(Thesaurus.Default);
+        services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<OrganizationStore>();
+        services.AddSingleton<OfferingStore>();
+        services.AddSingleton<DemoCatalog>();
+        if (!IsGeneratingOpenApiDocument)
+        {
+            services.AddHostedService<StartupTasks>();
+        }
+
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            // Chinese text readable in responses; the API serves JSON, never HTML.
+            o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Operator, p => p.RequireRole(OrganizationKind.Operator.ToCode()))
+            .AddPolicy(Policies.Integrator, p => p.RequireRole(OrganizationKind.Integrator.ToCode()))
+            .AddPolicy(Policies.Enterprise, p => p.RequireRole(OrganizationKind.Enterprise.ToCode()))
+            .AddPolicy(Policies.CapabilityCenter, p => p.RequireRole(OrganizationKind.CapabilityCenter.ToCode()));
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            c.ProblemDetails.Extensions["correlationId"] = c.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var anonymousRead = HttpMethods.IsGet(context.Request.Method) && !context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+                    && context.Request.Path.StartsWithSegments("/api");
+                if (!anonymousRead)
+                {
+                    return RateLimitPartition.GetNoLimiter("authenticated");
+                }
+                var limits = context.RequestServices.GetRequiredService<IOptions<MarketplaceOptions>>().Value.RateLimit;
+                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.AnonymousPermitLimit,
+                    Window = TimeSpan.FromSeconds(limits.WindowSeconds),
+                    QueueLimit = 0,
+                });
+            });
+            o.OnRejected = async (context, ct) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "请求过于频繁 (too many requests)",
+                    "匿名访问已达频率上限，请稍后重试或使用 API key (anonymous read limit reached; retry later or use an API key).");
+            };
+        });
+
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        services.AddMarketplaceOpenApi();
+        return builder;
+    }
+
+    public static string DataDirectory(MarketplaceOptions options)
+    {
+        var path = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}

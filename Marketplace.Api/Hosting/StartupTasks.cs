@@ -1,0 +1,38 @@
+using Marketplace.Core.Organizations;
+using Marketplace.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Api.Hosting;
+
+/// <summary>
+/// Runs before the server accepts requests: applies migrations, makes sure an operator key exists and,
+/// when asked, loads the demo catalog. Safe on several nodes (migrations and bootstrap are idempotent).
+/// </summary>
+public sealed class StartupTasks(
+    Migrator migrator,
+    OrganizationStore organizations,
+    IOptions<MarketplaceOptions> options,
+    DemoCatalog demo,
+    ILogger<StartupTasks> logger) : IHostedService
+{
+    public const string GeneratedKeyFile = "operator-api-key.txt";
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await migrator.MigrateAsync(ct);
+        var generated = await organizations.BootstrapOperatorAsync(options.Value.Auth.OperatorKey, ct);
+        if (generated is not null)
+        {
+            var path = Path.Combine(options.Value.DataDirectory, GeneratedKeyFile);
+            await File.WriteAllTextAsync(path, generated + Environment.NewLine, ct);
+            logger.LogWarning("No Marketplace:Auth:OperatorKey configured: generated the first operator API key {OperatorKey} (also written to {Path}). It is shown only once.",
+                generated, Path.GetFullPath(path));
+        }
+        if (options.Value.SeedDemo)
+        {
+            await demo.SeedIfEmptyAsync(ct);
+        }
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

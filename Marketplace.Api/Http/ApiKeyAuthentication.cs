@@ -1,0 +1,75 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Marketplace.Core.Common;
+using Marketplace.Core.Organizations;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Api.Http;
+
+/// <summary>Authenticates the <c>X-Api-Key</c> header against the stored key hashes.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    OrganizationStore organizations)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var secret = values.ToString().Trim();
+        if (secret.Length > 200)
+        {
+            return AuthenticateResult.Fail("Invalid API key.");
+        }
+        var actor = await organizations.AuthenticateAsync(secret, Context.RequestAborted);
+        if (actor is null)
+        {
+            return AuthenticateResult.Fail("Unknown or revoked API key.");
+        }
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, actor.OrganizationId.ToString()), new Claim(ClaimTypes.Role, actor.Kind.ToCode())],
+            SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var failure = await HandleAuthenticateOnceSafeAsync();
+        var detail = failure.Failure?.Message ?? $"需要 {HeaderName} 请求头 (send your API key in the {HeaderName} header).";
+        await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "未认证 (unauthorized)", detail);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "无权限 (forbidden)", "此 API key 所属机构无权执行该操作 (your organization's kind may not do this).");
+}
+
+public static class Policies
+{
+    public const string Operator = "operator";
+    public const string Integrator = "integrator";
+    public const string Enterprise = "enterprise";
+    public const string CapabilityCenter = "capability-center";
+}
+
+public static class ActorExtensions
+{
+    /// <summary>The authenticated caller, or null for an anonymous request.</summary>
+    public static Actor? FindActor(this ClaimsPrincipal user)
+    {
+        var id = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        var role = user.FindFirstValue(ClaimTypes.Role);
+        return id is not null && OrganizationKinds.TryParse(role, out var kind) ? new Actor(Guid.Parse(id), kind) : null;
+    }
+
+    /// <summary>The caller on an endpoint that requires authorization.</summary>
+    public static Actor GetActor(this ClaimsPrincipal user) =>
+        user.FindActor() ?? throw new InvalidOperationException("Endpoint requires authorization but no actor was found.");
+}

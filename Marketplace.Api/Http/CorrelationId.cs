@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace Marketplace.Api.Http;
+
+/// <summary>Gives every request a correlation id (client's X-Correlation-Id when sane), echoes it and logs the request with it.</summary>
+public sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<CorrelationIdMiddleware> logger)
+{
+    public const string HeaderName = "X-Correlation-Id";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var incoming = context.Request.Headers[HeaderName].ToString();
+        var id = incoming.Length is > 0 and <= 64 && incoming.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? incoming
+            : Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
+        context.TraceIdentifier = id;
+        context.Response.Headers[HeaderName] = id;
+        using var scope = logger.BeginScope("CorrelationId:{CorrelationId}", id);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            logger.LogInformation("HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms",
+                context.Request.Method, context.Request.Path.Value, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+}
+
+/// <summary>Refuses bodies over the configured size with 413 before anything reads them.</summary>
+public sealed class RequestSizeLimitMiddleware(RequestDelegate next, long maxBytes)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > maxBytes)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "请求体过大 (payload too large)",
+                $"请求体不能超过 {maxBytes} 字节 (request bodies are limited to {maxBytes} bytes).");
+            return;
+        }
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = maxBytes;
+        }
+        await next(context);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Marketplace.Api.Http;
+
+public static class EndpointConventions
+{
+    /// <summary>Declares the problem responses an endpoint can give, so the OpenAPI document lists them all.</summary>
+    public static RouteHandlerBuilder WithProblems(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            builder.ProducesProblem(status);
+        }
+        return builder;
+    }
+
+    /// <summary>401 and 403 for endpoints behind an API key.</summary>
+    public static RouteHandlerBuilder WithAuthProblems(this RouteHandlerBuilder builder) =>
+        builder.WithProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
+}

@@ -1,0 +1,54 @@
+using Marketplace.Core.Offerings;
+
+namespace Marketplace.Api.Offerings;
+
+public sealed record SupplierRef(Guid Id, string Name);
+
+/// <summary>
+/// An offering as the caller may see it. The public sees the published revision; the owner and operators
+/// see the working revision (draft or under review) with its status and the published revision's number.
+/// </summary>
+public sealed record OfferingResponse(
+    Guid Id,
+    SupplierRef Supplier,
+    string Status,
+    int Revision,
+    int? PublishedRevision,
+    string Type,
+    string Title,
+    string Summary,
+    string Description,
+    IReadOnlyList<string> Directions,
+    IReadOnlyList<string> SubDirections,
+    IReadOnlyList<string> Keywords,
+    string Deployment,
+    long PriceMinYuan,
+    long PriceMaxYuan,
+    int ImplementationDays,
+    IReadOnlyList<string> Districts,
+    IReadOnlyList<OfferingCase> Cases,
+    string? RejectReason,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? PublishedAt)
+{
+    public static OfferingResponse For(Offering o, bool manager)
+    {
+        var (status, revision) = manager || !o.IsLive
+            ? (o.Status.ToCode(), o.Working)
+            : (OfferingStatus.Published.ToCode(), o.Published!);
+        var c = revision.Content;
+        return new OfferingResponse(o.Id, new SupplierRef(o.OwnerId, o.OwnerName), status, revision.Number, o.Published?.Number,
+            c.Type, c.Title, c.Summary, c.Description, c.Directions, c.SubDirections, c.Keywords, c.Deployment,
+            c.PriceMinYuan, c.PriceMaxYuan, c.ImplementationDays, c.Districts, c.Cases,
+            manager ? o.RejectReason : null, o.CreatedAt, o.UpdatedAt, o.PublishedAt);
+    }
+}
+
+public sealed record RejectRequest(string? Reason);
+
+public sealed record AuditEventResponse(long Seq, Guid? RevisionId, string Action, Guid ActorId, string ActorKind, string? Detail, DateTimeOffset At);
+
+public sealed record PublishedRevisionResponse(Guid Id, int Number, DateTimeOffset? PublishedAt, OfferingContent Content);
+
+public sealed record OfferingHistoryResponse(Guid OfferingId, IReadOnlyList<AuditEventResponse> Events, IReadOnlyList<PublishedRevisionResponse> PublishedRevisions);

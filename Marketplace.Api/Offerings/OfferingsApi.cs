@@ -1,0 +1,165 @@
+using System.Security.Claims;
+using Marketplace.Api.Http;
+using Marketplace.Core.Common;
+using Marketplace.Core.Offerings;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Api.Offerings;
+
+public static class OfferingsApi
+{
+    public static IEndpointRouteBuilder MapOfferings(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/offerings").WithTags("Offerings");
+
+        group.MapPost("/", Create)
+            .RequireAuthorization(Policies.Integrator)
+            .WithName("CreateOffering")
+            .WithSummary("新建方案草稿 (create a draft offering)")
+            .WithDescription("Integrator only. Creates a draft from the offering's content; answers 201 with Location and ETag.")
+            .WithAuthProblems().WithProblems(400, 413, 415);
+
+        group.MapGet("/", List)
+            .WithName("ListOfferings")
+            .WithSummary("方案列表 (list offerings)")
+            .WithDescription("Paged (pageSize ≤ 100). `owner=me` lists the caller's own offerings in any status; operators may list any owner or status (e.g. `status=submitted` is the review queue). Anonymous callers and other organizations see published offerings only.")
+            .WithProblems(400, 401, 429);
+
+        group.MapGet("/{id:guid}", Get)
+            .WithName("GetOffering")
+            .WithSummary("方案详情 (read an offering)")
+            .WithDescription("Published offerings are public; drafts, submitted and retired ones only to their owner and operators (404 otherwise). The ETag header is the value If-Match expects.")
+            .WithProblems(401, 404, 429);
+
+        group.MapPut("/{id:guid}", Update)
+            .RequireAuthorization(Policies.Integrator)
+            .WithName("UpdateOffering")
+            .WithSummary("修改方案 (edit an offering)")
+            .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). A draft is edited in place; editing a published offering starts a new draft revision that goes through review while the published one stays visible. Submitted (under review) and retired offerings can't be edited (409).")
+            .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
+
+        group.MapPost("/{id:guid}/submit", Submit)
+            .RequireAuthorization(Policies.Integrator)
+            .WithName("SubmitOffering")
+            .WithSummary("提交审核 (submit for review)")
+            .WithDescription("Owner only: draft → submitted. If-Match is optional and checked when sent.")
+            .WithAuthProblems().WithProblems(404, 409, 412);
+
+        group.MapPost("/{id:guid}/approve", Approve)
+            .RequireAuthorization(Policies.Operator)
+            .WithName("ApproveOffering")
+            .WithSummary("审核通过并发布 (approve and publish)")
+            .WithDescription("Operator only: submitted → published. The revision becomes the live one and is queued for search indexing in the same transaction.")
+            .WithAuthProblems().WithProblems(404, 409, 412);
+
+        group.MapPost("/{id:guid}/reject", Reject)
+            .RequireAuthorization(Policies.Operator)
+            .WithName("RejectOffering")
+            .WithSummary("退回修改 (reject with a reason)")
+            .WithDescription("Operator only: submitted → draft, with a reason the owner sees in `rejectReason`.")
+            .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);
+
+        group.MapPost("/{id:guid}/retire", Retire)
+            .RequireAuthorization()
+            .WithName("RetireOffering")
+            .WithSummary("下架 (retire)")
+            .WithDescription("Owner or operator: a published offering leaves the catalog and the search index. Published versions stay in the history.")
+            .WithAuthProblems().WithProblems(404, 409, 412);
+
+        group.MapGet("/{id:guid}/history", History)
+            .RequireAuthorization()
+            .WithName("GetOfferingHistory")
+            .WithSummary("审核记录与历史版本 (audit trail and published versions)")
+            .WithDescription("Owner or operator: who did what and when, and every published revision's content.")
+            .WithAuthProblems().WithProblems(404);
+        return app;
+    }
+
+    private static async Task<Created<OfferingResponse>> Create(OfferingInput? input, ClaimsPrincipal user, OfferingStore store, HttpContext context, CancellationToken ct)
+    {
+        var offering = await store.CreateAsync(user.GetActor(), input, ct);
+        context.Response.Headers.ETag = offering.ETag;
+        return TypedResults.Created($"/api/v1/offerings/{offering.Id}", OfferingResponse.For(offering, manager: true));
+    }
+
+    private static async Task<Ok<PagedList<OfferingResponse>>> List(ClaimsPrincipal user, OfferingStore store, string? owner, string? status, int? page, int? pageSize, CancellationToken ct)
+    {
+        var actor = user.FindActor();
+        var v = new Validator();
+        var (p, size) = Paging.Validate(page, pageSize, v);
+        OfferingStatus? statusFilter = null;
+        if (status is not null)
+        {
+            if (OfferingStatuses.TryParse(status, out var parsed))
+            {
+                statusFilter = parsed;
+            }
+            else
+            {
+                v.Add("status", $"未知的状态 '{status}' (one of: {string.Join(", ", OfferingStatuses.Codes)}).");
+            }
+        }
+        Guid? ownerId = null;
+        if (owner == "me")
+        {
+            ownerId = actor?.OrganizationId ?? throw new UnauthorizedAccessException();
+        }
+        else if (owner is not null)
+        {
+            if (Guid.TryParse(owner, out var parsedOwner))
+            {
+                ownerId = parsedOwner;
+            }
+            else
+            {
+                v.Add("owner", "owner 应为 me 或机构 id (use 'me' or an organization id).");
+            }
+        }
+        v.ThrowIfAny();
+        var manager = actor is not null && (actor.IsOperator || (ownerId is not null && ownerId == actor.OrganizationId));
+        var result = await store.ListAsync(new OfferingListFilter(ownerId, manager ? statusFilter : statusFilter ?? OfferingStatus.Published, LiveOnly: !manager), p, size, ct);
+        return TypedResults.Ok(new PagedList<OfferingResponse>(result.Items.Select(o => OfferingResponse.For(o, manager)).ToArray(), result.Page, result.PageSize, result.Total));
+    }
+
+    private static async Task<Ok<OfferingResponse>> Get(Guid id, ClaimsPrincipal user, OfferingStore store, HttpContext context, CancellationToken ct)
+    {
+        var actor = user.FindActor();
+        var offering = await store.GetForAsync(actor, id, ct);
+        context.Response.Headers.ETag = offering.ETag;
+        return TypedResults.Ok(OfferingResponse.For(offering, OfferingStore.CanManage(actor, offering)));
+    }
+
+    private static async Task<Ok<OfferingResponse>> Update(Guid id, OfferingInput? input, ClaimsPrincipal user, OfferingStore store, HttpContext context,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        Respond(context, await store.UpdateAsync(user.GetActor(), id, ifMatch, input, ct));
+
+    private static async Task<Ok<OfferingResponse>> Submit(Guid id, ClaimsPrincipal user, OfferingStore store, HttpContext context,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        Respond(context, await store.SubmitAsync(user.GetActor(), id, ifMatch, ct));
+
+    private static async Task<Ok<OfferingResponse>> Approve(Guid id, ClaimsPrincipal user, OfferingStore store, HttpContext context,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        Respond(context, await store.ApproveAsync(user.GetActor(), id, ifMatch, ct));
+
+    private static async Task<Ok<OfferingResponse>> Reject(Guid id, RejectRequest? request, ClaimsPrincipal user, OfferingStore store, HttpContext context,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        Respond(context, await store.RejectAsync(user.GetActor(), id, ifMatch, request?.Reason, ct));
+
+    private static async Task<Ok<OfferingResponse>> Retire(Guid id, ClaimsPrincipal user, OfferingStore store, HttpContext context,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        Respond(context, await store.RetireAsync(user.GetActor(), id, ifMatch, ct));
+
+    private static async Task<Ok<OfferingHistoryResponse>> History(Guid id, ClaimsPrincipal user, OfferingStore store, CancellationToken ct)
+    {
+        var (events, revisions) = await store.HistoryAsync(user.GetActor(), id, ct);
+        return TypedResults.Ok(new OfferingHistoryResponse(id,
+            events.Select(e => new AuditEventResponse(e.Seq, e.RevisionId, e.Action, e.ActorId, e.ActorKind, e.Detail, e.At)).ToArray(),
+            revisions.Select(r => new PublishedRevisionResponse(r.Id, r.Number, r.PublishedAt, r.Content)).ToArray()));
+    }
+
+    private static Ok<OfferingResponse> Respond(HttpContext context, Offering offering)
+    {
+        context.Response.Headers.ETag = offering.ETag;
+        return TypedResults.Ok(OfferingResponse.For(offering, manager: true));
+    }
+}

@@ -1,0 +1,133 @@
+using System.Security.Claims;
+using Marketplace.Api.Http;
+using Marketplace.Core.Common;
+using Marketplace.Core.Organizations;
+
+namespace Marketplace.Api.Organizations;
+
+public sealed record OrganizationResponse(
+    Guid Id, string Kind, string Name, string CreditCode, string District, string? Industry, string? Scale, bool DiscloseName, DateTimeOffset CreatedAt)
+{
+    public static OrganizationResponse From(Organization o) =>
+        new(o.Id, o.Kind.ToCode(), o.Name, o.CreditCode, o.District, o.Industry, o.Scale, o.DiscloseName, o.CreatedAt);
+}
+
+/// <summary>The new organization and its first API key; the key is shown only in this response.</summary>
+public sealed record CreatedOrganizationResponse(OrganizationResponse Organization, string ApiKey, Guid ApiKeyId);
+
+public sealed record IssuedApiKeyResponse(Guid Id, string ApiKey, string Prefix, DateTimeOffset CreatedAt);
+
+public sealed record CreateOrganizationRequest(string? Kind, string? Name, string? CreditCode, string? District, string? Industry, string? Scale, bool? DiscloseName);
+
+public static class OrganizationsApi
+{
+    public static IEndpointRouteBuilder MapOrganizations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/organizations").WithTags("Organizations").RequireAuthorization();
+
+        group.MapPost("/", Create)
+            .RequireAuthorization(Policies.Operator)
+            .WithName("CreateOrganization")
+            .WithSummary("登记机构并签发首个 API key (register an organization)")
+            .WithDescription("Operator only. Registers an operator, integrator, enterprise or capability center. The answer carries the organization's first API key in `apiKey`; it is shown once and only its hash is stored. `creditCode` is checked by its GB 32100-2015 check character; a second organization with the same code is a 409.")
+            .WithAuthProblems().WithProblems(400, 409, 413, 415);
+
+        group.MapGet("/", List)
+            .RequireAuthorization(Policies.Operator)
+            .WithName("ListOrganizations")
+            .WithSummary("机构列表 (list organizations)")
+            .WithDescription("Operator only. Paged, optionally filtered by kind.")
+            .WithAuthProblems().WithProblems(400);
+
+        group.MapGet("/me", Me)
+            .WithName("GetMyOrganization")
+            .WithSummary("当前 API key 所属机构 (the caller's organization)")
+            .WithDescription("The organization the X-Api-Key belongs to.")
+            .WithAuthProblems();
+
+        group.MapGet("/{id:guid}", Get)
+            .WithName("GetOrganization")
+            .WithSummary("机构详情 (read an organization)")
+            .WithDescription("The organization itself or an operator.")
+            .WithAuthProblems().WithProblems(404);
+
+        group.MapGet("/{id:guid}/api-keys", Keys)
+            .WithName("ListApiKeys")
+            .WithSummary("API key 列表 (list an organization's keys)")
+            .WithDescription("Key ids, display prefixes and revocation times; never the secrets. The organization itself or an operator.")
+            .WithAuthProblems().WithProblems(404);
+
+        group.MapPost("/{id:guid}/api-keys/rotate", Rotate)
+            .WithName("RotateApiKey")
+            .WithSummary("轮换 API key (rotate keys)")
+            .WithDescription("Issues a new key (shown once) and revokes every other key of the organization. The organization itself or an operator.")
+            .WithAuthProblems().WithProblems(404);
+
+        group.MapDelete("/{id:guid}/api-keys/{keyId:guid}", Revoke)
+            .WithName("RevokeApiKey")
+            .WithSummary("吊销 API key (revoke a key)")
+            .WithDescription("The key stops working at once. The organization itself or an operator.")
+            .WithAuthProblems().WithProblems(404);
+        return app;
+    }
+
+    private static async Task<Created<CreatedOrganizationResponse>> Create(CreateOrganizationRequest? request, OrganizationStore store, CancellationToken ct)
+    {
+        var input = request ?? new CreateOrganizationRequest(null, null, null, null, null, null, null);
+        var (organization, key) = await store.CreateAsync(
+            new NewOrganization(input.Kind, input.Name, input.CreditCode, input.District, input.Industry, input.Scale, input.DiscloseName), ct);
+        return TypedResults.Created($"/api/v1/organizations/{organization.Id}",
+            new CreatedOrganizationResponse(OrganizationResponse.From(organization), key.Secret, key.Id));
+    }
+
+    private static async Task<Ok<PagedList<OrganizationResponse>>> List(OrganizationStore store, string? kind, int? page, int? pageSize, CancellationToken ct)
+    {
+        var v = new Validator();
+        var (p, size) = Paging.Validate(page, pageSize, v);
+        if (kind is not null && !OrganizationKinds.TryParse(kind, out _))
+        {
+            v.Add("kind", $"未知的机构类型 '{kind}' (one of: {string.Join(", ", OrganizationKinds.Codes)}).");
+        }
+        v.ThrowIfAny();
+        var result = await store.ListAsync(kind, p, size, ct);
+        return TypedResults.Ok(new PagedList<OrganizationResponse>(result.Items.Select(OrganizationResponse.From).ToArray(), result.Page, result.PageSize, result.Total));
+    }
+
+    private static async Task<Ok<OrganizationResponse>> Me(ClaimsPrincipal user, OrganizationStore store, CancellationToken ct) =>
+        TypedResults.Ok(OrganizationResponse.From(await store.GetAsync(user.GetActor().OrganizationId, ct)));
+
+    private static async Task<Ok<OrganizationResponse>> Get(Guid id, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)
+    {
+        EnsureSelfOrOperator(user.GetActor(), id);
+        return TypedResults.Ok(OrganizationResponse.From(await store.GetAsync(id, ct)));
+    }
+
+    private static async Task<Ok<IReadOnlyList<ApiKeyInfo>>> Keys(Guid id, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)
+    {
+        EnsureSelfOrOperator(user.GetActor(), id);
+        return TypedResults.Ok(await store.KeysAsync(id, ct));
+    }
+
+    private static async Task<Ok<IssuedApiKeyResponse>> Rotate(Guid id, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)
+    {
+        EnsureSelfOrOperator(user.GetActor(), id);
+        var key = await store.RotateKeyAsync(id, ct);
+        return TypedResults.Ok(new IssuedApiKeyResponse(key.Id, key.Secret, key.Prefix, key.CreatedAt));
+    }
+
+    private static async Task<NoContent> Revoke(Guid id, Guid keyId, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)
+    {
+        EnsureSelfOrOperator(user.GetActor(), id);
+        await store.RevokeKeyAsync(id, keyId, ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Other organizations get 404, not 403, so ids of others can't be probed.</summary>
+    private static void EnsureSelfOrOperator(Actor actor, Guid organizationId)
+    {
+        if (!actor.IsOperator && actor.OrganizationId != organizationId)
+        {
+            throw new NotFoundException($"机构 {organizationId} 不存在 (organization not found).");
+        }
+    }
+}
