@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marketplace.Core.Organizations;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Marketplace.Tests.Api;
+
+/// <summary>The real API on the embedded default (SQLite file + Lucene index) in a temporary data folder.</summary>
+public sealed class MarketplaceApp : WebApplicationFactory<Program>
+{
+    public const string OperatorKey = "test-operator-key-0123456789abcdef";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public MarketplaceApp(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+    {
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Marketplace:DataDirectory"] = DataDirectory,
+            ["Marketplace:Auth:OperatorKey"] = OperatorKey,
+        };
+        if (!_settings.ContainsKey("Marketplace:RateLimit:AnonymousPermitLimit"))
+        {
+            _settings["Marketplace:RateLimit:AnonymousPermitLimit"] = "100000";
+        }
+    }
+
+    public string DataDirectory { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient Client(string? apiKey = null)
+    {
+        var client = CreateClient();
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+        return client;
+    }
+
+    public HttpClient Operator() => Client(OperatorKey);
+
+    public static void DeleteDirectory(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A file still held by a finalizing handle; the OS temp folder is cleaned eventually.
+        }
+    }
+
+    private static int _creditSequence;
+
+    /// <summary>A valid, unique 统一社会信用代码 for tests.</summary>
+    public static string NewCreditCode()
+    {
+        var n = Interlocked.Increment(ref _creditSequence);
+        var random = Random.Shared.Next(0, 99_999_999);
+        return CreditCode.Complete($"91500106{random:D8}{n % 10}");
+    }
+
+    public record Org(Guid Id, string ApiKey, HttpClient Client);
+
+    public async Task<Org> CreateOrganizationAsync(string kind, string? name = null, string district = "沙坪坝区", string? industry = null, string? scale = null, bool discloseName = false)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["kind"] = kind,
+            ["name"] = name ?? $"测试{kind}{Guid.NewGuid():N}"[..20],
+            ["creditCode"] = NewCreditCode(),
+            ["district"] = district,
+            ["discloseName"] = discloseName,
+        };
+        if (kind == "enterprise")
+        {
+            body["industry"] = industry ?? "摩托车零部件制造";
+            body["scale"] = scale ?? "规下高成长";
+        }
+        var response = await Operator().PostAsJsonAsync("/api/v1/organizations", body);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        var json = await response.Content.ReadFromJsonAsync<JsonObject>();
+        var key = json!["apiKey"]!.GetValue<string>();
+        return new Org(Guid.Parse(json["organization"]!["id"]!.GetValue<string>()), key, Client(key));
+    }
+
+    public static Dictionary<string, object?> OfferingBody(
+        string title = "弧焊机器人工作站",
+        string direction = "machinery",
+        string[]? subDirections = null,
+        long priceMin = 200_000,
+        long priceMax = 500_000,
+        int days = 60,
+        string[]? districts = null,
+        string summary = "六轴弧焊机器人，适合中小批量车架焊接",
+        string description = "以六轴弧焊机器人为核心，配变位机和焊缝跟踪，替代人工焊接，焊缝均匀，减少返工。",
+        string[]? keywords = null,
+        string type = "solution",
+        string deployment = "hardware") => new()
+        {
+            ["type"] = type,
+            ["title"] = title,
+            ["summary"] = summary,
+            ["description"] = description,
+            ["directions"] = new[] { direction },
+            ["subDirections"] = subDirections ?? (direction == "machinery" ? new[] { "machinery.welding" } : Array.Empty<string>()),
+            ["keywords"] = keywords ?? new[] { "焊接机器人", "弧焊" },
+            ["deployment"] = deployment,
+            ["priceMinYuan"] = priceMin,
+            ["priceMaxYuan"] = priceMax,
+            ["implementationDays"] = days,
+            ["districts"] = districts ?? new[] { "全市" },
+            ["cases"] = new[] { new { customer = "某摩托车配件厂", district = "璧山区", year = 2024, outcome = "返工率下降一半" } },
+        };
+
+    public static async Task<JsonObject> ReadJsonAsync(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+    /// <summary>Creates, submits and approves an offering; returns its id.</summary>
+    public async Task<Guid> PublishOfferingAsync(Org integrator, Dictionary<string, object?>? body = null)
+    {
+        var created = await integrator.Client.PostAsJsonAsync("/api/v1/offerings", body ?? OfferingBody());
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        var id = Guid.Parse((await ReadJsonAsync(created))["id"]!.GetValue<string>());
+        var submitted = await integrator.Client.PostAsync($"/api/v1/offerings/{id}/submit", null);
+        Assert.That(submitted.StatusCode, Is.EqualTo(HttpStatusCode.OK), await submitted.Content.ReadAsStringAsync());
+        var approved = await Operator().PostAsync($"/api/v1/offerings/{id}/approve", null);
+        Assert.That(approved.StatusCode, Is.EqualTo(HttpStatusCode.OK), await approved.Content.ReadAsStringAsync());
+        return id;
+    }
+
+    public static HttpRequestMessage WithIfMatch(HttpMethod method, string url, string? etag, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, url);
+        if (etag is not null)
+        {
+            request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag));
+        }
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+        return request;
+    }
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+}
+
+/// <summary>Asserts on RFC 9457 problem details.</summary>
+public static class ProblemAssert
+{
+    public static async Task<JsonObject> IsProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? field = null)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(status), text);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), text);
+        var problem = JsonNode.Parse(text)!.AsObject();
+        Assert.That(problem["status"]!.GetValue<int>(), Is.EqualTo((int)status));
+        Assert.That(text, Does.Not.Contain("   at "), "no stack traces");
+        if (field is not null)
+        {
+            Assert.That(problem["errors"]?.AsObject().ContainsKey(field), Is.True, $"expected an error for '{field}' in {text}");
+        }
+        return problem;
+    }
+}
