@@ -73,8 +73,15 @@ internal sealed class CannedElasticsearch : IRequestInvoker
     {
     }
 
+    /// <summary>Every request fails as if the node refused the connection.</summary>
+    public bool Unreachable { get; set; }
+
     private (int Status, string Body) Answer(Endpoint endpoint)
     {
+        if (Unreachable)
+        {
+            throw new HttpRequestException("Connection refused (es.test:9200)");
+        }
         var path = "/" + endpoint.PathAndQuery.Split('?')[0].TrimStart('/');
         var route = _routes.FirstOrDefault(r => r.Method == endpoint.Method && path.EndsWith(r.PathSuffix, StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"No canned response for {endpoint.Method} {endpoint.PathAndQuery}");

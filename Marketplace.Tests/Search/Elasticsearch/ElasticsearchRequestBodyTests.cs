@@ -114,7 +114,7 @@ public sealed class ElasticsearchRequestBodyTests
         await es.CreateIndex().SearchAsync(new OfferingSearchRequest
         {
             Text = "弧焊机器人",
-            BoostTerms = [new WeightedTerm("焊接", 0.5f)],
+            BoostTerms = [new WeightedTerm("专属增强词", 0.5f)],
             Directions = ["smart-manufacturing"],
             Type = "tool",
             District = "渝北区",
@@ -130,7 +130,7 @@ public sealed class ElasticsearchRequestBodyTests
         var query = body["query"]!["bool"]!;
         var should = query["should"]!.AsArray();
         var text = should.Single(q => q!["multi_match"]?["_name"]?.GetValue<string>() == "text")!["multi_match"]!;
-        var boost = should.Single(q => q!["multi_match"]?["_name"]?.GetValue<string>() == "term:焊接")!["multi_match"]!;
+        var boost = should.Single(q => q!["multi_match"]?["_name"]?.GetValue<string>() == "term:专属增强词")!["multi_match"]!;
         var postFilter = body["post_filter"]!["bool"]!["filter"]!.AsArray();
         var aggs = body["aggregations"] ?? body["aggs"]!;
         using (Assert.EnterMultipleScope())

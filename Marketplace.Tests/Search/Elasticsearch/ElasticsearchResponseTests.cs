@@ -99,6 +99,26 @@ public sealed class ElasticsearchResponseTests
     }
 
     [Test]
+    public void An_unreachable_node_is_a_transient_failure_without_status()
+    {
+        var es = new CannedElasticsearch(Alias) { Unreachable = true };
+
+        var ex = Assert.ThrowsAsync<ElasticsearchRequestException>(() =>
+            es.CreateIndex().WriteAsync([ElasticsearchRequestBodyTests.Doc("云MES")], CancellationToken.None));
+
+        Assert.That(ex!.StatusCode, Is.Null);
+        Assert.That(SearchResilience.IsTransient(ex), Is.True);
+    }
+
+    [Test]
+    public async Task An_unreachable_node_is_unhealthy()
+    {
+        var es = new CannedElasticsearch(Alias) { Unreachable = true };
+
+        Assert.That(await es.CreateIndex().IsHealthyAsync(CancellationToken.None), Is.False);
+    }
+
+    [Test]
     public void A_400_is_not_transient()
     {
         var doc = ElasticsearchRequestBodyTests.Doc("云MES");
