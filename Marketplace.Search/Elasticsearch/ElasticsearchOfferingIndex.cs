@@ -1,0 +1,435 @@
+using System.Globalization;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Cluster;
+using Elastic.Clients.Elasticsearch.Core.Bulk;
+using Elastic.Clients.Elasticsearch.Core.Search;
+using Elastic.Clients.Elasticsearch.IndexManagement;
+using Elastic.Transport;
+using Elastic.Transport.Products.Elasticsearch;
+using Marketplace.Core.Searching;
+using Marketplace.Core.Taxonomy;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Marketplace.Search.Elasticsearch;
+
+/// <summary>
+/// The Elasticsearch engine of <see cref="IOfferingIndex"/>. The application only knows an alias;
+/// it points at one physical index (<c>&lt;alias&gt;-&lt;yyyyMMddHHmmss&gt;-&lt;suffix&gt;</c>), and a rebuild
+/// fills a new physical index before moving the alias in one atomic <c>_aliases</c> request.
+/// Writes use external versioning, so a stale version never overwrites a newer one (the 409 it
+/// earns is the expected "skip"); retired offerings stay as tombstones with <c>live=false</c>.
+/// Server errors surface as <see cref="ElasticsearchRequestException"/> carrying the HTTP status.
+/// </summary>
+public sealed class ElasticsearchOfferingIndex : IOfferingIndex
+{
+    private readonly ElasticsearchClient _client;
+    private readonly Thesaurus _thesaurus;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Lock _rebuildLock = new();
+    private string? _rebuildTarget;
+
+    public ElasticsearchOfferingIndex(
+        ElasticsearchClient client,
+        ElasticsearchOptions options,
+        Thesaurus thesaurus,
+        ILogger<ElasticsearchOfferingIndex>? logger = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(thesaurus);
+        options.Validate();
+        _client = client;
+        _thesaurus = thesaurus;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        Alias = options.IndexAlias;
+    }
+
+    /// <summary>The alias searched and written.</summary>
+    public string Alias { get; }
+
+    /// <summary>Client settings for <paramref name="options"/>: one node, API key or basic authentication.</summary>
+    public static ElasticsearchClientSettings CreateClientSettings(ElasticsearchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var settings = new ElasticsearchClientSettings(options.Url).RequestTimeout(options.RequestTimeout);
+        if (!string.IsNullOrEmpty(options.ApiKey))
+        {
+            settings = settings.Authentication(new ApiKey(options.ApiKey));
+        }
+        else if (!string.IsNullOrEmpty(options.Username))
+        {
+            settings = settings.Authentication(new BasicAuthentication(options.Username, options.Password!));
+        }
+        return settings;
+    }
+
+    public async Task EnsureCreatedAsync(CancellationToken ct)
+    {
+        var exists = await SendAsync("alias exists", () => _client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias), ct)).ConfigureAwait(false);
+        switch (exists.ApiCallDetails.HttpStatusCode)
+        {
+            case 200:
+                return;
+            case 404:
+                break;
+            default:
+                throw ElasticsearchRequestException.From("alias exists", exists);
+        }
+
+        var physical = NewPhysicalIndexName();
+        var create = OfferingIndexMapping.CreateIndexRequest(physical);
+        create.Aliases = new Dictionary<Name, Alias> { [Alias] = new Alias { IsWriteIndex = true } };
+        var created = await SendAsync("create index", () => _client.Indices.CreateAsync(create, ct)).ConfigureAwait(false);
+        EnsureValid("create index", created);
+        _logger.LogInformation("Created Elasticsearch index {Index} behind alias {Alias}", physical, Alias);
+    }
+
+    public Task WriteAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var rebuildTarget = Volatile.Read(ref _rebuildTarget);
+        return rebuildTarget is null
+            ? BulkWriteAsync([Alias], documents, ct)
+            : BulkWriteAsync([Alias, rebuildTarget], documents, ct);
+    }
+
+    /// <summary>
+    /// Bulk-indexes the documents into each target with external versioning. A 409 on an item is a
+    /// stale write (the index already holds that version or a newer one) and is skipped; any other
+    /// item failure throws, carrying the worst item status (so a 429 rejection is retried).
+    /// </summary>
+    internal async Task BulkWriteAsync(IReadOnlyList<string> targets, IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
+    {
+        if (documents.Count == 0)
+        {
+            return;
+        }
+        var bulk = new BulkRequest(targets[0]) { Operations = [] };
+        foreach (var target in targets)
+        {
+            foreach (var document in documents)
+            {
+                bulk.Operations.Add(new BulkIndexOperation<IndexedOffering>(IndexedOffering.From(document), target)
+                {
+                    Id = document.Id.ToString(),
+                    Version = document.Version,
+                    VersionType = VersionType.External,
+                });
+            }
+        }
+
+        var response = await SendAsync("bulk", () => _client.BulkAsync(bulk, ct)).ConfigureAwait(false);
+        var status = response.ApiCallDetails.HttpStatusCode;
+        if (status is not (>= 200 and < 300) || response.Items is null)
+        {
+            throw ElasticsearchRequestException.From("bulk", response);
+        }
+
+        var failures = new List<ResponseItem>();
+        foreach (var item in response.Items)
+        {
+            if (item.Status is >= 200 and < 300)
+            {
+                continue;
+            }
+            if (item.Status == 409)
+            {
+                _logger.LogDebug("Skipped stale write of offering {Id} to {Index}: {Reason}", item.Id, item.Index, item.Error?.Reason);
+                continue;
+            }
+            failures.Add(item);
+        }
+        if (failures.Count > 0)
+        {
+            var worst = failures.MaxBy(f => f.Status)!;
+            throw new ElasticsearchRequestException(
+                "bulk",
+                worst.Status,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Elasticsearch bulk write failed for {failures.Count} of {response.Items.Count} items; first: {worst.Id} in {worst.Index} (HTTP {worst.Status}) {worst.Error?.Type}: {worst.Error?.Reason}"));
+        }
+    }
+
+    public async Task<OfferingSearchResult> SearchAsync(OfferingSearchRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var search = OfferingQueryBuilder.Build(Alias, request, _thesaurus);
+        var response = await SendAsync("search", () => _client.SearchAsync<IndexedOffering>(search, ct)).ConfigureAwait(false);
+        EnsureValid("search", response);
+        return ToResult(request, response);
+    }
+
+    internal static OfferingSearchResult ToResult(OfferingSearchRequest request, SearchResponse<IndexedOffering> response)
+    {
+        var text = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text.Trim();
+        var hits = new List<OfferingHit>(response.Hits.Count);
+        IReadOnlyCollection<FieldValue>? lastSort = null;
+        foreach (var hit in response.Hits)
+        {
+            var source = hit.Source ?? throw new ElasticsearchRequestException("search", null, $"Hit {hit.Id} has no _source.");
+            hits.Add(new OfferingHit
+            {
+                Id = source.Id,
+                RevisionId = source.RevisionId,
+                Score = hit.Score ?? 0,
+                Title = source.Title,
+                Summary = source.Summary,
+                SupplierName = source.SupplierName,
+                Directions = source.Directions,
+                SubDirections = source.SubDirections,
+                Type = source.Type,
+                Deployment = source.Deployment,
+                Districts = source.Districts,
+                PriceMinYuan = source.PriceMinYuan,
+                PriceMaxYuan = source.PriceMaxYuan,
+                ImplementationDays = source.ImplementationDays,
+                PublishedAt = source.PublishedAt,
+                Highlights = Highlights(hit),
+                MatchedTerms = MatchedTerms(hit, text),
+            });
+            lastSort = hit.Sort;
+        }
+
+        long total = response.HitsMetadata?.Total?.Match(t => t?.Value ?? 0, v => v) ?? hits.Count;
+        string? next = null;
+        if (request.Limit > 0 && hits.Count == request.Limit && lastSort is { Count: > 0 }
+            && (request.Cursor is not null || request.Offset + hits.Count < total))
+        {
+            next = SearchCursor.Encode(request.Sort, lastSort);
+        }
+        return new OfferingSearchResult(total, hits, request.IncludeFacets ? Facets(response) : new Dictionary<string, IReadOnlyList<FacetCount>>(), next);
+    }
+
+    private static IReadOnlyList<string> Highlights(Hit<IndexedOffering> hit)
+    {
+        if (hit.Highlight is null)
+        {
+            return [];
+        }
+        var fragments = new List<string>();
+        foreach (var field in (string[])[OfferingIndexMapping.Summary, OfferingIndexMapping.Description])
+        {
+            if (hit.Highlight.TryGetValue(field, out var values))
+            {
+                fragments.AddRange(values);
+            }
+        }
+        return fragments;
+    }
+
+    private static IReadOnlyList<string> MatchedTerms(Hit<IndexedOffering> hit, string? text)
+    {
+        if (hit.MatchedQueries is null)
+        {
+            return [];
+        }
+        var names = hit.MatchedQueries.Match(list => list?.ToArray() ?? [], scores => scores?.Keys.ToArray() ?? []);
+        var terms = new List<string>();
+        foreach (var name in names)
+        {
+            var term = name switch
+            {
+                OfferingQueryBuilder.TextQueryName or OfferingQueryBuilder.TextPhraseQueryName => text,
+                _ when name.StartsWith(OfferingQueryBuilder.TermQueryPrefix, StringComparison.Ordinal) => name[OfferingQueryBuilder.TermQueryPrefix.Length..],
+                _ => null,
+            };
+            if (term is not null && !terms.Contains(term, StringComparer.Ordinal))
+            {
+                terms.Add(term);
+            }
+        }
+        return terms;
+    }
+
+    private static Dictionary<string, IReadOnlyList<FacetCount>> Facets(SearchResponse<IndexedOffering> response)
+    {
+        var facets = new Dictionary<string, IReadOnlyList<FacetCount>>();
+        foreach (var facet in FacetNames.All)
+        {
+            var buckets = response.Aggregations?.GetFilter(facet)?.Aggregations?.GetStringTerms(OfferingQueryBuilder.TermsAggregationName)?.Buckets;
+            facets[facet] = buckets is null
+                ? []
+                : buckets.Select(b => new FacetCount(b.Key.TryGetString(out var key) && key is not null ? key : b.Key.ToString(), b.DocCount)).ToArray();
+        }
+        return facets;
+    }
+
+    public async Task<IIndexRebuild> BeginRebuildAsync(CancellationToken ct)
+    {
+        var physical = NewPhysicalIndexName();
+        var created = await SendAsync("create index", () => _client.Indices.CreateAsync(OfferingIndexMapping.CreateIndexRequest(physical), ct)).ConfigureAwait(false);
+        EnsureValid("create index", created);
+        lock (_rebuildLock)
+        {
+            if (_rebuildTarget is not null)
+            {
+                _logger.LogWarning("Rebuild into {Index} replaces the unfinished rebuild into {Previous}", physical, _rebuildTarget);
+            }
+            Volatile.Write(ref _rebuildTarget, physical);
+        }
+        _logger.LogInformation("Rebuilding Elasticsearch alias {Alias} into {Index}", Alias, physical);
+        return new Rebuild(this, physical);
+    }
+
+    public async Task<bool> IsHealthyAsync(CancellationToken ct)
+    {
+        try
+        {
+            var health = await _client.Cluster.HealthAsync(new HealthRequest(Alias) { Timeout = "5s" }, ct).ConfigureAwait(false);
+            return health.IsValidResponse && health.Status is HealthStatus.Green or HealthStatus.Yellow;
+        }
+        catch (TransportException ex)
+        {
+            _logger.LogWarning(ex, "Elasticsearch health check failed");
+            return false;
+        }
+    }
+
+    /// <summary>Makes recent writes searchable (refresh of the alias and of a running rebuild's index).</summary>
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        var rebuildTarget = Volatile.Read(ref _rebuildTarget);
+        Indices indices = rebuildTarget is null ? Alias : new[] { Alias, rebuildTarget };
+        var response = await SendAsync("refresh", () => _client.Indices.RefreshAsync(new RefreshRequest(indices), ct)).ConfigureAwait(false);
+        EnsureValid("refresh", response);
+    }
+
+    /// <summary>Deletes the alias and every physical index behind it (test clean-up).</summary>
+    public async Task DeleteAsync(CancellationToken ct)
+    {
+        var physical = await PhysicalIndicesAsync(ct).ConfigureAwait(false);
+        var rebuildTarget = Volatile.Read(ref _rebuildTarget);
+        if (rebuildTarget is not null)
+        {
+            physical = [.. physical, rebuildTarget];
+        }
+        if (physical.Count > 0)
+        {
+            var deleted = await SendAsync("delete index", () => _client.Indices.DeleteAsync(new DeleteIndexRequest(physical.ToArray()), ct)).ConfigureAwait(false);
+            EnsureValid("delete index", deleted);
+        }
+    }
+
+    /// <summary>The physical indices the alias points at (none when the alias is missing).</summary>
+    internal async Task<IReadOnlyList<string>> PhysicalIndicesAsync(CancellationToken ct)
+    {
+        var response = await SendAsync("get alias", () => _client.Indices.GetAliasAsync(new GetAliasRequest((Names)Alias), ct)).ConfigureAwait(false);
+        if (response.ApiCallDetails.HttpStatusCode == 404)
+        {
+            return [];
+        }
+        EnsureValid("get alias", response);
+        return (response.Aliases?.Keys ?? []).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    private async Task SwapAsync(string physical, CancellationToken ct)
+    {
+        var refreshed = await SendAsync("refresh", () => _client.Indices.RefreshAsync(new RefreshRequest(physical), ct)).ConfigureAwait(false);
+        EnsureValid("refresh", refreshed);
+
+        var old = (await PhysicalIndicesAsync(ct).ConfigureAwait(false)).Where(i => i != physical).ToArray();
+        var update = new UpdateAliasesRequest { Actions = [] };
+        foreach (var index in old)
+        {
+            update.Actions.Add(new RemoveAction { Index = index, Alias = Alias, MustExist = true });
+        }
+        update.Actions.Add(new AddAction { Index = physical, Alias = Alias, IsWriteIndex = true });
+        var swapped = await SendAsync("swap alias", () => _client.Indices.UpdateAliasesAsync(update, ct)).ConfigureAwait(false);
+        EnsureValid("swap alias", swapped);
+        ClearRebuildTarget(physical);
+        _logger.LogInformation("Alias {Alias} now points at {Index}; dropping {Old}", Alias, physical, old);
+
+        if (old.Length > 0)
+        {
+            var deleted = await SendAsync("delete index", () => _client.Indices.DeleteAsync(new DeleteIndexRequest(old), ct)).ConfigureAwait(false);
+            EnsureValid("delete index", deleted);
+        }
+    }
+
+    private async Task AbandonAsync(string physical)
+    {
+        ClearRebuildTarget(physical);
+        try
+        {
+            var deleted = await _client.Indices.DeleteAsync(new DeleteIndexRequest(physical), CancellationToken.None).ConfigureAwait(false);
+            if (!deleted.IsValidResponse)
+            {
+                _logger.LogWarning("Could not delete abandoned rebuild index {Index}: {Error}", physical, deleted.DebugInformation);
+            }
+        }
+        catch (TransportException ex)
+        {
+            _logger.LogWarning(ex, "Could not delete abandoned rebuild index {Index}", physical);
+        }
+    }
+
+    private void ClearRebuildTarget(string physical)
+    {
+        lock (_rebuildLock)
+        {
+            if (_rebuildTarget == physical)
+            {
+                Volatile.Write(ref _rebuildTarget, null);
+            }
+        }
+    }
+
+    private string NewPhysicalIndexName() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Alias}-{_time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid():N}")[..(Alias.Length + 24)];
+
+    private static async Task<TResponse> SendAsync<TResponse>(string operation, Func<Task<TResponse>> send)
+        where TResponse : ElasticsearchResponse
+    {
+        try
+        {
+            return await send().ConfigureAwait(false);
+        }
+        catch (TransportException ex)
+        {
+            throw ElasticsearchRequestException.From(operation, ex);
+        }
+    }
+
+    private static void EnsureValid(string operation, ElasticsearchResponse response)
+    {
+        if (!response.IsValidResponse)
+        {
+            throw ElasticsearchRequestException.From(operation, response);
+        }
+    }
+
+    private sealed class Rebuild(ElasticsearchOfferingIndex owner, string physical) : IIndexRebuild
+    {
+        private bool _swapped;
+
+        public string PhysicalIndex => physical;
+
+        public Task AddAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
+        {
+            ArgumentNullException.ThrowIfNull(documents);
+            ObjectDisposedException.ThrowIf(_swapped, this);
+            return owner.BulkWriteAsync([physical], documents, ct);
+        }
+
+        public async Task SwapAsync(CancellationToken ct)
+        {
+            ObjectDisposedException.ThrowIf(_swapped, this);
+            await owner.SwapAsync(physical, ct).ConfigureAwait(false);
+            _swapped = true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_swapped)
+            {
+                _swapped = true;
+                await owner.AbandonAsync(physical).ConfigureAwait(false);
+            }
+        }
+    }
+}

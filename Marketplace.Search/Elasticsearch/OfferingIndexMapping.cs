@@ -1,0 +1,98 @@
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.IndexManagement;
+using Elastic.Clients.Elasticsearch.Mapping;
+
+namespace Marketplace.Search.Elasticsearch;
+
+/// <summary>
+/// Field names and the mapping of a physical offering index. Built-in analyzers only: Chinese text
+/// is analysed by <c>cjk</c> (overlapping bigrams), with a <c>std</c> subfield analysed by
+/// <c>standard</c> (one token per Han character) for exact-substring phrase matches.
+/// </summary>
+public static class OfferingIndexMapping
+{
+    public const string Id = "id";
+    public const string Version = "version";
+    public const string Live = "live";
+    public const string RevisionId = "revisionId";
+    public const string Title = "title";
+    public const string Summary = "summary";
+    public const string Description = "description";
+    public const string Keywords = "keywords";
+    public const string Cases = "cases";
+    public const string SupplierId = "supplierId";
+    public const string SupplierName = "supplierName";
+    public const string Directions = "directions";
+    public const string SubDirections = "subDirections";
+    public const string Type = "type";
+    public const string Deployment = "deployment";
+    public const string Districts = "districts";
+    public const string PriceMinYuan = "priceMinYuan";
+    public const string PriceMaxYuan = "priceMaxYuan";
+    public const string ImplementationDays = "implementationDays";
+    public const string PublishedAt = "publishedAt";
+    public const string TieBreak = "tieBreak";
+
+    /// <summary>Suffix of the <c>standard</c>-analysed subfield of every text field.</summary>
+    public const string StandardSubfield = "std";
+    /// <summary>Suffix of the keyword subfield of <see cref="Keywords"/> and <see cref="SupplierName"/>.</summary>
+    public const string RawSubfield = "raw";
+
+    public const string TextAnalyzer = "cjk";
+
+    /// <summary>Text fields and their query-time boosts.</summary>
+    public static readonly IReadOnlyList<(string Field, double Boost)> TextFields =
+    [
+        (Title, 3), (Keywords, 2), (Summary, 1.5), (Description, 1), (Cases, 1), (SupplierName, 1),
+    ];
+
+    public static CreateIndexRequest CreateIndexRequest(string physicalIndexName) => new(physicalIndexName)
+    {
+        Settings = new IndexSettings
+        {
+            // One shard: the catalogue is small, and one shard keeps scoring (IDF) identical across
+            // requests so equal queries rank equally.
+            NumberOfShards = 1,
+        },
+        Mappings = Mapping(),
+    };
+
+    public static TypeMapping Mapping() => new()
+    {
+        Dynamic = DynamicMapping.Strict,
+        Properties = new Properties
+        {
+            { Id, new KeywordProperty() },
+            { Version, new LongNumberProperty() },
+            { Live, new BooleanProperty() },
+            { RevisionId, new KeywordProperty { Index = false } },
+            { Title, Text() },
+            { Summary, Text() },
+            { Description, Text() },
+            { Keywords, Text(withRaw: true) },
+            { Cases, Text() },
+            { SupplierId, new KeywordProperty() },
+            { SupplierName, Text(withRaw: true) },
+            { Directions, new KeywordProperty() },
+            { SubDirections, new KeywordProperty() },
+            { Type, new KeywordProperty() },
+            { Deployment, new KeywordProperty() },
+            { Districts, new KeywordProperty() },
+            { PriceMinYuan, new LongNumberProperty() },
+            { PriceMaxYuan, new LongNumberProperty() },
+            { ImplementationDays, new IntegerNumberProperty() },
+            { PublishedAt, new DateProperty() },
+            { TieBreak, new LongNumberProperty() },
+        },
+    };
+
+    private static TextProperty Text(bool withRaw = false)
+    {
+        var fields = new Properties { { StandardSubfield, new TextProperty { Analyzer = "standard" } } };
+        if (withRaw)
+        {
+            fields.Add(RawSubfield, new KeywordProperty { IgnoreAbove = 256 });
+        }
+        return new TextProperty { Analyzer = TextAnalyzer, Fields = fields };
+    }
+}

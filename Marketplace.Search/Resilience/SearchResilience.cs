@@ -1,0 +1,79 @@
+using Marketplace.Search.Elasticsearch;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Marketplace.Search.Resilience;
+
+/// <summary>Settings of the index-write pipeline; the defaults suit production, tests shrink the delays.</summary>
+public sealed record SearchResilienceOptions
+{
+    /// <summary>Retries after the first attempt.</summary>
+    public int MaxRetryAttempts { get; init; } = 5;
+    /// <summary>Delay before the first retry; doubles with each further retry (with jitter).</summary>
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(10);
+    public bool UseJitter { get; init; } = true;
+    /// <summary>Time limit of one attempt.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Share of transient failures, within <see cref="SamplingDuration"/>, that opens the circuit.</summary>
+    public double FailureRatio { get; init; } = 0.5;
+    /// <summary>Calls needed within <see cref="SamplingDuration"/> before the circuit may open (at least 2).</summary>
+    public int MinimumThroughput { get; init; } = 10;
+    public TimeSpan SamplingDuration { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long an open circuit fails calls fast with <see cref="BrokenCircuitException"/>.</summary>
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// The Polly pipeline that guards search-index writes (the outbox indexer wraps
+/// <c>IOfferingIndex.WriteAsync</c> in it): retry with exponential backoff and jitter on transient
+/// failures, around a circuit breaker, around a per-attempt timeout. Non-transient failures (a
+/// mapping error, a 400) pass through at once; an open circuit is not retried, so the caller can
+/// leave the work in its outbox and come back later.
+/// </summary>
+public static class SearchResilience
+{
+    public static ResiliencePipeline CreateWritePipeline(SearchResilienceOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        options ??= new SearchResilienceOptions();
+        var shouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient);
+        var builder = new ResiliencePipelineBuilder { Name = "search-index-writes" };
+        if (timeProvider is not null)
+        {
+            builder.TimeProvider = timeProvider;
+        }
+        return builder
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = shouldHandle,
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = options.UseJitter,
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = shouldHandle,
+                FailureRatio = options.FailureRatio,
+                MinimumThroughput = options.MinimumThroughput,
+                SamplingDuration = options.SamplingDuration,
+                BreakDuration = options.BreakDuration,
+            })
+            .AddTimeout(options.AttemptTimeout)
+            .Build();
+    }
+
+    /// <summary>
+    /// Failures worth retrying: no answer or an overloaded/failing server (<see cref="ElasticsearchRequestException.IsTransient"/>:
+    /// 408, 429, 5xx), network and I/O errors, and timeouts. Cancellation by the caller is never transient.
+    /// </summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        ElasticsearchRequestException es => es.IsTransient,
+        HttpRequestException or IOException or TimeoutException or TimeoutRejectedException => true,
+        _ => false,
+    };
+}

@@ -1,0 +1,321 @@
+using System.Text.Json.Nodes;
+using Marketplace.Core.Searching;
+using HttpMethod = Elastic.Transport.HttpMethod;
+
+namespace Marketplace.Tests.Search.Elasticsearch;
+
+/// <summary>What the engine sends to Elasticsearch, compared as JSON structure.</summary>
+public sealed class ElasticsearchRequestBodyTests
+{
+    private const string Alias = "mk-test";
+    private const string EmptySearch = """{"took":1,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{"total":{"value":0,"relation":"eq"},"max_score":null,"hits":[]}}""";
+
+    [Test]
+    public async Task EnsureCreated_creates_a_physical_index_with_the_cjk_mapping_behind_the_alias()
+    {
+        var es = new CannedElasticsearch(Alias)
+            .On(HttpMethod.HEAD, $"/_alias/{Alias}", 404, "")
+            .On(HttpMethod.PUT, "", 200, """{"acknowledged":true,"shards_acknowledged":true,"index":"x"}""");
+
+        await es.CreateIndex().EnsureCreatedAsync(CancellationToken.None);
+
+        var create = es.Requests.Single(r => r.Method == HttpMethod.PUT);
+        Assert.That(create.Path, Does.Match($"^/{Alias}-\\d{{14}}-[0-9a-f]{{8}}$"));
+        var body = create.Json;
+        var properties = body["mappings"]!["properties"]!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(body["aliases"]![Alias]!["is_write_index"]!.GetValue<bool>(), Is.True);
+            Assert.That(body["mappings"]!["dynamic"]!.GetValue<string>(), Is.EqualTo("strict"));
+            foreach (var text in new[] { "title", "summary", "description", "keywords", "cases", "supplierName" })
+            {
+                Assert.That(properties[text]!["type"]!.GetValue<string>(), Is.EqualTo("text"), text);
+                Assert.That(properties[text]!["analyzer"]!.GetValue<string>(), Is.EqualTo("cjk"), text);
+                Assert.That(properties[text]!["fields"]!["std"]!["analyzer"]!.GetValue<string>(), Is.EqualTo("standard"), text);
+            }
+            foreach (var keyword in new[] { "id", "directions", "subDirections", "type", "deployment", "districts" })
+            {
+                Assert.That(properties[keyword]!["type"]!.GetValue<string>(), Is.EqualTo("keyword"), keyword);
+            }
+            Assert.That(properties["keywords"]!["fields"]!["raw"]!["type"]!.GetValue<string>(), Is.EqualTo("keyword"));
+            Assert.That(properties["tieBreak"]!["type"]!.GetValue<string>(), Is.EqualTo("long"));
+            Assert.That(properties["version"]!["type"]!.GetValue<string>(), Is.EqualTo("long"));
+            Assert.That(properties["priceMinYuan"]!["type"]!.GetValue<string>(), Is.EqualTo("long"));
+            Assert.That(properties["priceMaxYuan"]!["type"]!.GetValue<string>(), Is.EqualTo("long"));
+            Assert.That(properties["implementationDays"]!["type"]!.GetValue<string>(), Is.EqualTo("integer"));
+            Assert.That(properties["publishedAt"]!["type"]!.GetValue<string>(), Is.EqualTo("date"));
+            Assert.That(properties["live"]!["type"]!.GetValue<string>(), Is.EqualTo("boolean"));
+            Assert.That(body.ToJsonString(), Does.Not.Contain("ik_").And.Not.Contain("smartcn"), "built-in analyzers only");
+        }
+    }
+
+    [Test]
+    public async Task EnsureCreated_does_nothing_when_the_alias_exists()
+    {
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.HEAD, $"/_alias/{Alias}", 200, "");
+
+        await es.CreateIndex().EnsureCreatedAsync(CancellationToken.None);
+
+        Assert.That(es.Requests.Select(r => r.Method), Is.EqualTo(new[] { HttpMethod.HEAD }));
+    }
+
+    [Test]
+    public async Task Bulk_writes_use_external_versions_and_write_tombstones_as_documents()
+    {
+        var live = Doc("弧焊机器人工作站", version: 7);
+        var tombstone = OfferingDocument.Tombstone(Guid.NewGuid(), 12);
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_bulk", 200, BulkResponse((live.Id, 201), (tombstone.Id, 201)));
+
+        await es.CreateIndex().WriteAsync([live, tombstone], CancellationToken.None);
+
+        var bulk = es.Single(HttpMethod.POST, "/_bulk");
+        Assert.That(bulk.Path, Does.StartWith($"/{Alias}/_bulk"));
+        var lines = bulk.Lines;
+        Assert.That(lines, Has.Count.EqualTo(4));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(lines[0]["index"]!["_index"]?.GetValue<string>() ?? Alias, Is.EqualTo(Alias), "the alias, named in the op or the path");
+            Assert.That(lines[0]["index"]!["_id"]!.GetValue<string>(), Is.EqualTo(live.Id.ToString()));
+            Assert.That(lines[0]["index"]!["version"]!.GetValue<long>(), Is.EqualTo(7));
+            Assert.That(lines[0]["index"]!["version_type"]!.GetValue<string>(), Is.EqualTo("external"));
+            Assert.That(lines[1]["title"]!.GetValue<string>(), Is.EqualTo("弧焊机器人工作站"));
+            Assert.That(lines[1]["live"]!.GetValue<bool>(), Is.True);
+            Assert.That(lines[1]["tieBreak"]!.GetValueKind(), Is.EqualTo(System.Text.Json.JsonValueKind.Number));
+            Assert.That(lines[2]["index"]!["_id"]!.GetValue<string>(), Is.EqualTo(tombstone.Id.ToString()));
+            Assert.That(lines[2]["index"]!["version"]!.GetValue<long>(), Is.EqualTo(12));
+            Assert.That(lines[2]["index"]!["version_type"]!.GetValue<string>(), Is.EqualTo("external"));
+            Assert.That(lines[3]["live"]!.GetValue<bool>(), Is.False, "a retired offering is a tombstone document, not a delete");
+            Assert.That(es.Requests.Any(r => r.Method == HttpMethod.DELETE), Is.False);
+        }
+    }
+
+    [Test]
+    public async Task Writes_during_a_rebuild_go_to_the_alias_and_the_new_index()
+    {
+        var doc = Doc("云MES");
+        var es = new CannedElasticsearch(Alias)
+            .On(HttpMethod.PUT, "", 200, """{"acknowledged":true,"shards_acknowledged":true,"index":"x"}""")
+            .On(HttpMethod.POST, "/_bulk", 200, BulkResponse((doc.Id, 201), (doc.Id, 201)));
+        var index = es.CreateIndex();
+
+        await using var rebuild = await index.BeginRebuildAsync(CancellationToken.None);
+        var physical = es.Requests.Single(r => r.Method == HttpMethod.PUT).Path.TrimStart('/');
+        await index.WriteAsync([doc], CancellationToken.None);
+
+        var targets = es.Single(HttpMethod.POST, "/_bulk").Lines.Where((_, i) => i % 2 == 0).Select(l => l["index"]!["_index"]?.GetValue<string>() ?? Alias);
+        Assert.That(targets, Is.EqualTo(new[] { Alias, physical }));
+    }
+
+    [Test]
+    public async Task Search_sends_text_filters_multi_select_facets_sort_highlight_and_paging()
+    {
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 200, EmptySearch);
+
+        await es.CreateIndex().SearchAsync(new OfferingSearchRequest
+        {
+            Text = "弧焊机器人",
+            BoostTerms = [new WeightedTerm("专属增强词", 0.5f)],
+            Directions = ["smart-manufacturing"],
+            Type = "tool",
+            District = "渝北区",
+            MaxPriceYuan = 50_000,
+            MaxDays = 60,
+            Offset = 20,
+            Limit = 10,
+        }, CancellationToken.None);
+
+        var search = es.Single(HttpMethod.POST, "/_search");
+        Assert.That(search.Path, Does.StartWith($"/{Alias}/_search"), "the index is named explicitly");
+        var body = search.Json;
+        var query = body["query"]!["bool"]!;
+        var should = query["should"]!.AsArray();
+        var text = should.Single(q => q!["multi_match"]?["_name"]?.GetValue<string>() == "text")!["multi_match"]!;
+        var boost = should.Single(q => q!["multi_match"]?["_name"]?.GetValue<string>() == "term:专属增强词")!["multi_match"]!;
+        var postFilter = body["post_filter"]!["bool"]!["filter"]!.AsArray();
+        var aggs = body["aggregations"] ?? body["aggs"]!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(text["query"]!.GetValue<string>(), Is.EqualTo("弧焊机器人"));
+            Assert.That(Strings(text["fields"]), Is.EquivalentTo(new[] { "title^3", "keywords^2", "summary^1.5", "description^1", "cases^1", "supplierName^1" }));
+            Assert.That(boost["type"]!.GetValue<string>(), Is.EqualTo("phrase"));
+            Assert.That(boost["boost"]!.GetValue<double>(), Is.EqualTo(0.5).Within(1e-6));
+            Assert.That(query["minimum_should_match"]!.ToString(), Is.EqualTo("1"));
+
+            // live, price and days restrict hits and facets alike: they are query filters.
+            var filters = query["filter"]!.AsArray().Select(f => f!.ToJsonString()).ToArray();
+            Assert.That(filters, Has.Some.Contains("\"live\"").And.Some.Contains("true"));
+            Assert.That(filters, Has.Some.Contains("\"priceMinYuan\"").And.Some.Contains("50000"));
+            Assert.That(filters, Has.Some.Contains("\"implementationDays\"").And.Some.Contains("60"));
+
+            // Facet filters go to post_filter, so each facet can count without its own filter.
+            Assert.That(postFilter, Has.Count.EqualTo(3));
+            Assert.That(Strings(postFilter.Single(f => f!["terms"]?["districts"] is not null)!["terms"]!["districts"]), Is.EquivalentTo(new[] { "渝北区", "全市" }));
+            Assert.That(FilterKeys(aggs["direction"]!), Is.EquivalentTo(new[] { "type", "districts" }));
+            Assert.That(FilterKeys(aggs["type"]!), Is.EquivalentTo(new[] { "directions", "districts" }));
+            Assert.That(FilterKeys(aggs["district"]!), Is.EquivalentTo(new[] { "directions", "type" }));
+            Assert.That(FilterKeys(aggs["deployment"]!), Is.EquivalentTo(new[] { "directions", "type", "districts" }));
+            Assert.That(FilterKeys(aggs["subDirection"]!), Is.EquivalentTo(new[] { "directions", "type", "districts" }));
+            Assert.That(aggs["direction"]!["aggregations"]!["values"]!["terms"]!["field"]!.GetValue<string>(), Is.EqualTo("directions"));
+            Assert.That(aggs["district"]!["aggregations"]!["values"]!["terms"]!["field"]!.GetValue<string>(), Is.EqualTo("districts"));
+
+            Assert.That(body["sort"]!.ToJsonString(), Is.EqualTo("""[{"_score":{"order":"desc"}},{"tieBreak":{"order":"asc"}}]"""));
+            Assert.That(body["from"]!.GetValue<int>(), Is.EqualTo(20));
+            Assert.That(body["size"]!.GetValue<int>(), Is.EqualTo(10));
+            Assert.That(body["track_total_hits"]!.GetValue<bool>(), Is.True);
+            Assert.That(Strings(body["highlight"]!["pre_tags"]), Is.EqualTo(new[] { "<em>" }));
+            Assert.That(Strings(body["highlight"]!["post_tags"]), Is.EqualTo(new[] { "</em>" }));
+            Assert.That(body["highlight"]!["fragment_size"]!.GetValue<int>(), Is.EqualTo(80));
+            Assert.That(HighlightFields(body["highlight"]!["fields"]!), Is.EquivalentTo(new[] { "summary", "description" }));
+        }
+    }
+
+    [Test]
+    public async Task Search_without_text_matches_all_live_offerings()
+    {
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 200, EmptySearch);
+
+        await es.CreateIndex().SearchAsync(new OfferingSearchRequest { Sort = SearchSort.Newest, IncludeFacets = false }, CancellationToken.None);
+
+        var body = es.Single(HttpMethod.POST, "/_search").Json;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Items(body["query"]!["bool"]!["must"]).Single()["match_all"], Is.Not.Null);
+            Assert.That(body["query"]!["bool"]!["filter"]!.ToJsonString(), Does.Contain("live"));
+            Assert.That(body["post_filter"], Is.Null);
+            Assert.That(body["aggregations"] ?? body["aggs"], Is.Null);
+            Assert.That(body["highlight"], Is.Null);
+            Assert.That(body["sort"]!.ToJsonString(), Is.EqualTo("""[{"publishedAt":{"order":"desc"}},{"tieBreak":{"order":"asc"}}]"""));
+        }
+    }
+
+    [Test]
+    public async Task A_cursor_becomes_search_after_and_replaces_from()
+    {
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 200, CannedResponses.SearchPage);
+        var index = es.CreateIndex();
+        var first = await index.SearchAsync(new OfferingSearchRequest { Text = "弧焊", Sort = SearchSort.PriceAsc, Limit = 2 }, CancellationToken.None);
+        Assert.That(first.NextCursor, Is.Not.Null);
+
+        await index.SearchAsync(new OfferingSearchRequest { Text = "弧焊", Sort = SearchSort.PriceAsc, Limit = 2, Offset = 40, Cursor = first.NextCursor }, CancellationToken.None);
+
+        var body = JsonNode.Parse(es.Requests.Last().Body!)!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(body["search_after"]!.ToJsonString(), Is.EqualTo($"[30000,{CannedResponses.SecondTieBreak}]"));
+            Assert.That(body["from"], Is.Null);
+            Assert.That(body["sort"]!.ToJsonString(), Is.EqualTo("""[{"priceMinYuan":{"order":"asc"}},{"tieBreak":{"order":"asc"}}]"""));
+            Assert.That(body["track_scores"]!.GetValue<bool>(), Is.True);
+        }
+    }
+
+    [Test]
+    public async Task Swap_moves_the_alias_in_one_aliases_request_then_drops_the_old_index()
+    {
+        const string old = Alias + "-20240101000000-aaaaaaaa";
+        var es = new CannedElasticsearch(Alias)
+            .On(HttpMethod.PUT, "", 200, """{"acknowledged":true,"shards_acknowledged":true,"index":"x"}""")
+            .On(HttpMethod.POST, "/_refresh", 200, """{"_shards":{"total":1,"successful":1,"failed":0}}""")
+            .On(HttpMethod.GET, $"/_alias/{Alias}", 200, "{\"" + old + "\":{\"aliases\":{\"" + Alias + "\":{}}}}")
+            .On(HttpMethod.POST, "/_aliases", 200, """{"acknowledged":true}""")
+            .On(HttpMethod.DELETE, "", 200, """{"acknowledged":true}""");
+        var index = es.CreateIndex();
+
+        await using (var rebuild = await index.BeginRebuildAsync(CancellationToken.None))
+        {
+            await rebuild.SwapAsync(CancellationToken.None);
+        }
+
+        var physical = es.Requests.Single(r => r.Method == HttpMethod.PUT).Path.TrimStart('/');
+        var aliases = es.Single(HttpMethod.POST, "/_aliases").Json;
+        var expected = JsonNode.Parse($$$"""
+            {"actions":[
+              {"remove":{"index":"{{{old}}}","alias":"{{{Alias}}}","must_exist":true}},
+              {"add":{"index":"{{{physical}}}","alias":"{{{Alias}}}","is_write_index":true}}
+            ]}
+            """);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(JsonNode.DeepEquals(aliases, expected), Is.True, aliases.ToJsonString());
+            Assert.That(es.Requests.Single(r => r.Method == HttpMethod.DELETE).Path, Is.EqualTo($"/{old}"), "only the old index is dropped, after the swap");
+            Assert.That(es.Requests.Select(r => r.Method).Last(), Is.EqualTo(HttpMethod.DELETE));
+        }
+    }
+
+    [Test]
+    public async Task An_abandoned_rebuild_deletes_its_new_index()
+    {
+        var es = new CannedElasticsearch(Alias)
+            .On(HttpMethod.PUT, "", 200, """{"acknowledged":true,"shards_acknowledged":true,"index":"x"}""")
+            .On(HttpMethod.DELETE, "", 200, """{"acknowledged":true}""");
+
+        await (await es.CreateIndex().BeginRebuildAsync(CancellationToken.None)).DisposeAsync();
+
+        var physical = es.Requests.Single(r => r.Method == HttpMethod.PUT).Path;
+        Assert.That(es.Requests.Single(r => r.Method == HttpMethod.DELETE).Path, Is.EqualTo(physical));
+    }
+
+    internal static OfferingDocument Doc(string title, long version = 1) => new()
+    {
+        Id = Guid.NewGuid(),
+        Version = version,
+        Live = true,
+        RevisionId = Guid.NewGuid(),
+        Title = title,
+        Summary = title,
+        Directions = ["smart-manufacturing"],
+        Type = "tool",
+        Deployment = "saas",
+        Districts = ["全市"],
+        PriceMinYuan = 10_000,
+        PriceMaxYuan = 20_000,
+        ImplementationDays = 30,
+        PublishedAt = DateTimeOffset.UtcNow,
+    };
+
+    internal static string BulkResponse(params (Guid Id, int Status)[] items) =>
+        new JsonObject
+        {
+            ["took"] = 3,
+            ["errors"] = items.Any(i => i.Status >= 300),
+            ["items"] = new JsonArray(items.Select(i => (JsonNode)new JsonObject
+            {
+                ["index"] = i.Status < 300
+                    ? new JsonObject { ["_index"] = "mk-test-1", ["_id"] = i.Id.ToString(), ["_version"] = 1, ["result"] = "created", ["status"] = i.Status }
+                    : new JsonObject
+                    {
+                        ["_index"] = "mk-test-1", ["_id"] = i.Id.ToString(), ["status"] = i.Status,
+                        ["error"] = new JsonObject { ["type"] = i.Status == 409 ? "version_conflict_engine_exception" : "es_rejected_execution_exception", ["reason"] = "canned" },
+                    },
+            }).ToArray()),
+        }.ToJsonString();
+
+    /// <summary>The client writes a one-element list as a single object: both read as a list.</summary>
+    private static JsonNode[] Items(JsonNode? node) => node switch
+    {
+        JsonArray a => a.Select(n => n!).ToArray(),
+        null => [],
+        _ => [node],
+    };
+
+    private static string[] Strings(JsonNode? array) => array!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+
+    /// <summary>The fields the filter of a facet aggregation restricts (empty for match_all).</summary>
+    private static string[] FilterKeys(JsonNode aggregation)
+    {
+        var filter = aggregation["filter"]!;
+        if (filter["match_all"] is not null)
+        {
+            return [];
+        }
+        return Items(filter["bool"]!["filter"])
+            .Select(f => (f["term"] ?? f["terms"])!.AsObject().Select(p => p.Key).Single())
+            .ToArray();
+    }
+
+    private static string[] HighlightFields(JsonNode fields) => fields switch
+    {
+        JsonObject o => o.Select(p => p.Key).ToArray(),
+        JsonArray a => a.SelectMany(f => f!.AsObject().Select(p => p.Key)).ToArray(),
+        _ => [],
+    };
+}
