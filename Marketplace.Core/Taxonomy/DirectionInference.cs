@@ -22,6 +22,9 @@ public sealed class DirectionInference
     /// <summary>Weight of a direction's name or industry alias found in the text.</summary>
     private const double DirectionAliasWeight = 0.5;
 
+    /// <summary>Share of a direction's evidence that does not point at its best item.</summary>
+    private const double ScatteredEvidenceWeight = 0.35;
+
     /// <summary>A direction scoring less than this is not returned.</summary>
     private const double MinScore = 0.4;
 
@@ -109,7 +112,11 @@ public sealed class DirectionInference
             return [];
         }
 
-        var directionScores = new double[_directionCodes.Length];
+        // Per direction: all its evidence, the part from its industry nouns, and per item the evidence for
+        // that item (for the direction score) and the same divided among the items sharing a term (to pick one).
+        var directionTotals = new double[_directionCodes.Length];
+        var directionAliasHits = new double[_directionCodes.Length];
+        var itemEvidence = new Dictionary<int, (int Direction, double Score)>();
         var itemScores = new Dictionary<int, double>();
         var matchedTerms = new List<string>?[_directionCodes.Length];
         var seen = new HashSet<int>();
@@ -124,17 +131,36 @@ public sealed class DirectionInference
             foreach (var posting in info.Postings)
             {
                 bestPerDirection[posting.Direction] = Math.Max(bestPerDirection.GetValueOrDefault(posting.Direction), posting.Weight);
+                var contribution = posting.Weight * info.LengthFactor / info.DirectionCount;
                 if (posting.Item >= 0)
                 {
                     itemScores[posting.Item] = itemScores.GetValueOrDefault(posting.Item)
                         + posting.Weight * info.LengthFactor / info.ItemCount;
+                    itemEvidence[posting.Item] = (posting.Direction, itemEvidence.GetValueOrDefault(posting.Item).Score + contribution);
+                }
+                else
+                {
+                    directionAliasHits[posting.Direction] += contribution;
                 }
             }
             foreach (var (direction, weight) in bestPerDirection)
             {
-                directionScores[direction] += weight * info.LengthFactor / info.DirectionCount;
+                directionTotals[direction] += weight * info.LengthFactor / info.DirectionCount;
                 (matchedTerms[direction] ??= []).Add(text.Substring(match.Start, match.Length));
             }
+        }
+
+        // Evidence that converges on one item counts in full; scattered hits on other items of the same
+        // direction count for less, so a broad direction (general) does not win on many vague words.
+        var directionScores = new double[_directionCodes.Length];
+        foreach (var (_, (direction, score)) in itemEvidence)
+        {
+            directionScores[direction] = Math.Max(directionScores[direction], score);
+        }
+        for (var d = 0; d < directionScores.Length; d++)
+        {
+            var focused = directionScores[d] + directionAliasHits[d];
+            directionScores[d] = focused + ScatteredEvidenceWeight * Math.Max(0, directionTotals[d] - focused);
         }
 
         var best = directionScores.Max();
