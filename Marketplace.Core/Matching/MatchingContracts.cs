@@ -1,0 +1,45 @@
+using Marketplace.Core.Taxonomy;
+
+namespace Marketplace.Core.Matching;
+
+/// <summary>The enterprise behind a demand list, from its organization.</summary>
+public sealed record EnterpriseProfile(string District, string? Industry, string? Scale);
+
+/// <summary>One demand item to match.</summary>
+public sealed record DemandQuery(
+    string Text,
+    string? Direction,
+    string? SubDirection,
+    long? BudgetYuan,
+    int? WithinDays,
+    EnterpriseProfile Enterprise);
+
+/// <summary>
+/// A machine-readable reason, in Chinese, e.g. {"kind":"budget","ok":false,"detail":"最低报价80万元，超出预算50万元"}.
+/// Kinds: text, direction, subDirection, inferredDirection, budget, time, district, lightweight.
+/// </summary>
+public sealed record MatchReason(string Kind, bool Ok, string Detail);
+
+public sealed record OfferingMatch(
+    Guid OfferingId,
+    Guid RevisionId,
+    string Title,
+    Guid SupplierId,
+    string SupplierName,
+    double Score,
+    IReadOnlyList<MatchReason> Reasons,
+    IReadOnlyList<string> MatchedTerms);
+
+public sealed record DemandMatchResult(IReadOnlyList<InferredDirection> InferredDirections, IReadOnlyList<OfferingMatch> Matches);
+
+public static class MatchReasonKinds
+{
+    public const string Text = "text";
+    public const string Direction = "direction";
+    public const string SubDirection = "subDirection";
+    public const string InferredDirection = "inferredDirection";
+    public const string Budget = "budget";
+    public const string Time = "time";
+    public const string District = "district";
+    public const string Lightweight = "lightweight";
+}
