@@ -1,48 +1,43 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Util;
 using Marketplace.Core.Searching;
 
 namespace Marketplace.Search.Lucene;
 
 /// <summary>
-/// Counts facet values of collected documents from sorted-set doc values: per segment into an
-/// array indexed by ordinal, resolved to strings once per segment (no per-document string work).
+/// Counts facet values of collected documents: per segment into an array indexed by ordinal
+/// (<see cref="FacetOrdinals"/>), resolved to strings once per segment.
 /// </summary>
 internal sealed class FacetCounter(IReadOnlyList<string> fields)
 {
     private readonly Dictionary<string, long>[] _totals = fields.Select(_ => new Dictionary<string, long>(StringComparer.Ordinal)).ToArray();
-    private readonly SortedSetDocValues?[] _values = new SortedSetDocValues?[fields.Count];
+    private readonly FacetOrdinals?[] _segment = new FacetOrdinals?[fields.Count];
     private readonly int[]?[] _counts = new int[fields.Count][];
-
-    public IReadOnlyList<string> Fields => fields;
 
     public void SetNextReader(AtomicReaderContext context)
     {
         Flush();
         for (var i = 0; i < fields.Count; i++)
         {
-            var values = context.AtomicReader.GetSortedSetDocValues(fields[i]);
-            _values[i] = values;
-            _counts[i] = values is null ? null : new int[values.ValueCount];
+            var ordinals = FacetOrdinals.For(context.AtomicReader, fields[i]);
+            _segment[i] = ordinals;
+            _counts[i] = ordinals is null ? null : new int[ordinals.Values.Length];
         }
     }
 
     public void Collect(int doc)
     {
-        for (var i = 0; i < _values.Length; i++)
+        for (var i = 0; i < _segment.Length; i++)
         {
-            var values = _values[i];
-            if (values is null)
+            if (_segment[i] is not { } segment)
             {
                 continue;
             }
             var counts = _counts[i]!;
-            values.SetDocument(doc);
-            long ord;
-            while ((ord = values.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS)
+            var ordinals = segment.Ordinals;
+            for (int k = segment.Starts[doc], end = segment.Starts[doc + 1]; k < end; k++)
             {
-                counts[ord]++;
+                counts[ordinals[k]]++;
             }
         }
     }
@@ -62,24 +57,21 @@ internal sealed class FacetCounter(IReadOnlyList<string> fields)
 
     private void Flush()
     {
-        var bytes = new BytesRef();
-        for (var i = 0; i < _values.Length; i++)
+        for (var i = 0; i < _segment.Length; i++)
         {
-            if (_values[i] is not { } values || _counts[i] is not { } counts)
+            if (_segment[i] is not { } segment || _counts[i] is not { } counts)
             {
                 continue;
             }
             for (var ord = 0; ord < counts.Length; ord++)
             {
-                if (counts[ord] == 0)
+                if (counts[ord] > 0)
                 {
-                    continue;
+                    var key = segment.Values[ord];
+                    _totals[i][key] = _totals[i].GetValueOrDefault(key) + counts[ord];
                 }
-                values.LookupOrd(ord, bytes);
-                var key = bytes.Utf8ToString();
-                _totals[i][key] = _totals[i].GetValueOrDefault(key) + counts[ord];
             }
-            _values[i] = null;
+            _segment[i] = null;
             _counts[i] = null;
         }
     }

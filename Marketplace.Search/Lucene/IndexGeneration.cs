@@ -61,7 +61,7 @@ internal sealed class IndexGeneration : IDisposable
         }
     }
 
-    public void StartSearching() => Searchers ??= new SearcherManager(Writer, applyAllDeletes: true, searcherFactory: null);
+    public void StartSearching() => Searchers ??= new SearcherManager(Writer, applyAllDeletes: true, new FacetWarmingSearcherFactory());
 
     /// <summary>
     /// Writes the newest version of each document whose version is above the indexed one;

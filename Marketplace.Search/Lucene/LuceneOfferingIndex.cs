@@ -358,7 +358,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
 
         // Main pass: top hits, and the facets that have no filter of their own.
         var top = TopFieldCollector.Create(sort, offset + limit + 1, After(cursor), fillFields: true,
-            trackDocScores: true, trackMaxScore: false, docsScoredInOrder: true);
+            trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
         var facets = new Dictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
         var unfiltered = request.IncludeFacets ? new FacetCounter(FacetNames.All.Where(f => !filters.Has(f)).ToList()) : null;
         searcher.Search(filters.Apply(text.Query, except: null), unfiltered is null ? top : new FacetingCollector(top, unfiltered));

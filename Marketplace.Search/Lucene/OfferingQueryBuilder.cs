@@ -16,7 +16,8 @@ internal sealed record TextQuery(Query Query, IReadOnlyList<QueryTerm> Terms);
 /// Builds the relevance query from tokens, never through a query parser, so no user text can throw:
 /// each word of the text, each thesaurus expansion and each boost term becomes one SHOULD clause,
 /// a best-of over every text field (title ×3, keywords ×2, summary ×1.5, description, cases,
-/// supplier), in both its jieba-word form and its bigram form (a phrase when it has several tokens).
+/// supplier) in its jieba-word form, and over the title and all-text bigram fields in its bigram form
+/// (a phrase when it has several tokens).
 /// </summary>
 internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesaurus)
 {
@@ -81,15 +82,18 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
             return null;
         }
         var best = new DisjunctionMaxQuery(0.1f) { Boost = term.Weight };
-        foreach (var (field, boost) in OfferingFields.Text)
+        if (words.Count > 0)
         {
-            if (words.Count > 0)
+            foreach (var (field, boost) in OfferingFields.Text)
             {
                 best.Add(TokensQuery(field + OfferingAnalysis.WordSuffix, words, boost));
             }
-            if (bigrams.Count > 0)
+        }
+        if (bigrams.Count > 0)
+        {
+            foreach (var (field, boost) in OfferingFields.Bigrams)
             {
-                best.Add(TokensQuery(field + OfferingAnalysis.BigramSuffix, bigrams, boost * BigramWeight));
+                best.Add(TokensQuery(field, bigrams, boost * BigramWeight));
             }
         }
         return best;

@@ -13,7 +13,9 @@ internal sealed class SearchFilters
 {
     private const int MaxValuesPerFilter = 100;
     private readonly Dictionary<string, Query> _facetFilters = new(StringComparer.Ordinal);
-    private readonly List<Query> _always = [new TermQuery(new Term(OfferingFields.Live, "1"))];
+    // Cached per segment as a bit set: applied as accepted documents rather than intersected.
+    private static readonly Filter LiveOnly = new CachingWrapperFilter(new QueryWrapperFilter(new TermQuery(new Term(OfferingFields.Live, "1"))));
+    private readonly List<Query> _always = [];
 
     public SearchFilters(OfferingSearchRequest request)
     {
@@ -36,6 +38,11 @@ internal sealed class SearchFilters
 
     public Query Apply(Query query, string? except)
     {
+        var live = new FilteredQuery(query, LiveOnly);
+        if (_always.Count == 0 && (_facetFilters.Count == 0 || (_facetFilters.Count == 1 && _facetFilters.ContainsKey(except ?? ""))))
+        {
+            return live;
+        }
         var filter = new BooleanQuery();
         foreach (var clause in _always)
         {
@@ -48,7 +55,7 @@ internal sealed class SearchFilters
                 filter.Add(clause, Occur.MUST);
             }
         }
-        return new FilteredQuery(query, new QueryWrapperFilter(filter));
+        return new FilteredQuery(live, new QueryWrapperFilter(filter));
     }
 
     private void AddAnyOf(string facet, IEnumerable<string> values)
