@@ -1,7 +1,9 @@
+using Marketplace.Api.Admin;
 using Marketplace.Api.Hosting;
 using Marketplace.Api.Http;
 using Marketplace.Api.Offerings;
 using Marketplace.Api.Organizations;
+using Marketplace.Api.Search;
 using Marketplace.Api.Taxonomy;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -38,6 +40,8 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c
 app.MapTaxonomy();
 app.MapOrganizations();
 app.MapOfferings();
+app.MapSearch();
+app.MapAdmin();
 
 app.Run();
 

@@ -7,6 +7,7 @@ using Marketplace.Core.Offerings;
 using Marketplace.Core.Organizations;
 using Marketplace.Core.Storage;
 using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Indexing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -43,9 +44,13 @@ public static class ServiceRegistration
         services.AddSingleton<OrganizationStore>();
         services.AddSingleton<OfferingStore>();
         services.AddSingleton<DemoCatalog>();
+        services.AddMarketplaceSearch(configuration);
+        services.AddOptions<SearchOptions>().PostConfigure<IOptions<MarketplaceOptions>>((search, marketplace) =>
+            search.IndexDirectory ??= Path.Combine(DataDirectory(marketplace.Value), "index"));
         if (!IsGeneratingOpenApiDocument)
         {
             services.AddHostedService<StartupTasks>();
+            services.AddMarketplaceSearchWorkers(); // after StartupTasks: the schema exists before the indexer runs
         }
 
         services.ConfigureHttpJsonOptions(o =>
