@@ -122,7 +122,13 @@ public sealed class SearchIndexer : BackgroundService
         IReadOnlyList<OfferingDocument> documents;
         try
         {
-            documents = await _offerings.IndexDocumentsAsync(entries.Select(e => e.OfferingId).Distinct().ToArray(), ct);
+            var offeringIds = entries.Select(e => e.OfferingId).Distinct().ToArray();
+            documents = await _offerings.IndexDocumentsAsync(offeringIds, ct);
+            if (documents.Count < offeringIds.Length)
+            {
+                _logger.LogWarning("Outbox rows name offerings that are not in the catalog: {Missing}",
+                    string.Join(", ", offeringIds.Except(documents.Select(d => d.Id))));
+            }
             if (documents.Count > 0)
             {
                 await _pipeline.ExecuteAsync(async token =>
