@@ -138,6 +138,8 @@ public class OutboxIndexerTests
             Assert.That(claims, Has.Count.EqualTo(rows));
             Assert.That(claims.Select(c => c.Node).Distinct().Count(), Is.GreaterThan(1), "the nodes really competed");
             Assert.That(await outbox.PendingCountAsync(CancellationToken.None), Is.Zero);
+            Assert.That(await outbox.PurgeProcessedAsync(DateTimeOffset.UtcNow.AddMinutes(-1), CancellationToken.None), Is.Zero, "recent rows are kept");
+            Assert.That(await outbox.PurgeProcessedAsync(DateTimeOffset.UtcNow.AddSeconds(1), CancellationToken.None), Is.EqualTo(rows));
         }
         finally
         {
