@@ -22,7 +22,7 @@ public static class OpenApiSetup
                     Contact = new OpenApiContact { Name = "Marketplace team" },
                     License = new OpenApiLicense { Name = "Proprietary" },
                 };
-                document.Servers = [];
+                document.Servers = [new OpenApiServer { Url = "/", Description = "This deployment" }];
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme

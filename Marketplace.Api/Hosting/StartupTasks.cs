@@ -20,7 +20,8 @@ public sealed class StartupTasks(
     public async Task StartAsync(CancellationToken ct)
     {
         await migrator.MigrateAsync(ct);
-        var generated = await organizations.BootstrapOperatorAsync(options.Value.Auth.OperatorKey, ct);
+        var configuredKey = string.IsNullOrWhiteSpace(options.Value.Auth.OperatorKey) ? null : options.Value.Auth.OperatorKey.Trim();
+        var generated = await organizations.BootstrapOperatorAsync(configuredKey, ct);
         if (generated is not null)
         {
             var path = Path.Combine(options.Value.DataDirectory, GeneratedKeyFile);

@@ -23,15 +23,33 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Marketplace:DataDirectory"] = DataDirectory,
-            ["Marketplace:Auth:OperatorKey"] = OperatorKey,
         };
-        if (!_settings.ContainsKey("Marketplace:RateLimit:AnonymousPermitLimit"))
-        {
-            _settings["Marketplace:RateLimit:AnonymousPermitLimit"] = "100000";
-        }
+        _settings.TryAdd("Marketplace:Auth:OperatorKey", OperatorKey);
+        _settings.TryAdd("Marketplace:RateLimit:AnonymousPermitLimit", "100000");
     }
 
     public string DataDirectory { get; }
+
+    public const string SqlServerVariable = "MARKETPLACE_TEST_SQLSERVER";
+
+    /// <summary>The app on SQLite, or on the live SQL Server named by MARKETPLACE_TEST_SQLSERVER (ignored with the reason when unset).</summary>
+    public static MarketplaceApp WithStorage(StorageKind storage)
+    {
+        if (storage == StorageKind.Sqlite)
+        {
+            return new MarketplaceApp();
+        }
+        var connectionString = Environment.GetEnvironmentVariable(SqlServerVariable);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            Assert.Ignore($"{SqlServerVariable} is not set: storage tests against a live SQL Server are skipped.");
+        }
+        return new MarketplaceApp(settings: new Dictionary<string, string?>
+        {
+            ["Marketplace:Storage:Provider"] = "SqlServer",
+            ["ConnectionStrings:Marketplace"] = connectionString,
+        });
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -163,6 +181,12 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
     }
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+}
+
+public enum StorageKind
+{
+    Sqlite,
+    SqlServer,
 }
 
 /// <summary>Asserts on RFC 9457 problem details.</summary>

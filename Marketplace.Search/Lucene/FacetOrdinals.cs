@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using Marketplace.Core.Searching;
+
+namespace Marketplace.Search.Lucene;
+
+/// <summary>
+/// A segment's facet values for one field as plain arrays (document → ordinals, ordinal → value),
+/// read once from its sorted-set doc values. Segments never change their doc values, so the arrays
+/// live as long as the segment core (weakly keyed) and counting is array arithmetic.
+/// </summary>
+internal sealed class FacetOrdinals
+{
+    private static readonly ConditionalWeakTable<object, ConcurrentDictionary<string, FacetOrdinals?>> Cache = new();
+
+    private FacetOrdinals(int[] starts, int[] ordinals, string[] values)
+    {
+        Starts = starts;
+        Ordinals = ordinals;
+        Values = values;
+    }
+
+    /// <summary>Ordinals of document d are <c>Ordinals[Starts[d]..Starts[d + 1]]</c>.</summary>
+    public int[] Starts { get; }
+
+    public int[] Ordinals { get; }
+
+    public string[] Values { get; }
+
+    public static FacetOrdinals? For(AtomicReader reader, string field) =>
+        Cache.GetValue(reader.CoreCacheKey, _ => new ConcurrentDictionary<string, FacetOrdinals?>(StringComparer.Ordinal))
+            .GetOrAdd(field, f => Read(reader, f));
+
+    private static FacetOrdinals? Read(AtomicReader reader, string field)
+    {
+        var docValues = reader.GetSortedSetDocValues(field);
+        if (docValues is null)
+        {
+            return null;
+        }
+        var values = new string[docValues.ValueCount];
+        var bytes = new BytesRef();
+        for (var ord = 0; ord < values.Length; ord++)
+        {
+            docValues.LookupOrd(ord, bytes);
+            values[ord] = bytes.Utf8ToString();
+        }
+        var starts = new int[reader.MaxDoc + 1];
+        var ordinals = new List<int>(reader.MaxDoc);
+        for (var doc = 0; doc < reader.MaxDoc; doc++)
+        {
+            starts[doc] = ordinals.Count;
+            docValues.SetDocument(doc);
+            long ord;
+            while ((ord = docValues.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS)
+            {
+                ordinals.Add((int)ord);
+            }
+        }
+        starts[reader.MaxDoc] = ordinals.Count;
+        return new FacetOrdinals(starts, ordinals.ToArray(), values);
+    }
+}
+
+/// <summary>Reads the facet arrays of new segments when a searcher opens, not during the first search.</summary>
+internal sealed class FacetWarmingSearcherFactory : SearcherFactory
+{
+    public override IndexSearcher NewSearcher(IndexReader reader)
+    {
+        foreach (var leaf in reader.Leaves)
+        {
+            foreach (var field in FacetNames.All)
+            {
+                FacetOrdinals.For(leaf.AtomicReader, field);
+            }
+        }
+        return base.NewSearcher(reader);
+    }
+}

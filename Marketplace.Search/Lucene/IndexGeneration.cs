@@ -1,0 +1,142 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using Marketplace.Core.Searching;
+
+namespace Marketplace.Search.Lucene;
+
+/// <summary>
+/// One physical index (<c>gen-&lt;n&gt;</c>): its directory, its single long-lived writer, an
+/// optional near-real-time searcher manager and the id → indexed version map used by the
+/// version guard (loaded from the index on open, kept in step with every write).
+/// Not thread-safe for writes: the owner serializes them.
+/// </summary>
+internal sealed class IndexGeneration : IDisposable
+{
+    private readonly FSDirectory _directory;
+    private readonly Dictionary<Guid, long> _versions;
+
+    private IndexGeneration(int number, string path, FSDirectory directory, IndexWriter writer, Dictionary<Guid, long> versions)
+    {
+        Number = number;
+        Path = path;
+        _directory = directory;
+        Writer = writer;
+        _versions = versions;
+    }
+
+    public int Number { get; }
+
+    public string Path { get; }
+
+    public IndexWriter Writer { get; }
+
+    public SearcherManager? Searchers { get; private set; }
+
+    public static IndexGeneration Open(string path, int number, Analyzer analyzer, double ramBufferMb, bool create)
+    {
+        System.IO.Directory.CreateDirectory(path);
+        var directory = FSDirectory.Open(path);
+        try
+        {
+            var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, analyzer)
+            {
+                OpenMode = create ? OpenMode.CREATE : OpenMode.CREATE_OR_APPEND,
+                RAMBufferSizeMB = ramBufferMb,
+            };
+            var writer = new IndexWriter(directory, config);
+            if (create)
+            {
+                writer.Commit(); // an empty index on disk from the start: a restart can always open it
+            }
+            return new IndexGeneration(number, path, directory, writer, LoadVersions(writer));
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
+    }
+
+    public void StartSearching() => Searchers ??= new SearcherManager(Writer, applyAllDeletes: true, new FacetWarmingSearcherFactory());
+
+    /// <summary>
+    /// Writes the newest version of each document whose version is above the indexed one;
+    /// returns whether anything was written. The version map moves only after the writer accepted
+    /// the batch, so a failed batch can be retried.
+    /// </summary>
+    public bool Apply(IReadOnlyList<OfferingDocument> documents, Func<OfferingDocument, Document> build, bool parallel)
+    {
+        var newer = documents
+            .GroupBy(d => d.Id)
+            .Select(g => g.MaxBy(d => d.Version)!)
+            .Where(d => !_versions.TryGetValue(d.Id, out var indexed) || indexed < d.Version)
+            .ToList();
+        if (newer.Count == 0)
+        {
+            return false;
+        }
+        if (parallel && newer.Count >= 256)
+        {
+            // Analysis (jieba) dominates; IndexWriter accepts documents from several threads at once.
+            Parallel.ForEach(newer, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Write);
+        }
+        else
+        {
+            newer.ForEach(Write);
+        }
+        foreach (var document in newer)
+        {
+            _versions[document.Id] = document.Version;
+        }
+        return true;
+
+        void Write(OfferingDocument d) => Writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(d.Id)), build(d));
+    }
+
+    public void Dispose()
+    {
+        Searchers?.Dispose();
+        Writer.Dispose(); // commits pending changes
+        _directory.Dispose();
+    }
+
+    /// <summary>Closes without committing: used for an abandoned rebuild.</summary>
+    public void Abandon()
+    {
+        Searchers?.Dispose();
+        Writer.Rollback();
+        _directory.Dispose();
+    }
+
+    private static Dictionary<Guid, long> LoadVersions(IndexWriter writer)
+    {
+        var versions = new Dictionary<Guid, long>();
+        using var reader = DirectoryReader.Open(writer, applyAllDeletes: true);
+        var bytes = new BytesRef();
+        foreach (var leaf in reader.Leaves)
+        {
+            var atomic = leaf.AtomicReader;
+            var ids = atomic.GetBinaryDocValues(OfferingFields.IdBytes);
+            var numbers = atomic.GetNumericDocValues(OfferingFields.Version);
+            if (ids is null || numbers is null)
+            {
+                continue;
+            }
+            var live = atomic.LiveDocs;
+            for (var doc = 0; doc < atomic.MaxDoc; doc++)
+            {
+                if (live is not null && !live.Get(doc))
+                {
+                    continue;
+                }
+                ids.Get(doc, bytes);
+                versions[new Guid(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length))] = numbers.Get(doc);
+            }
+        }
+        return versions;
+    }
+}

@@ -1,0 +1,14 @@
+namespace Marketplace.Search.Lucene;
+
+/// <summary>Settings of the embedded Lucene.Net index.</summary>
+public sealed class LuceneIndexOptions
+{
+    /// <summary>The root folder: holds one <c>gen-&lt;n&gt;</c> folder per physical index and the <c>current-generation</c> pointer.</summary>
+    public required string IndexDirectory { get; init; }
+
+    /// <summary>Indexing buffer of the live index; writes are committed per batch anyway.</summary>
+    public double RamBufferSizeMb { get; init; } = 32;
+
+    /// <summary>Indexing buffer while rebuilding: large, so a rebuild flushes rarely and commits once.</summary>
+    public double RebuildRamBufferSizeMb { get; init; } = 192;
+}

@@ -1,0 +1,447 @@
+using System.Globalization;
+using Lucene.Net.Analysis;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Marketplace.Core.Searching;
+using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Analysis;
+
+namespace Marketplace.Search.Lucene;
+
+/// <summary>
+/// The embedded search engine: a Lucene.Net index in a folder, one long-lived writer and a
+/// near-real-time searcher per physical index (<c>gen-&lt;n&gt;</c>), the live generation named by the
+/// <c>current-generation</c> file. Writes are serialized and committed per batch, then visible at once;
+/// searches run concurrently. Rebuilds fill a new generation and swap it in.
+/// </summary>
+public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDisposable
+{
+    public const string GenerationPointerFile = "current-generation";
+    public const int MaxLimit = 200;
+    public const int MaxOffset = 10_000;
+    private const string GenerationPrefix = "gen-";
+
+    private static readonly SortField IdHashSort = new(OfferingFields.IdHash, SortFieldType.INT64);
+
+    private readonly LuceneIndexOptions _options;
+    private readonly TaxonomyCatalog _taxonomy;
+    private readonly Analyzer _analyzer;
+    private readonly OfferingQueryBuilder _queries;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ReaderWriterLockSlim _swapLock = new();
+    private readonly Lock _openLock = new();
+    private IndexGeneration? _live;
+    private LuceneRebuild? _rebuild;
+    private bool _disposed;
+
+    public LuceneOfferingIndex(LuceneIndexOptions options, Thesaurus thesaurus, TaxonomyCatalog taxonomy)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.IndexDirectory);
+        _options = options;
+        _taxonomy = taxonomy;
+        JiebaSegmentation.AddUserWords(thesaurus.DictionaryTerms);
+        _analyzer = OfferingAnalysis.CreateIndexAnalyzer(OfferingFields.BigramFields);
+        _queries = new OfferingQueryBuilder(_analyzer, thesaurus);
+    }
+
+    /// <summary>The number of the live generation (its folder is <c>gen-&lt;n&gt;</c>).</summary>
+    public int CurrentGeneration => Live.Number;
+
+    private IndexGeneration Live => _live ?? Open();
+
+    public Task EnsureCreatedAsync(CancellationToken ct)
+    {
+        _ = Live;
+        return Task.CompletedTask;
+    }
+
+    public async Task WriteAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var live = Live;
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            live = _live!;
+            if (live.Apply(documents, Build, parallel: false))
+            {
+                live.Writer.Commit();
+                live.Searchers!.MaybeRefreshBlocking();
+            }
+            _rebuild?.Target.Apply(documents, Build, parallel: false); // not lost when the rebuild swaps in
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public Task<OfferingSearchResult> SearchAsync(OfferingSearchRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ct.ThrowIfCancellationRequested();
+        _ = Live;
+        _swapLock.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var searchers = _live!.Searchers!;
+            var searcher = searchers.Acquire();
+            try
+            {
+                return Task.FromResult(Search(searcher, request));
+            }
+            finally
+            {
+                searchers.Release(searcher);
+            }
+        }
+        finally
+        {
+            _swapLock.ExitReadLock();
+        }
+    }
+
+    public async Task<IIndexRebuild> BeginRebuildAsync(CancellationToken ct)
+    {
+        var live = Live;
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_rebuild is not null)
+            {
+                throw new InvalidOperationException("A rebuild of the offering index is already running.");
+            }
+            var number = Math.Max(live.Number, ExistingGenerations().DefaultIfEmpty(0).Max()) + 1;
+            var target = IndexGeneration.Open(GenerationPath(number), number, _analyzer, _options.RebuildRamBufferSizeMb, create: true);
+            _rebuild = new LuceneRebuild(this, target);
+            return _rebuild;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public Task<bool> IsHealthyAsync(CancellationToken ct)
+    {
+        try
+        {
+            _swapLock.EnterReadLock();
+            try
+            {
+                if (_disposed)
+                {
+                    return Task.FromResult(false);
+                }
+                var searchers = Live.Searchers!;
+                var searcher = searchers.Acquire();
+                try
+                {
+                    return Task.FromResult(searcher.IndexReader.RefCount > 0);
+                }
+                finally
+                {
+                    searchers.Release(searcher);
+                }
+            }
+            finally
+            {
+                _swapLock.ExitReadLock();
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or UnauthorizedAccessException)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _writeLock.Wait();
+        try
+        {
+            _swapLock.EnterWriteLock();
+            try
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+                _disposed = true;
+                _rebuild?.Target.Abandon();
+                _rebuild = null;
+                _live?.Dispose();
+                _live = null;
+                _analyzer.Dispose();
+            }
+            finally
+            {
+                _swapLock.ExitWriteLock();
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    internal async Task AddToRebuildAsync(LuceneRebuild rebuild, IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            EnsureCurrent(rebuild);
+            rebuild.Target.Apply(documents, Build, parallel: true);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    internal async Task SwapAsync(LuceneRebuild rebuild, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            EnsureCurrent(rebuild);
+            var target = rebuild.Target;
+            target.Writer.Commit(); // the one commit of the rebuild
+            target.StartSearching();
+            IndexGeneration old;
+            _swapLock.EnterWriteLock();
+            try
+            {
+                old = _live!;
+                WritePointer(target.Number);
+                _live = target;
+                _rebuild = null;
+            }
+            finally
+            {
+                _swapLock.ExitWriteLock();
+            }
+            old.Dispose();
+            TryDelete(old.Path);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    internal async Task AbandonAsync(LuceneRebuild rebuild)
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            if (_rebuild != rebuild)
+            {
+                return; // swapped, or the index was disposed
+            }
+            _rebuild = null;
+            rebuild.Target.Abandon();
+            TryDelete(rebuild.Target.Path);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private void EnsureCurrent(LuceneRebuild rebuild)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_rebuild != rebuild)
+        {
+            throw new InvalidOperationException("This rebuild is no longer running (swapped or abandoned).");
+        }
+    }
+
+    private global::Lucene.Net.Documents.Document Build(OfferingDocument offering) => OfferingFields.Build(offering, _taxonomy);
+
+    private IndexGeneration Open()
+    {
+        lock (_openLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_live is not null)
+            {
+                return _live;
+            }
+            Directory.CreateDirectory(_options.IndexDirectory);
+            var number = ReadPointer();
+            var generation = IndexGeneration.Open(GenerationPath(number ?? 1), number ?? 1, _analyzer, _options.RamBufferSizeMb, create: number is null);
+            generation.StartSearching();
+            if (number is null)
+            {
+                WritePointer(generation.Number);
+            }
+            // Left-overs of an interrupted rebuild or swap.
+            foreach (var stale in ExistingGenerations().Where(n => n != generation.Number))
+            {
+                TryDelete(GenerationPath(stale));
+            }
+            _live = generation;
+            return generation;
+        }
+    }
+
+    private string GenerationPath(int number) => Path.Combine(_options.IndexDirectory, GenerationPrefix + number.ToString(CultureInfo.InvariantCulture));
+
+    private IEnumerable<int> ExistingGenerations() =>
+        Directory.Exists(_options.IndexDirectory)
+            ? Directory.EnumerateDirectories(_options.IndexDirectory, GenerationPrefix + "*")
+                .Select(d => int.TryParse(Path.GetFileName(d)[GenerationPrefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+                .Where(n => n > 0)
+                .ToList()
+            : [];
+
+    private int? ReadPointer()
+    {
+        var path = Path.Combine(_options.IndexDirectory, GenerationPointerFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        var text = File.ReadAllText(path).Trim();
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new InvalidDataException($"{path} does not hold a generation number: '{text}'.");
+    }
+
+    private void WritePointer(int number)
+    {
+        var path = Path.Combine(_options.IndexDirectory, GenerationPointerFile);
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, number.ToString(CultureInfo.InvariantCulture));
+        File.Move(temporary, path, overwrite: true); // atomic rename: a restart sees the old or the new generation
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // Still open somewhere (Windows): removed as a stale generation at the next start.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same as above.
+        }
+    }
+
+    private OfferingSearchResult Search(IndexSearcher searcher, OfferingSearchRequest request)
+    {
+        var limit = Math.Clamp(request.Limit, 0, MaxLimit);
+        var offset = request.Cursor is null ? Math.Clamp(request.Offset, 0, MaxOffset) : 0;
+        var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort);
+
+        var text = _queries.Build(request.Text, request.BoostTerms);
+        var filters = new SearchFilters(request);
+        var sort = SortFor(request.Sort);
+
+        // Main pass: top hits, and the facets that have no filter of their own.
+        var top = TopFieldCollector.Create(sort, offset + limit + 1, After(cursor), fillFields: true,
+            trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
+        var facets = new Dictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
+        var unfiltered = request.IncludeFacets ? new FacetCounter(FacetNames.All.Where(f => !filters.Has(f)).ToList()) : null;
+        searcher.Search(filters.Apply(text.Query, except: null), unfiltered is null ? top : new FacetingCollector(top, unfiltered));
+        unfiltered?.AddResultsTo(facets);
+
+        // Multi-select facets: a facet under a filter counts with every filter but its own.
+        if (request.IncludeFacets)
+        {
+            foreach (var facet in FacetNames.All.Where(filters.Has))
+            {
+                var counter = new FacetCounter([facet]);
+                searcher.Search(filters.Apply(text.Query, except: facet), new FacetingCollector(null, counter));
+                counter.AddResultsTo(facets);
+            }
+        }
+
+        var page = top.GetTopDocs(offset, limit + 1).ScoreDocs;
+        var hits = new List<OfferingHit>(Math.Min(page.Length, limit));
+        for (var i = 0; i < page.Length && i < limit; i++)
+        {
+            hits.Add(ToHit(searcher, page[i], text.Terms, request.Highlight));
+        }
+        var next = page.Length > limit && limit > 0 ? CursorOf((FieldDoc)page[limit - 1], request.Sort).Encode() : null;
+        return new OfferingSearchResult(top.TotalHits, hits, facets, next);
+    }
+
+    private static Sort SortFor(SearchSort sort) => sort switch
+    {
+        SearchSort.Newest => new Sort(new SortField(OfferingFields.Published, SortFieldType.INT64, reverse: true), IdHashSort),
+        SearchSort.PriceAsc => new Sort(new SortField(OfferingFields.PriceMin, SortFieldType.INT64), IdHashSort),
+        SearchSort.PriceDesc => new Sort(new SortField(OfferingFields.PriceMin, SortFieldType.INT64, reverse: true), IdHashSort),
+        _ => new Sort(SortField.FIELD_SCORE, IdHashSort),
+    };
+
+    private static FieldDoc? After(SearchCursor? cursor) => cursor switch
+    {
+        null => null,
+        // Doc = int.MaxValue: the cursor is independent of Lucene doc ids (which change with merges).
+        { Sort: SearchSort.Relevance } => new FieldDoc(int.MaxValue, cursor.Score!.Value, [J2N.Numerics.Single.GetInstance(cursor.Score.Value), J2N.Numerics.Int64.GetInstance(cursor.IdHash)]),
+        _ => new FieldDoc(int.MaxValue, float.NaN, [J2N.Numerics.Int64.GetInstance(cursor.Key!.Value), J2N.Numerics.Int64.GetInstance(cursor.IdHash)]),
+    };
+
+    private static SearchCursor CursorOf(FieldDoc last, SearchSort sort)
+    {
+        var hash = Convert.ToInt64(last.Fields[1], CultureInfo.InvariantCulture);
+        return sort == SearchSort.Relevance
+            ? new SearchCursor(sort, Convert.ToSingle(last.Fields[0], CultureInfo.InvariantCulture), null, hash)
+            : new SearchCursor(sort, null, Convert.ToInt64(last.Fields[0], CultureInfo.InvariantCulture), hash);
+    }
+
+    private static OfferingHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, IReadOnlyList<QueryTerm> terms, bool highlight)
+    {
+        var offering = OfferingFields.ReadSource(searcher.Doc(scoreDoc.Doc));
+        var searchable = TextFolding.Fold(string.Join('\n',
+            new[] { offering.Title, offering.Summary, offering.Description, offering.SupplierName }.Concat(offering.Keywords).Concat(offering.Cases)));
+        var matched = terms.Where(t => SnippetHighlighter.Contains(searchable, t.Folded)).ToList();
+        var matchedFolded = matched.Select(t => t.Folded).ToList();
+        var highlights = highlight
+            ? new[] { offering.Summary, offering.Description }
+                .Select(t => SnippetHighlighter.Snippet(t, matchedFolded))
+                .OfType<string>()
+                .Distinct()
+                .ToArray()
+            : [];
+        return new OfferingHit
+        {
+            Id = offering.Id,
+            RevisionId = offering.RevisionId,
+            Score = float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score,
+            Title = offering.Title,
+            Summary = offering.Summary,
+            SupplierName = offering.SupplierName,
+            Directions = offering.Directions,
+            SubDirections = offering.SubDirections,
+            Type = offering.Type,
+            Deployment = offering.Deployment,
+            Districts = offering.Districts,
+            PriceMinYuan = offering.PriceMinYuan,
+            PriceMaxYuan = offering.PriceMaxYuan,
+            ImplementationDays = offering.ImplementationDays,
+            PublishedAt = offering.PublishedAt,
+            Highlights = highlights,
+            MatchedTerms = matched.Select(t => t.Display).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+        };
+    }
+}

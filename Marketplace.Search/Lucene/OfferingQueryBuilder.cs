@@ -1,0 +1,117 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Marketplace.Core.Searching;
+using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Analysis;
+
+namespace Marketplace.Search.Lucene;
+
+/// <summary>A query term as the user (or the thesaurus) wrote it, and as analysis folded it.</summary>
+internal sealed record QueryTerm(string Display, string Folded, float Weight);
+
+internal sealed record TextQuery(Query Query, IReadOnlyList<QueryTerm> Terms);
+
+/// <summary>
+/// Builds the relevance query from tokens, never through a query parser, so no user text can throw:
+/// each word of the text, each thesaurus expansion and each boost term becomes one SHOULD clause,
+/// a best-of over every text field (title ×3, keywords ×2, summary ×1.5, description, cases,
+/// supplier) in its jieba-word form, and over the title and all-text bigram fields in its bigram form
+/// (a phrase when it has several tokens).
+/// </summary>
+internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesaurus)
+{
+    public const int MaxTextLength = 200;
+    private const int MaxTermsPerSource = 32;
+    private const int MaxTermLength = 50;
+    private const float BigramWeight = 0.5f;
+
+    public TextQuery Build(string? text, IReadOnlyList<WeightedTerm> boostTerms)
+    {
+        var raw = TextFolding.Truncate(text ?? "", MaxTextLength);
+        var folded = TextFolding.Fold(raw);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        var textTerms = JiebaSegmentation.Segment(folded)
+            .Where(s => !StopWords.Chinese.Contains(s.Text))
+            .Select(s => new QueryTerm(raw[s.Start..s.End], s.Text, 1f))
+            .Where(t => seen.Add(t.Folded))
+            .Take(MaxTermsPerSource)
+            .ToList();
+        var expansions = textTerms.Count == 0
+            ? []
+            : thesaurus.Expand(folded).Select(ToTerm).OfType<QueryTerm>().Where(t => seen.Add(t.Folded)).Take(MaxTermsPerSource).ToList();
+        var boosts = boostTerms.Select(ToTerm).OfType<QueryTerm>().Where(t => seen.Add(t.Folded)).Take(MaxTermsPerSource).ToList();
+
+        var query = new BooleanQuery();
+        if (textTerms.Count == 0)
+        {
+            query.Add(new MatchAllDocsQuery(), Occur.MUST); // blank text: everything, boosts only rank
+        }
+        var terms = textTerms.Concat(expansions).Concat(boosts).ToList();
+        foreach (var term in terms)
+        {
+            if (Clause(term) is { } clause)
+            {
+                query.Add(clause, Occur.SHOULD);
+            }
+        }
+        if (query.Clauses.Count == 0)
+        {
+            query.Add(new MatchAllDocsQuery(), Occur.MUST);
+        }
+        return new TextQuery(query, terms);
+    }
+
+    private static QueryTerm? ToTerm(WeightedTerm term)
+    {
+        if (string.IsNullOrWhiteSpace(term.Term) || !float.IsFinite(term.Weight) || term.Weight <= 0)
+        {
+            return null;
+        }
+        var display = TextFolding.Truncate(term.Term, MaxTermLength);
+        return new QueryTerm(display, TextFolding.Fold(display), Math.Min(term.Weight, 10f));
+    }
+
+    private Query? Clause(QueryTerm term)
+    {
+        var words = OfferingAnalysis.Analyze(analyzer, "title" + OfferingAnalysis.WordSuffix, term.Folded);
+        var bigrams = OfferingAnalysis.Analyze(analyzer, "title" + OfferingAnalysis.BigramSuffix, term.Folded);
+        if (words.Count == 0 && bigrams.Count == 0)
+        {
+            return null;
+        }
+        var best = new DisjunctionMaxQuery(0.1f) { Boost = term.Weight };
+        if (words.Count > 0)
+        {
+            foreach (var (field, boost) in OfferingFields.Text)
+            {
+                best.Add(TokensQuery(field + OfferingAnalysis.WordSuffix, words, boost));
+            }
+        }
+        if (bigrams.Count > 0)
+        {
+            foreach (var (field, boost) in OfferingFields.Bigrams)
+            {
+                best.Add(TokensQuery(field, bigrams, boost * BigramWeight));
+            }
+        }
+        return best;
+    }
+
+    private static Query TokensQuery(string field, List<AnalyzedToken> tokens, float boost)
+    {
+        if (tokens.Count == 1)
+        {
+            return new TermQuery(new Term(field, tokens[0].Term)) { Boost = boost };
+        }
+        // A phrase's idf is the sum of its terms' and TF-IDF squares it: scale back to one average term,
+        // so that a long bigram phrase does not outweigh an exact word match.
+        var phrase = new PhraseQuery { Boost = boost / (tokens.Count * tokens.Count) };
+        foreach (var token in tokens)
+        {
+            phrase.Add(new Term(field, token.Term), token.Position);
+        }
+        return phrase;
+    }
+}

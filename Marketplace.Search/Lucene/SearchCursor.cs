@@ -1,0 +1,44 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using Marketplace.Core.Searching;
+
+namespace Marketplace.Search.Lucene;
+
+/// <summary>
+/// The search-after cursor: the sort values of a page's last hit (score or sort key, then the id
+/// hash), as base64url JSON. Bound to the sort order it was made for.
+/// </summary>
+internal sealed record SearchCursor(SearchSort Sort, float? Score, long? Key, long IdHash)
+{
+    private sealed record Payload(string S, double? R, long? K, long H);
+
+    public string Encode() =>
+        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Payload(Sort.ToString(), Score, Key, IdHash)));
+
+    public static SearchCursor Decode(string cursor, SearchSort expectedSort)
+    {
+        Payload? payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize<Payload>(Base64Url.DecodeFromChars(cursor));
+        }
+        catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
+        {
+            throw new InvalidSearchRequestException("cursor", "The cursor is not one this service issued.");
+        }
+        if (payload is null || !Enum.TryParse<SearchSort>(payload.S, out var sort) || !Enum.IsDefined(sort))
+        {
+            throw new InvalidSearchRequestException("cursor", "The cursor is not one this service issued.");
+        }
+        if (sort != expectedSort)
+        {
+            throw new InvalidSearchRequestException("cursor", $"The cursor was issued for sort '{sort}', not '{expectedSort}'.");
+        }
+        var valid = sort == SearchSort.Relevance ? payload.R is { } r && double.IsFinite(r) : payload.K is not null;
+        if (!valid)
+        {
+            throw new InvalidSearchRequestException("cursor", "The cursor is not one this service issued.");
+        }
+        return new SearchCursor(sort, payload.R is { } score ? (float)score : null, payload.K, payload.H);
+    }
+}

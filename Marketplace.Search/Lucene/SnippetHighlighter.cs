@@ -1,0 +1,99 @@
+using System.Text;
+using Marketplace.Search.Analysis;
+
+namespace Marketplace.Search.Lucene;
+
+/// <summary>
+/// Short snippets around matched terms, terms wrapped in &lt;em&gt;…&lt;/em&gt; and the rest
+/// HTML-escaped. Works on folded text, whose offsets equal the original's.
+/// </summary>
+internal static class SnippetHighlighter
+{
+    public const int MaxSnippetLength = 80;
+
+    /// <summary>The terms (folded) that occur in <paramref name="foldedText"/>.</summary>
+    public static bool Contains(string foldedText, string foldedTerm) => foldedText.Contains(foldedTerm, StringComparison.Ordinal);
+
+    public static string? Snippet(string text, IReadOnlyList<string> foldedTerms)
+    {
+        if (string.IsNullOrEmpty(text) || foldedTerms.Count == 0)
+        {
+            return null;
+        }
+        var folded = TextFolding.Fold(text);
+        var matches = FindMatches(folded, foldedTerms);
+        if (matches.Count == 0)
+        {
+            return null;
+        }
+
+        // The window of at most MaxSnippetLength characters holding the most matches, starting a little before one.
+        var bestStart = 0;
+        var bestCount = -1;
+        foreach (var (start, _) in matches)
+        {
+            var windowStart = Math.Max(0, Math.Min(start - 10, text.Length - MaxSnippetLength));
+            var count = matches.Count(m => m.Start >= windowStart && m.Start + m.Length <= windowStart + MaxSnippetLength);
+            if (count > bestCount)
+            {
+                (bestStart, bestCount) = (windowStart, count);
+            }
+        }
+        var end = Math.Min(text.Length, bestStart + MaxSnippetLength);
+
+        var snippet = new StringBuilder();
+        if (bestStart > 0)
+        {
+            snippet.Append('…');
+        }
+        var position = bestStart;
+        foreach (var (start, length) in matches.Where(m => m.Start >= bestStart && m.Start + m.Length <= end))
+        {
+            AppendEscaped(snippet, text.AsSpan(position, start - position));
+            snippet.Append("<em>");
+            AppendEscaped(snippet, text.AsSpan(start, length));
+            snippet.Append("</em>");
+            position = start + length;
+        }
+        AppendEscaped(snippet, text.AsSpan(position, end - position));
+        if (end < text.Length)
+        {
+            snippet.Append('…');
+        }
+        return snippet.ToString();
+    }
+
+    private static List<(int Start, int Length)> FindMatches(string folded, IReadOnlyList<string> terms)
+    {
+        var taken = new bool[folded.Length];
+        var matches = new List<(int Start, int Length)>();
+        foreach (var term in terms.Where(t => t.Length > 0).OrderByDescending(t => t.Length))
+        {
+            for (var at = folded.IndexOf(term, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(term, at + term.Length, StringComparison.Ordinal))
+            {
+                if (!taken.AsSpan(at, term.Length).Contains(true))
+                {
+                    taken.AsSpan(at, term.Length).Fill(true);
+                    matches.Add((at, term.Length));
+                }
+            }
+        }
+        matches.Sort();
+        return matches;
+    }
+
+    private static void AppendEscaped(StringBuilder builder, ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            builder.Append(c switch
+            {
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '&' => "&amp;",
+                '"' => "&quot;",
+                _ => c.ToString(),
+            });
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Marketplace.Tests.Api;
+
+public class HostingTests
+{
+    [Test]
+    public async Task Data_survives_a_restart()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
+        Guid id;
+        string key;
+        using (var first = new MarketplaceApp(directory))
+        {
+            var integrator = await first.CreateOrganizationAsync("integrator");
+            key = integrator.ApiKey;
+            id = await first.PublishOfferingAsync(integrator, MarketplaceApp.OfferingBody(title: "重启后仍在"));
+        }
+        using (var second = new MarketplaceApp(directory))
+        {
+            var offering = await second.Client().GetFromJsonAsync<JsonObject>($"/api/v1/offerings/{id}");
+            Assert.That(offering!["title"]!.GetValue<string>(), Is.EqualTo("重启后仍在"));
+            Assert.That((await second.Client(key).GetAsync("/api/v1/organizations/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+        MarketplaceApp.DeleteDirectory(directory);
+    }
+
+    [Test]
+    public async Task Without_a_configured_operator_key_one_is_generated_and_written_to_the_data_folder()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
+        using (var app = new MarketplaceApp(directory, new Dictionary<string, string?> { ["Marketplace:Auth:OperatorKey"] = null }))
+        {
+            app.Client();
+            var file = Path.Combine(directory, "operator-api-key.txt");
+            Assert.That(File.Exists(file), Is.True);
+            var generated = (await File.ReadAllTextAsync(file)).Trim();
+            var me = await app.Client(generated).GetFromJsonAsync<JsonObject>("/api/v1/organizations/me");
+            Assert.That(me!["kind"]!.GetValue<string>(), Is.EqualTo("operator"));
+        }
+        MarketplaceApp.DeleteDirectory(directory);
+    }
+
+    [Test]
+    public async Task Health_endpoints_answer()
+    {
+        using var app = new MarketplaceApp();
+        Assert.That((await app.Client().GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var ready = await app.Client().GetAsync("/health/ready");
+        Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await ready.Content.ReadAsStringAsync(), Is.EqualTo("Healthy"));
+        MarketplaceApp.DeleteDirectory(app.DataDirectory);
+    }
+
+    [Test]
+    public async Task Correlation_id_is_echoed_or_generated()
+    {
+        using var app = new MarketplaceApp();
+        var client = app.Client();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/taxonomy");
+        request.Headers.Add("X-Correlation-Id", "abc-123");
+
+        var echoed = await client.SendAsync(request);
+        var generated = await client.GetAsync("/api/v1/taxonomy");
+
+        Assert.That(echoed.Headers.GetValues("X-Correlation-Id").Single(), Is.EqualTo("abc-123"));
+        Assert.That(generated.Headers.GetValues("X-Correlation-Id").Single(), Is.Not.Empty);
+        MarketplaceApp.DeleteDirectory(app.DataDirectory);
+    }
+
+    [Test]
+    public async Task Anonymous_reads_are_rate_limited_but_keyed_clients_are_not()
+    {
+        using var app = new MarketplaceApp(settings: new Dictionary<string, string?>
+        {
+            ["Marketplace:RateLimit:AnonymousPermitLimit"] = "3",
+            ["Marketplace:RateLimit:WindowSeconds"] = "60",
+        });
+        var anonymous = app.Client();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That((await anonymous.GetAsync("/api/v1/taxonomy")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        var limited = await anonymous.GetAsync("/api/v1/taxonomy");
+
+        await ProblemAssert.IsProblemAsync(limited, HttpStatusCode.TooManyRequests);
+        Assert.That((await app.Operator().GetAsync("/api/v1/taxonomy")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        MarketplaceApp.DeleteDirectory(app.DataDirectory);
+    }
+
+    [Test]
+    public async Task Taxonomy_is_public_and_complete()
+    {
+        using var app = new MarketplaceApp();
+        var taxonomy = await app.Client().GetFromJsonAsync<JsonObject>("/api/v1/taxonomy");
+
+        var directions = taxonomy!["directions"]!.AsArray();
+        Assert.That(directions.Select(d => d!["code"]!.GetValue<string>()), Is.EqualTo(new[]
+            { "machinery", "electronics", "metallurgy", "building-materials", "chemicals", "food", "light-textile", "general" }));
+        Assert.That(directions.Select(d => d!["name"]!.GetValue<string>()), Is.EqualTo(new[]
+            { "机械制造", "电子制造", "冶金", "建材", "化工", "食品", "轻纺", "通用领域" }));
+        var welding = directions[0]!["subDirections"]!.AsArray().Single(s => s!["code"]!.GetValue<string>() == "machinery.welding");
+        Assert.That(welding!["aliases"]!.AsArray().Select(a => a!.GetValue<string>()), Does.Contain("弧焊机器人"));
+        var districts = taxonomy["districts"]!.AsArray().Select(d => d!["name"]!.GetValue<string>()).ToArray();
+        Assert.That(districts, Has.Length.EqualTo(41));
+        Assert.That(districts, Does.Contain("两江新区").And.Contain("西部科学城重庆高新区").And.Contain("万盛经开区").And.Contain("彭水苗族土家族自治县"));
+        Assert.That(taxonomy["wholeCity"]!.GetValue<string>(), Is.EqualTo("全市"));
+        Assert.That(taxonomy["offeringTypes"]!.AsArray().Select(t => t!["code"]!.GetValue<string>()), Is.EqualTo(new[] { "solution", "component", "tool" }));
+        Assert.That(taxonomy["deploymentModes"]!.AsArray().Select(t => t!["code"]!.GetValue<string>()), Is.EqualTo(new[] { "saas", "on-premise", "hybrid", "hardware" }));
+        MarketplaceApp.DeleteDirectory(app.DataDirectory);
+    }
+}

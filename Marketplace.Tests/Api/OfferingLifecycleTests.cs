@@ -1,0 +1,236 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Marketplace.Tests.Api;
+
+[TestFixture(StorageKind.Sqlite)]
+[TestFixture(StorageKind.SqlServer)]
+public class OfferingLifecycleTests(StorageKind storage)
+{
+    private MarketplaceApp _app = null!;
+    private MarketplaceApp.Org _integrator = null!;
+    private MarketplaceApp.Org _otherIntegrator = null!;
+    private MarketplaceApp.Org _enterprise = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _app = MarketplaceApp.WithStorage(storage);
+        _integrator = await _app.CreateOrganizationAsync("integrator", "重庆测试智造有限公司");
+        _otherIntegrator = await _app.CreateOrganizationAsync("integrator");
+        _enterprise = await _app.CreateOrganizationAsync("enterprise");
+    }
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _app.Dispose();
+        MarketplaceApp.DeleteDirectory(_app.DataDirectory);
+    }
+
+    private async Task<(Guid Id, string ETag)> CreateDraftAsync(Dictionary<string, object?>? body = null)
+    {
+        var response = await _integrator.Client.PostAsJsonAsync("/api/v1/offerings", body ?? MarketplaceApp.OfferingBody());
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        var json = await MarketplaceApp.ReadJsonAsync(response);
+        return (Guid.Parse(json["id"]!.GetValue<string>()), response.Headers.ETag!.ToString());
+    }
+
+    private async Task<JsonObject> GetAsync(HttpClient client, Guid id)
+    {
+        var response = await client.GetAsync($"/api/v1/offerings/{id}");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return await MarketplaceApp.ReadJsonAsync(response);
+    }
+
+    [Test]
+    public async Task Create_answers_201_with_location_etag_id_and_draft_status()
+    {
+        var response = await _integrator.Client.PostAsJsonAsync("/api/v1/offerings", MarketplaceApp.OfferingBody());
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var json = await MarketplaceApp.ReadJsonAsync(response);
+        Assert.That(response.Headers.Location!.ToString(), Is.EqualTo($"/api/v1/offerings/{json["id"]}"));
+        Assert.That(response.Headers.ETag, Is.Not.Null);
+        Assert.That(json["status"]!.GetValue<string>(), Is.EqualTo("draft"));
+        Assert.That(json["supplier"]!["name"]!.GetValue<string>(), Is.EqualTo("重庆测试智造有限公司"));
+    }
+
+    [Test]
+    public async Task Full_lifecycle_draft_submitted_published_retired()
+    {
+        var (id, _) = await CreateDraftAsync();
+        await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync($"/api/v1/offerings/{id}"), HttpStatusCode.NotFound);
+
+        Assert.That((await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/submit", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await GetAsync(_integrator.Client, id))["status"]!.GetValue<string>(), Is.EqualTo("submitted"));
+
+        Assert.That((await _app.Operator().PostAsync($"/api/v1/offerings/{id}/approve", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var published = await GetAsync(_app.Client(), id);
+        Assert.That(published["status"]!.GetValue<string>(), Is.EqualTo("published"));
+        Assert.That(published["publishedAt"], Is.Not.Null);
+
+        Assert.That((await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/retire", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync($"/api/v1/offerings/{id}"), HttpStatusCode.NotFound);
+        Assert.That((await GetAsync(_integrator.Client, id))["status"]!.GetValue<string>(), Is.EqualTo("retired"));
+    }
+
+    [Test]
+    public async Task Reject_sends_back_to_draft_with_the_reason()
+    {
+        var (id, _) = await CreateDraftAsync();
+        await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/submit", null);
+
+        await ProblemAssert.IsProblemAsync(await _app.Operator().PostAsJsonAsync($"/api/v1/offerings/{id}/reject", new { reason = "" }), HttpStatusCode.BadRequest, "reason");
+        var rejected = await _app.Operator().PostAsJsonAsync($"/api/v1/offerings/{id}/reject", new { reason = "价格区间不清晰" });
+
+        Assert.That(rejected.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var json = await GetAsync(_integrator.Client, id);
+        Assert.That(json["status"]!.GetValue<string>(), Is.EqualTo("draft"));
+        Assert.That(json["rejectReason"]!.GetValue<string>(), Is.EqualTo("价格区间不清晰"));
+    }
+
+    [Test]
+    public async Task Operator_can_retire_a_published_offering()
+    {
+        var id = await _app.PublishOfferingAsync(_integrator);
+
+        Assert.That((await _app.Operator().PostAsync($"/api/v1/offerings/{id}/retire", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Wrong_state_transitions_are_409()
+    {
+        var (draft, _) = await CreateDraftAsync();
+        await ProblemAssert.IsProblemAsync(await _app.Operator().PostAsync($"/api/v1/offerings/{draft}/approve", null), HttpStatusCode.Conflict);
+        await ProblemAssert.IsProblemAsync(await _app.Operator().PostAsJsonAsync($"/api/v1/offerings/{draft}/reject", new { reason = "x" }), HttpStatusCode.Conflict);
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.PostAsync($"/api/v1/offerings/{draft}/retire", null), HttpStatusCode.Conflict);
+
+        await _integrator.Client.PostAsync($"/api/v1/offerings/{draft}/submit", null);
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.PostAsync($"/api/v1/offerings/{draft}/submit", null), HttpStatusCode.Conflict);
+        var submitted = await _integrator.Client.GetAsync($"/api/v1/offerings/{draft}");
+        var edit = MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{draft}", submitted.Headers.ETag!.ToString(), MarketplaceApp.OfferingBody());
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.SendAsync(edit), HttpStatusCode.Conflict);
+
+        var published = await _app.PublishOfferingAsync(_integrator);
+        await ProblemAssert.IsProblemAsync(await _app.Operator().PostAsync($"/api/v1/offerings/{published}/approve", null), HttpStatusCode.Conflict);
+        await _integrator.Client.PostAsync($"/api/v1/offerings/{published}/retire", null);
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.PostAsync($"/api/v1/offerings/{published}/retire", null), HttpStatusCode.Conflict);
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.PostAsync($"/api/v1/offerings/{published}/submit", null), HttpStatusCode.Conflict);
+    }
+
+    [Test]
+    public async Task Wrong_role_is_403_and_anonymous_is_401()
+    {
+        var (id, _) = await CreateDraftAsync();
+        await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/submit", null);
+
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/approve", null), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await _enterprise.Client.PostAsJsonAsync("/api/v1/offerings", MarketplaceApp.OfferingBody()), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await _app.Client().PostAsJsonAsync("/api/v1/offerings", MarketplaceApp.OfferingBody()), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await _app.Client().PostAsync($"/api/v1/offerings/{id}/approve", null), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await _app.Client().PostAsync($"/api/v1/offerings/{id}/retire", null), HttpStatusCode.Unauthorized);
+    }
+
+    [Test]
+    public async Task Other_owners_cannot_see_drafts_or_act_on_published_offerings()
+    {
+        var (draft, etag) = await CreateDraftAsync();
+        await ProblemAssert.IsProblemAsync(await _otherIntegrator.Client.GetAsync($"/api/v1/offerings/{draft}"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await _otherIntegrator.Client.PostAsync($"/api/v1/offerings/{draft}/submit", null), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await _enterprise.Client.GetAsync($"/api/v1/offerings/{draft}"), HttpStatusCode.NotFound);
+
+        var published = await _app.PublishOfferingAsync(_integrator);
+        var current = await _otherIntegrator.Client.GetAsync($"/api/v1/offerings/{published}");
+        var edit = MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{published}", current.Headers.ETag!.ToString(), MarketplaceApp.OfferingBody());
+        await ProblemAssert.IsProblemAsync(await _otherIntegrator.Client.SendAsync(edit), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await _otherIntegrator.Client.PostAsync($"/api/v1/offerings/{published}/retire", null), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await _enterprise.Client.PostAsync($"/api/v1/offerings/{published}/retire", null), HttpStatusCode.Forbidden);
+        Assert.That(etag, Is.Not.Empty);
+    }
+
+    [Test]
+    public async Task Unknown_ids_are_404()
+    {
+        var unknown = Guid.NewGuid();
+        await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync($"/api/v1/offerings/{unknown}"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.PostAsync($"/api/v1/offerings/{unknown}/submit", null), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await _app.Operator().PostAsync($"/api/v1/offerings/{unknown}/approve", null), HttpStatusCode.NotFound);
+        var put = MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{unknown}", "\"1\"", MarketplaceApp.OfferingBody());
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.SendAsync(put), HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task Put_requires_if_match_and_rejects_stale_etags()
+    {
+        var (id, etag) = await CreateDraftAsync();
+
+        var withoutIfMatch = await _integrator.Client.PutAsJsonAsync($"/api/v1/offerings/{id}", MarketplaceApp.OfferingBody(title: "改"));
+        await ProblemAssert.IsProblemAsync(withoutIfMatch, (HttpStatusCode)428);
+
+        var ok = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{id}", etag, MarketplaceApp.OfferingBody(title: "改过的标题")));
+        Assert.That(ok.StatusCode, Is.EqualTo(HttpStatusCode.OK), await ok.Content.ReadAsStringAsync());
+        Assert.That(ok.Headers.ETag!.ToString(), Is.Not.EqualTo(etag));
+
+        var stale = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{id}", etag, MarketplaceApp.OfferingBody(title: "再改")));
+        await ProblemAssert.IsProblemAsync(stale, HttpStatusCode.PreconditionFailed);
+        Assert.That((await GetAsync(_integrator.Client, id))["title"]!.GetValue<string>(), Is.EqualTo("改过的标题"));
+    }
+
+    [Test]
+    public async Task Editing_a_published_offering_makes_a_revision_while_the_published_one_stays_visible()
+    {
+        var id = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(title: "第一版"));
+        var current = await _integrator.Client.GetAsync($"/api/v1/offerings/{id}");
+
+        var edited = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{id}",
+            current.Headers.ETag!.ToString(), MarketplaceApp.OfferingBody(title: "第二版")));
+        Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var publicView = await GetAsync(_app.Client(), id);
+        Assert.That(publicView["title"]!.GetValue<string>(), Is.EqualTo("第一版"));
+        Assert.That(publicView["status"]!.GetValue<string>(), Is.EqualTo("published"));
+        var ownerView = await GetAsync(_integrator.Client, id);
+        Assert.That(ownerView["title"]!.GetValue<string>(), Is.EqualTo("第二版"));
+        Assert.That(ownerView["status"]!.GetValue<string>(), Is.EqualTo("draft"));
+        Assert.That(ownerView["revision"]!.GetValue<int>(), Is.EqualTo(2));
+        Assert.That(ownerView["publishedRevision"]!.GetValue<int>(), Is.EqualTo(1));
+
+        await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/submit", null);
+        Assert.That((await GetAsync(_app.Client(), id))["title"]!.GetValue<string>(), Is.EqualTo("第一版"));
+        await _app.Operator().PostAsync($"/api/v1/offerings/{id}/approve", null);
+        Assert.That((await GetAsync(_app.Client(), id))["title"]!.GetValue<string>(), Is.EqualTo("第二版"));
+
+        var history = await _integrator.Client.GetFromJsonAsync<JsonObject>($"/api/v1/offerings/{id}/history");
+        var versions = history!["publishedRevisions"]!.AsArray();
+        Assert.That(versions.Select(v => v!["content"]!["title"]!.GetValue<string>()), Is.EqualTo(new[] { "第一版", "第二版" }));
+        var actions = history["events"]!.AsArray().Select(e => e!["action"]!.GetValue<string>());
+        Assert.That(actions, Is.EqualTo(new[] { "created", "submitted", "approved", "revised", "submitted", "approved" }));
+        Assert.That(history["events"]!.AsArray().All(e => e!["at"] is not null && e["actorId"] is not null), Is.True);
+        await ProblemAssert.IsProblemAsync(await _otherIntegrator.Client.GetAsync($"/api/v1/offerings/{id}/history"), HttpStatusCode.Forbidden);
+    }
+
+    [Test]
+    public async Task Listing_owner_me_shows_own_offerings_in_any_status_and_others_see_published_only()
+    {
+        var (draft, _) = await CreateDraftAsync(MarketplaceApp.OfferingBody(title: "列表草稿"));
+        var published = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(title: "列表已发布"));
+
+        var mine = await _integrator.Client.GetFromJsonAsync<JsonObject>("/api/v1/offerings?owner=me&status=draft&pageSize=100");
+        Assert.That(mine!["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()), Does.Contain(draft.ToString()));
+        Assert.That(mine["items"]!.AsArray().All(i => i!["status"]!.GetValue<string>() == "draft"), Is.True);
+
+        var reviewQueue = await _app.Operator().GetFromJsonAsync<JsonObject>("/api/v1/offerings?status=submitted&pageSize=100");
+        Assert.That(reviewQueue!["items"]!.AsArray().All(i => i!["status"]!.GetValue<string>() == "submitted"), Is.True);
+
+        var publicList = await _app.Client().GetFromJsonAsync<JsonObject>($"/api/v1/offerings?owner={_integrator.Id}&pageSize=100");
+        var ids = publicList!["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()).ToArray();
+        Assert.That(ids, Does.Contain(published.ToString()));
+        Assert.That(ids, Does.Not.Contain(draft.ToString()));
+
+        await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync("/api/v1/offerings?owner=me"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync("/api/v1/offerings?pageSize=101"), HttpStatusCode.BadRequest, "pageSize");
+        await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync("/api/v1/offerings?status=archived"), HttpStatusCode.BadRequest, "status");
+    }
+}

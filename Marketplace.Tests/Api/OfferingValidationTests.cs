@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Marketplace.Tests.Api;
+
+/// <summary>Bad input gets a clear 4xx problem and changes nothing stored.</summary>
+public class OfferingValidationTests
+{
+    private MarketplaceApp _app = null!;
+    private MarketplaceApp.Org _integrator = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _app = new MarketplaceApp();
+        _integrator = await _app.CreateOrganizationAsync("integrator");
+    }
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _app.Dispose();
+        MarketplaceApp.DeleteDirectory(_app.DataDirectory);
+    }
+
+    private static IEnumerable<TestCaseData> InvalidFields()
+    {
+        TestCaseData Case(string field, object? value, string name) => new TestCaseData(field, value).SetName(name);
+        yield return Case("type", "platform", "unknown type");
+        yield return Case("type", null, "missing type");
+        yield return Case("title", new string('标', 101), "title over 100");
+        yield return Case("title", "  ", "blank title");
+        yield return Case("summary", new string('摘', 201), "summary over 200");
+        yield return Case("description", new string('述', 5001), "description over 5000");
+        yield return Case("directions", Array.Empty<string>(), "no direction");
+        yield return Case("directions", new[] { "machinery", "food", "chemicals", "general" }, "four directions");
+        yield return Case("directions[0]", new[] { "aerospace" }, "unknown direction");
+        yield return Case("subDirections[0]", new[] { "machinery.teleportation" }, "unknown sub-direction");
+        yield return Case("subDirections[0]", new[] { "food.traceability" }, "sub-direction outside the directions");
+        yield return Case("keywords", Enumerable.Range(0, 21).Select(i => $"词{i}").ToArray(), "21 keywords");
+        yield return Case("deployment", "cloud", "unknown deployment");
+        yield return Case("priceMinYuan", -1L, "negative price");
+        yield return Case("implementationDays", 0, "zero days");
+        yield return Case("districts", Array.Empty<string>(), "no district");
+        yield return Case("districts[0]", new[] { "成都市" }, "unknown district");
+    }
+
+    [TestCaseSource(nameof(InvalidFields))]
+    public async Task Each_rule_is_a_400_with_the_field(string field, object? value)
+    {
+        var body = MarketplaceApp.OfferingBody();
+        body[field.Split('[')[0]] = value;
+
+        var response = await _integrator.Client.PostAsJsonAsync("/api/v1/offerings", body);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, field);
+    }
+
+    [Test]
+    public async Task Max_price_below_min_price_is_400()
+    {
+        var response = await _integrator.Client.PostAsJsonAsync("/api/v1/offerings", MarketplaceApp.OfferingBody(priceMin: 500_000, priceMax: 100_000));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "priceMaxYuan");
+    }
+
+    [Test]
+    public async Task Case_fields_are_checked()
+    {
+        var body = MarketplaceApp.OfferingBody();
+        body["cases"] = new[] { new { customer = "", district = "火星", year = 1800, outcome = "好" } };
+
+        var problem = await ProblemAssert.IsProblemAsync(await _integrator.Client.PostAsJsonAsync("/api/v1/offerings", body), HttpStatusCode.BadRequest, "cases[0].customer");
+
+        Assert.That(problem["errors"]!.AsObject().ContainsKey("cases[0].district"), Is.True);
+        Assert.That(problem["errors"]!.AsObject().ContainsKey("cases[0].year"), Is.True);
+    }
+
+    [TestCase("{\"type\":", TestName = "malformed JSON")]
+    [TestCase("{\"type\":\"tool\",\"priceMinYuan\":\"很多\"}", TestName = "string where a number is expected")]
+    [TestCase("{\"directions\":\"machinery\"}", TestName = "string where an array is expected")]
+    [TestCase("[]", TestName = "array instead of object")]
+    [TestCase("{\"implementationDays\":1e99}", TestName = "number out of range")]
+    public async Task Unparseable_bodies_are_400(string json)
+    {
+        var response = await _integrator.Client.PostAsync("/api/v1/offerings", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Test]
+    public async Task Empty_body_is_400()
+    {
+        var response = await _integrator.Client.PostAsync("/api/v1/offerings", new StringContent("", Encoding.UTF8, "application/json"));
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(400), await response.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task Non_json_content_type_is_415()
+    {
+        var response = await _integrator.Client.PostAsync("/api/v1/offerings", new StringContent("title=x", Encoding.UTF8, "text/plain"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+    }
+
+    [Test]
+    public async Task Bodies_over_1_MB_are_413()
+    {
+        var body = MarketplaceApp.OfferingBody(description: new string('大', 600_000));
+
+        var response = await _integrator.Client.PostAsJsonAsync("/api/v1/offerings", body);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Test]
+    public async Task Malformed_ids_in_routes_are_404_not_500()
+    {
+        var response = await _app.Client().GetAsync("/api/v1/offerings/not-a-guid");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task A_rejected_edit_changes_nothing_stored()
+    {
+        var created = await _integrator.Client.PostAsJsonAsync("/api/v1/offerings", MarketplaceApp.OfferingBody(title: "原标题"));
+        var id = (await MarketplaceApp.ReadJsonAsync(created))["id"]!.GetValue<string>();
+        var etag = created.Headers.ETag!.ToString();
+
+        var bad = MarketplaceApp.OfferingBody(title: "新标题");
+        bad["deployment"] = "cloud";
+        var response = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{id}", etag, bad));
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "deployment");
+        var malformed = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/offerings/{id}") { Content = new StringContent("{\"title\":", Encoding.UTF8, "application/json") };
+        malformed.Headers.TryAddWithoutValidation("If-Match", etag);
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.SendAsync(malformed), HttpStatusCode.BadRequest);
+
+        var after = await _integrator.Client.GetAsync($"/api/v1/offerings/{id}");
+        Assert.That(after.Headers.ETag!.ToString(), Is.EqualTo(etag));
+        Assert.That((await MarketplaceApp.ReadJsonAsync(after))["title"]!.GetValue<string>(), Is.EqualTo("原标题"));
+    }
+
+    [Test]
+    public async Task Clients_cannot_set_id_owner_or_status()
+    {
+        var body = MarketplaceApp.OfferingBody();
+        var forgedId = Guid.NewGuid();
+        body["id"] = forgedId;
+        body["status"] = "published";
+        body["ownerId"] = Guid.NewGuid();
+
+        var response = await _integrator.Client.PostAsJsonAsync("/api/v1/offerings", body);
+
+        var json = await MarketplaceApp.ReadJsonAsync(response);
+        Assert.That(json["id"]!.GetValue<string>(), Is.Not.EqualTo(forgedId.ToString()));
+        Assert.That(json["status"]!.GetValue<string>(), Is.EqualTo("draft"));
+        Assert.That(json["supplier"]!["id"]!.GetValue<string>(), Is.EqualTo(_integrator.Id.ToString()));
+    }
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Marketplace.Core.Organizations;
+
+namespace Marketplace.Tests.Api;
+
+[TestFixture(StorageKind.Sqlite)]
+[TestFixture(StorageKind.SqlServer)]
+public class OrganizationTests(StorageKind storage)
+{
+    private MarketplaceApp _app = null!;
+
+    [OneTimeSetUp]
+    public void Start() => _app = MarketplaceApp.WithStorage(storage);
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _app.Dispose();
+        MarketplaceApp.DeleteDirectory(_app.DataDirectory);
+    }
+
+    [TestCase("integrator")]
+    [TestCase("enterprise")]
+    [TestCase("capability-center")]
+    [TestCase("operator")]
+    public async Task Operator_registers_each_kind_and_the_key_works(string kind)
+    {
+        var org = await _app.CreateOrganizationAsync(kind);
+
+        var me = await org.Client.GetFromJsonAsync<JsonObject>("/api/v1/organizations/me");
+
+        Assert.That(me!["id"]!.GetValue<string>(), Is.EqualTo(org.Id.ToString()));
+        Assert.That(me["kind"]!.GetValue<string>(), Is.EqualTo(kind));
+    }
+
+    [Test]
+    public async Task Response_shows_the_key_once_and_stores_only_a_hash()
+    {
+        var org = await _app.CreateOrganizationAsync("integrator");
+
+        var keys = await _app.Operator().GetFromJsonAsync<JsonArray>($"/api/v1/organizations/{org.Id}/api-keys");
+
+        Assert.That(keys!, Has.Count.EqualTo(1));
+        Assert.That(keys!.ToJsonString(), Does.Not.Contain(org.ApiKey));
+        Assert.That(org.ApiKey, Does.StartWith(keys![0]!["prefix"]!.GetValue<string>()));
+    }
+
+    [Test]
+    public async Task Anonymous_gets_401_and_non_operators_get_403_when_registering()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        var body = new { kind = "integrator", name = "某公司", creditCode = MarketplaceApp.NewCreditCode(), district = "渝北区" };
+
+        await ProblemAssert.IsProblemAsync(await _app.Client().PostAsJsonAsync("/api/v1/organizations", body), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await integrator.Client.PostAsJsonAsync("/api/v1/organizations", body), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await _app.Client("mkp_unknown").PostAsJsonAsync("/api/v1/organizations", body), HttpStatusCode.Unauthorized);
+    }
+
+    [TestCase("91500106MA61GL9R3X", TestName = "wrong check character")]
+    [TestCase("91500106MA61GL9R3", TestName = "17 characters")]
+    [TestCase("91500106ma61gl9r3e", TestName = "lower case")]
+    [TestCase("91500106MA61GL9I3E", TestName = "letter I is not allowed")]
+    [TestCase("", TestName = "empty")]
+    public async Task Invalid_credit_codes_are_400(string code)
+    {
+        var response = await _app.Operator().PostAsJsonAsync("/api/v1/organizations",
+            new { kind = "integrator", name = "某公司", creditCode = code, district = "渝北区" });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "creditCode");
+    }
+
+    [Test]
+    public void Credit_code_check_character_follows_GB_32100()
+    {
+        Assert.That(CreditCode.IsValid("91500106MA61GL9R3E"), Is.True);
+        Assert.That(CreditCode.IsValid("91350100M000100Y43"), Is.True);
+        Assert.That(CreditCode.IsValid("91350100M000100Y44"), Is.False);
+    }
+
+    [Test]
+    public async Task Second_organization_with_the_same_credit_code_is_409()
+    {
+        var code = MarketplaceApp.NewCreditCode();
+        var body = new { kind = "integrator", name = "某公司", creditCode = code, district = "渝北区" };
+        Assert.That((await _app.Operator().PostAsJsonAsync("/api/v1/organizations", body)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+
+        var second = await _app.Operator().PostAsJsonAsync("/api/v1/organizations", body with { name = "另一家" });
+
+        await ProblemAssert.IsProblemAsync(second, HttpStatusCode.Conflict);
+    }
+
+    [Test]
+    public async Task Enterprise_needs_industry_and_a_known_scale()
+    {
+        var response = await _app.Operator().PostAsJsonAsync("/api/v1/organizations",
+            new { kind = "enterprise", name = "某厂", creditCode = MarketplaceApp.NewCreditCode(), district = "璧山区", scale = "大型" });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "industry");
+        Assert.That(problem["errors"]!.AsObject().ContainsKey("scale"), Is.True);
+    }
+
+    [TestCase("kind", "supplier")]
+    [TestCase("district", "成都市")]
+    public async Task Unknown_codes_are_400(string field, string value)
+    {
+        var body = new Dictionary<string, object?> { ["kind"] = "integrator", ["name"] = "某公司", ["creditCode"] = MarketplaceApp.NewCreditCode(), ["district"] = "渝北区" };
+        body[field] = value;
+
+        await ProblemAssert.IsProblemAsync(await _app.Operator().PostAsJsonAsync("/api/v1/organizations", body), HttpStatusCode.BadRequest, field);
+    }
+
+    [Test]
+    public async Task Rotating_issues_a_new_key_and_revokes_the_old_one()
+    {
+        var org = await _app.CreateOrganizationAsync("integrator");
+
+        var rotated = await org.Client.PostAsync($"/api/v1/organizations/{org.Id}/api-keys/rotate", null);
+        Assert.That(rotated.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var newKey = (await MarketplaceApp.ReadJsonAsync(rotated))["apiKey"]!.GetValue<string>();
+
+        await ProblemAssert.IsProblemAsync(await org.Client.GetAsync("/api/v1/organizations/me"), HttpStatusCode.Unauthorized);
+        Assert.That((await _app.Client(newKey).GetAsync("/api/v1/organizations/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task A_revoked_key_stops_working()
+    {
+        var org = await _app.CreateOrganizationAsync("enterprise");
+        var keys = await org.Client.GetFromJsonAsync<JsonArray>($"/api/v1/organizations/{org.Id}/api-keys");
+
+        var revoked = await _app.Operator().DeleteAsync($"/api/v1/organizations/{org.Id}/api-keys/{keys![0]!["id"]}");
+
+        Assert.That(revoked.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        await ProblemAssert.IsProblemAsync(await org.Client.GetAsync("/api/v1/organizations/me"), HttpStatusCode.Unauthorized);
+    }
+
+    [Test]
+    public async Task Organizations_cannot_read_each_other()
+    {
+        var a = await _app.CreateOrganizationAsync("integrator");
+        var b = await _app.CreateOrganizationAsync("integrator");
+
+        await ProblemAssert.IsProblemAsync(await a.Client.GetAsync($"/api/v1/organizations/{b.Id}"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await a.Client.PostAsync($"/api/v1/organizations/{b.Id}/api-keys/rotate", null), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await a.Client.GetAsync("/api/v1/organizations"), HttpStatusCode.Forbidden);
+        Assert.That((await _app.Operator().GetAsync($"/api/v1/organizations/{b.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Listing_is_paged_with_a_bounded_page_size()
+    {
+        await _app.CreateOrganizationAsync("integrator");
+
+        var page = await _app.Operator().GetFromJsonAsync<JsonObject>("/api/v1/organizations?kind=integrator&pageSize=1");
+
+        Assert.That(page!["items"]!.AsArray(), Has.Count.EqualTo(1));
+        Assert.That(page["total"]!.GetValue<long>(), Is.GreaterThanOrEqualTo(1));
+        await ProblemAssert.IsProblemAsync(await _app.Operator().GetAsync("/api/v1/organizations?pageSize=1000"), HttpStatusCode.BadRequest, "pageSize");
+    }
+}

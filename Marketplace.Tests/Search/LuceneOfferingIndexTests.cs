@@ -1,0 +1,151 @@
+using Marketplace.Core.Searching;
+using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Lucene;
+
+namespace Marketplace.Tests.Search;
+
+public class LuceneOfferingIndexTests : OfferingIndexConformance
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly List<LuceneOfferingIndex> _indexes = [];
+    private string _root = "";
+
+    [SetUp]
+    public void CreateFolder() => _root = Directory.CreateTempSubdirectory("marketplace-lucene-").FullName;
+
+    [TearDown]
+    public void DeleteFolder()
+    {
+        _indexes.ForEach(i => i.Dispose());
+        _indexes.Clear();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    protected override async Task<IOfferingIndex> CreateIndexAsync() => await OpenAsync(Path.Combine(_root, $"index-{_indexes.Count}"));
+
+    private async Task<LuceneOfferingIndex> OpenAsync(string directory)
+    {
+        var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = directory }, Thesaurus.Default, TaxonomyCatalog.Default);
+        _indexes.Add(index);
+        await index.EnsureCreatedAsync(None);
+        return index;
+    }
+
+    private static async Task<Guid[]> AllIdsAsync(IOfferingIndex index) =>
+        (await index.SearchAsync(new OfferingSearchRequest { Limit = 200 }, None)).Hits.Select(h => h.Id).ToArray();
+
+    [Test]
+    public async Task A_rebuild_swaps_in_a_new_generation_and_keeps_writes_made_meanwhile()
+    {
+        var directory = Path.Combine(_root, "rebuilt");
+        var index = await OpenAsync(directory);
+        var dropped = Doc("只在旧索引中");
+        var updated = Doc("旧版本标题");
+        await index.WriteAsync([dropped, updated], None);
+
+        var rebuild = await index.BeginRebuildAsync(None);
+        var fromSql = Enumerable.Range(0, 50).Select(i => Doc($"重建方案{i}")).Append(updated with { Version = 2, Title = "快照版本" }).ToList();
+        await rebuild.AddAsync(fromSql.Take(20).ToList(), None);
+        var writtenDuringRebuild = Doc("重建期间发布");
+        await index.WriteAsync([writtenDuringRebuild, updated with { Version = 3, Title = "重建期间更新" }], None);
+        Assert.That(await AllIdsAsync(index), Is.EquivalentTo(new[] { dropped.Id, updated.Id, writtenDuringRebuild.Id }), "the old index serves until the swap");
+        await rebuild.AddAsync(fromSql.Skip(20).ToList(), None); // holds the older version 2 of `updated`
+        await rebuild.SwapAsync(None);
+        await rebuild.DisposeAsync();
+
+        var ids = await AllIdsAsync(index);
+        Assert.That(ids, Does.Not.Contain(dropped.Id));
+        Assert.That(ids, Does.Contain(writtenDuringRebuild.Id));
+        Assert.That(ids, Has.Length.EqualTo(52));
+        var hit = (await index.SearchAsync(new() { Text = "重建期间更新" }, None)).Hits.First();
+        Assert.That(hit.Title, Is.EqualTo("重建期间更新"));
+        Assert.That(index.CurrentGeneration, Is.EqualTo(2));
+        Assert.That(Directory.GetDirectories(directory).Select(Path.GetFileName), Is.EqualTo(new[] { "gen-2" }));
+    }
+
+    [Test]
+    public async Task An_abandoned_rebuild_leaves_the_live_index_alone()
+    {
+        var directory = Path.Combine(_root, "abandoned");
+        var index = await OpenAsync(directory);
+        var doc = Doc("数控车床");
+        await index.WriteAsync([doc], None);
+
+        await using (var rebuild = await index.BeginRebuildAsync(None))
+        {
+            await rebuild.AddAsync([Doc("不会上线")], None);
+        }
+
+        Assert.That(await AllIdsAsync(index), Is.EqualTo(new[] { doc.Id }));
+        Assert.That(Directory.GetDirectories(directory).Select(Path.GetFileName), Is.EqualTo(new[] { "gen-1" }));
+        await using var again = await index.BeginRebuildAsync(None); // a new one may start
+    }
+
+    [Test]
+    public async Task Reopening_serves_the_persisted_generation_and_keeps_the_version_guard()
+    {
+        var directory = Path.Combine(_root, "reopened");
+        var doc = Doc("第二版", version: 2);
+        var first = await OpenAsync(directory);
+        await first.WriteAsync([doc], None);
+        var rebuild = await first.BeginRebuildAsync(None);
+        await rebuild.AddAsync([doc], None);
+        await rebuild.SwapAsync(None);
+        first.Dispose();
+
+        var second = await OpenAsync(directory);
+        Assert.That(second.CurrentGeneration, Is.EqualTo(2));
+        Assert.That(File.ReadAllText(Path.Combine(directory, LuceneOfferingIndex.GenerationPointerFile)), Is.EqualTo("2"));
+        await second.WriteAsync([doc with { Version = 1, Title = "第一版" }], None);
+
+        var hits = (await second.SearchAsync(new(), None)).Hits;
+        Assert.That(hits.Select(h => h.Title), Is.EqualTo(new[] { "第二版" }));
+    }
+
+    [Test]
+    public async Task Stale_generation_folders_are_removed_on_open()
+    {
+        var directory = Path.Combine(_root, "stale");
+        (await OpenAsync(directory)).Dispose();
+        Directory.CreateDirectory(Path.Combine(directory, "gen-7"));
+
+        await OpenAsync(directory);
+
+        Assert.That(Directory.GetDirectories(directory).Select(Path.GetFileName), Is.EqualTo(new[] { "gen-1" }));
+    }
+
+    [Test]
+    public async Task Concurrent_searches_and_writes_do_not_interfere()
+    {
+        var index = await OpenAsync(Path.Combine(_root, "concurrent"));
+        await index.WriteAsync(Enumerable.Range(0, 100).Select(i => Doc($"数控车床{i}")).ToList(), None);
+
+        var writes = Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await index.WriteAsync([Doc($"喷涂机器人{i}")], None);
+            }
+        });
+        var searches = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var result = await index.SearchAsync(new() { Text = "数控车床" }, None);
+                Assert.That(result.Total, Is.EqualTo(100));
+            }
+        }));
+        await Task.WhenAll(searches.Append(writes));
+
+        Assert.That((await index.SearchAsync(new() { Text = "喷涂机器人" }, None)).Total, Is.EqualTo(20));
+    }
+
+    [Test]
+    public async Task Disposed_index_is_not_healthy()
+    {
+        var index = await OpenAsync(Path.Combine(_root, "disposed"));
+        index.Dispose();
+
+        Assert.That(await index.IsHealthyAsync(None), Is.False);
+    }
+}
