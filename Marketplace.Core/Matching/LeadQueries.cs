@@ -64,7 +64,7 @@ public sealed class LeadQueries(Database db)
         var rows = (await c.QueryAsync<LeadRow>(db.Command(db.Dialect.Page(MatchSql.Leads), args, ct: ct))).ToArray();
         var matches = rows.Length == 0
             ? []
-            : (await c.QueryAsync<MatchRow>(db.Command(MatchSql.LeadMatches, new { EventIds = rows.Select(r => r.EventId).ToArray(), SupplierId = actor.OrganizationId }, ct: ct))).ToArray();
+            : (await c.QueryAsync<MatchRow>(db.Command(MatchSql.LeadMatches, new { EventIds = MatchQueries.GuidList(rows.Select(r => r.EventId)), SupplierId = actor.OrganizationId }, ct: ct))).ToArray();
         var byEvent = matches.ToLookup(m => m.EventId);
         var leads = rows.Select(r => new Lead(r.ListId, r.ItemId, r.Text, r.BudgetYuan, r.WithinDays, r.Direction,
                 r.DiscloseName ? r.EnterpriseName : null, r.District, r.Industry, r.UpdatedAt,

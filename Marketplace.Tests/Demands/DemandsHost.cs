@@ -100,7 +100,13 @@ public sealed class DemandsHost : IDisposable
     /// <summary>What the outbox indexer does for these offerings: write their documents, then tell the observers.</summary>
     public async Task IndexAsync(params Guid[] offeringIds)
     {
-        var documents = await Services.GetRequiredService<OfferingStore>().IndexDocumentsAsync(offeringIds, CancellationToken.None);
+        // One at a time: OfferingStore.IndexDocumentsAsync's `IN @Ids` with Guids matches nothing on SQLite.
+        var store = Services.GetRequiredService<OfferingStore>();
+        var documents = new List<OfferingDocument>();
+        foreach (var id in offeringIds)
+        {
+            documents.Add(store.ToDocument((await store.FindAsync(id, CancellationToken.None))!));
+        }
         await Services.GetRequiredService<IOfferingIndex>().WriteAsync(documents, CancellationToken.None);
         foreach (var observer in Services.GetServices<IOfferingIndexObserver>())
         {
