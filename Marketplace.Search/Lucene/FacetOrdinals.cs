@@ -65,13 +65,14 @@ internal sealed class FacetOrdinals
     }
 }
 
-/// <summary>Reads the facet arrays of new segments when a searcher opens, not during the first search.</summary>
+/// <summary>Reads the facet and sort-key arrays of new segments when a searcher opens, not during the first search.</summary>
 internal sealed class FacetWarmingSearcherFactory : SearcherFactory
 {
     public override IndexSearcher NewSearcher(IndexReader reader)
     {
         foreach (var leaf in reader.Leaves)
         {
+            SortKeys.For(leaf.AtomicReader);
             foreach (var field in FacetNames.All)
             {
                 FacetOrdinals.For(leaf.AtomicReader, field);
