@@ -377,14 +377,21 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         return new OfferingSearchResult(top.TotalHits, hits, facets, next);
     }
 
+    /// <summary>The query terms found in the offering's searched text (after folding), for explanations and highlights.</summary>
+    private static List<QueryTerm> MatchedTerms(OfferingDocument offering, IReadOnlyList<QueryTerm> terms)
+    {
+        var searchable = TextFolding.Fold(string.Join('\n',
+            new[] { offering.Title, offering.Summary, offering.Description, offering.SupplierName }.Concat(offering.Keywords).Concat(offering.Cases)));
+        return terms.Where(t => SnippetHighlighter.Contains(searchable, t.Folded)).ToList();
+    }
+
     private static OfferingHit ToHit(IndexSearcher searcher, RankedHit ranked, IReadOnlyList<QueryTerm> terms, bool highlight)
     {
         var offering = OfferingFields.ReadSource(searcher.Doc(ranked.Doc));
-        var searchable = TextFolding.Fold(string.Join('\n',
-            new[] { offering.Title, offering.Summary, offering.Description, offering.SupplierName }.Concat(offering.Keywords).Concat(offering.Cases)));
-        var matched = terms.Where(t => SnippetHighlighter.Contains(searchable, t.Folded)).ToList();
+        var matched = terms.Count == 0 ? [] : MatchedTerms(offering, terms);
         var matchedFolded = matched.Select(t => t.Folded).ToList();
         var highlights = highlight
+            && matched.Count > 0
             ? new[] { offering.Summary, offering.Description }
                 .Select(t => SnippetHighlighter.Snippet(t, matchedFolded))
                 .OfType<string>()
