@@ -1,9 +1,13 @@
 using Marketplace.Api.Admin;
+using Marketplace.Api.Demands;
 using Marketplace.Api.Hosting;
 using Marketplace.Api.Http;
+using Marketplace.Api.Leads;
+using Marketplace.Api.Matches;
 using Marketplace.Api.Offerings;
 using Marketplace.Api.Organizations;
 using Marketplace.Api.Search;
+using Marketplace.Api.Stats;
 using Marketplace.Api.Taxonomy;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -42,6 +46,10 @@ app.MapOrganizations();
 app.MapOfferings();
 app.MapSearch();
 app.MapAdmin();
+app.MapDemandLists();
+app.MapMatchFeed();
+app.MapStats();
+app.MapLeads();
 
 app.Run();
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Threading.RateLimiting;
+using Marketplace.Api.Demands;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
 using Marketplace.Core.Offerings;
@@ -47,6 +48,7 @@ public static class ServiceRegistration
         services.AddMarketplaceSearch(configuration);
         services.AddOptions<SearchOptions>().PostConfigure<IOptions<MarketplaceOptions>>((search, marketplace) =>
             search.IndexDirectory ??= Path.Combine(DataDirectory(marketplace.Value), "index"));
+        services.AddDemands();
         if (!IsGeneratingOpenApiDocument)
         {
             services.AddHostedService<StartupTasks>();

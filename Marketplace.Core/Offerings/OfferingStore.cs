@@ -60,12 +60,6 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
     public DateTimeOffset? PublishedAt { get; init; }
 }
 
-    /// <summary>
-    /// A Guid list for Dapper's <c>IN @Ids</c> expansion, which bypasses type handlers: SQLite would bind the items as
-    /// blobs and match nothing, so they travel as text (SQL Server converts them to uniqueidentifier).
-    /// </summary>
-    private static string[] IdList(IEnumerable<Guid> ids) => ids.Select(id => id.ToString("D")).ToArray();
-
     internal static OfferingContent Deserialize(string json) => JsonSerializer.Deserialize<OfferingContent>(json, Json)!;
 
     private static string Serialize(OfferingContent content) => JsonSerializer.Serialize(content, Json);
@@ -249,7 +243,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         var rows = new List<RevisionRow>();
         foreach (var chunk in ids.Chunk(500))
         {
-            rows.AddRange(await c.QueryAsync<RevisionRow>(db.Command(OfferingSql.RevisionsByIds, new { Ids = IdList(chunk) }, ct: ct)));
+            rows.AddRange(await c.QueryAsync<RevisionRow>(db.Command(OfferingSql.RevisionsByIds, new { Ids = DapperTypeHandlers.ListParameter(chunk) }, ct: ct)));
         }
         return rows.ToDictionary(r => r.Id);
     }
@@ -261,7 +255,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         var documents = new List<OfferingDocument>();
         foreach (var chunk in ids.Distinct().Chunk(500))
         {
-            var rows = await c.QueryAsync<Row>(db.Command(OfferingSql.ByIds, new { Ids = IdList(chunk) }, ct: ct));
+            var rows = await c.QueryAsync<Row>(db.Command(OfferingSql.ByIds, new { Ids = DapperTypeHandlers.ListParameter(chunk) }, ct: ct));
             documents.AddRange(rows.Select(r => ToDocument(r.ToOffering())));
         }
         return documents;
