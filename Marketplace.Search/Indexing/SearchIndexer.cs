@@ -158,9 +158,11 @@ public sealed class SearchIndexer : BackgroundService
             await _outbox.ReleaseAsync(seqs, $"{e.GetType().Name}: {e.Message}", retryAfter, CancellationToken.None);
             return BatchOutcome.Failed;
         }
+        // Observers run before the rows are completed: a crash in between re-delivers them (observers are idempotent)
+        // rather than losing, say, the re-matching of demand items for a newly published offering.
+        await NotifyObserversAsync(documents, ct);
         await _outbox.CompleteAsync(seqs, CancellationToken.None);
         _logger.LogDebug("Indexed {Documents} documents from {Rows} outbox rows on node {Node}", documents.Count, entries.Count, NodeId);
-        await NotifyObserversAsync(documents, ct);
         return entries.Count >= _options.BatchSize ? BatchOutcome.Full : BatchOutcome.Drained;
     }
 
