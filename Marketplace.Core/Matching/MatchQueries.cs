@@ -6,7 +6,6 @@ using Marketplace.Core.Storage;
 
 namespace Marketplace.Core.Matching;
 
-/// <summary>An offering as it was ranked in a stored run (title and supplier as ranked, the revision ranked).</summary>
 /// <summary>The latest stored matches of one demand item.</summary>
 public sealed record ItemSnapshot(Guid ItemId, Guid EventId, long Sequence, Guid RunId, DateTimeOffset ComputedAt,
     IReadOnlyList<StoredInference> InferredDirections, IReadOnlyList<OfferingMatch> Matches);
