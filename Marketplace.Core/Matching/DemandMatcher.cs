@@ -17,9 +17,9 @@ namespace Marketplace.Core.Matching;
 /// <para>2. <b>Relevance</b> in 0–1: the engine's score relative to the best hit, blended with whether the
 /// offering belongs to the demand's technology item (declared, or inferred from its title and summary
 /// through the same taxonomy) and to its direction (stated, else inferred; 通用 counts half everywhere).</para>
-/// <para>3. <b>Fit</b> in 0–1: budget (graded by how far the minimum price overshoots), time (graded by how
-/// far the implementation days overshoot), district served (the enterprise's or 全市) and, for small
-/// enterprises, a 小快轻准 preference. The final score multiplies relevance by a fit factor, so fit moves a
+/// <para>3. <b>Fit</b> in 0–1: the weakest of budget (graded by how far the minimum price overshoots), time
+/// (graded by how far the implementation days overshoot) and district served (the enterprise's or 全市),
+/// shaded for small enterprises by a 小快轻准 preference. The final score multiplies relevance by a fit factor, so fit moves a
 /// fitting offering above a non-fitting one of similar relevance but never lifts an unrelated one.</para>
 /// </remarks>
 public sealed class DemandMatcher(IOfferingIndex index, DirectionInference inference, TaxonomyCatalog taxonomy)
