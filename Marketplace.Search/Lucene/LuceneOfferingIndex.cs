@@ -353,21 +353,18 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var text = _queries.Build(request.Text, request.BoostTerms);
         var filters = new SearchFilters(request);
 
-        // Main pass: top hits, and the facets that have no filter of their own.
+        // One pass: top hits and every facet, a facet under a filter counting with every filter but its own.
         var top = new TopHitsCollector(request.Sort, offset + limit + 1, cursor);
+        var counter = request.IncludeFacets ? new FacetCounter() : null;
+        var filter = new RequestFilter(filters, sideways: request.IncludeFacets);
+        searcher.Search(new FilteredQuery(text.Query, filter, AlwaysRandomAccess.Instance), new SearchCollector(top, counter, filter));
         var facets = new Dictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
-        var unfiltered = request.IncludeFacets ? new FacetCounter(FacetNames.All.Where(f => !filters.Has(f)).ToList()) : null;
-        searcher.Search(filters.Apply(text.Query, except: null), unfiltered is null ? top : new FacetingCollector(top, unfiltered));
-        unfiltered?.AddResultsTo(facets);
-
-        // Multi-select facets: a facet under a filter counts with every filter but its own.
-        if (request.IncludeFacets)
+        if (counter is not null)
         {
-            foreach (var facet in FacetNames.All.Where(filters.Has))
+            // Unfiltered facets first, as callers have always seen them.
+            foreach (var facet in FacetNames.All.Where(f => !filters.Has(f)).Concat(FacetNames.All.Where(filters.Has)))
             {
-                var counter = new FacetCounter([facet]);
-                searcher.Search(filters.Apply(text.Query, except: facet), new FacetingCollector(null, counter));
-                counter.AddResultsTo(facets);
+                facets[facet] = counter.Result(facet);
             }
         }
 

@@ -82,7 +82,8 @@ public class LuceneCpuBenchmarkTests
         var rounds = int.TryParse(Environment.GetEnvironmentVariable("MARKETPLACE_PERF_ROUNDS"), out var r) ? r : 5;
         double totalCpu = 0;
         var totalCount = 0;
-        foreach (var (kind, requests) in kinds)
+        var only = Environment.GetEnvironmentVariable("MARKETPLACE_PERF_ONLY");
+        foreach (var (kind, requests) in kinds.Where(k => string.IsNullOrEmpty(only) || k.Kind.Contains(only, StringComparison.Ordinal)))
         {
             GC.Collect();
             var process = Process.GetCurrentProcess().TotalProcessorTime;
