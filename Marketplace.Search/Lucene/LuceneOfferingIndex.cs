@@ -357,7 +357,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var top = new TopHitsCollector(request.Sort, offset + limit + 1, cursor);
         var counter = request.IncludeFacets ? new FacetCounter() : null;
         var filter = new RequestFilter(filters, sideways: request.IncludeFacets);
-        searcher.Search(new FilteredQuery(text.Query, filter, AlwaysRandomAccess.Instance), new SearchCollector(top, counter, filter));
+        Run(searcher, text.Query, filter, new SearchCollector(top, counter, filter));
         var facets = new Dictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
         if (counter is not null)
         {
@@ -372,6 +372,22 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var hits = page.Take(limit).Select(h => ToHit(searcher, h, text.Terms, request.Highlight)).ToList();
         var next = page.Count > limit && limit > 0 ? top.CursorAfter(page[limit - 1]).Encode() : null;
         return new OfferingSearchResult(top.TotalHits, hits, facets, next);
+    }
+
+    /// <summary>
+    /// Searches each segment with the request's filter bits as its accepted documents (deletions
+    /// included), as <see cref="IndexSearcher.Search(Query, ICollector)"/> does with deletions alone:
+    /// the scorers skip rejected documents at the postings, and a disjunction may score out of order.
+    /// </summary>
+    private static void Run(IndexSearcher searcher, Query query, RequestFilter filter, SearchCollector collector)
+    {
+        var weight = searcher.CreateNormalizedWeight(query);
+        foreach (var leaf in searcher.IndexReader.Leaves)
+        {
+            collector.SetNextReader(leaf);
+            var scorer = weight.GetBulkScorer(leaf, !collector.AcceptsDocsOutOfOrder, filter.For(leaf).Accepted);
+            scorer?.Score(collector);
+        }
     }
 
     /// <summary>The query terms found in the offering's searched text (after folding), for explanations and highlights.</summary>

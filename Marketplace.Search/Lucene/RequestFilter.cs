@@ -21,12 +21,12 @@ internal sealed class SegmentFilter(FixedBitSet accepted, FixedBitSet[] passes)
 }
 
 /// <summary>
-/// All of a request's filters as one random-access bit set per segment, built from cached per-segment
+/// All of a request's filters (and deletions) as one random-access bit set per segment, built from cached per-segment
 /// bit sets (live documents, one per facet value) and sort-key arrays (price, days): the query only
 /// visits accepted documents, and is run once however many facets are filtered ("drill sideways":
 /// a document missing exactly one facet filter is visited and counted for that facet only).
 /// </summary>
-internal sealed class RequestFilter(SearchFilters filters, bool sideways) : Filter
+internal sealed class RequestFilter(SearchFilters filters, bool sideways)
 {
     private AtomicReaderContext? _context;
     private SegmentFilter? _segment;
@@ -47,12 +47,9 @@ internal sealed class RequestFilter(SearchFilters filters, bool sideways) : Filt
         return _segment!;
     }
 
-    public override DocIdSet GetDocIdSet(AtomicReaderContext context, IBits acceptDocs) =>
-        BitsFilteredDocIdSet.Wrap(For(context).Accepted, acceptDocs);
-
     private SegmentFilter Compute(AtomicReader reader)
     {
-        var accepted = LiveOnlyFilter.LiveBits(reader).Clone();
+        var accepted = FilterKeys.LiveAndNotDeleted(reader).Clone();
         var words = accepted.GetBits();
         var maxDoc = reader.MaxDoc;
         if (filters.MaxPriceYuan is { } maxPrice)
@@ -116,6 +113,26 @@ internal static class FilterKeys
     private const int MaxCachedTermsPerSegment = 4_096;
     private static readonly ConditionalWeakTable<object, ConcurrentDictionary<(string Field, string Value), FixedBitSet>> TermCache = new();
     private static readonly ConditionalWeakTable<object, int[]> DaysCache = new();
+    private static readonly ConditionalWeakTable<object, FixedBitSet> LiveCache = new();
+
+    /// <summary>The segment's live offerings minus its deleted documents (cached per core and deletions); shared, never to be modified.</summary>
+    public static FixedBitSet LiveAndNotDeleted(AtomicReader reader) => LiveCache.GetValue(reader.CombinedCoreAndDeletesKey, _ =>
+    {
+        var live = LiveOnlyFilter.LiveBits(reader);
+        if (reader.LiveDocs is not { } notDeleted)
+        {
+            return live;
+        }
+        var bits = live.Clone();
+        for (var doc = 0; doc < reader.MaxDoc; doc++)
+        {
+            if (!notDeleted.Get(doc))
+            {
+                bits.Clear(doc);
+            }
+        }
+        return bits;
+    });
 
     /// <summary>Documents with any of the values in the field (indexed as whole terms), as a new bit set.</summary>
     public static FixedBitSet AnyOf(AtomicReader reader, string field, string[] values)
@@ -169,14 +186,6 @@ internal static class FilterKeys
         }
         return bits;
     }
-}
-
-/// <summary>Applies the filter as accepted documents whatever its first document (the default strategy leap-frogs when it is above 100).</summary>
-internal sealed class AlwaysRandomAccess : FilteredQuery.RandomAccessFilterStrategy
-{
-    public static readonly AlwaysRandomAccess Instance = new();
-
-    protected override bool UseRandomAccess(IBits bits, int firstFilterDoc) => true;
 }
 
 /// <summary>
