@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Marketplace.Core.Searching;
 
@@ -97,6 +99,28 @@ internal sealed class FacetCounter
             }
             _segment[i] = null;
             _counts[i] = null;
+        }
+    }
+}
+
+/// <summary>
+/// Facet counts of blank-text searches (every live offering, under some filters), per searcher's
+/// reader: a reader never changes, and a new one (after a write) starts empty.
+/// </summary>
+internal static class BrowseFacets
+{
+    private const int MaxEntriesPerReader = 1_024;
+    private static readonly ConditionalWeakTable<IndexReader, ConcurrentDictionary<string, KeyValuePair<string, IReadOnlyList<FacetCount>>[]>> Cache = new();
+
+    public static KeyValuePair<string, IReadOnlyList<FacetCount>>[]? Get(IndexReader reader, string filters) =>
+        Cache.TryGetValue(reader, out var entries) && entries.TryGetValue(filters, out var facets) ? facets : null;
+
+    public static void Add(IndexReader reader, string filters, KeyValuePair<string, IReadOnlyList<FacetCount>>[] facets)
+    {
+        var entries = Cache.GetValue(reader, _ => new ConcurrentDictionary<string, KeyValuePair<string, IReadOnlyList<FacetCount>>[]>(StringComparer.Ordinal));
+        if (entries.Count < MaxEntriesPerReader)
+        {
+            entries.TryAdd(filters, facets);
         }
     }
 }

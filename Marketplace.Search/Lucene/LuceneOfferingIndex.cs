@@ -354,17 +354,31 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var filters = new SearchFilters(request);
 
         // One pass: top hits and every facet, a facet under a filter counting with every filter but its own.
+        // Blank text matches every live offering: its facets depend on the filters only, and are remembered per reader.
+        var facetKey = request.IncludeFacets && text.MatchesAll ? filters.Signature : null;
+        var remembered = facetKey is null ? null : BrowseFacets.Get(searcher.IndexReader, facetKey);
         var top = new TopHitsCollector(request.Sort, offset + limit + 1, cursor);
-        var counter = request.IncludeFacets ? new FacetCounter() : null;
-        var filter = new RequestFilter(filters, sideways: request.IncludeFacets);
+        var counter = request.IncludeFacets && remembered is null ? new FacetCounter() : null;
+        var filter = new RequestFilter(filters, sideways: counter is not null);
         Run(searcher, text.Query, filter, new SearchCollector(top, counter, filter));
         var facets = new Dictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
-        if (counter is not null)
+        if (remembered is not null)
+        {
+            foreach (var (facet, counts) in remembered)
+            {
+                facets[facet] = counts;
+            }
+        }
+        else if (counter is not null)
         {
             // Unfiltered facets first, as callers have always seen them.
             foreach (var facet in FacetNames.All.Where(f => !filters.Has(f)).Concat(FacetNames.All.Where(filters.Has)))
             {
                 facets[facet] = counter.Result(facet);
+            }
+            if (facetKey is not null)
+            {
+                BrowseFacets.Add(searcher.IndexReader, facetKey, facets.ToArray());
             }
         }
 

@@ -33,6 +33,10 @@ internal sealed class SearchFilters
     /// <summary>Keeps documents whose implementation days are at most this.</summary>
     public int? MaxDays { get; }
 
+    /// <summary>The filters as a string: equal for requests that select the same documents.</summary>
+    public string Signature => string.Join('|', _facetFilters.Select(f => f.Facet + "=" + string.Join('\u0001', f.Values)))
+        + $"|price<={MaxPriceYuan}|days<={MaxDays}";
+
     public bool Has(string facet) => _facetFilters.Exists(f => f.Facet == facet);
 
     private void AddAnyOf(string facet, IEnumerable<string> values)
