@@ -91,15 +91,18 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
             return null;
         }
         var best = new DisjunctionMaxQuery(0.1f) { Boost = term.Weight };
-        foreach (var (field, boost) in OfferingFields.Text)
+        if (words.Count > 0)
         {
-            if (words.Count > 0)
+            foreach (var (field, boost) in OfferingFields.Text)
             {
                 best.Add(TokensQuery(field + OfferingAnalysis.WordSuffix, words, boost));
             }
-            if (bigrams.Count > 0)
+        }
+        if (bigrams.Count > 0)
+        {
+            foreach (var (field, boost) in OfferingFields.Bigrams)
             {
-                best.Add(TokensQuery(field + OfferingAnalysis.BigramSuffix, bigrams, boost * BigramWeight));
+                best.Add(TokensQuery(field, bigrams, boost * BigramWeight));
             }
         }
         return best;
