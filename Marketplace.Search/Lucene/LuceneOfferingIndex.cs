@@ -30,6 +30,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     private readonly Lock _openLock = new();
     private IndexGeneration? _live;
     private LuceneRebuild? _rebuild;
+    private SearchResultCache _results = SearchResultCache.Empty;
     private bool _disposed;
 
     public LuceneOfferingIndex(LuceneIndexOptions options, Thesaurus thesaurus, TaxonomyCatalog taxonomy)
@@ -88,7 +89,13 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             var searcher = searchers.Acquire();
             try
             {
-                return Task.FromResult(Search(searcher, request));
+                if (_options.ResultCacheEntries == 0)
+                {
+                    return Task.FromResult(Search(searcher, request));
+                }
+                var cache = _results.For(searcher.IndexReader, _options.ResultCacheEntries);
+                _results = cache;
+                return Task.FromResult(cache.GetOrAdd(request, r => Search(searcher, r)));
             }
             finally
             {
