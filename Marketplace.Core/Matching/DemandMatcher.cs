@@ -161,7 +161,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         reasons.Add(new MatchReason(MatchReasonKinds.Text, text >= 0.5,
             terms.Length > 0 ? $"文本相关度{text:0.00}，匹配词：{string.Join("、", terms)}" : $"文本相关度{text:0.00}"));
 
-        // The offering's technology items: declared, else inferred from its title and summary.
+        // The offering's technology items: declared, else inferred from its title, summary and keywords.
         var offeringItems = OfferingItems(hit);
         var item = 0.0;
         string? itemCode = null;
@@ -243,7 +243,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             fit *= 1 - LightweightShare * (1 - light);
         }
         var score = Math.Clamp(relevance * (1 - FitShare + FitShare * fit), 0, 1);
-        return new OfferingMatch(hit.Id, hit.RevisionId, hit.Title, Guid.Empty, hit.SupplierName, Math.Round(score, 4), reasons, hit.MatchedTerms);
+        return new OfferingMatch(hit.Id, hit.RevisionId, hit.Title, hit.SupplierId, hit.SupplierName, Math.Round(score, 4), reasons, hit.MatchedTerms);
     }
 
     /// <summary>1 within the limit; a miss drops to <see cref="MissFloor"/> and falls linearly to 0 at twice the limit.</summary>
@@ -290,7 +290,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             {
                 _offeringItems.Clear();
             }
-            items = inference.Infer(hit.Title + "。" + hit.Summary);
+            items = inference.Infer(hit.Title + "。" + hit.Summary + "。" + string.Join("，", hit.Keywords));
             _offeringItems[hit.RevisionId] = items;
         }
         foreach (var i in items)

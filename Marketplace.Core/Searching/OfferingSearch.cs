@@ -48,7 +48,9 @@ public sealed record OfferingHit
     public required double Score { get; init; }
     public string Title { get; init; } = "";
     public string Summary { get; init; } = "";
+    public Guid SupplierId { get; init; }
     public string SupplierName { get; init; } = "";
+    public IReadOnlyList<string> Keywords { get; init; } = [];
     public IReadOnlyList<string> Directions { get; init; } = [];
     public IReadOnlyList<string> SubDirections { get; init; } = [];
     public string Type { get; init; } = "";
