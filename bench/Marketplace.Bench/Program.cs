@@ -13,6 +13,7 @@ if (args.Length == 0)
           engine   --data DIR [--threads 2] [--seconds 20] [--warmup 5] [--queries 2000] [--seed 7] [--out FILE] [--breakdown]
           queries  --out FILE [--queries 2000] [--seed 7]
           match    --url http://127.0.0.1:5080 --data DIR [--reps 25] [--feed-events 1500] [--feed-reps 30]
+          adminrebuild --url http://127.0.0.1:5080 --data DIR
         """);
     return 2;
 }
@@ -24,5 +25,6 @@ return args[0] switch
     "engine" => await EngineCommand.RunAsync(options),
     "queries" => await QueriesCommand.RunAsync(options),
     "match" => await MatchCommand.RunAsync(options),
+    "adminrebuild" => await AdminRebuildCommand.RunAsync(options),
     _ => throw new ArgumentException($"unknown command '{args[0]}'"),
 };
