@@ -1,7 +1,11 @@
+using Marketplace.Api.Demands;
 using Marketplace.Api.Hosting;
 using Marketplace.Api.Http;
+using Marketplace.Api.Leads;
+using Marketplace.Api.Matches;
 using Marketplace.Api.Offerings;
 using Marketplace.Api.Organizations;
+using Marketplace.Api.Stats;
 using Marketplace.Api.Taxonomy;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -38,6 +42,10 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c
 app.MapTaxonomy();
 app.MapOrganizations();
 app.MapOfferings();
+app.MapDemandLists();
+app.MapMatchFeed();
+app.MapStats();
+app.MapLeads();
 
 app.Run();
 

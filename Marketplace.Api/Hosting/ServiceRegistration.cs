@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Threading.RateLimiting;
+using Marketplace.Api.Demands;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
 using Marketplace.Core.Offerings;
@@ -43,6 +44,7 @@ public static class ServiceRegistration
         services.AddSingleton<OrganizationStore>();
         services.AddSingleton<OfferingStore>();
         services.AddSingleton<DemoCatalog>();
+        services.AddDemands();
         if (!IsGeneratingOpenApiDocument)
         {
             services.AddHostedService<StartupTasks>();

@@ -21,7 +21,17 @@ public sealed class StartupTasks(
     {
         await migrator.MigrateAsync(ct);
         var configuredKey = string.IsNullOrWhiteSpace(options.Value.Auth.OperatorKey) ? null : options.Value.Auth.OperatorKey.Trim();
-        var generated = await organizations.BootstrapOperatorAsync(configuredKey, ct);
+        string? generated;
+        try
+        {
+            generated = await organizations.BootstrapOperatorAsync(configuredKey, ct);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            // Another node bootstrapped at the same moment (unique credit code / key hash); its result stands.
+            logger.LogInformation(e, "Operator bootstrap raced with another node; retrying once");
+            generated = await organizations.BootstrapOperatorAsync(configuredKey, ct);
+        }
         if (generated is not null)
         {
             var path = Path.Combine(options.Value.DataDirectory, GeneratedKeyFile);

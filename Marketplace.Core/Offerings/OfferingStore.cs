@@ -243,7 +243,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         var rows = new List<RevisionRow>();
         foreach (var chunk in ids.Chunk(500))
         {
-            rows.AddRange(await c.QueryAsync<RevisionRow>(db.Command(OfferingSql.RevisionsByIds, new { Ids = chunk }, ct: ct)));
+            rows.AddRange(await c.QueryAsync<RevisionRow>(db.Command(OfferingSql.RevisionsByIds, new { Ids = DapperTypeHandlers.ListParameter(chunk) }, ct: ct)));
         }
         return rows.ToDictionary(r => r.Id);
     }
@@ -255,7 +255,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         var documents = new List<OfferingDocument>();
         foreach (var chunk in ids.Distinct().Chunk(500))
         {
-            var rows = await c.QueryAsync<Row>(db.Command(OfferingSql.ByIds, new { Ids = chunk }, ct: ct));
+            var rows = await c.QueryAsync<Row>(db.Command(OfferingSql.ByIds, new { Ids = DapperTypeHandlers.ListParameter(chunk) }, ct: ct));
             documents.AddRange(rows.Select(r => ToDocument(r.ToOffering())));
         }
         return documents;

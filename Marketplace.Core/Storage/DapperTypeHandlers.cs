@@ -7,11 +7,11 @@ namespace Marketplace.Core.Storage;
 /// SQLite has no Guid or DateTimeOffset type: both travel as text there, as native types on SQL Server.
 /// These handlers make Dapper read either form.
 /// </summary>
-internal static class DapperTypeHandlers
+public static class DapperTypeHandlers
 {
     private static int _registered;
 
-    public static void Register()
+    internal static void Register()
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1)
         {
@@ -24,6 +24,12 @@ internal static class DapperTypeHandlers
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
     }
+
+    /// <summary>
+    /// Dapper expands `IN @Ids` lists without type handlers, so Guids are sent as text (how SQLite stores them;
+    /// SQL Server converts text to uniqueidentifier).
+    /// </summary>
+    public static string[] ListParameter(IEnumerable<Guid> ids) => ids.Select(id => id.ToString("D")).ToArray();
 
     private sealed class GuidHandler : SqlMapper.TypeHandler<Guid>
     {

@@ -36,6 +36,20 @@ public sealed class Migrator(Database database, TimeProvider clock, ILogger<Migr
         {
             await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
         }
+        // Several nodes may start at once: one migrates, the others wait and then find nothing to do.
+        await connection.ExecuteAsync(database.Command(database.Dialect.AcquireStartupLock, ct: ct));
+        try
+        {
+            await ApplyPendingAsync(connection, ct);
+        }
+        finally
+        {
+            await connection.ExecuteAsync(database.Command(database.Dialect.ReleaseStartupLock, ct: CancellationToken.None));
+        }
+    }
+
+    private async Task ApplyPendingAsync(System.Data.Common.DbConnection connection, CancellationToken ct)
+    {
         await connection.ExecuteAsync(database.Command(database.Dialect.CreateMigrationsTable, ct: ct));
         var applied = (await connection.QueryAsync<int>(database.Command("SELECT version FROM schema_migrations", ct: ct))).ToHashSet();
         foreach (var (version, name, sql) in Scripts(database.Dialect).Where(s => !applied.Contains(s.Version)))

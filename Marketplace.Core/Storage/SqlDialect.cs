@@ -27,6 +27,11 @@ public abstract class SqlDialect
     public abstract string LockMatchEvents { get; }
 
     public abstract string CreateMigrationsTable { get; }
+
+    /// <summary>Serializes start-up work (migrations, bootstrap) across nodes for the connection's session.</summary>
+    public abstract string AcquireStartupLock { get; }
+
+    public abstract string ReleaseStartupLock { get; }
 }
 
 public sealed class SqliteDialect : SqlDialect
@@ -54,6 +59,11 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string CreateMigrationsTable =>
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+    // The embedded default is one process on one file; SQLite's own write lock covers the rest.
+    public override string AcquireStartupLock => "SELECT 1";
+
+    public override string ReleaseStartupLock => "SELECT 1";
 }
 
 public sealed class SqlServerDialect : SqlDialect
@@ -84,4 +94,10 @@ public sealed class SqlServerDialect : SqlDialect
         IF OBJECT_ID('dbo.schema_migrations') IS NULL
         CREATE TABLE dbo.schema_migrations (version INT NOT NULL PRIMARY KEY, name NVARCHAR(200) NOT NULL, applied_at DATETIMEOFFSET NOT NULL)
         """;
+
+    public override string AcquireStartupLock =>
+        "EXEC sp_getapplock @Resource = 'marketplace_startup', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 120000";
+
+    public override string ReleaseStartupLock =>
+        "EXEC sp_releaseapplock @Resource = 'marketplace_startup', @LockOwner = 'Session'";
 }

@@ -35,7 +35,13 @@ internal sealed class FacetCounter(IReadOnlyList<string> fields)
             }
             var counts = _counts[i]!;
             var ordinals = segment.Ordinals;
-            for (int k = segment.Starts[doc], end = segment.Starts[doc + 1]; k < end; k++)
+            if (segment.IsSingleValued)
+            {
+                counts[ordinals[doc]]++;
+                continue;
+            }
+            var starts = segment.Starts;
+            for (int k = starts[doc], end = starts[doc + 1]; k < end; k++)
             {
                 counts[ordinals[k]]++;
             }

@@ -21,7 +21,16 @@ internal sealed class FacetOrdinals
         Starts = starts;
         Ordinals = ordinals;
         Values = values;
+        var single = true;
+        for (var doc = 0; doc + 1 < starts.Length && single; doc++)
+        {
+            single = starts[doc + 1] - starts[doc] == 1;
+        }
+        IsSingleValued = single;
     }
+
+    /// <summary>Every document has exactly one value: its ordinal is <c>Ordinals[doc]</c>.</summary>
+    public bool IsSingleValued { get; }
 
     /// <summary>Ordinals of document d are <c>Ordinals[Starts[d]..Starts[d + 1]]</c>.</summary>
     public int[] Starts { get; }
@@ -65,13 +74,14 @@ internal sealed class FacetOrdinals
     }
 }
 
-/// <summary>Reads the facet arrays of new segments when a searcher opens, not during the first search.</summary>
+/// <summary>Reads the facet and sort-key arrays of new segments when a searcher opens, not during the first search.</summary>
 internal sealed class FacetWarmingSearcherFactory : SearcherFactory
 {
     public override IndexSearcher NewSearcher(IndexReader reader)
     {
         foreach (var leaf in reader.Leaves)
         {
+            SortKeys.For(leaf.AtomicReader);
             foreach (var field in FacetNames.All)
             {
                 FacetOrdinals.For(leaf.AtomicReader, field);

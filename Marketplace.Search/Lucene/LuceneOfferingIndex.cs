@@ -21,8 +21,6 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     public const int MaxOffset = 10_000;
     private const string GenerationPrefix = "gen-";
 
-    private static readonly SortField IdHashSort = new(OfferingFields.IdHash, SortFieldType.INT64);
-
     private readonly LuceneIndexOptions _options;
     private readonly TaxonomyCatalog _taxonomy;
     private readonly Analyzer _analyzer;
@@ -354,11 +352,9 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
 
         var text = _queries.Build(request.Text, request.BoostTerms);
         var filters = new SearchFilters(request);
-        var sort = SortFor(request.Sort);
 
         // Main pass: top hits, and the facets that have no filter of their own.
-        var top = TopFieldCollector.Create(sort, offset + limit + 1, After(cursor), fillFields: true,
-            trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
+        var top = new TopHitsCollector(request.Sort, offset + limit + 1, cursor);
         var facets = new Dictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
         var unfiltered = request.IncludeFacets ? new FacetCounter(FacetNames.All.Where(f => !filters.Has(f)).ToList()) : null;
         searcher.Search(filters.Apply(text.Query, except: null), unfiltered is null ? top : new FacetingCollector(top, unfiltered));
@@ -375,48 +371,27 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             }
         }
 
-        var page = top.GetTopDocs(offset, limit + 1).ScoreDocs;
-        var hits = new List<OfferingHit>(Math.Min(page.Length, limit));
-        for (var i = 0; i < page.Length && i < limit; i++)
-        {
-            hits.Add(ToHit(searcher, page[i], text.Terms, request.Highlight));
-        }
-        var next = page.Length > limit && limit > 0 ? CursorOf((FieldDoc)page[limit - 1], request.Sort).Encode() : null;
+        var page = top.Results().Skip(offset).ToList();
+        var hits = page.Take(limit).Select(h => ToHit(searcher, h, text.Terms, request.Highlight)).ToList();
+        var next = page.Count > limit && limit > 0 ? top.CursorAfter(page[limit - 1]).Encode() : null;
         return new OfferingSearchResult(top.TotalHits, hits, facets, next);
     }
 
-    private static Sort SortFor(SearchSort sort) => sort switch
+    /// <summary>The query terms found in the offering's searched text (after folding), for explanations and highlights.</summary>
+    private static List<QueryTerm> MatchedTerms(OfferingDocument offering, IReadOnlyList<QueryTerm> terms)
     {
-        SearchSort.Newest => new Sort(new SortField(OfferingFields.Published, SortFieldType.INT64, reverse: true), IdHashSort),
-        SearchSort.PriceAsc => new Sort(new SortField(OfferingFields.PriceMin, SortFieldType.INT64), IdHashSort),
-        SearchSort.PriceDesc => new Sort(new SortField(OfferingFields.PriceMin, SortFieldType.INT64, reverse: true), IdHashSort),
-        _ => new Sort(SortField.FIELD_SCORE, IdHashSort),
-    };
-
-    private static FieldDoc? After(SearchCursor? cursor) => cursor switch
-    {
-        null => null,
-        // Doc = int.MaxValue: the cursor is independent of Lucene doc ids (which change with merges).
-        { Sort: SearchSort.Relevance } => new FieldDoc(int.MaxValue, cursor.Score!.Value, [J2N.Numerics.Single.GetInstance(cursor.Score.Value), J2N.Numerics.Int64.GetInstance(cursor.IdHash)]),
-        _ => new FieldDoc(int.MaxValue, float.NaN, [J2N.Numerics.Int64.GetInstance(cursor.Key!.Value), J2N.Numerics.Int64.GetInstance(cursor.IdHash)]),
-    };
-
-    private static SearchCursor CursorOf(FieldDoc last, SearchSort sort)
-    {
-        var hash = Convert.ToInt64(last.Fields[1], CultureInfo.InvariantCulture);
-        return sort == SearchSort.Relevance
-            ? new SearchCursor(sort, Convert.ToSingle(last.Fields[0], CultureInfo.InvariantCulture), null, hash)
-            : new SearchCursor(sort, null, Convert.ToInt64(last.Fields[0], CultureInfo.InvariantCulture), hash);
-    }
-
-    private static OfferingHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, IReadOnlyList<QueryTerm> terms, bool highlight)
-    {
-        var offering = OfferingFields.ReadSource(searcher.Doc(scoreDoc.Doc));
         var searchable = TextFolding.Fold(string.Join('\n',
             new[] { offering.Title, offering.Summary, offering.Description, offering.SupplierName }.Concat(offering.Keywords).Concat(offering.Cases)));
-        var matched = terms.Where(t => SnippetHighlighter.Contains(searchable, t.Folded)).ToList();
+        return terms.Where(t => SnippetHighlighter.Contains(searchable, t.Folded)).ToList();
+    }
+
+    private static OfferingHit ToHit(IndexSearcher searcher, RankedHit ranked, IReadOnlyList<QueryTerm> terms, bool highlight)
+    {
+        var offering = OfferingFields.ReadSource(searcher.Doc(ranked.Doc));
+        var matched = terms.Count == 0 ? [] : MatchedTerms(offering, terms);
         var matchedFolded = matched.Select(t => t.Folded).ToList();
         var highlights = highlight
+            && matched.Count > 0
             ? new[] { offering.Summary, offering.Description }
                 .Select(t => SnippetHighlighter.Snippet(t, matchedFolded))
                 .OfType<string>()
@@ -427,7 +402,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         {
             Id = offering.Id,
             RevisionId = offering.RevisionId,
-            Score = float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score,
+            Score = float.IsFinite(ranked.Score) ? ranked.Score : 0,
             Title = offering.Title,
             Summary = offering.Summary,
             SupplierName = offering.SupplierName,

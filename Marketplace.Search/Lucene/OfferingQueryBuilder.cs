@@ -16,8 +16,7 @@ internal sealed record TextQuery(Query Query, IReadOnlyList<QueryTerm> Terms);
 /// Builds the relevance query from tokens, never through a query parser, so no user text can throw:
 /// each word of the text, each thesaurus expansion and each boost term becomes one SHOULD clause,
 /// a best-of over every text field (title ×3, keywords ×2, summary ×1.5, description, cases,
-/// supplier) in its jieba-word form, and over the title and all-text bigram fields in its bigram form
-/// (a phrase when it has several tokens).
+/// supplier), in both its jieba-word form and its bigram form (a phrase when it has several tokens).
 /// </summary>
 internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesaurus)
 {
@@ -34,7 +33,7 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
 
         var textTerms = JiebaSegmentation.Segment(folded)
             .Where(s => !StopWords.Chinese.Contains(s.Text))
-            .Select(s => new QueryTerm(raw[s.Start..s.End], s.Text, 1f))
+            .Select(s => new QueryTerm(raw[s.Start..s.End], s.Text, WordWeight(s.Text)))
             .Where(t => seen.Add(t.Folded))
             .Take(MaxTermsPerSource)
             .ToList();
@@ -63,6 +62,15 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
         return new TextQuery(query, terms);
     }
 
+    /// <summary>
+    /// A lone Chinese character in colloquial text is mostly a light verb, measure word or particle
+    /// (要、多、干、上、好、送) that matches everywhere; it counts for little next to real words.
+    /// </summary>
+    internal const float SingleCharacterWeight = 0.2f;
+
+    private static float WordWeight(string word) =>
+        word.Length == 1 && word[0] >= 0x3400 ? SingleCharacterWeight : 1f;
+
     private static QueryTerm? ToTerm(WeightedTerm term)
     {
         if (string.IsNullOrWhiteSpace(term.Term) || !float.IsFinite(term.Weight) || term.Weight <= 0)
@@ -82,18 +90,15 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
             return null;
         }
         var best = new DisjunctionMaxQuery(0.1f) { Boost = term.Weight };
-        if (words.Count > 0)
+        foreach (var (field, boost) in OfferingFields.Text)
         {
-            foreach (var (field, boost) in OfferingFields.Text)
+            if (words.Count > 0)
             {
                 best.Add(TokensQuery(field + OfferingAnalysis.WordSuffix, words, boost));
             }
-        }
-        if (bigrams.Count > 0)
-        {
-            foreach (var (field, boost) in OfferingFields.Bigrams)
+            if (bigrams.Count > 0)
             {
-                best.Add(TokensQuery(field, bigrams, boost * BigramWeight));
+                best.Add(TokensQuery(field + OfferingAnalysis.BigramSuffix, bigrams, boost * BigramWeight));
             }
         }
         return best;

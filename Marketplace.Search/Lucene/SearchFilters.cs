@@ -13,8 +13,6 @@ internal sealed class SearchFilters
 {
     private const int MaxValuesPerFilter = 100;
     private readonly Dictionary<string, Query> _facetFilters = new(StringComparer.Ordinal);
-    // Cached per segment as a bit set: applied as accepted documents rather than intersected.
-    private static readonly Filter LiveOnly = new CachingWrapperFilter(new QueryWrapperFilter(new TermQuery(new Term(OfferingFields.Live, "1"))));
     private readonly List<Query> _always = [];
 
     public SearchFilters(OfferingSearchRequest request)
@@ -38,7 +36,7 @@ internal sealed class SearchFilters
 
     public Query Apply(Query query, string? except)
     {
-        var live = new FilteredQuery(query, LiveOnly);
+        var live = new FilteredQuery(query, LiveOnlyFilter.Instance);
         if (_always.Count == 0 && (_facetFilters.Count == 0 || (_facetFilters.Count == 1 && _facetFilters.ContainsKey(except ?? ""))))
         {
             return live;

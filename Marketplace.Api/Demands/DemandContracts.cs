@@ -1,0 +1,64 @@
+using Marketplace.Core.Demands;
+using Marketplace.Core.Matching;
+
+namespace Marketplace.Api.Demands;
+
+/// <summary>A demand list as sent by its enterprise: the whole list. Send an item's <c>id</c> back to keep it.</summary>
+public sealed record DemandListRequest(string? Title, IReadOnlyList<DemandItemRequest?>? Items)
+{
+    public DemandListInput ToInput() => new(Title,
+        Items?.Select(i => i is null ? null : new DemandItemInput(i.Id, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray());
+}
+
+/// <param name="Id">Only when editing: the id of an existing item to keep.</param>
+/// <param name="Text">The need in the enterprise's own words (≤ 1,000 characters).</param>
+/// <param name="Direction">Optional direction code from the taxonomy.</param>
+/// <param name="SubDirection">Optional technology item code; must belong to <paramref name="Direction"/> when both are given.</param>
+/// <param name="BudgetYuan">Optional budget in yuan (≥ 0).</param>
+/// <param name="WithinDays">Optional time frame in days (1–3650).</param>
+public sealed record DemandItemRequest(Guid? Id, string? Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays);
+
+public sealed record DemandItemResponse(Guid Id, string Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays);
+
+public sealed record DemandListResponse(
+    Guid Id,
+    Guid EnterpriseId,
+    string? Title,
+    string Status,
+    IReadOnlyList<DemandItemResponse> Items,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? ClosedAt)
+{
+    public static DemandListResponse From(DemandList list) => new(list.Id, list.OwnerId, list.Title, list.Status,
+        list.Items.Select(i => new DemandItemResponse(i.Id, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray(),
+        list.CreatedAt, list.UpdatedAt, list.ClosedAt);
+}
+
+public sealed record DemandListSummaryResponse(Guid Id, Guid EnterpriseId, string? Title, string Status, int ItemCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static DemandListSummaryResponse From(DemandListSummary s) => new(s.Id, s.OwnerId, s.Title, s.Status, s.ItemCount, s.CreatedAt, s.UpdatedAt);
+}
+
+public sealed record InferredDirectionResponse(string Direction, string? SubDirection, double Confidence, IReadOnlyList<string> MatchedTerms);
+
+/// <summary>An offering as ranked: the revision ranked, its title and supplier then, the score (0–1) and the reasons.</summary>
+public sealed record MatchResponse(
+    Guid OfferingId,
+    Guid RevisionId,
+    string Title,
+    string Supplier,
+    double Score,
+    IReadOnlyList<MatchReason> Reasons,
+    IReadOnlyList<string> MatchedTerms);
+
+public sealed record ItemMatchesResponse(
+    Guid ItemId,
+    string Text,
+    Guid? RunId,
+    DateTimeOffset? ComputedAt,
+    IReadOnlyList<InferredDirectionResponse> InferredDirections,
+    IReadOnlyList<MatchResponse> Matches);
+
+/// <summary>The latest stored match run of each item; <c>runId</c>/<c>computedAt</c> are the most recent among them.</summary>
+public sealed record DemandMatchesResponse(Guid ListId, Guid? RunId, DateTimeOffset? ComputedAt, IReadOnlyList<ItemMatchesResponse> Items);

@@ -1,0 +1,106 @@
+using System.Security.Claims;
+using Marketplace.Api.Http;
+using Marketplace.Core.Common;
+using Marketplace.Core.Demands;
+using Marketplace.Core.Matching;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Api.Demands;
+
+public static class DemandListsApi
+{
+    public static IEndpointRouteBuilder MapDemandLists(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/demand-lists").WithTags("Demand lists").RequireAuthorization();
+
+        group.MapPost("/", Create)
+            .RequireAuthorization(Policies.Enterprise)
+            .WithName("CreateDemandList")
+            .WithSummary("提交需求清单 (submit a demand list)")
+            .WithDescription("Enterprise only. 1–50 items, each a need in the enterprise's own words (≤ 1,000 characters) with optional direction, sub-direction, budget (yuan) and time frame (days). Every item is matched at once and the run is stored (a match event per item in the feed). Answers 201 with Location and ETag.")
+            .WithAuthProblems().WithProblems(400, 413, 415);
+
+        group.MapGet("/", List)
+            .WithName("ListDemandLists")
+            .WithSummary("需求清单列表 (list demand lists)")
+            .WithDescription("Paged (pageSize ≤ 100), newest change first. Enterprises see their own lists; operators and the capability center see all. Integrators get 403 (they see leads instead).")
+            .WithAuthProblems().WithProblems(400);
+
+        group.MapGet("/{id:guid}", Get)
+            .WithName("GetDemandList")
+            .WithSummary("需求清单详情 (read a demand list)")
+            .WithDescription("The owning enterprise, operators and the capability center; anyone else gets 404. The ETag header is the value If-Match expects.")
+            .WithAuthProblems().WithProblems(404);
+
+        group.MapPut("/{id:guid}", Update)
+            .RequireAuthorization(Policies.Enterprise)
+            .WithName("UpdateDemandList")
+            .WithSummary("修改需求清单 (edit a demand list)")
+            .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). Replaces the title and items: items sent with their `id` keep it, items without one are new, items left out are removed. The list is matched again (reason `list-updated`). Closed lists can't be edited (409).")
+            .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
+
+        group.MapPost("/{id:guid}/close", Close)
+            .RequireAuthorization(Policies.Enterprise)
+            .WithName("CloseDemandList")
+            .WithSummary("关闭需求清单 (close a demand list)")
+            .WithDescription("Owner only. A closed list keeps its stored matches but is no longer re-matched, counted in statistics or offered as a lead. If-Match is optional and checked when sent.")
+            .WithAuthProblems().WithProblems(404, 409, 412);
+
+        group.MapGet("/{id:guid}/matches", Matches)
+            .WithName("GetDemandListMatches")
+            .WithSummary("匹配结果 (matched offerings with reasons)")
+            .WithDescription("The latest stored match run of every item: inferred directions and the top `topK` (default 10, ≤ 50) offerings with score (0–1), machine-readable reasons in Chinese and matched terms. A snapshot: titles, suppliers and revisions are as ranked, even after the offering changes. Readable by the owner, operators and the capability center.")
+            .WithAuthProblems().WithProblems(400, 404);
+        return app;
+    }
+
+    private static async Task<Created<DemandListResponse>> Create(DemandListRequest? request, ClaimsPrincipal user, DemandStore store, HttpContext context, CancellationToken ct)
+    {
+        var list = await store.CreateAsync(user.GetActor(), request?.ToInput(), ct);
+        context.Response.Headers.ETag = list.ETag;
+        return TypedResults.Created($"/api/v1/demand-lists/{list.Id}", DemandListResponse.From(list));
+    }
+
+    private static async Task<Ok<PagedList<DemandListSummaryResponse>>> List(ClaimsPrincipal user, DemandStore store, int? page, int? pageSize, CancellationToken ct)
+    {
+        var v = new Validator();
+        var (p, size) = Paging.Validate(page, pageSize, v);
+        v.ThrowIfAny();
+        var result = await store.ListAsync(user.GetActor(), p, size, ct);
+        return TypedResults.Ok(new PagedList<DemandListSummaryResponse>(result.Items.Select(DemandListSummaryResponse.From).ToArray(), result.Page, result.PageSize, result.Total));
+    }
+
+    private static async Task<Ok<DemandListResponse>> Get(Guid id, ClaimsPrincipal user, DemandStore store, HttpContext context, CancellationToken ct) =>
+        Respond(context, await store.GetAsync(user.GetActor(), id, ct));
+
+    private static async Task<Ok<DemandListResponse>> Update(Guid id, DemandListRequest? request, ClaimsPrincipal user, DemandStore store, HttpContext context,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        Respond(context, await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct));
+
+    private static async Task<Ok<DemandListResponse>> Close(Guid id, ClaimsPrincipal user, DemandStore store, HttpContext context,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        Respond(context, await store.CloseAsync(user.GetActor(), id, ifMatch, ct));
+
+    private static async Task<Ok<DemandMatchesResponse>> Matches(Guid id, int? topK, ClaimsPrincipal user, DemandStore store, MatchQueries matches, CancellationToken ct)
+    {
+        var v = new Validator();
+        var k = topK ?? MatchQueries.DefaultTopK;
+        v.Range("topK", k, 1, MatchRuns.StoredTopK);
+        v.ThrowIfAny();
+        var list = await store.GetAsync(user.GetActor(), id, ct);
+        var snapshots = await matches.LatestAsync(id, k, ct);
+        var items = list.Items.Select(item => snapshots.TryGetValue(item.Id, out var s)
+            ? new ItemMatchesResponse(item.Id, item.Text, s.RunId, s.ComputedAt,
+                s.InferredDirections.Select(i => new InferredDirectionResponse(i.Direction, i.SubDirection, i.Confidence, i.MatchedTerms)).ToArray(),
+                s.Matches.Select(m => new MatchResponse(m.OfferingId, m.RevisionId, m.Title, m.SupplierName, m.Score, m.Reasons, m.MatchedTerms)).ToArray())
+            : new ItemMatchesResponse(item.Id, item.Text, null, null, [], [])).ToArray();
+        var latest = snapshots.Values.OrderByDescending(s => s.Sequence).FirstOrDefault();
+        return TypedResults.Ok(new DemandMatchesResponse(id, latest?.RunId, latest?.ComputedAt, items));
+    }
+
+    private static Ok<DemandListResponse> Respond(HttpContext context, DemandList list)
+    {
+        context.Response.Headers.ETag = list.ETag;
+        return TypedResults.Ok(DemandListResponse.From(list));
+    }
+}

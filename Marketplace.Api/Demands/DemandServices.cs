@@ -1,0 +1,24 @@
+using Marketplace.Core.Demands;
+using Marketplace.Core.Matching;
+using Marketplace.Core.Searching;
+using Marketplace.Core.Taxonomy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Marketplace.Api.Demands;
+
+public static class DemandServices
+{
+    /// <summary>Demand lists, matching, the match feed, statistics and leads; re-matching observes the indexer.</summary>
+    public static IServiceCollection AddDemands(this IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new DirectionInference(sp.GetRequiredService<TaxonomyCatalog>()));
+        services.TryAddSingleton<DemandMatcher>();
+        services.TryAddSingleton<MatchRuns>();
+        services.TryAddSingleton<MatchQueries>();
+        services.TryAddSingleton<DemandStore>();
+        services.TryAddSingleton<SupplyDemandStats>();
+        services.TryAddSingleton<LeadQueries>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOfferingIndexObserver, DemandRematcher>());
+        return services;
+    }
+}

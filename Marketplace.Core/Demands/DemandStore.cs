@@ -1,0 +1,309 @@
+using Dapper;
+using Marketplace.Core.Common;
+using Marketplace.Core.Matching;
+using Marketplace.Core.Organizations;
+using Marketplace.Core.Storage;
+using Marketplace.Core.Taxonomy;
+
+namespace Marketplace.Core.Demands;
+
+/// <summary>
+/// Demand lists. Creating or editing a list matches every item first, then stores the list and the match run
+/// (one match event per item) in one transaction, so what the feed shows always belongs to a stored list version.
+/// </summary>
+public sealed class DemandStore(Database db, OrganizationStore organizations, MatchRuns runs, TaxonomyCatalog taxonomy, TimeProvider clock)
+{
+    public const int MaxItems = 50;
+    public const int TextMax = 1_000;
+    public const int TitleMax = 200;
+    public const int DaysLimit = 3_650;
+
+    private sealed class ListRow
+    {
+        public Guid Id { get; init; }
+        public Guid OwnerId { get; init; }
+        public string? Title { get; init; }
+        public string Status { get; init; } = "";
+        public int RowVersion { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+        public DateTimeOffset? ClosedAt { get; init; }
+    }
+
+    private sealed class ItemRow
+    {
+        public Guid Id { get; init; }
+        public int Position { get; init; }
+        public string Text { get; init; } = "";
+        public string? Direction { get; init; }
+        public string? SubDirection { get; init; }
+        public long? BudgetYuan { get; init; }
+        public int? WithinDays { get; init; }
+        public string? EffectiveDirection { get; init; }
+        public string? EffectiveSubDirection { get; init; }
+    }
+
+    private sealed class SummaryRow
+    {
+        public Guid Id { get; init; }
+        public Guid OwnerId { get; init; }
+        public string? Title { get; init; }
+        public string Status { get; init; } = "";
+        public long ItemCount { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+    }
+
+    private sealed record ValidItem(Guid? Id, string Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays);
+
+    public async Task<DemandList> CreateAsync(Actor actor, DemandListInput? input, CancellationToken ct)
+    {
+        if (actor.Kind != OrganizationKind.Enterprise)
+        {
+            throw new ForbiddenException("只有企业可以提交需求清单 (only enterprises submit demand lists).");
+        }
+        var (title, items) = Validate(input, allowIds: false, existing: null);
+        var enterprise = await organizations.GetAsync(actor.OrganizationId, ct);
+        var listId = Guid.NewGuid();
+        var toMatch = items.Select(i => new ItemToMatch(Guid.NewGuid(), i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray();
+        var outcomes = await runs.ComputeAsync(toMatch, Profile(enterprise), ct);
+        var now = clock.GetUtcNow();
+        await db.InTransactionAsync(async (c, t) =>
+        {
+            await runs.LockAsync(c, t, ct);
+            await c.ExecuteAsync(db.Command(DemandSql.InsertList, new { Id = listId, OwnerId = actor.OrganizationId, Title = title, Now = now }, t, ct));
+            for (var n = 0; n < toMatch.Length; n++)
+            {
+                await c.ExecuteAsync(db.Command(DemandSql.InsertItem, ItemArgs(listId, n + 1, toMatch[n]), t, ct));
+            }
+            await runs.WriteRunAsync(c, t, listId, enterprise.District, MatchEventReasons.ListCreated, outcomes, now, ct);
+        }, ct);
+        return await GetAsync(actor, listId, ct);
+    }
+
+    /// <summary>The list as <paramref name="actor"/> may see it: the owner, operators and the capability center; others get 404.</summary>
+    public async Task<DemandList> GetAsync(Actor actor, Guid id, CancellationToken ct)
+    {
+        var list = await FindAsync(id, ct);
+        if (list is null || !CanRead(actor, list.OwnerId))
+        {
+            throw NotFound(id);
+        }
+        return list;
+    }
+
+    public static bool CanRead(Actor actor, Guid ownerId) =>
+        actor.IsOperator || actor.Kind == OrganizationKind.CapabilityCenter || actor.OrganizationId == ownerId;
+
+    public async Task<DemandList?> FindAsync(Guid id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<ListRow>(db.Command(DemandSql.ListById, new { Id = id }, ct: ct));
+        if (row is null)
+        {
+            return null;
+        }
+        var items = await c.QueryAsync<ItemRow>(db.Command(DemandSql.ItemsByList, new { ListId = id }, ct: ct));
+        return new DemandList(row.Id, row.OwnerId, row.Title, row.Status, row.RowVersion,
+            items.Select(i => new DemandItem(i.Id, i.Position, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays, i.EffectiveDirection, i.EffectiveSubDirection)).ToArray(),
+            row.CreatedAt, row.UpdatedAt, row.ClosedAt);
+    }
+
+    /// <summary>Enterprises see their own lists; operators and the capability center see every list.</summary>
+    public async Task<PagedList<DemandListSummary>> ListAsync(Actor actor, int page, int pageSize, CancellationToken ct)
+    {
+        Guid? ownerId = actor.Kind switch
+        {
+            OrganizationKind.Enterprise => actor.OrganizationId,
+            OrganizationKind.Operator or OrganizationKind.CapabilityCenter => null,
+            _ => throw new ForbiddenException("只有企业、运营方和能力中心可以查看需求清单 (integrators can't list demand lists; see /api/v1/leads)."),
+        };
+        await using var c = await db.OpenAsync(ct);
+        var args = new { OwnerId = ownerId, Skip = (page - 1) * pageSize, Take = pageSize };
+        var total = await c.ExecuteScalarAsync<long>(db.Command(DemandSql.CountLists, args, ct: ct));
+        var rows = await c.QueryAsync<SummaryRow>(db.Command(db.Dialect.Page(DemandSql.Summaries), args, ct: ct));
+        return new PagedList<DemandListSummary>(
+            rows.Select(r => new DemandListSummary(r.Id, r.OwnerId, r.Title, r.Status, (int)r.ItemCount, r.CreatedAt, r.UpdatedAt)).ToArray(), page, pageSize, total);
+    }
+
+    /// <summary>Replaces the title and items (items sent with their id keep it) and re-matches the list.</summary>
+    public async Task<DemandList> UpdateAsync(Actor actor, Guid id, string? ifMatch, DemandListInput? input, CancellationToken ct)
+    {
+        var list = await GetOwnedAsync(actor, id, ct);
+        if (ifMatch is null)
+        {
+            throw new PreconditionRequiredException("修改需求清单需要 If-Match 请求头（取自 ETag） (If-Match with the current ETag is required).");
+        }
+        CheckIfMatch(list, ifMatch);
+        if (!list.IsOpen)
+        {
+            throw new ConflictException("需求清单已关闭，不能修改 (the demand list is closed).");
+        }
+        var (title, items) = Validate(input, allowIds: true, existing: list.Items.Select(i => i.Id).ToHashSet());
+        var enterprise = await organizations.GetAsync(list.OwnerId, ct);
+        var toMatch = items.Select(i => new ItemToMatch(i.Id ?? Guid.NewGuid(), i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray();
+        var outcomes = await runs.ComputeAsync(toMatch, Profile(enterprise), ct);
+        var kept = items.Where(i => i.Id is not null).Select(i => i.Id!.Value).ToHashSet();
+        var now = clock.GetUtcNow();
+        await db.InTransactionAsync(async (c, t) =>
+        {
+            await runs.LockAsync(c, t, ct);
+            var touched = await c.ExecuteAsync(db.Command(DemandSql.TouchList, new { Id = id, Title = title, Now = now, ExpectedRowVersion = list.RowVersion }, t, ct));
+            if (touched == 0)
+            {
+                throw new PreconditionFailedException("需求清单已被修改或关闭，请重新获取后再试 (the list changed meanwhile; fetch it again).");
+            }
+            foreach (var removed in list.Items.Where(i => !kept.Contains(i.Id)))
+            {
+                await c.ExecuteAsync(db.Command(DemandSql.RemoveItem, new { removed.Id, ListId = id, Now = now }, t, ct));
+            }
+            for (var n = 0; n < toMatch.Length; n++)
+            {
+                var sql = kept.Contains(toMatch[n].ItemId) ? DemandSql.UpdateItem : DemandSql.InsertItem;
+                await c.ExecuteAsync(db.Command(sql, ItemArgs(id, n + 1, toMatch[n]), t, ct));
+            }
+            await runs.WriteRunAsync(c, t, id, enterprise.District, MatchEventReasons.ListUpdated, outcomes, now, ct);
+        }, ct);
+        return await GetAsync(actor, id, ct);
+    }
+
+    /// <summary>Closes an open list: it keeps its matches but is no longer re-matched or offered as a lead.</summary>
+    public async Task<DemandList> CloseAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
+    {
+        var list = await GetOwnedAsync(actor, id, ct);
+        CheckIfMatch(list, ifMatch);
+        if (!list.IsOpen)
+        {
+            throw new ConflictException("需求清单已关闭 (the demand list is already closed).");
+        }
+        await using (var c = await db.OpenAsync(ct))
+        {
+            var affected = await c.ExecuteAsync(db.Command(DemandSql.CloseList, new { Id = id, Now = clock.GetUtcNow(), ExpectedRowVersion = list.RowVersion }, ct: ct));
+            if (affected == 0)
+            {
+                throw new PreconditionFailedException("需求清单已被修改或关闭，请重新获取后再试 (the list changed meanwhile; fetch it again).");
+            }
+        }
+        return await GetAsync(actor, id, ct);
+    }
+
+    public static EnterpriseProfile Profile(Organization enterprise) => new(enterprise.District, enterprise.Industry, enterprise.Scale);
+
+    private async Task<DemandList> GetOwnedAsync(Actor actor, Guid id, CancellationToken ct)
+    {
+        var list = await GetAsync(actor, id, ct);
+        if (list.OwnerId != actor.OrganizationId)
+        {
+            throw new ForbiddenException("只有需求清单的提交企业可以执行此操作 (only the list's enterprise can do this).");
+        }
+        return list;
+    }
+
+    private static object ItemArgs(Guid listId, int position, ItemToMatch item) => new
+    {
+        Id = item.ItemId,
+        ListId = listId,
+        Position = position,
+        item.Text,
+        item.Direction,
+        item.SubDirection,
+        item.BudgetYuan,
+        item.WithinDays,
+    };
+
+    private (string? Title, IReadOnlyList<ValidItem> Items) Validate(DemandListInput? input, bool allowIds, IReadOnlySet<Guid>? existing)
+    {
+        var v = new Validator();
+        var title = string.IsNullOrWhiteSpace(input?.Title) ? null : input.Title.Trim();
+        v.MaxLength("title", title, TitleMax);
+        var items = new List<ValidItem>();
+        if (input?.Items is null || input.Items.Count == 0)
+        {
+            v.Add("items", $"至少 1 项需求 (at least one item; at most {MaxItems}).");
+        }
+        else if (input.Items.Count > MaxItems)
+        {
+            v.Add("items", $"最多 {MaxItems} 项需求 (at most {MaxItems} items; got {input.Items.Count}).");
+        }
+        else
+        {
+            var seen = new HashSet<Guid>();
+            for (var n = 0; n < input.Items.Count; n++)
+            {
+                var field = $"items[{n}]";
+                var item = input.Items[n];
+                if (item is null)
+                {
+                    v.Add(field, "必填 (required).");
+                    continue;
+                }
+                if (item.Id is { } itemId)
+                {
+                    if (!allowIds)
+                    {
+                        v.Add($"{field}.id", "新建清单时不能指定 id (ids are assigned by the server).");
+                    }
+                    else if (existing is null || !existing.Contains(itemId))
+                    {
+                        v.Add($"{field}.id", $"清单中没有需求项 {itemId} (no such item in this list; omit id for a new item).");
+                    }
+                    else if (!seen.Add(itemId))
+                    {
+                        v.Add($"{field}.id", $"需求项 {itemId} 重复 (item sent twice).");
+                    }
+                }
+                var text = item.Text?.Trim();
+                if (v.Required($"{field}.text", text))
+                {
+                    v.MaxLength($"{field}.text", text, TextMax);
+                }
+                var direction = string.IsNullOrWhiteSpace(item.Direction) ? null : item.Direction.Trim();
+                var subDirection = string.IsNullOrWhiteSpace(item.SubDirection) ? null : item.SubDirection.Trim();
+                if (direction is not null && !taxonomy.IsDirection(direction))
+                {
+                    v.Add($"{field}.direction", $"未知的方向 '{direction}' (see GET /api/v1/taxonomy directions).");
+                }
+                if (subDirection is not null)
+                {
+                    var sub = taxonomy.FindSubDirection(subDirection);
+                    if (sub is null)
+                    {
+                        v.Add($"{field}.subDirection", $"未知的技术方向 '{subDirection}' (see GET /api/v1/taxonomy).");
+                    }
+                    else if (direction is not null && sub.DirectionCode != direction)
+                    {
+                        v.Add($"{field}.subDirection", $"'{subDirection}' 不属于方向 '{direction}' (the sub-direction belongs to '{sub.DirectionCode}').");
+                    }
+                    else
+                    {
+                        direction ??= sub.DirectionCode;
+                    }
+                }
+                if (item.BudgetYuan is < 0)
+                {
+                    v.Add($"{field}.budgetYuan", "预算不能为负 (must be ≥ 0).");
+                }
+                v.Range($"{field}.withinDays", item.WithinDays, 1, DaysLimit);
+                items.Add(new ValidItem(item.Id, text ?? "", direction, subDirection, item.BudgetYuan, item.WithinDays));
+            }
+        }
+        v.ThrowIfAny();
+        return (title, items);
+    }
+
+    private static void CheckIfMatch(DemandList list, string? ifMatch)
+    {
+        if (ifMatch is null || ifMatch.Trim() == "*")
+        {
+            return;
+        }
+        var tags = ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(tag => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag);
+        if (!tags.Contains(list.ETag))
+        {
+            throw new PreconditionFailedException($"If-Match 与当前版本 {list.ETag} 不一致 (the list has changed; current ETag is {list.ETag}).");
+        }
+    }
+
+    private static NotFoundException NotFound(Guid id) => new($"需求清单 {id} 不存在 (demand list not found).");
+}

@@ -1,0 +1,112 @@
+using Dapper;
+using Marketplace.Core.Searching;
+using Marketplace.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Core.Matching;
+
+/// <summary>
+/// Re-matches open demand items when offerings are (re)published: items whose stated or top inferred direction
+/// is one of the new documents' directions (and items without any direction) are matched again, and a new run
+/// with an "offering-published" event is stored for the items a new offering enters the stored top K of.
+/// Offerings already in an item's stored results don't make a new event, so stored snapshots stay as ranked.
+/// </summary>
+public sealed class DemandRematcher(Database db, MatchRuns runs, TimeProvider clock, ILogger<DemandRematcher> logger) : IOfferingIndexObserver
+{
+    private sealed class CandidateRow
+    {
+        public Guid ItemId { get; init; }
+        public Guid ListId { get; init; }
+        public int ListRowVersion { get; init; }
+        public Guid? LatestEventId { get; init; }
+        public int Position { get; init; }
+        public string Text { get; init; } = "";
+        public string? Direction { get; init; }
+        public string? SubDirection { get; init; }
+        public long? BudgetYuan { get; init; }
+        public int? WithinDays { get; init; }
+        public string District { get; init; } = "";
+        public string? Industry { get; init; }
+        public string? Scale { get; init; }
+    }
+
+    private sealed class StateRow
+    {
+        public int ListRowVersion { get; init; }
+        public string Status { get; init; } = "";
+        public Guid? LatestEventId { get; init; }
+    }
+
+    public async Task OnIndexedAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
+    {
+        var live = documents.Where(d => d.Live).ToArray();
+        if (live.Length == 0)
+        {
+            return;
+        }
+        var newIds = live.Select(d => d.Id).ToHashSet();
+        var directions = live.SelectMany(d => d.Directions).Distinct().ToArray();
+        CandidateRow[] candidates;
+        await using (var c = await db.OpenAsync(ct))
+        {
+            // IN with an empty list is not valid SQL; a sentinel keeps the statement shared.
+            candidates = (await c.QueryAsync<CandidateRow>(db.Command(MatchSql.RematchCandidates,
+                new { Directions = directions.Length == 0 ? [""] : directions }, ct: ct))).ToArray();
+        }
+        var changed = 0;
+        foreach (var list in candidates.GroupBy(r => r.ListId))
+        {
+            var outcomes = new List<(CandidateRow Row, ItemMatchOutcome Outcome)>();
+            foreach (var row in list)
+            {
+                var previous = await PreviousOfferingsAsync(row.LatestEventId, ct);
+                var outcome = await runs.ComputeAsync(new ItemToMatch(row.ItemId, row.Text, row.Direction, row.SubDirection, row.BudgetYuan, row.WithinDays),
+                    new EnterpriseProfile(row.District, row.Industry, row.Scale), ct);
+                var entered = outcome.Result.Matches.Take(MatchRuns.StoredTopK).Any(m => newIds.Contains(m.OfferingId) && !previous.Contains(m.OfferingId));
+                if (entered)
+                {
+                    outcomes.Add((row, outcome));
+                }
+            }
+            if (outcomes.Count > 0)
+            {
+                changed += await WriteAsync(list.Key, list.First().District, outcomes, ct);
+            }
+        }
+        if (changed > 0)
+        {
+            logger.LogInformation("Re-matched {Items} demand items after {Documents} offerings were published", changed, live.Length);
+        }
+    }
+
+    private async Task<HashSet<Guid>> PreviousOfferingsAsync(Guid? eventId, CancellationToken ct)
+    {
+        if (eventId is null)
+        {
+            return [];
+        }
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<Guid>(db.Command(MatchSql.OfferingIdsOfEvent, new { EventId = eventId }, ct: ct))).ToHashSet();
+    }
+
+    /// <summary>Stores the run for the items still as they were matched (unchanged list version, same latest event, list open).</summary>
+    private async Task<int> WriteAsync(Guid listId, string district, List<(CandidateRow Row, ItemMatchOutcome Outcome)> outcomes, CancellationToken ct) =>
+        await db.InTransactionAsync(async (c, t) =>
+        {
+            await runs.LockAsync(c, t, ct);
+            var current = new List<ItemMatchOutcome>();
+            foreach (var (row, outcome) in outcomes)
+            {
+                var state = await c.QuerySingleOrDefaultAsync<StateRow>(db.Command(MatchSql.ItemState, new { row.ItemId }, t, ct));
+                if (state is not null && state.Status == "open" && state.ListRowVersion == row.ListRowVersion && state.LatestEventId == row.LatestEventId)
+                {
+                    current.Add(outcome);
+                }
+            }
+            if (current.Count > 0)
+            {
+                await runs.WriteRunAsync(c, t, listId, district, MatchEventReasons.OfferingPublished, current, clock.GetUtcNow(), ct);
+            }
+            return current.Count;
+        }, ct);
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Marketplace.Core.Common;
+using Marketplace.Core.Storage;
+
+namespace Marketplace.Core.Matching;
+
+/// <summary>An offering as it was ranked in a stored run (title and supplier as ranked, the revision ranked).</summary>
+public sealed record StoredMatch(
+    Guid OfferingId,
+    Guid RevisionId,
+    string Title,
+    Guid SupplierId,
+    string SupplierName,
+    double Score,
+    IReadOnlyList<MatchReason> Reasons,
+    IReadOnlyList<string> MatchedTerms);
+
+/// <summary>The latest stored matches of one demand item.</summary>
+public sealed record ItemSnapshot(Guid ItemId, Guid EventId, long Sequence, Guid RunId, DateTimeOffset ComputedAt,
+    IReadOnlyList<StoredInference> InferredDirections, IReadOnlyList<StoredMatch> Matches);
+
+public sealed record FeedEvent(
+    long Sequence,
+    Guid EventId,
+    Guid ListId,
+    Guid ItemId,
+    Guid RunId,
+    string EnterpriseDistrict,
+    string? Direction,
+    DateTimeOffset OccurredAt,
+    string Reason,
+    IReadOnlyList<StoredMatch> Matches);
+
+public sealed record FeedPage(IReadOnlyList<FeedEvent> Items, string NextCursor);
+
+/// <summary>Reads stored match runs: a list's latest snapshot and the capability center's feed.</summary>
+public sealed class MatchQueries(Database db)
+{
+    public const int FeedDefaultLimit = 100;
+    public const int FeedMaxLimit = 500;
+    public const int FeedMatches = 10;
+    public const int DefaultTopK = 10;
+
+    private sealed class EventRow
+    {
+        public Guid EventId { get; init; }
+        public long Sequence { get; init; }
+        public Guid RunId { get; init; }
+        public Guid ItemId { get; init; }
+        public DateTimeOffset OccurredAt { get; init; }
+        public string Inferred { get; init; } = "[]";
+    }
+
+    private sealed class ResultRow
+    {
+        public Guid EventId { get; init; }
+        public int Ordinal { get; init; }
+        public Guid OfferingId { get; init; }
+        public Guid RevisionId { get; init; }
+        public string Title { get; init; } = "";
+        public Guid SupplierId { get; init; }
+        public string SupplierName { get; init; } = "";
+        public double Score { get; init; }
+        public string Reasons { get; init; } = "[]";
+        public string MatchedTerms { get; init; } = "[]";
+
+        public StoredMatch ToMatch() => new(OfferingId, RevisionId, Title, SupplierId, SupplierName, Score,
+            JsonSerializer.Deserialize<MatchReason[]>(Reasons, MatchRuns.Json) ?? [],
+            JsonSerializer.Deserialize<string[]>(MatchedTerms, MatchRuns.Json) ?? []);
+    }
+
+    private sealed class FeedRow
+    {
+        public long Sequence { get; init; }
+        public Guid EventId { get; init; }
+        public Guid ListId { get; init; }
+        public Guid ItemId { get; init; }
+        public Guid RunId { get; init; }
+        public string EnterpriseDistrict { get; init; } = "";
+        public string? Direction { get; init; }
+        public DateTimeOffset OccurredAt { get; init; }
+        public string Reason { get; init; } = "";
+    }
+
+    /// <summary>The latest stored matches of each active item of a list (top <paramref name="topK"/> of each).</summary>
+    public async Task<IReadOnlyDictionary<Guid, ItemSnapshot>> LatestAsync(Guid listId, int topK, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var events = (await c.QueryAsync<EventRow>(db.Command(MatchSql.LatestEventsOfList, new { ListId = listId }, ct: ct))).ToArray();
+        var results = await ResultsAsync(c, events.Select(e => e.EventId).ToArray(), topK, ct);
+        return events.ToDictionary(e => e.ItemId, e => new ItemSnapshot(e.ItemId, e.EventId, e.Sequence, e.RunId, e.OccurredAt,
+            JsonSerializer.Deserialize<StoredInference[]>(e.Inferred, MatchRuns.Json) ?? [],
+            results.TryGetValue(e.EventId, out var matches) ? matches : []));
+    }
+
+    /// <summary>
+    /// Match events after <paramref name="cursor"/> in sequence order. Writers commit sequence numbers in order
+    /// (see <see cref="MatchRuns.LockAsync"/>), so a reader never skips an event that commits later.
+    /// </summary>
+    public async Task<FeedPage> FeedAsync(string? cursor, int? limit, string? district, string? direction, CancellationToken ct)
+    {
+        var v = new Validator();
+        var after = 0L;
+        if (!string.IsNullOrEmpty(cursor) && !TryParseCursor(cursor, out after))
+        {
+            v.Add("after", "无效的游标 (invalid cursor; pass a nextCursor from a previous page).");
+        }
+        var take = limit ?? FeedDefaultLimit;
+        v.Range("limit", take, 1, FeedMaxLimit);
+        v.ThrowIfAny();
+        await using var c = await db.OpenAsync(ct);
+        var rows = (await c.QueryAsync<FeedRow>(db.Command(db.Dialect.Page(MatchSql.Feed),
+            new { After = after, District = district, Direction = direction, Skip = 0, Take = take }, ct: ct))).ToArray();
+        var results = await ResultsAsync(c, rows.Select(r => r.EventId).ToArray(), FeedMatches, ct);
+        var items = rows.Select(r => new FeedEvent(r.Sequence, r.EventId, r.ListId, r.ItemId, r.RunId, r.EnterpriseDistrict, r.Direction, r.OccurredAt, r.Reason,
+            results.TryGetValue(r.EventId, out var matches) ? matches : [])).ToArray();
+        return new FeedPage(items, FormatCursor(items.Length > 0 ? items[^1].Sequence : after));
+    }
+
+    /// <summary>
+    /// Dapper expands <c>IN @List</c> without the Guid type handler, so on SQLite (Guids stored as text) Guid lists
+    /// never match; text compares on both engines (SQL Server converts it to uniqueidentifier).
+    /// </summary>
+    internal static string[] GuidList(IEnumerable<Guid> ids) => ids.Select(id => id.ToString("D")).ToArray();
+
+    public static string FormatCursor(long sequence) => sequence.ToString(CultureInfo.InvariantCulture);
+
+    public static bool TryParseCursor(string cursor, out long sequence) =>
+        long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out sequence) && sequence >= 0;
+
+    private async Task<Dictionary<Guid, IReadOnlyList<StoredMatch>>> ResultsAsync(System.Data.Common.DbConnection c, Guid[] eventIds, int topK, CancellationToken ct)
+    {
+        var map = new Dictionary<Guid, IReadOnlyList<StoredMatch>>();
+        foreach (var chunk in eventIds.Chunk(200))
+        {
+            var rows = await c.QueryAsync<ResultRow>(db.Command(MatchSql.ResultsOfEvents, new { EventIds = GuidList(chunk), TopK = topK }, ct: ct));
+            foreach (var group in rows.GroupBy(r => r.EventId))
+            {
+                map[group.Key] = group.OrderBy(r => r.Ordinal).Select(r => r.ToMatch()).ToArray();
+            }
+        }
+        return map;
+    }
+}

@@ -1,0 +1,80 @@
+using Dapper;
+using Marketplace.Core.Common;
+using Marketplace.Core.Offerings;
+using Marketplace.Core.Storage;
+using Marketplace.Core.Taxonomy;
+
+namespace Marketplace.Core.Matching;
+
+public sealed record CountByKey(string Key, long Count);
+
+public sealed record SupplyCounts(long Total, IReadOnlyList<CountByKey> ByDirection, IReadOnlyList<CountByKey> BySubDirection, IReadOnlyList<CountByKey> ByDistrict);
+
+public sealed record GapItem(Guid ListId, Guid ItemId, double? BestScore);
+
+public sealed record SupplyGap(string Direction, long Count, IReadOnlyList<GapItem> Items);
+
+public sealed record SupplyDemandReport(
+    double Threshold,
+    SupplyCounts Offerings,
+    SupplyCounts DemandItems,
+    long GapTotal,
+    IReadOnlyList<SupplyGap> Gaps);
+
+/// <summary>
+/// Supply and demand side by side. Offerings: live ones, by direction (sub-directions expanded to their
+/// direction), sub-direction and district served (全市 as its own value). Demand: items of open lists, by their
+/// stated or top inferred direction and sub-direction, and the enterprise's district. A supply gap is an item
+/// whose best stored match scores below the threshold (or that has no match).
+/// </summary>
+public sealed class SupplyDemandStats(Database db, TaxonomyCatalog taxonomy)
+{
+    public const double DefaultThreshold = 0.5;
+    public const string Unclassified = "unclassified";
+    public const int GapItemsShown = 50;
+
+    private sealed class DemandRow
+    {
+        public Guid ItemId { get; init; }
+        public Guid ListId { get; init; }
+        public string? Direction { get; init; }
+        public string? SubDirection { get; init; }
+        public double? BestScore { get; init; }
+        public string District { get; init; } = "";
+    }
+
+    public async Task<SupplyDemandReport> ReportAsync(double? threshold, CancellationToken ct)
+    {
+        var limit = threshold ?? DefaultThreshold;
+        if (double.IsNaN(limit) || limit < 0 || limit > 1)
+        {
+            new Validator().Add("threshold", "应在 0 到 1 之间 (must be between 0 and 1).").ThrowIfAny();
+        }
+        await using var c = await db.OpenAsync(ct);
+        var contents = (await c.QueryAsync<string>(db.Command(MatchSql.LiveOfferingContents, ct: ct))).Select(OfferingStore.Deserialize).ToArray();
+        var demand = (await c.QueryAsync<DemandRow>(db.Command(MatchSql.OpenDemandItems, ct: ct))).ToArray();
+
+        var offerings = new SupplyCounts(contents.Length,
+            Count(contents.SelectMany(o => o.Directions
+                .Concat(o.SubDirections.Select(s => taxonomy.FindSubDirection(s)?.DirectionCode).OfType<string>())
+                .Distinct())),
+            Count(contents.SelectMany(o => o.SubDirections.Distinct())),
+            Count(contents.SelectMany(o => o.Districts.Distinct())));
+        var items = new SupplyCounts(demand.Length,
+            Count(demand.Select(d => d.Direction ?? Unclassified)),
+            Count(demand.Where(d => d.SubDirection is not null).Select(d => d.SubDirection!)),
+            Count(demand.Select(d => d.District)));
+        var gaps = demand.Where(d => d.BestScore is null || d.BestScore < limit)
+            .GroupBy(d => d.Direction ?? Unclassified)
+            .Select(g => new SupplyGap(g.Key, g.Count(), g.Take(GapItemsShown).Select(d => new GapItem(d.ListId, d.ItemId, d.BestScore)).ToArray()))
+            .OrderByDescending(g => g.Count).ThenBy(g => g.Direction, StringComparer.Ordinal)
+            .ToArray();
+        return new SupplyDemandReport(limit, offerings, items, gaps.Sum(g => g.Count), gaps);
+    }
+
+    private static CountByKey[] Count(IEnumerable<string> keys) =>
+        keys.GroupBy(k => k, StringComparer.Ordinal)
+            .Select(g => new CountByKey(g.Key, g.LongCount()))
+            .OrderByDescending(c => c.Count).ThenBy(c => c.Key, StringComparer.Ordinal)
+            .ToArray();
+}

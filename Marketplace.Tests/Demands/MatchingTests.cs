@@ -1,0 +1,295 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Marketplace.Tests.Api;
+using static Marketplace.Tests.Api.MarketplaceApp;
+using static Marketplace.Tests.Demands.DemandsHost;
+
+namespace Marketplace.Tests.Demands;
+
+/// <summary>Stored match runs through the API: the snapshot, re-matching on publish, the feed and leads.</summary>
+public class MatchingTests
+{
+    private DemandsHost _host = null!;
+    private Org _integrator = null!;
+    private Org _otherIntegrator = null!;
+    private Org _center = null!;
+    private Guid _welding;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _host = new DemandsHost();
+        await _host.StartAsync();
+        _integrator = await _host.CreateOrganizationAsync("integrator", name: "重庆焊接集成商");
+        _otherIntegrator = await _host.CreateOrganizationAsync("integrator");
+        _center = await _host.CreateOrganizationAsync("capability-center");
+        _welding = await _host.PublishOfferingAsync(_integrator, OfferingBody(priceMin: 800_000, priceMax: 1_000_000, days: 60));
+    }
+
+    [OneTimeTearDown]
+    public void Stop() => _host.Dispose();
+
+    private static JsonArray MatchesOf(JsonObject snapshot, int item) => snapshot["items"]![item]!["matches"]!.AsArray();
+
+    [Test]
+    public async Task Matches_carry_revision_score_reasons_and_inferred_directions()
+    {
+        var enterprise = await _host.CreateOrganizationAsync("enterprise", district: "璧山区");
+        var (list, _) = await CreateListAsync(enterprise, Item("摩托车车架弧焊焊缝不均匀，想用焊接机器人替代人工", budgetYuan: 500_000, withinDays: 30));
+
+        var snapshot = await GetJsonAsync(enterprise.Client, $"/api/v1/demand-lists/{list["id"]}/matches");
+
+        var item = snapshot["items"]![0]!;
+        var match = MatchesOf(snapshot, 0).Single(m => m!["offeringId"]!.GetValue<string>() == _welding.ToString())!;
+        var reasons = match["reasons"]!.AsArray().ToDictionary(r => r!["kind"]!.GetValue<string>(), r => r!);
+        Assert.Multiple(() =>
+        {
+            Assert.That(snapshot["listId"]!.GetValue<string>(), Is.EqualTo(list["id"]!.GetValue<string>()));
+            Assert.That(snapshot["runId"], Is.Not.Null);
+            Assert.That(snapshot["computedAt"], Is.Not.Null);
+            Assert.That(item["itemId"]!.GetValue<string>(), Is.EqualTo(list["items"]![0]!["id"]!.GetValue<string>()));
+            Assert.That(item["inferredDirections"]!.AsArray().Select(d => d!["direction"]!.GetValue<string>()), Does.Contain("machinery"));
+            Assert.That(match["revisionId"]!.GetValue<string>(), Is.Not.EqualTo(Guid.Empty.ToString()));
+            Assert.That(match["title"]!.GetValue<string>(), Is.EqualTo("弧焊机器人工作站"));
+            Assert.That(match["supplier"]!.GetValue<string>(), Is.EqualTo("重庆焊接集成商"));
+            Assert.That(match["score"]!.GetValue<double>(), Is.InRange(0.0, 1.0));
+            Assert.That(reasons["budget"]["ok"]!.GetValue<bool>(), Is.False);
+            Assert.That(reasons["budget"]["detail"]!.GetValue<string>(), Is.EqualTo("最低报价80万元，超出预算50万元"));
+            Assert.That(reasons["time"]["ok"]!.GetValue<bool>(), Is.False);
+            Assert.That(reasons["district"]["ok"]!.GetValue<bool>(), Is.True);
+            Assert.That(reasons.ContainsKey("inferredDirection"), Is.True);
+            Assert.That(match["matchedTerms"]!.AsArray(), Is.Not.Empty);
+        });
+    }
+
+    [Test]
+    public async Task TopK_limits_the_answer()
+    {
+        var supplier = await _host.CreateOrganizationAsync("integrator");
+        for (var n = 0; n < 3; n++)
+        {
+            await _host.PublishOfferingAsync(supplier, OfferingBody(title: $"焊接机器人方案{n}"));
+        }
+        var enterprise = await _host.CreateOrganizationAsync("enterprise");
+        var (list, _) = await CreateListAsync(enterprise, Item("焊接机器人"));
+
+        var two = await GetJsonAsync(enterprise.Client, $"/api/v1/demand-lists/{list["id"]}/matches?topK=2");
+        var all = await GetJsonAsync(enterprise.Client, $"/api/v1/demand-lists/{list["id"]}/matches");
+
+        Assert.That(MatchesOf(two, 0), Has.Count.EqualTo(2));
+        Assert.That(MatchesOf(all, 0), Has.Count.GreaterThanOrEqualTo(4));
+        var scores = MatchesOf(all, 0).Select(m => m!["score"]!.GetValue<double>()).ToArray();
+        Assert.That(scores, Is.Ordered.Descending);
+    }
+
+    [Test]
+    public async Task A_snapshot_is_unchanged_after_the_offering_it_ranked_is_edited_and_republished()
+    {
+        var supplier = await _host.CreateOrganizationAsync("integrator", name: "原供应商名");
+        var offering = await _host.PublishOfferingAsync(supplier, OfferingBody(title: "喷涂机器人产线", direction: "machinery",
+            subDirections: ["machinery.painting"], summary: "自动喷涂机器人", description: "喷涂机器人替代人工喷漆，漆膜均匀", keywords: ["喷涂机器人", "喷漆"]));
+        var enterprise = await _host.CreateOrganizationAsync("enterprise");
+        var (list, _) = await CreateListAsync(enterprise, Item("喷涂机器人 喷漆 漆膜不均匀"));
+        var url = $"/api/v1/demand-lists/{list["id"]}/matches";
+        var before = await GetJsonAsync(enterprise.Client, url);
+        var ranked = MatchesOf(before, 0).Single(m => m!["offeringId"]!.GetValue<string>() == offering.ToString())!;
+
+        var current = await supplier.Client.GetAsync($"/api/v1/offerings/{offering}");
+        var edited = await supplier.Client.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{offering}", current.Headers.ETag!.ToString(),
+            OfferingBody(title: "全新标题的喷涂线", direction: "machinery", subDirections: ["machinery.painting"], summary: "改过", description: "喷涂机器人 喷漆 改过的描述", keywords: ["喷涂机器人"])));
+        Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK), await edited.Content.ReadAsStringAsync());
+        await _host.SubmitAndApproveAsync(supplier, offering);
+        var after = await GetJsonAsync(enterprise.Client, url);
+
+        Assert.That(after.ToJsonString(), Is.EqualTo(before.ToJsonString()));
+        Assert.That(ranked["title"]!.GetValue<string>(), Is.EqualTo("喷涂机器人产线"));
+        var history = await GetJsonAsync(supplier.Client, $"/api/v1/offerings/{offering}/history");
+        var revisions = history["publishedRevisions"]!.AsArray();
+        Assert.That(revisions, Has.Count.EqualTo(2));
+        Assert.That(revisions[0]!["id"]!.GetValue<string>(), Is.EqualTo(ranked["revisionId"]!.GetValue<string>()));
+    }
+
+    [Test]
+    public async Task A_newly_published_offering_that_enters_the_top_k_makes_an_offering_published_event()
+    {
+        var enterprise = await _host.CreateOrganizationAsync("enterprise", district: "江津区");
+        var (list, _) = await CreateListAsync(enterprise, Item("铸造 压铸 砂型铸造 缩孔气孔多", "machinery"), Item("宠物狗洗澡美容", "general"));
+        var listId = list["id"]!.GetValue<string>();
+        var url = $"/api/v1/demand-lists/{listId}/matches";
+        var before = await GetJsonAsync(enterprise.Client, url);
+        Assert.That(MatchesOf(before, 0).Select(m => m!["title"]!.GetValue<string>()), Does.Not.Contain("压铸缺陷检测与工艺优化"));
+
+        var supplier = await _host.CreateOrganizationAsync("integrator");
+        var casting = await _host.PublishOfferingAsync(supplier, OfferingBody(title: "压铸缺陷检测与工艺优化", direction: "machinery",
+            subDirections: ["machinery.casting-forging"], summary: "砂型铸造和压铸的缩孔气孔检测", description: "铸造 压铸 缩孔 气孔 在线检测与工艺参数优化", keywords: ["压铸", "铸造"]));
+
+        var after = await GetJsonAsync(enterprise.Client, url);
+        Assert.Multiple(() =>
+        {
+            Assert.That(MatchesOf(after, 0).Select(m => m!["offeringId"]!.GetValue<string>()), Does.Contain(casting.ToString()));
+            Assert.That(after["runId"]!.GetValue<string>(), Is.Not.EqualTo(before["runId"]!.GetValue<string>()));
+            Assert.That(after["items"]![1]!["runId"]!.GetValue<string>(), Is.EqualTo(before["items"]![1]!["runId"]!.GetValue<string>()), "the item it didn't enter keeps its run");
+        });
+        var events = await FeedAsync(_center.Client, "?district=江津区");
+        var forList = events.Where(e => e["listId"]!.GetValue<string>() == listId).ToArray();
+        Assert.That(forList.Select(e => e["reason"]!.GetValue<string>()), Is.EqualTo(new[] { "list-created", "list-created", "offering-published" }));
+
+        await _host.IndexAsync(casting); // delivered again (at-least-once): no new event
+        Assert.That((await FeedAsync(_center.Client, "?district=江津区")).Count(e => e["listId"]!.GetValue<string>() == listId), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Closed_lists_are_not_rematched()
+    {
+        var enterprise = await _host.CreateOrganizationAsync("enterprise", district: "潼南区");
+        var (list, _) = await CreateListAsync(enterprise, Item("数控机床 加工中心 刀具磨损", "machinery"));
+        var listId = list["id"]!.GetValue<string>();
+        Assert.That((await enterprise.Client.PostAsync($"/api/v1/demand-lists/{listId}/close", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        await _host.PublishOfferingAsync(_otherIntegrator, OfferingBody(title: "数控机床刀具磨损监测", subDirections: ["machinery.machining"],
+            summary: "加工中心刀具磨损", description: "数控机床 加工中心 刀具磨损 在线监测", keywords: ["数控机床", "刀具"]));
+
+        var events = await FeedAsync(_center.Client, "?district=潼南区");
+        Assert.That(events.Select(e => e["reason"]!.GetValue<string>()), Is.EqualTo(new[] { "list-created" }));
+    }
+
+    [Test]
+    public async Task Feed_pages_by_cursor_filters_and_checks_its_parameters()
+    {
+        var enterprise = await _host.CreateOrganizationAsync("enterprise", district: "荣昌区");
+        await CreateListAsync(enterprise, Item("焊接机器人", "machinery"), Item("ERP 系统 财务", "general"), Item("焊缝检测", "machinery"));
+
+        var page = await GetJsonAsync(_center.Client, "/api/v1/matches/feed?district=荣昌区&limit=2");
+        var next = await GetJsonAsync(_center.Client, $"/api/v1/matches/feed?district=荣昌区&limit=2&after={page["nextCursor"]}");
+        var end = await GetJsonAsync(_center.Client, $"/api/v1/matches/feed?district=荣昌区&limit=2&after={next["nextCursor"]}");
+        var machinery = await GetJsonAsync(_host.Operator(), "/api/v1/matches/feed?district=荣昌区&direction=machinery");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page["items"]!.AsArray(), Has.Count.EqualTo(2));
+            Assert.That(next["items"]!.AsArray(), Has.Count.EqualTo(1));
+            Assert.That(end["items"]!.AsArray(), Is.Empty);
+            Assert.That(end["nextCursor"]!.GetValue<string>(), Is.EqualTo(next["nextCursor"]!.GetValue<string>()));
+            Assert.That(machinery["items"]!.AsArray(), Has.Count.EqualTo(2));
+            var first = page["items"]![0]!;
+            Assert.That(first["enterpriseDistrict"]!.GetValue<string>(), Is.EqualTo("荣昌区"));
+            Assert.That(first["direction"]!.GetValue<string>(), Is.EqualTo("machinery"));
+            Assert.That(first["reason"]!.GetValue<string>(), Is.EqualTo("list-created"));
+            Assert.That(first["matches"]!.AsArray(), Has.Count.InRange(1, 10));
+            Assert.That(first["matches"]![0]!["revisionId"], Is.Not.Null);
+            Assert.That(page["items"]![1]!["sequence"]!.GetValue<long>(), Is.GreaterThan(first["sequence"]!.GetValue<long>()));
+        });
+        await ProblemAssert.IsProblemAsync(await _center.Client.GetAsync("/api/v1/matches/feed?limit=501"), HttpStatusCode.BadRequest, "limit");
+        await ProblemAssert.IsProblemAsync(await _center.Client.GetAsync("/api/v1/matches/feed?limit=0"), HttpStatusCode.BadRequest, "limit");
+        await ProblemAssert.IsProblemAsync(await _center.Client.GetAsync("/api/v1/matches/feed?after=abc"), HttpStatusCode.BadRequest, "after");
+        await ProblemAssert.IsProblemAsync(await _center.Client.GetAsync("/api/v1/matches/feed?district=火星区"), HttpStatusCode.BadRequest, "district");
+        await ProblemAssert.IsProblemAsync(await _center.Client.GetAsync("/api/v1/matches/feed?direction=nope"), HttpStatusCode.BadRequest, "direction");
+        await ProblemAssert.IsProblemAsync(await _host.Client().GetAsync("/api/v1/matches/feed"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await enterprise.Client.GetAsync("/api/v1/matches/feed"), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.GetAsync("/api/v1/matches/feed"), HttpStatusCode.Forbidden);
+    }
+
+    [Test]
+    public async Task Feed_has_no_gaps_or_duplicates_while_lists_are_created_concurrently()
+    {
+        var enterprises = new List<Org>();
+        for (var n = 0; n < 4; n++)
+        {
+            enterprises.Add(await _host.CreateOrganizationAsync("enterprise", district: "大足区"));
+        }
+        var seen = new List<long>();
+        var cursor = (await GetJsonAsync(_center.Client, "/api/v1/matches/feed?district=大足区"))["nextCursor"]!.GetValue<string>();
+        using var writing = new CancellationTokenSource();
+        var writers = enterprises.Select(async e =>
+        {
+            for (var n = 0; n < 5; n++)
+            {
+                await CreateListAsync(e, Item($"焊接机器人 {n}", "machinery"), Item($"焊缝 {n}"));
+            }
+        }).ToArray();
+        var all = Task.WhenAll(writers);
+        while (true)
+        {
+            var done = all.IsCompleted;
+            var page = await GetJsonAsync(_center.Client, $"/api/v1/matches/feed?district=大足区&limit=3&after={cursor}");
+            seen.AddRange(page["items"]!.AsArray().Select(i => i!["sequence"]!.GetValue<long>()));
+            cursor = page["nextCursor"]!.GetValue<string>();
+            if (done && page["items"]!.AsArray().Count == 0)
+            {
+                break;
+            }
+        }
+        await all;
+
+        var everything = await FeedAsync(_center.Client, "?district=大足区");
+        Assert.That(seen, Has.Count.EqualTo(4 * 5 * 2));
+        Assert.That(seen, Is.Unique);
+        Assert.That(seen, Is.Ordered);
+        Assert.That(seen, Is.EqualTo(everything.Select(e => e["sequence"]!.GetValue<long>())));
+    }
+
+    [Test]
+    public async Task Leads_show_items_matching_the_integrators_offerings_and_the_name_only_when_disclosed()
+    {
+        var supplier = await _host.CreateOrganizationAsync("integrator");
+        var offering = await _host.PublishOfferingAsync(supplier, OfferingBody(title: "冷链仓储温控系统", direction: "general", subDirections: [],
+            summary: "冷库温度监控", description: "冷链 冷库 温度 湿度 在线监控 报警", keywords: ["冷链", "冷库温控"]));
+        var named = await _host.CreateOrganizationAsync("enterprise", district: "永川区", discloseName: true, name: "公开名称的食品厂", industry: "食品加工");
+        var anonymous = await _host.CreateOrganizationAsync("enterprise", district: "合川区", name: "不公开名称的厂", industry: "水产加工");
+        var (first, _) = await CreateListAsync(named, Item("冷库温度经常超标，冷链需要温控监控", budgetYuan: 300_000, withinDays: 45));
+        var (second, _) = await CreateListAsync(anonymous, Item("冷链冷库温控报警"));
+        var (closed, _) = await CreateListAsync(anonymous, Item("冷库温控"));
+        await anonymous.Client.PostAsync($"/api/v1/demand-lists/{closed["id"]}/close", null);
+
+        var leads = await GetJsonAsync(supplier.Client, "/api/v1/leads?pageSize=100");
+
+        // Other fixtures' open items may mention cold chains too; these three lists are the ones under test.
+        var mine = new[] { first["id"]!.GetValue<string>(), second["id"]!.GetValue<string>(), closed["id"]!.GetValue<string>() };
+        var items = leads["items"]!.AsArray().Where(i => mine.Contains(i!["listId"]!.GetValue<string>())).ToArray();
+        Assert.That(items.Select(i => i!["listId"]!.GetValue<string>()), Is.EquivalentTo(mine[..2]), "open lists only");
+        Assert.That(leads["total"]!.GetValue<long>(), Is.EqualTo(leads["items"]!.AsArray().Count));
+        var disclosed = items.Single(i => i!["enterpriseDistrict"]!.GetValue<string>() == "永川区")!;
+        var hidden = items.Single(i => i!["enterpriseDistrict"]!.GetValue<string>() == "合川区")!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(disclosed["enterpriseName"]!.GetValue<string>(), Is.EqualTo("公开名称的食品厂"));
+            Assert.That(disclosed["budgetYuan"]!.GetValue<long>(), Is.EqualTo(300_000));
+            Assert.That(disclosed["withinDays"]!.GetValue<int>(), Is.EqualTo(45));
+            Assert.That(disclosed["text"]!.GetValue<string>(), Does.Contain("冷库"));
+            Assert.That(disclosed["matches"]![0]!["offeringId"]!.GetValue<string>(), Is.EqualTo(offering.ToString()));
+            Assert.That(disclosed["matches"]![0]!["score"]!.GetValue<double>(), Is.GreaterThan(0));
+            Assert.That(hidden["enterpriseName"], Is.Null);
+            Assert.That(hidden["enterpriseIndustry"]!.GetValue<string>(), Is.EqualTo("水产加工"));
+            Assert.That(hidden.ToJsonString(), Does.Not.Contain("不公开名称的厂"));
+        });
+        var paged = await GetJsonAsync(supplier.Client, "/api/v1/leads?pageSize=1&page=2");
+        Assert.That(paged["items"]!.AsArray(), Has.Count.EqualTo(1));
+        Assert.That(paged["items"]![0]!["itemId"]!.GetValue<string>(), Is.EqualTo(leads["items"]![1]!["itemId"]!.GetValue<string>()));
+        var none = await GetJsonAsync((await _host.CreateOrganizationAsync("integrator")).Client, "/api/v1/leads");
+        Assert.That(none["total"]!.GetValue<long>(), Is.Zero);
+        await ProblemAssert.IsProblemAsync(await _host.Client().GetAsync("/api/v1/leads"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await named.Client.GetAsync("/api/v1/leads"), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await _center.Client.GetAsync("/api/v1/leads"), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await _host.Operator().GetAsync("/api/v1/leads"), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await supplier.Client.GetAsync("/api/v1/leads?page=0"), HttpStatusCode.BadRequest, "page");
+    }
+
+    private static async Task<List<JsonNode>> FeedAsync(HttpClient client, string query)
+    {
+        var events = new List<JsonNode>();
+        string? cursor = null;
+        while (true)
+        {
+            var separator = query.Length == 0 ? "?" : "&";
+            var page = await GetJsonAsync(client, $"/api/v1/matches/feed{query}{separator}limit=500" + (cursor is null ? "" : $"&after={cursor}"));
+            var items = page["items"]!.AsArray();
+            if (items.Count == 0)
+            {
+                return events;
+            }
+            events.AddRange(items.Select(i => i!));
+            cursor = page["nextCursor"]!.GetValue<string>();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using System.Text;
+using Marketplace.Core.Matching;
+using Marketplace.Core.Searching;
+using Marketplace.Core.Taxonomy;
+using Marketplace.Eval;
+using Marketplace.Search.Lucene;
+
+namespace Marketplace.Tests.Matching;
+
+/// <summary>
+/// The tuning harness: builds a real <see cref="LuceneOfferingIndex"/> in a temporary folder from a
+/// dataset's offerings.jsonl and runs <see cref="DemandMatcher"/> on its demands.jsonl in process, then
+/// prints nDCG@10, MRR and recall@10 (the same code as the HTTP tool, tools/Marketplace.Eval).
+/// Datasets: ../shared/eval-dev and ../shared/eval-dev-hard next to the repository, or the folders in
+/// MARKETPLACE_EVAL_DATA (separated by the path separator). Explicit: run with
+/// <c>dotnet test Marketplace.Tests --filter FullyQualifiedName~MatchingEvaluation</c>.
+/// </summary>
+[TestFixture, Explicit("Relevance evaluation for tuning; needs the eval datasets.")]
+public sealed class MatchingEvaluation
+{
+    private static readonly string[] DefaultSets = ["eval-dev", "eval-dev-hard"];
+
+    [Test]
+    public async Task Prints_the_metrics_of_every_dataset()
+    {
+        var folders = DatasetFolders();
+        if (folders.Count == 0)
+        {
+            Assert.Ignore("No evaluation datasets found (../shared/eval-dev or MARKETPLACE_EVAL_DATA).");
+        }
+        var verbose = Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_VERBOSE") is "1" or "2" or "true";
+        var summaries = new List<EvalSummary>();
+        foreach (var folder in folders)
+        {
+            var data = EvalDataset.Load(folder);
+            var summary = RelevanceMetrics.Evaluate(data, await RunAsync(data));
+            if (verbose)
+            {
+                foreach (var line in RelevanceMetrics.Describe(data, summary))
+                {
+                    TestContext.Out.WriteLine(line);
+                }
+            }
+            summaries.Add(summary);
+        }
+        foreach (var summary in summaries)
+        {
+            TestContext.Out.WriteLine(summary.Line);
+        }
+        Assert.That(summaries.All(s => s.Items > 0), Is.True);
+    }
+
+    /// <summary>Indexes the offerings and matches every demand item; the offering keys per item, best first.</summary>
+    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> RunAsync(EvalDataset data)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "marketplace-eval-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = folder }, Thesaurus.Default, TaxonomyCatalog.Default);
+            await index.EnsureCreatedAsync(CancellationToken.None);
+            var keyOf = data.Offerings.ToDictionary(o => IdOf(o.Key), o => o.Key);
+            await index.WriteAsync(data.Offerings.Select(ToDocument).ToArray(), CancellationToken.None);
+
+            var matcher = new DemandMatcher(index, DirectionInference.Default, TaxonomyCatalog.Default);
+            var ranked = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            foreach (var demand in data.Demands)
+            {
+                var query = new DemandQuery(demand.Text, demand.Direction, demand.SubDirection, demand.BudgetYuan, demand.WithinDays,
+                    new EnterpriseProfile(demand.Enterprise.District, demand.Enterprise.Industry, demand.Enterprise.Scale));
+                var result = await matcher.MatchAsync(query, RelevanceMetrics.Depth, CancellationToken.None);
+                ranked[demand.Item] = result.Matches.Select(m => keyOf[m.OfferingId]).ToArray();
+                if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_VERBOSE") == "2")
+                {
+                    var judged = data.Qrels.GetValueOrDefault(demand.Item) ?? new Dictionary<string, int>();
+                    TestContext.Out.WriteLine($"== {demand.Item} inferred: {string.Join("; ", result.InferredDirections.Select(i => $"{i.DirectionCode}/{i.SubDirectionCode} {i.Confidence} [{string.Join(",", i.MatchedTerms)}]"))}");
+                    foreach (var m in result.Matches.Take(6))
+                    {
+                        TestContext.Out.WriteLine($"   {keyOf[m.OfferingId]}:{judged.GetValueOrDefault(keyOf[m.OfferingId])} {m.Score:0.000} " +
+                            string.Join(" | ", m.Reasons.Select(r => $"{r.Kind}{(r.Ok ? "+" : "-")} {r.Detail}")));
+                    }
+                }
+            }
+            return ranked;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // best effort
+            }
+        }
+    }
+
+    /// <summary>As OfferingStore.ToDocument builds it: directions expanded from the sub-directions.</summary>
+    public static OfferingDocument ToDocument(EvalOffering o)
+    {
+        var subDirections = o.SubDirections ?? [];
+        return new OfferingDocument
+        {
+            Id = IdOf(o.Key),
+            Version = 1,
+            Live = true,
+            RevisionId = IdOf("rev:" + o.Key),
+            Title = o.Title,
+            Summary = o.Summary,
+            Description = o.Description,
+            Keywords = o.Keywords,
+            SupplierId = IdOf("supplier:" + o.Supplier.CreditCode),
+            SupplierName = o.Supplier.Name,
+            Directions = o.Directions
+                .Concat(subDirections.Select(s => TaxonomyCatalog.Default.FindSubDirection(s)?.DirectionCode).OfType<string>())
+                .Distinct()
+                .ToArray(),
+            SubDirections = subDirections,
+            Type = o.Type,
+            Deployment = o.Deployment,
+            Districts = o.Districts,
+            PriceMinYuan = o.PriceMinYuan,
+            PriceMaxYuan = o.PriceMaxYuan,
+            ImplementationDays = o.ImplementationDays,
+            PublishedAt = DateTimeOffset.UnixEpoch,
+        };
+    }
+
+    private static Guid IdOf(string key) => new(MD5.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private static IReadOnlyList<string> DatasetFolders()
+    {
+        if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_DATA") is { Length: > 0 } configured)
+        {
+            return configured.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        }
+        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+        {
+            var shared = Path.Combine(dir.FullName, "shared");
+            if (Directory.Exists(Path.Combine(shared, DefaultSets[0])))
+            {
+                return DefaultSets.Select(s => Path.Combine(shared, s)).Where(Directory.Exists).ToArray();
+            }
+        }
+        return [];
+    }
+}
