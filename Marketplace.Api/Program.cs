@@ -1,3 +1,4 @@
+using Marketplace.Api.Admin;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Hosting;
 using Marketplace.Api.Http;
@@ -5,6 +6,7 @@ using Marketplace.Api.Leads;
 using Marketplace.Api.Matches;
 using Marketplace.Api.Offerings;
 using Marketplace.Api.Organizations;
+using Marketplace.Api.Search;
 using Marketplace.Api.Stats;
 using Marketplace.Api.Taxonomy;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -42,6 +44,8 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c
 app.MapTaxonomy();
 app.MapOrganizations();
 app.MapOfferings();
+app.MapSearch();
+app.MapAdmin();
 app.MapDemandLists();
 app.MapMatchFeed();
 app.MapStats();

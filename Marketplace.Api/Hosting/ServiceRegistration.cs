@@ -8,6 +8,7 @@ using Marketplace.Core.Offerings;
 using Marketplace.Core.Organizations;
 using Marketplace.Core.Storage;
 using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Indexing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -44,10 +45,14 @@ public static class ServiceRegistration
         services.AddSingleton<OrganizationStore>();
         services.AddSingleton<OfferingStore>();
         services.AddSingleton<DemoCatalog>();
+        services.AddMarketplaceSearch(configuration);
+        services.AddOptions<SearchOptions>().PostConfigure<IOptions<MarketplaceOptions>>((search, marketplace) =>
+            search.IndexDirectory ??= Path.Combine(DataDirectory(marketplace.Value), "index"));
         services.AddDemands();
         if (!IsGeneratingOpenApiDocument)
         {
             services.AddHostedService<StartupTasks>();
+            services.AddMarketplaceSearchWorkers(); // after StartupTasks: the schema exists before the indexer runs
         }
 
         services.ConfigureHttpJsonOptions(o =>

@@ -12,7 +12,7 @@ namespace Marketplace.Core.Offerings;
 /// Offerings and their review lifecycle. Every change runs in one transaction with its audit event and,
 /// for publish and retire, the search outbox row, so the index can never miss a change.
 /// </summary>
-public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock)
+public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock, SearchIndexSignal? indexSignal = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -332,6 +332,10 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
             }
             await AuditAsync(c, t, offering.Id, workingId, action, actor, detail, now, ct);
         }, ct);
+        if (indexVersion != offering.IndexVersion)
+        {
+            indexSignal?.Poke(); // the outbox row is committed: wake the indexer
+        }
         return await GetForAsync(actor, offering.Id, ct);
     }
 

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Marketplace.Core.Organizations;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Tests.Api;
 
@@ -71,6 +72,18 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
     }
 
     public HttpClient Operator() => Client(OperatorKey);
+
+    /// <summary>Waits until the outbox indexer has written every pending change (and told the index observers).</summary>
+    public async Task WaitForIndexingAsync(TimeSpan? timeout = null)
+    {
+        var outbox = Services.GetRequiredService<Marketplace.Core.Searching.SearchOutbox>();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (await outbox.PendingCountAsync(CancellationToken.None) > 0)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the search outbox was not drained in time");
+            await Task.Delay(20);
+        }
+    }
 
     public static void DeleteDirectory(string path)
     {

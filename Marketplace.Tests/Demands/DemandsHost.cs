@@ -3,88 +3,44 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Searching;
-using Marketplace.Search.Lucene;
 using Marketplace.Tests.Api;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using static Marketplace.Tests.Api.MarketplaceApp;
 
 namespace Marketplace.Tests.Demands;
 
 /// <summary>
-/// The API on its own temporary data folder (through <see cref="MarketplaceApp"/>), with helpers to register
-/// organizations, publish offerings and bring them into the search index deterministically: <see cref="IndexAsync"/>
-/// writes the offerings' documents and tells the index observers, as the outbox indexer does.
+/// The API on its own temporary data folder (through <see cref="MarketplaceApp"/>) with the helpers the demand tests
+/// share: offerings are published through the API and indexed by the real outbox indexer before a helper returns.
 /// </summary>
 public sealed class DemandsHost : IDisposable
 {
-    private readonly MarketplaceApp _app;
+    private readonly MarketplaceApp _app = new();
 
-    public DemandsHost()
+    public WebApplicationFactory<Program> Factory => _app;
+
+    public IServiceProvider Services => _app.Services;
+
+    public HttpClient Client(string? apiKey = null) => _app.Client(apiKey);
+
+    public HttpClient Operator() => _app.Operator();
+
+    public Task StartAsync()
     {
-        _app = new MarketplaceApp();
-        Factory = _app.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
-        {
-            if (!services.Any(d => d.ServiceType == typeof(IOfferingIndex)))
-            {
-                services.AddLuceneOfferingIndex(Path.Combine(_app.DataDirectory, "index-tests"));
-            }
-        }));
+        _ = _app.Server;
+        return Task.CompletedTask;
     }
 
-    public WebApplicationFactory<Program> Factory { get; }
-
-    public IServiceProvider Services => Factory.Services;
-
-    public HttpClient Client(string? apiKey = null)
-    {
-        var client = Factory.CreateClient();
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
-        }
-        return client;
-    }
-
-    public HttpClient Operator() => Client(OperatorKey);
-
-    public async Task StartAsync()
-    {
-        _ = Factory.Server;
-        await Services.GetRequiredService<IOfferingIndex>().EnsureCreatedAsync(CancellationToken.None);
-    }
-
-    public async Task<Org> CreateOrganizationAsync(string kind, string district = "沙坪坝区", bool discloseName = false, string? name = null,
-        string industry = "摩托车零部件制造", string scale = "规下高成长")
-    {
-        var body = new Dictionary<string, object?>
-        {
-            ["kind"] = kind,
-            ["name"] = name ?? $"测试{kind}{Guid.NewGuid():N}"[..20],
-            ["creditCode"] = NewCreditCode(),
-            ["district"] = district,
-            ["discloseName"] = discloseName,
-        };
-        if (kind == "enterprise")
-        {
-            body["industry"] = industry;
-            body["scale"] = scale;
-        }
-        var response = await Operator().PostAsJsonAsync("/api/v1/organizations", body);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        var json = await ReadJsonAsync(response);
-        var key = json["apiKey"]!.GetValue<string>();
-        return new Org(Guid.Parse(json["organization"]!["id"]!.GetValue<string>()), key, Client(key));
-    }
+    public Task<Org> CreateOrganizationAsync(string kind, string district = "沙坪坝区", bool discloseName = false, string? name = null,
+        string industry = "摩托车零部件制造", string scale = "规下高成长") =>
+        _app.CreateOrganizationAsync(kind, name, district, industry, scale, discloseName);
 
     /// <summary>Creates, submits, approves and indexes an offering; returns its id.</summary>
     public async Task<Guid> PublishOfferingAsync(Org integrator, Dictionary<string, object?>? body = null)
     {
-        var created = await integrator.Client.PostAsJsonAsync("/api/v1/offerings", body ?? OfferingBody());
-        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
-        var id = Guid.Parse((await ReadJsonAsync(created))["id"]!.GetValue<string>());
-        await SubmitAndApproveAsync(integrator, id);
+        var id = await _app.PublishOfferingAsync(integrator, body);
+        await _app.WaitForIndexingAsync();
         return id;
     }
 
@@ -94,19 +50,13 @@ public sealed class DemandsHost : IDisposable
         Assert.That(submitted.StatusCode, Is.EqualTo(HttpStatusCode.OK), await submitted.Content.ReadAsStringAsync());
         var approved = await Operator().PostAsync($"/api/v1/offerings/{id}/approve", null);
         Assert.That(approved.StatusCode, Is.EqualTo(HttpStatusCode.OK), await approved.Content.ReadAsStringAsync());
-        await IndexAsync(id);
+        await _app.WaitForIndexingAsync();
     }
 
-    /// <summary>What the outbox indexer does for these offerings: write their documents, then tell the observers.</summary>
-    public async Task IndexAsync(params Guid[] offeringIds)
+    /// <summary>Delivers these offerings again, as the at-least-once indexer may: writes their documents and tells the observers.</summary>
+    public async Task RedeliverAsync(params Guid[] offeringIds)
     {
-        // One at a time: OfferingStore.IndexDocumentsAsync's `IN @Ids` with Guids matches nothing on SQLite.
-        var store = Services.GetRequiredService<OfferingStore>();
-        var documents = new List<OfferingDocument>();
-        foreach (var id in offeringIds)
-        {
-            documents.Add(store.ToDocument((await store.FindAsync(id, CancellationToken.None))!));
-        }
+        var documents = await Services.GetRequiredService<OfferingStore>().IndexDocumentsAsync(offeringIds, CancellationToken.None);
         await Services.GetRequiredService<IOfferingIndex>().WriteAsync(documents, CancellationToken.None);
         foreach (var observer in Services.GetServices<IOfferingIndexObserver>())
         {
@@ -134,7 +84,6 @@ public sealed class DemandsHost : IDisposable
 
     public void Dispose()
     {
-        Factory.Dispose();
         _app.Dispose();
         DeleteDirectory(_app.DataDirectory);
     }

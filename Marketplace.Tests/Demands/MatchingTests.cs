@@ -135,7 +135,7 @@ public class MatchingTests
         var forList = events.Where(e => e["listId"]!.GetValue<string>() == listId).ToArray();
         Assert.That(forList.Select(e => e["reason"]!.GetValue<string>()), Is.EqualTo(new[] { "list-created", "list-created", "offering-published" }));
 
-        await _host.IndexAsync(casting); // delivered again (at-least-once): no new event
+        await _host.RedeliverAsync(casting); // delivered again (at-least-once): no new event
         Assert.That((await FeedAsync(_center.Client, "?district=江津区")).Count(e => e["listId"]!.GetValue<string>() == listId), Is.EqualTo(3));
     }
 

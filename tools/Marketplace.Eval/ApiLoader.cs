@@ -95,7 +95,8 @@ public sealed class ApiLoader(HttpClient http, string operatorKey, TextWriter lo
     public static string EnterpriseCreditCode(EvalEnterprise enterprise, IReadOnlyDictionary<string, string> districtCodes)
     {
         const string alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-        var area = districtCodes.GetValueOrDefault(enterprise.District, "500000");
+        // Functional zones (两江新区 …) have no administrative division code of their own.
+        var area = districtCodes.GetValueOrDefault(enterprise.District) is { Length: 6 } code && code.All(char.IsAsciiDigit) ? code : "500000";
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes("eval-enterprise:" + enterprise.Name));
         var body = new string(hash.Take(9).Select(b => alphabet[b % alphabet.Length]).ToArray());
         return Marketplace.Core.Organizations.CreditCode.Complete("91" + area + body);

@@ -1,0 +1,158 @@
+using Marketplace.Api.Http;
+using Marketplace.Core.Common;
+using Marketplace.Core.Offerings;
+using Marketplace.Core.Searching;
+using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Resilience;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Api.Search;
+
+public static class SearchApi
+{
+    public const int QueryMaxLength = 200;
+    public const int CursorMaxLength = 2_000;
+    public const int MaxFilterValues = 20;
+    /// <summary>Offset paging stops here; deeper pages use the cursor.</summary>
+    public const int MaxOffsetWindow = 10_000;
+
+    private static readonly Dictionary<string, SearchSort> Sorts = new(StringComparer.Ordinal)
+    {
+        ["relevance"] = SearchSort.Relevance,
+        ["newest"] = SearchSort.Newest,
+        ["price"] = SearchSort.PriceAsc,
+        ["price_desc"] = SearchSort.PriceDesc,
+    };
+
+    public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder app)
+    {
+        // A literal segment: never taken for /api/v1/offerings/{id:guid}.
+        app.MapGet("/api/v1/offerings/search", Search)
+            .WithTags("Search")
+            .AllowAnonymous()
+            .WithName("SearchOfferings")
+            .WithSummary("搜索已发布方案 (search published offerings)")
+            .WithDescription("""
+                Public; anonymous callers are rate-limited. Chinese full-text search over title, summary, description, keywords, cases and supplier,
+                with the domain thesaurus (MES ↔ 制造执行系统, AGV ↔ 智能搬运机器人 …) applied to `q` (at most 200 characters; blank matches everything).
+                Filters are ANDed: `direction` (repeatable, ORed; a direction also matches offerings listing only its sub-directions), `subDirection`
+                (repeatable, ORed), `type`, `deployment`, `district` (offerings serving it or 全市), `maxPriceYuan` (minimum price at most this), `maxDays`.
+                Codes are those of GET /api/v1/taxonomy; unknown codes answer 400 with field errors. `sort`: relevance (default), newest, price, price_desc;
+                equal scores are ordered by a stable hash of the id. `page`/`pageSize` (default 20, at most 100) reach the first 10,000 results;
+                beyond that follow `nextCursor` with `cursor`. `facets` count direction, subDirection, type, deployment and district over all matches,
+                each ignoring its own filter. An approved offering is searchable within about 2 s.
+                """)
+            .WithProblems(400, 429, 503);
+        return app;
+    }
+
+    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> Search(
+        IOfferingIndex index,
+        TaxonomyCatalog taxonomy,
+        ILoggerFactory loggers,
+        string? q,
+        [FromQuery] string[]? direction,
+        [FromQuery] string[]? subDirection,
+        string? type,
+        string? deployment,
+        string? district,
+        long? maxPriceYuan,
+        int? maxDays,
+        string? sort,
+        int? page,
+        int? pageSize,
+        string? cursor,
+        CancellationToken ct)
+    {
+        var v = new Validator();
+        var text = q?.Trim();
+        v.MaxLength("q", text, QueryMaxLength);
+        var (p, size) = Paging.Validate(page, pageSize, v);
+        var directions = Codes(direction);
+        foreach (var code in directions.Where(c => !taxonomy.IsDirection(c)))
+        {
+            v.Add("direction", $"未知的重点方向 '{code}' (see GET /api/v1/taxonomy).");
+        }
+        if (directions.Length > MaxFilterValues)
+        {
+            v.Add("direction", $"最多 {MaxFilterValues} 个 (at most {MaxFilterValues} values).");
+        }
+        var subDirections = Codes(subDirection);
+        if (subDirections.Length > MaxFilterValues)
+        {
+            v.Add("subDirection", $"最多 {MaxFilterValues} 个 (at most {MaxFilterValues} values).");
+        }
+        foreach (var code in subDirections.Where(c => !taxonomy.IsSubDirection(c)))
+        {
+            v.Add("subDirection", $"未知的细分方向 '{code}' (see GET /api/v1/taxonomy).");
+        }
+        type = Blank(type);
+        if (type is not null && !taxonomy.IsOfferingType(type))
+        {
+            v.Add("type", $"未知的类型 '{type}' (one of: {string.Join(", ", taxonomy.Document.OfferingTypes.Select(t => t.Code))}).");
+        }
+        deployment = Blank(deployment);
+        if (deployment is not null && !taxonomy.IsDeployment(deployment))
+        {
+            v.Add("deployment", $"未知的部署方式 '{deployment}' (one of: {string.Join(", ", taxonomy.Document.DeploymentModes.Select(t => t.Code))}).");
+        }
+        district = Blank(district);
+        if (district is not null && !taxonomy.IsServiceArea(district))
+        {
+            v.Add("district", $"未知的区县 '{district}' (see GET /api/v1/taxonomy districts, or {TaxonomyCatalog.WholeCityName}).");
+        }
+        v.Range("maxPriceYuan", maxPriceYuan, 0, OfferingValidation.PriceLimitYuan);
+        v.Range("maxDays", maxDays, 1, OfferingValidation.DaysLimit);
+        var order = SearchSort.Relevance;
+        if (Blank(sort) is { } sortCode && !Sorts.TryGetValue(sortCode, out order))
+        {
+            v.Add("sort", $"未知的排序 '{sortCode}' (one of: {string.Join(", ", Sorts.Keys)}).");
+        }
+        cursor = Blank(cursor);
+        v.MaxLength("cursor", cursor, CursorMaxLength);
+        if (cursor is null && v.IsValid && (long)p * size > MaxOffsetWindow)
+        {
+            v.Add("page", $"页码过深：前 {MaxOffsetWindow} 条之后请使用 cursor (offset paging reaches the first {MaxOffsetWindow} results; follow nextCursor beyond).");
+        }
+        v.ThrowIfAny();
+
+        var request = new OfferingSearchRequest
+        {
+            Text = string.IsNullOrEmpty(text) ? null : text,
+            Directions = directions,
+            SubDirections = subDirections,
+            Type = type,
+            Deployment = deployment,
+            District = district,
+            MaxPriceYuan = maxPriceYuan,
+            MaxDays = maxDays,
+            Sort = order,
+            Offset = cursor is null ? (p - 1) * size : 0,
+            Limit = size,
+            Cursor = cursor,
+        };
+        OfferingSearchResult result;
+        try
+        {
+            result = await index.SearchAsync(request, ct);
+        }
+        catch (Exception e) when (SearchResilience.IsTransient(e) && !ct.IsCancellationRequested)
+        {
+            loggers.CreateLogger(typeof(SearchApi)).LogError(e, "Search engine unavailable");
+            return TypedResults.Problem(
+                title: "搜索服务暂不可用 (search unavailable)",
+                detail: "搜索引擎暂时无法访问，请稍后重试 (the search engine is unreachable; retry later).",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                type: "https://httpstatuses.io/503");
+        }
+        return TypedResults.Ok(new SearchResponse(result.Total, p, size, result.NextCursor,
+            result.Hits.Select(SearchItem.From).ToArray(), SearchFacets.From(result.Facets)));
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string[] Codes(string[]? values) =>
+        (values ?? []).SelectMany(s => (s ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+}

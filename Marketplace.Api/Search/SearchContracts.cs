@@ -1,0 +1,51 @@
+using Marketplace.Core.Searching;
+
+namespace Marketplace.Api.Search;
+
+/// <summary>One page of search results with facet counts over every match.</summary>
+public sealed record SearchResponse(
+    long Total,
+    int Page,
+    int PageSize,
+    string? NextCursor,
+    IReadOnlyList<SearchItem> Items,
+    SearchFacets Facets);
+
+/// <summary>A published offering as found by search (its current published revision).</summary>
+public sealed record SearchItem(
+    Guid Id,
+    string Title,
+    string Summary,
+    string Supplier,
+    IReadOnlyList<string> Directions,
+    IReadOnlyList<string> SubDirections,
+    string Type,
+    string Deployment,
+    long PriceMinYuan,
+    long PriceMaxYuan,
+    int ImplementationDays,
+    IReadOnlyList<string> Districts,
+    double Score,
+    IReadOnlyList<string> Highlights)
+{
+    public static SearchItem From(OfferingHit hit) => new(hit.Id, hit.Title, hit.Summary, hit.SupplierName, hit.Directions, hit.SubDirections,
+        hit.Type, hit.Deployment, hit.PriceMinYuan, hit.PriceMaxYuan, hit.ImplementationDays, hit.Districts, hit.Score, hit.Highlights);
+}
+
+/// <summary>Counts per value; each facet's counts ignore that facet's own filter (multi-select facets).</summary>
+public sealed record SearchFacets(
+    IReadOnlyList<FacetValue> Direction,
+    IReadOnlyList<FacetValue> SubDirection,
+    IReadOnlyList<FacetValue> Type,
+    IReadOnlyList<FacetValue> Deployment,
+    IReadOnlyList<FacetValue> District)
+{
+    public static SearchFacets From(IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> facets)
+    {
+        IReadOnlyList<FacetValue> Of(string name) =>
+            facets.TryGetValue(name, out var counts) ? counts.Select(c => new FacetValue(c.Value, c.Count)).ToArray() : [];
+        return new SearchFacets(Of(FacetNames.Direction), Of(FacetNames.SubDirection), Of(FacetNames.Type), Of(FacetNames.Deployment), Of(FacetNames.District));
+    }
+}
+
+public sealed record FacetValue(string Value, long Count);

@@ -1,0 +1,110 @@
+using Dapper;
+using Marketplace.Core.Common;
+using Marketplace.Core.Storage;
+
+namespace Marketplace.Core.Jobs;
+
+/// <summary>Jobs in SQL so that any node can report the progress of a job another node runs.</summary>
+public sealed class JobStore(Database db, TimeProvider clock)
+{
+    /// <summary>An active job not updated for this long is taken as abandoned (its node died) and no longer blocks a new one.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(10);
+
+    private sealed class Row
+    {
+        public Guid Id { get; init; }
+        public string Kind { get; init; } = "";
+        public string Status { get; init; } = "";
+        public long Processed { get; init; }
+        public long? Total { get; init; }
+        public string Node { get; init; } = "";
+        public Guid RequestedBy { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset? StartedAt { get; init; }
+        public DateTimeOffset? FinishedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+        public string? Error { get; init; }
+
+        public Job ToJob() => new(Id, Kind, Status, Processed, Total, Node, RequestedBy, CreatedAt, StartedAt, FinishedAt, UpdatedAt, Error);
+    }
+
+    /// <summary>Queues a job of <paramref name="kind"/>; 409 when one of that kind is already queued or running.</summary>
+    public async Task<Job> CreateAsync(string kind, string node, Guid requestedBy, CancellationToken ct)
+    {
+        var id = Guid.NewGuid();
+        var now = clock.GetUtcNow();
+        await using var c = await db.OpenAsync(ct);
+        var inserted = await c.ExecuteAsync(db.Command(JobSql.InsertUnlessActive,
+            new { Id = id, Kind = kind, Node = node, RequestedBy = requestedBy, Now = now, StaleBefore = now - StaleAfter }, ct: ct));
+        if (inserted == 0)
+        {
+            throw new ConflictException($"已有 {kind} 任务在运行 (a {kind} job is already queued or running).");
+        }
+        return (await FindAsync(id, ct))!;
+    }
+
+    public async Task<Job?> FindAsync(Guid id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<Row>(db.Command(JobSql.ById, new { Id = id }, ct: ct));
+        return row?.ToJob();
+    }
+
+    public async Task<Job> GetAsync(Guid id, CancellationToken ct) =>
+        await FindAsync(id, ct) ?? throw new NotFoundException($"任务 {id} 不存在 (job not found).");
+
+    public Task StartAsync(Guid id, long? total, CancellationToken ct) =>
+        ExecuteAsync(JobSql.Start, new { Id = id, Total = total, Now = clock.GetUtcNow() }, ct);
+
+    public Task ProgressAsync(Guid id, long processed, CancellationToken ct) =>
+        ExecuteAsync(JobSql.Progress, new { Id = id, Processed = processed, Now = clock.GetUtcNow() }, ct);
+
+    public Task SucceedAsync(Guid id, long processed, CancellationToken ct) =>
+        ExecuteAsync(JobSql.Finish, new { Id = id, Status = JobStatuses.Succeeded, Processed = processed, Error = (string?)null, Now = clock.GetUtcNow() }, ct);
+
+    public Task FailAsync(Guid id, long processed, string error, CancellationToken ct) =>
+        ExecuteAsync(JobSql.Finish, new
+        {
+            Id = id,
+            Status = JobStatuses.Failed,
+            Processed = processed,
+            Error = error.Length > JobSql.ErrorMaxLength ? error[..JobSql.ErrorMaxLength] : error,
+            Now = clock.GetUtcNow(),
+        }, ct);
+
+    private async Task ExecuteAsync(string sql, object parameters, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(db.Command(sql, parameters, ct: ct));
+    }
+}
+
+/// <summary>Job statements, valid on SQLite and SQL Server.</summary>
+public static class JobSql
+{
+    public const int ErrorMaxLength = 2000;
+
+    private const string Columns = """
+        id AS Id, kind AS Kind, status AS Status, processed AS Processed, total AS Total, node AS Node, requested_by AS RequestedBy,
+        created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt, updated_at AS UpdatedAt, error AS Error
+        """;
+
+    /// <summary>Inserts a queued job unless a fresh one of the same kind is queued or running (rows affected 0).</summary>
+    public const string InsertUnlessActive = """
+        INSERT INTO jobs (id, kind, status, processed, total, node, requested_by, created_at, started_at, finished_at, updated_at, error)
+        SELECT @Id, @Kind, 'queued', 0, NULL, @Node, @RequestedBy, @Now, NULL, NULL, @Now, NULL
+        WHERE NOT EXISTS (
+            SELECT 1 FROM jobs WHERE kind = @Kind AND status IN ('queued', 'running') AND updated_at > @StaleBefore)
+        """;
+
+    public const string ById = "SELECT " + Columns + " FROM jobs WHERE id = @Id";
+
+    public const string Start = "UPDATE jobs SET status = 'running', total = @Total, started_at = @Now, updated_at = @Now WHERE id = @Id";
+
+    public const string Progress = "UPDATE jobs SET processed = @Processed, updated_at = @Now WHERE id = @Id";
+
+    public const string Finish = """
+        UPDATE jobs SET status = @Status, processed = @Processed, error = @Error, finished_at = @Now, updated_at = @Now
+        WHERE id = @Id
+        """;
+}

@@ -1,0 +1,146 @@
+using Marketplace.Search.Elasticsearch;
+using Marketplace.Search.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Search.Indexing;
+
+public enum SearchProvider
+{
+    /// <summary>Embedded Lucene.Net index in the data folder (default).</summary>
+    Lucene,
+    Elasticsearch,
+}
+
+/// <summary>Bound from <c>Marketplace:Search</c> and validated at start-up.</summary>
+public sealed class SearchOptions
+{
+    public const string Section = "Marketplace:Search";
+
+    public SearchProvider Provider { get; set; } = SearchProvider.Lucene;
+
+    /// <summary>Lucene index folder; the host defaults it to <c>&lt;Marketplace:DataDirectory&gt;/index</c>.</summary>
+    public string? IndexDirectory { get; set; }
+
+    public ElasticsearchSettings Elasticsearch { get; set; } = new();
+
+    public SearchIndexerOptions Indexer { get; set; } = new();
+
+    /// <summary>Retry, circuit breaker and timeout of index writes.</summary>
+    public SearchResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Documents per batch when rebuilding the index.</summary>
+    public int RebuildBatchSize { get; set; } = 1_000;
+}
+
+/// <summary><c>Marketplace:Search:Elasticsearch</c>: where the cluster is and how to sign in (API key or user name and password).</summary>
+public sealed class ElasticsearchSettings
+{
+    public string? Url { get; set; }
+    public string? ApiKey { get; set; }
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+    public string IndexAlias { get; set; } = ElasticsearchOptions.DefaultIndexAlias;
+    public int RequestTimeoutSeconds { get; set; } = 30;
+
+    public ElasticsearchOptions ToOptions() => new()
+    {
+        Url = Uri.TryCreate(Url, UriKind.Absolute, out var url) ? url : throw new ArgumentException("Marketplace:Search:Elasticsearch:Url must be an absolute http(s) URL.", nameof(Url)),
+        ApiKey = string.IsNullOrWhiteSpace(ApiKey) ? null : ApiKey,
+        Username = string.IsNullOrWhiteSpace(Username) ? null : Username,
+        Password = string.IsNullOrEmpty(Password) ? null : Password,
+        IndexAlias = IndexAlias,
+        RequestTimeout = TimeSpan.FromSeconds(RequestTimeoutSeconds),
+    };
+}
+
+/// <summary><c>Marketplace:Search:Indexer</c>: the outbox indexer of this node.</summary>
+public sealed class SearchIndexerOptions
+{
+    /// <summary>Turn off to run a node that serves requests but does not drain the outbox.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often the outbox is polled when nothing pokes the indexer (publishes on this node wake it at once).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>How long a claimed row is reserved for this node; after that another node may take it over.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>First back-off after a failed batch; doubles per failure up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Processed outbox rows are deleted after this long.</summary>
+    public TimeSpan RetainProcessed { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Identifies this node in outbox leases and jobs; defaults to machine name, process id and a random suffix.</summary>
+    public string? NodeId { get; set; }
+}
+
+public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SearchOptions options)
+    {
+        var errors = new List<string>();
+        switch (options.Provider)
+        {
+            case SearchProvider.Lucene when string.IsNullOrWhiteSpace(options.IndexDirectory):
+                errors.Add("Marketplace:Search:IndexDirectory is required for the lucene provider.");
+                break;
+            case SearchProvider.Elasticsearch:
+                try
+                {
+                    options.Elasticsearch.ToOptions().Validate();
+                }
+                catch (ArgumentException e)
+                {
+                    errors.Add($"Marketplace:Search:Elasticsearch: {e.Message}");
+                }
+                break;
+        }
+        var indexer = options.Indexer;
+        if (indexer.PollInterval <= TimeSpan.Zero || indexer.PollInterval > TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Marketplace:Search:Indexer:PollInterval must be between 0 and 1 minute.");
+        }
+        if (indexer.BatchSize is < 1 or > 5_000)
+        {
+            errors.Add("Marketplace:Search:Indexer:BatchSize must be between 1 and 5000.");
+        }
+        if (indexer.LeaseDuration < TimeSpan.FromSeconds(1))
+        {
+            errors.Add("Marketplace:Search:Indexer:LeaseDuration must be at least 1 second.");
+        }
+        if (indexer.InitialBackoff <= TimeSpan.Zero || indexer.MaxBackoff < indexer.InitialBackoff)
+        {
+            errors.Add("Marketplace:Search:Indexer:InitialBackoff must be positive and at most MaxBackoff.");
+        }
+        if (indexer.NodeId is { Length: > 100 })
+        {
+            errors.Add("Marketplace:Search:Indexer:NodeId is limited to 100 characters.");
+        }
+        if (options.RebuildBatchSize is < 1 or > 10_000)
+        {
+            errors.Add("Marketplace:Search:RebuildBatchSize must be between 1 and 10000.");
+        }
+        var resilience = options.Resilience;
+        if (resilience.MaxRetryAttempts < 0 || resilience.MinimumThroughput < 2 || resilience.FailureRatio is <= 0 or > 1
+            || resilience.BaseDelay <= TimeSpan.Zero || resilience.AttemptTimeout <= TimeSpan.Zero || resilience.BreakDuration < TimeSpan.FromMilliseconds(500)
+            || resilience.SamplingDuration < TimeSpan.FromMilliseconds(500))
+        {
+            errors.Add("Marketplace:Search:Resilience has an invalid setting (retries ≥ 0, minimum throughput ≥ 2, failure ratio in (0, 1], positive delays, break and sampling durations ≥ 0.5 s).");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+/// <summary>This process's identity in outbox leases and jobs.</summary>
+public sealed record IndexingNode(string Id)
+{
+    public static IndexingNode From(SearchOptions options) =>
+        new(string.IsNullOrWhiteSpace(options.Indexer.NodeId)
+            ? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}"
+            : options.Indexer.NodeId);
+}

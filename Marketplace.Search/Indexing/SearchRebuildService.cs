@@ -1,0 +1,103 @@
+using System.Threading.Channels;
+using Marketplace.Core.Jobs;
+using Marketplace.Core.Offerings;
+using Marketplace.Core.Searching;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Search.Indexing;
+
+/// <summary>
+/// Rebuilds the search index from SQL as a job: a new physical index is filled from every live offering
+/// (streamed in batches, progress recorded per batch) and swapped in, while the live index keeps serving.
+/// The job row is in SQL so any node can report it; the work runs on the node that accepted the request.
+/// </summary>
+public sealed class SearchRebuildService(
+    JobStore jobs,
+    OfferingStore offerings,
+    IOfferingIndex index,
+    IndexingNode node,
+    IOptions<SearchOptions> options,
+    ILogger<SearchRebuildService> logger) : BackgroundService
+{
+    private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Records a queued rebuild job and hands it to the background loop; 409 when one is already active.</summary>
+    public async Task<Job> StartAsync(Guid requestedBy, CancellationToken ct)
+    {
+        var job = await jobs.CreateAsync(JobKinds.SearchRebuild, node.Id, requestedBy, ct);
+        if (!_queue.Writer.TryWrite(job.Id))
+        {
+            await jobs.FailAsync(job.Id, 0, "this node is shutting down", CancellationToken.None);
+            return await jobs.GetAsync(job.Id, ct);
+        }
+        logger.LogInformation("Search index rebuild {JobId} queued by {RequestedBy} on node {Node}", job.Id, requestedBy, node.Id);
+        return job;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var id in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                await RunAsync(id, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var id))
+            {
+                await TryFailAsync(id, 0, "node shut down before the job started");
+            }
+        }
+    }
+
+    private async Task RunAsync(Guid id, CancellationToken ct)
+    {
+        long processed = 0;
+        try
+        {
+            var total = (await offerings.ListAsync(new OfferingListFilter(null, null, LiveOnly: true), 1, 1, ct)).Total;
+            await jobs.StartAsync(id, total, ct);
+            logger.LogInformation("Search index rebuild {JobId} started: {Total} live offerings", id, total);
+            await using (var rebuild = await index.BeginRebuildAsync(ct))
+            {
+                await foreach (var batch in offerings.LiveDocumentBatchesAsync(options.Value.RebuildBatchSize, ct))
+                {
+                    await rebuild.AddAsync(batch, ct);
+                    processed += batch.Count;
+                    await jobs.ProgressAsync(id, processed, ct);
+                }
+                await rebuild.SwapAsync(ct);
+            }
+            await jobs.SucceedAsync(id, processed, ct);
+            logger.LogInformation("Search index rebuild {JobId} finished: {Processed} offerings indexed and swapped in", id, processed);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Search index rebuild {JobId} interrupted by shutdown after {Processed} offerings; the previous index stays live", id, processed);
+            await TryFailAsync(id, processed, "interrupted by shutdown; the previous index stays live");
+            throw;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Search index rebuild {JobId} failed after {Processed} offerings; the previous index stays live", id, processed);
+            await TryFailAsync(id, processed, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private async Task TryFailAsync(Guid id, long processed, string error)
+    {
+        try
+        {
+            await jobs.FailAsync(id, processed, error, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not record the failure of job {JobId}: {Error}", id, error);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Elastic.Clients.Elasticsearch;
+using Marketplace.Core.Jobs;
+using Marketplace.Core.Searching;
+using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Elasticsearch;
+using Marketplace.Search.Lucene;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Search.Indexing;
+
+public static class SearchServiceRegistration
+{
+    /// <summary>
+    /// Registers search from <c>Marketplace:Search</c>: the configured engine as <see cref="IOfferingIndex"/>
+    /// (Lucene by default, or Elasticsearch), the outbox, the indexer, jobs and the rebuild service. The engine is
+    /// chosen when first resolved, from validated options. Background work (index creation at start-up, the
+    /// outbox indexer, rebuilds) is added by <see cref="AddMarketplaceSearchWorkers"/>.
+    /// </summary>
+    public static IServiceCollection AddMarketplaceSearch(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<SearchOptions>().Bind(configuration.GetSection(SearchOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SearchOptions>, SearchOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TaxonomyCatalog.Default);
+        services.TryAddSingleton(Thesaurus.Default);
+
+        services.TryAddSingleton(sp => IndexingNode.From(sp.GetRequiredService<IOptions<SearchOptions>>().Value));
+        services.TryAddSingleton<SearchIndexSignal>();
+        services.TryAddSingleton<SearchOutbox>();
+        services.TryAddSingleton<JobStore>();
+        services.TryAddSingleton<SearchIndexer>();
+        services.TryAddSingleton<SearchRebuildService>();
+
+        services.TryAddSingleton(sp => new LuceneOfferingIndex(
+            new LuceneIndexOptions { IndexDirectory = sp.GetRequiredService<IOptions<SearchOptions>>().Value.IndexDirectory! },
+            sp.GetRequiredService<Thesaurus>(),
+            sp.GetRequiredService<TaxonomyCatalog>()));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SearchOptions>>().Value.Elasticsearch.ToOptions();
+            return new ElasticsearchOfferingIndex(
+                new ElasticsearchClient(ElasticsearchOfferingIndex.CreateClientSettings(options)),
+                options,
+                sp.GetRequiredService<Thesaurus>(),
+                sp.GetService<ILogger<ElasticsearchOfferingIndex>>(),
+                sp.GetService<TimeProvider>());
+        });
+        services.TryAddSingleton<IOfferingIndex>(sp => sp.GetRequiredService<IOptions<SearchOptions>>().Value.Provider switch
+        {
+            SearchProvider.Elasticsearch => sp.GetRequiredService<ElasticsearchOfferingIndex>(),
+            _ => sp.GetRequiredService<LuceneOfferingIndex>(),
+        });
+        return services;
+    }
+
+    /// <summary>Start-up index creation, the outbox indexer and the rebuild loop (not while generating the OpenAPI document).</summary>
+    public static IServiceCollection AddMarketplaceSearchWorkers(this IServiceCollection services)
+    {
+        services.AddHostedService<SearchIndexStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
+        services.AddHostedService(sp => sp.GetRequiredService<SearchRebuildService>());
+        return services;
+    }
+}
+
+/// <summary>Creates the index (or alias) at start-up so the first search and the first write find it.</summary>
+public sealed class SearchIndexStartup(IOfferingIndex index, IOptions<SearchOptions> options, ILogger<SearchIndexStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        try
+        {
+            await index.EnsureCreatedAsync(ct);
+            logger.LogInformation("Search index ready ({Provider})", options.Value.Provider);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && options.Value.Provider == SearchProvider.Elasticsearch)
+        {
+            // A remote engine may be down at start-up: the API still serves, the outbox holds writes until it is back.
+            logger.LogError(e, "Could not create the Elasticsearch index at start-up; searches fail and writes wait in the outbox until it is reachable");
+        }
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

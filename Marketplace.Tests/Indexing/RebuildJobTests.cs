@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Marketplace.Tests.Api;
+
+namespace Marketplace.Tests.Indexing;
+
+public class RebuildJobTests
+{
+    [Test]
+    public async Task A_rebuild_job_runs_to_completion_and_search_still_answers()
+    {
+        var host = new SearchTestHost(settings: SearchTestHost.Settings(("Marketplace:Search:RebuildBatchSize", "2")));
+        try
+        {
+            var integrator = await host.CreateIntegratorAsync();
+            var ids = new List<Guid>();
+            for (var n = 0; n < 5; n++)
+            {
+                ids.Add(await host.PublishAsync(integrator, MarketplaceApp.OfferingBody(title: $"重建测试智能立体仓库{n}", direction: "general",
+                    subDirections: ["general.smart-warehouse"], keywords: ["立体仓库"])));
+            }
+            var retired = await host.Operator().PostAsync($"/api/v1/offerings/{ids[0]}/retire", null);
+            Assert.That(retired.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            await SearchTestHost.EventuallyAsync(async () => SearchTestHost.Ids(await host.SearchAsync("?q=立体仓库")).Count == 4, TimeSpan.FromSeconds(10), "indexed");
+
+            var accepted = await host.Operator().PostAsync("/api/v1/admin/search/rebuild", null);
+            Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await accepted.Content.ReadAsStringAsync());
+            var job = await MarketplaceApp.ReadJsonAsync(accepted);
+            Assert.That(job["kind"]!.GetValue<string>(), Is.EqualTo("search-rebuild"));
+            Assert.That(job["status"]!.GetValue<string>(), Is.AnyOf("queued", "running", "succeeded"));
+            var location = accepted.Headers.Location!.ToString();
+            Assert.That(location, Is.EqualTo($"/api/v1/admin/jobs/{job["id"]!.GetValue<string>()}"));
+
+            JsonObject current = job;
+            await SearchTestHost.EventuallyAsync(async () =>
+            {
+                current = JsonNode.Parse(await host.Operator().GetStringAsync(location))!.AsObject();
+                return current["status"]!.GetValue<string>() is "succeeded" or "failed";
+            }, TimeSpan.FromSeconds(30), "the job finishes");
+            Assert.That(current["status"]!.GetValue<string>(), Is.EqualTo("succeeded"), current.ToJsonString());
+            Assert.That(current["processed"]!.GetValue<long>(), Is.EqualTo(4));
+            Assert.That(current["total"]!.GetValue<long>(), Is.EqualTo(4));
+            Assert.That(current["startedAt"], Is.Not.Null);
+            Assert.That(current["finishedAt"], Is.Not.Null);
+            Assert.That(current["error"], Is.Null);
+
+            Assert.That(SearchTestHost.Ids(await host.SearchAsync("?q=立体仓库")), Is.EquivalentTo(ids.Skip(1)), "the rebuilt index has the live offerings only");
+            var afterwards = await host.PublishAsync(integrator, MarketplaceApp.OfferingBody(title: "重建之后的立体仓库", direction: "general",
+                subDirections: ["general.smart-warehouse"]));
+            await SearchTestHost.EventuallyAsync(async () => SearchTestHost.Ids(await host.SearchAsync("?q=立体仓库")).Contains(afterwards),
+                TimeSpan.FromSeconds(5), "writes reach the swapped-in index");
+        }
+        finally
+        {
+            host.DisposeAndDelete();
+        }
+    }
+
+    [Test]
+    public async Task Jobs_are_for_operators_and_unknown_ones_are_404()
+    {
+        var host = new SearchTestHost(settings: SearchTestHost.Settings());
+        try
+        {
+            var integrator = await host.CreateIntegratorAsync();
+            await ProblemAssert.IsProblemAsync(await host.Client().PostAsync("/api/v1/admin/search/rebuild", null), HttpStatusCode.Unauthorized);
+            await ProblemAssert.IsProblemAsync(await host.Client(integrator).PostAsync("/api/v1/admin/search/rebuild", null), HttpStatusCode.Forbidden);
+            await ProblemAssert.IsProblemAsync(await host.Client(integrator).GetAsync($"/api/v1/admin/jobs/{Guid.NewGuid()}"), HttpStatusCode.Forbidden);
+            await ProblemAssert.IsProblemAsync(await host.Operator().GetAsync($"/api/v1/admin/jobs/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        }
+        finally
+        {
+            host.DisposeAndDelete();
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Marketplace.Tests.Api;
+using Marketplace.Tests.Indexing;
+
+namespace Marketplace.Tests.SearchApi;
+
+/// <summary>GET /api/v1/offerings/search on the embedded default (SQLite + Lucene) with the indexer at its default settings.</summary>
+public class SearchApiTests
+{
+    private MarketplaceApp _app = null!;
+    private MarketplaceApp.Org _integrator = null!;
+    private Guid _welding;
+    private Guid _mes;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _app = new MarketplaceApp();
+        _integrator = await _app.CreateOrganizationAsync("integrator", name: "重庆搜索测试科技有限公司", discloseName: true);
+        _welding = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(title: "车架弧焊机器人工作站", districts: ["璧山区"]));
+        _mes = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(
+            title: "电子组装制造执行系统", direction: "electronics", subDirections: ["electronics.assembly"], type: "tool", deployment: "saas",
+            summary: "轻量 MES，工单报工与追溯", description: "覆盖工单下发、扫码报工、工序防错和成品追溯，支持与 ERP 对接。",
+            keywords: ["MES", "报工"], priceMin: 80_000, priceMax: 300_000, days: 30));
+        await SearchTestHost.EventuallyAsync(async () => (await SearchAsync(""))["total"]!.GetValue<long>() >= 2, TimeSpan.FromSeconds(10), "set-up offerings indexed");
+    }
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _app.Dispose();
+        MarketplaceApp.DeleteDirectory(_app.DataDirectory);
+    }
+
+    private async Task<JsonObject> SearchAsync(string query)
+    {
+        var response = await _app.Client().GetAsync("/api/v1/offerings/search" + query);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return await MarketplaceApp.ReadJsonAsync(response);
+    }
+
+    [Test]
+    public async Task An_approved_offering_is_found_by_a_Chinese_query_and_by_its_direction_within_2_seconds()
+    {
+        var id = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(
+            title: "水泥窑脱硝超低排放改造", direction: "building-materials", subDirections: ["building-materials.cement-denox"],
+            summary: "SCR 脱硝与精准喷氨", description: "水泥窑氮氧化物深度减排，精准喷氨降低氨逃逸。", keywords: ["脱硝", "氨逃逸"]));
+        var approvedAt = Stopwatch.StartNew();
+        var byText = await SearchTestHost.EventuallyAsync(async () => SearchTestHost.Ids(await SearchAsync("?q=水泥窑脱硝")).Contains(id),
+            TimeSpan.FromSeconds(2), "found by 水泥窑脱硝");
+        Assert.That(SearchTestHost.Ids(await SearchAsync("?direction=building-materials")), Does.Contain(id));
+        Assert.That(SearchTestHost.Ids(await SearchAsync("?direction=food&direction=building-materials")), Does.Contain(id), "directions are ORed");
+        Assert.That(SearchTestHost.Ids(await SearchAsync("?direction=food")), Does.Not.Contain(id));
+        Assert.That(approvedAt.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), $"searchable after {byText.TotalMilliseconds:0} ms");
+    }
+
+    [Test]
+    public async Task A_retired_offering_leaves_the_results()
+    {
+        var id = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(title: "即将下架的铸造除尘方案"));
+        await SearchTestHost.EventuallyAsync(async () => SearchTestHost.Ids(await SearchAsync("?q=铸造除尘")).Contains(id), TimeSpan.FromSeconds(5), "indexed");
+        var retired = await _app.Operator().PostAsync($"/api/v1/offerings/{id}/retire", null);
+        Assert.That(retired.StatusCode, Is.EqualTo(HttpStatusCode.OK), await retired.Content.ReadAsStringAsync());
+        await SearchTestHost.EventuallyAsync(async () => !SearchTestHost.Ids(await SearchAsync("?q=铸造除尘")).Contains(id), TimeSpan.FromSeconds(5), "gone after retire");
+    }
+
+    [Test]
+    public async Task The_answer_carries_items_paging_and_facets()
+    {
+        var result = await SearchAsync("?q=MES");
+        Assert.That(result["page"]!.GetValue<int>(), Is.EqualTo(1));
+        Assert.That(result["pageSize"]!.GetValue<int>(), Is.EqualTo(20));
+        var item = result["items"]!.AsArray().Select(i => i!.AsObject()).Single(i => i["id"]!.GetValue<string>() == _mes.ToString());
+        Assert.That(item["title"]!.GetValue<string>(), Is.EqualTo("电子组装制造执行系统"));
+        Assert.That(item["supplier"]!.GetValue<string>(), Is.EqualTo("重庆搜索测试科技有限公司"));
+        Assert.That(item["directions"]!.AsArray().Select(d => d!.GetValue<string>()), Does.Contain("electronics"));
+        Assert.That(item["type"]!.GetValue<string>(), Is.EqualTo("tool"));
+        Assert.That(item["priceMinYuan"]!.GetValue<long>(), Is.EqualTo(80_000));
+        Assert.That(item["score"]!.GetValue<double>(), Is.GreaterThan(0));
+        Assert.That(item["highlights"], Is.Not.Null);
+
+        var all = await SearchAsync("");
+        var facets = all["facets"]!.AsObject();
+        Assert.That(facets.Select(f => f.Key), Is.SupersetOf(new[] { "direction", "subDirection", "type", "deployment", "district" }));
+        var directions = facets["direction"]!.AsArray().ToDictionary(f => f!["value"]!.GetValue<string>(), f => f!["count"]!.GetValue<long>());
+        Assert.That(directions["machinery"], Is.GreaterThanOrEqualTo(1));
+        Assert.That(directions["electronics"], Is.GreaterThanOrEqualTo(1));
+
+        var filtered = await SearchAsync("?direction=electronics");
+        var filteredDirections = filtered["facets"]!["direction"]!.AsArray().Select(f => f!["value"]!.GetValue<string>());
+        Assert.That(filteredDirections, Does.Contain("machinery"), "a facet's counts ignore its own filter");
+    }
+
+    [Test]
+    public async Task Filters_narrow_the_results()
+    {
+        Assert.That(SearchTestHost.Ids(await SearchAsync("?type=tool")), Does.Contain(_mes).And.Not.Contain(_welding));
+        Assert.That(SearchTestHost.Ids(await SearchAsync("?deployment=saas")), Does.Contain(_mes).And.Not.Contain(_welding));
+        Assert.That(SearchTestHost.Ids(await SearchAsync("?maxPriceYuan=100000")), Does.Contain(_mes).And.Not.Contain(_welding));
+        Assert.That(SearchTestHost.Ids(await SearchAsync("?maxDays=40")), Does.Contain(_mes).And.Not.Contain(_welding));
+        Assert.That(SearchTestHost.Ids(await SearchAsync("?district=璧山区")), Does.Contain(_welding));
+        Assert.That(SearchTestHost.Ids(await SearchAsync("?subDirection=machinery.welding")), Does.Contain(_welding).And.Not.Contain(_mes));
+        Assert.That(SearchTestHost.Ids(await SearchAsync("?sort=price")), Is.Not.Empty);
+    }
+
+    [Test]
+    public async Task Cursor_paging_reaches_the_next_page()
+    {
+        var first = await SearchAsync("?pageSize=1&sort=newest");
+        var cursor = first["nextCursor"]?.GetValue<string>();
+        Assert.That(cursor, Is.Not.Null.And.Not.Empty);
+        var second = await SearchAsync("?pageSize=1&sort=newest&cursor=" + Uri.EscapeDataString(cursor!));
+        Assert.That(SearchTestHost.Ids(second), Has.Count.EqualTo(1));
+        Assert.That(SearchTestHost.Ids(second), Is.Not.EqualTo(SearchTestHost.Ids(first)));
+    }
+
+    [TestCase("direction=nonsense", "direction")]
+    [TestCase("direction=machinery&direction=nonsense", "direction")]
+    [TestCase("subDirection=machinery.nope", "subDirection")]
+    [TestCase("type=service", "type")]
+    [TestCase("deployment=cloud", "deployment")]
+    [TestCase("district=上海市", "district")]
+    [TestCase("sort=cheapest", "sort")]
+    [TestCase("pageSize=101", "pageSize")]
+    [TestCase("pageSize=0", "pageSize")]
+    [TestCase("page=0", "page")]
+    [TestCase("page=1000&pageSize=100", "page")]
+    [TestCase("maxPriceYuan=-1", "maxPriceYuan")]
+    [TestCase("maxDays=0", "maxDays")]
+    public async Task Invalid_parameters_answer_400_with_the_field(string query, string field)
+    {
+        var response = await _app.Client().GetAsync("/api/v1/offerings/search?" + query);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, field);
+    }
+
+    [Test]
+    public async Task A_non_numeric_number_or_a_bad_cursor_is_a_400()
+    {
+        Assert.That((await _app.Client().GetAsync("/api/v1/offerings/search?maxDays=abc")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await _app.Client().GetAsync("/api/v1/offerings/search?cursor=not-a-cursor")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
+    public async Task A_query_over_200_characters_is_a_400()
+    {
+        var response = await _app.Client().GetAsync("/api/v1/offerings/search?q=" + Uri.EscapeDataString(new string('焊', 2_000)));
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "q");
+        var atLimit = await _app.Client().GetAsync("/api/v1/offerings/search?q=" + Uri.EscapeDataString(new string('焊', 200)));
+        Assert.That(atLimit.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [TestCase("")]
+    [TestCase("   ")]
+    [TestCase("\"")]
+    [TestCase("焊接\"")]
+    [TestCase("AND OR NOT")]
+    [TestCase("*")]
+    [TestCase("?")]
+    [TestCase("焊接*")]
+    [TestCase("title:(弧焊")]
+    [TestCase("[1 TO 2]")]
+    [TestCase("{}")]
+    [TestCase("弧焊~2")]
+    [TestCase("弧焊^10")]
+    [TestCase("/.*/")]
+    [TestCase("&& || !")]
+    [TestCase("\\")]
+    [TestCase("+-=<>()")]
+    [TestCase("MES && (AGV || PLC)")]
+    [TestCase("😀🔥")]
+    [TestCase("'; DROP TABLE offerings; --")]
+    public async Task Syntax_characters_and_empty_queries_never_cause_a_500(string q)
+    {
+        var response = await _app.Client().GetAsync("/api/v1/offerings/search?q=" + Uri.EscapeDataString(q));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK).Or.EqualTo(HttpStatusCode.BadRequest), await response.Content.ReadAsStringAsync());
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            Assert.That((await MarketplaceApp.ReadJsonAsync(response))["items"], Is.Not.Null);
+        }
+    }
+
+    [Test]
+    public async Task An_empty_query_lists_every_live_offering()
+    {
+        var result = await SearchAsync("?q=");
+        Assert.That(SearchTestHost.Ids(result), Is.SupersetOf(new[] { _welding, _mes }));
+    }
+
+    [Test]
+    public async Task The_search_route_does_not_shadow_reading_an_offering()
+    {
+        var response = await _app.Client().GetAsync($"/api/v1/offerings/{_mes}");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await MarketplaceApp.ReadJsonAsync(response))["id"]!.GetValue<string>(), Is.EqualTo(_mes.ToString()));
+    }
+}
