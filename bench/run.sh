@@ -96,7 +96,7 @@ else
   api_rps="$(grep -o 'rps=[0-9.]*' "$OUT/wrk.log" | cut -d= -f2)"
   engine_rps="$(grep -o '"searchesPerSecond":[0-9.]*' "$OUT/engine.json" | cut -d: -f2)"
   say "API/engine throughput ratio: $(awk -v a="$api_rps" -v e="$engine_rps" 'BEGIN {printf "%.2f (%s / %s searches/s)", a / e, a, e}')"
-  say "API memory during load: max VmRSS $(awk '{for (i = 1; i <= NF; i++) if ($i == "VmRSS:") print $(i + 1)}' "$OUT/memory.log" | sort -n | tail -1) kB, VmHWM $(grep -o 'VmHWM: [0-9]*' /proc/"$API_PID"/status | awk '{print $2}') kB"
+  say "API memory during load: max VmRSS $(awk '{for (i = 1; i <= NF; i++) if ($i == "VmRSS:") print $(i + 1)}' "$OUT/memory.log" | sort -n | tail -1) kB, VmHWM $(awk '/^VmHWM/ {print $2}' "/proc/$API_PID/status") kB"
 fi
 
 echo "== 4. matching and feed"
