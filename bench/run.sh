@@ -84,13 +84,13 @@ status="$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/v1/offerings/search?q
 if [[ "$status" != 200 ]]; then
   say "http search: GET /api/v1/offerings/search answered $status: skipped (the search endpoint is not in this build)"
 else
-  wrk -t1 -c32 -d10s -s "$ROOT/bench/wrk/search.lua" "$URL" -- "$OUT/search-paths.txt" > "$OUT/wrk-warmup.log" 2>&1
+  wrk -t1 -c32 -d10s --timeout 10s -s "$ROOT/bench/wrk/search.lua" "$URL" -- "$OUT/search-paths.txt" > "$OUT/wrk-warmup.log" 2>&1
   ( while kill -0 "$API_PID" 2>/dev/null; do
       awk -v t="$(date +%s)" '/^Vm(RSS|HWM)/ {printf "%s %s %s ", t, $1, $2} END {print ""}' "/proc/$API_PID/status" 2>/dev/null || true
       sleep 1
     done ) > "$OUT/memory.log" &
   SAMPLER=$!
-  wrk -t1 -c32 -d"${SECONDS_HTTP}s" --latency -s "$ROOT/bench/wrk/search.lua" "$URL" -- "$OUT/search-paths.txt" | tee "$OUT/wrk.log"
+  wrk -t1 -c32 -d"${SECONDS_HTTP}s" --timeout 10s --latency -s "$ROOT/bench/wrk/search.lua" "$URL" -- "$OUT/search-paths.txt" | tee "$OUT/wrk.log"
   kill "$SAMPLER" 2>/dev/null || true
   grep '^WRK' "$OUT/wrk.log" | sed 's/^WRK/http search (wrk -t1 -c32 -d'"$SECONDS_HTTP"'s):/' >> "$SUMMARY"
   api_rps="$(grep -o 'rps=[0-9.]*' "$OUT/wrk.log" | cut -d= -f2)"
@@ -104,7 +104,7 @@ status="$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/v1/matches/feed?limit
 if [[ "$status" != 200 ]]; then
   say "match: GET /api/v1/matches/feed answered $status: skipped (demand lists are not in this build)"
 else
-  bench match --url "$URL" --data "$DATA" --reps 25 --feed-events 1500 --feed-reps 30 | tee "$OUT/match.log"
+  bench match --url "$URL" --data "$DATA" --reps 25 --feed-events 1100 --feed-reps 30 | tee "$OUT/match.log"
   grep -E '^(  end to end|  GET /matches/feed|MATCH|FEED)' "$OUT/match.log" >> "$SUMMARY"
 fi
 
