@@ -17,9 +17,9 @@ namespace Marketplace.Core.Matching;
 /// <para>2. <b>Relevance</b> in 0–1: the engine's score relative to the best hit, blended with whether the
 /// offering belongs to the demand's technology item (declared, or inferred from its title and summary
 /// through the same taxonomy) and to its direction (stated, else inferred; 通用 counts half everywhere).</para>
-/// <para>3. <b>Fit</b> in 0–1: budget (graded by how far the minimum price overshoots), time (graded by how
-/// far the implementation days overshoot), district served (the enterprise's or 全市) and, for small
-/// enterprises, a 小快轻准 preference. The final score multiplies relevance by a fit factor, so fit moves a
+/// <para>3. <b>Fit</b> in 0–1: the weakest of budget (graded by how far the minimum price overshoots), time
+/// (graded by how far the implementation days overshoot) and district served (the enterprise's or 全市),
+/// shaded for small enterprises by a 小快轻准 preference. The final score multiplies relevance by a fit factor, so fit moves a
 /// fitting offering above a non-fitting one of similar relevance but never lifts an unrelated one.</para>
 /// </remarks>
 public sealed class DemandMatcher(IOfferingIndex index, DirectionInference inference, TaxonomyCatalog taxonomy)
@@ -41,11 +41,11 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     /// <summary>Share of the score that fit decides: score = relevance · (1 − FitShare + FitShare · fit).</summary>
     internal const double FitShare = 0.6;
 
-    // Fit = weighted mean of the applicable checks.
-    internal const double BudgetWeight = 1.0;
-    internal const double TimeWeight = 1.0;
-    internal const double DistrictWeight = 1.0;
-    internal const double LightweightWeight = 0.5;
+    /// <summary>For small enterprises, fit loses up to this share when the offering is not 小快轻准 (heavy, slow, dear).</summary>
+    internal const double LightweightShare = 0.1;
+
+    /// <summary>Other items of an inferred direction are wanted too when their evidence reaches this share of the chosen item's.</summary>
+    internal const double RelatedItemShare = 0.5;
 
     /// <summary>Boost weight of an inferred item's names and aliases, times the inference confidence.</summary>
     private const float InferredItemBoost = 0.8f;
@@ -100,6 +100,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         {
             items[stated] = 1;
         }
+        var scores = inference.ItemScores(query.Text);
         foreach (var i in inferred)
         {
             if (i.SubDirectionCode is { } code)
@@ -107,6 +108,18 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
                 // Items are inferred per direction; one outside a stated direction counts half.
                 var weight = Math.Max(i.Confidence, 0.5) * (query.Direction is null || i.DirectionCode == query.Direction ? 1 : 0.5);
                 items[code] = Math.Max(items.GetValueOrDefault(code), weight);
+                if (scores.GetValueOrDefault(code) is var best and > 0)
+                {
+                    // Other items of the same direction with comparable evidence are wanted too, in proportion.
+                    var prefix = i.DirectionCode + ".";
+                    foreach (var (other, score) in scores)
+                    {
+                        if (other != code && other.StartsWith(prefix, StringComparison.Ordinal) && score >= RelatedItemShare * best)
+                        {
+                            items[other] = Math.Max(items.GetValueOrDefault(other), weight * Math.Min(1, score / best));
+                        }
+                    }
+                }
             }
         }
         return items;
@@ -197,19 +210,16 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
 
         var relevance = TextWeight * Math.Pow(text, TextPower) + ItemWeight * Math.Min(1, item) + DirectionWeight * direction;
 
-        double fitSum = 0, fitWeights = 0;
-        void Fit(double value, double weight)
-        {
-            fitSum += value * weight;
-            fitWeights += weight;
-        }
+        // Fit is the weakest of the checks that apply: an offering that misses the budget, the deadline or
+        // the district does not fit, however well it meets the others (the judgments' grade 3 needs all).
+        var fit = 1.0;
         if (query.BudgetYuan is { } budget)
         {
             var ok = hit.PriceMinYuan <= budget;
             reasons.Add(new MatchReason(MatchReasonKinds.Budget, ok, ok
                 ? $"最低报价{Yuan(hit.PriceMinYuan)}，在预算{Yuan(budget)}以内"
                 : $"最低报价{Yuan(hit.PriceMinYuan)}，超出预算{Yuan(budget)}"));
-            Fit(Overshoot(hit.PriceMinYuan, budget), BudgetWeight);
+            fit = Math.Min(fit, Overshoot(hit.PriceMinYuan, budget));
         }
         if (query.WithinDays is { } days)
         {
@@ -217,21 +227,21 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             reasons.Add(new MatchReason(MatchReasonKinds.Time, ok, ok
                 ? $"实施周期{hit.ImplementationDays}天，满足{days}天内完成"
                 : $"实施周期{hit.ImplementationDays}天，超过要求的{days}天"));
-            Fit(Overshoot(hit.ImplementationDays, days), TimeWeight);
+            fit = Math.Min(fit, Overshoot(hit.ImplementationDays, days));
         }
         var district = query.Enterprise.District;
         var wholeCity = hit.Districts.Contains(TaxonomyCatalog.WholeCityName);
         var served = TaxonomyCatalog.Serves(hit.Districts, district);
         reasons.Add(new MatchReason(MatchReasonKinds.District, served,
             served ? (wholeCity && !hit.Districts.Contains(district) ? $"服务全市，含{district}" : $"服务{district}") : $"不服务{district}"));
-        Fit(served ? 1 : 0, DistrictWeight);
+        fit = Math.Min(fit, served ? 1 : 0);
         if (IsSmall(query.Enterprise))
         {
+            // 小快轻准 is a preference, not a requirement: it shades the fit a little.
             var light = Lightweight(hit);
             reasons.Add(new MatchReason(MatchReasonKinds.Lightweight, light >= 0.5, LightweightDetail(hit, light >= 0.5)));
-            Fit(light, LightweightWeight);
+            fit *= 1 - LightweightShare * (1 - light);
         }
-        var fit = fitWeights > 0 ? fitSum / fitWeights : 1;
         var score = Math.Clamp(relevance * (1 - FitShare + FitShare * fit), 0, 1);
         return new OfferingMatch(hit.Id, hit.RevisionId, hit.Title, Guid.Empty, hit.SupplierName, Math.Round(score, 4), reasons, hit.MatchedTerms);
     }
@@ -305,3 +315,4 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         _ => amount.ToString(CultureInfo.InvariantCulture) + "元",
     };
 }
+

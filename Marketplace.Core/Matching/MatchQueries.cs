@@ -6,20 +6,9 @@ using Marketplace.Core.Storage;
 
 namespace Marketplace.Core.Matching;
 
-/// <summary>An offering as it was ranked in a stored run (title and supplier as ranked, the revision ranked).</summary>
-public sealed record StoredMatch(
-    Guid OfferingId,
-    Guid RevisionId,
-    string Title,
-    Guid SupplierId,
-    string SupplierName,
-    double Score,
-    IReadOnlyList<MatchReason> Reasons,
-    IReadOnlyList<string> MatchedTerms);
-
 /// <summary>The latest stored matches of one demand item.</summary>
 public sealed record ItemSnapshot(Guid ItemId, Guid EventId, long Sequence, Guid RunId, DateTimeOffset ComputedAt,
-    IReadOnlyList<StoredInference> InferredDirections, IReadOnlyList<StoredMatch> Matches);
+    IReadOnlyList<StoredInference> InferredDirections, IReadOnlyList<OfferingMatch> Matches);
 
 public sealed record FeedEvent(
     long Sequence,
@@ -31,7 +20,7 @@ public sealed record FeedEvent(
     string? Direction,
     DateTimeOffset OccurredAt,
     string Reason,
-    IReadOnlyList<StoredMatch> Matches);
+    IReadOnlyList<OfferingMatch> Matches);
 
 public sealed record FeedPage(IReadOnlyList<FeedEvent> Items, string NextCursor);
 
@@ -66,7 +55,7 @@ public sealed class MatchQueries(Database db)
         public string Reasons { get; init; } = "[]";
         public string MatchedTerms { get; init; } = "[]";
 
-        public StoredMatch ToMatch() => new(OfferingId, RevisionId, Title, SupplierId, SupplierName, Score,
+        public OfferingMatch ToMatch() => new(OfferingId, RevisionId, Title, SupplierId, SupplierName, Score,
             JsonSerializer.Deserialize<MatchReason[]>(Reasons, MatchRuns.Json) ?? [],
             JsonSerializer.Deserialize<string[]>(MatchedTerms, MatchRuns.Json) ?? []);
     }
@@ -130,9 +119,9 @@ public sealed class MatchQueries(Database db)
     public static bool TryParseCursor(string cursor, out long sequence) =>
         long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out sequence) && sequence >= 0;
 
-    private async Task<Dictionary<Guid, IReadOnlyList<StoredMatch>>> ResultsAsync(System.Data.Common.DbConnection c, Guid[] eventIds, int topK, CancellationToken ct)
+    private async Task<Dictionary<Guid, IReadOnlyList<OfferingMatch>>> ResultsAsync(System.Data.Common.DbConnection c, Guid[] eventIds, int topK, CancellationToken ct)
     {
-        var map = new Dictionary<Guid, IReadOnlyList<StoredMatch>>();
+        var map = new Dictionary<Guid, IReadOnlyList<OfferingMatch>>();
         foreach (var chunk in eventIds.Chunk(200))
         {
             var rows = await c.QueryAsync<ResultRow>(db.Command(MatchSql.ResultsOfEvents, new { EventIds = GuidList(chunk), TopK = topK }, ct: ct));

@@ -181,6 +181,39 @@ public sealed class DirectionInference
             .ToArray();
     }
 
+    /// <summary>
+    /// Evidence per technology item in <paramref name="text"/> (item code → score, the same evidence
+    /// <see cref="Infer"/> uses to pick one item per direction), for callers that weigh several items.
+    /// </summary>
+    internal IReadOnlyDictionary<string, double> ItemScores(string text)
+    {
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return scores;
+        }
+        var matches = new List<TermMatch>();
+        _matcher.FindAll(text, matches);
+        var seen = new HashSet<int>();
+        foreach (var match in matches)
+        {
+            if (!seen.Add(match.TermId))
+            {
+                continue;
+            }
+            var info = _terms[match.TermId];
+            foreach (var posting in info.Postings)
+            {
+                if (posting.Item >= 0)
+                {
+                    var code = _itemCodes[posting.Item];
+                    scores[code] = scores.GetValueOrDefault(code) + posting.Weight * info.LengthFactor / info.ItemCount;
+                }
+            }
+        }
+        return scores;
+    }
+
     /// <summary>Saturates with the evidence and is shared out between competing directions.</summary>
     private static double Confidence(double score, double total) => (1 - Math.Exp(-score)) * (score / total);
 

@@ -85,6 +85,16 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
         var create = OfferingIndexMapping.CreateIndexRequest(physical);
         create.Aliases = new Dictionary<Name, Alias> { [Alias] = new Alias { IsWriteIndex = true } };
         var created = await SendAsync("create index", () => _client.Indices.CreateAsync(create, ct)).ConfigureAwait(false);
+        if (!created.IsValidResponse)
+        {
+            // Another node may have created the alias first (only one index can be its write index): that one stands.
+            var again = await SendAsync("alias exists", () => _client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias), ct)).ConfigureAwait(false);
+            if (again.ApiCallDetails.HttpStatusCode == 200)
+            {
+                _logger.LogInformation("Alias {Alias} was created by another node meanwhile", Alias);
+                return;
+            }
+        }
         EnsureValid("create index", created);
         _logger.LogInformation("Created Elasticsearch index {Index} behind alias {Alias}", physical, Alias);
     }

@@ -21,6 +21,9 @@ public sealed class SearchOptions
     /// <summary>Lucene index folder; the host defaults it to <c>&lt;Marketplace:DataDirectory&gt;/index</c>.</summary>
     public string? IndexDirectory { get; set; }
 
+    /// <summary>Lucene: answers kept for repeated identical searches until the next write (0 turns the cache off).</summary>
+    public int ResultCacheEntries { get; set; } = 2_048;
+
     public ElasticsearchSettings Elasticsearch { get; set; } = new();
 
     public SearchIndexerOptions Indexer { get; set; } = new();
@@ -84,6 +87,10 @@ public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
     public ValidateOptionsResult Validate(string? name, SearchOptions options)
     {
         var errors = new List<string>();
+        if (options.ResultCacheEntries < 0)
+        {
+            errors.Add("Marketplace:Search:ResultCacheEntries must be 0 (off) or more.");
+        }
         switch (options.Provider)
         {
             case SearchProvider.Lucene when string.IsNullOrWhiteSpace(options.IndexDirectory):

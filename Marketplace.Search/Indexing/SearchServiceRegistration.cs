@@ -37,10 +37,14 @@ public static class SearchServiceRegistration
         services.TryAddSingleton<SearchIndexer>();
         services.TryAddSingleton<SearchRebuildService>();
 
-        services.TryAddSingleton(sp => new LuceneOfferingIndex(
-            new LuceneIndexOptions { IndexDirectory = sp.GetRequiredService<IOptions<SearchOptions>>().Value.IndexDirectory! },
-            sp.GetRequiredService<Thesaurus>(),
-            sp.GetRequiredService<TaxonomyCatalog>()));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SearchOptions>>().Value;
+            return new LuceneOfferingIndex(
+                new LuceneIndexOptions { IndexDirectory = options.IndexDirectory!, ResultCacheEntries = options.ResultCacheEntries },
+                sp.GetRequiredService<Thesaurus>(),
+                sp.GetRequiredService<TaxonomyCatalog>());
+        });
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SearchOptions>>().Value.Elasticsearch.ToOptions();

@@ -1,64 +1,84 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
-using Lucene.Net.Search;
 using Marketplace.Core.Searching;
 
 namespace Marketplace.Search.Lucene;
 
 /// <summary>
-/// Counts facet values of collected documents: per segment into an array indexed by ordinal
-/// (<see cref="FacetOrdinals"/>), resolved to strings once per segment.
+/// Counts the values of every facet (<see cref="FacetNames.All"/>) of collected documents: per segment
+/// into arrays indexed by ordinal (<see cref="FacetOrdinals"/>), resolved to strings once per segment.
 /// </summary>
-internal sealed class FacetCounter(IReadOnlyList<string> fields)
+internal sealed class FacetCounter
 {
-    private readonly Dictionary<string, long>[] _totals = fields.Select(_ => new Dictionary<string, long>(StringComparer.Ordinal)).ToArray();
-    private readonly FacetOrdinals?[] _segment = new FacetOrdinals?[fields.Count];
-    private readonly int[]?[] _counts = new int[fields.Count][];
+    private static readonly IReadOnlyList<string> Fields = FacetNames.All;
+    private readonly Dictionary<string, long>[] _totals = Fields.Select(_ => new Dictionary<string, long>(StringComparer.Ordinal)).ToArray();
+    private readonly FacetOrdinals?[] _segment = new FacetOrdinals?[Fields.Count];
+    private readonly int[]?[] _counts = new int[Fields.Count][];
 
     public void SetNextReader(AtomicReaderContext context)
     {
         Flush();
-        for (var i = 0; i < fields.Count; i++)
+        for (var i = 0; i < Fields.Count; i++)
         {
-            var ordinals = FacetOrdinals.For(context.AtomicReader, fields[i]);
+            var ordinals = FacetOrdinals.For(context.AtomicReader, Fields[i]);
             _segment[i] = ordinals;
             _counts[i] = ordinals is null ? null : new int[ordinals.Values.Length];
         }
     }
 
-    public void Collect(int doc)
+    /// <summary>Counts the document for every facet.</summary>
+    public void CollectAll(int doc)
     {
         for (var i = 0; i < _segment.Length; i++)
         {
-            if (_segment[i] is not { } segment)
-            {
-                continue;
-            }
-            var counts = _counts[i]!;
-            var ordinals = segment.Ordinals;
-            if (segment.IsSingleValued)
-            {
-                counts[ordinals[doc]]++;
-                continue;
-            }
-            var starts = segment.Starts;
-            for (int k = starts[doc], end = starts[doc + 1]; k < end; k++)
-            {
-                counts[ordinals[k]]++;
-            }
+            Collect(i, doc);
         }
     }
 
-    public void AddResultsTo(Dictionary<string, IReadOnlyList<FacetCount>> facets)
+    /// <summary>Counts the document for the facet at <paramref name="facet"/> in <see cref="FacetNames.All"/>.</summary>
+    public void Collect(int facet, int doc)
+    {
+        if (_segment[facet] is not { } segment)
+        {
+            return;
+        }
+        var counts = _counts[facet]!;
+        var ordinals = segment.Ordinals;
+        if (segment.IsSingleValued)
+        {
+            counts[ordinals[doc]]++;
+            return;
+        }
+        var starts = segment.Starts;
+        for (int k = starts[doc], end = starts[doc + 1]; k < end; k++)
+        {
+            counts[ordinals[k]]++;
+        }
+    }
+
+    /// <summary>The counts, most frequent first, then by value.</summary>
+    public IReadOnlyList<FacetCount> Result(string facet)
     {
         Flush();
-        for (var i = 0; i < fields.Count; i++)
+        var i = IndexOf(facet);
+        return _totals[i]
+            .OrderByDescending(p => p.Value)
+            .ThenBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => new FacetCount(p.Key, p.Value))
+            .ToArray();
+    }
+
+    private static int IndexOf(string facet)
+    {
+        for (var i = 0; i < Fields.Count; i++)
         {
-            facets[fields[i]] = _totals[i]
-                .OrderByDescending(p => p.Value)
-                .ThenBy(p => p.Key, StringComparer.Ordinal)
-                .Select(p => new FacetCount(p.Key, p.Value))
-                .ToArray();
+            if (Fields[i] == facet)
+            {
+                return i;
+            }
         }
+        throw new ArgumentOutOfRangeException(nameof(facet), facet, "Not a facet.");
     }
 
     private void Flush()
@@ -83,22 +103,24 @@ internal sealed class FacetCounter(IReadOnlyList<string> fields)
     }
 }
 
-/// <summary>Feeds every matching document to an optional inner collector (top hits) and to a facet counter.</summary>
-internal sealed class FacetingCollector(ICollector? inner, FacetCounter counter) : ICollector
+/// <summary>
+/// Facet counts of blank-text searches (every live offering, under some filters), per searcher's
+/// reader: a reader never changes, and a new one (after a write) starts empty.
+/// </summary>
+internal static class BrowseFacets
 {
-    public bool AcceptsDocsOutOfOrder => inner?.AcceptsDocsOutOfOrder ?? true;
+    private const int MaxEntriesPerReader = 1_024;
+    private static readonly ConditionalWeakTable<IndexReader, ConcurrentDictionary<string, KeyValuePair<string, IReadOnlyList<FacetCount>>[]>> Cache = new();
 
-    public void SetScorer(Scorer scorer) => inner?.SetScorer(scorer);
+    public static KeyValuePair<string, IReadOnlyList<FacetCount>>[]? Get(IndexReader reader, string filters) =>
+        Cache.TryGetValue(reader, out var entries) && entries.TryGetValue(filters, out var facets) ? facets : null;
 
-    public void SetNextReader(AtomicReaderContext context)
+    public static void Add(IndexReader reader, string filters, KeyValuePair<string, IReadOnlyList<FacetCount>>[] facets)
     {
-        inner?.SetNextReader(context);
-        counter.SetNextReader(context);
-    }
-
-    public void Collect(int doc)
-    {
-        inner?.Collect(doc);
-        counter.Collect(doc);
+        var entries = Cache.GetValue(reader, _ => new ConcurrentDictionary<string, KeyValuePair<string, IReadOnlyList<FacetCount>>[]>(StringComparer.Ordinal));
+        if (entries.Count < MaxEntriesPerReader)
+        {
+            entries.TryAdd(filters, facets);
+        }
     }
 }

@@ -87,6 +87,18 @@ internal sealed class FacetWarmingSearcherFactory : SearcherFactory
                 FacetOrdinals.For(leaf.AtomicReader, field);
             }
         }
-        return base.NewSearcher(reader);
+        return new StatisticsCachingSearcher(reader);
     }
+}
+
+/// <summary>
+/// A searcher that remembers each field's collection statistics: its reader never changes, and
+/// every clause of every query asks for them (each time merging the statistics of all segments).
+/// </summary>
+internal sealed class StatisticsCachingSearcher(IndexReader reader) : IndexSearcher(reader)
+{
+    private readonly ConcurrentDictionary<string, CollectionStatistics> _statistics = new(StringComparer.Ordinal);
+
+    public override CollectionStatistics CollectionStatistics(string field) =>
+        _statistics.TryGetValue(field, out var cached) ? cached : _statistics.GetOrAdd(field, base.CollectionStatistics(field));
 }

@@ -22,10 +22,11 @@ internal sealed class LiveOnlyFilter : Filter
 
     public override DocIdSet GetDocIdSet(AtomicReaderContext context, IBits acceptDocs)
     {
-        var reader = context.AtomicReader;
-        var live = Cache.GetValue(reader.CoreCacheKey, _ => Read(reader));
-        return BitsFilteredDocIdSet.Wrap(live, acceptDocs);
+        return BitsFilteredDocIdSet.Wrap(LiveBits(context.AtomicReader), acceptDocs);
     }
+
+    /// <summary>The segment's live offerings, deleted documents included; shared, never to be modified.</summary>
+    public static FixedBitSet LiveBits(AtomicReader reader) => Cache.GetValue(reader.CoreCacheKey, _ => Read(reader));
 
     private static FixedBitSet Read(AtomicReader reader)
     {

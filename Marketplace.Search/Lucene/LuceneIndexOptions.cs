@@ -11,4 +11,10 @@ public sealed class LuceneIndexOptions
 
     /// <summary>Indexing buffer while rebuilding: large, so a rebuild flushes rarely and commits once.</summary>
     public double RebuildRamBufferSizeMb { get; init; } = 192;
+
+    /// <summary>
+    /// Answers kept per index reader for repeated identical searches (popular queries, facet browsing); any write
+    /// opens a new reader and so starts an empty cache. 0 turns it off.
+    /// </summary>
+    public int ResultCacheEntries { get; init; } = 2_048;
 }

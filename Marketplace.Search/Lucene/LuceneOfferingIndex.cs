@@ -30,6 +30,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     private readonly Lock _openLock = new();
     private IndexGeneration? _live;
     private LuceneRebuild? _rebuild;
+    private SearchResultCache _results = SearchResultCache.Empty;
     private bool _disposed;
 
     public LuceneOfferingIndex(LuceneIndexOptions options, Thesaurus thesaurus, TaxonomyCatalog taxonomy)
@@ -88,7 +89,13 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             var searcher = searchers.Acquire();
             try
             {
-                return Task.FromResult(Search(searcher, request));
+                if (_options.ResultCacheEntries == 0)
+                {
+                    return Task.FromResult(Search(searcher, request));
+                }
+                var cache = _results.For(searcher.IndexReader, _options.ResultCacheEntries);
+                _results = cache;
+                return Task.FromResult(cache.GetOrAdd(request, r => Search(searcher, r)));
             }
             finally
             {
@@ -353,21 +360,32 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var text = _queries.Build(request.Text, request.BoostTerms);
         var filters = new SearchFilters(request);
 
-        // Main pass: top hits, and the facets that have no filter of their own.
+        // One pass: top hits and every facet, a facet under a filter counting with every filter but its own.
+        // Blank text matches every live offering: its facets depend on the filters only, and are remembered per reader.
+        var facetKey = request.IncludeFacets && text.MatchesAll ? filters.Signature : null;
+        var remembered = facetKey is null ? null : BrowseFacets.Get(searcher.IndexReader, facetKey);
         var top = new TopHitsCollector(request.Sort, offset + limit + 1, cursor);
+        var counter = request.IncludeFacets && remembered is null ? new FacetCounter() : null;
+        var filter = new RequestFilter(filters, sideways: counter is not null);
+        Run(searcher, text.Query, filter, new SearchCollector(top, counter, filter));
         var facets = new Dictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
-        var unfiltered = request.IncludeFacets ? new FacetCounter(FacetNames.All.Where(f => !filters.Has(f)).ToList()) : null;
-        searcher.Search(filters.Apply(text.Query, except: null), unfiltered is null ? top : new FacetingCollector(top, unfiltered));
-        unfiltered?.AddResultsTo(facets);
-
-        // Multi-select facets: a facet under a filter counts with every filter but its own.
-        if (request.IncludeFacets)
+        if (remembered is not null)
         {
-            foreach (var facet in FacetNames.All.Where(filters.Has))
+            foreach (var (facet, counts) in remembered)
             {
-                var counter = new FacetCounter([facet]);
-                searcher.Search(filters.Apply(text.Query, except: facet), new FacetingCollector(null, counter));
-                counter.AddResultsTo(facets);
+                facets[facet] = counts;
+            }
+        }
+        else if (counter is not null)
+        {
+            // Unfiltered facets first, as callers have always seen them.
+            foreach (var facet in FacetNames.All.Where(f => !filters.Has(f)).Concat(FacetNames.All.Where(filters.Has)))
+            {
+                facets[facet] = counter.Result(facet);
+            }
+            if (facetKey is not null)
+            {
+                BrowseFacets.Add(searcher.IndexReader, facetKey, facets.ToArray());
             }
         }
 
@@ -375,6 +393,22 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var hits = page.Take(limit).Select(h => ToHit(searcher, h, text.Terms, request.Highlight)).ToList();
         var next = page.Count > limit && limit > 0 ? top.CursorAfter(page[limit - 1]).Encode() : null;
         return new OfferingSearchResult(top.TotalHits, hits, facets, next);
+    }
+
+    /// <summary>
+    /// Searches each segment with the request's filter bits as its accepted documents (deletions
+    /// included), as <see cref="IndexSearcher.Search(Query, ICollector)"/> does with deletions alone:
+    /// the scorers skip rejected documents at the postings, and a disjunction may score out of order.
+    /// </summary>
+    private static void Run(IndexSearcher searcher, Query query, RequestFilter filter, SearchCollector collector)
+    {
+        var weight = searcher.CreateNormalizedWeight(query);
+        foreach (var leaf in searcher.IndexReader.Leaves)
+        {
+            collector.SetNextReader(leaf);
+            var scorer = weight.GetBulkScorer(leaf, !collector.AcceptsDocsOutOfOrder, filter.For(leaf).Accepted);
+            scorer?.Score(collector);
+        }
     }
 
     /// <summary>The query terms found in the offering's searched text (after folding), for explanations and highlights.</summary>

@@ -10,7 +10,8 @@ namespace Marketplace.Search.Lucene;
 /// <summary>A query term as the user (or the thesaurus) wrote it, and as analysis folded it.</summary>
 internal sealed record QueryTerm(string Display, string Folded, float Weight);
 
-internal sealed record TextQuery(Query Query, IReadOnlyList<QueryTerm> Terms);
+/// <param name="MatchesAll">Every live offering matches (blank text; boost terms only rank).</param>
+internal sealed record TextQuery(Query Query, IReadOnlyList<QueryTerm> Terms, bool MatchesAll);
 
 /// <summary>
 /// Builds the relevance query from tokens, never through a query parser, so no user text can throw:
@@ -59,7 +60,7 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
         {
             query.Add(new MatchAllDocsQuery(), Occur.MUST);
         }
-        return new TextQuery(query, terms);
+        return new TextQuery(query, terms, query.Clauses.Any(c => c.Occur == Occur.MUST && c.Query is MatchAllDocsQuery));
     }
 
     /// <summary>
@@ -90,15 +91,18 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
             return null;
         }
         var best = new DisjunctionMaxQuery(0.1f) { Boost = term.Weight };
-        foreach (var (field, boost) in OfferingFields.Text)
+        if (words.Count > 0)
         {
-            if (words.Count > 0)
+            foreach (var (field, boost) in OfferingFields.Text)
             {
                 best.Add(TokensQuery(field + OfferingAnalysis.WordSuffix, words, boost));
             }
-            if (bigrams.Count > 0)
+        }
+        if (bigrams.Count > 0)
+        {
+            foreach (var (field, boost) in OfferingFields.Bigrams)
             {
-                best.Add(TokensQuery(field + OfferingAnalysis.BigramSuffix, bigrams, boost * BigramWeight));
+                best.Add(TokensQuery(field, bigrams, boost * BigramWeight));
             }
         }
         return best;

@@ -1,19 +1,17 @@
-using Lucene.Net.Index;
-using Lucene.Net.Search;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
 
 namespace Marketplace.Search.Lucene;
 
 /// <summary>
-/// The request's filters as Lucene queries, kept per facet so that a facet's counts can be taken
-/// with every filter except its own. Live documents only, always.
+/// The request's filters: per facet the values any of which a document must have (so that a facet's
+/// counts can be taken with every filter except its own), and the price and days bounds that always
+/// apply. Live documents only, always. Evaluated per segment as bit sets by <see cref="RequestFilter"/>.
 /// </summary>
 internal sealed class SearchFilters
 {
     private const int MaxValuesPerFilter = 100;
-    private readonly Dictionary<string, Query> _facetFilters = new(StringComparer.Ordinal);
-    private readonly List<Query> _always = [];
+    private readonly List<FacetFilter> _facetFilters = [];
 
     public SearchFilters(OfferingSearchRequest request)
     {
@@ -22,52 +20,34 @@ internal sealed class SearchFilters
         AddAnyOf(FacetNames.Type, request.Type is null ? [] : [request.Type]);
         AddAnyOf(FacetNames.Deployment, request.Deployment is null ? [] : [request.Deployment]);
         AddAnyOf(FacetNames.District, string.IsNullOrWhiteSpace(request.District) ? [] : [request.District, TaxonomyCatalog.WholeCityName]);
-        if (request.MaxPriceYuan is { } price)
-        {
-            _always.Add(NumericRangeQuery.NewInt64Range(OfferingFields.PriceMin, null, price, true, true));
-        }
-        if (request.MaxDays is { } days)
-        {
-            _always.Add(NumericRangeQuery.NewInt32Range(OfferingFields.Days, null, days, true, true));
-        }
+        MaxPriceYuan = request.MaxPriceYuan;
+        MaxDays = request.MaxDays;
     }
 
-    public bool Has(string facet) => _facetFilters.ContainsKey(facet);
+    /// <summary>Facet filters in <see cref="FacetNames.All"/> order.</summary>
+    public IReadOnlyList<FacetFilter> FacetFilters => _facetFilters;
 
-    public Query Apply(Query query, string? except)
-    {
-        var live = new FilteredQuery(query, LiveOnlyFilter.Instance);
-        if (_always.Count == 0 && (_facetFilters.Count == 0 || (_facetFilters.Count == 1 && _facetFilters.ContainsKey(except ?? ""))))
-        {
-            return live;
-        }
-        var filter = new BooleanQuery();
-        foreach (var clause in _always)
-        {
-            filter.Add(clause, Occur.MUST);
-        }
-        foreach (var (facet, clause) in _facetFilters)
-        {
-            if (facet != except)
-            {
-                filter.Add(clause, Occur.MUST);
-            }
-        }
-        return new FilteredQuery(live, new QueryWrapperFilter(filter));
-    }
+    /// <summary>Keeps documents whose minimum price is at most this.</summary>
+    public long? MaxPriceYuan { get; }
+
+    /// <summary>Keeps documents whose implementation days are at most this.</summary>
+    public int? MaxDays { get; }
+
+    /// <summary>The filters as a string: equal for requests that select the same documents.</summary>
+    public string Signature => string.Join('|', _facetFilters.Select(f => f.Facet + "=" + string.Join('\u0001', f.Values)))
+        + $"|price<={MaxPriceYuan}|days<={MaxDays}";
+
+    public bool Has(string facet) => _facetFilters.Exists(f => f.Facet == facet);
 
     private void AddAnyOf(string facet, IEnumerable<string> values)
     {
-        var distinct = values.Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.Ordinal).Take(MaxValuesPerFilter).ToList();
-        if (distinct.Count == 0)
+        var distinct = values.Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.Ordinal).Take(MaxValuesPerFilter).ToArray();
+        if (distinct.Length > 0)
         {
-            return;
+            _facetFilters.Add(new FacetFilter(facet, distinct));
         }
-        var any = new BooleanQuery();
-        foreach (var value in distinct)
-        {
-            any.Add(new TermQuery(new Term(facet, value)), Occur.SHOULD);
-        }
-        _facetFilters[facet] = any;
     }
 }
+
+/// <summary>A document passes when it has any of <paramref name="Values"/> in the facet's field.</summary>
+internal sealed record FacetFilter(string Facet, string[] Values);

@@ -35,6 +35,27 @@ public class LuceneOfferingIndexTests : OfferingIndexConformance
         (await index.SearchAsync(new OfferingSearchRequest { Limit = 200 }, None)).Hits.Select(h => h.Id).ToArray();
 
     [Test]
+    public async Task Repeated_searches_are_answered_from_the_cache_until_the_next_write()
+    {
+        var index = await OpenAsync(Path.Combine(_root, "cached"));
+        var first = Doc("弧焊机器人工作站");
+        await index.WriteAsync([first], None);
+        var request = new OfferingSearchRequest { Text = "弧焊机器人" };
+
+        var once = await index.SearchAsync(request, None);
+        var twice = await index.SearchAsync(request with { }, None);
+        Assert.That(twice, Is.SameAs(once), "an identical request on the same reader is served from the cache");
+
+        var second = Doc("弧焊机器人焊接单元");
+        await index.WriteAsync([second], None);
+        var afterWrite = await index.SearchAsync(request, None);
+        Assert.That(afterWrite.Hits.Select(h => h.Id), Does.Contain(second.Id), "a write opens a new reader and so a new cache");
+
+        await index.WriteAsync([OfferingDocument.Tombstone(first.Id, 2)], None);
+        Assert.That((await index.SearchAsync(request, None)).Hits.Select(h => h.Id), Does.Not.Contain(first.Id));
+    }
+
+    [Test]
     public async Task A_rebuild_swaps_in_a_new_generation_and_keeps_writes_made_meanwhile()
     {
         var directory = Path.Combine(_root, "rebuilt");

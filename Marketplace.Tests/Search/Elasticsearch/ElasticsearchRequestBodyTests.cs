@@ -60,6 +60,18 @@ public sealed class ElasticsearchRequestBodyTests
     }
 
     [Test]
+    public async Task EnsureCreated_accepts_an_alias_another_node_created_meanwhile()
+    {
+        var es = new CannedElasticsearch(Alias)
+            .On(HttpMethod.HEAD, $"/_alias/{Alias}", (404, ""), (200, ""))
+            .On(HttpMethod.PUT, "", 400, """{"error":{"type":"illegal_state_exception","reason":"alias has more than one write index"},"status":400}""");
+
+        await es.CreateIndex().EnsureCreatedAsync(CancellationToken.None);
+
+        Assert.That(es.Requests.Select(r => r.Method), Is.EqualTo(new[] { HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.HEAD }));
+    }
+
+    [Test]
     public async Task Bulk_writes_use_external_versions_and_write_tombstones_as_documents()
     {
         var live = Doc("弧焊机器人工作站", version: 7);

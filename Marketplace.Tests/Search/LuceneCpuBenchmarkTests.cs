@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Marketplace.Core.Searching;
+using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Lucene;
+
+namespace Marketplace.Tests.Search;
+
+/// <summary>
+/// CPU cost per search at 100,000 seeded synthetic offerings, per query kind, measured as thread CPU
+/// time (the machine is shared, wall time is noise), plus a 2-thread in-process throughput run.
+/// The index is built once into <c>MARKETPLACE_PERF_INDEX</c> (default: a folder under /tmp) and
+/// reused; <c>MARKETPLACE_PERF_FINGERPRINT</c> names a file that receives every answer (totals, ids,
+/// relative scores, facets, highlights) so that two versions of the engine can be diffed.
+/// Run in Release: <c>dotnet test -c Release --filter FullyQualifiedName~LuceneCpuBenchmark</c>.
+/// </summary>
+[Explicit("Builds a 100k index (minutes) and measures CPU per search; run by hand.")]
+public class LuceneCpuBenchmarkTests
+{
+    private const int DocumentCount = 100_000;
+    private const string LayoutMarker = "perf-layout-1";
+
+    [Test]
+    public async Task Cpu_per_search_by_query_kind_at_100k()
+    {
+        var root = Environment.GetEnvironmentVariable("MARKETPLACE_PERF_INDEX") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Path.GetTempPath(), "marketplace-perf-100k");
+        var marker = Path.Combine(root, LayoutMarker);
+        if (!File.Exists(marker))
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            await using var building = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = root }, Thesaurus.Default, TaxonomyCatalog.Default);
+            await building.EnsureCreatedAsync(CancellationToken.None);
+            var clock = Stopwatch.StartNew();
+            await using (var rebuild = await building.BeginRebuildAsync(CancellationToken.None))
+            {
+                foreach (var batch in Synthetic(DocumentCount).Chunk(2_000))
+                {
+                    await rebuild.AddAsync(batch, CancellationToken.None);
+                }
+                await rebuild.SwapAsync(CancellationToken.None);
+            }
+            TestContext.Out.WriteLine($"built {DocumentCount} docs in {clock.Elapsed.TotalSeconds:F1} s");
+            await File.WriteAllTextAsync(marker, "ok");
+        }
+
+        await using var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = root }, Thesaurus.Default, TaxonomyCatalog.Default);
+        await index.EnsureCreatedAsync(CancellationToken.None);
+        var kinds = QueryKinds();
+
+        // Fingerprint and warm-up (tiered JIT, caches).
+        var fingerprint = new StringBuilder();
+        foreach (var (kind, requests) in kinds)
+        {
+            for (var i = 0; i < requests.Count; i++)
+            {
+                var result = await index.SearchAsync(requests[i], CancellationToken.None);
+                Describe(fingerprint, $"{kind}#{i}", requests[i], result);
+            }
+        }
+        if (Environment.GetEnvironmentVariable("MARKETPLACE_PERF_FINGERPRINT") is { Length: > 0 } file)
+        {
+            await File.WriteAllTextAsync(file, fingerprint.ToString());
+        }
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var (_, requests) in kinds)
+            {
+                foreach (var request in requests)
+                {
+                    await index.SearchAsync(request, CancellationToken.None);
+                }
+            }
+        }
+
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("MARKETPLACE_PERF_ROUNDS"), out var r) ? r : 5;
+        double totalCpu = 0;
+        var totalCount = 0;
+        var only = Environment.GetEnvironmentVariable("MARKETPLACE_PERF_ONLY");
+        foreach (var (kind, requests) in kinds.Where(k => string.IsNullOrEmpty(only) || k.Kind.Contains(only, StringComparison.Ordinal)))
+        {
+            GC.Collect();
+            var process = Process.GetCurrentProcess().TotalProcessorTime;
+            var thread = ThreadCpu();
+            var count = 0;
+            for (var round = 0; round < rounds; round++)
+            {
+                foreach (var request in requests)
+                {
+                    await index.SearchAsync(request, CancellationToken.None);
+                    count++;
+                }
+            }
+            var threadMs = (ThreadCpu() - thread).TotalMilliseconds / count;
+            var processMs = (Process.GetCurrentProcess().TotalProcessorTime - process).TotalMilliseconds / count;
+            totalCpu += processMs * requests.Count;
+            totalCount += requests.Count;
+            TestContext.Out.WriteLine($"{kind,-28} thread CPU {threadMs,7:F3} ms/search   process CPU {processMs,7:F3} ms/search   ({count} searches)");
+        }
+        TestContext.Out.WriteLine($"{"mix (each query once)",-28} process CPU {totalCpu / totalCount,7:F3} ms/search");
+
+        // Throughput: 2 threads over the whole mix.
+        var mix = kinds.SelectMany(k => k.Requests).ToArray();
+        var seconds = double.TryParse(Environment.GetEnvironmentVariable("MARKETPLACE_PERF_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 10;
+        var before = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        var done = 0L;
+        var latencies = new List<double>[2];
+        var workers = Enumerable.Range(0, 2).Select(w => Task.Factory.StartNew(() =>
+        {
+            var mine = latencies[w] = [];
+            var random = new Random(w);
+            while (watch.Elapsed.TotalSeconds < seconds)
+            {
+                var started = watch.Elapsed.TotalMilliseconds;
+                index.SearchAsync(mix[random.Next(mix.Length)], CancellationToken.None).GetAwaiter().GetResult();
+                mine.Add(watch.Elapsed.TotalMilliseconds - started);
+                Interlocked.Increment(ref done);
+            }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        await Task.WhenAll(workers);
+        var elapsed = watch.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds;
+        var all = latencies.SelectMany(l => l).Order().ToList();
+        TestContext.Out.WriteLine(
+            $"2 threads: {done / elapsed:F0} searches/s wall ({cpu / done:F3} ms CPU/search => {2_000 / (cpu / done):F0}/s on 2 idle cores), " +
+            $"p50 {all[all.Count / 2]:F2} ms p99 {all[(int)(all.Count * 0.99)]:F2} ms");
+    }
+
+    private static void Describe(StringBuilder output, string name, OfferingSearchRequest request, OfferingSearchResult result)
+    {
+        var best = result.Hits.Count == 0 ? 1 : Math.Max(result.Hits.Max(h => h.Score), 1e-9);
+        output.Append(name).Append(" text=").Append(request.Text).Append(" total=").Append(result.Total)
+            .Append(" next=").Append(result.NextCursor is not null).AppendLine();
+        foreach (var hit in result.Hits)
+        {
+            output.Append("  ").Append(hit.Id.ToString("N")[..12]).Append(' ')
+                .Append((hit.Score / best).ToString("F5", CultureInfo.InvariantCulture))
+                .Append(" [").AppendJoin('|', hit.MatchedTerms).Append("] ")
+                .AppendJoin(" / ", hit.Highlights).AppendLine();
+        }
+        foreach (var (facet, counts) in result.Facets.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            output.Append("  facet ").Append(facet).Append(": ").AppendJoin(", ", counts.Select(c => $"{c.Value}={c.Count}")).AppendLine();
+        }
+    }
+
+    private static List<(string Kind, List<OfferingSearchRequest> Requests)> QueryKinds()
+    {
+        var random = new Random(7);
+        var taxonomy = TaxonomyCatalog.Default;
+        var subs = taxonomy.SubDirections.ToArray();
+        var directions = subs.Select(s => s.DirectionCode).Distinct().ToArray();
+        var districts = taxonomy.Districts.Select(d => d.Name).ToArray();
+        var vocabulary = subs.SelectMany(s => s.Aliases.Prepend(s.Name).Concat(s.Problems)).Concat(Phrases).Distinct().ToArray();
+        string Text(int min, int max) => string.Join(random.Next(2) == 0 ? " " : "", Enumerable.Range(0, random.Next(min, max + 1)).Select(_ => vocabulary[random.Next(vocabulary.Length)]));
+        string[] types = ["solution", "tool", "service", "hardware"];
+        string[] deployments = ["saas", "private", "on-premise", "hybrid"];
+        SearchSort AnySort() => (SearchSort)random.Next(4);
+
+        List<OfferingSearchRequest> Many(int n, Func<OfferingSearchRequest> make) => Enumerable.Range(0, n).Select(_ => make()).ToList();
+        return
+        [
+            ("empty, facets", Many(4, () => new OfferingSearchRequest { Sort = AnySort() })),
+            ("empty+filters, facets", Many(20, () => new OfferingSearchRequest
+            {
+                Directions = random.Next(3) == 0 ? [directions[random.Next(directions.Length)], directions[random.Next(directions.Length)]] : [directions[random.Next(directions.Length)]],
+                District = random.Next(2) == 0 ? districts[random.Next(districts.Length)] : null,
+                Type = random.Next(3) == 0 ? types[random.Next(types.Length)] : null,
+                MaxPriceYuan = random.Next(3) == 0 ? random.Next(1, 60) * 10_000 : null,
+                Sort = AnySort(),
+            })),
+            ("text 2-4 words, facets", Many(30, () => new OfferingSearchRequest { Text = Text(1, 2) })),
+            ("text 5-10 words, facets", Many(30, () => new OfferingSearchRequest { Text = Text(2, 5) })),
+            ("text+filters+sort, facets", Many(30, () => new OfferingSearchRequest
+            {
+                Text = Text(1, 4),
+                Directions = random.Next(2) == 0 ? [directions[random.Next(directions.Length)]] : [],
+                District = random.Next(2) == 0 ? districts[random.Next(districts.Length)] : null,
+                Deployment = random.Next(4) == 0 ? deployments[random.Next(deployments.Length)] : null,
+                MaxPriceYuan = random.Next(3) == 0 ? random.Next(1, 60) * 10_000 : null,
+                MaxDays = random.Next(3) == 0 ? random.Next(30, 200) : null,
+                Sort = AnySort(),
+            })),
+            ("text, no facets (matching)", Many(20, () => new OfferingSearchRequest { Text = Text(3, 8), Limit = 50, IncludeFacets = false, Highlight = false })),
+        ];
+    }
+
+    private static readonly string[] Phrases =
+    [
+        "提高生产效率", "降低能耗", "质量追溯", "设备联网", "数据采集", "MES", "AGV", "5G专网", "PLC改造", "数字孪生",
+        "视觉检测", "预测性维护", "能源管理", "仓储物流", "工艺优化", "安全生产", "排产计划", "智能仓储", "SMT贴片", "焊接机器人",
+        "老师傅退休", "订单交期", "库存积压", "人工成本高", "返工率", "电费太贵", "招工难", "中小企业", "上云", "轻量化",
+    ];
+
+    private static IEnumerable<OfferingDocument> Synthetic(int count)
+    {
+        var random = new Random(42);
+        var taxonomy = TaxonomyCatalog.Default;
+        var subDirections = taxonomy.SubDirections.ToArray();
+        var districts = taxonomy.Districts.Select(d => d.Name).ToArray();
+        string[] types = ["solution", "tool", "service", "hardware"];
+        string[] deployments = ["saas", "private", "on-premise", "hybrid"];
+        var epoch = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Guid NextGuid()
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            random.NextBytes(bytes);
+            return new Guid(bytes);
+        }
+        string Pick(IReadOnlyList<string> list, string fallback) => list.Count == 0 ? fallback : list[random.Next(list.Count)];
+        string Words(SubDirection sub, int n) => string.Concat(Enumerable.Range(0, n).Select(_ => random.Next(3) switch
+        {
+            0 => Phrases[random.Next(Phrases.Length)],
+            1 => Pick(sub.Problems, sub.Name),
+            _ => Pick(sub.Aliases, sub.Name),
+        } + "，"));
+        for (var i = 0; i < count; i++)
+        {
+            var sub = subDirections[random.Next(subDirections.Length)];
+            var second = random.Next(4) == 0 ? subDirections[random.Next(subDirections.Length)] : null;
+            string[] subCodes = second is null || second.Code == sub.Code ? [sub.Code] : [sub.Code, second.Code];
+            yield return new OfferingDocument
+            {
+                Id = NextGuid(),
+                Version = 1,
+                Live = true,
+                RevisionId = NextGuid(),
+                Title = $"{Pick(sub.Aliases, sub.Name)}{Phrases[random.Next(Phrases.Length)]}解决方案",
+                Summary = Words(sub, 3) + "适用于中小企业",
+                Description = Words(sub, 10) + $"已在{districts[random.Next(districts.Length)]}落地实施。",
+                Keywords = [sub.Name, Phrases[random.Next(Phrases.Length)], Pick(sub.Aliases, sub.Name)],
+                Cases = [$"{districts[random.Next(districts.Length)]}某企业 2024 {Words(sub, 2)}"],
+                SupplierName = $"重庆第{i % 500}科技有限公司",
+                Directions = subCodes.Select(c => c[..c.IndexOf('.')]).Distinct().ToArray(),
+                SubDirections = subCodes,
+                Type = types[random.Next(types.Length)],
+                Deployment = deployments[random.Next(deployments.Length)],
+                Districts = random.Next(3) == 0 ? ["全市"] : [districts[random.Next(districts.Length)], districts[random.Next(districts.Length)]],
+                PriceMinYuan = random.Next(1, 100) * 5_000L,
+                PriceMaxYuan = 1_000_000,
+                ImplementationDays = random.Next(7, 365),
+                PublishedAt = epoch.AddMinutes(-random.Next(1_000_000)),
+            };
+        }
+    }
+
+    private static TimeSpan ThreadCpu()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return Process.GetCurrentProcess().TotalProcessorTime;
+        }
+        clock_gettime(3 /* CLOCK_THREAD_CPUTIME_ID */, out var time);
+        return TimeSpan.FromTicks(time.Seconds * TimeSpan.TicksPerSecond + time.Nanoseconds / 100);
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int clock_gettime(int clock, out TimeSpec time);
+}
