@@ -9,7 +9,7 @@ using Marketplace.Search.Lucene;
 namespace Marketplace.Bench.Searching;
 
 /// <summary>
-/// <c>engine --data DIR [--threads 2] [--seconds 20] [--warmup 5] [--queries 2000] [--seed 7] [--out FILE] [--breakdown [--breakdown-queries 300]]</c>:
+/// <c>engine --data DIR [--threads 2] [--seconds 20] [--warmup 5] [--queries 2000] [--seed 7] [--out FILE] [--breakdown [--breakdown-queries 300]] [--cache 0]</c>:
 /// the query mix run in-process against <see cref="LuceneOfferingIndex"/> alone (no HTTP, no JSON), closed loop on
 /// N threads; throughput and latency percentiles overall and per kind of query. <c>--breakdown</c> adds one
 /// single-threaded pass per variant (no highlights, no facets, neither) to show what each costs.
@@ -25,7 +25,13 @@ public static class EngineCommand
         var queries = QueryMix.Create(args.Int("queries", 2_000), args.Int("seed", 7));
         var ct = CancellationToken.None;
 
-        await using var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = BenchStorage.IndexDirectory(data) }, Thesaurus.Default, TaxonomyCatalog.Default);
+        // The mix rotates through a fixed set of queries: the engine's result cache (main 98db706) would answer all of them
+        // after the first pass, so it is off unless --cache N asks for it.
+        await using var index = new LuceneOfferingIndex(new LuceneIndexOptions
+        {
+            IndexDirectory = BenchStorage.IndexDirectory(data),
+            ResultCacheEntries = args.Int("cache", 0),
+        }, Thesaurus.Default, TaxonomyCatalog.Default);
         await index.EnsureCreatedAsync(ct);
         var all = await index.SearchAsync(new OfferingSearchRequest { Limit = 0, IncludeFacets = false, Highlight = false }, ct);
         Console.WriteLine($"engine: {all.Total:N0} live offerings in {BenchStorage.IndexDirectory(data)}; {queries.Count} queries " +
