@@ -1,0 +1,30 @@
+using Marketplace.Bench;
+using Marketplace.Bench.Generation;
+using Marketplace.Bench.Matching;
+using Marketplace.Bench.Searching;
+
+// Benchmark tooling for issues 3 and 4 (run by hand; see bench/run.sh and bench/RESULTS.md).
+if (args.Length == 0)
+{
+    Console.Error.WriteLine("""
+        usage: Marketplace.Bench <command> [options]
+          generate --count 100000 --data DIR [--parallel 4] [--seed 1] [--keep-outbox]
+          rebuild  --data DIR [--batch 1000]
+          engine   --data DIR [--threads 2] [--seconds 20] [--warmup 5] [--queries 2000] [--seed 7] [--out FILE] [--breakdown] [--breakdown-queries 300] [--cache 0]
+          queries  --out FILE [--queries 2000] [--seed 7]
+          match    --url http://127.0.0.1:5080 --data DIR [--reps 25] [--feed-events 1500] [--feed-reps 30]
+          adminrebuild --url http://127.0.0.1:5080 --data DIR
+        """);
+    return 2;
+}
+var options = new Args(args.Skip(1));
+return args[0] switch
+{
+    "generate" => await GenerateCommand.RunAsync(options),
+    "rebuild" => await RebuildCommand.RunAsync(options),
+    "engine" => await EngineCommand.RunAsync(options),
+    "queries" => await QueriesCommand.RunAsync(options),
+    "match" => await MatchCommand.RunAsync(options),
+    "adminrebuild" => await AdminRebuildCommand.RunAsync(options),
+    _ => throw new ArgumentException($"unknown command '{args[0]}'"),
+};

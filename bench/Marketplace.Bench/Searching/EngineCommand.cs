@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Marketplace.Bench.Generation;
+using Marketplace.Core.Searching;
+using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Lucene;
+
+namespace Marketplace.Bench.Searching;
+
+/// <summary>
+/// <c>engine --data DIR [--threads 2] [--seconds 20] [--warmup 5] [--queries 2000] [--seed 7] [--out FILE] [--breakdown [--breakdown-queries 300]] [--cache 0]</c>:
+/// the query mix run in-process against <see cref="LuceneOfferingIndex"/> alone (no HTTP, no JSON), closed loop on
+/// N threads; throughput and latency percentiles overall and per kind of query. <c>--breakdown</c> adds one
+/// single-threaded pass per variant (no highlights, no facets, neither) to show what each costs.
+/// </summary>
+public static class EngineCommand
+{
+    public static async Task<int> RunAsync(Args args)
+    {
+        var data = Path.GetFullPath(args.Required("data"));
+        var threads = args.Int("threads", 2);
+        var seconds = args.Int("seconds", 20);
+        var warmup = args.Int("warmup", 5);
+        var queries = QueryMix.Create(args.Int("queries", 2_000), args.Int("seed", 7));
+        var ct = CancellationToken.None;
+
+        // The mix rotates through a fixed set of queries: the engine's result cache (main 98db706) would answer all of them
+        // after the first pass, so it is off unless --cache N asks for it.
+        await using var index = new LuceneOfferingIndex(new LuceneIndexOptions
+        {
+            IndexDirectory = BenchStorage.IndexDirectory(data),
+            ResultCacheEntries = args.Int("cache", 0),
+        }, Thesaurus.Default, TaxonomyCatalog.Default);
+        await index.EnsureCreatedAsync(ct);
+        var all = await index.SearchAsync(new OfferingSearchRequest { Limit = 0, IncludeFacets = false, Highlight = false }, ct);
+        Console.WriteLine($"engine: {all.Total:N0} live offerings in {BenchStorage.IndexDirectory(data)}; {queries.Count} queries " +
+            string.Join(", ", queries.GroupBy(q => q.Kind).Select(g => $"{g.Key} {g.Count()}")));
+
+        // Warm-up: every query once (JIT, caches, facet ordinals per segment), then a timed closed loop.
+        long hitSum = 0;
+        foreach (var q in queries)
+        {
+            hitSum += (await index.SearchAsync(q.Request, ct)).Total;
+        }
+        Console.WriteLine($"  mean total hits per query: {hitSum / (double)queries.Count:F0}");
+        await ClosedLoopAsync(index, queries, threads, TimeSpan.FromSeconds(warmup), ct);
+
+        var (throughput, samples) = await ClosedLoopAsync(index, queries, threads, TimeSpan.FromSeconds(seconds), ct);
+        var overall = Latency.Of(samples.Select(s => s.Ms));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"engine: {threads} threads, {seconds} s: {throughput:F0} searches/s; latency {overall}"));
+        foreach (var kind in samples.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"  {kind.Key,-7} {Latency.Of(kind.Select(s => s.Ms))}");
+        }
+        var filtered = samples.Where(s => s.Filtered);
+        Console.WriteLine($"  with filters (multi-select facet passes): {Latency.Of(filtered.Select(s => s.Ms))}");
+
+        if (args.Flag("breakdown"))
+        {
+            var subset = queries.Take(args.Int("breakdown-queries", 300)).ToArray();
+            Console.WriteLine($"breakdown (1 thread, one pass over the first {subset.Length} queries of the mix, mean ms per search):");
+            foreach (var (name, change) in new (string, Func<OfferingSearchRequest, OfferingSearchRequest>)[]
+            {
+                ("full", r => r),
+                ("no highlights", r => r with { Highlight = false }),
+                ("no facets", r => r with { IncludeFacets = false }),
+                ("neither", r => r with { Highlight = false, IncludeFacets = false }),
+            })
+            {
+                var clock = Stopwatch.StartNew();
+                foreach (var q in subset)
+                {
+                    await index.SearchAsync(change(q.Request), ct);
+                }
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-14} {clock.Elapsed.TotalMilliseconds / subset.Length:F2}"));
+            }
+        }
+
+        if (args.Optional("out") is { } output)
+        {
+            await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
+            {
+                threads,
+                seconds,
+                searchesPerSecond = Math.Round(throughput, 1),
+                p50Ms = Math.Round(overall.P50, 2),
+                p95Ms = Math.Round(overall.P95, 2),
+                p99Ms = Math.Round(overall.P99, 2),
+            }), ct);
+        }
+        return 0;
+    }
+
+    private sealed record Sample(string Kind, bool Filtered, double Ms);
+
+    private static async Task<(double Throughput, List<Sample> Samples)> ClosedLoopAsync(LuceneOfferingIndex index, IReadOnlyList<BenchQuery> queries, int threads,
+        TimeSpan duration, CancellationToken ct)
+    {
+        var perThread = new List<Sample>[threads];
+        var start = Stopwatch.StartNew();
+        var tasks = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(() =>
+        {
+            var samples = perThread[t] = new List<Sample>(100_000);
+            var i = t * queries.Count / threads;
+            while (start.Elapsed < duration)
+            {
+                var q = queries[i++ % queries.Count];
+                var began = Stopwatch.GetTimestamp();
+                index.SearchAsync(q.Request, ct).GetAwaiter().GetResult(); // synchronous inside the engine
+                samples.Add(new Sample(q.Kind, Filtered(q.Request), Stopwatch.GetElapsedTime(began).TotalMilliseconds));
+            }
+        }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        await Task.WhenAll(tasks);
+        var elapsed = start.Elapsed.TotalSeconds;
+        var all = perThread.SelectMany(s => s).ToList();
+        return (all.Count / elapsed, all);
+    }
+
+    private static bool Filtered(OfferingSearchRequest r) =>
+        r.Directions.Count > 0 || r.SubDirections.Count > 0 || r.District is not null || r.Type is not null || r.Deployment is not null;
+}
+
+/// <summary><c>queries --out FILE [--queries 2000] [--seed 7]</c>: the HTTP paths of the query mix, one per line (for wrk).</summary>
+public static class QueriesCommand
+{
+    public static async Task<int> RunAsync(Args args)
+    {
+        var queries = QueryMix.Create(args.Int("queries", 2_000), args.Int("seed", 7));
+        var output = args.Required("out");
+        await File.WriteAllLinesAsync(output, queries.Select(q => q.Path));
+        Console.WriteLine($"queries: {queries.Count} paths written to {output}");
+        return 0;
+    }
+}
