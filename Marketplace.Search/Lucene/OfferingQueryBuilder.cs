@@ -49,12 +49,33 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
             query.Add(new MatchAllDocsQuery(), Occur.MUST); // blank text: everything, boosts only rank
         }
         var terms = textTerms.Concat(expansions).Concat(boosts).ToList();
+        // Terms that analyze to the same tokens (MES / mes系统 spelled apart, an expansion equal to a word of the text)
+        // are one clause, at the highest weight: the same scorers iterated once.
+        var clauses = new Dictionary<string, (List<AnalyzedToken> Words, List<AnalyzedToken> Bigrams, float Weight)>(StringComparer.Ordinal);
+        var order = new List<string>();
         foreach (var term in terms)
         {
-            if (Clause(term) is { } clause)
+            var words = OfferingAnalysis.Analyze(analyzer, "title" + OfferingAnalysis.WordSuffix, term.Folded);
+            var bigrams = OfferingAnalysis.Analyze(analyzer, "title" + OfferingAnalysis.BigramSuffix, term.Folded);
+            if (words.Count == 0 && bigrams.Count == 0)
             {
-                query.Add(clause, Occur.SHOULD);
+                continue;
             }
+            var key = string.Join('\u0001', words.Select(w => w.Term + "@" + w.Position)) + "\u0002" + string.Join('\u0001', bigrams.Select(b => b.Term + "@" + b.Position));
+            if (clauses.TryGetValue(key, out var existing))
+            {
+                clauses[key] = existing with { Weight = Math.Max(existing.Weight, term.Weight) };
+            }
+            else
+            {
+                clauses[key] = (words, bigrams, term.Weight);
+                order.Add(key);
+            }
+        }
+        foreach (var key in order)
+        {
+            var (words, bigrams, weight) = clauses[key];
+            query.Add(Clause(words, bigrams, weight), Occur.SHOULD);
         }
         if (query.Clauses.Count == 0)
         {
@@ -82,15 +103,9 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
         return new QueryTerm(display, TextFolding.Fold(display), Math.Min(term.Weight, 10f));
     }
 
-    private Query? Clause(QueryTerm term)
+    private static Query Clause(List<AnalyzedToken> words, List<AnalyzedToken> bigrams, float weight)
     {
-        var words = OfferingAnalysis.Analyze(analyzer, "title" + OfferingAnalysis.WordSuffix, term.Folded);
-        var bigrams = OfferingAnalysis.Analyze(analyzer, "title" + OfferingAnalysis.BigramSuffix, term.Folded);
-        if (words.Count == 0 && bigrams.Count == 0)
-        {
-            return null;
-        }
-        var best = new DisjunctionMaxQuery(0.1f) { Boost = term.Weight };
+        var best = new DisjunctionMaxQuery(0.1f) { Boost = weight };
         if (words.Count > 0)
         {
             foreach (var (field, boost) in OfferingFields.Text)

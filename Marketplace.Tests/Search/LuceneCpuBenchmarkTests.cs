@@ -20,7 +20,7 @@ namespace Marketplace.Tests.Search;
 public class LuceneCpuBenchmarkTests
 {
     private const int DocumentCount = 100_000;
-    private const string LayoutMarker = "perf-layout-1";
+    private const string LayoutMarker = "perf-layout-2";
 
     [Test]
     public async Task Cpu_per_search_by_query_kind_at_100k()
@@ -50,7 +50,7 @@ public class LuceneCpuBenchmarkTests
             await File.WriteAllTextAsync(marker, "ok");
         }
 
-        await using var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = root }, Thesaurus.Default, TaxonomyCatalog.Default);
+        await using var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = root, ResultCacheEntries = 0 }, Thesaurus.Default, TaxonomyCatalog.Default);
         await index.EnsureCreatedAsync(CancellationToken.None);
         var kinds = QueryKinds();
 
