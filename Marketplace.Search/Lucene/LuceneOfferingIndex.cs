@@ -443,7 +443,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
 
     private static OfferingHit ToHit(IndexSearcher searcher, RankedHit ranked, IReadOnlyList<QueryTerm> terms, bool highlight)
     {
-        var offering = OfferingFields.ReadSource(searcher.Doc(ranked.Doc));
+        var offering = OfferingFields.ReadSource(searcher, ranked.Doc);
         var matched = terms.Count == 0 ? [] : MatchedTerms(offering, terms);
         var matchedFolded = matched.Select(t => t.Folded).ToList();
         var highlights = highlight

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
 using Lucene.Net.Util;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
@@ -68,7 +70,9 @@ internal static class OfferingFields
             return document; // a tombstone only remembers its version
         }
 
-        document.Add(new StoredField(Source, JsonSerializer.SerializeToUtf8Bytes(offering)));
+        // The source as binary doc values, not a stored field: a hit reads its own bytes, where compressed stored
+        // fields decompress a whole block per document (most of a matching run's 200-candidate search).
+        document.Add(new BinaryDocValuesField(Source, new BytesRef(JsonSerializer.SerializeToUtf8Bytes(offering))));
         AddText(document, "title", [offering.Title]);
         AddText(document, "keywords", offering.Keywords);
         AddText(document, "summary", [offering.Summary]);
@@ -91,6 +95,24 @@ internal static class OfferingFields
         document.Add(new Int32Field(Days, offering.ImplementationDays, Field.Store.NO));
         document.Add(new NumericDocValuesField(Published, offering.PublishedAt.ToUnixTimeMilliseconds()));
         return document;
+    }
+
+    /// <summary>The source of a live document: its doc values, or (an index written before them) its stored field.</summary>
+    public static OfferingDocument ReadSource(IndexSearcher searcher, int doc)
+    {
+        var leaves = searcher.IndexReader.Leaves;
+        var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
+        if (leaf.AtomicReader.GetBinaryDocValues(Source) is { } values)
+        {
+            var bytes = new BytesRef();
+            values.Get(doc - leaf.DocBase, bytes);
+            if (bytes.Length > 0)
+            {
+                return JsonSerializer.Deserialize<OfferingDocument>(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length))
+                    ?? throw new InvalidDataException("A stored offering source is empty.");
+            }
+        }
+        return ReadSource(searcher.Doc(doc));
     }
 
     public static OfferingDocument ReadSource(Document stored)
