@@ -242,6 +242,12 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         {
             EnsureCurrent(rebuild);
             var target = rebuild.Target;
+            // Few segments: every search pays per segment (term lookups, scorers). The rebuild's flushes leave one
+            // or two per indexing thread; merging them before the one commit is cheap next to the analysis.
+            if (Environment.GetEnvironmentVariable("MARKETPLACE_REBUILD_MERGE") != "0")
+            {
+                target.Writer.ForceMerge(1);
+            }
             target.Writer.Commit(); // the one commit of the rebuild
             target.StartSearching();
             IndexGeneration old;

@@ -35,7 +35,8 @@ public class LuceneCpuBenchmarkTests
             {
                 Directory.Delete(root, recursive: true);
             }
-            await using var building = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = root }, Thesaurus.Default, TaxonomyCatalog.Default);
+            var buffer = double.TryParse(Environment.GetEnvironmentVariable("MARKETPLACE_PERF_RAM_BUFFER_MB"), CultureInfo.InvariantCulture, out var mb) ? mb : new LuceneIndexOptions { IndexDirectory = root }.RebuildRamBufferSizeMb;
+            await using var building = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = root, RebuildRamBufferSizeMb = buffer }, Thesaurus.Default, TaxonomyCatalog.Default);
             await building.EnsureCreatedAsync(CancellationToken.None);
             var clock = Stopwatch.StartNew();
             await using (var rebuild = await building.BeginRebuildAsync(CancellationToken.None))
