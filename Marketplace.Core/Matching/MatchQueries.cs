@@ -52,12 +52,14 @@ public sealed class MatchQueries(Database db)
         public Guid SupplierId { get; init; }
         public string SupplierName { get; init; } = "";
         public double Score { get; init; }
-        public string Reasons { get; init; } = "[]";
-        public string MatchedTerms { get; init; } = "[]";
 
+        public string? Reasons { get; init; }
+        public string? MatchedTerms { get; init; }
+
+        /// <summary>Reasons and matched terms are empty when the query did not read them (the feed).</summary>
         public OfferingMatch ToMatch() => new(OfferingId, RevisionId, Title, SupplierId, SupplierName, Score,
-            JsonSerializer.Deserialize<MatchReason[]>(Reasons, MatchRuns.Json) ?? [],
-            JsonSerializer.Deserialize<string[]>(MatchedTerms, MatchRuns.Json) ?? []);
+            Reasons is null ? [] : JsonSerializer.Deserialize<MatchReason[]>(Reasons, MatchRuns.Json) ?? [],
+            MatchedTerms is null ? [] : JsonSerializer.Deserialize<string[]>(MatchedTerms, MatchRuns.Json) ?? []);
     }
 
     private sealed class FeedRow
@@ -102,7 +104,7 @@ public sealed class MatchQueries(Database db)
         await using var c = await db.OpenAsync(ct);
         var rows = (await c.QueryAsync<FeedRow>(db.Command(db.Dialect.Page(MatchSql.Feed),
             new { After = after, District = district, Direction = direction, Skip = 0, Take = take }, ct: ct))).ToArray();
-        var results = await ResultsAsync(c, rows.Select(r => r.EventId).ToArray(), FeedMatches, ct);
+        var results = await ResultsAsync(c, rows.Select(r => r.EventId).ToArray(), FeedMatches, ct, light: true);
         var items = rows.Select(r => new FeedEvent(r.Sequence, r.EventId, r.ListId, r.ItemId, r.RunId, r.EnterpriseDistrict, r.Direction, r.OccurredAt, r.Reason,
             results.TryGetValue(r.EventId, out var matches) ? matches : [])).ToArray();
         return new FeedPage(items, FormatCursor(items.Length > 0 ? items[^1].Sequence : after));
@@ -119,12 +121,14 @@ public sealed class MatchQueries(Database db)
     public static bool TryParseCursor(string cursor, out long sequence) =>
         long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out sequence) && sequence >= 0;
 
-    private async Task<Dictionary<Guid, IReadOnlyList<OfferingMatch>>> ResultsAsync(System.Data.Common.DbConnection c, Guid[] eventIds, int topK, CancellationToken ct)
+    private async Task<Dictionary<Guid, IReadOnlyList<OfferingMatch>>> ResultsAsync(System.Data.Common.DbConnection c, Guid[] eventIds, int topK, CancellationToken ct,
+        bool light = false)
     {
+        var sql = light ? MatchSql.FeedResultsOfEvents : MatchSql.ResultsOfEvents;
         var map = new Dictionary<Guid, IReadOnlyList<OfferingMatch>>();
         foreach (var chunk in eventIds.Chunk(200))
         {
-            var rows = await c.QueryAsync<ResultRow>(db.Command(MatchSql.ResultsOfEvents, new { EventIds = GuidList(chunk), TopK = topK }, ct: ct));
+            var rows = await c.QueryAsync<ResultRow>(db.Command(sql, new { EventIds = GuidList(chunk), TopK = topK }, ct: ct));
             foreach (var group in rows.GroupBy(r => r.EventId))
             {
                 map[group.Key] = group.OrderBy(r => r.Ordinal).Select(r => r.ToMatch()).ToArray();

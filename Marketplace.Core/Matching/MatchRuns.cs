@@ -45,13 +45,21 @@ public sealed class MatchRuns(Database db, DemandMatcher matcher)
 
     public async Task<IReadOnlyList<ItemMatchOutcome>> ComputeAsync(IReadOnlyList<ItemToMatch> items, EnterpriseProfile enterprise, CancellationToken ct)
     {
-        var outcomes = new List<ItemMatchOutcome>(items.Count);
-        foreach (var item in items)
+        if (items.Count <= 1)
         {
-            outcomes.Add(await ComputeAsync(item, enterprise, ct));
+            return items.Count == 0 ? [] : [await ComputeAsync(items[0], enterprise, ct)];
         }
+        // Each item is one CPU-bound search: run a few at once (bounded, so one long list does not take every core),
+        // results in the items' order.
+        var outcomes = new ItemMatchOutcome[items.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = MaxParallelItems, CancellationToken = ct },
+            async (i, token) => outcomes[i] = await ComputeAsync(items[i], enterprise, token));
         return outcomes;
     }
+
+    /// <summary>How many items of one list are matched at once.</summary>
+    internal static int MaxParallelItems => Math.Clamp(Environment.ProcessorCount, 2, 4);
 
     public async Task<ItemMatchOutcome> ComputeAsync(ItemToMatch item, EnterpriseProfile enterprise, CancellationToken ct)
     {

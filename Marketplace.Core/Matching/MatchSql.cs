@@ -34,6 +34,14 @@ internal static class MatchSql
         ORDER BY event_id, ordinal
         """;
 
+    /// <summary>The feed's columns of events' results: no reasons or matched terms (JSON the feed does not show).</summary>
+    public const string FeedResultsOfEvents = """
+        SELECT event_id AS EventId, ordinal AS Ordinal, offering_id AS OfferingId, revision_id AS RevisionId, title AS Title,
+               supplier_id AS SupplierId, supplier_name AS SupplierName, score AS Score
+        FROM match_results WHERE event_id IN @EventIds AND ordinal <= @TopK
+        ORDER BY event_id, ordinal
+        """;
+
     public const string OfferingIdsOfEvent = "SELECT offering_id FROM match_results WHERE event_id = @EventId";
 
     public const string Feed = """

@@ -25,9 +25,47 @@ public sealed class ChineseBigramAnalyzer : Analyzer
     {
         var tokenizer = new StandardTokenizer(LuceneVersion.LUCENE_48, reader);
         TokenStream stream = new CJKWidthFilter(tokenizer);
-        stream = new LowerCaseFilter(LuceneVersion.LUCENE_48, stream);
+        stream = new InvariantLowerCaseFilter(stream);
         stream = new CJKBigramFilter(stream);
         return new TokenStreamComponents(tokenizer, stream);
+    }
+}
+
+/// <summary>
+/// Lower-cases with the invariant casing table, char by char (ASCII fast path): Lucene's <c>LowerCaseFilter</c> goes
+/// through the culture-aware <c>TextInfo</c> (ICU) for every token, which cost an eighth of the indexing CPU.
+/// Same result for CJK, ASCII and the BMP letters; supplementary-plane letters are left as they are.
+/// </summary>
+public sealed class InvariantLowerCaseFilter : TokenFilter
+{
+    private readonly ICharTermAttribute _term;
+
+    public InvariantLowerCaseFilter(TokenStream input) : base(input) => _term = AddAttribute<ICharTermAttribute>();
+
+    public override bool IncrementToken()
+    {
+        if (!m_input.IncrementToken())
+        {
+            return false;
+        }
+        var buffer = _term.Buffer;
+        var length = _term.Length;
+        for (var i = 0; i < length; i++)
+        {
+            var c = buffer[i];
+            if (c < 0x80)
+            {
+                if ((uint)(c - 'A') <= 'Z' - 'A')
+                {
+                    buffer[i] = (char)(c | 0x20);
+                }
+            }
+            else if (!char.IsSurrogate(c))
+            {
+                buffer[i] = char.ToLowerInvariant(c);
+            }
+        }
+        return true;
     }
 }
 

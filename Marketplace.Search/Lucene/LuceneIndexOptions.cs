@@ -17,4 +17,7 @@ public sealed class LuceneIndexOptions
     /// opens a new reader and so starts an empty cache. 0 turns it off.
     /// </summary>
     public int ResultCacheEntries { get; init; } = 2_048;
+
+    /// <summary>Searches running at once (CPU-bound work); more wait their turn. 0: twice the processor count.</summary>
+    public int MaxConcurrentSearches { get; init; }
 }

@@ -26,6 +26,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     private readonly Analyzer _analyzer;
     private readonly OfferingQueryBuilder _queries;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _searchGate;
     private readonly ReaderWriterLockSlim _swapLock = new();
     private readonly Lock _openLock = new();
     private IndexGeneration? _live;
@@ -38,6 +39,8 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         ArgumentException.ThrowIfNullOrWhiteSpace(options.IndexDirectory);
         _options = options;
         _taxonomy = taxonomy;
+        var concurrency = options.MaxConcurrentSearches > 0 ? options.MaxConcurrentSearches : Environment.ProcessorCount * 2;
+        _searchGate = new SemaphoreSlim(concurrency, concurrency);
         JiebaSegmentation.AddUserWords(thesaurus.DictionaryTerms);
         _analyzer = OfferingAnalysis.CreateIndexAnalyzer(OfferingFields.BigramFields);
         _queries = new OfferingQueryBuilder(_analyzer, thesaurus);
@@ -76,10 +79,29 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         }
     }
 
-    public Task<OfferingSearchResult> SearchAsync(OfferingSearchRequest request, CancellationToken ct)
+    public async Task<OfferingSearchResult> SearchAsync(OfferingSearchRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         ct.ThrowIfCancellationRequested();
+        // Searches are CPU-bound: beyond a few per core they only slow each other down. Waiting callers queue here
+        // (asynchronously), and one that gave up meanwhile is dropped before any work is done for it.
+        if (!_searchGate.Wait(0))
+        {
+            await _searchGate.WaitAsync(ct).ConfigureAwait(false);
+        }
+        try
+        {
+            ct.ThrowIfCancellationRequested();
+            return SearchNow(request);
+        }
+        finally
+        {
+            _searchGate.Release();
+        }
+    }
+
+    private OfferingSearchResult SearchNow(OfferingSearchRequest request)
+    {
         _ = Live;
         _swapLock.EnterReadLock();
         try
@@ -91,11 +113,11 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             {
                 if (_options.ResultCacheEntries == 0)
                 {
-                    return Task.FromResult(Search(searcher, request));
+                    return Search(searcher, request);
                 }
                 var cache = _results.For(searcher.IndexReader, _options.ResultCacheEntries);
                 _results = cache;
-                return Task.FromResult(cache.GetOrAdd(request, r => Search(searcher, r)));
+                return cache.GetOrAdd(request, r => Search(searcher, r));
             }
             finally
             {
@@ -220,6 +242,12 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         {
             EnsureCurrent(rebuild);
             var target = rebuild.Target;
+            // Few segments: every search pays per segment (term lookups, scorers). The rebuild's flushes leave one
+            // or two per indexing thread; merging them before the one commit is cheap next to the analysis.
+            if (Environment.GetEnvironmentVariable("MARKETPLACE_REBUILD_MERGE") != "0")
+            {
+                target.Writer.ForceMerge(1);
+            }
             target.Writer.Commit(); // the one commit of the rebuild
             target.StartSearching();
             IndexGeneration old;
@@ -357,7 +385,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var offset = request.Cursor is null ? Math.Clamp(request.Offset, 0, MaxOffset) : 0;
         var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort);
 
-        var text = _queries.Build(request.Text, request.BoostTerms);
+        var text = _queries.Build(request.Text, request.BoostTerms, searcher.IndexReader);
         var filters = new SearchFilters(request);
 
         // One pass: top hits and every facet, a facet under a filter counting with every filter but its own.
@@ -421,7 +449,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
 
     private static OfferingHit ToHit(IndexSearcher searcher, RankedHit ranked, IReadOnlyList<QueryTerm> terms, bool highlight)
     {
-        var offering = OfferingFields.ReadSource(searcher.Doc(ranked.Doc));
+        var offering = OfferingFields.ReadSource(searcher, ranked.Doc);
         var matched = terms.Count == 0 ? [] : MatchedTerms(offering, terms);
         var matchedFolded = matched.Select(t => t.Folded).ToList();
         var highlights = highlight

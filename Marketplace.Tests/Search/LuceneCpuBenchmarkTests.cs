@@ -20,7 +20,7 @@ namespace Marketplace.Tests.Search;
 public class LuceneCpuBenchmarkTests
 {
     private const int DocumentCount = 100_000;
-    private const string LayoutMarker = "perf-layout-1";
+    private const string LayoutMarker = "perf-layout-3";
 
     [Test]
     public async Task Cpu_per_search_by_query_kind_at_100k()
@@ -35,7 +35,8 @@ public class LuceneCpuBenchmarkTests
             {
                 Directory.Delete(root, recursive: true);
             }
-            await using var building = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = root }, Thesaurus.Default, TaxonomyCatalog.Default);
+            var buffer = double.TryParse(Environment.GetEnvironmentVariable("MARKETPLACE_PERF_RAM_BUFFER_MB"), CultureInfo.InvariantCulture, out var mb) ? mb : new LuceneIndexOptions { IndexDirectory = root }.RebuildRamBufferSizeMb;
+            await using var building = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = root, RebuildRamBufferSizeMb = buffer }, Thesaurus.Default, TaxonomyCatalog.Default);
             await building.EnsureCreatedAsync(CancellationToken.None);
             var clock = Stopwatch.StartNew();
             await using (var rebuild = await building.BeginRebuildAsync(CancellationToken.None))
@@ -50,7 +51,7 @@ public class LuceneCpuBenchmarkTests
             await File.WriteAllTextAsync(marker, "ok");
         }
 
-        await using var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = root }, Thesaurus.Default, TaxonomyCatalog.Default);
+        await using var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = root, ResultCacheEntries = 0 }, Thesaurus.Default, TaxonomyCatalog.Default);
         await index.EnsureCreatedAsync(CancellationToken.None);
         var kinds = QueryKinds();
 
