@@ -244,10 +244,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             var target = rebuild.Target;
             // Few segments: every search pays per segment (term lookups, scorers). The rebuild's flushes leave one
             // or two per indexing thread; merging them before the one commit is cheap next to the analysis.
-            if (Environment.GetEnvironmentVariable("MARKETPLACE_REBUILD_MERGE") != "0")
-            {
-                target.Writer.ForceMerge(1);
-            }
+            target.Writer.ForceMerge(1);
             target.Writer.Commit(); // the one commit of the rebuild
             target.StartSearching();
             IndexGeneration old;
@@ -385,7 +382,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var offset = request.Cursor is null ? Math.Clamp(request.Offset, 0, MaxOffset) : 0;
         var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort);
 
-        var text = _queries.Build(request.Text, request.BoostTerms, searcher.IndexReader);
+        var text = _queries.Build(request.Text, request.BoostTerms);
         var filters = new SearchFilters(request);
 
         // One pass: top hits and every facet, a facet under a filter counting with every filter but its own.

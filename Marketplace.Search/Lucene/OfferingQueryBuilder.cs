@@ -26,22 +26,7 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
     private const int MaxTermLength = 50;
     private const float BigramWeight = 0.5f;
 
-    /// <summary>
-    /// Off by default (1.0): at 100k synthetic offerings a share of 0.1 saved only ~10 % CPU but dropped ~38 % of
-    /// the matching documents, which the 60-offering evaluation sets cannot judge. <c>MARKETPLACE_COMMON_TERM_SHARE</c>
-    /// turns it on for experiments. When on, a one-word term in more than this share of the documents' bodies is searched in the title, keywords and
-    /// summary only: in the long fields it matches most of the index, costs a scorer over most of the corpus and,
-    /// with its low idf, hardly moves the ranking.
-    /// </summary>
-    internal static double CommonTermShare = ReadShare();
-
-    /// <summary>Below this many documents every term keeps every form (cost is no concern, recall is).</summary>
-    internal const int MinDocsForCommonTerms = 1_000;
-
-    private static double ReadShare() =>
-        double.TryParse(Environment.GetEnvironmentVariable("MARKETPLACE_COMMON_TERM_SHARE"), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 1.0;
-
-    public TextQuery Build(string? text, IReadOnlyList<WeightedTerm> boostTerms, IndexReader? reader = null)
+    public TextQuery Build(string? text, IReadOnlyList<WeightedTerm> boostTerms)
     {
         var raw = TextFolding.Truncate(text ?? "", MaxTextLength);
         var folded = TextFolding.Fold(raw);
@@ -87,13 +72,10 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
                 order.Add(key);
             }
         }
-        var common = order.Select(k => reader is not null && reader.MaxDoc >= MinDocsForCommonTerms && IsCommon(reader, clauses[k].Words)).ToArray();
-        var anySelective = common.Any(c => !c);
-        for (var i = 0; i < order.Count; i++)
+        foreach (var key in order)
         {
-            var (words, bigrams, weight) = clauses[order[i]];
-            // Only beside a selective term: a query of common words alone keeps every form (its recall is all it has).
-            query.Add(Clause(words, bigrams, weight, common[i] && anySelective), Occur.SHOULD);
+            var (words, bigrams, weight) = clauses[key];
+            query.Add(Clause(words, bigrams, weight), Occur.SHOULD);
         }
         if (query.Clauses.Count == 0)
         {
@@ -122,41 +104,25 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
     }
 
     /// <summary>
-    /// A term jieba keeps as one word is found through the word fields; of its bigram forms only the title's is kept
-    /// (recall when a title is segmented differently). The all-fields bigram phrase, a positional scorer over most of
-    /// the corpus, stays for terms jieba splits into several words (out-of-vocabulary), where it is the fallback.
+    /// Word forms in every text field; bigram forms in the title and, for terms jieba splits into several words
+    /// (out-of-vocabulary), across all fields. A term jieba keeps as one word is found through the word fields, and the
+    /// all-fields bigram phrase — a positional scorer over most of the corpus — would only repeat that at a high cost.
     /// </summary>
-    internal static bool SkipAllBigrams = Environment.GetEnvironmentVariable("MARKETPLACE_SKIP_ALLB") != "0";
-
-    internal static bool SkipTitleBigrams = Environment.GetEnvironmentVariable("MARKETPLACE_SKIP_TITLEB") == "1";
-
-    private static bool IsCommon(IndexReader reader, List<AnalyzedToken> words) =>
-        words.Count == 1
-        && reader.MaxDoc > 0
-        && reader.DocFreq(new Term(OfferingFields.Body + OfferingAnalysis.WordSuffix, words[0].Term)) > CommonTermShare * reader.MaxDoc;
-
-    private static Query Clause(List<AnalyzedToken> words, List<AnalyzedToken> bigrams, float weight, bool common)
+    private static Query Clause(List<AnalyzedToken> words, List<AnalyzedToken> bigrams, float weight)
     {
         var best = new DisjunctionMaxQuery(0.1f) { Boost = weight };
-        if (words.Count > 0)
+        foreach (var (field, boost) in OfferingFields.Text)
         {
-            foreach (var (field, boost) in OfferingFields.Text)
+            if (words.Count > 0)
             {
-                if (common && field == OfferingFields.Body)
-                {
-                    continue;
-                }
                 best.Add(TokensQuery(field + OfferingAnalysis.WordSuffix, words, boost));
             }
         }
-        if (bigrams.Count > 0 && !common)
+        var knownWord = words.Count == 1 && bigrams.Count > 1;
+        foreach (var (field, boost) in OfferingFields.Bigrams)
         {
-            foreach (var (field, boost) in OfferingFields.Bigrams)
+            if (bigrams.Count > 0 && !(knownWord && field != OfferingFields.Bigrams[0].Name))
             {
-                if (words.Count == 1 && bigrams.Count > 1 && (field == OfferingFields.Bigrams[0].Name ? SkipTitleBigrams : SkipAllBigrams))
-                {
-                    continue;
-                }
                 best.Add(TokensQuery(field, bigrams, boost * BigramWeight));
             }
         }
