@@ -130,11 +130,8 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
     public async Task<DemandList> UpdateAsync(Actor actor, Guid id, string? ifMatch, DemandListInput? input, CancellationToken ct)
     {
         var list = await GetOwnedAsync(actor, id, ct);
-        if (ifMatch is null)
-        {
-            throw new PreconditionRequiredException("修改需求清单需要 If-Match 请求头（取自 ETag） (If-Match with the current ETag is required).");
-        }
-        CheckIfMatch(list, ifMatch);
+        Preconditions.RequireIfMatch(ifMatch, "需求清单");
+        Preconditions.CheckIfMatch(ifMatch, list.ETag, "需求清单");
         if (!list.IsOpen)
         {
             throw new ConflictException("需求清单已关闭，不能修改 (the demand list is closed).");
@@ -171,7 +168,7 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
     public async Task<DemandList> CloseAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
     {
         var list = await GetOwnedAsync(actor, id, ct);
-        CheckIfMatch(list, ifMatch);
+        Preconditions.CheckIfMatch(ifMatch, list.ETag, "需求清单");
         if (!list.IsOpen)
         {
             throw new ConflictException("需求清单已关闭 (the demand list is already closed).");
@@ -291,19 +288,6 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         return (title, items);
     }
 
-    private static void CheckIfMatch(DemandList list, string? ifMatch)
-    {
-        if (ifMatch is null || ifMatch.Trim() == "*")
-        {
-            return;
-        }
-        var tags = ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(tag => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag);
-        if (!tags.Contains(list.ETag))
-        {
-            throw new PreconditionFailedException($"If-Match 与当前版本 {list.ETag} 不一致 (the list has changed; current ETag is {list.ETag}).");
-        }
-    }
 
     private static NotFoundException NotFound(Guid id) => new($"需求清单 {id} 不存在 (demand list not found).");
 }

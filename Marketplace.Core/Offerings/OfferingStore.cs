@@ -122,11 +122,8 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
     public async Task<Offering> UpdateAsync(Actor actor, Guid id, string? ifMatch, OfferingInput? input, CancellationToken ct)
     {
         var offering = await GetOwnedAsync(actor, id, ct);
-        if (ifMatch is null)
-        {
-            throw new PreconditionRequiredException("修改方案需要 If-Match 请求头（取自 ETag） (If-Match with the current ETag is required).");
-        }
-        CheckIfMatch(offering, ifMatch);
+        Preconditions.RequireIfMatch(ifMatch, "方案");
+        Preconditions.CheckIfMatch(ifMatch, offering.ETag, "方案");
         var content = OfferingValidation.Validate(input, taxonomy, clock.GetUtcNow().Year);
         var now = clock.GetUtcNow();
         await db.InTransactionAsync(async (c, t) =>
@@ -162,7 +159,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
     public async Task<Offering> SubmitAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
     {
         var offering = await GetOwnedAsync(actor, id, ct);
-        CheckIfMatch(offering, ifMatch);
+        Preconditions.CheckIfMatch(ifMatch, offering.ETag, "方案");
         if (offering.Status != OfferingStatus.Draft)
         {
             throw WrongState(offering, "submit");
@@ -173,7 +170,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
     public async Task<Offering> ApproveAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
     {
         var offering = await GetForReviewAsync(actor, id, ct);
-        CheckIfMatch(offering, ifMatch);
+        Preconditions.CheckIfMatch(ifMatch, offering.ETag, "方案");
         if (offering.Status != OfferingStatus.Submitted)
         {
             throw WrongState(offering, "approve");
@@ -191,7 +188,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
             v.MaxLength("reason", reason!.Trim(), 1000);
         }
         v.ThrowIfAny();
-        CheckIfMatch(offering, ifMatch);
+        Preconditions.CheckIfMatch(ifMatch, offering.ETag, "方案");
         if (offering.Status != OfferingStatus.Submitted)
         {
             throw WrongState(offering, "reject");
@@ -207,7 +204,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         {
             throw new ForbiddenException("只有方案所有者或运营方可以下架 (only the owner or an operator can retire an offering).");
         }
-        CheckIfMatch(offering, ifMatch);
+        Preconditions.CheckIfMatch(ifMatch, offering.ETag, "方案");
         if (!offering.IsLive)
         {
             throw WrongState(offering, "retire");
@@ -396,19 +393,6 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         }
     }
 
-    private static void CheckIfMatch(Offering offering, string? ifMatch)
-    {
-        if (ifMatch is null || ifMatch.Trim() == "*")
-        {
-            return;
-        }
-        var tags = ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(tag => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag);
-        if (!tags.Contains(offering.ETag))
-        {
-            throw new PreconditionFailedException($"If-Match 与当前版本 {offering.ETag} 不一致 (the offering has changed; current ETag is {offering.ETag}).");
-        }
-    }
 
     private static NotFoundException NotFound(Guid id) => new($"方案 {id} 不存在 (offering not found).");
 

@@ -1,0 +1,32 @@
+namespace Marketplace.Core.Common;
+
+/// <summary>Optimistic concurrency through HTTP validators: the one place that reads If-Match.</summary>
+public static class Preconditions
+{
+    /// <summary>Throws 428 when If-Match is missing (edits must say which version they replace).</summary>
+    public static void RequireIfMatch(string? ifMatch, string what)
+    {
+        if (ifMatch is null)
+        {
+            throw new PreconditionRequiredException($"修改{what}需要 If-Match 请求头（取自 ETag） (If-Match with the current ETag is required).");
+        }
+    }
+
+    /// <summary>
+    /// Throws 412 when If-Match is present and names neither the current ETag nor <c>*</c>.
+    /// Weak validators (W/"…") compare by their opaque part.
+    /// </summary>
+    public static void CheckIfMatch(string? ifMatch, string currentETag, string what)
+    {
+        if (ifMatch is null || ifMatch.Trim() == "*")
+        {
+            return;
+        }
+        var tags = ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(tag => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag);
+        if (!tags.Contains(currentETag))
+        {
+            throw new PreconditionFailedException($"If-Match 与{what}当前版本 {currentETag} 不一致 (it has changed; current ETag is {currentETag}).");
+        }
+    }
+}
