@@ -68,7 +68,8 @@ public static class ServiceRegistration
             .AddPolicy(Policies.Operator, p => p.RequireRole(OrganizationKind.Operator.ToCode()))
             .AddPolicy(Policies.Integrator, p => p.RequireRole(OrganizationKind.Integrator.ToCode()))
             .AddPolicy(Policies.Enterprise, p => p.RequireRole(OrganizationKind.Enterprise.ToCode()))
-            .AddPolicy(Policies.CapabilityCenter, p => p.RequireRole(OrganizationKind.CapabilityCenter.ToCode()));
+            .AddPolicy(Policies.CapabilityCenter, p => p.RequireRole(OrganizationKind.CapabilityCenter.ToCode()))
+            .AddPolicy(Policies.Insight, p => p.RequireRole(OrganizationKind.CapabilityCenter.ToCode(), OrganizationKind.Operator.ToCode()));
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {

@@ -57,6 +57,9 @@ public static class Policies
     public const string Integrator = "integrator";
     public const string Enterprise = "enterprise";
     public const string CapabilityCenter = "capability-center";
+
+    /// <summary>Read access to matches and statistics: the capability center, and operators.</summary>
+    public const string Insight = "insight";
 }
 
 public static class ActorExtensions

@@ -31,7 +31,7 @@ public static class MatchFeedApi
     public static IEndpointRouteBuilder MapMatchFeed(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/matches").WithTags("Matches")
-            .RequireAuthorization(p => p.RequireRole(Policies.CapabilityCenter, Policies.Operator));
+            .RequireAuthorization(Policies.Insight);
 
         group.MapGet("/feed", Feed)
             .WithName("GetMatchFeed")

@@ -8,7 +8,7 @@ public static class StatsApi
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/stats").WithTags("Statistics")
-            .RequireAuthorization(p => p.RequireRole(Policies.CapabilityCenter, Policies.Operator));
+            .RequireAuthorization(Policies.Insight);
 
         group.MapGet("/supply-demand", SupplyDemand)
             .WithName("GetSupplyDemandStats")
