@@ -20,8 +20,11 @@ public static class TextFolding
 
     public static char FoldChar(char c) => c switch
     {
-        >= '\uFF01' and <= '\uFF5E' => char.ToLowerInvariant((char)(c - 0xFEE0)),
+        >= 'A' and <= 'Z' => (char)(c | 0x20),
+        < '\u0080' => c,
         '\u3000' => ' ',
+        >= '\u2E80' and <= '\u9FFF' => c, // CJK: no case (and no call into the culture tables, which is slow)
+        >= '\uFF01' and <= '\uFF5E' => char.ToLowerInvariant((char)(c - 0xFEE0)),
         _ => char.ToLowerInvariant(c),
     };
 

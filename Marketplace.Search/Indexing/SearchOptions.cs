@@ -24,6 +24,9 @@ public sealed class SearchOptions
     /// <summary>Lucene: answers kept for repeated identical searches until the next write (0 turns the cache off).</summary>
     public int ResultCacheEntries { get; set; } = 2_048;
 
+    /// <summary>Lucene: MiB of decoded postings kept for text searches (0 turns the cache off).</summary>
+    public int PostingsCacheMegabytes { get; set; } = 256;
+
     public ElasticsearchSettings Elasticsearch { get; set; } = new();
 
     public SearchIndexerOptions Indexer { get; set; } = new();
@@ -90,6 +93,10 @@ public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
         if (options.ResultCacheEntries < 0)
         {
             errors.Add("Marketplace:Search:ResultCacheEntries must be 0 (off) or more.");
+        }
+        if (options.PostingsCacheMegabytes is < 0 or > 65_536)
+        {
+            errors.Add("Marketplace:Search:PostingsCacheMegabytes must be between 0 (off) and 65536.");
         }
         switch (options.Provider)
         {

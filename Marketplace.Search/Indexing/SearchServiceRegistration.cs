@@ -41,7 +41,7 @@ public static class SearchServiceRegistration
         {
             var options = sp.GetRequiredService<IOptions<SearchOptions>>().Value;
             return new LuceneOfferingIndex(
-                new LuceneIndexOptions { IndexDirectory = options.IndexDirectory!, ResultCacheEntries = options.ResultCacheEntries },
+                new LuceneIndexOptions { IndexDirectory = options.IndexDirectory!, ResultCacheEntries = options.ResultCacheEntries, PostingsCacheMegabytes = options.PostingsCacheMegabytes },
                 sp.GetRequiredService<Thesaurus>(),
                 sp.GetRequiredService<TaxonomyCatalog>());
         });

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
@@ -6,56 +7,29 @@ using Marketplace.Core.Searching;
 namespace Marketplace.Search.Lucene;
 
 /// <summary>
-/// Counts the values of every facet (<see cref="FacetNames.All"/>) of collected documents: per segment
+/// Counts the values of every facet (<see cref="FacetNames.All"/>) of collected documents. Documents are only noted
+/// while collecting; at the end of each segment every facet is counted in one tight pass over the noted documents
 /// into arrays indexed by ordinal (<see cref="FacetOrdinals"/>), resolved to strings once per segment.
 /// </summary>
 internal sealed class FacetCounter
 {
     private static readonly IReadOnlyList<string> Fields = FacetNames.All;
     private readonly Dictionary<string, long>[] _totals = Fields.Select(_ => new Dictionary<string, long>(StringComparer.Ordinal)).ToArray();
-    private readonly FacetOrdinals?[] _segment = new FacetOrdinals?[Fields.Count];
-    private readonly int[]?[] _counts = new int[Fields.Count][];
+    private readonly DocList _all = new();
+    private readonly DocList[] _only = Fields.Select(_ => new DocList()).ToArray();
+    private AtomicReader? _reader;
 
     public void SetNextReader(AtomicReaderContext context)
     {
         Flush();
-        for (var i = 0; i < Fields.Count; i++)
-        {
-            var ordinals = FacetOrdinals.For(context.AtomicReader, Fields[i]);
-            _segment[i] = ordinals;
-            _counts[i] = ordinals is null ? null : new int[ordinals.Values.Length];
-        }
+        _reader = context.AtomicReader;
     }
 
     /// <summary>Counts the document for every facet.</summary>
-    public void CollectAll(int doc)
-    {
-        for (var i = 0; i < _segment.Length; i++)
-        {
-            Collect(i, doc);
-        }
-    }
+    public void CollectAll(int doc) => _all.Add(doc);
 
-    /// <summary>Counts the document for the facet at <paramref name="facet"/> in <see cref="FacetNames.All"/>.</summary>
-    public void Collect(int facet, int doc)
-    {
-        if (_segment[facet] is not { } segment)
-        {
-            return;
-        }
-        var counts = _counts[facet]!;
-        var ordinals = segment.Ordinals;
-        if (segment.IsSingleValued)
-        {
-            counts[ordinals[doc]]++;
-            return;
-        }
-        var starts = segment.Starts;
-        for (int k = starts[doc], end = starts[doc + 1]; k < end; k++)
-        {
-            counts[ordinals[k]]++;
-        }
-    }
+    /// <summary>Counts the document for the facet at <paramref name="facet"/> in <see cref="FacetNames.All"/> only.</summary>
+    public void Collect(int facet, int doc) => _only[facet].Add(doc);
 
     /// <summary>The counts, most frequent first, then by value.</summary>
     public IReadOnlyList<FacetCount> Result(string facet)
@@ -83,12 +57,19 @@ internal sealed class FacetCounter
 
     private void Flush()
     {
-        for (var i = 0; i < _segment.Length; i++)
+        if (_reader is null)
         {
-            if (_segment[i] is not { } segment || _counts[i] is not { } counts)
+            return;
+        }
+        for (var i = 0; i < Fields.Count; i++)
+        {
+            if (FacetOrdinals.For(_reader, Fields[i]) is not { } segment)
             {
                 continue;
             }
+            var counts = new int[segment.Values.Length];
+            Count(segment, _all, counts);
+            Count(segment, _only[i], counts);
             for (var ord = 0; ord < counts.Length; ord++)
             {
                 if (counts[ord] > 0)
@@ -97,8 +78,68 @@ internal sealed class FacetCounter
                     _totals[i][key] = _totals[i].GetValueOrDefault(key) + counts[ord];
                 }
             }
-            _segment[i] = null;
-            _counts[i] = null;
+            _only[i].Clear();
+        }
+        _all.Clear();
+        _reader = null;
+    }
+
+    private static void Count(FacetOrdinals segment, DocList docs, int[] counts)
+    {
+        var ordinals = segment.Ordinals;
+        var list = docs.Items;
+        if (segment.IsSingleValued)
+        {
+            for (var i = 0; i < docs.Count; i++)
+            {
+                counts[ordinals[list[i]]]++;
+            }
+            return;
+        }
+        var starts = segment.Starts;
+        for (var i = 0; i < docs.Count; i++)
+        {
+            var doc = list[i];
+            for (int k = starts[doc], end = starts[doc + 1]; k < end; k++)
+            {
+                counts[ordinals[k]]++;
+            }
+        }
+    }
+
+    /// <summary>A growable list of document numbers on pooled arrays (a broad search notes most of the index).</summary>
+    private sealed class DocList
+    {
+        public int[] Items { get; private set; } = [];
+
+        public int Count { get; private set; }
+
+        public void Add(int doc)
+        {
+            if (Count == Items.Length)
+            {
+                var larger = ArrayPool<int>.Shared.Rent(Math.Max(1_024, Items.Length * 2));
+                Items.AsSpan(0, Count).CopyTo(larger);
+                Release();
+                Items = larger;
+            }
+            Items[Count++] = doc;
+        }
+
+        /// <summary>Empties the list and gives its array back to the pool.</summary>
+        public void Clear()
+        {
+            Release();
+            Items = [];
+            Count = 0;
+        }
+
+        private void Release()
+        {
+            if (Items.Length > 0)
+            {
+                ArrayPool<int>.Shared.Return(Items);
+            }
         }
     }
 }

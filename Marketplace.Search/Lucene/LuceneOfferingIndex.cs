@@ -46,6 +46,9 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         _queries = new OfferingQueryBuilder(_analyzer, thesaurus);
     }
 
+    /// <summary>Decoded postings kept for text searches, over every open segment: entries, bytes and the budget in bytes.</summary>
+    public static (int Entries, long Bytes, long LimitBytes) PostingsCacheUsage => LeafPostingsCache.Statistics();
+
     /// <summary>The number of the live generation (its folder is <c>gen-&lt;n&gt;</c>).</summary>
     public int CurrentGeneration => Live.Number;
 
@@ -392,7 +395,15 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var top = new TopHitsCollector(request.Sort, offset + limit + 1, cursor);
         var counter = request.IncludeFacets && remembered is null ? new FacetCounter() : null;
         var filter = new RequestFilter(filters, sideways: counter is not null);
-        Run(searcher, text.Query, filter, new SearchCollector(top, counter, filter));
+        var collector = new SearchCollector(top, counter, filter);
+        if (text.MatchesAll)
+        {
+            Run(searcher, text.Plan.ToQuery(), filter, collector);
+        }
+        else
+        {
+            TextScorer.Run(searcher, text.Plan, filter, collector, _options.PostingsCacheMegabytes * 1024L * 1024L);
+        }
         var facets = new Dictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
         if (remembered is not null)
         {
@@ -439,9 +450,12 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     /// <summary>The query terms found in the offering's searched text (after folding), for explanations and highlights.</summary>
     private static List<QueryTerm> MatchedTerms(OfferingDocument offering, IReadOnlyList<QueryTerm> terms)
     {
-        var searchable = TextFolding.Fold(string.Join('\n',
-            new[] { offering.Title, offering.Summary, offering.Description, offering.SupplierName }.Concat(offering.Keywords).Concat(offering.Cases)));
-        return terms.Where(t => SnippetHighlighter.Contains(searchable, t.Folded)).ToList();
+        var found = new bool[terms.Count];
+        SnippetHighlighter.FindTerms(
+            new[] { offering.Title, offering.Summary, offering.Description, offering.SupplierName }.Concat(offering.Keywords).Concat(offering.Cases),
+            terms.Select(t => t.Folded).ToList(),
+            found);
+        return terms.Where((_, i) => found[i]).ToList();
     }
 
     private static OfferingHit ToHit(IndexSearcher searcher, RankedHit ranked, IReadOnlyList<QueryTerm> terms, bool highlight)

@@ -10,8 +10,11 @@ namespace Marketplace.Search.Lucene;
 /// <summary>A query term as the user (or the thesaurus) wrote it, and as analysis folded it.</summary>
 internal sealed record QueryTerm(string Display, string Folded, float Weight);
 
-/// <param name="MatchesAll">Every live offering matches (blank text; boost terms only rank).</param>
-internal sealed record TextQuery(Query Query, IReadOnlyList<QueryTerm> Terms, bool MatchesAll);
+internal sealed record TextQuery(ScoringPlan Plan, IReadOnlyList<QueryTerm> Terms)
+{
+    /// <summary>Every live offering matches (blank text; boost terms only rank).</summary>
+    public bool MatchesAll => Plan.MatchesAll;
+}
 
 /// <summary>
 /// Builds the relevance query from tokens, never through a query parser, so no user text can throw:
@@ -43,11 +46,6 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
             : thesaurus.Expand(folded).Select(ToTerm).OfType<QueryTerm>().Where(t => seen.Add(t.Folded)).Take(MaxTermsPerSource).ToList();
         var boosts = boostTerms.Select(ToTerm).OfType<QueryTerm>().Where(t => seen.Add(t.Folded)).Take(MaxTermsPerSource).ToList();
 
-        var query = new BooleanQuery();
-        if (textTerms.Count == 0)
-        {
-            query.Add(new MatchAllDocsQuery(), Occur.MUST); // blank text: everything, boosts only rank
-        }
         var terms = textTerms.Concat(expansions).Concat(boosts).ToList();
         // Terms that analyze to the same tokens (MES / mes系统 spelled apart, an expansion equal to a word of the text)
         // are one clause, at the highest weight: the same scorers iterated once.
@@ -72,16 +70,9 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
                 order.Add(key);
             }
         }
-        foreach (var key in order)
-        {
-            var (words, bigrams, weight) = clauses[key];
-            query.Add(Clause(words, bigrams, weight), Occur.SHOULD);
-        }
-        if (query.Clauses.Count == 0)
-        {
-            query.Add(new MatchAllDocsQuery(), Occur.MUST);
-        }
-        return new TextQuery(query, terms, query.Clauses.Any(c => c.Occur == Occur.MUST && c.Query is MatchAllDocsQuery));
+        var scoring = order.Select(key => Clause(clauses[key].Words, clauses[key].Bigrams, clauses[key].Weight)).ToList();
+        // Blank text (or text with nothing searchable): everything matches, boosts only rank.
+        return new TextQuery(new ScoringPlan(scoring, MatchesAll: textTerms.Count == 0 || scoring.Count == 0), terms);
     }
 
     /// <summary>
@@ -108,14 +99,14 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
     /// (out-of-vocabulary), across all fields. A term jieba keeps as one word is found through the word fields, and the
     /// all-fields bigram phrase — a positional scorer over most of the corpus — would only repeat that at a high cost.
     /// </summary>
-    private static Query Clause(List<AnalyzedToken> words, List<AnalyzedToken> bigrams, float weight)
+    private static ScoringClause Clause(List<AnalyzedToken> words, List<AnalyzedToken> bigrams, float weight)
     {
-        var best = new DisjunctionMaxQuery(0.1f) { Boost = weight };
+        var leaves = new List<ScoringLeaf>();
         foreach (var (field, boost) in OfferingFields.Text)
         {
             if (words.Count > 0)
             {
-                best.Add(TokensQuery(field + OfferingAnalysis.WordSuffix, words, boost));
+                leaves.Add(Leaf(field + OfferingAnalysis.WordSuffix, words, boost));
             }
         }
         var knownWord = words.Count == 1 && bigrams.Count > 1;
@@ -123,25 +114,18 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
         {
             if (bigrams.Count > 0 && !(knownWord && field != OfferingFields.Bigrams[0].Name))
             {
-                best.Add(TokensQuery(field, bigrams, boost * BigramWeight));
+                leaves.Add(Leaf(field, bigrams, boost * BigramWeight));
             }
         }
-        return best;
+        return new ScoringClause(weight, [.. leaves]);
     }
 
-    private static Query TokensQuery(string field, List<AnalyzedToken> tokens, float boost)
+    private static ScoringLeaf Leaf(string field, List<AnalyzedToken> tokens, float boost)
     {
-        if (tokens.Count == 1)
-        {
-            return new TermQuery(new Term(field, tokens[0].Term)) { Boost = boost };
-        }
+        var terms = tokens.Select(t => t.Term).ToArray();
+        var positions = tokens.Select(t => t.Position).ToArray();
         // A phrase's idf is the sum of its terms' and TF-IDF squares it: scale back to one average term,
         // so that a long bigram phrase does not outweigh an exact word match.
-        var phrase = new PhraseQuery { Boost = boost / (tokens.Count * tokens.Count) };
-        foreach (var token in tokens)
-        {
-            phrase.Add(new Term(field, token.Term), token.Position);
-        }
-        return phrase;
+        return new ScoringLeaf(field, terms, positions, tokens.Count == 1 ? boost : boost / (tokens.Count * tokens.Count));
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Marketplace.Search.Analysis;
 
@@ -11,8 +12,45 @@ internal static class SnippetHighlighter
 {
     public const int MaxSnippetLength = 80;
 
-    /// <summary>The terms (folded) that occur in <paramref name="foldedText"/>.</summary>
-    public static bool Contains(string foldedText, string foldedTerm) => foldedText.Contains(foldedTerm, StringComparison.Ordinal);
+    /// <summary>
+    /// Marks in <paramref name="found"/> the terms (folded) that occur in any of the texts, folding each text into a
+    /// pooled buffer (search hits are many and their texts long: no copies of them per search).
+    /// </summary>
+    public static void FindTerms(IEnumerable<string> texts, IReadOnlyList<string> foldedTerms, bool[] found)
+    {
+        var buffer = ArrayPool<char>.Shared.Rent(256);
+        try
+        {
+            foreach (var text in texts)
+            {
+                if (string.IsNullOrEmpty(text))
+                {
+                    continue;
+                }
+                if (buffer.Length < text.Length)
+                {
+                    ArrayPool<char>.Shared.Return(buffer);
+                    buffer = ArrayPool<char>.Shared.Rent(text.Length);
+                }
+                var folded = buffer.AsSpan(0, text.Length);
+                for (var i = 0; i < text.Length; i++)
+                {
+                    folded[i] = TextFolding.FoldChar(text[i]);
+                }
+                for (var t = 0; t < foldedTerms.Count; t++)
+                {
+                    if (!found[t] && foldedTerms[t].Length > 0 && folded.IndexOf(foldedTerms[t].AsSpan(), StringComparison.Ordinal) >= 0)
+                    {
+                        found[t] = true;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
 
     public static string? Snippet(string text, IReadOnlyList<string> foldedTerms)
     {
@@ -86,14 +124,24 @@ internal static class SnippetHighlighter
     {
         foreach (var c in text)
         {
-            builder.Append(c switch
+            switch (c)
             {
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '&' => "&amp;",
-                '"' => "&quot;",
-                _ => c.ToString(),
-            });
+                case '<':
+                    builder.Append("&lt;");
+                    break;
+                case '>':
+                    builder.Append("&gt;");
+                    break;
+                case '&':
+                    builder.Append("&amp;");
+                    break;
+                case '"':
+                    builder.Append("&quot;");
+                    break;
+                default:
+                    builder.Append(c);
+                    break;
+            }
         }
     }
 }

@@ -89,7 +89,12 @@ internal sealed class TopHitsCollector : ICollector
     public void Collect(int doc)
     {
         TotalHits++;
-        var hit = new RankedHit(_scorer!.GetScore(), _sortKey?[doc] ?? 0, _keys!.IdHash[doc], _docBase + doc);
+        var score = _scorer!.GetScore();
+        if (_sort == SearchSort.Relevance && _after is null && _worstFirst.Count == _size && score < _worstFirst.Peek().Score)
+        {
+            return; // most hits of a broad search: below the kept ones without looking further
+        }
+        var hit = new RankedHit(score, _sortKey?[doc] ?? 0, _keys!.IdHash[doc], _docBase + doc);
         if (_after is not null && !IsAfterCursor(hit))
         {
             return;

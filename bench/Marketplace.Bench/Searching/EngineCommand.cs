@@ -9,7 +9,7 @@ using Marketplace.Search.Lucene;
 namespace Marketplace.Bench.Searching;
 
 /// <summary>
-/// <c>engine --data DIR [--threads 2] [--seconds 20] [--warmup 5] [--queries 2000] [--seed 7] [--out FILE] [--breakdown [--breakdown-queries 300]] [--cache 0]</c>:
+/// <c>engine --data DIR [--threads 2] [--seconds 20] [--warmup 5] [--queries 2000] [--seed 7] [--out FILE] [--breakdown [--breakdown-queries 300]] [--cache 0] [--kind long]</c>:
 /// the query mix run in-process against <see cref="LuceneOfferingIndex"/> alone (no HTTP, no JSON), closed loop on
 /// N threads; throughput and latency percentiles overall and per kind of query. <c>--breakdown</c> adds one
 /// single-threaded pass per variant (no highlights, no facets, neither) to show what each costs.
@@ -22,7 +22,9 @@ public static class EngineCommand
         var threads = args.Int("threads", 2);
         var seconds = args.Int("seconds", 20);
         var warmup = args.Int("warmup", 5);
-        var queries = QueryMix.Create(args.Int("queries", 2_000), args.Int("seed", 7));
+        var queries = QueryMix.Create(args.Int("queries", 2_000), args.Int("seed", 7))
+            .Where(q => args.Optional("kind") is not { } kind || q.Kind == kind)
+            .ToList();
         var ct = CancellationToken.None;
 
         // The mix rotates through a fixed set of queries: the engine's result cache (main 98db706) would answer all of them
@@ -46,13 +48,24 @@ public static class EngineCommand
         Console.WriteLine($"  mean total hits per query: {hitSum / (double)queries.Count:F0}");
         await ClosedLoopAsync(index, queries, threads, TimeSpan.FromSeconds(warmup), ct);
 
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var collectionsBefore = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
         var (throughput, samples) = await ClosedLoopAsync(index, queries, threads, TimeSpan.FromSeconds(seconds), ct);
+        var cpuPerSearch = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / samples.Count;
         var overall = Latency.Of(samples.Select(s => s.Ms));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"engine: {threads} threads, {seconds} s: {throughput:F0} searches/s; latency {overall}"));
+        // Process CPU per search is what the machine's cores can sustain (less sensitive to other load than wall time).
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  process CPU {cpuPerSearch:F3} ms/search => at most {Environment.ProcessorCount * 1000 / cpuPerSearch:F0} searches/s on {Environment.ProcessorCount} idle cores; " +
+            $"allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024.0 / samples.Count:F0} KiB/search; " +
+            $"GCs gen0/1/2 {string.Join('/', Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collectionsBefore[g]))}"));
         foreach (var kind in samples.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             Console.WriteLine($"  {kind.Key,-7} {Latency.Of(kind.Select(s => s.Ms))}");
         }
+        var (entries, bytes, limit) = LuceneOfferingIndex.PostingsCacheUsage;
+        Console.WriteLine($"  postings cache: {entries:N0} leaves, {bytes / 1048576.0:F0} of {limit / 1048576.0:F0} MiB");
         var filtered = samples.Where(s => s.Filtered);
         Console.WriteLine($"  with filters (multi-select facet passes): {Latency.Of(filtered.Select(s => s.Ms))}");
 
@@ -60,6 +73,16 @@ public static class EngineCommand
         {
             var subset = queries.Take(args.Int("breakdown-queries", 300)).ToArray();
             Console.WriteLine($"breakdown (1 thread, one pass over the first {subset.Length} queries of the mix, mean ms per search):");
+            foreach (var kind in subset.GroupBy(q => q.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                foreach (var q in kind)
+                {
+                    await index.SearchAsync(q.Request, ct);
+                }
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  kind {kind.Key,-9} process CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / kind.Count():F2} ms/search"));
+            }
             foreach (var (name, change) in new (string, Func<OfferingSearchRequest, OfferingSearchRequest>)[]
             {
                 ("full", r => r),

@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+
+namespace Marketplace.Search.Lucene;
+
+/// <summary>
+/// Runs a <see cref="ScoringPlan"/> term at a time over decoded, cached leaf postings (<see cref="LeafPostingsCache"/>)
+/// into per-document accumulators, and hands every matching accepted document with its score to the collector.
+/// The scores are Lucene's for <see cref="ScoringPlan.ToQuery"/> under the searcher's TF-IDF similarity — the same
+/// query weights, query norm, best-of with tie-breaker per clause and coordination factor (tests compare the two) —
+/// without Lucene's scorer tree: a text search visits each posting as one multiply-add over arrays, where
+/// the scorer tree paid postings decoding, a heap per clause and a bucket table per posting on every search.
+/// </summary>
+internal static class TextScorer
+{
+    private static readonly ConcurrentBag<Accumulators> Pool = [];
+
+    public static void Run(IndexSearcher searcher, ScoringPlan plan, RequestFilter filter, ICollector collector, long cacheBudgetBytes)
+    {
+        if (searcher.Similarity is not TFIDFSimilarity similarity)
+        {
+            throw new InvalidOperationException($"The text scorer implements TF-IDF scoring; the searcher uses {searcher.Similarity.GetType().Name}.");
+        }
+        var clauses = plan.Clauses;
+        var segments = searcher.IndexReader.Leaves;
+
+        // Postings of every leaf in every segment first: the index-wide document frequencies give the weights.
+        var postings = new LeafPostings[clauses.Count][][];
+        for (var c = 0; c < clauses.Count; c++)
+        {
+            var leaves = clauses[c].Leaves;
+            postings[c] = new LeafPostings[leaves.Length][];
+            for (var l = 0; l < leaves.Length; l++)
+            {
+                var perSegment = postings[c][l] = new LeafPostings[segments.Count];
+                for (var s = 0; s < segments.Count; s++)
+                {
+                    perSegment[s] = LeafPostingsCache.Get(searcher, segments[s], leaves[l], similarity, cacheBudgetBytes);
+                }
+            }
+        }
+        var values = LeafValues(searcher.IndexReader.MaxDoc, plan, postings, similarity);
+        var coord = new float[clauses.Count + 1];
+        for (var i = 0; i < coord.Length; i++)
+        {
+            coord[i] = clauses.Count == 1 ? 1f : similarity.Coord(i, clauses.Count);
+        }
+
+        var score = new CurrentScore();
+        for (var s = 0; s < segments.Count; s++)
+        {
+            var segment = segments[s];
+            var accepted = filter.For(segment).Accepted;
+            var accumulators = Rent(segment.AtomicReader.MaxDoc);
+            try
+            {
+                var total = accumulators.Total;
+                var matched = accumulators.Matched;
+                var best = accumulators.Best;
+                var sum = accumulators.Sum;
+                var stamp = accumulators.Stamp;
+                var touched = accumulators.Touched;
+                var inClause = accumulators.InClause;
+                for (var c = 0; c < clauses.Count; c++)
+                {
+                    var mark = accumulators.NextStamp();
+                    var inClauseCount = 0;
+                    for (var l = 0; l < clauses[c].Leaves.Length; l++)
+                    {
+                        var leaf = postings[c][l][s];
+                        var value = values[c][l];
+                        var docs = leaf.Docs;
+                        var factors = leaf.Factors;
+                        for (var i = 0; i < docs.Length; i++)
+                        {
+                            var doc = docs[i];
+                            var leafScore = factors[i] * value;
+                            if (stamp[doc] != mark)
+                            {
+                                stamp[doc] = mark;
+                                best[doc] = leafScore;
+                                sum[doc] = leafScore;
+                                inClause[inClauseCount++] = doc;
+                            }
+                            else
+                            {
+                                sum[doc] += leafScore;
+                                if (leafScore > best[doc])
+                                {
+                                    best[doc] = leafScore;
+                                }
+                            }
+                        }
+                    }
+                    for (var i = 0; i < inClauseCount; i++)
+                    {
+                        var doc = inClause[i];
+                        if (matched[doc]++ == 0)
+                        {
+                            touched[doc >> 6] |= 1L << doc;
+                        }
+                        total[doc] += best[doc] + ((sum[doc] - best[doc]) * ScoringClause.TieBreaker);
+                    }
+                }
+
+                collector.SetNextReader(segment);
+                collector.SetScorer(score);
+                // In document order: the collector's sort keys and facet ordinals are read front to back.
+                var words = (segment.AtomicReader.MaxDoc + 63) >> 6;
+                for (var w = 0; w < words; w++)
+                {
+                    var bits = touched[w];
+                    touched[w] = 0;
+                    while (bits != 0)
+                    {
+                        var doc = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                        bits &= bits - 1;
+                        if (accepted.Get(doc))
+                        {
+                            score.Value = (float)(total[doc] * coord[matched[doc]]);
+                            collector.Collect(doc);
+                        }
+                        total[doc] = 0;
+                        matched[doc] = 0;
+                    }
+                }
+            }
+            finally
+            {
+                Pool.Add(accumulators);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each leaf's weight as Lucene normalizes it: idf (summed over a phrase's terms) × boost, squared and combined per
+    /// clause (best plus tie-breaker² × the others, × the clause boost²), summed into the query norm; then
+    /// weight = idf × boost × query norm × clause boost × idf.
+    /// </summary>
+    private static float[][] LeafValues(int maxDoc, ScoringPlan plan, LeafPostings[][][] postings, TFIDFSimilarity similarity)
+    {
+        var clauses = plan.Clauses;
+        var idfs = new float[clauses.Count][];
+        float sumOfSquares = 0;
+        for (var c = 0; c < clauses.Count; c++)
+        {
+            var leaves = clauses[c].Leaves;
+            idfs[c] = new float[leaves.Length];
+            float max = 0, sum = 0;
+            for (var l = 0; l < leaves.Length; l++)
+            {
+                float idf = 0;
+                for (var t = 0; t < leaves[l].Terms.Length; t++)
+                {
+                    long docFreq = 0;
+                    foreach (var segment in postings[c][l])
+                    {
+                        docFreq += segment.TermDocFreqs[t];
+                    }
+                    idf += similarity.Idf(docFreq, maxDoc);
+                }
+                idfs[c][l] = idf;
+                var queryWeight = idf * leaves[l].Boost;
+                var squared = queryWeight * queryWeight;
+                sum += squared;
+                max = Math.Max(max, squared);
+            }
+            var boost = clauses[c].Boost;
+            sumOfSquares += (((sum - max) * ScoringClause.TieBreaker * ScoringClause.TieBreaker) + max) * boost * boost;
+        }
+        var queryNorm = similarity.QueryNorm(sumOfSquares);
+        if (float.IsInfinity(queryNorm) || float.IsNaN(queryNorm))
+        {
+            queryNorm = 1f;
+        }
+
+        var values = new float[clauses.Count][];
+        for (var c = 0; c < clauses.Count; c++)
+        {
+            var leaves = clauses[c].Leaves;
+            values[c] = new float[leaves.Length];
+            for (var l = 0; l < leaves.Length; l++)
+            {
+                var idf = idfs[c][l];
+                values[c][l] = idf * leaves[l].Boost * (queryNorm * clauses[c].Boost) * idf;
+            }
+        }
+        return values;
+    }
+
+    private static Accumulators Rent(int maxDoc)
+    {
+        while (Pool.TryTake(out var pooled))
+        {
+            if (pooled.Capacity >= maxDoc)
+            {
+                return pooled;
+            }
+        }
+        return new Accumulators(Math.Max(maxDoc, 1024));
+    }
+
+    /// <summary>
+    /// Per-document working arrays of one search over one segment. <see cref="Total"/>, <see cref="Matched"/> and
+    /// <see cref="Touched"/> are zeroed again as the touched documents are collected; the per-clause arrays are valid only where <see cref="Stamp"/> holds the
+    /// clause's mark, so they never need clearing.
+    /// </summary>
+    private sealed class Accumulators(int capacity)
+    {
+        private int _stamp;
+
+        public int Capacity { get; } = capacity;
+
+        public double[] Total { get; } = new double[capacity];
+
+        public int[] Matched { get; } = new int[capacity];
+
+        public float[] Best { get; } = new float[capacity];
+
+        public float[] Sum { get; } = new float[capacity];
+
+        public int[] Stamp { get; } = new int[capacity];
+
+        /// <summary>Bit set of the documents any clause matched.</summary>
+        public long[] Touched { get; } = new long[(capacity + 63) >> 6];
+
+        public int[] InClause { get; } = new int[capacity];
+
+        public int NextStamp()
+        {
+            if (++_stamp == int.MaxValue)
+            {
+                Array.Clear(Stamp);
+                _stamp = 1;
+            }
+            return _stamp;
+        }
+    }
+
+    /// <summary>The collector reads each document's score here.</summary>
+    private sealed class CurrentScore() : Scorer(null)
+    {
+        public float Value { get; set; }
+
+        public override float GetScore() => Value;
+
+        public override int Freq => 1;
+
+        public override int DocID => throw new NotSupportedException();
+
+        public override int NextDoc() => throw new NotSupportedException();
+
+        public override int Advance(int target) => throw new NotSupportedException();
+
+        public override long GetCost() => 0;
+    }
+}
