@@ -5,10 +5,10 @@ namespace Marketplace.Search.Analysis;
 /// <summary>
 /// jieba.NET's <c>FinalSeg</c>: cuts a run of characters that the dictionary route left as single
 /// characters. Han characters (U+4E00–U+9FD5) are tagged B/M/E/S (begin, middle, end, single) by
-/// Viterbi over the HMM of <c>prob_trans.json</c> and <c>prob_emit.json</c>; the other characters are
-/// split into Latin/digit words (with an optional decimal part and percent sign, as in "3.5%") and
-/// the gaps between them. Scores are summed in jieba's order and ties broken its way, so the tags are
-/// identical.
+/// Viterbi over the HMM of <c>prob_trans.json</c> and <c>prob_emit.json</c>; the others (ASCII letters,
+/// digits and the symbols of jieba's blocks) are split into Latin/digit words, with an optional
+/// decimal part and percent sign as in "3.5%", and the symbols between them, which are dropped.
+/// Scores are summed in jieba's order and ties broken its way, so the tags are identical.
 /// </summary>
 internal sealed class HmmSegmenter
 {

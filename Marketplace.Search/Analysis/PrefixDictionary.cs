@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text;
 
 namespace Marketplace.Search.Analysis;
 
@@ -41,6 +42,7 @@ internal sealed class PrefixDictionary
     /// <summary>The sum of all word frequencies, as jieba keeps it (a double).</summary>
     public double Total { get; private set; }
 
+    /// <summary><c>Math.Log(Total)</c>, which jieba subtracts from every word's log-frequency.</summary>
     public double LogTotal { get; private set; }
 
     /// <summary>Reads jieba's <c>dict.txt</c>: one "word frequency [tag]" a line, prefixes added as frequency 0.</summary>
@@ -48,9 +50,8 @@ internal sealed class PrefixDictionary
     {
         // Sized for jieba's dict.txt (about 500,000 words and prefixes) with room for user words.
         var dictionary = new PrefixDictionary(new int[char.MaxValue + 1], new ulong[1 << 20], 0, new int[1 << 19], new double[1 << 19], 1, 0);
-        dictionary._logFrequencies[0] = NotAWord;
         double total = 0;
-        using var reader = new StreamReader(path, System.Text.Encoding.UTF8);
+        using var reader = new StreamReader(path, Encoding.UTF8);
         while (reader.ReadLine() is { } line)
         {
             var fields = line.AsSpan();
@@ -101,7 +102,7 @@ internal sealed class PrefixDictionary
     /// <summary>
     /// jieba's <c>Calc</c> over its <c>GetDag</c>: for every start <c>i</c> of <paramref name="sentence"/>, the end
     /// (exclusive) of the word that begins the most probable segmentation of the rest, in <paramref name="ends"/>.
-    /// A start from which no dictionary word begins is a single-character word of frequency 1. Scores are
+    /// A start at which no dictionary word begins counts as a one-character word of frequency 1. Scores are
     /// computed in jieba's order of operations and ties go to the shortest word, as in jieba.
     /// </summary>
     public void Route(ReadOnlySpan<char> sentence, Span<int> ends, Span<double> scores)
@@ -209,14 +210,15 @@ internal sealed class PrefixDictionary
 
     private int NewNode()
     {
+        if (_nodeCount > (int)NodeMask)
+        {
+            throw new InvalidOperationException("The segmentation dictionary is full.");
+        }
         if (_nodeCount == _frequencies.Length)
         {
-            if (_nodeCount > (int)NodeMask / 2)
-            {
-                throw new InvalidOperationException("The segmentation dictionary is full.");
-            }
-            Array.Resize(ref _frequencies, _nodeCount * 2);
-            Array.Resize(ref _logFrequencies, _nodeCount * 2);
+            var size = Math.Min(_nodeCount * 2, (int)NodeMask + 1);
+            Array.Resize(ref _frequencies, size);
+            Array.Resize(ref _logFrequencies, size);
         }
         _logFrequencies[_nodeCount] = NotAWord;
         return _nodeCount++;
