@@ -129,7 +129,8 @@ public sealed class MatchingEvaluation
 
     private static Guid IdOf(string key) => new(MD5.HashData(Encoding.UTF8.GetBytes(key)));
 
-    private static IReadOnlyList<string> DatasetFolders()
+    /// <summary>The evaluation dataset folders: MARKETPLACE_EVAL_DATA, else ../shared/eval-dev(-hard) above the test folder; empty when absent.</summary>
+    internal static IReadOnlyList<string> DatasetFolders()
     {
         if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_DATA") is { Length: > 0 } configured)
         {
