@@ -200,7 +200,7 @@ public class LuceneCpuBenchmarkTests
         "老师傅退休", "订单交期", "库存积压", "人工成本高", "返工率", "电费太贵", "招工难", "中小企业", "上云", "轻量化",
     ];
 
-    private static IEnumerable<OfferingDocument> Synthetic(int count)
+    internal static IEnumerable<OfferingDocument> Synthetic(int count)
     {
         var random = new Random(42);
         var taxonomy = TaxonomyCatalog.Default;

@@ -1,0 +1,132 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using Marketplace.Core.Searching;
+using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Analysis;
+using Marketplace.Search.Lucene;
+
+namespace Marketplace.Tests.Search;
+
+/// <summary>
+/// The term-at-a-time scorer over cached postings must give exactly the documents Lucene's own query gives, with the
+/// same scores: several segments, updated (deleted) documents and tombstones, cached and uncached postings.
+/// </summary>
+public class TextScorerTests
+{
+    private static readonly string[] Texts =
+    [
+        "MES", "弧焊机器人", "制造执行系统 生产数据采集", "AGV 智能搬运", "煤改电", "余热余压利用", "5G专网 设备联网",
+        "质量追溯 视觉检测 降低能耗", "老师傅退休了没人会调机器，订单交期老是拖", "电费太贵", "我们是一家做汽车零部件的企业，目前人工成本高，返工率高，想上视觉检测",
+        "PLC改造", "预测性维护 数字孪生 能源管理 仓储物流 工艺优化 安全生产", "要", "扫码枪", "卡脖子工序", "SMT贴片 AOI",
+    ];
+
+    private RAMDirectory _directory = null!;
+    private DirectoryReader _reader = null!;
+    private Analyzer _analyzer = null!;
+
+    [OneTimeSetUp]
+    public void BuildIndex()
+    {
+        JiebaSegmentation.AddUserWords(Thesaurus.Default.DictionaryTerms);
+        _analyzer = OfferingAnalysis.CreateIndexAnalyzer(OfferingFields.BigramFields);
+        _directory = new RAMDirectory();
+        var documents = LuceneCpuBenchmarkTests.Synthetic(1_200).ToList();
+        using (var writer = new IndexWriter(_directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, _analyzer) { MergePolicy = NoMergePolicy.COMPOUND_FILES }))
+        {
+            foreach (var batch in documents.Chunk(300))
+            {
+                foreach (var document in batch)
+                {
+                    writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(document.Id)), OfferingFields.Build(document, TaxonomyCatalog.Default));
+                }
+                writer.Commit(); // one segment per batch
+            }
+            foreach (var document in documents.Where((_, i) => i % 7 == 0))
+            {
+                var revised = document with { Version = 2, Title = document.Title + " 升级版", Description = document.Description + " 新增能源管理模块。" };
+                writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(document.Id)), OfferingFields.Build(revised, TaxonomyCatalog.Default));
+            }
+            foreach (var document in documents.Where((_, i) => i % 11 == 0))
+            {
+                writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(document.Id)), OfferingFields.Build(OfferingDocument.Tombstone(document.Id, 3), TaxonomyCatalog.Default));
+            }
+            writer.Commit();
+        }
+        _reader = DirectoryReader.Open(_directory);
+        Assert.That(_reader.Leaves, Has.Count.GreaterThan(2), "several segments");
+        Assert.That(_reader.HasDeletions, "updated documents leave deletions");
+    }
+
+    [OneTimeTearDown]
+    public void Close()
+    {
+        _reader.Dispose();
+        _directory.Dispose();
+        _analyzer.Dispose();
+    }
+
+    [TestCaseSource(nameof(Texts))]
+    public void Scores_equal_Lucene_for_the_same_query(string text)
+    {
+        var searcher = new IndexSearcher(_reader);
+        var query = new OfferingQueryBuilder(_analyzer, Thesaurus.Default).Build(text, [new WeightedTerm("智能制造", 0.5f), new WeightedTerm("中小企业", 1.5f)]);
+        Assert.That(query.MatchesAll, Is.False);
+
+        var expected = Lucene(searcher, query.Plan.ToQuery());
+        Assert.That(expected, Is.Not.Empty, "the query matches something");
+        foreach (var budget in new[] { 0L, 64L << 20, 64L << 20 }) // uncached, filling the cache, from the cache
+        {
+            var actual = Scored(searcher, query.Plan, budget);
+            Assert.That(actual.Keys, Is.EquivalentTo(expected.Keys), $"matching documents (budget {budget})");
+            foreach (var (doc, score) in expected)
+            {
+                Assert.That(actual[doc], Is.EqualTo(score).Within(1e-4).Percent, $"score of document {doc} (budget {budget})");
+            }
+        }
+    }
+
+    [Test]
+    public void Identical_documents_tie_exactly()
+    {
+        var searcher = new IndexSearcher(_reader);
+        var query = new OfferingQueryBuilder(_analyzer, Thesaurus.Default).Build("质量追溯 视觉检测", []);
+        var scores = Scored(searcher, query.Plan, 64L << 20).Values.ToList();
+        var lucene = Lucene(searcher, query.Plan.ToQuery()).Values.ToList();
+        Assert.That(scores.Distinct().Count(), Is.EqualTo(lucene.Distinct().Count()), "as many distinct scores as Lucene gives: equal documents stay tied");
+    }
+
+    /// <summary>Lucene's own scores of every live matching document.</summary>
+    private static Dictionary<int, float> Lucene(IndexSearcher searcher, Query query)
+    {
+        var top = searcher.Search(query, LiveOnly(), searcher.IndexReader.MaxDoc);
+        return top.ScoreDocs.ToDictionary(d => d.Doc, d => d.Score);
+    }
+
+    private static Filter LiveOnly() => new QueryWrapperFilter(new TermQuery(new Term(OfferingFields.Live, "1")));
+
+    private static Dictionary<int, float> Scored(IndexSearcher searcher, ScoringPlan plan, long budget)
+    {
+        var collector = new ScoreRecorder();
+        TextScorer.Run(searcher, plan, new RequestFilter(new SearchFilters(new OfferingSearchRequest()), sideways: false), collector, budget);
+        return collector.Scores;
+    }
+
+    private sealed class ScoreRecorder : ICollector
+    {
+        private Scorer? _scorer;
+        private int _docBase;
+
+        public Dictionary<int, float> Scores { get; } = [];
+
+        public bool AcceptsDocsOutOfOrder => true;
+
+        public void SetScorer(Scorer scorer) => _scorer = scorer;
+
+        public void SetNextReader(AtomicReaderContext context) => _docBase = context.DocBase;
+
+        public void Collect(int doc) => Scores.Add(_docBase + doc, _scorer!.GetScore());
+    }
+}
