@@ -2,10 +2,16 @@ using System.Diagnostics;
 
 namespace Marketplace.Api.Http;
 
-/// <summary>Gives every request a correlation id (client's X-Correlation-Id when sane), echoes it and logs the request with it.</summary>
+/// <summary>
+/// Gives every request a correlation id (client's X-Correlation-Id when sane), echoes it and logs the request with it:
+/// failed (4xx/5xx) and slow requests at Information, the rest at Debug — a console line per request costs more than a
+/// search at a thousand requests a second (set this category to Debug for a full access log).
+/// </summary>
 public sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<CorrelationIdMiddleware> logger)
 {
     public const string HeaderName = "X-Correlation-Id";
+
+    private static readonly TimeSpan SlowRequest = TimeSpan.FromSeconds(1);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -23,8 +29,13 @@ public sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Correl
         }
         finally
         {
-            logger.LogInformation("HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms",
-                context.Request.Method, context.Request.Path.Value, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var level = context.Response.StatusCode >= 400 || elapsed >= SlowRequest ? LogLevel.Information : LogLevel.Debug;
+            if (logger.IsEnabled(level))
+            {
+                logger.Log(level, "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms",
+                    context.Request.Method, context.Request.Path.Value, context.Response.StatusCode, elapsed.TotalMilliseconds);
+            }
         }
     }
 }
