@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Marketplace.Core.Searching;
@@ -68,7 +69,14 @@ internal sealed class FacetCounter
                 continue;
             }
             var counts = new int[segment.Values.Length];
-            Count(segment, _all, counts);
+            if (_all.Count > _reader.MaxDoc / 8)
+            {
+                CountByValue(_reader, Fields[i], segment, _all, counts);
+            }
+            else
+            {
+                Count(segment, _all, counts);
+            }
             Count(segment, _only[i], counts);
             for (var ord = 0; ord < counts.Length; ord++)
             {
@@ -82,6 +90,39 @@ internal sealed class FacetCounter
         }
         _all.Clear();
         _reader = null;
+    }
+
+    /// <summary>
+    /// Counts a large share of the segment value by value: the documents as a bit set, intersected with each value's
+    /// cached bit set — a few hundred thousand sequential word operations whatever the number of documents.
+    /// </summary>
+    private static void CountByValue(AtomicReader reader, string field, FacetOrdinals segment, DocList docs, int[] counts)
+    {
+        var words = (reader.MaxDoc + 63) >> 6;
+        var matched = ArrayPool<long>.Shared.Rent(words);
+        try
+        {
+            Array.Clear(matched, 0, words);
+            var list = docs.Items;
+            for (var i = 0; i < docs.Count; i++)
+            {
+                matched[list[i] >> 6] |= 1L << list[i];
+            }
+            for (var ord = 0; ord < counts.Length; ord++)
+            {
+                var value = FilterKeys.Term(reader, field, segment.Values[ord]).GetBits();
+                var count = 0;
+                for (var w = 0; w < words; w++)
+                {
+                    count += BitOperations.PopCount((ulong)(matched[w] & value[w]));
+                }
+                counts[ord] += count;
+            }
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(matched);
+        }
     }
 
     private static void Count(FacetOrdinals segment, DocList docs, int[] counts)

@@ -8,22 +8,18 @@ using Lucene.Net.Util;
 namespace Marketplace.Search.Lucene;
 
 /// <summary>
-/// A leaf's postings in one segment, decoded once: the documents holding it (deleted ones included, as in Lucene's
-/// statistics) with each one's <c>tf(freq) × lengthNorm</c>, and the segment document frequency of each of its terms.
+/// A leaf's postings in one segment: the documents holding it (deleted ones included, as in Lucene's statistics)
+/// with each one's <c>tf(freq) × lengthNorm</c>, and the segment document frequency of each of its terms.
 /// A leaf's score in a document is that factor times the leaf's query weight, which alone depends on the index-wide
-/// statistics — so these stay valid for the life of the segment, across index changes.
+/// statistics.
 /// </summary>
 internal sealed class LeafPostings(int[] docs, float[] factors, int[] termDocFreqs)
 {
-    public static readonly LeafPostings[] None = [];
-
     public int[] Docs { get; } = docs;
 
     public float[] Factors { get; } = factors;
 
     public int[] TermDocFreqs { get; } = termDocFreqs;
-
-    public long Bytes => 64 + (Docs.Length * 8L) + (TermDocFreqs.Length * 4L);
 
     public static LeafPostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringLeaf leaf, TFIDFSimilarity similarity)
     {
@@ -89,30 +85,124 @@ internal sealed class LeafPostings(int[] docs, float[] factors, int[] termDocFre
 }
 
 /// <summary>
-/// Decoded leaf postings per segment core, up to a memory budget shared out by segment size; a leaf met once the
-/// budget is spent is read for the search and not kept. Entries die with their segment.
+/// A clause's leaves merged in one segment, so that scoring a clause is a pass over contiguous arrays: documents only
+/// one leaf holds (most: a word in the description alone) as that leaf's own list, and documents several leaves hold
+/// once each, in order, with one factor per leaf (0 where the leaf is absent).
 /// </summary>
-internal static class LeafPostingsCache
+internal sealed class ClausePostings
+{
+    private ClausePostings(int leafCount, int[] docs, float[] factors, int[][] singleDocs, float[][] singleFactors, int[][] termDocFreqs)
+    {
+        LeafCount = leafCount;
+        Docs = docs;
+        Factors = factors;
+        SingleDocs = singleDocs;
+        SingleFactors = singleFactors;
+        TermDocFreqs = termDocFreqs;
+    }
+
+    public int LeafCount { get; }
+
+    /// <summary>Documents held by several leaves.</summary>
+    public int[] Docs { get; }
+
+    /// <summary>Row per document of <see cref="Docs"/>: <c>Factors[i * LeafCount + leaf]</c>.</summary>
+    public float[] Factors { get; }
+
+    /// <summary>Per leaf, the documents only it holds, and their factors.</summary>
+    public int[][] SingleDocs { get; }
+
+    public float[][] SingleFactors { get; }
+
+    /// <summary>Per leaf, the segment document frequency of each of its terms.</summary>
+    public int[][] TermDocFreqs { get; }
+
+    public long Bytes => 64 + (Docs.Length * 4L) + (Factors.Length * 4L) + SingleDocs.Sum(d => 16 + (d.Length * 8L)) + TermDocFreqs.Sum(t => 16 + (t.Length * 4L));
+
+    public static ClausePostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, TFIDFSimilarity similarity)
+    {
+        var leaves = clause.Leaves.Select(l => LeafPostings.Read(searcher, segment, l, similarity)).ToArray();
+        var count = leaves.Length;
+        var docs = new List<int>();
+        var factors = new List<float>();
+        var singleDocs = leaves.Select(_ => new List<int>()).ToArray();
+        var singleFactors = leaves.Select(_ => new List<float>()).ToArray();
+        var next = new int[count];
+        var row = new float[count];
+        while (true)
+        {
+            var doc = int.MaxValue;
+            for (var l = 0; l < count; l++)
+            {
+                if (next[l] < leaves[l].Docs.Length)
+                {
+                    doc = Math.Min(doc, leaves[l].Docs[next[l]]);
+                }
+            }
+            if (doc == int.MaxValue)
+            {
+                break;
+            }
+            var holders = 0;
+            var holder = 0;
+            for (var l = 0; l < count; l++)
+            {
+                var at = next[l];
+                if (at < leaves[l].Docs.Length && leaves[l].Docs[at] == doc)
+                {
+                    row[l] = leaves[l].Factors[at];
+                    next[l] = at + 1;
+                    holders++;
+                    holder = l;
+                }
+                else
+                {
+                    row[l] = 0f;
+                }
+            }
+            if (holders == 1)
+            {
+                singleDocs[holder].Add(doc);
+                singleFactors[holder].Add(row[holder]);
+            }
+            else
+            {
+                docs.Add(doc);
+                factors.AddRange(row);
+            }
+        }
+        return new ClausePostings(count, [.. docs], [.. factors],
+            singleDocs.Select(d => d.ToArray()).ToArray(), singleFactors.Select(f => f.ToArray()).ToArray(),
+            leaves.Select(l => l.TermDocFreqs).ToArray());
+    }
+}
+
+/// <summary>
+/// Merged clause postings per segment core, up to a memory budget shared out by segment size; a clause met once the
+/// budget is spent is read for the search and not kept. Entries die with their segment. They stay valid across index
+/// changes: they hold no index-wide statistics.
+/// </summary>
+internal static class ClausePostingsCache
 {
     private static readonly ConditionalWeakTable<object, SegmentEntries> Segments = new();
 
-    public static LeafPostings Get(IndexSearcher searcher, AtomicReaderContext segment, ScoringLeaf leaf, TFIDFSimilarity similarity, long budgetBytes)
+    public static ClausePostings Get(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, TFIDFSimilarity similarity, long budgetBytes)
     {
         if (budgetBytes <= 0)
         {
-            return LeafPostings.Read(searcher, segment, leaf, similarity);
+            return ClausePostings.Read(searcher, segment, clause, similarity);
         }
         var reader = segment.AtomicReader;
         var entries = Segments.GetValue(reader.CoreCacheKey, _ =>
             new SegmentEntries((long)(budgetBytes * ((double)reader.MaxDoc / Math.Max(1, searcher.IndexReader.MaxDoc)))));
-        if (entries.Postings.TryGetValue(leaf.Key, out var cached))
+        if (entries.Postings.TryGetValue(clause.Key, out var cached))
         {
             return cached;
         }
-        var postings = LeafPostings.Read(searcher, segment, leaf, similarity);
+        var postings = ClausePostings.Read(searcher, segment, clause, similarity);
         if (Interlocked.Add(ref entries.UsedBytes, postings.Bytes) <= entries.LimitBytes)
         {
-            if (!entries.Postings.TryAdd(leaf.Key, postings))
+            if (!entries.Postings.TryAdd(clause.Key, postings))
             {
                 Interlocked.Add(ref entries.UsedBytes, -postings.Bytes); // another search added it meanwhile
             }
@@ -140,7 +230,7 @@ internal static class LeafPostingsCache
 
     private sealed class SegmentEntries(long limitBytes)
     {
-        public readonly ConcurrentDictionary<string, LeafPostings> Postings = new(StringComparer.Ordinal);
+        public readonly ConcurrentDictionary<string, ClausePostings> Postings = new(StringComparer.Ordinal);
         public readonly long LimitBytes = limitBytes;
         public long UsedBytes;
     }

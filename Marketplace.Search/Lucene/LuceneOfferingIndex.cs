@@ -47,7 +47,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     }
 
     /// <summary>Decoded postings kept for text searches, over every open segment: entries, bytes and the budget in bytes.</summary>
-    public static (int Entries, long Bytes, long LimitBytes) PostingsCacheUsage => LeafPostingsCache.Statistics();
+    public static (int Entries, long Bytes, long LimitBytes) PostingsCacheUsage => ClausePostingsCache.Statistics();
 
     /// <summary>The number of the live generation (its folder is <c>gen-&lt;n&gt;</c>).</summary>
     public int CurrentGeneration => Live.Number;

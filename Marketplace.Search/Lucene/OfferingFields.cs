@@ -97,6 +97,9 @@ internal static class OfferingFields
         return document;
     }
 
+    [ThreadStatic]
+    private static BytesRef? sourceBuffer;
+
     /// <summary>The source of a live document: its doc values, or (an index written before them) its stored field.</summary>
     public static OfferingDocument ReadSource(IndexSearcher searcher, int doc)
     {
@@ -104,11 +107,11 @@ internal static class OfferingFields
         var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
         if (leaf.AtomicReader.GetBinaryDocValues(Source) is { } values)
         {
-            var bytes = new BytesRef();
+            var bytes = sourceBuffer ??= new BytesRef(); // doc values fill a caller's buffer, growing it only when too small
             values.Get(doc - leaf.DocBase, bytes);
             if (bytes.Length > 0)
             {
-                return JsonSerializer.Deserialize<OfferingDocument>(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length))
+                return JsonSerializer.Deserialize(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length), SourceJson.Default.OfferingDocument)
                     ?? throw new InvalidDataException("A stored offering source is empty.");
             }
         }

@@ -162,7 +162,7 @@ internal static class FilterKeys
     });
 
     /// <summary>Documents holding one term; shared and cached, never to be modified.</summary>
-    private static FixedBitSet Term(AtomicReader reader, string field, string value)
+    public static FixedBitSet Term(AtomicReader reader, string field, string value)
     {
         var cache = TermCache.GetValue(reader.CoreCacheKey, _ => new ConcurrentDictionary<(string, string), FixedBitSet>());
         if (cache.TryGetValue((field, value), out var cached))

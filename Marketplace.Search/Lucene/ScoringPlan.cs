@@ -33,6 +33,9 @@ internal sealed record ScoringClause(float Boost, ScoringLeaf[] Leaves)
 {
     public const float TieBreaker = 0.1f;
 
+    /// <summary>Identifies the postings of this clause's leaves in a segment, whatever the boosts.</summary>
+    public string Key { get; } = string.Join('\u0002', Leaves.Select(l => l.Key));
+
     public Query ToQuery()
     {
         var best = new DisjunctionMaxQuery(TieBreaker) { Boost = Boost };

@@ -7,7 +7,7 @@ using Lucene.Net.Search.Similarities;
 namespace Marketplace.Search.Lucene;
 
 /// <summary>
-/// Runs a <see cref="ScoringPlan"/> term at a time over decoded, cached leaf postings (<see cref="LeafPostingsCache"/>)
+/// Runs a <see cref="ScoringPlan"/> term at a time over decoded, cached clause postings (<see cref="ClausePostingsCache"/>)
 /// into per-document accumulators, and hands every matching accepted document with its score to the collector.
 /// The scores are Lucene's for <see cref="ScoringPlan.ToQuery"/> under the searcher's TF-IDF similarity — the same
 /// query weights, query norm, best-of with tie-breaker per clause and coordination factor (tests compare the two) —
@@ -27,19 +27,14 @@ internal static class TextScorer
         var clauses = plan.Clauses;
         var segments = searcher.IndexReader.Leaves;
 
-        // Postings of every leaf in every segment first: the index-wide document frequencies give the weights.
-        var postings = new LeafPostings[clauses.Count][][];
+        // Postings of every clause in every segment first: the index-wide document frequencies give the weights.
+        var postings = new ClausePostings[clauses.Count][];
         for (var c = 0; c < clauses.Count; c++)
         {
-            var leaves = clauses[c].Leaves;
-            postings[c] = new LeafPostings[leaves.Length][];
-            for (var l = 0; l < leaves.Length; l++)
+            postings[c] = new ClausePostings[segments.Count];
+            for (var s = 0; s < segments.Count; s++)
             {
-                var perSegment = postings[c][l] = new LeafPostings[segments.Count];
-                for (var s = 0; s < segments.Count; s++)
-                {
-                    perSegment[s] = LeafPostingsCache.Get(searcher, segments[s], leaves[l], similarity, cacheBudgetBytes);
-                }
+                postings[c][s] = ClausePostingsCache.Get(searcher, segments[s], clauses[c], similarity, cacheBudgetBytes);
             }
         }
         var values = LeafValues(searcher.IndexReader.MaxDoc, plan, postings, similarity);
@@ -59,50 +54,50 @@ internal static class TextScorer
             {
                 var total = accumulators.Total;
                 var matched = accumulators.Matched;
-                var best = accumulators.Best;
-                var sum = accumulators.Sum;
-                var stamp = accumulators.Stamp;
                 var touched = accumulators.Touched;
-                var inClause = accumulators.InClause;
                 for (var c = 0; c < clauses.Count; c++)
                 {
-                    var mark = accumulators.NextStamp();
-                    var inClauseCount = 0;
-                    for (var l = 0; l < clauses[c].Leaves.Length; l++)
+                    var clause = postings[c][s];
+                    var leafValues = values[c];
+                    var leafCount = clause.LeafCount;
+                    for (var l = 0; l < leafCount; l++)
                     {
-                        var leaf = postings[c][l][s];
-                        var value = values[c][l];
-                        var docs = leaf.Docs;
-                        var factors = leaf.Factors;
-                        for (var i = 0; i < docs.Length; i++)
+                        // Held by this leaf alone: the clause scores the leaf's score (best = sum).
+                        var singles = clause.SingleDocs[l];
+                        var singleFactors = clause.SingleFactors[l];
+                        var value = leafValues[l];
+                        for (var i = 0; i < singles.Length; i++)
                         {
-                            var doc = docs[i];
-                            var leafScore = factors[i] * value;
-                            if (stamp[doc] != mark)
+                            var doc = singles[i];
+                            if (matched[doc]++ == 0)
                             {
-                                stamp[doc] = mark;
-                                best[doc] = leafScore;
-                                sum[doc] = leafScore;
-                                inClause[inClauseCount++] = doc;
+                                touched[doc >> 6] |= 1L << doc;
                             }
-                            else
-                            {
-                                sum[doc] += leafScore;
-                                if (leafScore > best[doc])
-                                {
-                                    best[doc] = leafScore;
-                                }
-                            }
+                            total[doc] += singleFactors[i] * value;
                         }
                     }
-                    for (var i = 0; i < inClauseCount; i++)
+                    var docs = clause.Docs;
+                    var factors = clause.Factors;
+                    for (int i = 0, row = 0; i < docs.Length; i++, row += leafCount)
                     {
-                        var doc = inClause[i];
+                        // Best of the leaves plus the tie-breaker share of the others; absent leaves have factor 0.
+                        var best = factors[row] * leafValues[0];
+                        var sum = best;
+                        for (var l = 1; l < leafCount; l++)
+                        {
+                            var leafScore = factors[row + l] * leafValues[l];
+                            sum += leafScore;
+                            if (leafScore > best)
+                            {
+                                best = leafScore;
+                            }
+                        }
+                        var doc = docs[i];
                         if (matched[doc]++ == 0)
                         {
                             touched[doc >> 6] |= 1L << doc;
                         }
-                        total[doc] += best[doc] + ((sum[doc] - best[doc]) * ScoringClause.TieBreaker);
+                        total[doc] += best + ((sum - best) * ScoringClause.TieBreaker);
                     }
                 }
 
@@ -140,7 +135,7 @@ internal static class TextScorer
     /// clause (best plus tie-breaker² × the others, × the clause boost²), summed into the query norm; then
     /// weight = idf × boost × query norm × clause boost × idf.
     /// </summary>
-    private static float[][] LeafValues(int maxDoc, ScoringPlan plan, LeafPostings[][][] postings, TFIDFSimilarity similarity)
+    private static float[][] LeafValues(int maxDoc, ScoringPlan plan, ClausePostings[][] postings, TFIDFSimilarity similarity)
     {
         var clauses = plan.Clauses;
         var idfs = new float[clauses.Count][];
@@ -156,9 +151,9 @@ internal static class TextScorer
                 for (var t = 0; t < leaves[l].Terms.Length; t++)
                 {
                     long docFreq = 0;
-                    foreach (var segment in postings[c][l])
+                    foreach (var segment in postings[c])
                     {
-                        docFreq += segment.TermDocFreqs[t];
+                        docFreq += segment.TermDocFreqs[l][t];
                     }
                     idf += similarity.Idf(docFreq, maxDoc);
                 }
@@ -204,40 +199,19 @@ internal static class TextScorer
     }
 
     /// <summary>
-    /// Per-document working arrays of one search over one segment. <see cref="Total"/>, <see cref="Matched"/> and
-    /// <see cref="Touched"/> are zeroed again as the touched documents are collected; the per-clause arrays are valid only where <see cref="Stamp"/> holds the
-    /// clause's mark, so they never need clearing.
+    /// Per-document working arrays of one search over one segment, zeroed again as the touched documents are collected.
     /// </summary>
     private sealed class Accumulators(int capacity)
     {
-        private int _stamp;
-
         public int Capacity { get; } = capacity;
 
         public double[] Total { get; } = new double[capacity];
 
         public int[] Matched { get; } = new int[capacity];
 
-        public float[] Best { get; } = new float[capacity];
-
-        public float[] Sum { get; } = new float[capacity];
-
-        public int[] Stamp { get; } = new int[capacity];
-
         /// <summary>Bit set of the documents any clause matched.</summary>
         public long[] Touched { get; } = new long[(capacity + 63) >> 6];
 
-        public int[] InClause { get; } = new int[capacity];
-
-        public int NextStamp()
-        {
-            if (++_stamp == int.MaxValue)
-            {
-                Array.Clear(Stamp);
-                _stamp = 1;
-            }
-            return _stamp;
-        }
     }
 
     /// <summary>The collector reads each document's score here.</summary>
