@@ -122,8 +122,12 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
 
     private static ScoringLeaf Leaf(string field, List<AnalyzedToken> tokens, float boost)
     {
-        var terms = tokens.Select(t => t.Term).ToArray();
-        var positions = tokens.Select(t => t.Position).ToArray();
+        var terms = new string[tokens.Count];
+        var positions = new int[tokens.Count];
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            (terms[i], positions[i]) = (tokens[i].Term, tokens[i].Position);
+        }
         // A phrase's idf is the sum of its terms' and TF-IDF squares it: scale back to one average term,
         // so that a long bigram phrase does not outweigh an exact word match.
         return new ScoringLeaf(field, terms, positions, tokens.Count == 1 ? boost : boost / (tokens.Count * tokens.Count));

@@ -49,6 +49,10 @@ internal sealed class RequestFilter(SearchFilters filters, bool sideways)
 
     private SegmentFilter Compute(AtomicReader reader)
     {
+        if (filters.MaxPriceYuan is null && filters.MaxDays is null && filters.FacetFilters.Count == 0)
+        {
+            return new SegmentFilter(FilterKeys.LiveAndNotDeleted(reader), []); // shared: only read
+        }
         var accepted = FilterKeys.LiveAndNotDeleted(reader).Clone();
         var words = accepted.GetBits();
         var maxDoc = reader.MaxDoc;

@@ -58,8 +58,7 @@ internal static class SnippetHighlighter
         {
             return null;
         }
-        var folded = TextFolding.Fold(text);
-        var matches = FindMatches(folded, foldedTerms);
+        var matches = FindMatches(text, foldedTerms);
         if (matches.Count == 0)
         {
             return null;
@@ -71,7 +70,14 @@ internal static class SnippetHighlighter
         foreach (var (start, _) in matches)
         {
             var windowStart = Math.Max(0, Math.Min(start - 10, text.Length - MaxSnippetLength));
-            var count = matches.Count(m => m.Start >= windowStart && m.Start + m.Length <= windowStart + MaxSnippetLength);
+            var count = 0;
+            foreach (var m in matches)
+            {
+                if (m.Start >= windowStart && m.Start + m.Length <= windowStart + MaxSnippetLength)
+                {
+                    count++;
+                }
+            }
             if (count > bestCount)
             {
                 (bestStart, bestCount) = (windowStart, count);
@@ -79,14 +85,18 @@ internal static class SnippetHighlighter
         }
         var end = Math.Min(text.Length, bestStart + MaxSnippetLength);
 
-        var snippet = new StringBuilder();
+        var snippet = new StringBuilder(MaxSnippetLength + 32);
         if (bestStart > 0)
         {
             snippet.Append('…');
         }
         var position = bestStart;
-        foreach (var (start, length) in matches.Where(m => m.Start >= bestStart && m.Start + m.Length <= end))
+        foreach (var (start, length) in matches)
         {
+            if (start < bestStart || start + length > end)
+            {
+                continue;
+            }
             AppendEscaped(snippet, text.AsSpan(position, start - position));
             snippet.Append("<em>");
             AppendEscaped(snippet, text.AsSpan(start, length));
@@ -101,20 +111,45 @@ internal static class SnippetHighlighter
         return snippet.ToString();
     }
 
-    private static List<(int Start, int Length)> FindMatches(string folded, IReadOnlyList<string> terms)
+    /// <summary>Non-overlapping occurrences of the terms in the folded text, longest terms first, in text order.</summary>
+    private static List<(int Start, int Length)> FindMatches(string text, IReadOnlyList<string> terms)
     {
-        var taken = new bool[folded.Length];
         var matches = new List<(int Start, int Length)>();
-        foreach (var term in terms.Where(t => t.Length > 0).OrderByDescending(t => t.Length))
+        var buffer = ArrayPool<char>.Shared.Rent(text.Length);
+        var takenBuffer = ArrayPool<bool>.Shared.Rent(text.Length);
+        try
         {
-            for (var at = folded.IndexOf(term, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(term, at + term.Length, StringComparison.Ordinal))
+            var folded = buffer.AsSpan(0, text.Length);
+            var taken = takenBuffer.AsSpan(0, text.Length);
+            for (var i = 0; i < text.Length; i++)
             {
-                if (!taken.AsSpan(at, term.Length).Contains(true))
+                folded[i] = TextFolding.FoldChar(text[i]);
+            }
+            taken.Clear();
+            var longestFirst = terms.Where(t => t.Length > 0).OrderByDescending(t => t.Length);
+            foreach (var term in longestFirst)
+            {
+                for (var from = 0; from <= folded.Length - term.Length;)
                 {
-                    taken.AsSpan(at, term.Length).Fill(true);
-                    matches.Add((at, term.Length));
+                    var found = folded[from..].IndexOf(term.AsSpan(), StringComparison.Ordinal);
+                    if (found < 0)
+                    {
+                        break;
+                    }
+                    var at = from + found;
+                    if (!taken.Slice(at, term.Length).Contains(true))
+                    {
+                        taken.Slice(at, term.Length).Fill(true);
+                        matches.Add((at, term.Length));
+                    }
+                    from = at + term.Length;
                 }
             }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+            ArrayPool<bool>.Shared.Return(takenBuffer);
         }
         matches.Sort();
         return matches;
