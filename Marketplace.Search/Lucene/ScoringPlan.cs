@@ -1,3 +1,4 @@
+using System.Text;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 
@@ -9,7 +10,24 @@ namespace Marketplace.Search.Lucene;
 internal sealed record ScoringLeaf(string Field, string[] Terms, int[] Positions, float Boost)
 {
     /// <summary>Identifies the postings of this leaf in a segment, whatever its boost.</summary>
-    public string Key { get; } = Field + "\u0001" + string.Join('\u0001', Terms.Select((t, i) => t + "@" + Positions[i]));
+    public string Key
+    {
+        get
+        {
+            if (_key is null)
+            {
+                var key = new StringBuilder(Field).Append('\u0001');
+                for (var i = 0; i < Terms.Length; i++)
+                {
+                    key.Append(Terms[i]).Append('@').Append(Positions[i]).Append('\u0001');
+                }
+                _key = key.ToString();
+            }
+            return _key;
+        }
+    }
+
+    private string? _key;
 
     public bool IsPhrase => Terms.Length > 1;
 
