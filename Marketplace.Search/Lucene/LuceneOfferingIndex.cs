@@ -396,7 +396,15 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var counter = request.IncludeFacets && remembered is null ? new FacetCounter() : null;
         var filter = new RequestFilter(filters, sideways: counter is not null);
         var collector = new SearchCollector(top, counter, filter);
-        if (text.MatchesAll)
+        if (text.MatchesAll && text.Plan.Clauses.Count == 0 && counter is null)
+        {
+            // A browse (no text) whose facets are known: the first accepted documents in the sort's order.
+            foreach (var segment in searcher.IndexReader.Leaves)
+            {
+                top.CollectInOrder(segment, BrowseOrder.For(segment.AtomicReader, request.Sort), filter.For(segment).Accepted);
+            }
+        }
+        else if (text.MatchesAll)
         {
             Run(searcher, text.Plan.ToQuery(), filter, collector);
         }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
+using Lucene.Net.Util;
 using Marketplace.Core.Searching;
 
 namespace Marketplace.Search.Lucene;
@@ -107,6 +108,40 @@ internal sealed class TopHitsCollector : ICollector
         {
             _worstFirst.DequeueEnqueue(hit, hit);
         }
+    }
+
+    /// <summary>
+    /// A blank-text browse of one segment (every score 1): its documents come in this collector's order
+    /// (<see cref="BrowseOrder"/>), so the accepted ones after the cursor are offered until as many as it keeps are
+    /// taken; every accepted document counts as a hit.
+    /// </summary>
+    public void CollectInOrder(AtomicReaderContext context, int[] orderedDocs, FixedBitSet accepted)
+    {
+        SetNextReader(context);
+        var taken = 0;
+        for (var i = 0; i < orderedDocs.Length && taken < _size; i++)
+        {
+            var doc = orderedDocs[i];
+            if (!accepted.Get(doc))
+            {
+                continue;
+            }
+            var hit = new RankedHit(1f, _sortKey?[doc] ?? 0, _keys!.IdHash[doc], _docBase + doc);
+            if (_after is not null && !IsAfterCursor(hit))
+            {
+                continue;
+            }
+            taken++;
+            if (_worstFirst.Count < _size)
+            {
+                _worstFirst.Enqueue(hit, hit);
+            }
+            else if (Compare(hit, _worstFirst.Peek()) < 0)
+            {
+                _worstFirst.DequeueEnqueue(hit, hit);
+            }
+        }
+        TotalHits += accepted.Cardinality;
     }
 
     /// <summary>The kept hits, best first.</summary>

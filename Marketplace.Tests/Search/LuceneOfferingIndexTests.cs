@@ -162,6 +162,49 @@ public class LuceneOfferingIndexTests : OfferingIndexConformance
     }
 
     [Test]
+    public async Task A_browse_in_sort_order_answers_as_the_ranked_browse_does()
+    {
+        var directory = Path.Combine(_root, "browse");
+        var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = directory, ResultCacheEntries = 0 }, Thesaurus.Default, TaxonomyCatalog.Default);
+        _indexes.Add(index);
+        var documents = LuceneCpuBenchmarkTests.Synthetic(900).ToList();
+        foreach (var batch in documents.Chunk(300))
+        {
+            await index.WriteAsync(batch, None); // one segment each
+        }
+        await index.WriteAsync(documents.Where((_, i) => i % 9 == 0).Select(d => OfferingDocument.Tombstone(d.Id, 2)).ToList(), None);
+        await index.WriteAsync(documents.Where((_, i) => i % 10 == 1).Select(d => d with { Version = 3, PriceMinYuan = 7_000 }).ToList(), None);
+
+        foreach (var sort in Enum.GetValues<SearchSort>())
+        {
+            foreach (var request in new[]
+            {
+                new OfferingSearchRequest { Sort = sort, Limit = 25 },
+                new OfferingSearchRequest { Sort = sort, Limit = 10, Offset = 30, MaxPriceYuan = 200_000 },
+                new OfferingSearchRequest { Sort = sort, Limit = 15, Directions = ["machinery"], District = "渝北区" },
+            })
+            {
+                // The first search counts the facets (the ranked path) and remembers them; the same search again reads
+                // the browse order; without facets it always does.
+                var ranked = await index.SearchAsync(request, None);
+                var ordered = await index.SearchAsync(request with { }, None);
+                var noFacets = await index.SearchAsync(request with { IncludeFacets = false }, None);
+                foreach (var answer in new[] { ordered, noFacets })
+                {
+                    Assert.That(answer.Total, Is.EqualTo(ranked.Total), $"{sort}: total");
+                    Assert.That(answer.Hits.Select(h => (h.Id, h.Score)), Is.EqualTo(ranked.Hits.Select(h => (h.Id, h.Score))), $"{sort}: page");
+                    Assert.That(answer.NextCursor, Is.EqualTo(ranked.NextCursor), $"{sort}: cursor");
+                }
+                Assert.That(ranked.Total, Is.GreaterThan(request.Limit), "enough to page");
+
+                var afterCursor = await index.SearchAsync(request with { Offset = 0, Cursor = ranked.NextCursor }, None);
+                var byOffset = await index.SearchAsync(request with { Offset = request.Offset + request.Limit, IncludeFacets = true, Highlight = false }, None);
+                Assert.That(afterCursor.Hits.Select(h => h.Id), Is.EqualTo(byOffset.Hits.Select(h => h.Id)), $"{sort}: the cursor continues where the page ended");
+            }
+        }
+    }
+
+    [Test]
     public async Task Disposed_index_is_not_healthy()
     {
         var index = await OpenAsync(Path.Combine(_root, "disposed"));
