@@ -11,6 +11,8 @@
 # rotates through 2,000 fixed queries that a cache would answer after the first pass).
 # Output: bench/out/<timestamp>/ (logs, summary.txt). Run by hand; never part of the test suite.
 set -euo pipefail
+# The Dockerfile's GC setting (a 64 MiB young generation per heap), for the tool and the API alike.
+export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}"
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DATA="${BENCH_DATA:-/tmp/marketplace-bench}"
