@@ -8,9 +8,9 @@ namespace Marketplace.Search.Analysis;
 /// <summary>
 /// One pass over the text producing exactly what <see cref="StandardBigramAnalyzer"/>'s chain (StandardTokenizer →
 /// CJKWidthFilter → InvariantLowerCaseFilter → CJKBigramFilter) produces: terms, position increments, offsets and
-/// types. The JFlex scanner and the bigram filter's per-code-point buffering cost more than the rest of the indexing
-/// chain; here a Han run becomes its bigrams (a lone Han character its unigram) and a Latin/digit run one folded,
-/// lower-cased word by the UAX #29 rules. A text with a character outside <see cref="BigramCharClasses"/> (kana,
+/// types. That chain (the JFlex scanner, a culture-aware lower-casing call per Han character, the bigram filter's
+/// per-code-point buffering) took about a tenth of a rebuild's CPU; here a Han run becomes its bigrams (a lone Han
+/// character its unigram) and a Latin/digit run one folded, lower-cased word by the UAX #29 rules. A text with a character outside <see cref="BigramCharClasses"/> (kana,
 /// Hangul, surrogate pairs, combining marks, …) goes through the reference chain instead.
 /// </summary>
 public sealed class ChineseBigramTokenizer : Tokenizer
