@@ -50,7 +50,11 @@ internal sealed class OfferingDocumentBuilder(TaxonomyCatalog taxonomy)
         _version.SetInt64Value(offering.Version);
         _idHash.SetInt64Value(StableIdHash.Compute(offering.Id));
         _live.SetStringValue(offering.Live ? "1" : "0");
-        _fields.AddRange([_id, _idValue, _version, _idHash, _live]);
+        _fields.Add(_id);
+        _fields.Add(_idValue);
+        _fields.Add(_version);
+        _fields.Add(_idHash);
+        _fields.Add(_live);
         if (!offering.Live)
         {
             return _fields; // a tombstone only remembers its version
@@ -83,7 +87,10 @@ internal sealed class OfferingDocumentBuilder(TaxonomyCatalog taxonomy)
         _priceMinValue.SetInt64Value(offering.PriceMinYuan);
         _days.SetInt32Value(offering.ImplementationDays);
         _published.SetInt64Value(offering.PublishedAt.ToUnixTimeMilliseconds());
-        _fields.AddRange([_priceMin, _priceMinValue, _days, _published]);
+        _fields.Add(_priceMin);
+        _fields.Add(_priceMinValue);
+        _fields.Add(_days);
+        _fields.Add(_published);
         return _fields;
     }
 
