@@ -21,7 +21,19 @@ public sealed class ChineseWordAnalyzer : Analyzer
 /// </summary>
 public sealed class ChineseBigramAnalyzer : Analyzer
 {
-    protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
+    protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader) =>
+        new(new ChineseBigramTokenizer(reader));
+}
+
+/// <summary>
+/// The bigram chain as Lucene builds it: StandardTokenizer → CJKWidthFilter → InvariantLowerCaseFilter → CJKBigramFilter.
+/// <see cref="ChineseBigramTokenizer"/> reproduces its output and falls back to it for characters outside its table.
+/// </summary>
+public sealed class StandardBigramAnalyzer : Analyzer
+{
+    protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader) => CreateChain(reader);
+
+    internal static TokenStreamComponents CreateChain(TextReader reader)
     {
         var tokenizer = new StandardTokenizer(LuceneVersion.LUCENE_48, reader);
         TokenStream stream = new CJKWidthFilter(tokenizer);

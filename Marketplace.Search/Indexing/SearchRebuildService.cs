@@ -65,7 +65,8 @@ public sealed class SearchRebuildService(
             logger.LogInformation("Search index rebuild {JobId} started: {Total} live offerings", id, total);
             await using (var rebuild = await index.BeginRebuildAsync(ct))
             {
-                await foreach (var batch in offerings.LiveDocumentBatchesAsync(options.Value.RebuildBatchSize, ct))
+                // The next batch is read from SQL while this one is analysed.
+                await foreach (var batch in offerings.LiveDocumentBatchesAsync(options.Value.RebuildBatchSize, ct).ReadAheadAsync(1, ct))
                 {
                     await rebuild.AddAsync(batch, ct);
                     processed += batch.Count;

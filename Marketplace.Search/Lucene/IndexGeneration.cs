@@ -1,10 +1,10 @@
 using Lucene.Net.Analysis;
-using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
 using Marketplace.Core.Searching;
+using Marketplace.Core.Taxonomy;
 
 namespace Marketplace.Search.Lucene;
 
@@ -36,7 +36,17 @@ internal sealed class IndexGeneration : IDisposable
 
     public SearcherManager? Searchers { get; private set; }
 
-    public static IndexGeneration Open(string path, int number, Analyzer analyzer, double ramBufferMb, bool create)
+    public static IndexGeneration Open(string path, int number, Analyzer analyzer, double ramBufferMb, bool create) =>
+        Open(path, number, analyzer, ramBufferMb, create, compoundFiles: true);
+
+    /// <summary>
+    /// A new, empty generation for a rebuild: its flushed segments are left as plain files (not packed into a
+    /// compound file) since <see cref="FinishRebuild"/> merges them all into one anyway.
+    /// </summary>
+    public static IndexGeneration CreateForRebuild(string path, int number, Analyzer analyzer, double ramBufferMb) =>
+        Open(path, number, analyzer, ramBufferMb, create: true, compoundFiles: false);
+
+    private static IndexGeneration Open(string path, int number, Analyzer analyzer, double ramBufferMb, bool create, bool compoundFiles)
     {
         System.IO.Directory.CreateDirectory(path);
         var directory = FSDirectory.Open(path);
@@ -46,6 +56,7 @@ internal sealed class IndexGeneration : IDisposable
             {
                 OpenMode = create ? OpenMode.CREATE : OpenMode.CREATE_OR_APPEND,
                 RAMBufferSizeMB = ramBufferMb,
+                UseCompoundFile = compoundFiles,
             };
             var writer = new IndexWriter(directory, config);
             if (create)
@@ -64,11 +75,28 @@ internal sealed class IndexGeneration : IDisposable
     public void StartSearching() => Searchers ??= new SearcherManager(Writer, applyAllDeletes: true, new FacetWarmingSearcherFactory());
 
     /// <summary>
+    /// Ends a rebuild: one segment, the one commit, then the writer settings of a live generation for the writes that
+    /// follow the swap, and a searcher.
+    /// </summary>
+    public void FinishRebuild(double liveRamBufferMb)
+    {
+        // Few segments: every search pays per segment (term lookups, scorers). The rebuild's flushes leave one
+        // or two per indexing thread; merging them before the one commit is cheap next to the analysis.
+        Writer.ForceMerge(1);
+        Writer.Commit();
+        Writer.Config.RAMBufferSizeMB = liveRamBufferMb;
+        Writer.Config.UseCompoundFile = true;
+        StartSearching();
+    }
+
+    /// <summary>
     /// Writes the newest version of each document whose version is above the indexed one;
     /// returns whether anything was written. The version map moves only after the writer accepted
-    /// the batch, so a failed batch can be retried.
+    /// the batch, so a failed batch can be retried. A <paramref name="bulk"/> batch (a rebuild's) is analysed on
+    /// every core and adds the ids this generation does not hold yet without a delete term; the caller must not
+    /// retry a failed one into this generation (partly written, it would leave duplicates).
     /// </summary>
-    public bool Apply(IReadOnlyList<OfferingDocument> documents, Func<OfferingDocument, Document> build, bool parallel)
+    public bool Apply(IReadOnlyList<OfferingDocument> documents, TaxonomyCatalog taxonomy, bool bulk)
     {
         var newer = documents
             .GroupBy(d => d.Id)
@@ -79,22 +107,31 @@ internal sealed class IndexGeneration : IDisposable
         {
             return false;
         }
-        if (parallel && newer.Count >= 256)
+        if (bulk && newer.Count >= 256)
         {
             // Analysis (jieba) dominates; IndexWriter accepts documents from several threads at once.
-            Parallel.ForEach(newer, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Write);
+            Parallel.ForEach(newer, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                () => new OfferingDocumentBuilder(taxonomy),
+                (document, _, builder) =>
+                {
+                    Write(document, builder, bulk);
+                    return builder;
+                },
+                _ => { });
         }
         else
         {
-            newer.ForEach(Write);
+            var builder = new OfferingDocumentBuilder(taxonomy);
+            foreach (var document in newer)
+            {
+                Write(document, builder, bulk);
+            }
         }
         foreach (var document in newer)
         {
             _versions[document.Id] = document.Version;
         }
         return true;
-
-        void Write(OfferingDocument d) => Writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(d.Id)), build(d));
     }
 
     public void Dispose()
@@ -110,6 +147,19 @@ internal sealed class IndexGeneration : IDisposable
         Searchers?.Dispose();
         Writer.Rollback();
         _directory.Dispose();
+    }
+
+    private void Write(OfferingDocument document, OfferingDocumentBuilder builder, bool bulk)
+    {
+        var fields = builder.Build(document);
+        if (bulk && !_versions.ContainsKey(document.Id))
+        {
+            Writer.AddDocument(fields); // a buffered delete term per document would be applied at every flush, for nothing
+        }
+        else
+        {
+            Writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(document.Id)), fields);
+        }
     }
 
     private static Dictionary<Guid, long> LoadVersions(IndexWriter writer)

@@ -69,12 +69,12 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             live = _live!;
-            if (live.Apply(documents, Build, parallel: false))
+            if (live.Apply(documents, _taxonomy, bulk: false))
             {
                 live.Writer.Commit();
                 live.Searchers!.MaybeRefreshBlocking();
             }
-            _rebuild?.Target.Apply(documents, Build, parallel: false); // not lost when the rebuild swaps in
+            _rebuild?.Target.Apply(documents, _taxonomy, bulk: false); // not lost when the rebuild swaps in
         }
         finally
         {
@@ -145,7 +145,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
                 throw new InvalidOperationException("A rebuild of the offering index is already running.");
             }
             var number = Math.Max(live.Number, ExistingGenerations().DefaultIfEmpty(0).Max()) + 1;
-            var target = IndexGeneration.Open(GenerationPath(number), number, _analyzer, _options.RebuildRamBufferSizeMb, create: true);
+            var target = IndexGeneration.CreateForRebuild(GenerationPath(number), number, _analyzer, _options.RebuildRamBufferSizeMb);
             _rebuild = new LuceneRebuild(this, target);
             return _rebuild;
         }
@@ -230,7 +230,15 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         try
         {
             EnsureCurrent(rebuild);
-            rebuild.Target.Apply(documents, Build, parallel: true);
+            try
+            {
+                rebuild.Target.Apply(documents, _taxonomy, bulk: true);
+            }
+            catch
+            {
+                rebuild.Failed = true;
+                throw;
+            }
         }
         finally
         {
@@ -245,11 +253,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         {
             EnsureCurrent(rebuild);
             var target = rebuild.Target;
-            // Few segments: every search pays per segment (term lookups, scorers). The rebuild's flushes leave one
-            // or two per indexing thread; merging them before the one commit is cheap next to the analysis.
-            target.Writer.ForceMerge(1);
-            target.Writer.Commit(); // the one commit of the rebuild
-            target.StartSearching();
+            target.FinishRebuild(_options.RamBufferSizeMb);
             IndexGeneration old;
             _swapLock.EnterWriteLock();
             try
@@ -298,9 +302,11 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         {
             throw new InvalidOperationException("This rebuild is no longer running (swapped or abandoned).");
         }
+        if (rebuild.Failed)
+        {
+            throw new InvalidOperationException("A batch of this rebuild failed: it can only be abandoned.");
+        }
     }
-
-    private global::Lucene.Net.Documents.Document Build(OfferingDocument offering) => OfferingFields.Build(offering, _taxonomy);
 
     private IndexGeneration Open()
     {

@@ -4,7 +4,6 @@ using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
 using Marketplace.Core.Searching;
-using Marketplace.Core.Taxonomy;
 using Marketplace.Search.Analysis;
 
 namespace Marketplace.Search.Lucene;
@@ -55,48 +54,6 @@ internal static class OfferingFields
 
     public static string IdTerm(Guid id) => id.ToString("N");
 
-    public static Document Build(OfferingDocument offering, TaxonomyCatalog taxonomy)
-    {
-        var document = new Document
-        {
-            new StringField(Id, IdTerm(offering.Id), Field.Store.NO),
-            new BinaryDocValuesField(IdBytes, new BytesRef(offering.Id.ToByteArray())),
-            new NumericDocValuesField(Version, offering.Version),
-            new NumericDocValuesField(IdHash, StableIdHash.Compute(offering.Id)),
-            new StringField(Live, offering.Live ? "1" : "0", Field.Store.NO),
-        };
-        if (!offering.Live)
-        {
-            return document; // a tombstone only remembers its version
-        }
-
-        // The source as binary doc values, not a stored field: a hit reads its own bytes, where compressed stored
-        // fields decompress a whole block per document (most of a matching run's 200-candidate search).
-        document.Add(new BinaryDocValuesField(Source, new BytesRef(JsonSerializer.SerializeToUtf8Bytes(offering))));
-        AddText(document, "title", [offering.Title]);
-        AddText(document, "keywords", offering.Keywords);
-        AddText(document, "summary", [offering.Summary]);
-        AddText(document, Body, [offering.Description]);
-        AddText(document, Body, offering.Cases);
-        AddText(document, Body, [offering.SupplierName]);
-
-        // Hierarchical facet: a sub-direction implies its direction, whatever the sender expanded.
-        var directions = offering.Directions
-            .Concat(offering.SubDirections.Select(s => taxonomy.FindSubDirection(s)?.DirectionCode ?? ParentCode(s)))
-            .OfType<string>();
-        AddKeywords(document, Direction, directions);
-        AddKeywords(document, SubDirection, offering.SubDirections);
-        AddKeywords(document, Type, [offering.Type]);
-        AddKeywords(document, Deployment, [offering.Deployment]);
-        AddKeywords(document, District, offering.Districts);
-
-        document.Add(new Int64Field(PriceMin, offering.PriceMinYuan, Field.Store.NO));
-        document.Add(new NumericDocValuesField(PriceMin, offering.PriceMinYuan));
-        document.Add(new Int32Field(Days, offering.ImplementationDays, Field.Store.NO));
-        document.Add(new NumericDocValuesField(Published, offering.PublishedAt.ToUnixTimeMilliseconds()));
-        return document;
-    }
-
     [ThreadStatic]
     private static BytesRef? sourceBuffer;
 
@@ -111,8 +68,7 @@ internal static class OfferingFields
             values.Get(doc - leaf.DocBase, bytes);
             if (bytes.Length > 0)
             {
-                return JsonSerializer.Deserialize(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length), SourceJson.Default.OfferingDocument)
-                    ?? throw new InvalidDataException("A stored offering source is empty.");
+                return SourceCodec.Decode(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length));
             }
         }
         return ReadSource(searcher.Doc(doc));
@@ -123,33 +79,5 @@ internal static class OfferingFields
         var bytes = stored.GetBinaryValue(Source) ?? throw new InvalidDataException("A live offering document has no stored source.");
         return JsonSerializer.Deserialize<OfferingDocument>(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length))
             ?? throw new InvalidDataException("A stored offering source is empty.");
-    }
-
-    private static string? ParentCode(string subDirection)
-    {
-        var dot = subDirection.IndexOf('.');
-        return dot > 0 ? subDirection[..dot] : null;
-    }
-
-    private static void AddText(Document document, string name, IEnumerable<string> values)
-    {
-        foreach (var value in values.Where(v => !string.IsNullOrWhiteSpace(v)))
-        {
-            document.Add(new TextField(name + OfferingAnalysis.WordSuffix, value, Field.Store.NO));
-            if (name == "title")
-            {
-                document.Add(new TextField(name + OfferingAnalysis.BigramSuffix, value, Field.Store.NO));
-            }
-            document.Add(new TextField("all" + OfferingAnalysis.BigramSuffix, value, Field.Store.NO));
-        }
-    }
-
-    private static void AddKeywords(Document document, string name, IEnumerable<string> values)
-    {
-        foreach (var value in values.Where(v => !string.IsNullOrEmpty(v)).Distinct(StringComparer.Ordinal))
-        {
-            document.Add(new StringField(name, value, Field.Store.NO));
-            document.Add(new SortedSetDocValuesField(name, new BytesRef(value)));
-        }
     }
 }

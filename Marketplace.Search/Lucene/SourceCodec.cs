@@ -118,6 +118,7 @@ internal static class SourceCodec
 
         public void String(string value)
         {
+            ArgumentNullException.ThrowIfNull(value);
             var length = Encoding.UTF8.GetByteCount(value);
             Long(length);
             Encoding.UTF8.GetBytes(value, buffer.GetSpan(length));
@@ -126,6 +127,7 @@ internal static class SourceCodec
 
         public void Strings(IReadOnlyList<string> values)
         {
+            ArgumentNullException.ThrowIfNull(values);
             Long(values.Count);
             foreach (var value in values)
             {

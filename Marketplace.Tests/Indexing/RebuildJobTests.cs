@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Marketplace.Core.Searching;
+using Marketplace.Search.Lucene;
 using Marketplace.Tests.Api;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Tests.Indexing;
 
@@ -57,6 +60,47 @@ public class RebuildJobTests
     }
 
     [Test]
+    public async Task A_rebuild_job_that_fails_part_way_is_recorded_and_the_previous_index_stays_live()
+    {
+        var host = new SearchTestHost(settings: SearchTestHost.Settings(("Marketplace:Search:RebuildBatchSize", "2")),
+            services: s => s.AddSingleton<IOfferingIndex>(sp => new SecondBatchFails(sp.GetRequiredService<LuceneOfferingIndex>())));
+        try
+        {
+            var integrator = await host.CreateIntegratorAsync();
+            var ids = new List<Guid>();
+            for (var n = 0; n < 5; n++)
+            {
+                ids.Add(await host.PublishAsync(integrator, MarketplaceApp.OfferingBody(title: $"失败重建测试智能立体仓库{n}", direction: "general",
+                    subDirections: ["general.smart-warehouse"], keywords: ["立体仓库"])));
+            }
+            await SearchTestHost.EventuallyAsync(async () => SearchTestHost.Ids(await host.SearchAsync("?q=立体仓库")).Count == 5, TimeSpan.FromSeconds(10), "indexed");
+
+            var accepted = await host.Operator().PostAsync("/api/v1/admin/search/rebuild", null);
+            Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await accepted.Content.ReadAsStringAsync());
+            var location = accepted.Headers.Location!.ToString();
+            JsonObject job = new();
+            await SearchTestHost.EventuallyAsync(async () =>
+            {
+                job = JsonNode.Parse(await host.Operator().GetStringAsync(location))!.AsObject();
+                return job["status"]!.GetValue<string>() is "succeeded" or "failed";
+            }, TimeSpan.FromSeconds(30), "the job finishes");
+            Assert.That(job["status"]!.GetValue<string>(), Is.EqualTo("failed"), job.ToJsonString());
+            Assert.That(job["error"]!.GetValue<string>(), Is.EqualTo("IOException: injected: disk full"));
+            Assert.That(job["processed"]!.GetValue<long>(), Is.EqualTo(2), "the first batch only");
+
+            Assert.That(SearchTestHost.Ids(await host.SearchAsync("?q=立体仓库")), Is.EquivalentTo(ids), "the previous index still serves");
+            var afterwards = await host.PublishAsync(integrator, MarketplaceApp.OfferingBody(title: "失败重建之后的立体仓库", direction: "general",
+                subDirections: ["general.smart-warehouse"]));
+            await SearchTestHost.EventuallyAsync(async () => SearchTestHost.Ids(await host.SearchAsync("?q=立体仓库")).Contains(afterwards),
+                TimeSpan.FromSeconds(5), "writes still reach the live index");
+        }
+        finally
+        {
+            host.DisposeAndDelete();
+        }
+    }
+
+    [Test]
     public async Task Jobs_are_for_operators_and_unknown_ones_are_404()
     {
         var host = new SearchTestHost(settings: SearchTestHost.Settings());
@@ -71,6 +115,32 @@ public class RebuildJobTests
         finally
         {
             host.DisposeAndDelete();
+        }
+    }
+
+    /// <summary>The real index, whose rebuilds fail at their second batch (after the first was written).</summary>
+    private sealed class SecondBatchFails(IOfferingIndex inner) : IOfferingIndex
+    {
+        public Task EnsureCreatedAsync(CancellationToken ct) => inner.EnsureCreatedAsync(ct);
+
+        public Task WriteAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct) => inner.WriteAsync(documents, ct);
+
+        public Task<OfferingSearchResult> SearchAsync(OfferingSearchRequest request, CancellationToken ct) => inner.SearchAsync(request, ct);
+
+        public async Task<IIndexRebuild> BeginRebuildAsync(CancellationToken ct) => new Rebuild(await inner.BeginRebuildAsync(ct));
+
+        public Task<bool> IsHealthyAsync(CancellationToken ct) => inner.IsHealthyAsync(ct);
+
+        private sealed class Rebuild(IIndexRebuild rebuild) : IIndexRebuild
+        {
+            private int _batches;
+
+            public Task AddAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct) =>
+                ++_batches == 2 ? throw new IOException("injected: disk full") : rebuild.AddAsync(documents, ct);
+
+            public Task SwapAsync(CancellationToken ct) => rebuild.SwapAsync(ct);
+
+            public ValueTask DisposeAsync() => rebuild.DisposeAsync();
         }
     }
 }

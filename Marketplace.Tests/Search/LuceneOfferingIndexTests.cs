@@ -103,6 +103,27 @@ public class LuceneOfferingIndexTests : OfferingIndexConformance
     }
 
     [Test]
+    public async Task A_rebuild_whose_batch_failed_cannot_be_continued_or_swapped_in()
+    {
+        var directory = Path.Combine(_root, "failed");
+        var index = await OpenAsync(directory);
+        var doc = Doc("数控车床");
+        await index.WriteAsync([doc], None);
+
+        await using (var rebuild = await index.BeginRebuildAsync(None))
+        {
+            var unbuildable = Doc("关键词缺失") with { Keywords = null! };
+            Assert.That(async () => await rebuild.AddAsync([Doc("先写入的文档"), unbuildable], None), Throws.ArgumentNullException);
+            Assert.That(async () => await rebuild.AddAsync([Doc("后续批次")], None), Throws.InvalidOperationException,
+                "a retried or later batch could duplicate the documents the failed one wrote");
+            Assert.That(async () => await rebuild.SwapAsync(None), Throws.InvalidOperationException);
+        }
+
+        Assert.That(await AllIdsAsync(index), Is.EqualTo(new[] { doc.Id }));
+        Assert.That(Directory.GetDirectories(directory).Select(Path.GetFileName), Is.EqualTo(new[] { "gen-1" }));
+    }
+
+    [Test]
     public async Task Reopening_serves_the_persisted_generation_and_keeps_the_version_guard()
     {
         var directory = Path.Combine(_root, "reopened");

@@ -34,24 +34,25 @@ public class TextScorerTests
         _analyzer = OfferingAnalysis.CreateIndexAnalyzer(OfferingFields.BigramFields);
         _directory = new RAMDirectory();
         var documents = LuceneCpuBenchmarkTests.Synthetic(1_200).ToList();
+        var builder = new OfferingDocumentBuilder(TaxonomyCatalog.Default);
         using (var writer = new IndexWriter(_directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, _analyzer) { MergePolicy = NoMergePolicy.COMPOUND_FILES }))
         {
             foreach (var batch in documents.Chunk(300))
             {
                 foreach (var document in batch)
                 {
-                    writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(document.Id)), OfferingFields.Build(document, TaxonomyCatalog.Default));
+                    writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(document.Id)), builder.Build(document));
                 }
                 writer.Commit(); // one segment per batch
             }
             foreach (var document in documents.Where((_, i) => i % 7 == 0))
             {
                 var revised = document with { Version = 2, Title = document.Title + " 升级版", Description = document.Description + " 新增能源管理模块。" };
-                writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(document.Id)), OfferingFields.Build(revised, TaxonomyCatalog.Default));
+                writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(document.Id)), builder.Build(revised));
             }
             foreach (var document in documents.Where((_, i) => i % 11 == 0))
             {
-                writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(document.Id)), OfferingFields.Build(OfferingDocument.Tombstone(document.Id, 3), TaxonomyCatalog.Default));
+                writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(document.Id)), builder.Build(OfferingDocument.Tombstone(document.Id, 3)));
             }
             writer.Commit();
         }
