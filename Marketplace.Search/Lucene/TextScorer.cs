@@ -3,6 +3,7 @@ using System.Numerics;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
+using Lucene.Net.Util;
 
 namespace Marketplace.Search.Lucene;
 
@@ -45,87 +46,107 @@ internal static class TextScorer
         }
 
         var score = new CurrentScore();
-        for (var s = 0; s < segments.Count; s++)
+        var accumulators = Rent();
+        try
         {
-            var segment = segments[s];
-            var accepted = filter.For(segment).Accepted;
-            var accumulators = Rent(segment.AtomicReader.MaxDoc);
-            try
+            for (var s = 0; s < segments.Count; s++)
             {
-                var total = accumulators.Total;
-                var matched = accumulators.Matched;
-                var touched = accumulators.Touched;
-                for (var c = 0; c < clauses.Count; c++)
-                {
-                    var clause = postings[c][s];
-                    var leafValues = values[c];
-                    var leafCount = clause.LeafCount;
-                    for (var l = 0; l < leafCount; l++)
-                    {
-                        // Held by this leaf alone: the clause scores the leaf's score (best = sum).
-                        var singles = clause.SingleDocs[l];
-                        var singleFactors = clause.SingleFactors[l];
-                        var value = leafValues[l];
-                        for (var i = 0; i < singles.Length; i++)
-                        {
-                            var doc = singles[i];
-                            if (matched[doc]++ == 0)
-                            {
-                                touched[doc >> 6] |= 1L << doc;
-                            }
-                            total[doc] += singleFactors[i] * value;
-                        }
-                    }
-                    var docs = clause.Docs;
-                    var factors = clause.Factors;
-                    for (int i = 0, row = 0; i < docs.Length; i++, row += leafCount)
-                    {
-                        // Best of the leaves plus the tie-breaker share of the others; absent leaves have factor 0.
-                        var best = factors[row] * leafValues[0];
-                        var sum = best;
-                        for (var l = 1; l < leafCount; l++)
-                        {
-                            var leafScore = factors[row + l] * leafValues[l];
-                            sum += leafScore;
-                            if (leafScore > best)
-                            {
-                                best = leafScore;
-                            }
-                        }
-                        var doc = docs[i];
-                        if (matched[doc]++ == 0)
-                        {
-                            touched[doc >> 6] |= 1L << doc;
-                        }
-                        total[doc] += best + ((sum - best) * ScoringClause.TieBreaker);
-                    }
-                }
-
+                var segment = segments[s];
                 collector.SetNextReader(segment);
                 collector.SetScorer(score);
-                // In document order: the collector's sort keys and facet ordinals are read front to back.
-                var words = (segment.AtomicReader.MaxDoc + 63) >> 6;
-                for (var w = 0; w < words; w++)
-                {
-                    var bits = touched[w];
-                    touched[w] = 0;
-                    while (bits != 0)
-                    {
-                        var doc = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                        bits &= bits - 1;
-                        if (accepted.Get(doc))
-                        {
-                            score.Value = (float)(total[doc] * coord[matched[doc]]);
-                            collector.Collect(doc);
-                        }
-                        total[doc] = 0;
-                        matched[doc] = 0;
-                    }
-                }
+                ScoreSegment(postings.Select(p => p[s]).ToArray(), values, coord, segment.AtomicReader.MaxDoc, filter.For(segment).Accepted,
+                    collector, score, accumulators);
             }
-            finally
+        }
+        finally
+        {
+            Pool.Add(accumulators);
+        }
+    }
+
+    /// <summary>
+    /// Scores a segment window by window (<see cref="Accumulators.Window"/> documents, whose accumulators stay in the
+    /// processor's first-level cache): every clause adds its documents of the window, then the window's matched and
+    /// accepted documents go to the collector in document order.
+    /// </summary>
+    private static void ScoreSegment(ClausePostings[] clauses, float[][] values, float[] coord, int maxDoc, FixedBitSet accepted,
+        ICollector collector, CurrentScore score, Accumulators accumulators)
+    {
+        var total = accumulators.Total;
+        var matched = accumulators.Matched;
+        var touched = accumulators.Touched;
+        var singleAt = clauses.Select(c => new int[c.LeafCount]).ToArray();
+        var multiAt = new int[clauses.Length];
+        for (var windowStart = 0; windowStart < maxDoc; windowStart += Accumulators.Window)
+        {
+            var windowEnd = Math.Min(maxDoc, windowStart + Accumulators.Window);
+            for (var c = 0; c < clauses.Length; c++)
             {
-                Pool.Add(accumulators);
+                var clause = clauses[c];
+                var leafValues = values[c];
+                var leafCount = clause.LeafCount;
+                for (var l = 0; l < leafCount; l++)
+                {
+                    // Held by this leaf alone: the clause scores the leaf's score (best = sum).
+                    var singles = clause.SingleDocs[l];
+                    var singleFactors = clause.SingleFactors[l];
+                    var value = leafValues[l];
+                    var i = singleAt[c][l];
+                    for (; i < singles.Length && singles[i] < windowEnd; i++)
+                    {
+                        var slot = singles[i] - windowStart;
+                        if (matched[slot]++ == 0)
+                        {
+                            touched[slot >> 6] |= 1L << slot;
+                        }
+                        total[slot] += singleFactors[i] * value;
+                    }
+                    singleAt[c][l] = i;
+                }
+                var docs = clause.Docs;
+                var factors = clause.Factors;
+                var at = multiAt[c];
+                for (var row = at * leafCount; at < docs.Length && docs[at] < windowEnd; at++, row += leafCount)
+                {
+                    // Best of the leaves plus the tie-breaker share of the others; absent leaves have factor 0.
+                    var best = factors[row] * leafValues[0];
+                    var sum = best;
+                    for (var l = 1; l < leafCount; l++)
+                    {
+                        var leafScore = factors[row + l] * leafValues[l];
+                        sum += leafScore;
+                        if (leafScore > best)
+                        {
+                            best = leafScore;
+                        }
+                    }
+                    var slot = docs[at] - windowStart;
+                    if (matched[slot]++ == 0)
+                    {
+                        touched[slot >> 6] |= 1L << slot;
+                    }
+                    total[slot] += best + ((sum - best) * ScoringClause.TieBreaker);
+                }
+                multiAt[c] = at;
+            }
+
+            for (var w = 0; w < touched.Length; w++)
+            {
+                var bits = touched[w];
+                touched[w] = 0;
+                while (bits != 0)
+                {
+                    var slot = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    var doc = windowStart + slot;
+                    if (accepted.Get(doc))
+                    {
+                        score.Value = (float)(total[slot] * coord[matched[slot]]);
+                        collector.Collect(doc);
+                    }
+                    total[slot] = 0;
+                    matched[slot] = 0;
+                }
             }
         }
     }
@@ -186,32 +207,20 @@ internal static class TextScorer
         return values;
     }
 
-    private static Accumulators Rent(int maxDoc)
+    private static Accumulators Rent() => Pool.TryTake(out var pooled) ? pooled : new Accumulators();
+
+    /// <summary>Per-document working arrays of one window of a segment, zeroed again as its documents are collected.</summary>
+    private sealed class Accumulators
     {
-        while (Pool.TryTake(out var pooled))
-        {
-            if (pooled.Capacity >= maxDoc)
-            {
-                return pooled;
-            }
-        }
-        return new Accumulators(Math.Max(maxDoc, 1024));
-    }
+        /// <summary>Documents per window: their running totals and match counts (24 KiB) stay in the first-level cache.</summary>
+        public const int Window = 2_048;
 
-    /// <summary>
-    /// Per-document working arrays of one search over one segment, zeroed again as the touched documents are collected.
-    /// </summary>
-    private sealed class Accumulators(int capacity)
-    {
-        public int Capacity { get; } = capacity;
+        public double[] Total { get; } = new double[Window];
 
-        public double[] Total { get; } = new double[capacity];
+        public int[] Matched { get; } = new int[Window];
 
-        public int[] Matched { get; } = new int[capacity];
-
-        /// <summary>Bit set of the documents any clause matched.</summary>
-        public long[] Touched { get; } = new long[(capacity + 63) >> 6];
-
+        /// <summary>Bit set of the window's documents any clause matched.</summary>
+        public long[] Touched { get; } = new long[Window / 64];
     }
 
     /// <summary>The collector reads each document's score here.</summary>

@@ -33,17 +33,17 @@ public class TextScorerTests
         JiebaSegmentation.AddUserWords(Thesaurus.Default.DictionaryTerms);
         _analyzer = OfferingAnalysis.CreateIndexAnalyzer(OfferingFields.BigramFields);
         _directory = new RAMDirectory();
-        var documents = LuceneCpuBenchmarkTests.Synthetic(1_200).ToList();
+        var documents = LuceneCpuBenchmarkTests.Synthetic(5_000).ToList();
         var builder = new OfferingDocumentBuilder(TaxonomyCatalog.Default);
         using (var writer = new IndexWriter(_directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, _analyzer) { MergePolicy = NoMergePolicy.COMPOUND_FILES }))
         {
-            foreach (var batch in documents.Chunk(300))
+            foreach (var batch in documents.Chunk(2_400))
             {
                 foreach (var document in batch)
                 {
                     writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(document.Id)), builder.Build(document));
                 }
-                writer.Commit(); // one segment per batch
+                writer.Commit(); // one segment per batch, each longer than the scorer's window
             }
             foreach (var document in documents.Where((_, i) => i % 7 == 0))
             {
