@@ -91,13 +91,15 @@ internal sealed class LeafPostings(int[] docs, float[] factors, int[] termDocFre
 /// </summary>
 internal sealed class ClausePostings
 {
-    private ClausePostings(int leafCount, int[] docs, float[] factors, int[][] singleDocs, float[][] singleFactors, int[][] termDocFreqs)
+    private ClausePostings(int leafCount, int[] docs, float[] factors, int[][] singleDocs, float[][] singleFactors, float[][]? dense,
+        int[][] termDocFreqs)
     {
         LeafCount = leafCount;
         Docs = docs;
         Factors = factors;
         SingleDocs = singleDocs;
         SingleFactors = singleFactors;
+        Dense = dense;
         TermDocFreqs = termDocFreqs;
     }
 
@@ -114,10 +116,20 @@ internal sealed class ClausePostings
 
     public float[][] SingleFactors { get; }
 
+    /// <summary>
+    /// When the clause holds a large share of the segment (a common word), every leaf's factors by document number
+    /// (0 where absent), for vectorized scoring; the document lists are then empty.
+    /// </summary>
+    public float[][]? Dense { get; }
+
     /// <summary>Per leaf, the segment document frequency of each of its terms.</summary>
     public int[][] TermDocFreqs { get; }
 
-    public long Bytes => 64 + (Docs.Length * 4L) + (Factors.Length * 4L) + SingleDocs.Sum(d => 16 + (d.Length * 8L)) + TermDocFreqs.Sum(t => 16 + (t.Length * 4L));
+    public long Bytes => 64 + (Docs.Length * 4L) + (Factors.Length * 4L) + SingleDocs.Sum(d => 16 + (d.Length * 8L))
+        + (Dense?.Sum(d => d.Length * 4L) ?? 0) + TermDocFreqs.Sum(t => 16 + (t.Length * 4L));
+
+    /// <summary>A clause holding more than this share of the segment is kept dense.</summary>
+    private const int DenseShare = 4;
 
     public static ClausePostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, TFIDFSimilarity similarity)
     {
@@ -171,8 +183,23 @@ internal sealed class ClausePostings
                 factors.AddRange(row);
             }
         }
+        var maxDoc = segment.AtomicReader.MaxDoc;
+        if (docs.Count + singleDocs.Sum(d => d.Count) > maxDoc / DenseShare)
+        {
+            var dense = leaves.Select(l =>
+            {
+                var byDoc = new float[maxDoc];
+                for (var i = 0; i < l.Docs.Length; i++)
+                {
+                    byDoc[l.Docs[i]] = l.Factors[i];
+                }
+                return byDoc;
+            }).ToArray();
+            var none = leaves.Select(_ => Array.Empty<int>()).ToArray();
+            return new ClausePostings(count, [], [], none, leaves.Select(_ => Array.Empty<float>()).ToArray(), dense, leaves.Select(l => l.TermDocFreqs).ToArray());
+        }
         return new ClausePostings(count, [.. docs], [.. factors],
-            singleDocs.Select(d => d.ToArray()).ToArray(), singleFactors.Select(f => f.ToArray()).ToArray(),
+            singleDocs.Select(d => d.ToArray()).ToArray(), singleFactors.Select(f => f.ToArray()).ToArray(), null,
             leaves.Select(l => l.TermDocFreqs).ToArray());
     }
 }
