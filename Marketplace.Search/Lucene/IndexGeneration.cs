@@ -19,6 +19,9 @@ internal sealed class IndexGeneration : IDisposable
     private readonly FSDirectory _directory;
     private readonly Dictionary<Guid, long> _versions;
 
+    /// <summary>The ids of batches that failed part-way: some of their documents may be here although the version map did not move.</summary>
+    private readonly HashSet<Guid> _maybeWritten = [];
+
     private IndexGeneration(int number, string path, FSDirectory directory, IndexWriter writer, Dictionary<Guid, long> versions)
     {
         Number = number;
@@ -80,8 +83,9 @@ internal sealed class IndexGeneration : IDisposable
     /// </summary>
     public void FinishRebuild(double liveRamBufferMb)
     {
-        // Few segments: every search pays per segment (term lookups, scorers). The rebuild's flushes leave one
-        // or two per indexing thread; merging them before the one commit is cheap next to the analysis.
+        // Few segments: every search pays per segment (term lookups, scorers). The rebuild's flushes leave one or two
+        // per indexing thread; merging them is one single-threaded pass over the whole index (about 3 s at 100,000
+        // offerings), with the flush of the last buffers the part of a rebuild that does not use every core.
         Writer.ForceMerge(1);
         Writer.Commit();
         Writer.Config.RAMBufferSizeMB = liveRamBufferMb;
@@ -92,9 +96,9 @@ internal sealed class IndexGeneration : IDisposable
     /// <summary>
     /// Writes the newest version of each document whose version is above the indexed one;
     /// returns whether anything was written. The version map moves only after the writer accepted
-    /// the batch, so a failed batch can be retried. A <paramref name="bulk"/> batch (a rebuild's) is analysed on
-    /// every core and adds the ids this generation does not hold yet without a delete term; the caller must not
-    /// retry a failed one into this generation (partly written, it would leave duplicates).
+    /// the batch, so a failed batch can be retried. A <paramref name="bulk"/> batch (a rebuild's, into a generation
+    /// this code created) is analysed on every core and adds the ids this generation has no document of without a
+    /// delete term: a buffered delete per document would be applied at every flush, for nothing.
     /// </summary>
     public bool Apply(IReadOnlyList<OfferingDocument> documents, TaxonomyCatalog taxonomy, bool bulk)
     {
@@ -107,25 +111,34 @@ internal sealed class IndexGeneration : IDisposable
         {
             return false;
         }
-        if (bulk && newer.Count >= 256)
+        var absent = bulk ? newer.Select(d => d.Id).Where(id => !_versions.ContainsKey(id) && !_maybeWritten.Contains(id)).ToHashSet() : [];
+        try
         {
-            // Analysis (jieba) dominates; IndexWriter accepts documents from several threads at once.
-            Parallel.ForEach(newer, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                () => new OfferingDocumentBuilder(taxonomy),
-                (document, _, builder) =>
-                {
-                    Write(document, builder, bulk);
-                    return builder;
-                },
-                _ => { });
-        }
-        else
-        {
-            var builder = new OfferingDocumentBuilder(taxonomy);
-            foreach (var document in newer)
+            if (bulk && newer.Count >= 256)
             {
-                Write(document, builder, bulk);
+                // Analysis (jieba) dominates; IndexWriter accepts documents from several threads at once.
+                Parallel.ForEach(newer, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                    () => new OfferingDocumentBuilder(taxonomy),
+                    (document, _, builder) =>
+                    {
+                        Write(document, builder, absent.Contains(document.Id));
+                        return builder;
+                    },
+                    _ => { });
             }
+            else
+            {
+                var builder = new OfferingDocumentBuilder(taxonomy);
+                foreach (var document in newer)
+                {
+                    Write(document, builder, absent.Contains(document.Id));
+                }
+            }
+        }
+        catch
+        {
+            _maybeWritten.UnionWith(newer.Select(d => d.Id));
+            throw;
         }
         foreach (var document in newer)
         {
@@ -149,12 +162,12 @@ internal sealed class IndexGeneration : IDisposable
         _directory.Dispose();
     }
 
-    private void Write(OfferingDocument document, OfferingDocumentBuilder builder, bool bulk)
+    private void Write(OfferingDocument document, OfferingDocumentBuilder builder, bool absent)
     {
         var fields = builder.Build(document);
-        if (bulk && !_versions.ContainsKey(document.Id))
+        if (absent)
         {
-            Writer.AddDocument(fields); // a buffered delete term per document would be applied at every flush, for nothing
+            Writer.AddDocument(fields);
         }
         else
         {

@@ -230,15 +230,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         try
         {
             EnsureCurrent(rebuild);
-            try
-            {
-                rebuild.Target.Apply(documents, _taxonomy, bulk: true);
-            }
-            catch
-            {
-                rebuild.Failed = true;
-                throw;
-            }
+            rebuild.Target.Apply(documents, _taxonomy, bulk: true);
         }
         finally
         {
@@ -301,10 +293,6 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         if (_rebuild != rebuild)
         {
             throw new InvalidOperationException("This rebuild is no longer running (swapped or abandoned).");
-        }
-        if (rebuild.Failed)
-        {
-            throw new InvalidOperationException("A batch of this rebuild failed: it can only be abandoned.");
         }
     }
 

@@ -11,9 +11,6 @@ internal sealed class LuceneRebuild(LuceneOfferingIndex owner, IndexGeneration t
 {
     public IndexGeneration Target { get; } = target;
 
-    /// <summary>Set when a batch failed part-way: the target may hold some of its documents, so it must not be swapped in.</summary>
-    public bool Failed { get; set; }
-
     public Task AddAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct) => owner.AddToRebuildAsync(this, documents, ct);
 
     public Task SwapAsync(CancellationToken ct) => owner.SwapAsync(this, ct);
