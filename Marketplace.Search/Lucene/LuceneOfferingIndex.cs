@@ -428,7 +428,8 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         }
 
         var page = top.Results().Skip(offset).ToList();
-        var hits = page.Take(limit).Select(h => ToHit(searcher, h, text.Terms, request.Highlight)).ToList();
+        var foldedTerms = text.Terms.Select(t => t.Folded).ToArray();
+        var hits = page.Take(limit).Select(h => ToHit(searcher, h, text.Terms, foldedTerms, request.Highlight)).ToList();
         var next = page.Count > limit && limit > 0 ? top.CursorAfter(page[limit - 1]).Encode() : null;
         return new OfferingSearchResult(top.TotalHits, hits, facets, next);
     }
@@ -450,20 +451,20 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     }
 
     /// <summary>The query terms found in the offering's searched text (after folding), for explanations and highlights.</summary>
-    private static List<QueryTerm> MatchedTerms(OfferingDocument offering, IReadOnlyList<QueryTerm> terms)
+    private static List<QueryTerm> MatchedTerms(OfferingDocument offering, IReadOnlyList<QueryTerm> terms, string[] foldedTerms)
     {
         var found = new bool[terms.Count];
         SnippetHighlighter.FindTerms(
             new[] { offering.Title, offering.Summary, offering.Description, offering.SupplierName }.Concat(offering.Keywords).Concat(offering.Cases),
-            terms.Select(t => t.Folded).ToList(),
+            foldedTerms,
             found);
         return terms.Where((_, i) => found[i]).ToList();
     }
 
-    private static OfferingHit ToHit(IndexSearcher searcher, RankedHit ranked, IReadOnlyList<QueryTerm> terms, bool highlight)
+    private static OfferingHit ToHit(IndexSearcher searcher, RankedHit ranked, IReadOnlyList<QueryTerm> terms, string[] foldedTerms, bool highlight)
     {
         var offering = OfferingFields.ReadSource(searcher, ranked.Doc);
-        var matched = terms.Count == 0 ? [] : MatchedTerms(offering, terms);
+        var matched = terms.Count == 0 ? [] : MatchedTerms(offering, terms, foldedTerms);
         var matchedFolded = matched.Select(t => t.Folded).ToList();
         var highlights = highlight
             && matched.Count > 0
