@@ -20,7 +20,7 @@ namespace Marketplace.Tests.Search;
 public class LuceneCpuBenchmarkTests
 {
     private const int DocumentCount = 100_000;
-    private const string LayoutMarker = "perf-layout-3";
+    private const string LayoutMarker = "perf-layout-4";
 
     [Test]
     public async Task Cpu_per_search_by_query_kind_at_100k()
