@@ -23,20 +23,20 @@ public sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Correl
         context.Response.Headers[HeaderName] = id;
         using var scope = logger.BeginScope("CorrelationId:{CorrelationId}", id);
         var started = Stopwatch.GetTimestamp();
-        try
-        {
-            await next(context);
-        }
-        finally
+        // Logged once the response is complete: an exception thrown below is turned into its status (400, 404 …) by the
+        // exception handler outside this middleware, so the status seen here on the way out may not be the final one.
+        context.Response.OnCompleted(() =>
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
             var level = context.Response.StatusCode >= 400 || elapsed >= SlowRequest ? LogLevel.Information : LogLevel.Debug;
             if (logger.IsEnabled(level))
             {
-                logger.Log(level, "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms",
-                    context.Request.Method, context.Request.Path.Value, context.Response.StatusCode, elapsed.TotalMilliseconds);
+                logger.Log(level, "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms (correlation id {CorrelationId})",
+                    context.Request.Method, context.Request.Path.Value, context.Response.StatusCode, elapsed.TotalMilliseconds, id);
             }
-        }
+            return Task.CompletedTask;
+        });
+        await next(context);
     }
 }
 

@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Tests.Api;
 
@@ -68,6 +71,53 @@ public class HostingTests
         Assert.That(echoed.Headers.GetValues("X-Correlation-Id").Single(), Is.EqualTo("abc-123"));
         Assert.That(generated.Headers.GetValues("X-Correlation-Id").Single(), Is.Not.Empty);
         MarketplaceApp.DeleteDirectory(app.DataDirectory);
+    }
+
+    [Test]
+    public async Task Failed_requests_are_logged_with_their_final_status_and_correlation_id()
+    {
+        using var app = new MarketplaceApp();
+        var logs = new CapturedLogs();
+        using var logged = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
+        var client = logged.CreateClient();
+        var invalid = new HttpRequestMessage(HttpMethod.Get, "/api/v1/offerings/search?direction=nope");
+        invalid.Headers.Add("X-Correlation-Id", "bad-filter-1");
+
+        Assert.That((await client.SendAsync(invalid)).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await client.GetAsync("/api/v1/taxonomy")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        // The line is written when the response completes (after the exception handler set the status).
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!logs.Lines.Any(l => l.Contains("bad-filter-1")) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        var access = logs.Lines.Where(l => l.StartsWith("Information Marketplace.Api.Http.CorrelationIdMiddleware", StringComparison.Ordinal)).ToList();
+        Assert.That(access, Has.Some.Contains("/api/v1/offerings/search responded 400").And.Contains("bad-filter-1"));
+        Assert.That(access, Has.None.Contains("/api/v1/taxonomy"), "successful fast requests are logged at Debug only");
+        MarketplaceApp.DeleteDirectory(app.DataDirectory);
+    }
+
+    /// <summary>Every log line written through the app's logging, as "level category message".</summary>
+    private sealed class CapturedLogs : ILoggerProvider
+    {
+        public ConcurrentQueue<string> Lines { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                lines.Enqueue($"{logLevel} {category} {formatter(state, exception)}");
+        }
     }
 
     [Test]
