@@ -205,12 +205,13 @@ internal sealed class ClausePostings
 }
 
 /// <summary>
-/// Merged clause postings per segment core, up to a memory budget shared out by segment size; a clause met once the
-/// budget is spent is read for the search and not kept. Entries die with their segment. They stay valid across index
-/// changes: they hold no index-wide statistics.
+/// Merged clause postings per segment core, up to a memory budget shared out by segment size (at least 1 MiB for a small
+/// segment); a clause met once the budget is spent is read for the search and not kept. Entries die with their segment.
+/// They stay valid across index changes: they hold no index-wide statistics.
 /// </summary>
 internal static class ClausePostingsCache
 {
+    private const long SmallSegmentBudgetBytes = 1 << 20;
     private static readonly ConditionalWeakTable<object, SegmentEntries> Segments = new();
 
     public static ClausePostings Get(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, TFIDFSimilarity similarity, long budgetBytes)
@@ -220,8 +221,11 @@ internal static class ClausePostingsCache
             return ClausePostings.Read(searcher, segment, clause, similarity);
         }
         var reader = segment.AtomicReader;
-        var entries = Segments.GetValue(reader.CoreCacheKey, _ =>
-            new SegmentEntries((long)(budgetBytes * ((double)reader.MaxDoc / Math.Max(1, searcher.IndexReader.MaxDoc)))));
+        // A segment's share of the budget follows its size, with a floor: the small segments that live writes add
+        // between merges hold tiny postings, and without a cache every search would seek all their terms again.
+        var entries = Segments.GetValue(reader.CoreCacheKey, _ => new SegmentEntries(Math.Max(
+            (long)(budgetBytes * ((double)reader.MaxDoc / Math.Max(1, searcher.IndexReader.MaxDoc))),
+            Math.Min(budgetBytes, SmallSegmentBudgetBytes))));
         if (entries.Postings.TryGetValue(clause.Key, out var cached))
         {
             return cached;
