@@ -245,6 +245,9 @@ internal static class ClausePostingsCache
         return postings;
     }
 
+    /// <summary>The clauses kept for one segment.</summary>
+    public static int Count(AtomicReader reader) => Segments.TryGetValue(reader.CoreCacheKey, out var entries) ? entries.Postings.Count : 0;
+
     /// <summary>Entries and bytes kept, over every live segment (for benchmarks and diagnostics).</summary>
     public static (int Entries, long Bytes, long LimitBytes) Statistics()
     {

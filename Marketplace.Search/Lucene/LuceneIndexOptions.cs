@@ -25,6 +25,12 @@ public sealed class LuceneIndexOptions
     /// </summary>
     public int PostingsCacheMegabytes { get; init; } = 256;
 
+    /// <summary>
+    /// Decode the postings of the domain terms and the most common words in the background when a generation opens
+    /// (start-up, after a rebuild), so the first searches do not pay for it.
+    /// </summary>
+    public bool WarmUpPostings { get; init; } = true;
+
     /// <summary>Searches running at once (CPU-bound work); more wait their turn. 0: twice the processor count.</summary>
     public int MaxConcurrentSearches { get; init; }
 }

@@ -25,6 +25,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     private readonly TaxonomyCatalog _taxonomy;
     private readonly Analyzer _analyzer;
     private readonly OfferingQueryBuilder _queries;
+    private readonly Thesaurus _thesaurus;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SemaphoreSlim _searchGate;
     private readonly ReaderWriterLockSlim _swapLock = new();
@@ -44,6 +45,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         JiebaSegmentation.AddUserWords(thesaurus.DictionaryTerms);
         _analyzer = OfferingAnalysis.CreateIndexAnalyzer(OfferingFields.BigramFields);
         _queries = new OfferingQueryBuilder(_analyzer, thesaurus);
+        _thesaurus = thesaurus;
     }
 
     /// <summary>Decoded postings kept for text searches, over every open segment: entries, bytes and the budget in bytes.</summary>
@@ -261,6 +263,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             }
             old.Dispose();
             TryDelete(old.Path);
+            WarmUp(target);
         }
         finally
         {
@@ -286,6 +289,32 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             _writeLock.Release();
         }
     }
+
+    /// <summary>Clauses whose postings are kept for the live generation's segments.</summary>
+    internal int CachedClauses()
+    {
+        var searchers = Live.Searchers!;
+        var searcher = searchers.Acquire();
+        try
+        {
+            return searcher.IndexReader.Leaves.Sum(l => ClausePostingsCache.Count(l.AtomicReader));
+        }
+        finally
+        {
+            searchers.Release(searcher);
+        }
+    }
+
+    private void WarmUp(IndexGeneration generation)
+    {
+        if (_options.WarmUpPostings)
+        {
+            PostingsWarmUp.Start(generation.Searchers!, _queries, _thesaurus.DictionaryTerms, PostingsCacheBudgetBytes,
+                () => _disposed || !ReferenceEquals(_live, generation));
+        }
+    }
+
+    private long PostingsCacheBudgetBytes => _options.PostingsCacheMegabytes * 1024L * 1024L;
 
     private void EnsureCurrent(LuceneRebuild rebuild)
     {
@@ -319,6 +348,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
                 TryDelete(GenerationPath(stale));
             }
             _live = generation;
+            WarmUp(generation);
             return generation;
         }
     }
@@ -404,7 +434,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         }
         else
         {
-            TextScorer.Run(searcher, text.Plan, filter, collector, _options.PostingsCacheMegabytes * 1024L * 1024L);
+            TextScorer.Run(searcher, text.Plan, filter, collector, PostingsCacheBudgetBytes);
         }
         var facets = new Dictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
         if (remembered is not null)

@@ -221,6 +221,32 @@ public class LuceneOfferingIndexTests : OfferingIndexConformance
     }
 
     [Test]
+    public async Task Opening_an_index_decodes_the_likely_query_terms_in_the_background()
+    {
+        var directory = Path.Combine(_root, "warm");
+        var writing = await OpenAsync(directory);
+        await writing.WriteAsync(LuceneCpuBenchmarkTests.Synthetic(300).ToList(), None);
+        writing.Dispose();
+        _indexes.Remove(writing);
+
+        var cold = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = directory, WarmUpPostings = false }, Thesaurus.Default, TaxonomyCatalog.Default);
+        _indexes.Add(cold);
+        await cold.EnsureCreatedAsync(None);
+        Assert.That(cold.CachedClauses(), Is.Zero, "nothing decoded before a search when warming is off");
+        cold.Dispose();
+        _indexes.Remove(cold);
+
+        var warm = await OpenAsync(directory);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (warm.CachedClauses() < Thesaurus.Default.DictionaryTerms.Count / 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.That(warm.CachedClauses(), Is.GreaterThanOrEqualTo(Thesaurus.Default.DictionaryTerms.Count / 2));
+        Assert.That((await warm.SearchAsync(new OfferingSearchRequest { Text = "MES" }, None)).Total, Is.GreaterThan(0), "searches run meanwhile");
+    }
+
+    [Test]
     public async Task Disposed_index_is_not_healthy()
     {
         var index = await OpenAsync(Path.Combine(_root, "disposed"));
