@@ -15,7 +15,7 @@ namespace Marketplace.Search.Lucene;
 internal static class PostingsWarmUp
 {
     /// <summary>The most common words of the body field taken besides the domain terms.</summary>
-    public const int CommonWords = 300;
+    public const int CommonWords = 100;
 
     public static void Start(SearcherManager searchers, OfferingQueryBuilder queries, IEnumerable<string> domainTerms, long budgetBytes, Func<bool> stopped)
     {
