@@ -27,7 +27,9 @@ public static class RebuildCommand
     public static async Task RebuildAsync(string data, OfferingStore offerings, CancellationToken ct, int batchSize = 1_000)
     {
         var open = Stopwatch.StartNew();
-        await using var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = BenchStorage.IndexDirectory(data) }, Thesaurus.Default, TaxonomyCatalog.Default);
+        // No background warm-up of the postings: this process only rebuilds, and the warm-up would take CPU from it.
+        await using var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = BenchStorage.IndexDirectory(data), WarmUpPostings = false },
+            Thesaurus.Default, TaxonomyCatalog.Default);
         await index.EnsureCreatedAsync(ct);
         Console.WriteLine($"index: opened {BenchStorage.IndexDirectory(data)} in {open.Elapsed.TotalSeconds:F1} s (jieba dictionary, thesaurus)");
 

@@ -33,6 +33,7 @@ public static class EngineCommand
         {
             IndexDirectory = BenchStorage.IndexDirectory(data),
             ResultCacheEntries = args.Int("cache", 0),
+            WarmUpPostings = false, // the explicit warm-up pass below decodes what the mix uses
         }, Thesaurus.Default, TaxonomyCatalog.Default);
         await index.EnsureCreatedAsync(ct);
         var all = await index.SearchAsync(new OfferingSearchRequest { Limit = 0, IncludeFacets = false, Highlight = false }, ct);
