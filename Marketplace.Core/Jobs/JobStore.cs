@@ -34,7 +34,7 @@ public sealed class JobStore(Database db, TimeProvider clock)
         var id = Guid.NewGuid();
         var now = clock.GetUtcNow();
         await using var c = await db.OpenAsync(ct);
-        var inserted = await c.ExecuteAsync(db.Command(JobSql.InsertUnlessActive,
+        var inserted = await c.ExecuteAsync(db.Command(db.Dialect.InsertJobUnlessActive,
             new { Id = id, Kind = kind, Node = node, RequestedBy = requestedBy, Now = now, StaleBefore = now - StaleAfter }, ct: ct));
         if (inserted == 0)
         {
@@ -90,13 +90,6 @@ public static class JobSql
         """;
 
     /// <summary>Inserts a queued job unless a fresh one of the same kind is queued or running (rows affected 0).</summary>
-    public const string InsertUnlessActive = """
-        INSERT INTO jobs (id, kind, status, processed, total, node, requested_by, created_at, started_at, finished_at, updated_at, error)
-        SELECT @Id, @Kind, 'queued', 0, NULL, @Node, @RequestedBy, @Now, NULL, NULL, @Now, NULL
-        WHERE NOT EXISTS (
-            SELECT 1 FROM jobs WHERE kind = @Kind AND status IN ('queued', 'running') AND updated_at > @StaleBefore)
-        """;
-
     public const string ById = "SELECT " + Columns + " FROM jobs WHERE id = @Id";
 
     public const string Start = "UPDATE jobs SET status = 'running', total = @Total, started_at = @Now, updated_at = @Now WHERE id = @Id";

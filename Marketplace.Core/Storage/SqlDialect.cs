@@ -26,6 +26,20 @@ public abstract class SqlDialect
     /// <summary>Takes the lock that serializes match-event writers so the feed's sequence commits in order.</summary>
     public abstract string LockMatchEvents { get; }
 
+    /// <summary>
+    /// Inserts a queued job (@Id, @Kind, @Node, @RequestedBy, @Now) unless one of its kind is queued or running and was
+    /// updated after @StaleBefore; zero rows affected means one is. Two requests at the same instant never both insert.
+    /// </summary>
+    public string InsertJobUnlessActive => $"""
+        INSERT INTO jobs (id, kind, status, processed, total, node, requested_by, created_at, started_at, finished_at, updated_at, error)
+        SELECT @Id, @Kind, 'queued', 0, NULL, @Node, @RequestedBy, @Now, NULL, NULL, @Now, NULL
+        WHERE NOT EXISTS (
+            SELECT 1 FROM jobs {ActiveJobCheckHint} WHERE kind = @Kind AND status IN ('queued', 'running') AND updated_at > @StaleBefore)
+        """;
+
+    /// <summary>Table hint that makes the active-job check and the insert after it one atomic step.</summary>
+    protected abstract string ActiveJobCheckHint { get; }
+
     public abstract string CreateMigrationsTable { get; }
 
     /// <summary>Serializes start-up work (migrations, bootstrap) across nodes for the connection's session.</summary>
@@ -56,6 +70,9 @@ public sealed class SqliteDialect : SqlDialect
 
     // SQLite has one writer at a time: a write transaction (BEGIN IMMEDIATE) is the lock.
     public override string LockMatchEvents => "SELECT 1";
+
+    // One writer at a time: the INSERT … SELECT runs as one write, nothing can slip in between.
+    protected override string ActiveJobCheckHint => "";
 
     public override string CreateMigrationsTable =>
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
@@ -89,6 +106,11 @@ public sealed class SqlServerDialect : SqlDialect
 
     public override string LockMatchEvents =>
         "EXEC sp_getapplock @Resource = 'match_events', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 10000";
+
+    // Under READ COMMITTED two requests could both see "none active" and both insert: the key-range lock held to the end
+    // of the statement (HOLDLOCK), taken as an update lock so two checkers do not deadlock, makes the second wait and
+    // then see the first's row.
+    protected override string ActiveJobCheckHint => "WITH (UPDLOCK, HOLDLOCK)";
 
     public override string CreateMigrationsTable => """
         IF OBJECT_ID('dbo.schema_migrations') IS NULL
