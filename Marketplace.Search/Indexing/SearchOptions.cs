@@ -27,6 +27,9 @@ public sealed class SearchOptions
     /// <summary>Lucene: MiB of decoded postings kept for text searches (0 turns the cache off).</summary>
     public int PostingsCacheMegabytes { get; set; } = 256;
 
+    /// <summary>Lucene: decode the domain terms and the most common words in the background when an index opens.</summary>
+    public bool WarmUpPostings { get; set; } = true;
+
     public ElasticsearchSettings Elasticsearch { get; set; } = new();
 
     public SearchIndexerOptions Indexer { get; set; } = new();

@@ -41,7 +41,13 @@ public static class SearchServiceRegistration
         {
             var options = sp.GetRequiredService<IOptions<SearchOptions>>().Value;
             return new LuceneOfferingIndex(
-                new LuceneIndexOptions { IndexDirectory = options.IndexDirectory!, ResultCacheEntries = options.ResultCacheEntries, PostingsCacheMegabytes = options.PostingsCacheMegabytes },
+                new LuceneIndexOptions
+                {
+                    IndexDirectory = options.IndexDirectory!,
+                    ResultCacheEntries = options.ResultCacheEntries,
+                    PostingsCacheMegabytes = options.PostingsCacheMegabytes,
+                    WarmUpPostings = options.WarmUpPostings,
+                },
                 sp.GetRequiredService<Thesaurus>(),
                 sp.GetRequiredService<TaxonomyCatalog>());
         });
