@@ -183,7 +183,7 @@ public class LuceneOfferingIndexTests : OfferingIndexConformance
         var directory = Path.Combine(_root, "browse");
         var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = directory, ResultCacheEntries = 0 }, Thesaurus.Default, TaxonomyCatalog.Default);
         _indexes.Add(index);
-        var documents = LuceneCpuBenchmarkTests.Synthetic(900).ToList();
+        var documents = SyntheticOfferings.Create(900).ToList();
         foreach (var batch in documents.Chunk(300))
         {
             await index.WriteAsync(batch, None); // one segment each
@@ -225,7 +225,7 @@ public class LuceneOfferingIndexTests : OfferingIndexConformance
     {
         var directory = Path.Combine(_root, "warm");
         var writing = await OpenAsync(directory);
-        await writing.WriteAsync(LuceneCpuBenchmarkTests.Synthetic(300).ToList(), None);
+        await writing.WriteAsync(SyntheticOfferings.Create(300).ToList(), None);
         writing.Dispose();
         _indexes.Remove(writing);
 

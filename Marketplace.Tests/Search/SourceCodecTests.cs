@@ -9,7 +9,7 @@ public class SourceCodecTests
     [Test]
     public void Every_member_survives_the_round_trip()
     {
-        foreach (var offering in LuceneCpuBenchmarkTests.Synthetic(200).Append(Unusual()).Append(OfferingDocument.Tombstone(Guid.NewGuid(), 9)))
+        foreach (var offering in SyntheticOfferings.Create(200).Append(Unusual()).Append(OfferingDocument.Tombstone(Guid.NewGuid(), 9)))
         {
             var decoded = SourceCodec.Decode(SourceCodec.Encode(offering));
             Assert.That(JsonSerializer.Serialize(decoded), Is.EqualTo(JsonSerializer.Serialize(offering)));

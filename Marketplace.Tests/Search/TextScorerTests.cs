@@ -33,7 +33,7 @@ public class TextScorerTests
         JiebaSegmentation.AddUserWords(Thesaurus.Default.DictionaryTerms);
         _analyzer = OfferingAnalysis.CreateIndexAnalyzer(OfferingFields.BigramFields);
         _directory = new RAMDirectory();
-        var documents = LuceneCpuBenchmarkTests.Synthetic(5_000).ToList();
+        var documents = SyntheticOfferings.Create(5_000).ToList();
         var builder = new OfferingDocumentBuilder(TaxonomyCatalog.Default);
         using (var writer = new IndexWriter(_directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, _analyzer) { MergePolicy = NoMergePolicy.COMPOUND_FILES }))
         {
