@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -54,9 +53,6 @@ internal static class OfferingFields
 
     public static string IdTerm(Guid id) => id.ToString("N");
 
-    [ThreadStatic]
-    private static BytesRef? sourceBuffer;
-
     /// <summary>The source of a live document: its doc values, or (an index written before them) its stored field.</summary>
     public static OfferingDocument ReadSource(IndexSearcher searcher, int doc)
     {
@@ -64,7 +60,7 @@ internal static class OfferingFields
         var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
         if (leaf.AtomicReader.GetBinaryDocValues(Source) is { } values)
         {
-            var bytes = sourceBuffer ??= new BytesRef(); // doc values fill a caller's buffer, growing it only when too small
+            var bytes = new BytesRef();
             values.Get(doc - leaf.DocBase, bytes);
             if (bytes.Length > 0)
             {
@@ -74,10 +70,9 @@ internal static class OfferingFields
         return ReadSource(searcher.Doc(doc));
     }
 
-    public static OfferingDocument ReadSource(Document stored)
+    private static OfferingDocument ReadSource(Document stored)
     {
         var bytes = stored.GetBinaryValue(Source) ?? throw new InvalidDataException("A live offering document has no stored source.");
-        return JsonSerializer.Deserialize<OfferingDocument>(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length))
-            ?? throw new InvalidDataException("A stored offering source is empty.");
+        return SourceCodec.Decode(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length));
     }
 }

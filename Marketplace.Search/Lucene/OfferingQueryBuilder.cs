@@ -48,9 +48,9 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
 
         var terms = textTerms.Concat(expansions).Concat(boosts).ToList();
         // Terms that analyze to the same tokens (MES / mes系统 spelled apart, an expansion equal to a word of the text)
-        // are one clause, at the highest weight: the same scorers iterated once.
-        var clauses = new Dictionary<string, (List<AnalyzedToken> Words, List<AnalyzedToken> Bigrams, float Weight)>(StringComparer.Ordinal);
-        var order = new List<string>();
+        // are one clause, at the highest weight: the same postings scored once.
+        var scoring = new List<ScoringClause>();
+        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var term in terms)
         {
             var words = OfferingAnalysis.Analyze(analyzer, "title" + OfferingAnalysis.WordSuffix, term.Folded);
@@ -59,18 +59,17 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
             {
                 continue;
             }
-            var key = string.Join('\u0001', words.Select(w => w.Term + "@" + w.Position)) + "\u0002" + string.Join('\u0001', bigrams.Select(b => b.Term + "@" + b.Position));
-            if (clauses.TryGetValue(key, out var existing))
+            var clause = Clause(words, bigrams, term.Weight);
+            if (byKey.TryGetValue(clause.Key, out var at))
             {
-                clauses[key] = existing with { Weight = Math.Max(existing.Weight, term.Weight) };
+                scoring[at] = scoring[at] with { Boost = Math.Max(scoring[at].Boost, clause.Boost) };
             }
             else
             {
-                clauses[key] = (words, bigrams, term.Weight);
-                order.Add(key);
+                byKey[clause.Key] = scoring.Count;
+                scoring.Add(clause);
             }
         }
-        var scoring = order.Select(key => Clause(clauses[key].Words, clauses[key].Bigrams, clauses[key].Weight)).ToList();
         // Blank text (or text with nothing searchable): everything matches, boosts only rank.
         return new TextQuery(new ScoringPlan(scoring, MatchesAll: textTerms.Count == 0 || scoring.Count == 0), terms);
     }

@@ -10,26 +10,19 @@ namespace Marketplace.Search.Lucene;
 internal sealed record ScoringLeaf(string Field, string[] Terms, int[] Positions, float Boost)
 {
     /// <summary>Identifies the postings of this leaf in a segment, whatever its boost.</summary>
-    public string Key
-    {
-        get
-        {
-            if (_key is null)
-            {
-                var key = new StringBuilder(Field).Append('\u0001');
-                for (var i = 0; i < Terms.Length; i++)
-                {
-                    key.Append(Terms[i]).Append('@').Append(Positions[i]).Append('\u0001');
-                }
-                _key = key.ToString();
-            }
-            return _key;
-        }
-    }
-
-    private string? _key;
+    public string Key { get; } = KeyOf(Field, Terms, Positions);
 
     public bool IsPhrase => Terms.Length > 1;
+
+    private static string KeyOf(string field, string[] terms, int[] positions)
+    {
+        var key = new StringBuilder(field).Append('\u0001');
+        for (var i = 0; i < terms.Length; i++)
+        {
+            key.Append(terms[i]).Append('@').Append(positions[i]).Append('\u0001');
+        }
+        return key.ToString();
+    }
 
     public Query ToQuery()
     {

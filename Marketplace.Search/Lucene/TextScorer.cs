@@ -31,13 +31,13 @@ internal static class TextScorer
         var segments = searcher.IndexReader.Leaves;
 
         // Postings of every clause in every segment first: the index-wide document frequencies give the weights.
-        var postings = new ClausePostings[clauses.Count][];
-        for (var c = 0; c < clauses.Count; c++)
+        var postings = new ClausePostings[segments.Count][];
+        for (var s = 0; s < segments.Count; s++)
         {
-            postings[c] = new ClausePostings[segments.Count];
-            for (var s = 0; s < segments.Count; s++)
+            postings[s] = new ClausePostings[clauses.Count];
+            for (var c = 0; c < clauses.Count; c++)
             {
-                postings[c][s] = ClausePostingsCache.Get(searcher, segments[s], clauses[c], similarity, cacheBudgetBytes);
+                postings[s][c] = ClausePostingsCache.Get(searcher, segments[s], clauses[c], similarity, cacheBudgetBytes);
             }
         }
         var values = LeafValues(searcher.IndexReader.MaxDoc, plan, postings, similarity);
@@ -56,7 +56,7 @@ internal static class TextScorer
                 var segment = segments[s];
                 collector.SetNextReader(segment);
                 collector.SetScorer(score);
-                ScoreSegment(postings.Select(p => p[s]).ToArray(), values, coord, segment.AtomicReader.MaxDoc, filter.For(segment).Accepted,
+                ScoreSegment(postings[s], values, coord, segment.AtomicReader.MaxDoc, filter.For(segment).Accepted,
                     collector, score, accumulators);
             }
         }
@@ -163,6 +163,7 @@ internal static class TextScorer
     /// clause (best plus tie-breaker² × the others, × the clause boost²), summed into the query norm; then
     /// weight = idf × boost × query norm × clause boost × idf.
     /// </summary>
+    /// <param name="postings">Per segment, per clause.</param>
     private static float[][] LeafValues(int maxDoc, ScoringPlan plan, ClausePostings[][] postings, TFIDFSimilarity similarity)
     {
         var clauses = plan.Clauses;
@@ -179,9 +180,9 @@ internal static class TextScorer
                 for (var t = 0; t < leaves[l].Terms.Length; t++)
                 {
                     long docFreq = 0;
-                    foreach (var segment in postings[c])
+                    foreach (var segment in postings)
                     {
-                        docFreq += segment.TermDocFreqs[l][t];
+                        docFreq += segment[c].TermDocFreqs[l][t];
                     }
                     idf += similarity.Idf(docFreq, maxDoc);
                 }
