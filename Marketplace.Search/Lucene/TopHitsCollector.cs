@@ -100,14 +100,7 @@ internal sealed class TopHitsCollector : ICollector
         {
             return;
         }
-        if (_worstFirst.Count < _size)
-        {
-            _worstFirst.Enqueue(hit, hit);
-        }
-        else if (Compare(hit, _worstFirst.Peek()) < 0)
-        {
-            _worstFirst.DequeueEnqueue(hit, hit);
-        }
+        Keep(hit);
     }
 
     /// <summary>
@@ -132,14 +125,7 @@ internal sealed class TopHitsCollector : ICollector
                 continue;
             }
             taken++;
-            if (_worstFirst.Count < _size)
-            {
-                _worstFirst.Enqueue(hit, hit);
-            }
-            else if (Compare(hit, _worstFirst.Peek()) < 0)
-            {
-                _worstFirst.DequeueEnqueue(hit, hit);
-            }
+            Keep(hit);
         }
         TotalHits += accepted.Cardinality;
     }
@@ -150,6 +136,19 @@ internal sealed class TopHitsCollector : ICollector
         var hits = _worstFirst.UnorderedItems.Select(i => i.Element).ToList();
         hits.Sort(_order);
         return hits;
+    }
+
+    /// <summary>Keeps the hit while fewer than the size are kept, or in place of the worst kept one it beats.</summary>
+    private void Keep(RankedHit hit)
+    {
+        if (_worstFirst.Count < _size)
+        {
+            _worstFirst.Enqueue(hit, hit);
+        }
+        else if (Compare(hit, _worstFirst.Peek()) < 0)
+        {
+            _worstFirst.DequeueEnqueue(hit, hit);
+        }
     }
 
     public SearchCursor CursorAfter(RankedHit hit) => _sort == SearchSort.Relevance
