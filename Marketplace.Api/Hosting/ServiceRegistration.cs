@@ -108,7 +108,9 @@ public static class ServiceRegistration
             };
         });
 
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
+            .AddCheck<SearchWarmUpHealthCheck>("search", tags: ["ready"]);
         services.AddMarketplaceOpenApi();
         return builder;
     }
