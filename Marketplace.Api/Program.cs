@@ -1,5 +1,6 @@
 using Marketplace.Api.Admin;
 using Marketplace.Api.Demands;
+using Marketplace.Api.Engagements;
 using Marketplace.Api.Hosting;
 using Marketplace.Api.Http;
 using Marketplace.Api.Leads;
@@ -50,6 +51,7 @@ app.MapDemandLists();
 app.MapMatchFeed();
 app.MapStats();
 app.MapLeads();
+app.MapEngagements();
 
 app.Run();
 

@@ -1,4 +1,6 @@
+using Marketplace.Api.Engagements;
 using Marketplace.Core.Demands;
+using Marketplace.Core.Engagements;
 using Marketplace.Core.Matching;
 
 namespace Marketplace.Api.Demands;
@@ -18,7 +20,9 @@ public sealed record DemandListRequest(string? Title, IReadOnlyList<DemandItemRe
 /// <param name="WithinDays">Optional time frame in days (1–3650).</param>
 public sealed record DemandItemRequest(Guid? Id, string? Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays);
 
-public sealed record DemandItemResponse(Guid Id, string Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays);
+/// <param name="Engagements">The engagements opened from this item's matches (the enterprise and operators see them; others get none).</param>
+public sealed record DemandItemResponse(Guid Id, string Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays,
+    IReadOnlyList<EngagementSummaryResponse> Engagements);
 
 public sealed record DemandListResponse(
     Guid Id,
@@ -30,9 +34,14 @@ public sealed record DemandListResponse(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ClosedAt)
 {
-    public static DemandListResponse From(DemandList list) => new(list.Id, list.OwnerId, list.Title, list.Status,
-        list.Items.Select(i => new DemandItemResponse(i.Id, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray(),
-        list.CreatedAt, list.UpdatedAt, list.ClosedAt);
+    public static DemandListResponse From(DemandList list, IReadOnlyList<EngagementSummary> engagements)
+    {
+        var byItem = engagements.ToLookup(e => e.ItemId);
+        return new(list.Id, list.OwnerId, list.Title, list.Status,
+            list.Items.Select(i => new DemandItemResponse(i.Id, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays,
+                byItem[i.Id].Select(EngagementSummaryResponse.From).ToArray())).ToArray(),
+            list.CreatedAt, list.UpdatedAt, list.ClosedAt);
+    }
 }
 
 public sealed record DemandListSummaryResponse(Guid Id, Guid EnterpriseId, string? Title, string Status, int ItemCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)

@@ -26,6 +26,11 @@ public sealed class DemandsHost : IDisposable
 
     public HttpClient Operator() => _app.Operator();
 
+    /// <summary>The bootstrap operator as an organization (its id is not needed by the tests that use it).</summary>
+    public Org OperatorOrg => new(Guid.Empty, OperatorKey, _app.Operator());
+
+    public MarketplaceApp App => _app;
+
     public Task StartAsync()
     {
         _ = _app.Server;
