@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Threading.RateLimiting;
 using Marketplace.Api.Demands;
+using Marketplace.Api.Hosting.OpenApi;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
 using Marketplace.Core.Leasing;
