@@ -52,6 +52,7 @@ app.MapMatchFeed();
 app.MapStats();
 app.MapLeads();
 app.MapEngagements();
+app.MapRatings();
 
 app.Run();
 
