@@ -53,6 +53,7 @@ app.MapMatchFeed();
 app.MapStats();
 app.MapLeads();
 app.MapEngagements();
+app.MapRatings();
 
 app.Run();
 

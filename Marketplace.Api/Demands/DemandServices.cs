@@ -20,6 +20,7 @@ public static class DemandServices
         services.TryAddSingleton<SupplyDemandStats>();
         services.TryAddSingleton<LeadQueries>();
         services.TryAddSingleton<EngagementStore>();
+        services.TryAddSingleton<RatingStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOfferingIndexObserver, DemandRematcher>());
         return services;
     }

@@ -37,7 +37,7 @@ public static class EngagementsApi
             .WithDescription("""
                 If-Match is required (428 without it, 412 when stale). Actions: `accept` / `decline` (integrator, requested; decline needs a `reason`),
                 `contract` (enterprise, accepted: `agreedPriceYuan`, `plannedDays`), `deliver` (integrator, contracted or disputed),
-                `verify` — 验收 (enterprise, delivered or disputed: `actualCostYuan`, `actualDays`), `dispute` (enterprise, delivered: `reason`),
+                `verify` — 验收 (enterprise, delivered or disputed: `actualCostYuan`, `actualDays` and `outcomes`, the measured results against the 五个优化, each with a unit, a baseline and the actual value), `dispute` (enterprise, delivered: `reason`),
                 `close` (verified: either party; disputed: either party or an operator, with a `reason`), `withdraw` (requested: the enterprise;
                 accepted or contracted: either party, with a `reason`). An unknown action or a field the action does not take is a 400, an action
                 from the wrong state a 409 naming the allowed ones, the other party's action a 403.

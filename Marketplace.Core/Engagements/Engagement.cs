@@ -169,6 +169,7 @@ public sealed record Engagement
     public DateTimeOffset? VerifiedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public string? EndReason { get; init; }
+    public IReadOnlyList<Outcome> Outcomes { get; init; } = [];
     public IReadOnlyList<EngagementEvent> History { get; init; } = [];
 
     public string ETag => $"\"{RowVersion}\"";
@@ -194,7 +195,8 @@ public sealed record EngagementTransitionInput(
     long? AgreedPriceYuan,
     int? PlannedDays,
     long? ActualCostYuan,
-    int? ActualDays);
+    int? ActualDays,
+    IReadOnlyList<OutcomeInput?>? Outcomes);
 
 public sealed record EngagementListFilter(EngagementStatus? Status, Guid? ItemId, Guid? OfferingId);
 

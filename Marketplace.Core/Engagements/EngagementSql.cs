@@ -77,6 +77,18 @@ internal static class EngagementSql
         WHERE id = @Id AND row_version = @ExpectedRowVersion
         """;
 
+    public const string InsertOutcome = """
+        INSERT INTO engagement_outcomes (engagement_id, ordinal, dimension, metric, unit, baseline, actual)
+        VALUES (@EngagementId, @Ordinal, @Dimension, @Metric, @Unit, @Baseline, @Actual)
+        """;
+
+    public const string DeleteOutcomes = "DELETE FROM engagement_outcomes WHERE engagement_id = @EngagementId";
+
+    public const string OutcomesOf = """
+        SELECT engagement_id AS EngagementId, ordinal AS Ordinal, dimension AS Dimension, metric AS Metric, unit AS Unit, baseline AS Baseline, actual AS Actual
+        FROM engagement_outcomes WHERE engagement_id IN @EngagementIds ORDER BY engagement_id, ordinal
+        """;
+
     public const string InsertEvent = """
         INSERT INTO engagement_events (engagement_id, action, from_status, to_status, actor_id, actor_kind, detail, at)
         VALUES (@EngagementId, @Action, @FromStatus, @ToStatus, @ActorId, @ActorKind, @Detail, @Now)

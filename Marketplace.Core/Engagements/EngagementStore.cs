@@ -53,7 +53,7 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
         public DateTimeOffset? EndedAt { get; init; }
         public string? EndReason { get; init; }
 
-        public Engagement ToEngagement(IReadOnlyList<EngagementEvent> history)
+        public Engagement ToEngagement(IReadOnlyList<EngagementEvent> history, IReadOnlyList<Outcome> outcomes)
         {
             EngagementStatuses.TryParse(Status, out var status);
             return new Engagement
@@ -64,9 +64,20 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
                 Contact = new EngagementContact(ContactName, ContactPhone, ContactEmail),
                 AgreedPriceYuan = AgreedPriceYuan, PlannedDays = PlannedDays, ActualCostYuan = ActualCostYuan, ActualDays = ActualDays,
                 RowVersion = RowVersion, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt, AcceptedAt = AcceptedAt, ContractedAt = ContractedAt,
-                DeliveredAt = DeliveredAt, VerifiedAt = VerifiedAt, EndedAt = EndedAt, EndReason = EndReason, History = history,
+                DeliveredAt = DeliveredAt, VerifiedAt = VerifiedAt, EndedAt = EndedAt, EndReason = EndReason, Outcomes = outcomes, History = history,
             };
         }
+    }
+
+    private sealed class OutcomeRow
+    {
+        public Guid EngagementId { get; init; }
+        public int Ordinal { get; init; }
+        public string Dimension { get; init; } = "";
+        public string Metric { get; init; } = "";
+        public string Unit { get; init; } = "";
+        public double Baseline { get; init; }
+        public double Actual { get; init; }
     }
 
     private sealed class ItemRow
@@ -228,7 +239,8 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
             return null;
         }
         var history = (await c.QueryAsync<EngagementEvent>(db.Command(EngagementSql.Events, new { EngagementId = id }, ct: ct))).ToArray();
-        return row.ToEngagement(history);
+        var outcomes = await OutcomesAsync(c, [id], ct);
+        return row.ToEngagement(history, outcomes[id].ToArray());
     }
 
     /// <summary>Enterprises see their engagements, integrators theirs, operators all; the capability center none (403).</summary>
@@ -253,8 +265,19 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
             Take = pageSize,
         };
         var total = await c.ExecuteScalarAsync<long>(db.Command(EngagementSql.Count, args, ct: ct));
-        var rows = await c.QueryAsync<Row>(db.Command(db.Dialect.Page(EngagementSql.List), args, ct: ct));
-        return new PagedList<Engagement>(rows.Select(r => r.ToEngagement([])).ToArray(), page, pageSize, total);
+        var rows = (await c.QueryAsync<Row>(db.Command(db.Dialect.Page(EngagementSql.List), args, ct: ct))).ToArray();
+        var outcomes = await OutcomesAsync(c, rows.Select(r => r.Id).ToArray(), ct);
+        return new PagedList<Engagement>(rows.Select(r => r.ToEngagement([], outcomes[r.Id].ToArray())).ToArray(), page, pageSize, total);
+    }
+
+    private async Task<ILookup<Guid, Outcome>> OutcomesAsync(DbConnection c, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return Array.Empty<OutcomeRow>().ToLookup(r => r.EngagementId, r => new Outcome(r.Dimension, r.Metric, r.Unit, r.Baseline, r.Actual));
+        }
+        var rows = await c.QueryAsync<OutcomeRow>(db.Command(EngagementSql.OutcomesOf, new { EngagementIds = DapperTypeHandlers.ListParameter(ids) }, ct: ct));
+        return rows.OrderBy(r => r.Ordinal).ToLookup(r => r.EngagementId, r => new Outcome(r.Dimension, r.Metric, r.Unit, r.Baseline, r.Actual));
     }
 
     /// <summary>Takes one step of the state machine for <paramref name="actor"/>; If-Match is required.</summary>
@@ -315,6 +338,15 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
             {
                 throw new PreconditionFailedException("对接已被对方修改，请重新获取后再试 (the engagement changed meanwhile; fetch it again).");
             }
+            if (transition.Allowed.HasFlag(TransitionFields.Verification))
+            {
+                // 验收 after a dispute replaces the figures of an earlier one (there is none today: verified is not left except to close).
+                await c.ExecuteAsync(db.Command(EngagementSql.DeleteOutcomes, new { EngagementId = engagement.Id }, t, ct));
+                await c.ExecuteAsync(db.Command(EngagementSql.InsertOutcome, next.Outcomes.Select((o, n) => new
+                {
+                    EngagementId = engagement.Id, Ordinal = n + 1, o.Dimension, o.Metric, o.Unit, o.Baseline, o.Actual,
+                }).ToArray(), t, ct));
+            }
             await AuditAsync(c, t, engagement.Id, transition.Action, engagement.Status, transition.To, actor, detail, now, ct);
         }, ct);
         return await GetAsync(actor, id, ct);
@@ -337,6 +369,7 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
         Unused("plannedDays", input.PlannedDays, TransitionFields.Contract);
         Unused("actualCostYuan", input.ActualCostYuan, TransitionFields.Verification);
         Unused("actualDays", input.ActualDays, TransitionFields.Verification);
+        Unused("outcomes", input.Outcomes, TransitionFields.Verification);
 
         var reason = string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim();
         var note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
@@ -371,8 +404,10 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
             {
                 v.Range("actualDays", input.ActualDays, 1, DaysLimit);
             }
-            next = next with { ActualCostYuan = input.ActualCostYuan, ActualDays = input.ActualDays };
+            var outcomes = Outcomes.Validate(input.Outcomes, v);
+            next = next with { ActualCostYuan = input.ActualCostYuan, ActualDays = input.ActualDays, Outcomes = outcomes };
             facts.Add($"实际费用{DemandMatcher.Yuan(input.ActualCostYuan ?? 0)}，实际{input.ActualDays}天");
+            facts.AddRange(outcomes.Select(o => o.Describe()));
         }
         v.ThrowIfAny();
         if (reason is not null)

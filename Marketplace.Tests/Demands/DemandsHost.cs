@@ -16,7 +16,10 @@ namespace Marketplace.Tests.Demands;
 /// </summary>
 public sealed class DemandsHost : IDisposable
 {
-    private readonly MarketplaceApp _app = new();
+    private readonly MarketplaceApp _app;
+
+    public DemandsHost(Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null) =>
+        _app = new MarketplaceApp(settings: settings, services: services);
 
     public WebApplicationFactory<Program> Factory => _app;
 

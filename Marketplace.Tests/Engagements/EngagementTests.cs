@@ -249,4 +249,58 @@ public class EngagementTests
             HttpStatusCode.BadRequest, "message");
         await ProblemAssert.IsProblemAsync(await _enterprise.Client.PostAsJsonAsync("/api/v1/engagements", new { }), HttpStatusCode.BadRequest, "itemId");
     }
+
+    [Test]
+    public async Task Verification_needs_measured_outcomes_with_baselines_in_sensible_units()
+    {
+        var itemId = await ItemMatchingAsync(_enterprise, _offering, "焊接机器人 焊缝合格率低 想验收效果");
+        var (opened, etag) = await OpenAsync(_enterprise, itemId, _offering);
+        var id = IdOf(opened);
+        (_, etag) = await StepAsync(_integrator, id, etag, new { action = "accept" });
+        (_, etag) = await StepAsync(_enterprise, id, etag, new { action = "contract", agreedPriceYuan = 400_000, plannedDays = 45 });
+        (_, etag) = await StepAsync(_integrator, id, etag, new { action = "deliver" });
+        async Task<JsonObject> Refused(object body, string field) =>
+            await ProblemAssert.IsProblemAsync(await StepRequestAsync(_enterprise, id, etag, body), HttpStatusCode.BadRequest, field);
+
+        await Refused(new { action = "verify", actualCostYuan = 400_000, actualDays = 40 }, "outcomes");
+        await Refused(new { action = "verify", actualDays = 40, outcomes = new[] { new { dimension = "quality", metric = "一次合格率", unit = "%", baseline = 92, actual = 98 } } },
+            "actualCostYuan");
+        await Refused(new { action = "verify", actualCostYuan = 400_000, actualDays = 40, outcomes = new[] { new { dimension = "quality", metric = "一次合格率", unit = "%", actual = 98 } } },
+            "outcomes[0].baseline");
+        var many = await Refused(new
+        {
+            action = "verify", actualCostYuan = 400_000, actualDays = 40,
+            outcomes = new object[]
+            {
+                new { dimension = "happiness", metric = "满意度", unit = "%", baseline = 50, actual = 60 },
+                new { dimension = "quality", metric = "一次合格率", unit = "%", baseline = 92, actual = 120 },
+                new { dimension = "economic-benefit", metric = "焊工人数", unit = "人", baseline = 8, actual = 3.5 },
+                new { dimension = "economic-benefit", metric = "能耗", unit = "度", baseline = 100, actual = 88 },
+                new { dimension = "economic-benefit", metric = "单件成本", unit = "元/件", baseline = -3, actual = 2 },
+            },
+        }, "outcomes[0].dimension");
+        var errors = many["errors"]!.AsObject();
+        Assert.That(errors.Select(e => e.Key), Is.SupersetOf(new[] { "outcomes[1].actual", "outcomes[2].actual", "outcomes[3].unit", "outcomes[4].baseline" }));
+        Assert.That(errors["outcomes[2].actual"]![0]!.GetValue<string>(), Does.Contain("whole numbers"));
+        await Refused(new { action = "dispute", reason = "x", outcomes = new[] { new { dimension = "quality" } } }, "outcomes");
+
+        var (verified, _) = await StepAsync(_enterprise, id, etag, new
+        {
+            action = "verify", actualCostYuan = 380_000, actualDays = 40,
+            outcomes = new object[]
+            {
+                new { dimension = "quality", metric = "一次合格率", unit = "%", baseline = 92, actual = 98 },
+                new { dimension = "economic-benefit", metric = "焊工人数", unit = "人", baseline = 8, actual = 3 },
+                new { dimension = "technology-process", metric = "单件能耗", unit = "千瓦时/件", baseline = 2.5, actual = 2.2 },
+                new { dimension = "industrial-chain", metric = "交付周期", unit = "天", baseline = 20, actual = 16 },
+            },
+        });
+        var outcomes = verified["outcomes"]!.AsArray();
+        Assert.That(outcomes, Has.Count.EqualTo(4));
+        Assert.That(outcomes[0]!["summary"]!.GetValue<string>(), Is.EqualTo("一次合格率 92%→98%"));
+        Assert.That(outcomes[0]!["dimensionName"]!.GetValue<string>(), Is.EqualTo("质量管控优化"));
+        Assert.That(outcomes[1]!["change"]!.GetValue<double>(), Is.EqualTo(-5));
+        Assert.That(outcomes[3]!["changePercent"]!.GetValue<double>(), Is.EqualTo(-20));
+        Assert.That(verified["history"]!.AsArray().Last()!["detail"]!.GetValue<string>(), Does.Contain("一次合格率 92%→98%"));
+    }
 }

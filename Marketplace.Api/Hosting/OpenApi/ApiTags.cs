@@ -17,6 +17,7 @@ public static class ApiTags
         ("Statistics", "产业大脑能力中心（及运营方）查看供需统计与供给缺口。 The capability center (and operators) read supply–demand statistics and supply gaps."),
         ("Leads", "服务商查看与其方案匹配的企业需求（商机线索）。 Integrators see the open demand items their offerings match (leads)."),
         ("Engagements", "企业从匹配结果向服务商发起对接，双方推进签约、交付、验收并记录成效；仅双方和运营方可见。 Enterprises open engagements from matches; the two parties move them through contract, delivery and acceptance; operators oversee."),
+        ("Ratings", "已验收对接的企业为服务商评分（质量、及时、性价比），公众查看服务商口碑；运营方可隐藏不当评论。 Enterprises rate verified engagements; anyone reads an integrator's profile; operators hide abusive comments."),
         ("Admin", "运营方维护：重建搜索索引、查看后台任务进度。 Operators' maintenance: rebuild the search index and follow background jobs."),
     ];
 }
