@@ -1,5 +1,7 @@
 using Marketplace.Api.Admin;
 using Marketplace.Api.Demands;
+using Marketplace.Api.Diagnoses;
+using Marketplace.Api.Plans;
 using Marketplace.Api.Hosting;
 using Marketplace.Api.Http;
 using Marketplace.Api.Leads;
@@ -50,6 +52,8 @@ app.MapDemandLists();
 app.MapMatchFeed();
 app.MapStats();
 app.MapLeads();
+app.MapPlans();
+app.MapDiagnoses();
 
 app.Run();
 
