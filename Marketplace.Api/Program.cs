@@ -1,7 +1,9 @@
 using Marketplace.Api.Admin;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Diagnoses;
+using Marketplace.Api.Financing;
 using Marketplace.Api.Plans;
+using Marketplace.Api.Scoreboard;
 using Marketplace.Api.Hosting;
 using Marketplace.Api.Http;
 using Marketplace.Api.Leads;
@@ -54,6 +56,8 @@ app.MapStats();
 app.MapLeads();
 app.MapPlans();
 app.MapDiagnoses();
+app.MapScoreboard();
+app.MapFinancing();
 
 app.Run();
 

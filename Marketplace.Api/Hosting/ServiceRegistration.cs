@@ -50,7 +50,7 @@ public static class ServiceRegistration
         services.AddOptions<SearchOptions>().PostConfigure<IOptions<MarketplaceOptions>>((search, marketplace) =>
             search.IndexDirectory ??= Path.Combine(DataDirectory(marketplace.Value), "index"));
         services.AddDemands();
-        services.AddGovernment();
+        services.AddGovernment(configuration);
         if (!IsGeneratingOpenApiDocument)
         {
             services.AddHostedService<StartupTasks>();

@@ -74,6 +74,19 @@ public sealed class GovernmentHost : IDisposable
         return await ReadJsonAsync(response);
     }
 
+    /// <summary>Assigns <see cref="Assessor"/> to the project, saves <see cref="DiagnosisTests.Report"/> as the draft and submits it; returns the diagnosis id.</summary>
+    public async Task<string> DiagnoseAsync(string projectId, object? report = null)
+    {
+        var assigned = await District.Client.PostAsJsonAsync("/api/v1/diagnoses", new { planProjectId = projectId, assessorId = Assessor.Id });
+        Assert.That(assigned.StatusCode, Is.EqualTo(HttpStatusCode.Created), await assigned.Content.ReadAsStringAsync());
+        var id = (await ReadJsonAsync(assigned))["id"]!.GetValue<string>();
+        var draft = await Assessor.Client.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/diagnoses/{id}/draft", assigned.Headers.ETag!.ToString(), report ?? DiagnosisTests.Report()));
+        Assert.That(draft.StatusCode, Is.EqualTo(HttpStatusCode.OK), await draft.Content.ReadAsStringAsync());
+        var submitted = await Assessor.Client.PostAsync($"/api/v1/diagnoses/{id}/submit", null);
+        Assert.That(submitted.StatusCode, Is.EqualTo(HttpStatusCode.Created), await submitted.Content.ReadAsStringAsync());
+        return id;
+    }
+
     public void Dispose()
     {
         App.Dispose();
