@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Similarities;
 
 namespace Marketplace.Search.Lucene;
 
@@ -12,18 +11,19 @@ namespace Marketplace.Search.Lucene;
 /// clock hand last passed them (CLOCK, the second-chance approximation of least recently used): common words stay,
 /// one-off words come and go, and memory stays within the budget whatever the vocabulary of the searches. A clause
 /// larger than its segment's whole share is read for the search and not kept. Entries die with their segment, and stay
-/// valid across index changes: they hold no index-wide statistics.
+/// valid across index changes: they hold no index-wide statistics (their scored factors are recomputed when the average
+/// field lengths move).
 /// </summary>
 internal static class ClausePostingsCache
 {
     private const long SmallSegmentBudgetBytes = 1 << 20;
     private static readonly ConditionalWeakTable<object, SegmentEntries> Segments = new();
 
-    public static ClausePostings Get(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, TFIDFSimilarity similarity, long budgetBytes)
+    public static ClausePostings Get(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, long budgetBytes)
     {
         if (budgetBytes <= 0)
         {
-            return ClausePostings.Read(searcher, segment, clause, similarity);
+            return ClausePostings.Read(searcher, segment, clause);
         }
         var reader = segment.AtomicReader;
         // A segment's share of the budget follows its size, with a floor: the small segments that live writes add
@@ -31,7 +31,7 @@ internal static class ClausePostingsCache
         var entries = Segments.GetValue(reader.CoreCacheKey, _ => new SegmentEntries(Math.Max(
             (long)(budgetBytes * ((double)reader.MaxDoc / Math.Max(1, searcher.IndexReader.MaxDoc))),
             Math.Min(budgetBytes, SmallSegmentBudgetBytes))));
-        return entries.TryGet(clause.Key) ?? entries.Load(clause, () => ClausePostings.Read(searcher, segment, clause, similarity));
+        return entries.TryGet(clause.Key) ?? entries.Load(clause, () => ClausePostings.Read(searcher, segment, clause));
     }
 
     /// <summary>

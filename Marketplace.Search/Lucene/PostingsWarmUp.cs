@@ -1,6 +1,5 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Similarities;
 using Marketplace.Search.Analysis;
 
 namespace Marketplace.Search.Lucene;
@@ -27,7 +26,7 @@ internal static class PostingsWarmUp
     public static int Run(IndexSearcher searcher, OfferingQueryBuilder queries, IReadOnlyList<ScoringClause> hot, IEnumerable<string> domainTerms,
         long budgetBytes, Action<IndexSearcher, string?> search, Func<bool> stopped)
     {
-        if (budgetBytes <= 0 || searcher.Similarity is not TFIDFSimilarity similarity)
+        if (budgetBytes <= 0 || searcher.Similarity is not OfferingSimilarity)
         {
             return 0;
         }
@@ -48,7 +47,7 @@ internal static class PostingsWarmUp
                 }
                 foreach (var segment in searcher.IndexReader.Leaves)
                 {
-                    ClausePostingsCache.Get(searcher, segment, clause, similarity, budgetBytes);
+                    ClausePostingsCache.Get(searcher, segment, clause, budgetBytes);
                 }
                 Interlocked.Increment(ref decoded);
             });

@@ -1,7 +1,6 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
 using Marketplace.Core.Taxonomy;
@@ -20,7 +19,6 @@ public class ClausePostingsCacheTests
     private DirectoryReader _reader = null!;
     private Analyzer _analyzer = null!;
     private IndexSearcher _searcher = null!;
-    private TFIDFSimilarity _similarity = null!;
     private List<ScoringClause> _clauses = null!;
 
     [OneTimeSetUp]
@@ -40,7 +38,6 @@ public class ClausePostingsCacheTests
         }
         _reader = DirectoryReader.Open(_directory);
         _searcher = new IndexSearcher(_reader);
-        _similarity = (TFIDFSimilarity)_searcher.Similarity;
         // Distinct clauses of the domain terms, most of them present in the index.
         var queries = new OfferingQueryBuilder(_analyzer, Thesaurus.Default);
         _clauses = Thesaurus.Default.DictionaryTerms.Take(400)
@@ -59,7 +56,7 @@ public class ClausePostingsCacheTests
 
     private AtomicReaderContext Segment => _reader.Leaves.Single();
 
-    private ClausePostings Read(ScoringClause clause) => ClausePostings.Read(_searcher, Segment, clause, _similarity);
+    private ClausePostings Read(ScoringClause clause) => ClausePostings.Read(_searcher, Segment, clause);
 
     [Test]
     public void A_full_share_evicts_and_stays_within_its_budget()
@@ -113,7 +110,7 @@ public class ClausePostingsCacheTests
         const long budget = 48 * 1024;
         foreach (var clause in _clauses.Concat(_clauses))
         {
-            AssertSamePostings(ClausePostingsCache.Get(_searcher, Segment, clause, _similarity, budget), Read(clause), clause);
+            AssertSamePostings(ClausePostingsCache.Get(_searcher, Segment, clause, budget), Read(clause), clause);
         }
         Assert.That(ClausePostingsCache.Count(Segment.AtomicReader), Is.GreaterThan(0).And.LessThan(_clauses.Count));
     }
@@ -121,9 +118,9 @@ public class ClausePostingsCacheTests
     private static void AssertSamePostings(ClausePostings actual, ClausePostings expected, ScoringClause clause)
     {
         Assert.That(actual.Docs, Is.EqualTo(expected.Docs), clause.Term);
-        Assert.That(actual.Factors, Is.EqualTo(expected.Factors), clause.Term);
+        Assert.That(actual.Codes, Is.EqualTo(expected.Codes), clause.Term);
         Assert.That(actual.SingleDocs, Is.EqualTo(expected.SingleDocs), clause.Term);
-        Assert.That(actual.SingleFactors, Is.EqualTo(expected.SingleFactors), clause.Term);
+        Assert.That(actual.SingleCodes, Is.EqualTo(expected.SingleCodes), clause.Term);
         Assert.That(actual.Dense, Is.EqualTo(expected.Dense), clause.Term);
     }
 }
