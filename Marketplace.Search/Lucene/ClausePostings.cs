@@ -119,6 +119,9 @@ internal sealed class ClausePostings
     /// <summary>In a dense clause, a leaf holding more than this share of the segment keeps its codes by document number.</summary>
     private const int DenseLeafShare = 2;
 
+    /// <summary>All-zero block bounds by length, shared by the many leaves a segment does not hold.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, float[]> NoBounds = new();
+
     private ScoredPostings? _scored;
 
     private ClausePostings(int leafCount, int maxDoc, int[] docs, int[] codes, int[][] singleDocs, int[][] singleCodes, int[]?[]? dense,
@@ -226,6 +229,13 @@ internal sealed class ClausePostings
                         Bound(l, doc, byDoc[doc]);
                     }
                 }
+            }
+        }
+        for (var l = 0; l < LeafCount; l++)
+        {
+            if (Array.TrueForAll(max[l], m => m == 0))
+            {
+                max[l] = NoBounds.GetOrAdd(max[l].Length, length => new float[length]); // a leaf absent from the segment: shared
             }
         }
         scored = new ScoredPostings((float[])averageLengths.Clone(), factors, singleFactors, dense, max);

@@ -6,32 +6,30 @@ using Lucene.Net.Search;
 namespace Marketplace.Search.Lucene;
 
 /// <summary>
-/// Merged clause postings per segment core, within a memory budget shared out by segment size (at least 1 MiB for a
-/// small segment). When a segment's share is full, a new clause evicts the clauses searches have not used since the
-/// clock hand last passed them (CLOCK, the second-chance approximation of least recently used): common words stay,
-/// one-off words come and go, and memory stays within the budget whatever the vocabulary of the searches. A clause
-/// larger than its segment's whole share is read for the search and not kept. Entries die with their segment, and stay
+/// Merged clause postings per segment core, within one memory budget for the whole process (every segment of every
+/// generation). When it is full, a new clause evicts the clauses searches have not used since the clock hand last passed
+/// them (CLOCK, the second-chance approximation of least recently used): common words stay, one-off words come and go,
+/// the segments of a generation being replaced give way to the new one's, and memory stays within the budget whatever the
+/// vocabulary of the searches. A clause larger than the whole budget is read for the search and not kept. Entries stay
 /// valid across index changes: they hold no index-wide statistics (their scored factors are recomputed when the average
-/// field lengths move).
+/// field lengths move); those of a segment no search uses any more are the first to be evicted.
 /// </summary>
 internal static class ClausePostingsCache
 {
-    private const long SmallSegmentBudgetBytes = 1 << 20;
     private static readonly ConditionalWeakTable<object, SegmentEntries> Segments = new();
 
-    public static ClausePostings Get(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, long budgetBytes)
+    /// <summary>The process-wide clock: its limit is the budget of the latest search.</summary>
+    private static readonly Clock Shared = new(0);
+
+    public static ClausePostings Get(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, long budgetBytes, bool hot = false)
     {
         if (budgetBytes <= 0)
         {
             return ClausePostings.Read(searcher, segment, clause);
         }
-        var reader = segment.AtomicReader;
-        // A segment's share of the budget follows its size, with a floor: the small segments that live writes add
-        // between merges hold tiny postings, and without a cache every search would seek all their terms again.
-        var entries = Segments.GetValue(reader.CoreCacheKey, _ => new SegmentEntries(Math.Max(
-            (long)(budgetBytes * ((double)reader.MaxDoc / Math.Max(1, searcher.IndexReader.MaxDoc))),
-            Math.Min(budgetBytes, SmallSegmentBudgetBytes))));
-        return entries.TryGet(clause.Key) ?? entries.Load(clause, () => ClausePostings.Read(searcher, segment, clause));
+        Shared.LimitBytes = budgetBytes;
+        var entries = Segments.GetValue(segment.AtomicReader.CoreCacheKey, _ => new SegmentEntries(Shared));
+        return entries.TryGet(clause.Key) ?? entries.Load(clause, () => ClausePostings.Read(searcher, segment, clause), hot);
     }
 
     /// <summary>
@@ -70,110 +68,55 @@ internal static class ClausePostingsCache
     public static bool Contains(AtomicReader reader, ScoringClause clause) =>
         Segments.TryGetValue(reader.CoreCacheKey, out var entries) && entries.Contains(clause.Key);
 
-    /// <summary>Entries and bytes kept, over every live segment (for benchmarks and diagnostics).</summary>
-    public static (int Entries, long Bytes, long LimitBytes) Statistics()
-    {
-        int entries = 0;
-        long bytes = 0, limit = 0;
-        foreach (var (_, segment) in Segments)
-        {
-            entries += segment.Count;
-            bytes += segment.UsedBytes;
-            limit += segment.LimitBytes;
-        }
-        return (entries, bytes, limit);
-    }
+    /// <summary>Entries and bytes kept, and the budget (for benchmarks and diagnostics).</summary>
+    public static (int Entries, long Bytes, long LimitBytes) Statistics() => (Shared.Count, Shared.UsedBytes, Shared.LimitBytes);
 
-    /// <summary>One segment's clauses: lock-free look-ups; additions and evictions under a lock.</summary>
-    internal sealed class SegmentEntries(long limitBytes)
+    /// <summary>A budget and the ring of entries it holds, swept by a hand; additions and evictions under its lock.</summary>
+    internal sealed class Clock(long limitBytes)
     {
-        /// <summary>What an entry costs besides its arrays: the key string, the dictionary node, the entry and ring slot.</summary>
-        private const long EntryOverheadBytes = 128;
-
-        private readonly ConcurrentDictionary<string, Entry> _byKey = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, Lazy<ClausePostings>> _loading = new(StringComparer.Ordinal);
         private readonly List<Entry> _ring = [];
         private readonly Lock _gate = new();
         private int _hand;
         private long _usedBytes;
+        private long _limitBytes = limitBytes;
 
-        public long LimitBytes { get; } = limitBytes;
+        public long LimitBytes
+        {
+            get => Interlocked.Read(ref _limitBytes);
+            set => Interlocked.Exchange(ref _limitBytes, value);
+        }
 
         public long UsedBytes => Interlocked.Read(ref _usedBytes);
 
-        public int Count => _byKey.Count;
-
-        public bool Contains(string key) => _byKey.ContainsKey(key);
-
-        /// <summary>The bytes an entry counts against the share: its arrays, its key and the bookkeeping around it.</summary>
-        public static long CostOf(string key, ClausePostings postings) => postings.Bytes + EntryOverheadBytes + (key.Length * 2L);
-
-        public ClausePostings? TryGet(string key)
+        public int Count
         {
-            if (!_byKey.TryGetValue(key, out var entry))
+            get
             {
-                return null;
-            }
-            entry.Referenced = true; // a benign race: the hand may clear it a moment later, as CLOCK allows
-            return entry.Postings;
-        }
-
-        /// <summary>
-        /// Reads a clause's postings once however many searches ask for them at the same moment (right after a start or a
-        /// swap, many searches meet the same common words), and keeps them.
-        /// </summary>
-        public ClausePostings Load(ScoringClause clause, Func<ClausePostings> read)
-        {
-            var loading = new Lazy<ClausePostings>(read, LazyThreadSafetyMode.ExecutionAndPublication);
-            var shared = _loading.GetOrAdd(clause.Key, loading);
-            try
-            {
-                var postings = shared.Value;
-                return ReferenceEquals(shared, loading) ? Add(clause, postings) : TryGet(clause.Key) ?? postings;
-            }
-            finally
-            {
-                if (ReferenceEquals(shared, loading))
+                lock (_gate)
                 {
-                    _loading.TryRemove(clause.Key, out _);
+                    return _ring.Count;
                 }
             }
         }
 
-        /// <summary>The kept clauses, whether searched since the hand last passed, and their cost.</summary>
-        public List<(ScoringClause Clause, bool Referenced, long Bytes)> Snapshot()
+        /// <summary>Evicts unused entries until the new one fits, then keeps it; false (nothing kept) when it exceeds the whole budget.</summary>
+        public bool Add(Entry entry)
         {
             lock (_gate)
             {
-                return _ring.Select(e => (e.Clause, e.Referenced, e.Bytes)).ToList();
-            }
-        }
-
-        /// <summary>Keeps the postings (evicting unused ones to make room) unless they exceed the whole share; returns the kept ones.</summary>
-        public ClausePostings Add(ScoringClause clause, ClausePostings postings)
-        {
-            var key = clause.Key;
-            var bytes = CostOf(key, postings);
-            if (bytes > LimitBytes)
-            {
-                return postings;
-            }
-            lock (_gate)
-            {
-                if (_byKey.TryGetValue(key, out var existing))
+                var limit = LimitBytes;
+                if (entry.Bytes > limit)
                 {
-                    return existing.Postings; // another search read it meanwhile
+                    return false;
                 }
-                while (_usedBytes + bytes > LimitBytes && _ring.Count > 0)
+                while (_usedBytes + entry.Bytes > limit && _ring.Count > 0)
                 {
                     EvictOne();
                 }
-                // A new entry is not yet referenced: a word searched once is the first to go, one searched again stays.
-                var entry = new Entry(clause, postings, bytes);
                 _ring.Add(entry);
-                _byKey[key] = entry;
-                Interlocked.Add(ref _usedBytes, bytes);
-                return postings;
+                entry.Owner.Keep(entry);
+                Interlocked.Add(ref _usedBytes, entry.Bytes);
+                return true;
             }
         }
 
@@ -196,23 +139,100 @@ internal static class ClausePostingsCache
                 // Swap-remove: the last entry takes this slot, and the hand looks at it next.
                 _ring[_hand] = _ring[^1];
                 _ring.RemoveAt(_ring.Count - 1);
-                _byKey.TryRemove(entry.Key, out _);
+                entry.Owner.Forget(entry);
                 Interlocked.Add(ref _usedBytes, -entry.Bytes);
                 return;
             }
         }
+    }
 
-        private sealed class Entry(ScoringClause clause, ClausePostings postings, long bytes)
+    /// <summary>One segment's kept clauses (lock-free look-ups) and the reads under way.</summary>
+    internal sealed class SegmentEntries(Clock clock)
+    {
+        /// <summary>What an entry costs besides its arrays: the key string, the dictionary node, the entry and ring slot.</summary>
+        private const long EntryOverheadBytes = 128;
+
+        private readonly ConcurrentDictionary<string, Entry> _byKey = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Lazy<ClausePostings>> _loading = new(StringComparer.Ordinal);
+
+        public int Count => _byKey.Count;
+
+        /// <summary>
+        /// The bytes an entry counts against the budget: its arrays, its clause (kept to warm a new generation with it) and
+        /// the bookkeeping around it.
+        /// </summary>
+        public static long CostOf(ScoringClause clause, ClausePostings postings) =>
+            postings.Bytes + EntryOverheadBytes + (clause.Key.Length * 2L)
+            + clause.Leaves.Sum(l => 96 + (l.Key.Length * 2L) + l.Terms.Sum(t => 32 + (t.Length * 2L)) + (l.Positions.Length * 4L));
+
+        public bool Contains(string key) => _byKey.ContainsKey(key);
+
+        public ClausePostings? TryGet(string key)
         {
-            public ScoringClause Clause { get; } = clause;
-
-            public string Key => Clause.Key;
-
-            public ClausePostings Postings { get; } = postings;
-
-            public long Bytes { get; } = bytes;
-
-            public volatile bool Referenced;
+            if (!_byKey.TryGetValue(key, out var entry))
+            {
+                return null;
+            }
+            entry.Referenced = true; // a benign race: the hand may clear it a moment later, as CLOCK allows
+            return entry.Postings;
         }
+
+        /// <summary>
+        /// Reads a clause's postings once however many searches ask for them at the same moment (right after a start or a
+        /// swap, many searches meet the same common words), and keeps them.
+        /// </summary>
+        /// <param name="hot">Kept as if already searched again (a warm-up's clauses from the live generation's working set).</param>
+        public ClausePostings Load(ScoringClause clause, Func<ClausePostings> read, bool hot = false)
+        {
+            var loading = new Lazy<ClausePostings>(read, LazyThreadSafetyMode.ExecutionAndPublication);
+            var shared = _loading.GetOrAdd(clause.Key, loading);
+            try
+            {
+                var postings = shared.Value;
+                return ReferenceEquals(shared, loading) ? Add(clause, postings, hot) : TryGet(clause.Key) ?? postings;
+            }
+            finally
+            {
+                if (ReferenceEquals(shared, loading))
+                {
+                    _loading.TryRemove(clause.Key, out _);
+                }
+            }
+        }
+
+        /// <summary>Keeps the postings (evicting unused ones to make room) unless they exceed the whole budget; returns the kept ones.</summary>
+        /// <param name="referenced">
+        /// A new entry is normally not yet referenced: a word searched once is the first to go, one searched again stays.
+        /// </param>
+        public ClausePostings Add(ScoringClause clause, ClausePostings postings, bool referenced = false)
+        {
+            if (_byKey.TryGetValue(clause.Key, out var existing))
+            {
+                return existing.Postings; // another search read it meanwhile
+            }
+            clock.Add(new Entry(this, clause, postings, CostOf(clause, postings)) { Referenced = referenced });
+            return postings;
+        }
+
+        /// <summary>The kept clauses, whether searched since the hand last passed, and their cost.</summary>
+        public List<(ScoringClause Clause, bool Referenced, long Bytes)> Snapshot() =>
+            _byKey.Values.Select(e => (e.Clause, e.Referenced, e.Bytes)).ToList();
+
+        internal void Keep(Entry entry) => _byKey[entry.Clause.Key] = entry;
+
+        internal void Forget(Entry entry) => _byKey.TryRemove(new KeyValuePair<string, Entry>(entry.Clause.Key, entry));
+    }
+
+    internal sealed class Entry(SegmentEntries owner, ScoringClause clause, ClausePostings postings, long bytes)
+    {
+        public SegmentEntries Owner { get; } = owner;
+
+        public ScoringClause Clause { get; } = clause;
+
+        public ClausePostings Postings { get; } = postings;
+
+        public long Bytes { get; } = bytes;
+
+        public volatile bool Referenced;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Lucene.Net.Analysis;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -53,13 +54,11 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
         var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var term in terms)
         {
-            var words = OfferingAnalysis.Analyze(analyzer, "title" + OfferingAnalysis.WordSuffix, term.Folded);
-            var bigrams = OfferingAnalysis.Analyze(analyzer, "title" + OfferingAnalysis.BigramSuffix, term.Folded);
-            if (words.Count == 0 && bigrams.Count == 0)
+            if (ClauseOf(term.Folded) is not { } analyzed)
             {
                 continue;
             }
-            var clause = Clause(words, bigrams, term.Weight) with { Term = term.Display };
+            var clause = analyzed with { Boost = term.Weight, Term = term.Display };
             if (byKey.TryGetValue(clause.Key, out var at))
             {
                 scoring[at] = scoring[at] with { Boost = Math.Max(scoring[at].Boost, clause.Boost) };
@@ -73,6 +72,33 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
         // Blank text (or text with nothing searchable): everything matches, boosts only rank.
         return new TextQuery(new ScoringPlan(scoring, MatchesAll: textTerms.Count == 0 || scoring.Count == 0), terms);
     }
+
+    /// <summary>
+    /// The clause of a folded term at weight 1 (null when nothing of it is searchable), remembered for the next searches:
+    /// analysing a term is two token streams, and the same words come back in search after search. At most
+    /// <see cref="MaxRememberedTerms"/> are kept (all forgotten when full: any vocabulary keeps it bounded).
+    /// </summary>
+    private ScoringClause? ClauseOf(string folded)
+    {
+        if (_clauses.TryGetValue(folded, out var known))
+        {
+            return known;
+        }
+        var words = OfferingAnalysis.Analyze(analyzer, "title" + OfferingAnalysis.WordSuffix, folded);
+        var bigrams = OfferingAnalysis.Analyze(analyzer, "title" + OfferingAnalysis.BigramSuffix, folded);
+        var clause = words.Count == 0 && bigrams.Count == 0 ? null : Clause(words, bigrams, 1f);
+        if (_clauses.Count >= MaxRememberedTerms)
+        {
+            _clauses.Clear();
+        }
+        _clauses.TryAdd(folded, clause);
+        return clause;
+    }
+
+    /// <summary>Analysed terms kept by <see cref="ClauseOf"/> (a few kilobytes each).</summary>
+    internal const int MaxRememberedTerms = 10_000;
+
+    private readonly ConcurrentDictionary<string, ScoringClause?> _clauses = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A lone Chinese character in colloquial text is mostly a light verb, measure word or particle

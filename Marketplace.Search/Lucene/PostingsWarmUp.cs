@@ -31,9 +31,11 @@ internal static class PostingsWarmUp
             return 0;
         }
         var common = MostCommonWords(searcher.IndexReader);
-        var clauses = hot
-            .Concat(common.Concat(domainTerms).SelectMany(term => queries.Build(term, []).Plan.Clauses))
-            .DistinctBy(c => c.Key)
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // The live generation's working set is kept as if searched again; the rest as new clauses, first to give way.
+        var clauses = hot.Select(c => (Clause: c, Hot: true))
+            .Concat(common.Concat(domainTerms).SelectMany(term => queries.Build(term, []).Plan.Clauses).Select(c => (Clause: c, Hot: false)))
+            .Where(c => seen.Add(c.Clause.Key))
             .ToList();
         var decoded = 0;
         try
@@ -47,7 +49,7 @@ internal static class PostingsWarmUp
                 }
                 foreach (var segment in searcher.IndexReader.Leaves)
                 {
-                    ClausePostingsCache.Get(searcher, segment, clause, budgetBytes);
+                    ClausePostingsCache.Get(searcher, segment, clause.Clause, budgetBytes, clause.Hot);
                 }
                 Interlocked.Increment(ref decoded);
             });

@@ -61,18 +61,20 @@ public class ClausePostingsCacheTests
     [Test]
     public void A_full_share_evicts_and_stays_within_its_budget()
     {
-        var entries = new ClausePostingsCache.SegmentEntries(64 * 1024);
+        var clock = new ClausePostingsCache.Clock(64 * 1024);
+        var entries = new ClausePostingsCache.SegmentEntries(clock);
         var kept = 0;
         foreach (var clause in _clauses)
         {
             var postings = entries.TryGet(clause.Key) ?? entries.Add(clause, Read(clause));
             AssertSamePostings(postings, Read(clause), clause);
-            Assert.That(entries.UsedBytes, Is.LessThanOrEqualTo(entries.LimitBytes), "never above the share");
+            Assert.That(clock.UsedBytes, Is.LessThanOrEqualTo(clock.LimitBytes), "never above the budget");
+            Assert.That(entries.Count, Is.EqualTo(clock.Count), "what the clock holds is what the segment finds");
             kept = Math.Max(kept, entries.Count);
         }
         Assert.That(_clauses, Has.Count.GreaterThan(kept), "more clauses than fit: some were evicted");
         Assert.That(entries.Count, Is.GreaterThan(0));
-        Assert.That(entries.UsedBytes, Is.GreaterThan(entries.LimitBytes / 2), "the share is used, not emptied");
+        Assert.That(clock.UsedBytes, Is.GreaterThan(clock.LimitBytes / 2), "the budget is used, not emptied");
     }
 
     [Test]
@@ -80,14 +82,15 @@ public class ClausePostingsCacheTests
     {
         var postings = _clauses.Select(c => (Clause: c, Postings: Read(c))).Take(40).ToList();
         // Room for the first eight entries exactly: the ninth needs an eviction.
-        var entries = new ClausePostingsCache.SegmentEntries(postings.Take(8).Sum(p => ClausePostingsCache.SegmentEntries.CostOf(p.Clause.Key, p.Postings)));
+        var clock = new ClausePostingsCache.Clock(postings.Take(8).Sum(p => ClausePostingsCache.SegmentEntries.CostOf(p.Clause, p.Postings)));
+        var entries = new ClausePostingsCache.SegmentEntries(clock);
         var (hotClause, hot) = postings[0];
         entries.Add(hotClause, hot);
         foreach (var (clause, value) in postings.Skip(1))
         {
             Assert.That(entries.TryGet(hotClause.Key), Is.SameAs(hot), $"the clause searched every time stays (before adding {clause.Term})");
             entries.Add(clause, value);
-            Assert.That(entries.UsedBytes, Is.LessThanOrEqualTo(entries.LimitBytes));
+            Assert.That(clock.UsedBytes, Is.LessThanOrEqualTo(clock.LimitBytes));
         }
         Assert.That(entries.Contains(postings[1].Clause.Key), Is.False, "a clause used once is evicted when newer ones need room");
         Assert.That(entries.Contains(postings[^1].Clause.Key), "the newest is kept");
@@ -97,11 +100,32 @@ public class ClausePostingsCacheTests
     public void A_clause_larger_than_the_share_is_handed_out_but_not_kept()
     {
         var largest = _clauses.Select(c => (Clause: c, Postings: Read(c))).MaxBy(p => p.Postings.Bytes);
-        var entries = new ClausePostingsCache.SegmentEntries(largest.Postings.Bytes / 2);
+        var clock = new ClausePostingsCache.Clock(largest.Postings.Bytes / 2);
+        var entries = new ClausePostingsCache.SegmentEntries(clock);
 
         Assert.That(entries.Add(largest.Clause, largest.Postings), Is.SameAs(largest.Postings));
         Assert.That(entries.Contains(largest.Clause.Key), Is.False);
-        Assert.That(entries.UsedBytes, Is.Zero);
+        Assert.That(clock.UsedBytes, Is.Zero);
+    }
+
+    [Test]
+    public void One_budget_for_every_segment_the_segment_still_searched_keeps_its_clauses()
+    {
+        var postings = _clauses.Select(c => (Clause: c, Postings: Read(c))).Take(60).ToList();
+        var clock = new ClausePostingsCache.Clock(postings.Skip(20).Take(20).Sum(p => ClausePostingsCache.SegmentEntries.CostOf(p.Clause, p.Postings)));
+        var replaced = new ClausePostingsCache.SegmentEntries(clock); // a generation on its way out: no search uses it any more
+        var live = new ClausePostingsCache.SegmentEntries(clock);
+        foreach (var (clause, value) in postings.Take(20))
+        {
+            replaced.Add(clause, value);
+        }
+        foreach (var (clause, value) in postings.Skip(20).Take(20))
+        {
+            live.Add(clause, value, referenced: true); // warmed from the working set
+        }
+        Assert.That(replaced.Count, Is.Zero, "the unused segment gave way");
+        Assert.That(live.Count, Is.EqualTo(20), "the new one kept all it was warmed with");
+        Assert.That(clock.UsedBytes, Is.LessThanOrEqualTo(clock.LimitBytes));
     }
 
     [Test]
@@ -113,6 +137,7 @@ public class ClausePostingsCacheTests
             AssertSamePostings(ClausePostingsCache.Get(_searcher, Segment, clause, budget), Read(clause), clause);
         }
         Assert.That(ClausePostingsCache.Count(Segment.AtomicReader), Is.GreaterThan(0).And.LessThan(_clauses.Count));
+        Assert.That(ClausePostingsCache.Statistics().Bytes, Is.LessThanOrEqualTo(budget));
     }
 
     private static void AssertSamePostings(ClausePostings actual, ClausePostings expected, ScoringClause clause)

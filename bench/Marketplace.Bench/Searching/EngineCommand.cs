@@ -9,7 +9,7 @@ using Marketplace.Search.Lucene;
 namespace Marketplace.Bench.Searching;
 
 /// <summary>
-/// <c>engine --data DIR [--threads 2] [--seconds 20] [--warmup 5] [--queries 2000] [--seed 7] [--out FILE] [--breakdown [--breakdown-queries 300]] [--cache 0] [--kind long]</c>:
+/// <c>engine --data DIR [--mix taxonomy|real|vocab] [--threads 2] [--seconds 20] [--warmup 5] [--queries 2000] [--seed 7] [--out FILE] [--breakdown [--breakdown-queries 300] [--repeat 3]] [--cache 0] [--kind long] [--index-warm-up]</c>:
 /// the query mix run in-process against <see cref="LuceneOfferingIndex"/> alone (no HTTP, no JSON), closed loop on
 /// N threads; throughput and latency percentiles overall and per kind of query. <c>--breakdown</c> adds one
 /// single-threaded pass per variant (no highlights, no facets, neither) to show what each costs.
@@ -33,9 +33,19 @@ public static class EngineCommand
         {
             IndexDirectory = BenchStorage.IndexDirectory(data),
             ResultCacheEntries = args.Int("cache", 0),
-            WarmUpPostings = false, // the explicit warm-up pass below decodes what the mix uses
+            // The explicit pass below decodes what the mix uses; --index-warm-up measures the index's own start-up warm-up first.
+            WarmUpPostings = args.Flag("index-warm-up"),
         }, Thesaurus.Default, TaxonomyCatalog.Default);
+        var opening = Stopwatch.StartNew();
+        var openingCpu = Process.GetCurrentProcess().TotalProcessorTime;
         await index.EnsureCreatedAsync(ct);
+        await index.WarmedUp;
+        if (args.Flag("index-warm-up"))
+        {
+            var (warmEntries, warmBytes, _) = LuceneOfferingIndex.PostingsCacheUsage;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"index warm-up: {opening.Elapsed.TotalSeconds:F1} s, process CPU {(Process.GetCurrentProcess().TotalProcessorTime - openingCpu).TotalSeconds:F1} s; {warmEntries:N0} clauses, {warmBytes / 1048576.0:F0} MiB decoded"));
+        }
         var all = await index.SearchAsync(new OfferingSearchRequest { Limit = 0, IncludeFacets = false, Highlight = false }, ct);
         Console.WriteLine($"engine: {all.Total:N0} live offerings in {BenchStorage.IndexDirectory(data)}; mix {Mixes.Name(args)}, {queries.Count} queries " +
             string.Join(", ", queries.GroupBy(q => q.Kind).Select(g => $"{g.Key} {g.Count()}")));
