@@ -24,10 +24,10 @@ public sealed class SearchOptions
     /// <summary>Lucene: answers kept for repeated identical searches until the next write (0 turns the cache off).</summary>
     public int ResultCacheEntries { get; set; } = 2_048;
 
-    /// <summary>Lucene: MiB of decoded postings kept for text searches (0 turns the cache off).</summary>
+    /// <summary>Lucene: MiB of decoded postings kept for text searches, least recently searched evicted first (0 turns the cache off).</summary>
     public int PostingsCacheMegabytes { get; set; } = 256;
 
-    /// <summary>Lucene: decode the domain terms and the most common words in the background when an index opens.</summary>
+    /// <summary>Lucene: warm an index before it serves (at start-up, before reporting ready; before a rebuild is swapped in).</summary>
     public bool WarmUpPostings { get; set; } = true;
 
     public ElasticsearchSettings Elasticsearch { get; set; } = new();

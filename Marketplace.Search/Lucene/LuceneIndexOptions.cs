@@ -20,14 +20,15 @@ public sealed class LuceneIndexOptions
 
     /// <summary>
     /// Memory for decoded postings of the terms searched (a text search then costs array arithmetic, not postings
-    /// decoding): at most this many MiB, shared out by segment size; 0 turns it off. Decoding every term of a
-    /// 100,000-offering index takes about 150 MiB.
+    /// decoding): at most this many MiB for the whole process, the least recently searched terms evicted first (CLOCK);
+    /// 0 turns it off. At 100,000 offerings the real-language bench mix uses about 130 MiB.
     /// </summary>
     public int PostingsCacheMegabytes { get; init; } = 256;
 
     /// <summary>
-    /// Decode the postings of the domain terms and the most common words in the background when a generation opens
-    /// (start-up, after a rebuild), so the first searches do not pay for it.
+    /// Warm a generation before it serves: after start-up (<see cref="LuceneOfferingIndex.WarmedUp"/>; the API is not
+    /// ready until then) and before a rebuild is swapped in, decode the postings of the clauses the live searches use, the
+    /// most common words and the domain terms, and run a few searches, so the first searches do not pay for it.
     /// </summary>
     public bool WarmUpPostings { get; init; } = true;
 
