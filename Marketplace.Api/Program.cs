@@ -1,4 +1,5 @@
 using Marketplace.Api.Admin;
+using Marketplace.Api.Bulk;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Diagnoses;
 using Marketplace.Api.Financing;
@@ -58,6 +59,7 @@ app.MapPlans();
 app.MapDiagnoses();
 app.MapScoreboard();
 app.MapFinancing();
+app.MapBulk();
 
 app.Run();
 

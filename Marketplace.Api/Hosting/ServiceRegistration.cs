@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Http;
 using Marketplace.Api.Plans;
+using Marketplace.Core.Bulk;
 using Marketplace.Core.Common;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Organizations;
@@ -55,6 +56,7 @@ public static class ServiceRegistration
         {
             services.AddHostedService<StartupTasks>();
             services.AddMarketplaceSearchWorkers(); // after StartupTasks: the schema exists before the indexer runs
+            services.AddHostedService<BulkJobRunner>();
         }
 
         services.ConfigureHttpJsonOptions(o =>

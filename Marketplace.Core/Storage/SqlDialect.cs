@@ -42,6 +42,13 @@ public abstract class SqlDialect
 
     public abstract string CreateMigrationsTable { get; }
 
+    /// <summary>
+    /// SQLite, the embedded default: one process on one file with one writer at a time. Work left running in the
+    /// database at start-up was this process's before it stopped, and a second connection can't write while a long
+    /// write transaction is open.
+    /// </summary>
+    public abstract bool IsEmbedded { get; }
+
     /// <summary>Serializes start-up work (migrations, bootstrap) across nodes for the connection's session.</summary>
     public abstract string AcquireStartupLock { get; }
 
@@ -73,6 +80,8 @@ public sealed class SqliteDialect : SqlDialect
 
     // One writer at a time: the INSERT … SELECT runs as one write, nothing can slip in between.
     protected override string ActiveJobCheckHint => "";
+
+    public override bool IsEmbedded => true;
 
     public override string CreateMigrationsTable =>
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
@@ -111,6 +120,8 @@ public sealed class SqlServerDialect : SqlDialect
     // of the statement (HOLDLOCK), taken as an update lock so two checkers do not deadlock, makes the second wait and
     // then see the first's row.
     protected override string ActiveJobCheckHint => "WITH (UPDLOCK, HOLDLOCK)";
+
+    public override bool IsEmbedded => false;
 
     public override string CreateMigrationsTable => """
         IF OBJECT_ID('dbo.schema_migrations') IS NULL
