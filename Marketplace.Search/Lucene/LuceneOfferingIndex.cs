@@ -84,6 +84,27 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         }
     }
 
+    /// <summary>
+    /// The offerings among <paramref name="changes"/> of which this index holds an older version than the one given (or
+    /// none): those a write would change. Lets a caller skip loading documents that are already indexed.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> OlderThanAsync(IReadOnlyCollection<(Guid Id, long Version)> changes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        _ = Live;
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var live = _live!;
+            return changes.Where(c => live.VersionOf(c.Id) < c.Version).Select(c => c.Id).Distinct().ToArray();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     public async Task<OfferingSearchResult> SearchAsync(OfferingSearchRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
