@@ -43,7 +43,7 @@ public static class PlansCommand
             long postings = 0, documents = 0;
             foreach (var segment in reader.Leaves)
             {
-                var read = ClausePostings.Read(searcher, segment, clause, (Lucene.Net.Search.Similarities.TFIDFSimilarity)searcher.Similarity);
+                var read = ClausePostings.Read(searcher, segment, clause);
                 var (p, d) = Count(read, segment.AtomicReader.MaxDoc);
                 postings += p;
                 documents += d;
@@ -119,7 +119,7 @@ public static class PlansCommand
         }
         var multi = postings.Docs.Length;
         var singles = postings.SingleDocs.Sum(d => (long)d.Length);
-        return (singles + postings.Factors.Count(f => f != 0), singles + multi);
+        return (singles + postings.Codes.Count(c => c != 0), singles + multi);
     }
 
     private sealed record QueryWork(int Chars, int TextClauses, int Clauses, int Leaves, long Postings, long Documents, long CommonPostings, long SingleCharacterPostings);
