@@ -1,11 +1,13 @@
 using Marketplace.Api.Admin;
 using Marketplace.Api.Bulk;
 using Marketplace.Api.Demands;
+using Marketplace.Api.Engagements;
 using Marketplace.Api.Diagnoses;
 using Marketplace.Api.Financing;
 using Marketplace.Api.Plans;
 using Marketplace.Api.Scoreboard;
 using Marketplace.Api.Hosting;
+using Marketplace.Api.Hosting.OpenApi;
 using Marketplace.Api.Http;
 using Marketplace.Api.Leads;
 using Marketplace.Api.Matches;
@@ -34,7 +36,8 @@ app.UseStatusCodePages();
 app.UseMiddleware<CorrelationIdMiddleware>();
 app.UseMiddleware<RequestSizeLimitMiddleware>(app.Services.GetRequiredService<IOptions<MarketplaceOptions>>().Value.MaxRequestBodyBytes);
 app.UseAuthentication();
-app.UseRateLimiter();
+app.UseRateLimiter(); // before the key check: requests with made-up keys count against their address's limit
+app.UseMiddleware<InvalidApiKeyMiddleware>();
 app.UseAuthorization();
 
 app.MapOpenApi("/openapi/{documentName}.json");
@@ -55,6 +58,8 @@ app.MapDemandLists();
 app.MapMatchFeed();
 app.MapStats();
 app.MapLeads();
+app.MapEngagements();
+app.MapRatings();
 app.MapPlans();
 app.MapDiagnoses();
 app.MapScoreboard();

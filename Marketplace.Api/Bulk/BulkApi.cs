@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Admin;
 using Marketplace.Api.Http;
@@ -21,7 +22,14 @@ public sealed record OfferingImportResponse(Guid Id, string? FileName, string Fo
 /// <param name="Direction">Match events and financing needs: one direction code.</param>
 /// <param name="From">Match events and financing needs: first day (yyyy-MM-dd, China Standard Time).</param>
 /// <param name="To">Last day, included.</param>
-public sealed record ExportRequest(string? Kind, string? Format, string? Status, string? District, string? Direction, DateOnly? From, DateOnly? To);
+public sealed record ExportRequest(
+    [Required, CodeList(CodeList.ExportKinds)] string? Kind,
+    [CodeList(CodeList.TableFormats)] string? Format,
+    string? Status,
+    [CodeList(CodeList.Districts)] string? District,
+    [CodeList(CodeList.Directions)] string? Direction,
+    DateOnly? From,
+    DateOnly? To);
 
 public sealed record ExportResponse(Guid Id, string? FileName, string Format, ExportParameters Parameters, JobResponse Job, ExportResult? Result, string? DownloadUrl);
 
@@ -45,7 +53,7 @@ public static class BulkApi
         imports.MapPost("/", Upload)
             .RequireAuthorization(Policies.Integrator)
             .WithMetadata(new BodySizeLimit(limits.MaxUploadBytes))
-            .Accepts<string>(TableFormats.XlsxContentType, TableFormats.CsvContentType, "application/octet-stream")
+            .Accepts<Stream>(TableFormats.XlsxContentType, TableFormats.CsvContentType, "application/octet-stream")
             .WithName("UploadOfferingImport")
             .WithSummary("上传并检查或导入方案表格 (upload offerings as XLSX/CSV)")
             .WithDescription("Integrator only. The body is the file itself (XLSX or UTF-8 CSV in the template's layout, ≤ `Marketplace:Bulk:MaxUploadBytes`); `fileName` names it. A file that isn't a readable table, or whose header row misses required columns or has unknown ones, is a 400 at once. Otherwise the import runs as a job (202 with its Location; progress also at GET /api/v1/admin/jobs/{id}): every row is checked exactly as POST /api/v1/offerings checks an offering. `dryRun=true` (default) only reports the per-row errors (row, column, message in Chinese); `dryRun=false` creates the valid rows as drafts in one transaction — all of them or none — and, unless `skipInvalid=true`, refuses to import anything when a row is invalid. A formula, or text starting with = + - @, is a row error.")

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Marketplace.Api.Plans;
 
 /// <param name="Year">The plan year (2000–2100).</param>
-/// <param name="EnterpriseId">An enterprise of the caller's district (create only; it can't change).</param>
+/// <param name="EnterpriseId">An enterprise of the caller's district: required to create, and the same (or left out) when editing.</param>
 /// <param name="Title">The planned project (≤ 200 characters).</param>
 /// <param name="Description">Optional detail (≤ 2,000 characters).</param>
 /// <param name="Directions">1–3 direction codes of the annex.</param>
@@ -16,8 +17,16 @@ namespace Marketplace.Api.Plans;
 /// <param name="PlannedInvestmentYuan">Planned investment in yuan (≥ 0).</param>
 /// <param name="PlannedStart">Planned start (yyyy-MM-dd).</param>
 /// <param name="PlannedFinish">Planned finish (yyyy-MM-dd, not before the start).</param>
-public sealed record PlanProjectRequest(int? Year, Guid? EnterpriseId, string? Title, string? Description, IReadOnlyList<string>? Directions,
-    IReadOnlyList<string>? SubDirections, long? PlannedInvestmentYuan, DateOnly? PlannedStart, DateOnly? PlannedFinish)
+public sealed record PlanProjectRequest(
+    [Required, Range(PlanStore.MinYear, PlanStore.MaxYear)] int? Year,
+    Guid? EnterpriseId,
+    [Required, MaxLength(PlanStore.TitleMax)] string? Title,
+    [MaxLength(PlanStore.DescriptionMax)] string? Description,
+    [Required, Length(1, PlanStore.DirectionsMax), CodeList(CodeList.Directions)] IReadOnlyList<string>? Directions,
+    [CodeList(CodeList.SubDirections)] IReadOnlyList<string>? SubDirections,
+    [Required, Range(0d, PlanStore.InvestmentLimitYuan)] long? PlannedInvestmentYuan,
+    [Required] DateOnly? PlannedStart,
+    [Required] DateOnly? PlannedFinish)
 {
     public PlanProjectInput ToInput() => new(Year, EnterpriseId, Title, Description, Directions, SubDirections, PlannedInvestmentYuan, PlannedStart, PlannedFinish);
 }
@@ -25,7 +34,10 @@ public sealed record PlanProjectRequest(int? Year, Guid? EnterpriseId, string? T
 /// <param name="Status">intent, diagnosed, engaged, implementing, completed or abandoned.</param>
 /// <param name="Reason">Required for a jump over steps, a step back and abandoning (≤ 1,000 characters).</param>
 /// <param name="ActualInvestmentYuan">Required when completing: the investment actually made, in yuan.</param>
-public sealed record PlanStatusRequest(string? Status, string? Reason, long? ActualInvestmentYuan);
+public sealed record PlanStatusRequest(
+    [Required, CodeList(CodeList.PlanStatuses)] string? Status,
+    [MaxLength(PlanStore.ReasonMax)] string? Reason,
+    [Range(0d, PlanStore.InvestmentLimitYuan)] long? ActualInvestmentYuan);
 
 public sealed record EnterpriseRef(Guid Id, string Name);
 
@@ -71,6 +83,7 @@ public static class PlansApi
         group.MapPost("/", Create)
             .RequireAuthorization(Policies.District)
             .WithName("CreatePlanProject")
+            .ProducesETag()
             .WithSummary("新增计划项目 (add a project to the district plan)")
             .WithDescription("District office only (清单化管理): an enterprise of the caller's district, the planned project, its directions and technology items, planned investment and planned start/finish for a year. It starts as `intent` (意向). Answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 413, 415);
@@ -89,18 +102,21 @@ public static class PlansApi
 
         group.MapGet("/{id:guid}", Get)
             .WithName("GetPlanProject")
+            .ProducesETag()
             .WithSummary("计划项目详情 (read a plan project)")
             .WithDescription("With its linked diagnosis and demand list. The district office of the project's district, the enterprise, operators and the capability center; anyone else gets 404. The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
         group.MapPut("/{id:guid}", Update)
             .WithName("UpdatePlanProject")
+            .ProducesETag()
             .WithSummary("修改计划项目 (edit a plan project)")
             .WithDescription("The district office or an operator; If-Match is required (428 without it, 412 when stale). Replaces year, title, description, directions, items, planned investment and dates; the enterprise can't change. Completed and abandoned projects can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
         group.MapPost("/{id:guid}/status", Move)
             .WithName("MovePlanProjectStatus")
+            .ProducesETag()
             .WithSummary("变更项目状态 (move a project's status)")
             .WithDescription("The district office or an operator. 意向 intent → 已诊断 diagnosed → 已对接 engaged → 实施中 implementing → 已完成 completed, or 放弃 abandoned. The next step needs nothing more; a move that skips steps, a step back and abandoning need a `reason` (400 without); completing needs `actualInvestmentYuan`. Completed and abandoned are final (409). Every move is audited (see history). If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);

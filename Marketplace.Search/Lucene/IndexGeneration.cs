@@ -60,6 +60,7 @@ internal sealed class IndexGeneration : IDisposable
                 OpenMode = create ? OpenMode.CREATE : OpenMode.CREATE_OR_APPEND,
                 RAMBufferSizeMB = ramBufferMb,
                 UseCompoundFile = compoundFiles,
+                Similarity = OfferingSimilarity.Instance,
             };
             var writer = new IndexWriter(directory, config);
             if (create)
@@ -74,6 +75,9 @@ internal sealed class IndexGeneration : IDisposable
             throw;
         }
     }
+
+    /// <summary>The indexed version of an offering's document (live or tombstone); 0 when it has none.</summary>
+    public long VersionOf(Guid id) => _versions.TryGetValue(id, out var version) ? version : 0;
 
     public void StartSearching() => Searchers ??= new SearcherManager(Writer, applyAllDeletes: true, new FacetWarmingSearcherFactory());
 
