@@ -229,6 +229,72 @@ call 200 GET "/api/v1/organizations/$ENTERPRISE_ID/api-keys" "$ENTERPRISE"
 call 204 DELETE "/api/v1/organizations/$ENTERPRISE_ID/api-keys/$key_id" "$OP"
 call 401 GET /api/v1/organizations/me "$ENTERPRISE"
 
+section "11. The government side: a district office, an assessor, a plan project, a diagnosis that becomes a matched list"
+call 201 POST /api/v1/organizations "$OP" \
+  "{\"kind\":\"district\",\"name\":\"璧山区经济和信息化委员会\",\"creditCode\":\"$(credit_code 11500120)\",\"district\":\"璧山区\"}"
+DISTRICT=$(field apiKey)
+call 201 POST /api/v1/organizations "$OP" \
+  "{\"kind\":\"assessor\",\"name\":\"重庆智造诊断评估有限公司\",\"creditCode\":\"$(credit_code 91500105)\",\"district\":\"江北区\"}"
+ASSESSOR=$(field apiKey)
+ASSESSOR_ID=$(field id)
+# The district office registers an enterprise it found while surveying (扫街摸排); the integrator publishes an offering to match.
+call 201 POST /api/v1/organizations "$DISTRICT" \
+  "{\"kind\":\"enterprise\",\"name\":\"重庆璧山精工机械有限公司\",\"creditCode\":\"$(credit_code 91500120)\",\"district\":\"璧山区\",\"industry\":\"汽车零部件制造\",\"scale\":\"规上\"}"
+PLANNED=$(field apiKey)
+PLANNED_ID=$(field id)
+call 200 GET "/api/v1/organizations?kind=enterprise&pageSize=5" "$DISTRICT"
+call 201 POST /api/v1/offerings "$INTEGRATOR" "$offering_body"
+welding=$(field id)
+call 200 POST "/api/v1/offerings/$welding/submit" "$INTEGRATOR"
+call 200 POST "/api/v1/offerings/$welding/approve" "$OP"
+sleep 2
+call 201 POST /api/v1/plan-projects "$DISTRICT" "{\"year\":$(date +%Y),\"enterpriseId\":\"$PLANNED_ID\",\"title\":\"车架焊接自动化改造\",
+  \"directions\":[\"machinery\"],\"subDirections\":[\"machinery.welding\"],\"plannedInvestmentYuan\":1200000,
+  \"plannedStart\":\"$(date +%Y)-03-01\",\"plannedFinish\":\"$(date +%Y)-10-31\"}"
+PROJECT=$(field id)
+call 400 POST "/api/v1/plan-projects/$PROJECT/status" "$DISTRICT" '{"status":"implementing"}'
+call 201 POST /api/v1/diagnoses "$DISTRICT" "{\"planProjectId\":\"$PROJECT\",\"assessorId\":\"$ASSESSOR_ID\"}"
+DIAGNOSIS=$(field id)
+report='{"summary":"焊接依赖人工，建议上焊接机器人。","scores":[
+  {"dimension":"equipment","level":2},{"dimension":"production","level":2},{"dimension":"quality","level":1},
+  {"dimension":"energy-environment","level":2},{"dimension":"data-network","level":1},{"dimension":"supply-chain","level":2}],
+  "findings":[{"dimension":"equipment","text":"车架焊接全部人工，焊缝宽窄不一，返工多","severity":"high","subDirection":"machinery.welding"}],
+  "recommendations":[{"finding":1,"text":"引入弧焊机器人工作站替代人工焊接车架","budgetYuan":500000,"withinDays":90}]}'
+call 400 PUT "/api/v1/diagnoses/$DIAGNOSIS/draft" "$ASSESSOR" '{"scores":[{"dimension":"morale","level":6}]}' -H 'If-Match: *'
+call 200 PUT "/api/v1/diagnoses/$DIAGNOSIS/draft" "$ASSESSOR" "$report" -H 'If-Match: *'
+call 201 POST "/api/v1/diagnoses/$DIAGNOSIS/submit" "$ASSESSOR"
+call 200 GET "/api/v1/diagnoses/$DIAGNOSIS/result" "$PLANNED"
+call 200 POST "/api/v1/diagnoses/$DIAGNOSIS/accept" "$PLANNED"
+call 200 GET "/api/v1/plan-projects/$PROJECT" "$DISTRICT"
+call 200 GET "/api/v1/plan-projects/rolling" "$DISTRICT"
+call 404 GET "/api/v1/diagnoses/$DIAGNOSIS" "$INTEGRATOR"
+
+section "12. Financing needs (技改专项贷) and the scoreboard (五色图)"
+call 201 POST /api/v1/financing-needs "$PLANNED" "{\"planProjectId\":\"$PROJECT\",\"amountYuan\":800000,\"termMonths\":36,
+  \"purpose\":\"购置弧焊机器人工作站\",\"expectedBenefits\":\"返工率下降一半\"}"
+NEED=$(field id)
+call 200 POST "/api/v1/financing-needs/$NEED/confirm" "$DISTRICT"
+call 200 GET "/api/v1/financing-needs/export?format=csv" "$DISTRICT"
+call 200 GET /api/v1/scoreboard
+call 200 GET /api/v1/scoreboard/chart.svg
+call 200 GET /api/v1/scoreboard/districts/500120/enterprises "$DISTRICT"
+
+section "13. Bulk files: the import template, a dry run with per-row errors, an operator export"
+call 200 GET "/api/v1/offering-imports/template?format=csv"
+printf '%s\r\n' "$BODY" > "$work/import.csv"
+printf '解决方案,焊接机器人工作站（导入）,替代人工焊接,六轴弧焊机器人配变位机,机械制造,焊接工艺设备,焊接,硬件设备,250000,600000,45,全市,,,,\r\n' >> "$work/import.csv"
+printf '解决方案,=1+1,公式,公式,机械制造,,,硬件设备,1,2,3,全市,,,,\r\n' >> "$work/import.csv"
+call 202 POST "/api/v1/offering-imports?fileName=import.csv" "$INTEGRATOR" "" -H 'Content-Type: text/csv' --data-binary "@$work/import.csv"
+import=$(header Location)
+for attempt in $(seq 1 40); do
+  call 200 GET "$import" "$INTEGRATOR"
+  [[ $(field status) =~ succeeded|failed ]] && break
+  sleep 0.25
+done
+call 200 GET "$import/errors" "$INTEGRATOR"
+call 202 POST "/api/v1/exports" "$OP" '{"kind":"offerings","format":"xlsx"}'
+call 200 GET "$(header Location)" "$OP"
+
 printf '\nWalk-through done: %d exchanges' "$exchanges"
 [[ $request_violations -gt 0 ]] && printf ' (%d error cases sent requests outside the document on purpose)' "$request_violations"
 printf '.\n'

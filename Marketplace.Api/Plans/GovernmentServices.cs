@@ -15,7 +15,7 @@ public static class GovernmentServices
     {
         services.AddOptions<ScoreboardOptions>().Bind(configuration.GetSection(ScoreboardOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScoreboardOptions>, ScoreboardOptionsValidator>());
-        services.TryAddSingleton<IPlanEngagements, NoPlanEngagements>();
+        services.TryAddSingleton<PlanEngagements>();
         services.TryAddSingleton<ScoreboardQueries>();
         services.TryAddSingleton(DiagnosticModel.Default);
         services.TryAddSingleton<PlanStore>();

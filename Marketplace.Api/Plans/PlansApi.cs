@@ -59,13 +59,27 @@ public sealed record PlanProjectResponse(
     long? ActualInvestmentYuan,
     Guid? DiagnosisId,
     Guid? DemandListId,
+    IReadOnlyList<PlanEngagementResponse> Engagements,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static PlanProjectResponse From(PlanProject p) => new(p.Id, p.Year, p.District, new EnterpriseRef(p.EnterpriseId, p.EnterpriseName), p.Title,
+    public static PlanProjectResponse From(PlanProject p, IReadOnlyDictionary<Guid, IReadOnlyList<PlanEngagement>> engagements) => new(p.Id, p.Year, p.District, new EnterpriseRef(p.EnterpriseId, p.EnterpriseName), p.Title,
         p.Description, p.Directions, p.SubDirections, p.PlannedInvestmentYuan, p.PlannedStart, p.PlannedFinish, p.Status, PlanStatuses.Name(p.Status),
-        p.StatusReason, p.ActualInvestmentYuan, p.DiagnosisId, p.DemandListId, p.CreatedAt, p.UpdatedAt);
+        p.StatusReason, p.ActualInvestmentYuan, p.DiagnosisId, p.DemandListId,
+        (p.DemandListId is { } list && engagements.TryGetValue(list, out var found) ? found : [])
+            .Select(e => new PlanEngagementResponse(e.Id, e.ItemId, e.OfferingTitle, e.Status)).ToArray(),
+        p.CreatedAt, p.UpdatedAt);
+
+    /// <summary>The projects with the engagements opened from their demand lists (one query for them all).</summary>
+    public static async Task<PlanProjectResponse[]> ForAsync(IReadOnlyCollection<PlanProject> projects, PlanEngagements engagements, CancellationToken ct)
+    {
+        var byList = await engagements.OfListsAsync(projects.Select(p => p.DemandListId).OfType<Guid>().ToArray(), ct);
+        return projects.Select(p => From(p, byList)).ToArray();
+    }
 }
+
+/// <summary>An engagement (对接) opened from the project's demand list: its id, the demand item, the offering and where it stands.</summary>
+public sealed record PlanEngagementResponse(Guid Id, Guid ItemId, string OfferingTitle, string Status);
 
 public sealed record PlanStatusEventResponse(long Seq, string? FromStatus, string ToStatus, string? Reason, Guid ActorId, string ActorKind, DateTimeOffset At);
 
@@ -104,7 +118,7 @@ public static class PlansApi
             .WithName("GetPlanProject")
             .ProducesETag()
             .WithSummary("计划项目详情 (read a plan project)")
-            .WithDescription("With its linked diagnosis and demand list. The district office of the project's district, the enterprise, operators and the capability center; anyone else gets 404. The ETag header is the value If-Match expects.")
+            .WithDescription("With its linked diagnosis, demand list and the engagements opened from that list. The district office of the project's district, the enterprise, operators and the capability center; anyone else gets 404. The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
         group.MapPut("/{id:guid}", Update)
@@ -133,10 +147,10 @@ public static class PlansApi
     {
         var project = await store.CreateAsync(user.GetActor(), request?.ToInput(), ct);
         context.Response.Headers.ETag = project.ETag;
-        return TypedResults.Created($"/api/v1/plan-projects/{project.Id}", PlanProjectResponse.From(project));
+        return TypedResults.Created($"/api/v1/plan-projects/{project.Id}", PlanProjectResponse.From(project, new Dictionary<Guid, IReadOnlyList<PlanEngagement>>()));
     }
 
-    private static async Task<Ok<PagedList<PlanProjectResponse>>> List(ClaimsPrincipal user, PlanStore store, TaxonomyCatalog taxonomy,
+    private static async Task<Ok<PagedList<PlanProjectResponse>>> List(ClaimsPrincipal user, PlanStore store, PlanEngagements engagements, TaxonomyCatalog taxonomy,
         int? year, int? fromYear, int? toYear, string? status, Guid? enterpriseId, string? direction, string? district, int? page, int? pageSize, CancellationToken ct)
     {
         var v = new Validator();
@@ -152,10 +166,10 @@ public static class PlansApi
         CheckDistrict(v, taxonomy, district);
         v.ThrowIfAny();
         var result = await store.ListAsync(user.GetActor(), new PlanFilter(district, year, fromYear, toYear, status, enterpriseId, direction), p, size, ct);
-        return TypedResults.Ok(new PagedList<PlanProjectResponse>(result.Items.Select(PlanProjectResponse.From).ToArray(), result.Page, result.PageSize, result.Total));
+        return TypedResults.Ok(new PagedList<PlanProjectResponse>(await PlanProjectResponse.ForAsync(result.Items, engagements, ct), result.Page, result.PageSize, result.Total));
     }
 
-    private static async Task<Ok<RollingPlanResponse>> Rolling(ClaimsPrincipal user, PlanStore store, TaxonomyCatalog taxonomy, TimeProvider clock,
+    private static async Task<Ok<RollingPlanResponse>> Rolling(ClaimsPrincipal user, PlanStore store, PlanEngagements engagements, TaxonomyCatalog taxonomy, TimeProvider clock,
         int? fromYear, string? district, CancellationToken ct)
     {
         var v = new Validator();
@@ -165,22 +179,23 @@ public static class PlansApi
         v.ThrowIfAny();
         var actor = user.GetActor();
         var years = await store.RollingAsync(actor, district, from, ct);
+        var items = (await PlanProjectResponse.ForAsync(years.SelectMany(y => y.Items).ToArray(), engagements, ct)).ToLookup(p => p.Year);
         return TypedResults.Ok(new RollingPlanResponse(district, from, from + PlanStore.RollingYears - 1,
             years.Select(y => new PlanYearResponse(y.Year, y.Projects, y.Enterprises, y.PlannedInvestmentYuan, y.ByStatus,
-                y.Items.Select(PlanProjectResponse.From).ToArray(), y.Truncated)).ToArray()));
+                items[y.Year].ToArray(), y.Truncated)).ToArray()));
     }
 
-    private static async Task<Ok<PlanProjectResponse>> Get(Guid id, ClaimsPrincipal user, PlanStore store, HttpContext context, CancellationToken ct) =>
-        Respond(context, await store.GetAsync(user.GetActor(), id, ct));
+    private static async Task<Ok<PlanProjectResponse>> Get(Guid id, ClaimsPrincipal user, PlanStore store, PlanEngagements engagements, HttpContext context, CancellationToken ct) =>
+        await RespondAsync(context, engagements, await store.GetAsync(user.GetActor(), id, ct), ct);
 
-    private static async Task<Ok<PlanProjectResponse>> Update(Guid id, PlanProjectRequest? request, ClaimsPrincipal user, PlanStore store, HttpContext context,
-        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-        Respond(context, await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct));
+    private static async Task<Ok<PlanProjectResponse>> Update(Guid id, PlanProjectRequest? request, ClaimsPrincipal user, PlanStore store, PlanEngagements engagements,
+        HttpContext context, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        await RespondAsync(context, engagements, await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct), ct);
 
-    private static async Task<Ok<PlanProjectResponse>> Move(Guid id, PlanStatusRequest? request, ClaimsPrincipal user, PlanStore store, HttpContext context,
-        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-        Respond(context, await store.MoveAsync(user.GetActor(), id, ifMatch,
-            new PlanStatusMove(request?.Status, request?.Reason, request?.ActualInvestmentYuan), ct));
+    private static async Task<Ok<PlanProjectResponse>> Move(Guid id, PlanStatusRequest? request, ClaimsPrincipal user, PlanStore store, PlanEngagements engagements,
+        HttpContext context, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        await RespondAsync(context, engagements, await store.MoveAsync(user.GetActor(), id, ifMatch,
+            new PlanStatusMove(request?.Status, request?.Reason, request?.ActualInvestmentYuan), ct), ct);
 
     private static async Task<Ok<IReadOnlyList<PlanStatusEventResponse>>> History(Guid id, ClaimsPrincipal user, PlanStore store, CancellationToken ct)
     {
@@ -189,10 +204,10 @@ public static class PlansApi
             events.Select(e => new PlanStatusEventResponse(e.Seq, e.FromStatus, e.ToStatus, e.Reason, e.ActorId, e.ActorKind, e.At)).ToArray());
     }
 
-    private static Ok<PlanProjectResponse> Respond(HttpContext context, PlanProject project)
+    private static async Task<Ok<PlanProjectResponse>> RespondAsync(HttpContext context, PlanEngagements engagements, PlanProject project, CancellationToken ct)
     {
         context.Response.Headers.ETag = project.ETag;
-        return TypedResults.Ok(PlanProjectResponse.From(project));
+        return TypedResults.Ok((await PlanProjectResponse.ForAsync([project], engagements, ct))[0]);
     }
 
     public static void CheckDirection(Validator v, TaxonomyCatalog taxonomy, string? direction)
