@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Marketplace.Tests.Api;
 using Microsoft.Data.Sqlite;
 using static Marketplace.Tests.Api.MarketplaceApp;
@@ -29,84 +30,69 @@ public class BulkRecoveryTests
         using (var c = new SqliteConnection($"Data Source={Path.Combine(directory, "marketplace.db")}"))
         {
             c.Open();
-            using var command = c.CreateCommand();
-            command.CommandText = "UPDATE jobs SET status = 'running', processed = 12, node = 'a-node-that-died' WHERE id = $id; UPDATE bulk_jobs SET attempts = 1 WHERE job_id = $id";
-            command.Parameters.AddWithValue("$id", id);
-            command.ExecuteNonQuery();
+            Execute("UPDATE jobs SET status = 'running', processed = 12, node = 'a-node-that-died' WHERE id = $id; UPDATE bulk_jobs SET attempts = 1 WHERE job_id = $id")(c, id);
             tamper?.Invoke(c, id);
         }
         SqliteConnection.ClearAllPools();
         return (directory, key, url, id);
     }
 
-    [Test]
-    public async Task An_import_left_running_by_a_stopped_node_is_finished_after_the_restart()
+    /// <summary>Starts the API again on the data a stopped node left (the tamper already applied) and waits for the job's outcome.</summary>
+    private static async Task<JsonObject> AfterRestartAsync((string DataDirectory, string ApiKey, string Url, string Id) left, Func<HttpClient, Task>? more = null)
     {
-        var (directory, key, url, _) = await LeaveRunningAsync("&dryRun=false&skipInvalid=true");
         try
         {
-            using var app = new MarketplaceApp(directory);
-
-            var import = await WaitAsync(app.Client(key), url);
-
-            Assert.That(import["job"]!["status"]!.GetValue<string>(), Is.EqualTo("succeeded"), import.ToJsonString());
-            Assert.That(import["result"]!["created"]!.GetValue<long>(), Is.EqualTo(29));
-            Assert.That(await OwnOfferingsAsync(app.Client(key)), Is.EqualTo(29), "imported once");
+            using var app = new MarketplaceApp(left.DataDirectory);
+            var import = await WaitAsync(app.Client(left.ApiKey), left.Url);
+            if (more is not null)
+            {
+                await more(app.Client(left.ApiKey));
+            }
+            return import;
         }
         finally
         {
-            DeleteDirectory(directory);
+            DeleteDirectory(left.DataDirectory);
         }
+    }
+
+    private static Action<SqliteConnection, string> Execute(string sql) => (c, id) =>
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$id", id);
+        command.ExecuteNonQuery();
+    };
+
+    [Test]
+    public async Task An_import_left_running_by_a_stopped_node_is_finished_after_the_restart()
+    {
+        long drafts = -1;
+        var import = await AfterRestartAsync(await LeaveRunningAsync("&dryRun=false&skipInvalid=true"), async client => drafts = await OwnOfferingsAsync(client));
+
+        Assert.That(import["job"]!["status"]!.GetValue<string>(), Is.EqualTo("succeeded"), import.ToJsonString());
+        Assert.That(import["result"]!["created"]!.GetValue<long>(), Is.EqualTo(29));
+        Assert.That(drafts, Is.EqualTo(29), "imported once");
     }
 
     [Test]
     public async Task A_job_interrupted_too_often_fails_with_the_reason()
     {
-        var (directory, key, url, _) = await LeaveRunningAsync("&dryRun=false&skipInvalid=true", (c, id) =>
-        {
-            using var command = c.CreateCommand();
-            command.CommandText = "UPDATE bulk_jobs SET attempts = 3 WHERE job_id = $id";
-            command.Parameters.AddWithValue("$id", id);
-            command.ExecuteNonQuery();
-        });
-        try
-        {
-            using var app = new MarketplaceApp(directory);
+        long drafts = -1;
+        var import = await AfterRestartAsync(await LeaveRunningAsync("&dryRun=false&skipInvalid=true", Execute("UPDATE bulk_jobs SET attempts = 3 WHERE job_id = $id")),
+            async client => drafts = await OwnOfferingsAsync(client));
 
-            var import = await WaitAsync(app.Client(key), url);
-
-            Assert.That(import["job"]!["status"]!.GetValue<string>(), Is.EqualTo("failed"));
-            Assert.That(import["job"]!["error"]!.GetValue<string>(), Does.Contain("中断 3 次"));
-            Assert.That(await OwnOfferingsAsync(app.Client(key)), Is.Zero);
-        }
-        finally
-        {
-            DeleteDirectory(directory);
-        }
+        Assert.That(import["job"]!["status"]!.GetValue<string>(), Is.EqualTo("failed"));
+        Assert.That(import["job"]!["error"]!.GetValue<string>(), Does.Contain("中断 3 次"));
+        Assert.That(drafts, Is.Zero);
     }
 
     [Test]
     public async Task A_job_whose_file_is_gone_fails_with_the_reason()
     {
-        var (directory, key, url, _) = await LeaveRunningAsync("", (c, id) =>
-        {
-            using var command = c.CreateCommand();
-            command.CommandText = "DELETE FROM job_file_chunks WHERE job_id = $id";
-            command.Parameters.AddWithValue("$id", id);
-            command.ExecuteNonQuery();
-        });
-        try
-        {
-            using var app = new MarketplaceApp(directory);
+        var import = await AfterRestartAsync(await LeaveRunningAsync("", Execute("DELETE FROM job_file_chunks WHERE job_id = $id")));
 
-            var import = await WaitAsync(app.Client(key), url);
-
-            Assert.That(import["job"]!["status"]!.GetValue<string>(), Is.EqualTo("failed"));
-            Assert.That(import["job"]!["error"]!.GetValue<string>(), Does.Contain("请重新上传"));
-        }
-        finally
-        {
-            DeleteDirectory(directory);
-        }
+        Assert.That(import["job"]!["status"]!.GetValue<string>(), Is.EqualTo("failed"));
+        Assert.That(import["job"]!["error"]!.GetValue<string>(), Does.Contain("请重新上传"));
     }
 }
