@@ -44,6 +44,7 @@ call() {
   BODY=$(cat "$work/body")
   HEADERS=$(tr -d '\r' < "$work/headers")
   exchanges=$((exchanges + 1))
+  [[ -n ${WALKTHROUGH_LOG:-} ]] && printf '%s %s %s\n' "$method" "${path%%\?*}" "$STATUS" >> "$WALKTHROUGH_LOG"
   # JSON answers carry no trailing newline (none is due for application/json): the newline is printed here, as curl -w '\n' would.
   if [[ $VERBOSE == 1 || ${#BODY} -le 400 ]]; then printf '← %s %s\n' "$STATUS" "$BODY"; else printf '← %s %s…\n' "$STATUS" "${BODY:0:400}"; fi
   if [[ $STATUS != "$expected" ]]; then

@@ -128,7 +128,8 @@ public class OpenApiDocumentTests
             Assert.That(offering["title"]!["maxLength"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Offerings.OfferingValidation.TitleMax));
             Assert.That(offering["directions"]!["maxItems"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Offerings.OfferingValidation.DirectionsMax));
             Assert.That(offering["keywords"]!["items"]!["maxLength"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Offerings.OfferingValidation.KeywordLengthMax));
-            Assert.That(offering["districts"]!["items"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()),
+            Assert.That(offering["districts"]!["items"]!["$ref"]!.GetValue<string>(), Is.EqualTo("#/components/schemas/ServiceArea"), "one shared component per code list");
+            Assert.That(Schema("ServiceArea")["enum"]!.AsArray().Select(n => n!.GetValue<string>()),
                 Is.EquivalentTo(Marketplace.Core.Taxonomy.TaxonomyCatalog.Default.Districts.Select(d => d.Name).Append("全市")));
             Assert.That(Schema("DemandListRequest")["properties"]!["items"]!["maxItems"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Demands.DemandStore.MaxItems));
             var pageSize = _served["paths"]!["/api/v1/offerings"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "pageSize")!;

@@ -26,6 +26,9 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
     /// <summary>Extension that carries a type's [Required] property names to the document transformer (removed there).</summary>
     public const string RequiredExtension = "x-marketplace-required";
 
+    /// <summary>Extension naming the code list of an enum, so that <see cref="CodeListComponents"/> makes it one shared component.</summary>
+    public const string CodeListExtension = "x-marketplace-code-list";
+
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         NumbersAsNumbers(schema);
@@ -129,6 +132,9 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
                     break;
                 case CodeListAttribute codes:
                     scalar.Enum = Codes(codes.List, taxonomy).Select(c => (JsonNode)JsonValue.Create(c)).ToList();
+                    scalar.MaxLength = null;
+                    scalar.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+                    scalar.Extensions[CodeListExtension] = new JsonNodeExtension(JsonValue.Create(codes.List.ToString()));
                     break;
                 case DescriptionAttribute description when string.IsNullOrEmpty(schema.Description):
                     schema.Description = description.Description;

@@ -72,7 +72,7 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
         {
             if (status is "201" or "202")
             {
-                AddHeader(response, "Location", "The new resource's URL (relative to the API's base).", JsonSchemaType.String, "uri-reference");
+                AddHeader(response, "Location", "The new resource's URL (relative to the API's base).", JsonSchemaType.String, null);
             }
             if (etag && status.StartsWith('2'))
             {
