@@ -1,5 +1,10 @@
 using Marketplace.Api.Admin;
 using Marketplace.Api.Demands;
+using Marketplace.Api.Engagements;
+using Marketplace.Api.Diagnoses;
+using Marketplace.Api.Financing;
+using Marketplace.Api.Plans;
+using Marketplace.Api.Scoreboard;
 using Marketplace.Api.Hosting;
 using Marketplace.Api.Hosting.OpenApi;
 using Marketplace.Api.Http;
@@ -51,6 +56,12 @@ app.MapDemandLists();
 app.MapMatchFeed();
 app.MapStats();
 app.MapLeads();
+app.MapEngagements();
+app.MapRatings();
+app.MapPlans();
+app.MapDiagnoses();
+app.MapScoreboard();
+app.MapFinancing();
 
 app.Run();
 

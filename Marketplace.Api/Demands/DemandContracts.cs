@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Marketplace.Core.Common;
+using Marketplace.Api.Engagements;
 using Marketplace.Core.Demands;
+using Marketplace.Core.Engagements;
 using Marketplace.Core.Matching;
 
 namespace Marketplace.Api.Demands;
@@ -30,7 +32,9 @@ public sealed record DemandItemRequest(
     [Range(0d, long.MaxValue)] long? BudgetYuan,
     [Range(1, DemandStore.DaysLimit)] int? WithinDays);
 
-public sealed record DemandItemResponse(Guid Id, string Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays);
+/// <param name="Engagements">The engagements opened from this item's matches (the enterprise and operators see them; others get none).</param>
+public sealed record DemandItemResponse(Guid Id, string Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays,
+    IReadOnlyList<EngagementSummaryResponse> Engagements);
 
 public sealed record DemandListResponse(
     Guid Id,
@@ -42,9 +46,14 @@ public sealed record DemandListResponse(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ClosedAt)
 {
-    public static DemandListResponse From(DemandList list) => new(list.Id, list.OwnerId, list.Title, list.Status,
-        list.Items.Select(i => new DemandItemResponse(i.Id, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray(),
-        list.CreatedAt, list.UpdatedAt, list.ClosedAt);
+    public static DemandListResponse From(DemandList list, IReadOnlyList<EngagementSummary> engagements)
+    {
+        var byItem = engagements.ToLookup(e => e.ItemId);
+        return new(list.Id, list.OwnerId, list.Title, list.Status,
+            list.Items.Select(i => new DemandItemResponse(i.Id, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays,
+                byItem[i.Id].Select(EngagementSummaryResponse.From).ToArray())).ToArray(),
+            list.CreatedAt, list.UpdatedAt, list.ClosedAt);
+    }
 }
 
 public sealed record DemandListSummaryResponse(Guid Id, Guid EnterpriseId, string? Title, string Status, int ItemCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
@@ -73,4 +82,17 @@ public sealed record ItemMatchesResponse(
     IReadOnlyList<MatchResponse> Matches);
 
 /// <summary>The latest stored match run of each item; <c>runId</c>/<c>computedAt</c> are the most recent among them.</summary>
-public sealed record DemandMatchesResponse(Guid ListId, Guid? RunId, DateTimeOffset? ComputedAt, IReadOnlyList<ItemMatchesResponse> Items);
+public sealed record DemandMatchesResponse(Guid ListId, Guid? RunId, DateTimeOffset? ComputedAt, IReadOnlyList<ItemMatchesResponse> Items)
+{
+    /// <summary>Every item of the list with its latest stored matches (an item not matched yet has none).</summary>
+    public static DemandMatchesResponse From(DemandList list, IReadOnlyDictionary<Guid, ItemSnapshot> snapshots)
+    {
+        var items = list.Items.Select(item => snapshots.TryGetValue(item.Id, out var s)
+            ? new ItemMatchesResponse(item.Id, item.Text, s.RunId, s.ComputedAt,
+                s.InferredDirections.Select(i => new InferredDirectionResponse(i.Direction, i.SubDirection, i.Confidence, i.MatchedTerms)).ToArray(),
+                s.Matches.Select(m => new MatchResponse(m.OfferingId, m.RevisionId, m.Title, m.SupplierName, m.Score, m.Reasons, m.MatchedTerms)).ToArray())
+            : new ItemMatchesResponse(item.Id, item.Text, null, null, [], [])).ToArray();
+        var latest = snapshots.Values.OrderByDescending(s => s.Sequence).FirstOrDefault();
+        return new DemandMatchesResponse(list.Id, latest?.RunId, latest?.ComputedAt, items);
+    }
+}

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
 using Marketplace.Core.Demands;
+using Marketplace.Core.Engagements;
 using Marketplace.Core.Matching;
 using Microsoft.AspNetCore.Mvc;
 
@@ -32,7 +33,7 @@ public static class DemandListsApi
             .WithName("GetDemandList")
             .ProducesETag()
             .WithSummary("需求清单详情 (read a demand list)")
-            .WithDescription("The owning enterprise, operators and the capability center; anyone else gets 404. The ETag header is the value If-Match expects.")
+            .WithDescription("The owning enterprise, operators and the capability center; anyone else gets 404. Each item lists the engagements opened from its matches (only for the enterprise and operators). The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
         group.MapPut("/{id:guid}", Update)
@@ -63,7 +64,7 @@ public static class DemandListsApi
     {
         var list = await store.CreateAsync(user.GetActor(), request?.ToInput(), ct);
         context.Response.Headers.ETag = list.ETag;
-        return TypedResults.Created($"/api/v1/demand-lists/{list.Id}", DemandListResponse.From(list));
+        return TypedResults.Created($"/api/v1/demand-lists/{list.Id}", DemandListResponse.From(list, []));
     }
 
     private static async Task<Ok<PagedList<DemandListSummaryResponse>>> List(ClaimsPrincipal user, DemandStore store, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
@@ -75,16 +76,16 @@ public static class DemandListsApi
         return TypedResults.Ok(new PagedList<DemandListSummaryResponse>(result.Items.Select(DemandListSummaryResponse.From).ToArray(), result.Page, result.PageSize, result.Total));
     }
 
-    private static async Task<Ok<DemandListResponse>> Get(Guid id, ClaimsPrincipal user, DemandStore store, HttpContext context, CancellationToken ct) =>
-        Respond(context, await store.GetAsync(user.GetActor(), id, ct));
+    private static async Task<Ok<DemandListResponse>> Get(Guid id, ClaimsPrincipal user, DemandStore store, EngagementStore engagements, HttpContext context, CancellationToken ct) =>
+        await RespondAsync(context, user.GetActor(), await store.GetAsync(user.GetActor(), id, ct), engagements, ct);
 
-    private static async Task<Ok<DemandListResponse>> Update(Guid id, DemandListRequest? request, ClaimsPrincipal user, DemandStore store, HttpContext context,
-        [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>
-        Respond(context, await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct));
+    private static async Task<Ok<DemandListResponse>> Update(Guid id, DemandListRequest? request, ClaimsPrincipal user, DemandStore store, EngagementStore engagements,
+        HttpContext context, [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>
+        await RespondAsync(context, user.GetActor(), await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct), engagements, ct);
 
-    private static async Task<Ok<DemandListResponse>> Close(Guid id, ClaimsPrincipal user, DemandStore store, HttpContext context,
+    private static async Task<Ok<DemandListResponse>> Close(Guid id, ClaimsPrincipal user, DemandStore store, EngagementStore engagements, HttpContext context,
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-        Respond(context, await store.CloseAsync(user.GetActor(), id, ifMatch, ct));
+        await RespondAsync(context, user.GetActor(), await store.CloseAsync(user.GetActor(), id, ifMatch, ct), engagements, ct);
 
     private static async Task<Ok<DemandMatchesResponse>> Matches(Guid id, [Range(1, MatchRuns.StoredTopK)] int? topK, ClaimsPrincipal user, DemandStore store, MatchQueries matches, CancellationToken ct)
     {
@@ -93,19 +94,14 @@ public static class DemandListsApi
         v.Range("topK", k, 1, MatchRuns.StoredTopK);
         v.ThrowIfAny();
         var list = await store.GetAsync(user.GetActor(), id, ct);
-        var snapshots = await matches.LatestAsync(id, k, ct);
-        var items = list.Items.Select(item => snapshots.TryGetValue(item.Id, out var s)
-            ? new ItemMatchesResponse(item.Id, item.Text, s.RunId, s.ComputedAt,
-                s.InferredDirections.Select(i => new InferredDirectionResponse(i.Direction, i.SubDirection, i.Confidence, i.MatchedTerms)).ToArray(),
-                s.Matches.Select(m => new MatchResponse(m.OfferingId, m.RevisionId, m.Title, m.SupplierName, m.Score, m.Reasons, m.MatchedTerms)).ToArray())
-            : new ItemMatchesResponse(item.Id, item.Text, null, null, [], [])).ToArray();
-        var latest = snapshots.Values.OrderByDescending(s => s.Sequence).FirstOrDefault();
-        return TypedResults.Ok(new DemandMatchesResponse(id, latest?.RunId, latest?.ComputedAt, items));
+        return TypedResults.Ok(DemandMatchesResponse.From(list, await matches.LatestAsync(id, k, ct)));
     }
 
-    private static Ok<DemandListResponse> Respond(HttpContext context, DemandList list)
+    /// <summary>The list with its items' engagements, which only the enterprise and operators may see (engagements are private to their parties).</summary>
+    private static async Task<Ok<DemandListResponse>> RespondAsync(HttpContext context, Actor actor, DemandList list, EngagementStore engagements, CancellationToken ct)
     {
         context.Response.Headers.ETag = list.ETag;
-        return TypedResults.Ok(DemandListResponse.From(list));
+        var visible = actor.IsOperator || actor.OrganizationId == list.OwnerId ? await engagements.OfListAsync(list.Id, ct) : [];
+        return TypedResults.Ok(DemandListResponse.From(list, visible));
     }
 }

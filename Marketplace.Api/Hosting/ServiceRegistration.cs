@@ -4,7 +4,9 @@ using System.Threading.RateLimiting;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Hosting.OpenApi;
 using Marketplace.Api.Http;
+using Marketplace.Api.Plans;
 using Marketplace.Core.Common;
+using Marketplace.Core.Leasing;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Organizations;
 using Marketplace.Core.Storage;
@@ -50,10 +52,12 @@ public static class ServiceRegistration
         services.AddOptions<SearchOptions>().PostConfigure<IOptions<MarketplaceOptions>>((search, marketplace) =>
             search.IndexDirectory ??= Path.Combine(DataDirectory(marketplace.Value), "index"));
         services.AddDemands();
+        services.AddGovernment(configuration);
         if (!IsGeneratingOpenApiDocument)
         {
             services.AddHostedService<StartupTasks>();
-            services.AddMarketplaceSearchWorkers(); // after StartupTasks: the schema exists before the indexer runs
+            services.AddLeaseHolderService(); // after StartupTasks (the schema exists), before the workers that lease rows
+            services.AddMarketplaceSearchWorkers();
         }
 
         services.ConfigureHttpJsonOptions(o =>
@@ -70,6 +74,9 @@ public static class ServiceRegistration
             .AddPolicy(Policies.Integrator, p => p.RequireRole(OrganizationKind.Integrator.ToCode()))
             .AddPolicy(Policies.Enterprise, p => p.RequireRole(OrganizationKind.Enterprise.ToCode()))
             .AddPolicy(Policies.CapabilityCenter, p => p.RequireRole(OrganizationKind.CapabilityCenter.ToCode()))
+            .AddPolicy(Policies.District, p => p.RequireRole(OrganizationKind.District.ToCode()))
+            .AddPolicy(Policies.Assessor, p => p.RequireRole(OrganizationKind.Assessor.ToCode()))
+            .AddPolicy(Policies.OperatorOrDistrict, p => p.RequireRole(OrganizationKind.Operator.ToCode(), OrganizationKind.District.ToCode()))
             .AddPolicy(Policies.Insight, p => p.RequireRole(OrganizationKind.CapabilityCenter.ToCode(), OrganizationKind.Operator.ToCode()));
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>

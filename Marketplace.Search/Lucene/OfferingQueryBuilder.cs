@@ -59,7 +59,7 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
             {
                 continue;
             }
-            var clause = Clause(words, bigrams, term.Weight);
+            var clause = Clause(words, bigrams, term.Weight) with { Term = term.Display };
             if (byKey.TryGetValue(clause.Key, out var at))
             {
                 scoring[at] = scoring[at] with { Boost = Math.Max(scoring[at].Boost, clause.Boost) };
@@ -127,8 +127,8 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
         {
             (terms[i], positions[i]) = (tokens[i].Term, tokens[i].Position);
         }
-        // A phrase's idf is the sum of its terms' and TF-IDF squares it: scale back to one average term,
-        // so that a long bigram phrase does not outweigh an exact word match.
-        return new ScoringLeaf(field, terms, positions, tokens.Count == 1 ? boost : boost / (tokens.Count * tokens.Count));
+        // A phrase's BM25 idf is the sum of its terms': scale back to one average term, so that a long bigram
+        // phrase does not outweigh an exact word match.
+        return new ScoringLeaf(field, terms, positions, tokens.Count == 1 ? boost : boost / tokens.Count);
     }
 }
