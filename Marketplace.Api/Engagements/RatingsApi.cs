@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
@@ -10,12 +11,16 @@ namespace Marketplace.Api.Engagements;
 /// <param name="Timeliness">1–5.</param>
 /// <param name="Value">1–5 (value for money).</param>
 /// <param name="Comment">Optional, ≤ 1,000 characters.</param>
-public sealed record RatingRequest(int? Quality, int? Timeliness, int? Value, string? Comment)
+public sealed record RatingRequest(
+    [Required, Range(1, 5)] int? Quality,
+    [Required, Range(1, 5)] int? Timeliness,
+    [Required, Range(1, 5)] int? Value,
+    [MaxLength(RatingStore.CommentMax)] string? Comment)
 {
     public RatingInput ToInput() => new(Quality, Timeliness, Value, Comment);
 }
 
-public sealed record HideCommentRequest(string? Reason);
+public sealed record HideCommentRequest([Required, MaxLength(RatingStore.HideReasonMax)] string? Reason);
 
 /// <summary>The rating's enterprise as the public sees it: its name only when it opted in (discloseName), else district and industry.</summary>
 public sealed record RatingEnterpriseResponse(string? Name, string District, string? Industry);

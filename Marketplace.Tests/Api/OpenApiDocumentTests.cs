@@ -115,6 +115,8 @@ public class OpenApiDocumentTests
         Assert.That(organization["required"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EquivalentTo(new[] { "kind", "name", "creditCode", "district" }));
         Assert.That(organization["properties"]!["industry"]!["type"]!.GetValue<string>(), Is.EqualTo("string"), "optional, not nullable");
         Assert.That(Schema("DemandItemRequest")["required"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EquivalentTo(new[] { "text" }));
+        Assert.That(Schema("EngagementContactRequest")["required"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EquivalentTo(new[] { "name" }),
+            "a request record reached as a property of another");
         Assert.That(Schema("OfferingInput")["required"]!.AsArray().Select(n => n!.GetValue<string>()), Does.Not.Contain("cases").And.Contain("title"));
         Assert.That(Schema("OfferingResponse")["required"]!.AsArray().Select(n => n!.GetValue<string>()), Does.Contain("rejectReason"), "responses always carry every property");
     }

@@ -38,7 +38,8 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
             var taxonomy = context.ApplicationServices.GetRequiredService<TaxonomyCatalog>();
             Apply(schema, attributes, taxonomy);
         }
-        if (context.JsonPropertyInfo is null && context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && context.JsonTypeInfo.Properties.Count > 0)
+        // An object type, whether it is a body, a list item or a property of another (then JsonPropertyInfo is that property).
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && context.JsonTypeInfo.Properties.Count > 0)
         {
             var required = context.JsonTypeInfo.Properties
                 .Where(p => AttributesOf(p).OfType<RequiredAttribute>().Any())
