@@ -230,6 +230,47 @@ call 200 GET "/api/v1/organizations/$ENTERPRISE_ID/api-keys" "$ENTERPRISE"
 call 204 DELETE "/api/v1/organizations/$ENTERPRISE_ID/api-keys/$key_id" "$OP"
 call 401 GET /api/v1/organizations/me "$ENTERPRISE"
 
+section "11. Engagements (对接) and ratings: an enterprise engages a matched integrator, 验收 with measured outcomes, rates it"
+call 201 POST /api/v1/offerings "$INTEGRATOR" "$offering_body"
+OFFERING=$(field id)
+call 200 POST "/api/v1/offerings/$OFFERING/submit" "$INTEGRATOR"
+call 200 POST "/api/v1/offerings/$OFFERING/approve" "$OP"
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  call 200 GET /api/v1/offerings/search "" "" -G --data-urlencode q=弧焊机器人 -d pageSize=100
+  grep -q "\"id\":\"$OFFERING\"" <<< "$BODY" && break
+  [[ $attempt == 10 ]] && { echo "FAILED: the offering was not found by search within 5 s" >&2; exit 1; }
+  sleep 0.5
+done
+call 201 POST /api/v1/organizations "$OP" \
+  "{\"kind\":\"enterprise\",\"name\":\"重庆渝铸机车部件有限公司\",\"creditCode\":\"$(credit_code 91500113)\",\"district\":\"巴南区\",\"industry\":\"摩托车车架制造\",\"scale\":\"规上\"}"
+BUYER=$(field apiKey)
+call 201 POST /api/v1/demand-lists "$BUYER" '{"items":[{"text":"车架弧焊全靠人工，焊缝不均匀，想上弧焊机器人工作站","budgetYuan":600000,"withinDays":90}]}'
+buyer_item=$(grep -o '"items":\[{"id":"[^"]*"' <<< "$BODY" | cut -d '"' -f 6)
+[[ -n $buyer_item ]] || { echo "FAILED: no item id in $BODY" >&2; exit 1; }
+call 200 GET "/api/v1/demand-lists/$(field id)/matches?topK=50" "$BUYER"
+grep -q "\"offeringId\":\"$OFFERING\"" <<< "$BODY" || { echo "FAILED: the new offering is not among the item's matches" >&2; exit 1; }
+call 201 POST /api/v1/engagements "$BUYER" \
+  "{\"itemId\":\"$buyer_item\",\"offeringId\":\"$OFFERING\",\"message\":\"想了解弧焊工作站的交付周期\",\"contact\":{\"name\":\"王工\",\"phone\":\"023-68000000\"}}"
+ENGAGEMENT=$(field id)
+etag=$(header ETag)
+call 428 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$INTEGRATOR" '{"action":"accept"}'
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$INTEGRATOR" '{"action":"accept","note":"可安排现场勘察"}' -H "If-Match: $etag"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$BUYER" '{"action":"contract","agreedPriceYuan":480000,"plannedDays":45}' -H "If-Match: $(header ETag)"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$INTEGRATOR" '{"action":"deliver"}' -H "If-Match: $(header ETag)"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$BUYER" \
+  '{"action":"verify","actualCostYuan":470000,"actualDays":50,"outcomes":[{"dimension":"quality","metric":"一次合格率","unit":"%","baseline":82,"actual":96}]}' \
+  -H "If-Match: $(header ETag)"
+call 200 GET "/api/v1/engagements/$ENGAGEMENT" "$INTEGRATOR"
+call 200 GET /api/v1/engagements "$BUYER"
+call 201 POST "/api/v1/engagements/$ENGAGEMENT/rating" "$BUYER" '{"quality":5,"timeliness":4,"value":5,"comment":"焊缝均匀，返工少"}'
+call 409 POST "/api/v1/engagements/$ENGAGEMENT/rating" "$BUYER" '{"quality":5,"timeliness":5,"value":5}'
+call 200 GET "/api/v1/engagements/$ENGAGEMENT/rating" "$INTEGRATOR"
+call 200 PUT "/api/v1/engagements/$ENGAGEMENT/rating" "$BUYER" '{"quality":5,"timeliness":5,"value":5,"comment":"焊缝均匀"}' -H "If-Match: $(header ETag)"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/rating/hide-comment" "$OP" '{"reason":"演示：运营方隐藏评论"}'
+call 200 GET "/api/v1/integrators/$INTEGRATOR_ID/profile"
+call 200 GET "/api/v1/integrators/$INTEGRATOR_ID/ratings"
+call 400 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$BUYER" '{"action":"no-such-action"}' -H 'If-Match: *'
+
 printf '\nWalk-through done: %d exchanges' "$exchanges"
 [[ $request_violations -gt 0 ]] && printf ' (%d error cases sent requests outside the document on purpose)' "$request_violations"
 printf '.\n'

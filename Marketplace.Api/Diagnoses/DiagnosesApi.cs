@@ -115,6 +115,7 @@ public static class DiagnosesApi
         group.MapPost("/", Assign)
             .RequireAuthorization(Policies.District)
             .WithName("AssignDiagnosis")
+            .ProducesETag()
             .WithSummary("委托诊断机构 (assign an assessor to a plan project)")
             .WithDescription("District office only: a project of its own plan and a registered assessor. One diagnosis per project (409 for a second; corrections are new report versions); completed and abandoned projects can't be diagnosed (409). Answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 409, 413, 415);
@@ -129,6 +130,7 @@ public static class DiagnosesApi
         group.MapGet("/{id:guid}", Get)
             .RequireAuthorization()
             .WithName("GetDiagnosis")
+            .ProducesETag()
             .WithSummary("诊断详情 (read a diagnosis)")
             .WithDescription("The assessor (with its draft), the district office, operators, and the enterprise once a version is submitted; anyone else gets 404. The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
@@ -136,6 +138,7 @@ public static class DiagnosesApi
         group.MapPut("/{id:guid}/draft", SaveDraft)
             .RequireAuthorization(Policies.Assessor)
             .WithName("SaveDiagnosisDraft")
+            .ProducesETag()
             .WithSummary("保存报告草稿 (save the report draft)")
             .WithDescription("The assigned assessor only; If-Match is required (428 without it, 412 when stale). Replaces the draft of the next version: scores per dimension (unknown dimension, repeated dimension, or a level outside 1–5 is a 400), findings with severity and direction/technology item, recommendations naming their finding. Completeness is checked on submit.")
             .WithAuthProblems().WithProblems(400, 404, 412, 413, 415, 428);
@@ -143,6 +146,7 @@ public static class DiagnosesApi
         group.MapPost("/{id:guid}/submit", Submit)
             .RequireAuthorization(Policies.Assessor)
             .WithName("SubmitDiagnosisReport")
+            .ProducesETag()
             .WithSummary("提交报告 (submit the draft as a new version)")
             .WithDescription("The assigned assessor only. Every dimension must be scored, with at least one finding and one recommendation (400 otherwise); no draft is a 409. The version is stored immutable; its recommendations become a demand list for the enterprise (each item takes its finding's direction and item, `demandItemId` links them) and are matched at once (reason `diagnosis-submitted` in the feed); an 意向 plan project moves to 已诊断. A later version closes the previous version's list unless the enterprise accepted it. Answers 201 with the version's Location. If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412);
@@ -171,6 +175,7 @@ public static class DiagnosesApi
         group.MapPost("/{id:guid}/accept", Accept)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("AcceptDiagnosis")
+            .ProducesETag()
             .WithSummary("企业确认诊断建议 (the enterprise accepts the recommendations)")
             .WithDescription("The diagnosed enterprise only: accepts the latest version's demand list (it may edit that list first or later through PUT /api/v1/demand-lists/{id}). An accepted list stays open when a correction arrives. 409 when the latest version is already accepted. If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(404, 409, 412);

@@ -15,6 +15,7 @@ public static class EngagementsApi
         group.MapPost("/", Create)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("CreateEngagement")
+            .ProducesETag()
             .WithSummary("发起对接 (open an engagement from a match)")
             .WithDescription("Enterprise only. Opens an engagement with the integrator of an offering that is among the matches of one of your demand items (the revision as ranked is kept). Your contact details and name are shared with that integrator from this moment on. One engagement in progress per item and offering (409 otherwise); the list must be open and the offering live (409). Answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 409, 413, 415);
@@ -27,12 +28,14 @@ public static class EngagementsApi
 
         group.MapGet("/{id:guid}", Get)
             .WithName("GetEngagement")
+            .ProducesETag()
             .WithSummary("对接详情 (read an engagement)")
             .WithDescription("The two parties and operators; anyone else gets 404. Carries the audit trail (`history`: who did what, when) and the actions the caller may take now (`allowedActions`). The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
         group.MapPost("/{id:guid}/transitions", Transition)
             .WithName("TransitionEngagement")
+            .ProducesETag()
             .WithSummary("推进对接状态 (take a step of the engagement)")
             .WithDescription("""
                 If-Match is required (428 without it, 412 when stale). Actions: `accept` / `decline` (integrator, requested; decline needs a `reason`),

@@ -55,6 +55,7 @@ public static class RatingsApi
         rating.MapPost("/", Create)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("RateEngagement")
+            .ProducesETag()
             .WithSummary("评价已验收的对接 (rate a verified engagement)")
             .WithDescription("The engagement's enterprise only, once the engagement passed 验收 (status verified, or closed after it); 409 before that or when it is rated already. Scores 1–5 for quality, timeliness and value, an optional comment. Answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 404, 409, 413, 415);
@@ -62,12 +63,14 @@ public static class RatingsApi
         rating.MapPut("/", Update)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("UpdateEngagementRating")
+            .ProducesETag()
             .WithSummary("修改评价 (edit a rating)")
             .WithDescription("The engagement's enterprise, within 30 days of giving the rating (409 after). If-Match is required (428 without it, 412 when stale). A changed comment is shown again even if an operator hid the earlier one.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
         rating.MapGet("/", Get)
             .WithName("GetEngagementRating")
+            .ProducesETag()
             .WithSummary("读取评价 (read a rating)")
             .WithDescription("The engagement's parties and operators; 404 for anyone else and when there is no rating yet. The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
@@ -75,6 +78,7 @@ public static class RatingsApi
         rating.MapPost("/hide-comment", Hide)
             .RequireAuthorization(Policies.Operator)
             .WithName("HideRatingComment")
+            .ProducesETag()
             .WithSummary("隐藏不当评价内容 (hide an abusive comment)")
             .WithDescription("Operator only, with a reason. The scores stay and count; the comment is no longer shown to anyone but operators.")
             .WithAuthProblems().WithProblems(400, 404, 409, 415);

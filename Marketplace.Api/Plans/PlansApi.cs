@@ -71,6 +71,7 @@ public static class PlansApi
         group.MapPost("/", Create)
             .RequireAuthorization(Policies.District)
             .WithName("CreatePlanProject")
+            .ProducesETag()
             .WithSummary("新增计划项目 (add a project to the district plan)")
             .WithDescription("District office only (清单化管理): an enterprise of the caller's district, the planned project, its directions and technology items, planned investment and planned start/finish for a year. It starts as `intent` (意向). Answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 413, 415);
@@ -89,18 +90,21 @@ public static class PlansApi
 
         group.MapGet("/{id:guid}", Get)
             .WithName("GetPlanProject")
+            .ProducesETag()
             .WithSummary("计划项目详情 (read a plan project)")
             .WithDescription("With its linked diagnosis and demand list. The district office of the project's district, the enterprise, operators and the capability center; anyone else gets 404. The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
         group.MapPut("/{id:guid}", Update)
             .WithName("UpdatePlanProject")
+            .ProducesETag()
             .WithSummary("修改计划项目 (edit a plan project)")
             .WithDescription("The district office or an operator; If-Match is required (428 without it, 412 when stale). Replaces year, title, description, directions, items, planned investment and dates; the enterprise can't change. Completed and abandoned projects can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
         group.MapPost("/{id:guid}/status", Move)
             .WithName("MovePlanProjectStatus")
+            .ProducesETag()
             .WithSummary("变更项目状态 (move a project's status)")
             .WithDescription("The district office or an operator. 意向 intent → 已诊断 diagnosed → 已对接 engaged → 实施中 implementing → 已完成 completed, or 放弃 abandoned. The next step needs nothing more; a move that skips steps, a step back and abandoning need a `reason` (400 without); completing needs `actualInvestmentYuan`. Completed and abandoned are final (409). Every move is audited (see history). If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);

@@ -59,7 +59,8 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
             var info = context.Description.ParameterDescriptions
                 .FirstOrDefault(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase))?.ParameterDescriptor as IParameterInfoParameterDescriptor;
             var attributes = info?.ParameterInfo.GetCustomAttributes(inherit: true) ?? [];
-            if (attributes.OfType<RequiredAttribute>().Any())
+            // An operation that answers 428 (precondition required) insists on its If-Match.
+            if (attributes.OfType<RequiredAttribute>().Any() || (parameter.Name == "If-Match" && operation.Responses.ContainsKey("428")))
             {
                 parameter.Required = true;
             }
