@@ -35,7 +35,8 @@ app.UseStatusCodePages();
 app.UseMiddleware<CorrelationIdMiddleware>();
 app.UseMiddleware<RequestSizeLimitMiddleware>(app.Services.GetRequiredService<IOptions<MarketplaceOptions>>().Value.MaxRequestBodyBytes);
 app.UseAuthentication();
-app.UseRateLimiter();
+app.UseRateLimiter(); // before the key check: requests with made-up keys count against their address's limit
+app.UseMiddleware<InvalidApiKeyMiddleware>();
 app.UseAuthorization();
 
 app.MapOpenApi("/openapi/{documentName}.json");

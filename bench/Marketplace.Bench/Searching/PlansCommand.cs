@@ -119,7 +119,7 @@ public static class PlansCommand
         }
         var multi = postings.Docs.Length;
         var singles = postings.SingleDocs.Sum(d => (long)d.Length);
-        return (singles + postings.Codes.Count(c => c != 0), singles + multi);
+        return (singles + postings.Codes.Count(f => f != 0), singles + multi);
     }
 
     private sealed record QueryWork(int Chars, int TextClauses, int Clauses, int Leaves, long Postings, long Documents, long CommonPostings, long SingleCharacterPostings);
