@@ -1,4 +1,5 @@
 using Marketplace.Api.Admin;
+using Marketplace.Api.Cases;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Engagements;
 using Marketplace.Api.Hosting;
@@ -53,6 +54,7 @@ app.MapStats();
 app.MapLeads();
 app.MapEngagements();
 app.MapRatings();
+app.MapCases();
 
 app.Run();
 

@@ -21,6 +21,7 @@ public static class DemandServices
         services.TryAddSingleton<LeadQueries>();
         services.TryAddSingleton<EngagementStore>();
         services.TryAddSingleton<RatingStore>();
+        services.TryAddSingleton<Marketplace.Core.Cases.CaseStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOfferingIndexObserver, DemandRematcher>());
         return services;
     }

@@ -32,7 +32,7 @@ public static class OpenApiSetup
                     Name = ApiKeyAuthenticationHandler.HeaderName,
                     Description = "The organization's API key, issued when an operator registers it.",
                 };
-                string[] tags = ["Taxonomy", "Organizations", "Offerings", "Search", "Demand lists", "Matches", "Statistics", "Leads", "Engagements", "Ratings", "Admin"];
+                string[] tags = ["Taxonomy", "Organizations", "Offerings", "Search", "Demand lists", "Matches", "Statistics", "Leads", "Engagements", "Ratings", "Cases", "Admin"];
                 document.Tags = new HashSet<OpenApiTag>(tags.Select(name => new OpenApiTag { Name = name, Description = $"{name} operations" }));
                 return Task.CompletedTask;
             });

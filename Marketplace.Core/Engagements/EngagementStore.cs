@@ -270,6 +270,13 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
         return new PagedList<Engagement>(rows.Select(r => r.ToEngagement([], outcomes[r.Id].ToArray())).ToArray(), page, pageSize, total);
     }
 
+    /// <summary>The measured outcomes of the given engagements, in their order.</summary>
+    public async Task<ILookup<Guid, Outcome>> OutcomesAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await OutcomesAsync(c, ids, ct);
+    }
+
     private async Task<ILookup<Guid, Outcome>> OutcomesAsync(DbConnection c, IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         if (ids.Count == 0)

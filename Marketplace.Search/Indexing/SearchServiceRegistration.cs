@@ -32,6 +32,7 @@ public static class SearchServiceRegistration
 
         services.TryAddSingleton(sp => IndexingNode.From(sp.GetRequiredService<IOptions<SearchOptions>>().Value));
         services.TryAddSingleton<SearchIndexSignal>();
+        services.TryAddSingleton<ITextAnalysis, Analysis.ChineseTextAnalysis>();
         services.TryAddSingleton<SearchOutbox>();
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<SearchIndexer>();
