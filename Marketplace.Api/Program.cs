@@ -3,6 +3,7 @@ using Marketplace.Api.Cases;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Engagements;
 using Marketplace.Api.Hosting;
+using Marketplace.Api.Hosting.OpenApi;
 using Marketplace.Api.Http;
 using Marketplace.Api.Leads;
 using Marketplace.Api.Matches;

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using Marketplace.Core.Common;
 using Marketplace.Api.Engagements;
 using Marketplace.Core.Demands;
 using Marketplace.Core.Engagements;
@@ -6,7 +8,11 @@ using Marketplace.Core.Matching;
 namespace Marketplace.Api.Demands;
 
 /// <summary>A demand list as sent by its enterprise: the whole list. Send an item's <c>id</c> back to keep it.</summary>
-public sealed record DemandListRequest(string? Title, IReadOnlyList<DemandItemRequest?>? Items)
+/// <param name="Title">Optional title of the list.</param>
+/// <param name="Items">The needs, 1–50.</param>
+public sealed record DemandListRequest(
+    [MaxLength(DemandStore.TitleMax)] string? Title,
+    [Required, Length(1, DemandStore.MaxItems)] IReadOnlyList<DemandItemRequest>? Items)
 {
     public DemandListInput ToInput() => new(Title,
         Items?.Select(i => i is null ? null : new DemandItemInput(i.Id, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray());
@@ -18,7 +24,13 @@ public sealed record DemandListRequest(string? Title, IReadOnlyList<DemandItemRe
 /// <param name="SubDirection">Optional technology item code; must belong to <paramref name="Direction"/> when both are given.</param>
 /// <param name="BudgetYuan">Optional budget in yuan (≥ 0).</param>
 /// <param name="WithinDays">Optional time frame in days (1–3650).</param>
-public sealed record DemandItemRequest(Guid? Id, string? Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays);
+public sealed record DemandItemRequest(
+    Guid? Id,
+    [Required, MaxLength(DemandStore.TextMax)] string? Text,
+    [CodeList(CodeList.Directions)] string? Direction,
+    [CodeList(CodeList.SubDirections)] string? SubDirection,
+    [Range(0d, long.MaxValue)] long? BudgetYuan,
+    [Range(1, DemandStore.DaysLimit)] int? WithinDays);
 
 /// <param name="Engagements">The engagements opened from this item's matches (the enterprise and operators see them; others get none).</param>
 public sealed record DemandItemResponse(Guid Id, string Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays,

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
@@ -17,6 +18,7 @@ public static class DemandListsApi
         group.MapPost("/", Create)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("CreateDemandList")
+            .ProducesETag()
             .WithSummary("提交需求清单 (submit a demand list)")
             .WithDescription("Enterprise only. 1–50 items, each a need in the enterprise's own words (≤ 1,000 characters) with optional direction, sub-direction, budget (yuan) and time frame (days). Every item is matched at once and the run is stored (a match event per item in the feed). Answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 413, 415);
@@ -29,6 +31,7 @@ public static class DemandListsApi
 
         group.MapGet("/{id:guid}", Get)
             .WithName("GetDemandList")
+            .ProducesETag()
             .WithSummary("需求清单详情 (read a demand list)")
             .WithDescription("The owning enterprise, operators and the capability center; anyone else gets 404. Each item lists the engagements opened from its matches (only for the enterprise and operators). The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
@@ -36,6 +39,7 @@ public static class DemandListsApi
         group.MapPut("/{id:guid}", Update)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("UpdateDemandList")
+            .ProducesETag()
             .WithSummary("修改需求清单 (edit a demand list)")
             .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). Replaces the title and items: items sent with their `id` keep it, items without one are new, items left out are removed. The list is matched again (reason `list-updated`). Closed lists can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
@@ -43,6 +47,7 @@ public static class DemandListsApi
         group.MapPost("/{id:guid}/close", Close)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("CloseDemandList")
+            .ProducesETag()
             .WithSummary("关闭需求清单 (close a demand list)")
             .WithDescription("Owner only. A closed list keeps its stored matches but is no longer re-matched, counted in statistics or offered as a lead. If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(404, 409, 412);
@@ -62,7 +67,7 @@ public static class DemandListsApi
         return TypedResults.Created($"/api/v1/demand-lists/{list.Id}", DemandListResponse.From(list, []));
     }
 
-    private static async Task<Ok<PagedList<DemandListSummaryResponse>>> List(ClaimsPrincipal user, DemandStore store, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Ok<PagedList<DemandListSummaryResponse>>> List(ClaimsPrincipal user, DemandStore store, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);
@@ -75,14 +80,14 @@ public static class DemandListsApi
         await RespondAsync(context, user.GetActor(), await store.GetAsync(user.GetActor(), id, ct), engagements, ct);
 
     private static async Task<Ok<DemandListResponse>> Update(Guid id, DemandListRequest? request, ClaimsPrincipal user, DemandStore store, EngagementStore engagements,
-        HttpContext context, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        HttpContext context, [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>
         await RespondAsync(context, user.GetActor(), await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct), engagements, ct);
 
     private static async Task<Ok<DemandListResponse>> Close(Guid id, ClaimsPrincipal user, DemandStore store, EngagementStore engagements, HttpContext context,
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
         await RespondAsync(context, user.GetActor(), await store.CloseAsync(user.GetActor(), id, ifMatch, ct), engagements, ct);
 
-    private static async Task<Ok<DemandMatchesResponse>> Matches(Guid id, int? topK, ClaimsPrincipal user, DemandStore store, MatchQueries matches, CancellationToken ct)
+    private static async Task<Ok<DemandMatchesResponse>> Matches(Guid id, [Range(1, MatchRuns.StoredTopK)] int? topK, ClaimsPrincipal user, DemandStore store, MatchQueries matches, CancellationToken ct)
     {
         var v = new Validator();
         var k = topK ?? MatchQueries.DefaultTopK;

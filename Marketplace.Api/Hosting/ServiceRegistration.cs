@@ -2,8 +2,10 @@ using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Threading.RateLimiting;
 using Marketplace.Api.Demands;
+using Marketplace.Api.Hosting.OpenApi;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
+using Marketplace.Core.Leasing;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Organizations;
 using Marketplace.Core.Storage;
@@ -52,7 +54,8 @@ public static class ServiceRegistration
         if (!IsGeneratingOpenApiDocument)
         {
             services.AddHostedService<StartupTasks>();
-            services.AddMarketplaceSearchWorkers(); // after StartupTasks: the schema exists before the indexer runs
+            services.AddLeaseHolderService(); // after StartupTasks (the schema exists), before the workers that lease rows
+            services.AddMarketplaceSearchWorkers();
         }
 
         services.ConfigureHttpJsonOptions(o =>

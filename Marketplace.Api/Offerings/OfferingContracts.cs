@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marketplace.Core.Offerings;
 
 namespace Marketplace.Api.Offerings;
@@ -49,7 +50,8 @@ public sealed record OfferingResponse(
     }
 }
 
-public sealed record RejectRequest(string? Reason);
+/// <param name="Reason">What the integrator should change; shown to the owner as <c>rejectReason</c>.</param>
+public sealed record RejectRequest([Required, MaxLength(OfferingStore.RejectReasonMax)] string? Reason);
 
 public sealed record AuditEventResponse(long Seq, Guid? RevisionId, string Action, Guid ActorId, string ActorKind, string? Detail, DateTimeOffset At);
 

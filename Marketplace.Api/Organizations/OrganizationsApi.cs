@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
@@ -17,7 +18,20 @@ public sealed record CreatedOrganizationResponse(OrganizationResponse Organizati
 
 public sealed record IssuedApiKeyResponse(Guid Id, string ApiKey, string Prefix, DateTimeOffset CreatedAt);
 
-public sealed record CreateOrganizationRequest(string? Kind, string? Name, string? CreditCode, string? District, string? Industry, string? Scale, bool? DiscloseName);
+/// <param name="Kind">What the organization is; it decides what its API keys may do.</param>
+/// <param name="CreditCode">统一社会信用代码: 18 characters whose last is the GB 32100-2015 check character.</param>
+/// <param name="District">The district where it is registered.</param>
+/// <param name="Industry">Enterprises: their industry in their own words (required for enterprises; optional for others).</param>
+/// <param name="Scale">Enterprises only: their scale (required for enterprises).</param>
+/// <param name="DiscloseName">Enterprises: whether integrators see the enterprise's name on leads (default false).</param>
+public sealed record CreateOrganizationRequest(
+    [Required, CodeList(CodeList.OrganizationKinds)] string? Kind,
+    [Required, MaxLength(OrganizationStore.NameMax)] string? Name,
+    [Required, RegularExpression(Core.Organizations.CreditCode.Pattern)] string? CreditCode,
+    [Required, CodeList(CodeList.Districts)] string? District,
+    [MaxLength(OrganizationStore.IndustryMax)] string? Industry,
+    [CodeList(CodeList.EnterpriseScales)] string? Scale,
+    bool? DiscloseName);
 
 public static class OrganizationsApi
 {
@@ -80,7 +94,7 @@ public static class OrganizationsApi
             new CreatedOrganizationResponse(OrganizationResponse.From(organization), key.Secret, key.Id));
     }
 
-    private static async Task<Ok<PagedList<OrganizationResponse>>> List(OrganizationStore store, string? kind, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Ok<PagedList<OrganizationResponse>>> List(OrganizationStore store, [CodeList(CodeList.OrganizationKinds)] string? kind, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);

@@ -14,6 +14,8 @@ namespace Marketplace.Core.Offerings;
 /// </summary>
 public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock, SearchIndexSignal? indexSignal = null)
 {
+    public const int RejectReasonMax = 1_000;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private sealed class Row
@@ -185,7 +187,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         var v = new Validator();
         if (v.Required("reason", reason))
         {
-            v.MaxLength("reason", reason!.Trim(), 1000);
+            v.MaxLength("reason", reason!.Trim(), RejectReasonMax);
         }
         v.ThrowIfAny();
         Preconditions.CheckIfMatch(ifMatch, offering.ETag, "方案");

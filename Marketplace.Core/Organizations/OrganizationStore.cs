@@ -8,6 +8,9 @@ namespace Marketplace.Core.Organizations;
 
 public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock)
 {
+    public const int NameMax = 200;
+    public const int IndustryMax = 100;
+
     private sealed record OrganizationRow
     {
         public Guid Id { get; init; }
@@ -64,7 +67,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         }
         if (v.Required("name", input.Name))
         {
-            v.MaxLength("name", input.Name!.Trim(), 200);
+            v.MaxLength("name", input.Name!.Trim(), NameMax);
         }
         if (CreditCode.Problem(input.CreditCode) is { } problem)
         {
@@ -78,7 +81,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         {
             if (v.Required("industry", input.Industry))
             {
-                v.MaxLength("industry", input.Industry!.Trim(), 100);
+                v.MaxLength("industry", input.Industry!.Trim(), IndustryMax);
             }
             if (v.Required("scale", input.Scale) && !taxonomy.IsEnterpriseScale(input.Scale!))
             {
@@ -87,7 +90,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         }
         else
         {
-            v.MaxLength("industry", input.Industry, 100);
+            v.MaxLength("industry", input.Industry, IndustryMax);
             if (input.Scale is not null)
             {
                 v.Add("scale", "只有企业 (enterprise) 有规模 (only enterprises have a scale).");

@@ -18,7 +18,7 @@ public abstract class SqlDialect
     public abstract string InsertOutbox { get; }
 
     /// <summary>
-    /// Claims up to @Take unprocessed outbox rows whose lease is free or expired for @Node until @LeaseUntil
+    /// Claims up to @Take unprocessed outbox rows whose lease is free or expired for @Holder until @LeaseUntil
     /// (@Now is the current time); returns seq, offering_id, index_version, attempts. Safe with several nodes.
     /// </summary>
     public abstract string ClaimOutbox { get; }
@@ -60,7 +60,7 @@ public sealed class SqliteDialect : SqlDialect
         "INSERT INTO search_outbox (offering_id, index_version, created_at, attempts) VALUES (@OfferingId, @IndexVersion, @CreatedAt, 0)";
 
     public override string ClaimOutbox => """
-        UPDATE search_outbox SET claimed_by = @Node, claimed_until = @LeaseUntil
+        UPDATE search_outbox SET claimed_by = @Holder, claimed_until = @LeaseUntil
         WHERE seq IN (
             SELECT seq FROM search_outbox
             WHERE processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < @Now)
@@ -100,7 +100,7 @@ public sealed class SqlServerDialect : SqlDialect
             FROM search_outbox WITH (UPDLOCK, READPAST, ROWLOCK)
             WHERE processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < @Now)
             ORDER BY seq)
-        UPDATE next SET claimed_by = @Node, claimed_until = @LeaseUntil
+        UPDATE next SET claimed_by = @Holder, claimed_until = @LeaseUntil
         OUTPUT inserted.seq AS Seq, inserted.offering_id AS OfferingId, inserted.index_version AS IndexVersion, inserted.attempts AS Attempts;
         """;
 

@@ -46,6 +46,11 @@ public static class OfferingIndexMapping
         (Title, 3), (Keywords, 2), (Summary, 1.5), (Description, 1), (Cases, 1), (SupplierName, 1),
     ];
 
+    /// <summary>BM25 parameters (Elasticsearch's defaults, and the embedded engine's).</summary>
+    public const double Bm25K1 = 1.2;
+
+    public const double Bm25B = 0.75;
+
     public static CreateIndexRequest CreateIndexRequest(string physicalIndexName) => new(physicalIndexName)
     {
         Settings = new IndexSettings
@@ -53,6 +58,9 @@ public static class OfferingIndexMapping
             // One shard: the catalogue is small, and one shard keeps scoring (IDF) identical across
             // requests so equal queries rank equally.
             NumberOfShards = 1,
+            // BM25 with Elasticsearch's defaults, stated so that the ranking function is the embedded engine's
+            // (Lucene.Net BM25Similarity, same k1 and b) whatever a cluster's index templates say.
+            Similarity = new SettingsSimilarities { { "default", new SettingsSimilarityBm25 { K1 = Bm25K1, B = Bm25B } } },
         },
         Mappings = Mapping(),
     };

@@ -1,5 +1,6 @@
 using Elastic.Clients.Elasticsearch;
 using Marketplace.Core.Jobs;
+using Marketplace.Core.Leasing;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
 using Marketplace.Search.Elasticsearch;
@@ -30,10 +31,14 @@ public static class SearchServiceRegistration
         services.TryAddSingleton(TaxonomyCatalog.Default);
         services.TryAddSingleton(Thesaurus.Default);
 
-        services.TryAddSingleton(sp => IndexingNode.From(sp.GetRequiredService<IOptions<SearchOptions>>().Value));
+        services.AddLeasing(configuration);
         services.TryAddSingleton<SearchIndexSignal>();
         services.TryAddSingleton<ITextAnalysis, Analysis.ChineseTextAnalysis>();
-        services.TryAddSingleton<SearchOutbox>();
+        if (!services.Any(s => s.ServiceType == typeof(SearchOutbox)))
+        {
+            services.AddSingleton<SearchOutbox>();
+            services.AddSingleton<ILeasedQueue>(sp => sp.GetRequiredService<SearchOutbox>());
+        }
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<SearchIndexer>();
         services.TryAddSingleton<SearchRebuildService>();

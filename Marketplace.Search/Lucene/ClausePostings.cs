@@ -2,26 +2,31 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Similarities;
 using Lucene.Net.Util;
 
 namespace Marketplace.Search.Lucene;
 
 /// <summary>
 /// A leaf's postings in one segment: the documents holding it (deleted ones included, as in Lucene's statistics)
-/// with each one's <c>tf(freq) × lengthNorm</c>, and the segment document frequency of each of its terms.
-/// A leaf's score in a document is that factor times the leaf's query weight, which alone depends on the index-wide
-/// statistics.
+/// with each one's term frequency and norm byte packed in one code (<see cref="Code"/>), and the segment document
+/// frequency of each of its terms. The codes hold nothing index-wide; BM25's length normalization (which depends on
+/// the field's average length over the whole index) is applied when a search scores them (<see cref="ClausePostings.Scored"/>).
 /// </summary>
-internal sealed class LeafPostings(int[] docs, float[] factors, int[] termDocFreqs)
+internal sealed class LeafPostings(int[] docs, int[] codes, int[] termDocFreqs)
 {
+    /// <summary>Bits of a code that hold the norm byte, or <see cref="OfferingSimilarity.NoNorms"/>.</summary>
+    public const int NormBits = 9;
+
+    /// <summary>Frequencies above this (never seen in an offering) are counted as this.</summary>
+    public const int MaxFreq = (1 << (31 - NormBits)) - 1;
+
     public int[] Docs { get; } = docs;
 
-    public float[] Factors { get; } = factors;
+    public int[] Codes { get; } = codes;
 
     public int[] TermDocFreqs { get; } = termDocFreqs;
 
-    public static LeafPostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringLeaf leaf, TFIDFSimilarity similarity)
+    public static LeafPostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringLeaf leaf)
     {
         var reader = segment.AtomicReader;
         var terms = reader.GetTerms(leaf.Field);
@@ -50,7 +55,7 @@ internal sealed class LeafPostings(int[] docs, float[] factors, int[] termDocFre
 
         var norms = reader.GetNormValues(leaf.Field);
         var docs = new List<int>();
-        var factors = new List<float>();
+        var codes = new List<int>();
         if (leaf.IsPhrase)
         {
             // The exact phrase frequency comes from Lucene's own phrase scorer.
@@ -62,7 +67,7 @@ internal sealed class LeafPostings(int[] docs, float[] factors, int[] termDocFre
                 while ((doc = scorer.NextDoc()) != DocIdSetIterator.NO_MORE_DOCS)
                 {
                     docs.Add(doc);
-                    factors.Add(Factor(similarity, scorer.Freq, norms, doc));
+                    codes.Add(Code(scorer.Freq, norms, doc));
                 }
             }
         }
@@ -74,31 +79,46 @@ internal sealed class LeafPostings(int[] docs, float[] factors, int[] termDocFre
             while ((doc = postings.NextDoc()) != DocIdSetIterator.NO_MORE_DOCS)
             {
                 docs.Add(doc);
-                factors.Add(Factor(similarity, postings.Freq, norms, doc));
+                codes.Add(Code(postings.Freq, norms, doc));
             }
         }
-        return new LeafPostings([.. docs], [.. factors], docFreqs);
+        return new LeafPostings([.. docs], [.. codes], docFreqs);
     }
 
-    private static float Factor(TFIDFSimilarity similarity, int freq, NumericDocValues? norms, int doc) =>
-        similarity.Tf(freq) * (norms is null ? 1f : similarity.DecodeNormValue(norms.Get(doc)));
+    /// <summary>The frequency above <see cref="NormBits"/>, the norm byte (as BM25's scorer reads it) below; never 0.</summary>
+    private static int Code(int freq, NumericDocValues? norms, int doc) =>
+        (Math.Min(freq, MaxFreq) << NormBits) | (norms is null ? OfferingSimilarity.NoNorms : (int)(norms.Get(doc) & 0xFF));
+
+    /// <summary>BM25's term-frequency part of a code: <c>freq / (freq + k1 · (1 − b + b · length / avgdl))</c>, 0 for no code.</summary>
+    public static float Factor(int code, float[] lengthTable)
+    {
+        if (code == 0)
+        {
+            return 0f;
+        }
+        float freq = code >> NormBits;
+        return freq / (freq + lengthTable[code & ((1 << NormBits) - 1)]);
+    }
 }
 
 /// <summary>
 /// A clause's leaves merged in one segment, so that scoring a clause is a pass over contiguous arrays: documents only
 /// one leaf holds (most: a word in the description alone) as that leaf's own list, and documents several leaves hold
-/// once each, in order, with one factor per leaf (0 where the leaf is absent).
+/// once each, in order, with one code per leaf (0 where the leaf is absent). The codes are turned into BM25 factors
+/// for the index's current average field lengths by <see cref="Scored"/>, kept until those lengths change (a write).
 /// </summary>
 internal sealed class ClausePostings
 {
-    private ClausePostings(int leafCount, int[] docs, float[] factors, int[][] singleDocs, float[][] singleFactors, float[][]? dense,
+    private ScoredPostings? _scored;
+
+    private ClausePostings(int leafCount, int[] docs, int[] codes, int[][] singleDocs, int[][] singleCodes, int[][]? dense,
         int[][] termDocFreqs)
     {
         LeafCount = leafCount;
         Docs = docs;
-        Factors = factors;
+        Codes = codes;
         SingleDocs = singleDocs;
-        SingleFactors = singleFactors;
+        SingleCodes = singleCodes;
         Dense = dense;
         TermDocFreqs = termDocFreqs;
     }
@@ -108,39 +128,67 @@ internal sealed class ClausePostings
     /// <summary>Documents held by several leaves.</summary>
     public int[] Docs { get; }
 
-    /// <summary>Row per document of <see cref="Docs"/>: <c>Factors[i * LeafCount + leaf]</c>.</summary>
-    public float[] Factors { get; }
+    /// <summary>Row per document of <see cref="Docs"/>: <c>Codes[i * LeafCount + leaf]</c> (<see cref="LeafPostings.Codes"/>).</summary>
+    public int[] Codes { get; }
 
-    /// <summary>Per leaf, the documents only it holds, and their factors.</summary>
+    /// <summary>Per leaf, the documents only it holds, and their codes.</summary>
     public int[][] SingleDocs { get; }
 
-    public float[][] SingleFactors { get; }
+    public int[][] SingleCodes { get; }
 
     /// <summary>
-    /// When the clause holds a large share of the segment (a common word), every leaf's factors by document number
+    /// When the clause holds a large share of the segment (a common word), every leaf's codes by document number
     /// (0 where absent), for vectorized scoring; the document lists are then empty.
     /// </summary>
-    public float[][]? Dense { get; }
+    public int[][]? Dense { get; }
 
     /// <summary>Per leaf, the segment document frequency of each of its terms.</summary>
     public int[][] TermDocFreqs { get; }
 
-    public long Bytes => 64 + (Docs.Length * 4L) + (Factors.Length * 4L) + SingleDocs.Sum(d => 16 + (d.Length * 8L))
-        + (Dense?.Sum(d => d.Length * 4L) ?? 0) + TermDocFreqs.Sum(t => 16 + (t.Length * 4L));
+    /// <summary>The codes and, once scored, as many factors.</summary>
+    public long Bytes => 64 + (Docs.Length * 4L) + (Codes.Length * 8L) + SingleDocs.Sum(d => 16 + (d.Length * 12L))
+        + (Dense?.Sum(d => d.Length * 8L) ?? 0) + TermDocFreqs.Sum(t => 16 + (t.Length * 4L));
 
     /// <summary>A clause holding more than this share of the segment is kept dense.</summary>
     private const int DenseShare = 4;
 
-    public static ClausePostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, TFIDFSimilarity similarity)
+    /// <summary>
+    /// The BM25 factors of every code for the given per-leaf length tables (<see cref="OfferingSimilarity.LengthTable"/>),
+    /// identified by the per-leaf average lengths they were built from: computed when those change, else reused.
+    /// </summary>
+    public ScoredPostings Scored(float[] averageLengths, float[][] lengthTables)
     {
-        var leaves = clause.Leaves.Select(l => LeafPostings.Read(searcher, segment, l, similarity)).ToArray();
+        var scored = Volatile.Read(ref _scored);
+        if (scored is not null && scored.AverageLengths.AsSpan().SequenceEqual(averageLengths))
+        {
+            return scored;
+        }
+        var factors = new float[Codes.Length];
+        for (var i = 0; i < factors.Length; i++)
+        {
+            factors[i] = LeafPostings.Factor(Codes[i], lengthTables[i % LeafCount]);
+        }
+        var singleFactors = new float[LeafCount][];
+        for (var l = 0; l < LeafCount; l++)
+        {
+            singleFactors[l] = Array.ConvertAll(SingleCodes[l], code => LeafPostings.Factor(code, lengthTables[l]));
+        }
+        var dense = Dense is null ? null : Dense.Select((codes, l) => Array.ConvertAll(codes, code => LeafPostings.Factor(code, lengthTables[l]))).ToArray();
+        scored = new ScoredPostings((float[])averageLengths.Clone(), factors, singleFactors, dense);
+        Volatile.Write(ref _scored, scored);
+        return scored;
+    }
+
+    public static ClausePostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause)
+    {
+        var leaves = clause.Leaves.Select(l => LeafPostings.Read(searcher, segment, l)).ToArray();
         var count = leaves.Length;
         var docs = new List<int>();
-        var factors = new List<float>();
+        var codes = new List<int>();
         var singleDocs = leaves.Select(_ => new List<int>()).ToArray();
-        var singleFactors = leaves.Select(_ => new List<float>()).ToArray();
+        var singleCodes = leaves.Select(_ => new List<int>()).ToArray();
         var next = new int[count];
-        var row = new float[count];
+        var row = new int[count];
         while (true)
         {
             var doc = int.MaxValue;
@@ -162,25 +210,25 @@ internal sealed class ClausePostings
                 var at = next[l];
                 if (at < leaves[l].Docs.Length && leaves[l].Docs[at] == doc)
                 {
-                    row[l] = leaves[l].Factors[at];
+                    row[l] = leaves[l].Codes[at];
                     next[l] = at + 1;
                     holders++;
                     holder = l;
                 }
                 else
                 {
-                    row[l] = 0f;
+                    row[l] = 0;
                 }
             }
             if (holders == 1)
             {
                 singleDocs[holder].Add(doc);
-                singleFactors[holder].Add(row[holder]);
+                singleCodes[holder].Add(row[holder]);
             }
             else
             {
                 docs.Add(doc);
-                factors.AddRange(row);
+                codes.AddRange(row);
             }
         }
         var maxDoc = segment.AtomicReader.MaxDoc;
@@ -188,37 +236,41 @@ internal sealed class ClausePostings
         {
             var dense = leaves.Select(l =>
             {
-                var byDoc = new float[maxDoc];
+                var byDoc = new int[maxDoc];
                 for (var i = 0; i < l.Docs.Length; i++)
                 {
-                    byDoc[l.Docs[i]] = l.Factors[i];
+                    byDoc[l.Docs[i]] = l.Codes[i];
                 }
                 return byDoc;
             }).ToArray();
             var none = leaves.Select(_ => Array.Empty<int>()).ToArray();
-            return new ClausePostings(count, [], [], none, leaves.Select(_ => Array.Empty<float>()).ToArray(), dense, leaves.Select(l => l.TermDocFreqs).ToArray());
+            return new ClausePostings(count, [], [], none, none, dense, leaves.Select(l => l.TermDocFreqs).ToArray());
         }
-        return new ClausePostings(count, [.. docs], [.. factors],
-            singleDocs.Select(d => d.ToArray()).ToArray(), singleFactors.Select(f => f.ToArray()).ToArray(), null,
+        return new ClausePostings(count, [.. docs], [.. codes],
+            singleDocs.Select(d => d.ToArray()).ToArray(), singleCodes.Select(c => c.ToArray()).ToArray(), null,
             leaves.Select(l => l.TermDocFreqs).ToArray());
     }
 }
 
+/// <summary>A clause's BM25 factors in one segment for one set of average field lengths, laid out as its codes.</summary>
+internal sealed record ScoredPostings(float[] AverageLengths, float[] Factors, float[][] SingleFactors, float[][]? Dense);
+
 /// <summary>
 /// Merged clause postings per segment core, up to a memory budget shared out by segment size (at least 1 MiB for a small
 /// segment); a clause met once the budget is spent is read for the search and not kept. Entries die with their segment.
-/// They stay valid across index changes: they hold no index-wide statistics.
+/// They stay valid across index changes: they hold no index-wide statistics (their scored factors are recomputed when
+/// the average field lengths move).
 /// </summary>
 internal static class ClausePostingsCache
 {
     private const long SmallSegmentBudgetBytes = 1 << 20;
     private static readonly ConditionalWeakTable<object, SegmentEntries> Segments = new();
 
-    public static ClausePostings Get(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, TFIDFSimilarity similarity, long budgetBytes)
+    public static ClausePostings Get(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, long budgetBytes)
     {
         if (budgetBytes <= 0)
         {
-            return ClausePostings.Read(searcher, segment, clause, similarity);
+            return ClausePostings.Read(searcher, segment, clause);
         }
         var reader = segment.AtomicReader;
         // A segment's share of the budget follows its size, with a floor: the small segments that live writes add
@@ -230,7 +282,7 @@ internal static class ClausePostingsCache
         {
             return cached;
         }
-        var postings = ClausePostings.Read(searcher, segment, clause, similarity);
+        var postings = ClausePostings.Read(searcher, segment, clause);
         if (Interlocked.Add(ref entries.UsedBytes, postings.Bytes) <= entries.LimitBytes)
         {
             if (!entries.Postings.TryAdd(clause.Key, postings))

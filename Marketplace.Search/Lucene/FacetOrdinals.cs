@@ -92,11 +92,17 @@ internal sealed class FacetWarmingSearcherFactory : SearcherFactory
 }
 
 /// <summary>
-/// A searcher that remembers each field's collection statistics: its reader never changes, and
+/// A searcher ranking with <see cref="OfferingSimilarity"/> (BM25) that remembers each field's collection statistics: its reader never changes, and
 /// every clause of every query asks for them (each time merging the statistics of all segments).
 /// </summary>
-internal sealed class StatisticsCachingSearcher(IndexReader reader) : IndexSearcher(reader)
+internal sealed class StatisticsCachingSearcher : IndexSearcher
 {
+    public StatisticsCachingSearcher(IndexReader reader)
+        : base(reader)
+    {
+        Similarity = OfferingSimilarity.Instance;
+    }
+
     private readonly ConcurrentDictionary<string, CollectionStatistics> _statistics = new(StringComparer.Ordinal);
 
     public override CollectionStatistics CollectionStatistics(string field) =>

@@ -60,6 +60,7 @@ internal sealed class IndexGeneration : IDisposable
                 OpenMode = create ? OpenMode.CREATE : OpenMode.CREATE_OR_APPEND,
                 RAMBufferSizeMB = ramBufferMb,
                 UseCompoundFile = compoundFiles,
+                Similarity = OfferingSimilarity.Instance,
             };
             var writer = new IndexWriter(directory, config);
             if (create)

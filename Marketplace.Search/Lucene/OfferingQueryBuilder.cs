@@ -127,8 +127,8 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
         {
             (terms[i], positions[i]) = (tokens[i].Term, tokens[i].Position);
         }
-        // A phrase's idf is the sum of its terms' and TF-IDF squares it: scale back to one average term,
-        // so that a long bigram phrase does not outweigh an exact word match.
-        return new ScoringLeaf(field, terms, positions, tokens.Count == 1 ? boost : boost / (tokens.Count * tokens.Count));
+        // A phrase's BM25 idf is the sum of its terms': scale back to one average term, so that a long bigram
+        // phrase does not outweigh an exact word match.
+        return new ScoringLeaf(field, terms, positions, tokens.Count == 1 ? boost : boost / tokens.Count);
     }
 }

@@ -1,6 +1,5 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Similarities;
 using Lucene.Net.Util;
 using Marketplace.Search.Analysis;
 
@@ -40,7 +39,7 @@ internal static class PostingsWarmUp
             var searcher = searchers.Acquire();
             try
             {
-                if (searcher.Similarity is not TFIDFSimilarity similarity)
+                if (searcher.Similarity is not OfferingSimilarity)
                 {
                     return;
                 }
@@ -55,7 +54,7 @@ internal static class PostingsWarmUp
                     {
                         foreach (var segment in searcher.IndexReader.Leaves)
                         {
-                            ClausePostingsCache.Get(searcher, segment, clause, similarity, budgetBytes);
+                            ClausePostingsCache.Get(searcher, segment, clause, budgetBytes);
                         }
                     }
                 }

@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Similarities;
 using Lucene.Net.Util;
 
 namespace Marketplace.Search.Lucene;
@@ -12,9 +11,9 @@ namespace Marketplace.Search.Lucene;
 /// <summary>
 /// Runs a <see cref="ScoringPlan"/> term at a time over decoded, cached clause postings (<see cref="ClausePostingsCache"/>)
 /// into per-document accumulators, and hands every matching accepted document with its score to the collector.
-/// The scores are Lucene's for <see cref="ScoringPlan.ToQuery"/> under the searcher's TF-IDF similarity — the same
-/// query weights, query norm, best-of with tie-breaker per clause and coordination factor (tests compare the two) —
-/// without Lucene's scorer tree: a text search visits each posting as one multiply-add over arrays, where
+/// The scores are Lucene's for <see cref="ScoringPlan.ToQuery"/> under <see cref="OfferingSimilarity"/> (BM25) — the same
+/// idf, length normalization against the index's average field lengths, boosts and best-of with tie-breaker per clause
+/// (tests compare the two) — without Lucene's scorer tree: a text search visits each posting as one multiply-add over arrays, where
 /// the scorer tree paid postings decoding, a heap per clause and a bucket table per posting on every search.
 /// </summary>
 internal static class TextScorer
@@ -23,9 +22,9 @@ internal static class TextScorer
 
     public static void Run(IndexSearcher searcher, ScoringPlan plan, RequestFilter filter, ICollector collector, long cacheBudgetBytes)
     {
-        if (searcher.Similarity is not TFIDFSimilarity similarity)
+        if (searcher.Similarity is not OfferingSimilarity similarity)
         {
-            throw new InvalidOperationException($"The text scorer implements TF-IDF scoring; the searcher uses {searcher.Similarity.GetType().Name}.");
+            throw new InvalidOperationException($"The text scorer implements {nameof(OfferingSimilarity)} (BM25); the searcher uses {searcher.Similarity.GetType().Name}.");
         }
         var clauses = plan.Clauses;
         var segments = searcher.IndexReader.Leaves;
@@ -37,15 +36,11 @@ internal static class TextScorer
             postings[s] = new ClausePostings[clauses.Count];
             for (var c = 0; c < clauses.Count; c++)
             {
-                postings[s][c] = ClausePostingsCache.Get(searcher, segments[s], clauses[c], similarity, cacheBudgetBytes);
+                postings[s][c] = ClausePostingsCache.Get(searcher, segments[s], clauses[c], cacheBudgetBytes);
             }
         }
         var values = LeafValues(searcher.IndexReader.MaxDoc, plan, postings, similarity);
-        var coord = new float[clauses.Count + 1];
-        for (var i = 0; i < coord.Length; i++)
-        {
-            coord[i] = clauses.Count == 1 ? 1f : similarity.Coord(i, clauses.Count);
-        }
+        var (averageLengths, lengthTables) = LengthNormalization(searcher, plan, similarity);
 
         var score = new CurrentScore();
         var accumulators = Rent();
@@ -56,7 +51,12 @@ internal static class TextScorer
                 var segment = segments[s];
                 collector.SetNextReader(segment);
                 collector.SetScorer(score);
-                ScoreSegment(postings[s], values, coord, segment.AtomicReader.MaxDoc, filter.For(segment).Accepted,
+                var scored = new ScoredPostings[clauses.Count];
+                for (var c = 0; c < clauses.Count; c++)
+                {
+                    scored[c] = postings[s][c].Scored(averageLengths[c], lengthTables[c]);
+                }
+                ScoreSegment(postings[s], scored, values, segment.AtomicReader.MaxDoc, filter.For(segment).Accepted,
                     collector, score, accumulators);
             }
         }
@@ -71,7 +71,7 @@ internal static class TextScorer
     /// processor's first-level cache): every clause adds its documents of the window, then the window's matched and
     /// accepted documents go to the collector in document order.
     /// </summary>
-    private static void ScoreSegment(ClausePostings[] clauses, float[][] values, float[] coord, int maxDoc, FixedBitSet accepted,
+    private static void ScoreSegment(ClausePostings[] clauses, ScoredPostings[] scored, float[][] values, int maxDoc, FixedBitSet accepted,
         ICollector collector, CurrentScore score, Accumulators accumulators)
     {
         var total = accumulators.Total;
@@ -87,7 +87,8 @@ internal static class TextScorer
                 var clause = clauses[c];
                 var leafValues = values[c];
                 var leafCount = clause.LeafCount;
-                if (clause.Dense is { } dense)
+                var factorsOf = scored[c];
+                if (factorsOf.Dense is { } dense)
                 {
                     AddDense(dense, leafValues, windowStart, windowEnd, total, matched, touched);
                     continue;
@@ -96,7 +97,7 @@ internal static class TextScorer
                 {
                     // Held by this leaf alone: the clause scores the leaf's score (best = sum).
                     var singles = clause.SingleDocs[l];
-                    var singleFactors = clause.SingleFactors[l];
+                    var singleFactors = factorsOf.SingleFactors[l];
                     var value = leafValues[l];
                     var i = singleAt[c][l];
                     for (; i < singles.Length && singles[i] < windowEnd; i++)
@@ -111,7 +112,7 @@ internal static class TextScorer
                     singleAt[c][l] = i;
                 }
                 var docs = clause.Docs;
-                var factors = clause.Factors;
+                var factors = factorsOf.Factors;
                 var at = multiAt[c];
                 for (var row = at * leafCount; at < docs.Length && docs[at] < windowEnd; at++, row += leafCount)
                 {
@@ -148,7 +149,7 @@ internal static class TextScorer
                     var doc = windowStart + slot;
                     if (accepted.Get(doc))
                     {
-                        score.Value = (float)(total[slot] * coord[matched[slot]]);
+                        score.Value = (float)total[slot];
                         collector.Collect(doc);
                     }
                     total[slot] = 0;
@@ -159,21 +160,19 @@ internal static class TextScorer
     }
 
     /// <summary>
-    /// Each leaf's weight as Lucene normalizes it: idf (summed over a phrase's terms) × boost, squared and combined per
-    /// clause (best plus tie-breaker² × the others, × the clause boost²), summed into the query norm; then
-    /// weight = idf × boost × query norm × clause boost × idf.
+    /// Each leaf's weight as BM25 computes it: idf (summed over a phrase's terms, from the index-wide document
+    /// frequencies) × the leaf's boost × the clause's boost × (k1 + 1). BM25 has no query norm and no coordination
+    /// factor; the term-frequency part comes from the scored postings.
     /// </summary>
     /// <param name="postings">Per segment, per clause.</param>
-    private static float[][] LeafValues(int maxDoc, ScoringPlan plan, ClausePostings[][] postings, TFIDFSimilarity similarity)
+    private static float[][] LeafValues(int maxDoc, ScoringPlan plan, ClausePostings[][] postings, OfferingSimilarity similarity)
     {
         var clauses = plan.Clauses;
-        var idfs = new float[clauses.Count][];
-        float sumOfSquares = 0;
+        var values = new float[clauses.Count][];
         for (var c = 0; c < clauses.Count; c++)
         {
             var leaves = clauses[c].Leaves;
-            idfs[c] = new float[leaves.Length];
-            float max = 0, sum = 0;
+            values[c] = new float[leaves.Length];
             for (var l = 0; l < leaves.Length; l++)
             {
                 float idf = 0;
@@ -184,35 +183,38 @@ internal static class TextScorer
                     {
                         docFreq += segment[c].TermDocFreqs[l][t];
                     }
-                    idf += similarity.Idf(docFreq, maxDoc);
+                    idf += similarity.TermIdf(docFreq, maxDoc);
                 }
-                idfs[c][l] = idf;
-                var queryWeight = idf * leaves[l].Boost;
-                var squared = queryWeight * queryWeight;
-                sum += squared;
-                max = Math.Max(max, squared);
-            }
-            var boost = clauses[c].Boost;
-            sumOfSquares += (((sum - max) * ScoringClause.TieBreaker * ScoringClause.TieBreaker) + max) * boost * boost;
-        }
-        var queryNorm = similarity.QueryNorm(sumOfSquares);
-        if (float.IsInfinity(queryNorm) || float.IsNaN(queryNorm))
-        {
-            queryNorm = 1f;
-        }
-
-        var values = new float[clauses.Count][];
-        for (var c = 0; c < clauses.Count; c++)
-        {
-            var leaves = clauses[c].Leaves;
-            values[c] = new float[leaves.Length];
-            for (var l = 0; l < leaves.Length; l++)
-            {
-                var idf = idfs[c][l];
-                values[c][l] = idf * leaves[l].Boost * (queryNorm * clauses[c].Boost) * idf;
+                values[c][l] = idf * leaves[l].Boost * clauses[c].Boost * (similarity.K1 + 1);
             }
         }
         return values;
+    }
+
+    /// <summary>Per clause and leaf: the field's average length and BM25's length table for it (one per field per search).</summary>
+    private static (float[][] AverageLengths, float[][][] Tables) LengthNormalization(IndexSearcher searcher, ScoringPlan plan, OfferingSimilarity similarity)
+    {
+        var byField = new Dictionary<string, (float Average, float[] Table)>(StringComparer.Ordinal);
+        var averages = new float[plan.Clauses.Count][];
+        var tables = new float[plan.Clauses.Count][][];
+        for (var c = 0; c < plan.Clauses.Count; c++)
+        {
+            var leaves = plan.Clauses[c].Leaves;
+            averages[c] = new float[leaves.Length];
+            tables[c] = new float[leaves.Length][];
+            for (var l = 0; l < leaves.Length; l++)
+            {
+                if (!byField.TryGetValue(leaves[l].Field, out var field))
+                {
+                    var statistics = searcher.CollectionStatistics(leaves[l].Field);
+                    var table = similarity.LengthTable(statistics);
+                    byField[leaves[l].Field] = field = (similarity.AverageLength(statistics), table);
+                }
+                averages[c][l] = field.Average;
+                tables[c][l] = field.Table;
+            }
+        }
+        return (averages, tables);
     }
 
     /// <summary>

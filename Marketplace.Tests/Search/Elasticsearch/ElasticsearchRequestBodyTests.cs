@@ -46,6 +46,10 @@ public sealed class ElasticsearchRequestBodyTests
             Assert.That(properties["publishedAt"]!["type"]!.GetValue<string>(), Is.EqualTo("date"));
             Assert.That(properties["live"]!["type"]!.GetValue<string>(), Is.EqualTo("boolean"));
             Assert.That(body.ToJsonString(), Does.Not.Contain("ik_").And.Not.Contain("smartcn"), "built-in analyzers only");
+            var similarity = body["settings"]!["similarity"]!["default"]!;
+            Assert.That(similarity["type"]!.GetValue<string>(), Is.EqualTo("BM25"), "BM25 stated, as the embedded engine ranks");
+            Assert.That(similarity["k1"]!.GetValue<double>(), Is.EqualTo(1.2));
+            Assert.That(similarity["b"]!.GetValue<double>(), Is.EqualTo(0.75));
         }
     }
 
