@@ -12,6 +12,7 @@ using Marketplace.Api.Organizations;
 using Marketplace.Api.Search;
 using Marketplace.Api.Stats;
 using Marketplace.Api.Taxonomy;
+using Marketplace.Api.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -56,6 +57,7 @@ app.MapLeads();
 app.MapEngagements();
 app.MapRatings();
 app.MapCases();
+app.MapWebhooks();
 
 app.Run();
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marketplace.Api.Engagements;
 using Marketplace.Core.Cases;
 
@@ -7,14 +8,19 @@ namespace Marketplace.Api.Cases;
 /// <param name="Title">≤ 100 characters.</param>
 /// <param name="Summary">The story: the problem, what was done, the result (≤ 2,000 characters). Anonymised cases must not name the enterprise here either; operators check this in review.</param>
 /// <param name="Named">Enterprise only: true names it in the case; false (the default) shows its industry and district only.</param>
-public sealed record CreateCaseRequest(Guid? EngagementId, string? Title, string? Summary, bool? Named);
+public sealed record CreateCaseRequest(
+    [Required] Guid? EngagementId,
+    [Required, MaxLength(CaseStore.TitleMax)] string? Title,
+    [Required, MaxLength(CaseStore.SummaryMax)] string? Summary,
+    bool? Named);
 
-public sealed record UpdateCaseRequest(string? Title, string? Summary);
+public sealed record UpdateCaseRequest([Required, MaxLength(CaseStore.TitleMax)] string? Title, [Required, MaxLength(CaseStore.SummaryMax)] string? Summary);
 
 /// <param name="Named">Enterprise only: whether the case names it (default: as it stands, anonymised unless chosen otherwise).</param>
 public sealed record ConsentRequest(bool? Named);
 
-public sealed record CaseReviewRequest(string? Reason);
+/// <param name="Reason">What the parties should change.</param>
+public sealed record CaseReviewRequest([Required, MaxLength(CaseStore.ReasonMax)] string? Reason);
 
 public sealed record CaseOfferingResponse(Guid Id, Guid RevisionId, string Title);
 

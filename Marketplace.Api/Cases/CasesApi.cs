@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Cases;
@@ -10,6 +11,7 @@ namespace Marketplace.Api.Cases;
 public static class CasesApi
 {
     public const int QueryMax = 200;
+    public const int IndustryMax = 100;
 
     public static IEndpointRouteBuilder MapCases(this IEndpointRouteBuilder app)
     {
@@ -18,6 +20,7 @@ public static class CasesApi
         group.MapPost("/", Create)
             .RequireAuthorization()
             .WithName("CreateCase")
+            .ProducesETag()
             .WithSummary("申报案例 (make a case of a verified engagement)")
             .WithDescription("Either party of an engagement that passed 验收 (409 otherwise, and when it has a case already). The case starts as a draft with the creator's consent; it goes to review once the other party consents too. Only the enterprise sets `named`. Answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 404, 409, 413, 415);
@@ -37,6 +40,7 @@ public static class CasesApi
 
         group.MapGet("/{id:guid}", Get)
             .WithName("GetCase")
+            .ProducesETag()
             .WithSummary("案例详情 (read a case)")
             .WithDescription("Published cases are public; drafts and cases in review only to the two parties and operators (404 otherwise). The enterprise is named only when it chose so. The ETag header is the value If-Match expects.")
             .WithProblems(404, 429);
@@ -44,6 +48,7 @@ public static class CasesApi
         group.MapPut("/{id:guid}", Update)
             .RequireAuthorization()
             .WithName("UpdateCase")
+            .ProducesETag()
             .WithSummary("修改案例草稿 (edit a draft case)")
             .WithDescription("Either party, drafts only (409 otherwise; revoke consent to take a published case back to draft). If-Match is required (428 without it, 412 when stale). The other party's consent is withdrawn: it consented to other words.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
@@ -51,6 +56,7 @@ public static class CasesApi
         group.MapPost("/{id:guid}/consent", Consent)
             .RequireAuthorization()
             .WithName("ConsentToCase")
+            .ProducesETag()
             .WithSummary("同意公开 (consent to publishing)")
             .WithDescription("Either party, on a draft. The enterprise may say whether it is named (`named`). With both consents the case goes to operator review (status submitted). If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);
@@ -58,6 +64,7 @@ public static class CasesApi
         group.MapPost("/{id:guid}/revoke-consent", Revoke)
             .RequireAuthorization()
             .WithName("RevokeCaseConsent")
+            .ProducesETag()
             .WithSummary("撤回同意 (withdraw consent)")
             .WithDescription("Either party, at any time: the case leaves the library (or the review queue) at once and is a draft again.")
             .WithAuthProblems().WithProblems(404, 409);
@@ -65,6 +72,7 @@ public static class CasesApi
         group.MapPost("/{id:guid}/approve", Approve)
             .RequireAuthorization(Policies.Operator)
             .WithName("ApproveCase")
+            .ProducesETag()
             .WithSummary("审核通过并发布 (approve and publish)")
             .WithDescription("Operator only: submitted → published. The case enters the library and becomes searchable in the same transaction.")
             .WithAuthProblems().WithProblems(404, 409, 412);
@@ -72,6 +80,7 @@ public static class CasesApi
         group.MapPost("/{id:guid}/reject", Reject)
             .RequireAuthorization(Policies.Operator)
             .WithName("RejectCase")
+            .ProducesETag()
             .WithSummary("退回修改 (reject with a reason)")
             .WithDescription("Operator only: submitted → draft with the reason; both consents are cleared (the parties will change the text and consent again).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);
@@ -86,7 +95,8 @@ public static class CasesApi
         return TypedResults.Created($"/api/v1/cases/{created.Id}", CaseResponse.For(created, actor, withHistory: true));
     }
 
-    private static async Task<Ok<PagedList<CaseResponse>>> List(ClaimsPrincipal user, CaseStore store, string? status, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Ok<PagedList<CaseResponse>>> List(ClaimsPrincipal user, CaseStore store, [CodeList(CodeList.CaseStatuses)] string? status,
+        [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var actor = user.GetActor();
         var v = new Validator();
@@ -100,13 +110,14 @@ public static class CasesApi
         return TypedResults.Ok(new PagedList<CaseResponse>(result.Items.Select(k => CaseResponse.For(k, actor, withHistory: false)).ToArray(), result.Page, result.PageSize, result.Total));
     }
 
-    private static async Task<Ok<PagedList<CaseResponse>>> Search(string? q, string? direction, string? subDirection, string? district, string? industry, Guid? offeringId,
-        int? page, int? pageSize, ClaimsPrincipal user, CaseStore store, TaxonomyCatalog taxonomy, CancellationToken ct)
+    private static async Task<Ok<PagedList<CaseResponse>>> Search([MaxLength(QueryMax)] string? q, [CodeList(CodeList.Directions)] string? direction, [CodeList(CodeList.SubDirections)] string? subDirection,
+        [CodeList(CodeList.Districts)] string? district, [MaxLength(IndustryMax)] string? industry, Guid? offeringId,
+        [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, ClaimsPrincipal user, CaseStore store, TaxonomyCatalog taxonomy, CancellationToken ct)
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);
         v.MaxLength("q", q, QueryMax);
-        v.MaxLength("industry", industry, 100);
+        v.MaxLength("industry", industry, IndustryMax);
         if (direction is not null && !taxonomy.IsDirection(direction))
         {
             v.Add("direction", $"未知的方向 '{direction}' (see GET /api/v1/taxonomy directions).");
@@ -129,7 +140,7 @@ public static class CasesApi
         Respond(context, user.FindActor(), await store.GetAsync(user.FindActor(), id, ct));
 
     private static async Task<Ok<CaseResponse>> Update(Guid id, UpdateCaseRequest? request, ClaimsPrincipal user, CaseStore store, HttpContext context,
-        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>
         Respond(context, user.GetActor(), await store.UpdateAsync(user.GetActor(), id, ifMatch, request is null ? null : new CaseEdit(request.Title, request.Summary), ct));
 
     private static async Task<Ok<CaseResponse>> Consent(Guid id, ConsentRequest? request, ClaimsPrincipal user, CaseStore store, HttpContext context,

@@ -16,11 +16,13 @@ namespace Marketplace.Core.Cases;
 /// their analysed terms are written to <c>case_terms</c> in the transaction that publishes them, so the library needs
 /// no second index, no outbox and no rebuild, and filters (direction, item, district, industry) are plain SQL.
 /// </summary>
-public sealed class CaseStore(Database db, EngagementStore engagements, ITextAnalysis analysis, Thesaurus thesaurus, TaxonomyCatalog taxonomy, TimeProvider clock)
+public sealed class CaseStore(Database db, EngagementStore engagements, ITextAnalysis analysis, Thesaurus thesaurus, TaxonomyCatalog taxonomy, TimeProvider clock,
+    Webhooks.WebhookOutbox? webhooks = null)
 {
     public const int TitleMax = 100;
     public const int SummaryMax = 2_000;
     public const int MaxQueryTerms = 64;
+    public const int ReasonMax = 1_000;
 
     /// <summary>Field weights of the indexed text: the title counts double.</summary>
     private const float TitleWeight = 2f;
@@ -245,7 +247,7 @@ public sealed class CaseStore(Database db, EngagementStore engagements, ITextAna
         reason = reason?.Trim();
         if (v.Required("reason", reason))
         {
-            v.MaxLength("reason", reason, 1_000);
+            v.MaxLength("reason", reason, ReasonMax);
         }
         v.ThrowIfAny();
         var found = await ForReviewAsync(actor, id, ifMatch, ct);
@@ -302,6 +304,12 @@ public sealed class CaseStore(Database db, EngagementStore engagements, ITextAna
                 await c.ExecuteAsync(db.Command(CaseSql.InsertTerm, terms.Select(term => new { CaseId = found.Id, term.Term, Weight = (double)term.Weight }).ToArray(), t, ct));
             }
             await AuditAsync(c, t, found.Id, action, actor, detail, now, ct);
+            if (webhooks is not null && action is "approved" or "rejected")
+            {
+                var data = new Webhooks.ReviewDecidedData("case", found.Id, next.Title, action, action == "rejected" ? detail : null);
+                await webhooks.RecordAsync(c, t, Webhooks.WebhookAudience.Of(found.IntegratorId, found.EnterpriseId), Webhooks.WebhookEventTypes.ReviewDecided,
+                    (id, organization) => new Webhooks.ReviewDecidedEvent(id, Webhooks.WebhookEventTypes.ReviewDecided, now, organization, data), now, ct);
+            }
         }, ct);
         return await GetAsync(actor, found.Id, ct);
     }

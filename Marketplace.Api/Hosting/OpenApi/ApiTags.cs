@@ -19,6 +19,7 @@ public static class ApiTags
         ("Engagements", "企业从匹配结果向服务商发起对接，双方推进签约、交付、验收并记录成效；仅双方和运营方可见。 Enterprises open engagements from matches; the two parties move them through contract, delivery and acceptance; operators oversee."),
         ("Ratings", "已验收对接的企业为服务商评分（质量、及时、性价比），公众查看服务商口碑；运营方可隐藏不当评论。 Enterprises rate verified engagements; anyone reads an integrator's profile; operators hide abusive comments."),
         ("Cases", "案例库：已验收对接经双方同意、运营方审核后发布为案例（可匿名），公众按文本、方向、技术条目、区县、行业检索。 The case library: verified engagements published as cases with both parties' consent and operator review; anyone searches them."),
+        ("Webhooks", "各机构登记回调地址，订阅匹配、商机、审核、对接和匹配事件，查看投递记录与死信并重新投递。 Organizations register endpoints for events (matches, leads, reviews, engagements, the match feed), inspect deliveries and dead letters, and redeliver."),
         ("Admin", "运营方维护：重建搜索索引、查看后台任务进度。 Operators' maintenance: rebuild the search index and follow background jobs."),
     ];
 }
