@@ -14,6 +14,7 @@ public static class DemandServices
     {
         services.TryAddSingleton(sp => new DirectionInference(sp.GetRequiredService<TaxonomyCatalog>()));
         services.TryAddSingleton<DemandMatcher>();
+        services.TryAddSingleton<MatchEvidence>();
         services.TryAddSingleton<MatchRuns>();
         services.TryAddSingleton<MatchQueries>();
         services.TryAddSingleton<DemandStore>();

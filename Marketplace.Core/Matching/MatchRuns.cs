@@ -38,7 +38,7 @@ public static class MatchEventReasons
 /// ranked, as a match event with a feed sequence number. Writers must hold <see cref="LockAsync"/> from the
 /// start of their transaction so sequence numbers commit in order.
 /// </summary>
-public sealed class MatchRuns(Database db, DemandMatcher matcher, WebhookOutbox? webhooks = null)
+public sealed class MatchRuns(Database db, DemandMatcher matcher, WebhookOutbox? webhooks = null, MatchEvidence? evidence = null)
 {
     /// <summary>How many ranked offerings are stored per item and run.</summary>
     public const int StoredTopK = 50;
@@ -66,7 +66,9 @@ public sealed class MatchRuns(Database db, DemandMatcher matcher, WebhookOutbox?
     public async Task<ItemMatchOutcome> ComputeAsync(ItemToMatch item, EnterpriseProfile enterprise, CancellationToken ct)
     {
         var query = new DemandQuery(item.Text, item.Direction, item.SubDirection, item.BudgetYuan, item.WithinDays, enterprise);
-        return new ItemMatchOutcome(item, await matcher.MatchAsync(query, StoredTopK, ct));
+        var ranked = new ItemMatchOutcome(item, await matcher.MatchAsync(query, StoredTopK, ct));
+        // Verified evidence in the item's technology item breaks near-ties (bounded; none = neutral).
+        return evidence is null ? ranked : ranked with { Result = await evidence.ApplyAsync(ranked.Result, ranked.EffectiveSubDirection, ct) };
     }
 
     /// <summary>Takes the match-event writers' lock; call first in the transaction.</summary>
