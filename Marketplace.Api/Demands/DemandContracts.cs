@@ -82,4 +82,17 @@ public sealed record ItemMatchesResponse(
     IReadOnlyList<MatchResponse> Matches);
 
 /// <summary>The latest stored match run of each item; <c>runId</c>/<c>computedAt</c> are the most recent among them.</summary>
-public sealed record DemandMatchesResponse(Guid ListId, Guid? RunId, DateTimeOffset? ComputedAt, IReadOnlyList<ItemMatchesResponse> Items);
+public sealed record DemandMatchesResponse(Guid ListId, Guid? RunId, DateTimeOffset? ComputedAt, IReadOnlyList<ItemMatchesResponse> Items)
+{
+    /// <summary>Every item of the list with its latest stored matches (an item not matched yet has none).</summary>
+    public static DemandMatchesResponse From(DemandList list, IReadOnlyDictionary<Guid, ItemSnapshot> snapshots)
+    {
+        var items = list.Items.Select(item => snapshots.TryGetValue(item.Id, out var s)
+            ? new ItemMatchesResponse(item.Id, item.Text, s.RunId, s.ComputedAt,
+                s.InferredDirections.Select(i => new InferredDirectionResponse(i.Direction, i.SubDirection, i.Confidence, i.MatchedTerms)).ToArray(),
+                s.Matches.Select(m => new MatchResponse(m.OfferingId, m.RevisionId, m.Title, m.SupplierName, m.Score, m.Reasons, m.MatchedTerms)).ToArray())
+            : new ItemMatchesResponse(item.Id, item.Text, null, null, [], [])).ToArray();
+        var latest = snapshots.Values.OrderByDescending(s => s.Sequence).FirstOrDefault();
+        return new DemandMatchesResponse(list.Id, latest?.RunId, latest?.ComputedAt, items);
+    }
+}

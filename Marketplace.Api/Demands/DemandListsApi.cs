@@ -94,14 +94,7 @@ public static class DemandListsApi
         v.Range("topK", k, 1, MatchRuns.StoredTopK);
         v.ThrowIfAny();
         var list = await store.GetAsync(user.GetActor(), id, ct);
-        var snapshots = await matches.LatestAsync(id, k, ct);
-        var items = list.Items.Select(item => snapshots.TryGetValue(item.Id, out var s)
-            ? new ItemMatchesResponse(item.Id, item.Text, s.RunId, s.ComputedAt,
-                s.InferredDirections.Select(i => new InferredDirectionResponse(i.Direction, i.SubDirection, i.Confidence, i.MatchedTerms)).ToArray(),
-                s.Matches.Select(m => new MatchResponse(m.OfferingId, m.RevisionId, m.Title, m.SupplierName, m.Score, m.Reasons, m.MatchedTerms)).ToArray())
-            : new ItemMatchesResponse(item.Id, item.Text, null, null, [], [])).ToArray();
-        var latest = snapshots.Values.OrderByDescending(s => s.Sequence).FirstOrDefault();
-        return TypedResults.Ok(new DemandMatchesResponse(id, latest?.RunId, latest?.ComputedAt, items));
+        return TypedResults.Ok(DemandMatchesResponse.From(list, await matches.LatestAsync(id, k, ct)));
     }
 
     /// <summary>The list with its items' engagements, which only the enterprise and operators may see (engagements are private to their parties).</summary>

@@ -31,6 +31,7 @@ public static class MatchEventReasons
     public const string ListCreated = "list-created";
     public const string ListUpdated = "list-updated";
     public const string OfferingPublished = "offering-published";
+    public const string DiagnosisSubmitted = "diagnosis-submitted";
 }
 
 /// <summary>

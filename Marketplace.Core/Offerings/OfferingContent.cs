@@ -93,31 +93,7 @@ public static class OfferingValidation
         Text(v, "summary", i.Summary, SummaryMax);
         Text(v, "description", i.Description, DescriptionMax);
 
-        var directions = Distinct(i.Directions);
-        if (directions.Count is < DirectionsMin or > DirectionsMax)
-        {
-            v.Add("directions", "需要 1 到 3 个重点方向 (1 to 3 direction codes are required).");
-        }
-        for (var n = 0; n < directions.Count; n++)
-        {
-            if (!taxonomy.IsDirection(directions[n]))
-            {
-                v.Add($"directions[{n}]", $"未知的重点方向 '{directions[n]}' (see GET /api/v1/taxonomy).");
-            }
-        }
-        var subDirections = Distinct(i.SubDirections);
-        for (var n = 0; n < subDirections.Count; n++)
-        {
-            var sub = taxonomy.FindSubDirection(subDirections[n]);
-            if (sub is null)
-            {
-                v.Add($"subDirections[{n}]", $"未知的细分方向 '{subDirections[n]}' (see GET /api/v1/taxonomy).");
-            }
-            else if (!directions.Contains(sub.DirectionCode))
-            {
-                v.Add($"subDirections[{n}]", $"细分方向 '{sub.Code}' 不属于所选重点方向 (its direction '{sub.DirectionCode}' is not in directions).");
-            }
-        }
+        var (directions, subDirections) = TaxonomyChecks.Directions(taxonomy, v, i.Directions, i.SubDirections, max: DirectionsMax);
         var keywords = Distinct(i.Keywords);
         if (keywords.Count > KeywordsMax)
         {
@@ -197,6 +173,5 @@ public static class OfferingValidation
         }
     }
 
-    private static List<string> Distinct(IReadOnlyList<string>? values) =>
-        (values ?? []).Where(s => s is not null).Select(s => s.Trim()).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+    private static List<string> Distinct(IReadOnlyList<string>? values) => TaxonomyChecks.Distinct(values);
 }

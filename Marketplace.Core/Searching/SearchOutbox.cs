@@ -79,6 +79,36 @@ public sealed class SearchOutbox(Database db, TimeProvider clock) : ILeasedQueue
         return await c.ExecuteAsync(db.Command(SearchOutboxSql.ReleaseHolder, new { Holder = holderId }, ct: ct));
     }
 
+    /// <summary>
+    /// Rows after <paramref name="afterSeq"/> in sequence order, processed or not: the outbox read as a log, by a node whose
+    /// own index must see every change (see <c>OutboxFollower</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ReadAfterAsync(long afterSeq, int take, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<OutboxEntry>(db.Command(db.Dialect.Page(SearchOutboxSql.ReadAfter), new { After = afterSeq, Skip = 0, Take = take }, ct: ct))).ToArray();
+    }
+
+    /// <summary>The rows with these sequence numbers that exist (now).</summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ReadAsync(IReadOnlyCollection<long> seqs, CancellationToken ct)
+    {
+        var rows = new List<OutboxEntry>();
+        await using var c = await db.OpenAsync(ct);
+        foreach (var chunk in seqs.Chunk(500))
+        {
+            rows.AddRange(await c.QueryAsync<OutboxEntry>(db.Command(SearchOutboxSql.ReadSeqs, new { Seqs = chunk }, ct: ct)));
+        }
+        return rows;
+    }
+
+    /// <summary>The lowest and highest sequence numbers in the table (0 when empty).</summary>
+    public async Task<(long First, long Last)> SeqRangeAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var range = await c.QuerySingleAsync<(long, long)>(db.Command(SearchOutboxSql.SeqRange, ct: ct));
+        return range;
+    }
+
     /// <summary>Rows not yet processed (claimed or not).</summary>
     public async Task<long> PendingCountAsync(CancellationToken ct)
     {
@@ -121,6 +151,14 @@ public static class SearchOutboxSql
         """;
 
     public const string PendingCount = "SELECT COUNT(*) FROM search_outbox WHERE processed_at IS NULL";
+
+    private const string Entry = "SELECT seq AS Seq, offering_id AS OfferingId, index_version AS IndexVersion, attempts AS Attempts FROM search_outbox";
+
+    public const string ReadAfter = Entry + " WHERE seq > @After ORDER BY seq";
+
+    public const string ReadSeqs = Entry + " WHERE seq IN @Seqs";
+
+    public const string SeqRange = "SELECT COALESCE(MIN(seq), 0) AS First, COALESCE(MAX(seq), 0) AS Last FROM search_outbox";
 
     public const string PurgeProcessed = "DELETE FROM search_outbox WHERE processed_at IS NOT NULL AND processed_at < @Before";
 }

@@ -179,25 +179,5 @@ public sealed class WebhookOutbox(Database db, IOptions<WebhookOptions> options,
     }
 }
 
-/// <summary>Wakes the deliverer after an event was recorded on this node (pokes coalesce; a missed one costs one poll).</summary>
-public sealed class WebhookSignal
-{
-    private readonly SemaphoreSlim _pending = new(0, 1);
-
-    public void Poke()
-    {
-        try
-        {
-            if (_pending.CurrentCount == 0)
-            {
-                _pending.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled.
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _pending.WaitAsync(timeout, ct);
-}
+/// <summary>Wakes the deliverer after an event was recorded on this node.</summary>
+public sealed class WebhookSignal : WakeUpSignal;

@@ -42,6 +42,7 @@ public static class SearchServiceRegistration
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<SearchIndexer>();
         services.TryAddSingleton<SearchRebuildService>();
+        services.TryAddSingleton<OutboxFollower>();
 
         services.TryAddSingleton(sp =>
         {
@@ -80,9 +81,21 @@ public static class SearchServiceRegistration
     {
         services.AddHostedService<SearchIndexStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
+        // A node's own Lucene index follows every change (a shared Elasticsearch index needs no follower).
+        services.AddSingleton<IHostedService>(sp =>
+            sp.GetRequiredService<IOptions<SearchOptions>>().Value is { Provider: SearchProvider.Lucene, Indexer.Enabled: true }
+                ? sp.GetRequiredService<OutboxFollower>()
+                : new NothingToFollow());
         services.AddHostedService(sp => sp.GetRequiredService<SearchRebuildService>());
         return services;
     }
+}
+
+internal sealed class NothingToFollow : IHostedService
+{
+    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>Creates the index (or alias) at start-up so the first search and the first write find it.</summary>
