@@ -228,7 +228,8 @@ call 201 POST /api/v1/cases "$INTEGRATOR" \
 CASE=$(field id)
 call 200 POST "/api/v1/cases/$CASE/consent" "$ENTERPRISE" '{"named":true}'
 call 200 POST "/api/v1/cases/$CASE/approve" "$OP"
-call 200 GET "/api/v1/cases/search?q=车架焊接机器人"
+call 200 GET /api/v1/cases/search "" "" -G --data-urlencode q=车架焊接机器人 --data-urlencode district=璧山区
+grep -q "\"id\":\"$CASE\"" <<< "$BODY" || { echo "FAILED: the published case was not found in the library" >&2; exit 1; }
 call 200 GET "/api/v1/offerings/$OFFERING"
 
 section "8be. Engagement errors"
