@@ -12,7 +12,7 @@
 # their answers must still match).
 #
 # Extending it: add a section at the end (`section "…"`, then `call`/`expect_*` lines). Sections may use what earlier
-# ones set ($OP, $INTEGRATOR, $ENTERPRISE, $CENTER and their ids, $OFFERING, $LIST). `call STATUS METHOD PATH [KEY] [BODY]`
+# ones set ($OP, $INTEGRATOR, $ENTERPRISE, $CENTER and their ids, $OFFERING, $LIST, $ENGAGEMENT, $CASE). `call STATUS METHOD PATH [KEY] [BODY]`
 # fails unless the answer has STATUS; the answer is then in $BODY, its headers in $HEADERS; `field NAME` reads a string
 # field of it (failing loudly when absent), `header NAME` a header.
 set -euo pipefail
@@ -208,6 +208,46 @@ call 200 GET "/api/v1/matches/feed?limit=100&after=$cursor" "$CENTER"
 call 200 GET /api/v1/stats/supply-demand "$CENTER"
 call 403 GET /api/v1/matches/feed "$ENTERPRISE"
 call 400 GET "/api/v1/stats/supply-demand?threshold=2" "$CENTER"
+
+section "8b. From a match to a result: an engagement (对接), 验收 with measured outcomes, a rating and a published case"
+call 201 POST /api/v1/engagements "$ENTERPRISE" \
+  "{\"itemId\":\"$item\",\"offeringId\":\"$OFFERING\",\"message\":\"想了解弧焊机器人工作站的报价和交付周期\",\"contact\":{\"name\":\"王经理\",\"phone\":\"023-6512 3456\"}}"
+ENGAGEMENT=$(field id)
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$INTEGRATOR" '{"action":"accept","note":"可上门勘察"}' -H "If-Match: $(header ETag)"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$ENTERPRISE" '{"action":"contract","agreedPriceYuan":450000,"plannedDays":45}' -H "If-Match: $(header ETag)"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$INTEGRATOR" '{"action":"deliver","note":"设备安装调试完成"}' -H "If-Match: $(header ETag)"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$ENTERPRISE" '{"action":"verify","actualCostYuan":460000,"actualDays":42,"outcomes":[
+  {"dimension":"quality","metric":"焊缝一次合格率","unit":"%","baseline":92,"actual":98},
+  {"dimension":"economic-benefit","metric":"焊工人数","unit":"人","baseline":8,"actual":3},
+  {"dimension":"technology-process","metric":"单件焊接工时","unit":"分钟/件","baseline":30,"actual":18}]}' -H "If-Match: $(header ETag)"
+call 200 GET "/api/v1/engagements/$ENGAGEMENT" "$INTEGRATOR"
+call 200 GET "/api/v1/demand-lists/$LIST" "$ENTERPRISE"
+call 201 POST "/api/v1/engagements/$ENGAGEMENT/rating" "$ENTERPRISE" '{"quality":5,"timeliness":4,"value":5,"comment":"焊缝一次合格率明显提升，按期交付"}'
+call 200 GET "/api/v1/integrators/$INTEGRATOR_ID/profile"
+call 201 POST /api/v1/cases "$INTEGRATOR" \
+  "{\"engagementId\":\"$ENGAGEMENT\",\"title\":\"摩托车车架机器人焊接改造\",\"summary\":\"六轴弧焊机器人工作站替代人工焊接车架：焊工由8人减到3人，焊缝一次合格率由92%升到98%。\"}"
+CASE=$(field id)
+call 200 POST "/api/v1/cases/$CASE/consent" "$ENTERPRISE" '{"named":true}'
+call 200 POST "/api/v1/cases/$CASE/approve" "$OP"
+call 200 GET /api/v1/cases/search "" "" -G --data-urlencode q=车架焊接机器人 --data-urlencode district=璧山区
+grep -q "\"id\":\"$CASE\"" <<< "$BODY" || { echo "FAILED: the published case was not found in the library" >&2; exit 1; }
+call 200 GET "/api/v1/offerings/$OFFERING"
+
+section "8be. Engagement errors"
+call 400 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$ENTERPRISE" '{"action":"approve"}' -H 'If-Match: *'
+call 409 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$INTEGRATOR" '{"action":"deliver"}' -H 'If-Match: *'
+call 428 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$ENTERPRISE" '{"action":"close"}'
+call 400 POST "/api/v1/engagements/$ENGAGEMENT/rating" "$ENTERPRISE" '{"quality":6,"timeliness":4,"value":5}'
+call 404 GET "/api/v1/engagements/$ENGAGEMENT" "$CENTER"
+
+section "8c. Webhooks: an endpoint per event type, its signing secret shown once, rotated, deliveries inspected (docs/webhooks.md)"
+call 200 GET /api/v1/webhooks/event-types "$INTEGRATOR"
+call 201 POST /api/v1/webhooks "$INTEGRATOR" '{"url":"https://partner.example/hooks/marketplace","eventTypes":["lead.created","review.decided","engagement.changed"]}'
+HOOK=$(field id)
+call 200 GET "/api/v1/webhooks/$HOOK/deliveries?status=dead" "$INTEGRATOR"
+call 200 POST "/api/v1/webhooks/$HOOK/rotate-secret" "$INTEGRATOR"
+call 204 DELETE "/api/v1/webhooks/$HOOK" "$INTEGRATOR"
+call 400 POST /api/v1/webhooks "$ENTERPRISE" '{"url":"https://partner.example/hooks/x","eventTypes":["lead.created"]}'
 
 section "9. Closing, retiring, and the operator's index rebuild"
 call 200 POST "/api/v1/demand-lists/$LIST/close" "$ENTERPRISE"

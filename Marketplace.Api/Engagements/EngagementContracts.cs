@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Marketplace.Core.Common;
 using Marketplace.Core.Engagements;
 
 namespace Marketplace.Api.Engagements;
@@ -14,9 +15,12 @@ public sealed record CreateEngagementRequest(
     [Required] EngagementContactRequest? Contact);
 
 /// <param name="Name">The contact person (≤ 50 characters).</param>
-/// <param name="Phone">A phone number; a phone number or an e-mail address is required.</param>
-/// <param name="Email">An e-mail address; a phone number or an e-mail address is required.</param>
-public sealed record EngagementContactRequest([Required, MaxLength(50)] string? Name, string? Phone, string? Email);
+/// <param name="Phone">Digits, spaces, +, - and parentheses, at least 7 digits; a phone or an e-mail address is required.</param>
+/// <param name="Email">An e-mail address; a phone or an e-mail address is required.</param>
+public sealed record EngagementContactRequest(
+    [Required, MaxLength(EngagementStore.ContactNameMax)] string? Name,
+    [MaxLength(EngagementStore.PhoneMax)] string? Phone,
+    [MaxLength(EngagementStore.EmailMax)] string? Email);
 
 /// <param name="Action">accept, decline, contract, deliver, verify, dispute, close or withdraw (docs/engagements.md has the state machine).</param>
 /// <param name="Reason">decline, dispute, withdraw (required once accepted) and close (required after a dispute).</param>
@@ -27,14 +31,14 @@ public sealed record EngagementContactRequest([Required, MaxLength(50)] string? 
 /// <param name="ActualDays">verify: how many days it took from contract to delivery (1–3650).</param>
 /// <param name="Outcomes">verify: 1–20 measured results against the 五个优化, each with a baseline and the value at 验收.</param>
 public sealed record EngagementTransitionRequest(
-    [Required] string? Action,
+    [Required, CodeList(CodeList.EngagementActions)] string? Action,
     [MaxLength(EngagementStore.ReasonMax)] string? Reason,
     [MaxLength(EngagementStore.NoteMax)] string? Note,
-    long? AgreedPriceYuan,
+    [Range(0d, EngagementStore.PriceLimitYuan)] long? AgreedPriceYuan,
     [Range(1, EngagementStore.DaysLimit)] int? PlannedDays,
-    long? ActualCostYuan,
+    [Range(0d, EngagementStore.PriceLimitYuan)] long? ActualCostYuan,
     [Range(1, EngagementStore.DaysLimit)] int? ActualDays,
-    [MaxLength(Outcomes.MaxPerEngagement)] IReadOnlyList<OutcomeRequest>? Outcomes)
+    [MaxLength(Outcomes.MaxPerEngagement)] IReadOnlyList<OutcomeRequest?>? Outcomes)
 {
     public EngagementTransitionInput ToInput() => new(Action, Reason, Note, AgreedPriceYuan, PlannedDays, ActualCostYuan, ActualDays,
         Outcomes?.Select(o => o is null ? null : new OutcomeInput(o.Dimension, o.Metric, o.Unit, o.Baseline, o.Actual)).ToArray());
@@ -46,9 +50,9 @@ public sealed record EngagementTransitionRequest(
 /// <param name="Baseline">The value before the project (required), in the unit's range.</param>
 /// <param name="Actual">The value measured at 验收 (required), in the unit's range.</param>
 public sealed record OutcomeRequest(
-    [Required] string? Dimension,
+    [Required, CodeList(CodeList.OutcomeDimensions)] string? Dimension,
     [Required, MaxLength(Outcomes.MetricMax)] string? Metric,
-    [Required] string? Unit,
+    [Required, CodeList(CodeList.OutcomeUnits)] string? Unit,
     [Required] double? Baseline,
     [Required] double? Actual);
 

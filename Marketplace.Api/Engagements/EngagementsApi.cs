@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
@@ -59,8 +60,8 @@ public static class EngagementsApi
         return TypedResults.Created($"/api/v1/engagements/{engagement.Id}", EngagementResponse.For(engagement, actor, withHistory: true));
     }
 
-    private static async Task<Ok<PagedList<EngagementResponse>>> List(ClaimsPrincipal user, EngagementStore store, string? status, Guid? itemId, Guid? offeringId,
-        int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Ok<PagedList<EngagementResponse>>> List(ClaimsPrincipal user, EngagementStore store, [CodeList(CodeList.EngagementStatuses)] string? status, Guid? itemId, Guid? offeringId,
+        [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var actor = user.GetActor();
         var v = new Validator();
@@ -92,7 +93,7 @@ public static class EngagementsApi
     }
 
     private static async Task<Ok<EngagementResponse>> Transition(Guid id, EngagementTransitionRequest? request, ClaimsPrincipal user, EngagementStore store,
-        HttpContext context, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct)
+        HttpContext context, [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct)
     {
         var actor = user.GetActor();
         var engagement = await store.TransitionAsync(actor, id, ifMatch, request?.ToInput(), ct);

@@ -20,6 +20,7 @@ public sealed record RatingRequest(
     public RatingInput ToInput() => new(Quality, Timeliness, Value, Comment);
 }
 
+/// <param name="Reason">Why the comment is hidden (shown with the rating).</param>
 public sealed record HideCommentRequest([Required, MaxLength(RatingStore.HideReasonMax)] string? Reason);
 
 /// <summary>The rating's enterprise as the public sees it: its name only when it opted in (discloseName), else district and industry.</summary>
@@ -107,7 +108,7 @@ public static class RatingsApi
     }
 
     private static async Task<Ok<RatingResponse>> Update(Guid id, RatingRequest? request, ClaimsPrincipal user, RatingStore store, HttpContext context,
-        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>
         Respond(context, user.GetActor(), await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct));
 
     private static async Task<Ok<RatingResponse>> Get(Guid id, ClaimsPrincipal user, RatingStore store, HttpContext context, CancellationToken ct) =>
@@ -119,7 +120,7 @@ public static class RatingsApi
     private static async Task<Ok<IntegratorProfile>> Profile(Guid id, RatingStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.ProfileAsync(id, ct));
 
-    private static async Task<Ok<PagedList<RatingResponse>>> Ratings(Guid id, int? page, int? pageSize, RatingStore store, CancellationToken ct)
+    private static async Task<Ok<PagedList<RatingResponse>>> Ratings(Guid id, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, RatingStore store, CancellationToken ct)
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);

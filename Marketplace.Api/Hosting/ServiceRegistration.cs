@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Hosting.OpenApi;
 using Marketplace.Api.Http;
+using Marketplace.Api.Webhooks;
 using Marketplace.Api.Plans;
 using Marketplace.Core.Common;
 using Marketplace.Core.Leasing;
@@ -52,12 +53,14 @@ public static class ServiceRegistration
         services.AddOptions<SearchOptions>().PostConfigure<IOptions<MarketplaceOptions>>((search, marketplace) =>
             search.IndexDirectory ??= Path.Combine(DataDirectory(marketplace.Value), "index"));
         services.AddDemands();
+        services.AddWebhooks(configuration);
         services.AddGovernment(configuration);
         if (!IsGeneratingOpenApiDocument)
         {
             services.AddHostedService<StartupTasks>();
             services.AddLeaseHolderService(); // after StartupTasks (the schema exists), before the workers that lease rows
             services.AddMarketplaceSearchWorkers();
+            services.AddWebhookWorkers();
         }
 
         services.ConfigureHttpJsonOptions(o =>

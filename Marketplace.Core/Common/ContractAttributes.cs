@@ -17,6 +17,13 @@ public enum CodeList
     OrganizationKinds,
     OfferingStatuses,
     SearchSorts,
+    EngagementActions,
+    EngagementStatuses,
+    OutcomeDimensions,
+    OutcomeUnits,
+    CaseStatuses,
+    WebhookEventTypes,
+    WebhookDeliveryStatuses,
 }
 
 /// <summary>The value (or each value of a list) must be one of <paramref name="list"/>'s codes.</summary>

@@ -23,6 +23,13 @@ public sealed class CodeListComponents : IOpenApiDocumentTransformer
         [CodeList.OrganizationKinds] = ("OrganizationKindCode", "What an organization is; it decides what its API keys may do."),
         [CodeList.OfferingStatuses] = ("OfferingStatusCode", "An offering's review status."),
         [CodeList.SearchSorts] = ("SearchSortCode", "The order of search results."),
+        [CodeList.EngagementActions] = ("EngagementActionCode", "A step of an engagement (docs/engagements.md has the state machine)."),
+        [CodeList.EngagementStatuses] = ("EngagementStatusCode", "Where an engagement stands."),
+        [CodeList.OutcomeDimensions] = ("OutcomeDimensionCode", "One of the plan's 五个优化 an outcome is measured against."),
+        [CodeList.OutcomeUnits] = ("OutcomeUnitCode", "The unit of a measured outcome."),
+        [CodeList.CaseStatuses] = ("CaseStatusCode", "A case's review status."),
+        [CodeList.WebhookEventTypes] = ("WebhookEventType", "An event a webhook endpoint can subscribe to (docs/webhooks.md)."),
+        [CodeList.WebhookDeliveryStatuses] = ("WebhookDeliveryStatusCode", "Where a webhook delivery stands."),
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

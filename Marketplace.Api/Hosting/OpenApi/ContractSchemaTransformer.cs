@@ -166,6 +166,13 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
         CodeList.OrganizationKinds => OrganizationKinds.Codes,
         CodeList.OfferingStatuses => OfferingStatuses.Codes,
         CodeList.SearchSorts => SearchSorts.ByCode.Keys,
+        CodeList.EngagementActions => Marketplace.Core.Engagements.EngagementStateMachine.Actions,
+        CodeList.EngagementStatuses => Marketplace.Core.Engagements.EngagementStatuses.Codes,
+        CodeList.OutcomeDimensions => Marketplace.Core.Engagements.Outcomes.Dimensions.Select(d => d.Code),
+        CodeList.OutcomeUnits => Marketplace.Core.Engagements.Outcomes.Units.Select(u => u.Code),
+        CodeList.CaseStatuses => Marketplace.Core.Cases.CaseStatuses.Codes,
+        CodeList.WebhookEventTypes => Marketplace.Core.Webhooks.WebhookEventTypes.All.Select(t => t.Code),
+        CodeList.WebhookDeliveryStatuses => Marketplace.Core.Webhooks.WebhookDeliveryStatuses.Codes,
         _ => throw new ArgumentOutOfRangeException(nameof(list), list, "A code list without values."),
     };
 }
