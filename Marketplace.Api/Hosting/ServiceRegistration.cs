@@ -93,7 +93,9 @@ public static class ServiceRegistration
             o.OnRejected = RateLimits.RejectAsync;
         });
 
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
+            .AddCheck<SearchHealthCheck>("search", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, tags: ["ready"]);
         services.AddMarketplaceOpenApi();
         return builder;
     }
