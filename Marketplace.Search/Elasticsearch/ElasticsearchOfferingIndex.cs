@@ -279,7 +279,9 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
     /// Every document behind the alias with its version, read in id order a page at a time (<c>search_after</c> on the
     /// keyword id, only the id, version and live fields of the source).
     /// </summary>
-    public async Task<IReadOnlyDictionary<Guid, IndexedVersion>> ReadVersionsAsync(CancellationToken ct)
+    public Task<IReadOnlyDictionary<Guid, IndexedVersion>> ReadVersionsAsync(CancellationToken ct) => ReadVersionsAsync(VersionPageSize, ct);
+
+    internal async Task<IReadOnlyDictionary<Guid, IndexedVersion>> ReadVersionsAsync(int pageSize, CancellationToken ct)
     {
         var documents = new Dictionary<Guid, IndexedVersion>();
         string? after = null;
@@ -287,7 +289,7 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
         {
             var request = new SearchRequest(Alias)
             {
-                Size = VersionPageSize,
+                Size = pageSize,
                 Sort = [new FieldSort(OfferingIndexMapping.Id) { Order = SortOrder.Asc }],
                 Source = new SourceConfig(new SourceFilter { Includes = new[] { OfferingIndexMapping.Id, OfferingIndexMapping.Version, OfferingIndexMapping.Live } }),
                 TrackTotalHits = new TrackHits(false),
@@ -305,7 +307,7 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
                     documents[source.Id] = new IndexedVersion(source.Version, source.Live);
                 }
             }
-            if (response.Hits.Count < VersionPageSize)
+            if (response.Hits.Count < pageSize)
             {
                 return documents;
             }

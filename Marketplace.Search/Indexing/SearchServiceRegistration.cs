@@ -44,6 +44,7 @@ public static class SearchServiceRegistration
         services.TryAddSingleton<SearchIndexer>();
         services.TryAddSingleton<SearchRebuildService>();
         services.TryAddSingleton<OutboxFollower>();
+        services.TryAddSingleton<SearchReconciler>();
 
         services.TryAddSingleton(sp =>
         {
@@ -91,6 +92,7 @@ public static class SearchServiceRegistration
                 ? sp.GetRequiredService<OutboxFollower>()
                 : new NothingToFollow());
         services.AddHostedService(sp => sp.GetRequiredService<SearchRebuildService>());
+        services.AddHostedService<SearchReconciliationService>();
         return services;
     }
 }
