@@ -48,7 +48,9 @@ app.UseSwaggerUI(o =>
     o.SwaggerEndpoint($"/openapi/{OpenApiSetup.DocumentName}.json", "Marketplace v1");
 });
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ExcludeFromDescription();
+// 200 while storage answers, also when search is Degraded (being rebuilt, engine down): the node still publishes.
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync })
+    .ExcludeFromDescription();
 
 app.MapTaxonomy();
 app.MapOrganizations();

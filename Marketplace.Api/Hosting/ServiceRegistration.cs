@@ -98,7 +98,8 @@ public static class ServiceRegistration
 
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
-            .AddCheck<SearchWarmUpHealthCheck>("search", tags: ["ready"]);
+            .AddCheck<SearchHealthCheck>("search", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, tags: ["ready"])
+            .AddCheck<SearchWarmUpHealthCheck>("search-warm-up", tags: ["ready"]);
         services.AddMarketplaceOpenApi();
         return builder;
     }

@@ -278,6 +278,52 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         }
     }
 
+    /// <summary>What the index should hold for every offering ever published: its index version and whether it is live.</summary>
+    public async Task<IReadOnlyList<OfferingIndexState>> IndexStatesAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<OfferingIndexState>(db.Command(OfferingSql.IndexStates, ct: ct))).ToArray();
+    }
+
+    /// <summary>
+    /// Queues offerings for indexing again through the outbox (a reconciliation's repair). When the index holds a version
+    /// above the database's (<see cref="IndexRepair.IndexedVersion"/>, e.g. a database restored from an older backup), the
+    /// offering's index version first moves above it, or the index's version guard would ignore the write. Returns how
+    /// many were queued (an offering changed meanwhile is left to the change's own outbox row).
+    /// </summary>
+    public async Task<int> RequeueForIndexAsync(IReadOnlyList<IndexRepair> repairs, CancellationToken ct)
+    {
+        var queued = 0;
+        foreach (var chunk in repairs.Chunk(200))
+        {
+            queued += await db.InTransactionAsync(async (c, t) =>
+            {
+                var now = clock.GetUtcNow();
+                var count = 0;
+                foreach (var repair in chunk)
+                {
+                    var version = repair.IndexVersion;
+                    if (repair.IndexedVersion >= version)
+                    {
+                        version = repair.IndexedVersion + 1;
+                        if (await c.ExecuteAsync(db.Command(OfferingSql.RaiseIndexVersion, new { repair.Id, Version = version, Current = repair.IndexVersion }, t, ct)) == 0)
+                        {
+                            continue;
+                        }
+                    }
+                    await c.ExecuteAsync(db.Command(db.Dialect.InsertOutbox, new { OfferingId = repair.Id, IndexVersion = version, CreatedAt = now }, t, ct));
+                    count++;
+                }
+                return count;
+            }, ct);
+        }
+        if (queued > 0)
+        {
+            indexSignal?.Poke();
+        }
+        return queued;
+    }
+
     public OfferingDocument ToDocument(Offering offering)
     {
         if (!offering.IsLive)
