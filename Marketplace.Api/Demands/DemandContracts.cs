@@ -52,11 +52,21 @@ public sealed record MatchResponse(
     IReadOnlyList<MatchReason> Reasons,
     IReadOnlyList<string> MatchedTerms);
 
+/// <summary>A technology item the demand is understood to ask for, with the words of the demand behind it.</summary>
+/// <param name="Weight">0–1: how strongly the demand asks for it (1 for a stated sub-direction).</param>
+public sealed record UnderstoodItemResponse(string SubDirection, string Name, double Weight, IReadOnlyList<string> Evidence);
+
+/// <param name="Understanding">What the matcher understood, in Chinese, e.g. <c>理解为：生产流程数据采集与可视化（停机、产量）；行业：造纸</c> (null for runs stored before it said so).</param>
+/// <param name="UnderstoodItems">The technology items behind <paramref name="Understanding"/>, strongest first.</param>
+/// <param name="Note">Set when fewer matches than asked for are shown because the other candidates are unrelated to the need.</param>
 public sealed record ItemMatchesResponse(
     Guid ItemId,
     string Text,
     Guid? RunId,
     DateTimeOffset? ComputedAt,
+    string? Understanding,
+    IReadOnlyList<UnderstoodItemResponse> UnderstoodItems,
+    string? Note,
     IReadOnlyList<InferredDirectionResponse> InferredDirections,
     IReadOnlyList<MatchResponse> Matches);
 

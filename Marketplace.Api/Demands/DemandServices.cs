@@ -12,6 +12,7 @@ public static class DemandServices
     public static IServiceCollection AddDemands(this IServiceCollection services)
     {
         services.TryAddSingleton(sp => new DirectionInference(sp.GetRequiredService<TaxonomyCatalog>()));
+        services.TryAddSingleton(sp => NeedModel.Build(sp.GetRequiredService<TaxonomyCatalog>()));
         services.TryAddSingleton<DemandMatcher>();
         services.TryAddSingleton<MatchRuns>();
         services.TryAddSingleton<MatchQueries>();

@@ -24,6 +24,16 @@ public sealed record ItemMatchOutcome(ItemToMatch Item, DemandMatchResult Result
 /// <summary>The inferred direction as stored with a match event.</summary>
 public sealed record StoredInference(string Direction, string? SubDirection, double Confidence, IReadOnlyList<string> MatchedTerms);
 
+/// <summary>
+/// The understood need as stored with a match event: the sentence shown (<c>理解为：…；行业：…</c>), the items with the
+/// demand's words behind them, and the note when the relevance floor shortened the list.
+/// </summary>
+public sealed record StoredNeed(string Summary, IReadOnlyList<UnderstoodItem> Items, string? Industry, double Confidence, string? Note)
+{
+    public static StoredNeed From(DemandMatchResult result) =>
+        new(result.Need.Summary, result.Need.Items, result.Need.Industry, result.Need.Confidence, result.Note);
+}
+
 public static class MatchEventReasons
 {
     public const string ListCreated = "list-created";
@@ -95,6 +105,7 @@ public sealed class MatchRuns(Database db, DemandMatcher matcher)
                 Now = now,
                 Inferred = JsonSerializer.Serialize(inferred, Json),
                 outcome.BestScore,
+                Need = JsonSerializer.Serialize(StoredNeed.From(outcome.Result), Json),
             }, t, ct));
             var rows = outcome.Result.Matches.Take(StoredTopK).Select((m, n) => new
             {

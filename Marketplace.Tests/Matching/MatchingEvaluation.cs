@@ -62,7 +62,7 @@ public sealed class MatchingEvaluation
             var keyOf = data.Offerings.ToDictionary(o => IdOf(o.Key), o => o.Key);
             await index.WriteAsync(data.Offerings.Select(ToDocument).ToArray(), CancellationToken.None);
 
-            var matcher = new DemandMatcher(index, DirectionInference.Default, TaxonomyCatalog.Default);
+            var matcher = new DemandMatcher(index, DirectionInference.Default, TaxonomyCatalog.Default, NeedModel.Default, Weights());
             var ranked = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
             foreach (var demand in data.Demands)
             {
@@ -94,6 +94,24 @@ public sealed class MatchingEvaluation
                 // best effort
             }
         }
+    }
+
+    /// <summary>
+    /// The default weights, or those changed by MARKETPLACE_EVAL_WEIGHTS ("TextWeight=0.4,FunctionWeight=0.45"), for sweeps.
+    /// </summary>
+    private static MatchingWeights Weights()
+    {
+        var weights = MatchingWeights.Default;
+        foreach (var pair in (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_WEIGHTS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, value) = (pair.Split('=')[0].Trim(), pair.Split('=')[1].Trim());
+            var property = typeof(MatchingWeights).GetProperty(name) ?? throw new ArgumentException($"No matching weight '{name}'.");
+            weights = weights with { };
+            property.SetValue(weights, property.PropertyType == typeof(int)
+                ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
+                : double.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return weights;
     }
 
     /// <summary>As OfferingStore.ToDocument builds it: directions expanded from the sub-directions.</summary>
