@@ -178,7 +178,9 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     private (OfferingMatch Match, double Relevance, double Function, double Text, bool OtherFunction) Score(DemandQuery query, IReadOnlyList<InferredDirection> inferred, NeedUnderstanding need, OfferingHit hit, double text)
     {
         var reasons = new List<MatchReason>(9);
-        var terms = hit.MatchedTerms.Where(t => t.Length > 1).Take(8).ToArray();
+        // A single Chinese character (一、要、上) is no evidence of a need: never shown as a matched term.
+        var matchedTerms = hit.MatchedTerms.Where(t => t.Length > 1 || !NeedFeatures.IsHan(t[0])).ToArray();
+        var terms = matchedTerms.Take(8).ToArray();
         reasons.Add(new MatchReason(MatchReasonKinds.Text, text >= 0.5,
             terms.Length > 0 ? $"文本相关度{text:0.00}，匹配词：{string.Join("、", terms)}" : $"文本相关度{text:0.00}"));
 
@@ -262,7 +264,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             fit *= 1 - LightweightShare * (1 - light);
         }
         var score = Math.Clamp(relevance * (1 - FitShare + FitShare * fit), 0, 1);
-        return (new OfferingMatch(hit.Id, hit.RevisionId, hit.Title, hit.SupplierId, hit.SupplierName, Math.Round(score, 4), reasons, hit.MatchedTerms), relevance, function, text,
+        return (new OfferingMatch(hit.Id, hit.RevisionId, hit.Title, hit.SupplierId, hit.SupplierName, Math.Round(score, 4), reasons, matchedTerms), relevance, function, text,
             need.Items.Count > 0 && offeringItems.Count > 0 && !offeringItems.Keys.Any(need.Related.Contains) && direction <= 0);
     }
 

@@ -264,6 +264,8 @@ public sealed class DemandMatcherTests
             Assert.That(result.Matches.Select(m => m.Score), Is.Ordered.Descending);
             Assert.That(result.Matches[0].Reasons.Select(r => r.Kind), Does.Contain(MatchReasonKinds.Text));
             Assert.That(result.Matches[0].MatchedTerms, Is.Not.Empty, "the best match is explained by the terms it matched");
+            Assert.That(result.Matches.SelectMany(m => m.MatchedTerms), Has.None.Matches<string>(t => t.Length == 1 && t[0] >= '\u4E00'),
+                "no single Chinese character among matched terms");
         });
     }
 
