@@ -31,12 +31,6 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     /// <summary>Candidates read from the index before re-ranking.</summary>
     public const int CandidateCount = 200;
 
-    /// <summary>Share of the score that fit decides: score = relevance · (1 − FitShare + FitShare · fit).</summary>
-    internal const double FitShare = 0.6;
-
-    /// <summary>For small enterprises, fit loses up to this share when the offering is not 小快轻准 (heavy, slow, dear).</summary>
-    internal const double LightweightShare = 0.1;
-
     /// <summary>Boost weight of the stated sub-direction's names and aliases.</summary>
     private const float StatedItemBoost = 1.0f;
 
@@ -190,10 +184,15 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         UnderstoodItem? met = null;
         foreach (var item in need.Items)
         {
-            var agreement = offeringItems.TryGetValue(item.Code, out var strength) ? item.Weight * strength : 0;
-            if (agreement > function)
+            foreach (var (code, strength) in offeringItems)
             {
-                (function, met) = (agreement, item);
+                // A sibling item (the same function for another industry: 食品追溯 / 产品追溯) stands in, in proportion.
+                var standIn = code == item.Code ? 1 : Math.Min(1, weights.SiblingScale * needs.Similarity(item.Code, code));
+                var agreement = item.Weight * strength * standIn;
+                if (agreement > function)
+                {
+                    (function, met) = (agreement, item);
+                }
             }
         }
         reasons.Add(NeedReason(need, met, offeringItems));
@@ -240,7 +239,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             reasons.Add(new MatchReason(MatchReasonKinds.Budget, ok, ok
                 ? $"最低报价{Yuan(hit.PriceMinYuan)}，在预算{Yuan(budget)}以内"
                 : $"最低报价{Yuan(hit.PriceMinYuan)}，超出预算{Yuan(budget)}"));
-            fit = Math.Min(fit, Overshoot(hit.PriceMinYuan, budget));
+            fit = Math.Min(fit, Overshoot(hit.PriceMinYuan, budget, weights.MissFloor));
         }
         if (query.WithinDays is { } days)
         {
@@ -248,7 +247,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             reasons.Add(new MatchReason(MatchReasonKinds.Time, ok, ok
                 ? $"实施周期{hit.ImplementationDays}天，满足{days}天内完成"
                 : $"实施周期{hit.ImplementationDays}天，超过要求的{days}天"));
-            fit = Math.Min(fit, Overshoot(hit.ImplementationDays, days));
+            fit = Math.Min(fit, Overshoot(hit.ImplementationDays, days, weights.MissFloor));
         }
         var district = query.Enterprise.District;
         var wholeCity = hit.Districts.Contains(TaxonomyCatalog.WholeCityName);
@@ -261,9 +260,9 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             // 小快轻准 is a preference, not a requirement: it shades the fit a little.
             var light = Lightweight(hit);
             reasons.Add(new MatchReason(MatchReasonKinds.Lightweight, light >= 0.5, LightweightDetail(hit, light >= 0.5)));
-            fit *= 1 - LightweightShare * (1 - light);
+            fit *= 1 - weights.LightweightShare * (1 - light);
         }
-        var score = Math.Clamp(relevance * (1 - FitShare + FitShare * fit), 0, 1);
+        var score = Math.Clamp(relevance * (1 - weights.FitShare + weights.FitShare * fit), 0, 1);
         return (new OfferingMatch(hit.Id, hit.RevisionId, hit.Title, hit.SupplierId, hit.SupplierName, Math.Round(score, 4), reasons, matchedTerms), relevance, function, text,
             need.Items.Count > 0 && offeringItems.Count > 0 && !offeringItems.Keys.Any(need.Related.Contains) && direction <= 0);
     }
@@ -294,12 +293,10 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             : $"未对应所需功能「{need.Items[0].Name}」" + (provides is null ? "" : $"，方案提供「{provides}」"));
     }
 
-    /// <summary>1 within the limit; a miss drops to <see cref="MissFloor"/> and falls linearly to 0 at twice the limit.</summary>
-    internal static double Overshoot(double value, double limit) =>
-        value <= limit ? 1 : limit <= 0 ? 0 : MissFloor * Math.Max(0, 1 - (value - limit) / limit);
+    /// <summary>1 within the limit; a miss drops to <paramref name="missFloor"/> and falls linearly to 0 at twice the limit.</summary>
+    internal static double Overshoot(double value, double limit, double missFloor) =>
+        value <= limit ? 1 : limit <= 0 ? 0 : missFloor * Math.Max(0, 1 - (value - limit) / limit);
 
-    /// <summary>A missed budget or deadline keeps at most this much of its fit, then falls with the overshoot.</summary>
-    internal const double MissFloor = 0.5;
 
     private static double DirectionAgreement(OfferingHit hit, string direction, double weight) =>
         hit.Directions.Contains(direction) ? weight
@@ -338,9 +335,14 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             {
                 _offeringItems.Clear();
             }
-            var classified = needs.Classify(hit.Title + "。" + hit.Summary + "。" + string.Join("，", hit.Keywords), max: weights.MaxOfferingItems, minShare: weights.OfferingMinShare);
-            var top = classified.Count == 0 ? 1 : classified[0].Score;
-            items = classified.Select(c => (c.Code, Math.Pow(c.Score / top, weights.OfferingSharePower))).ToArray();
+            // The offering's own directions are the integrator's word: items of other directions read in its text count less.
+            var classified = needs.Classify(hit.Title + "。" + hit.Summary + "。" + string.Join("，", hit.Keywords), max: weights.MaxOfferingItems + 2, minShare: weights.OfferingMinShare / 2)
+                .Select(c => (c.Code, Score: c.Score * (OfferingDeclares(hit, c.Code) ? 1 : weights.OfferingOtherDirectionPrior)))
+                .OrderByDescending(c => c.Score).ThenBy(c => c.Code, StringComparer.Ordinal)
+                .ToArray();
+            var top = classified.Length == 0 ? 1 : classified[0].Score;
+            items = classified.Where(c => c.Score >= weights.OfferingMinShare * top).Take(weights.MaxOfferingItems)
+                .Select(c => (c.Code, Math.Pow(c.Score / top, weights.OfferingSharePower))).ToArray();
             _offeringItems[hit.RevisionId] = items;
         }
         foreach (var (code, strength) in items)
@@ -349,6 +351,9 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         }
         return result;
     }
+
+    private static bool OfferingDeclares(OfferingHit hit, string itemCode) =>
+        hit.Directions.Contains(itemCode[..itemCode.IndexOf('.')]) || itemCode.StartsWith(GeneralDirection + ".", StringComparison.Ordinal);
 
     private string DirectionName(string code) => taxonomy.FindDirection(code)?.Name ?? code;
 

@@ -22,6 +22,12 @@ public sealed record MatchingWeights
     /// <summary>Share of relevance from the direction (stated, else inferred), where the function does not already count.</summary>
     public double DirectionWeight { get; init; } = 0.15;
 
+    /// <summary>An offering's item stands in for a different understood item by their profiles' similarity times this (at most 1).</summary>
+    public double SiblingScale { get; init; } = 2.5;
+
+    /// <summary>An item read in an offering's text outside its declared directions (and 通用) counts this much.</summary>
+    public double OfferingOtherDirectionPrior { get; init; } = 0.7;
+
     /// <summary>An offering outside the direction that meets the function agrees with the direction by this share of its function.</summary>
     public double CrossDirectionShare { get; init; } = 0.8;
 
@@ -64,6 +70,15 @@ public sealed record MatchingWeights
     public double OfferingMinShare { get; init; } = 0.5;
 
     public double OfferingSharePower { get; init; } = 1;
+
+    /// <summary>Share of the score that fit decides: score = relevance · (1 − FitShare + FitShare · fit).</summary>
+    public double FitShare { get; init; } = 0.6;
+
+    /// <summary>A missed budget or deadline keeps at most this much of its fit, then falls with the overshoot to 0 at twice the limit.</summary>
+    public double MissFloor { get; init; } = 0.5;
+
+    /// <summary>For small enterprises, fit loses up to this share when the offering is not 小快轻准 (heavy, slow, dear).</summary>
+    public double LightweightShare { get; init; } = 0.1;
 
     /// <summary>Relevance floor: an offering meeting no understood function needs at least this relative text score…</summary>
     public double TextFloor { get; init; } = 0.1;

@@ -29,12 +29,46 @@ public sealed class NeedModel
     private readonly Dictionary<long, (float Idf, (int Item, float Weight)[] Items)> _features;
     private readonly Dictionary<string, int> _words;
 
+    private readonly Dictionary<(string, string), double> _similarity;
+
     private NeedModel(string[] codes, Dictionary<long, (float, (int, float)[])> features, Dictionary<string, int> words)
     {
         _codes = codes;
         _features = features;
         _words = words;
+        var dot = new double[codes.Length, codes.Length];
+        foreach (var (_, (_, items)) in features)
+        {
+            foreach (var (i, wi) in items)
+            {
+                foreach (var (j, wj) in items)
+                {
+                    if (i < j)
+                    {
+                        dot[i, j] += wi * wj;
+                    }
+                }
+            }
+        }
+        _similarity = [];
+        for (var i = 0; i < codes.Length; i++)
+        {
+            for (var j = i + 1; j < codes.Length; j++)
+            {
+                if (dot[i, j] >= MinSimilarity)
+                {
+                    _similarity[(codes[i], codes[j])] = _similarity[(codes[j], codes[i])] = Math.Round(dot[i, j], 4);
+                }
+            }
+        }
     }
+
+    /// <summary>Items whose profiles are less alike than this do not stand in for each other at all.</summary>
+    private const double MinSimilarity = 0.1;
+
+    /// <summary>Pairs of distinct items at least <see cref="MinSimilarity"/> alike, most alike first (for diagnostics).</summary>
+    public IEnumerable<(string A, string B, double Similarity)> SimilarPairs() =>
+        _similarity.Where(kv => string.CompareOrdinal(kv.Key.Item1, kv.Key.Item2) < 0).OrderByDescending(kv => kv.Value).Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Value));
 
     public static NeedModel Default { get; } = Build(TaxonomyCatalog.Default);
 
@@ -111,6 +145,16 @@ public sealed class NeedModel
         }
         var features = postings.ToDictionary(kv => kv.Key, kv => ((float)idf[kv.Key], kv.Value.ToArray()));
         return new NeedModel(codes, features, words);
+    }
+
+    /// <summary>Cosine similarity of two items' profiles (1 for the same item): how much one function stands in for the other.</summary>
+    public double Similarity(string a, string b)
+    {
+        if (a == b)
+        {
+            return 1;
+        }
+        return _similarity.TryGetValue((a, b), out var value) ? value : 0;
     }
 
     /// <summary>
