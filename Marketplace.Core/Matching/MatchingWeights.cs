@@ -11,13 +11,13 @@ public sealed record MatchingWeights
     public static MatchingWeights Default { get; } = new();
 
     /// <summary>Share of relevance from the engine's text score relative to the best candidate.</summary>
-    public double TextWeight { get; init; } = 0.5;
+    public double TextWeight { get; init; } = 0.45;
 
     /// <summary>Text relevance is compressed by this power: BM25 scores are spiky.</summary>
     public double TextPower { get; init; } = 0.5;
 
     /// <summary>Share of relevance from the function: an item the demand asks for that the offering provides.</summary>
-    public double FunctionWeight { get; init; } = 0.35;
+    public double FunctionWeight { get; init; } = 0.4;
 
     /// <summary>Share of relevance from the direction (stated, else inferred), where the function does not already count.</summary>
     public double DirectionWeight { get; init; } = 0.15;
