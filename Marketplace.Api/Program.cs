@@ -1,6 +1,13 @@
 using Marketplace.Api.Admin;
+using Marketplace.Api.Cases;
 using Marketplace.Api.Demands;
+using Marketplace.Api.Engagements;
+using Marketplace.Api.Diagnoses;
+using Marketplace.Api.Financing;
+using Marketplace.Api.Plans;
+using Marketplace.Api.Scoreboard;
 using Marketplace.Api.Hosting;
+using Marketplace.Api.Hosting.OpenApi;
 using Marketplace.Api.Http;
 using Marketplace.Api.Leads;
 using Marketplace.Api.Matches;
@@ -9,6 +16,7 @@ using Marketplace.Api.Organizations;
 using Marketplace.Api.Search;
 using Marketplace.Api.Stats;
 using Marketplace.Api.Taxonomy;
+using Marketplace.Api.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +37,8 @@ app.UseStatusCodePages();
 app.UseMiddleware<CorrelationIdMiddleware>();
 app.UseMiddleware<RequestSizeLimitMiddleware>(app.Services.GetRequiredService<IOptions<MarketplaceOptions>>().Value.MaxRequestBodyBytes);
 app.UseAuthentication();
-app.UseRateLimiter();
+app.UseRateLimiter(); // before the key check: requests with made-up keys count against their address's limit
+app.UseMiddleware<InvalidApiKeyMiddleware>();
 app.UseAuthorization();
 
 app.MapOpenApi("/openapi/{documentName}.json");
@@ -50,6 +59,14 @@ app.MapDemandLists();
 app.MapMatchFeed();
 app.MapStats();
 app.MapLeads();
+app.MapEngagements();
+app.MapRatings();
+app.MapCases();
+app.MapWebhooks();
+app.MapPlans();
+app.MapDiagnoses();
+app.MapScoreboard();
+app.MapFinancing();
 
 app.Run();
 

@@ -1,10 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+using Marketplace.Core.Common;
+using Marketplace.Api.Engagements;
 using Marketplace.Core.Demands;
+using Marketplace.Core.Engagements;
 using Marketplace.Core.Matching;
 
 namespace Marketplace.Api.Demands;
 
 /// <summary>A demand list as sent by its enterprise: the whole list. Send an item's <c>id</c> back to keep it.</summary>
-public sealed record DemandListRequest(string? Title, IReadOnlyList<DemandItemRequest?>? Items)
+/// <param name="Title">Optional title of the list.</param>
+/// <param name="Items">The needs, 1–50.</param>
+public sealed record DemandListRequest(
+    [MaxLength(DemandStore.TitleMax)] string? Title,
+    [Required, Length(1, DemandStore.MaxItems)] IReadOnlyList<DemandItemRequest>? Items)
 {
     public DemandListInput ToInput() => new(Title,
         Items?.Select(i => i is null ? null : new DemandItemInput(i.Id, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray());
@@ -16,9 +24,17 @@ public sealed record DemandListRequest(string? Title, IReadOnlyList<DemandItemRe
 /// <param name="SubDirection">Optional technology item code; must belong to <paramref name="Direction"/> when both are given.</param>
 /// <param name="BudgetYuan">Optional budget in yuan (≥ 0).</param>
 /// <param name="WithinDays">Optional time frame in days (1–3650).</param>
-public sealed record DemandItemRequest(Guid? Id, string? Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays);
+public sealed record DemandItemRequest(
+    Guid? Id,
+    [Required, MaxLength(DemandStore.TextMax)] string? Text,
+    [CodeList(CodeList.Directions)] string? Direction,
+    [CodeList(CodeList.SubDirections)] string? SubDirection,
+    [Range(0d, long.MaxValue)] long? BudgetYuan,
+    [Range(1, DemandStore.DaysLimit)] int? WithinDays);
 
-public sealed record DemandItemResponse(Guid Id, string Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays);
+/// <param name="Engagements">The engagements opened from this item's matches (the enterprise and operators see them; others get none).</param>
+public sealed record DemandItemResponse(Guid Id, string Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays,
+    IReadOnlyList<EngagementSummaryResponse> Engagements);
 
 public sealed record DemandListResponse(
     Guid Id,
@@ -30,9 +46,14 @@ public sealed record DemandListResponse(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ClosedAt)
 {
-    public static DemandListResponse From(DemandList list) => new(list.Id, list.OwnerId, list.Title, list.Status,
-        list.Items.Select(i => new DemandItemResponse(i.Id, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray(),
-        list.CreatedAt, list.UpdatedAt, list.ClosedAt);
+    public static DemandListResponse From(DemandList list, IReadOnlyList<EngagementSummary> engagements)
+    {
+        var byItem = engagements.ToLookup(e => e.ItemId);
+        return new(list.Id, list.OwnerId, list.Title, list.Status,
+            list.Items.Select(i => new DemandItemResponse(i.Id, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays,
+                byItem[i.Id].Select(EngagementSummaryResponse.From).ToArray())).ToArray(),
+            list.CreatedAt, list.UpdatedAt, list.ClosedAt);
+    }
 }
 
 public sealed record DemandListSummaryResponse(Guid Id, Guid EnterpriseId, string? Title, string Status, int ItemCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
@@ -71,4 +92,20 @@ public sealed record ItemMatchesResponse(
     IReadOnlyList<MatchResponse> Matches);
 
 /// <summary>The latest stored match run of each item; <c>runId</c>/<c>computedAt</c> are the most recent among them.</summary>
-public sealed record DemandMatchesResponse(Guid ListId, Guid? RunId, DateTimeOffset? ComputedAt, IReadOnlyList<ItemMatchesResponse> Items);
+public sealed record DemandMatchesResponse(Guid ListId, Guid? RunId, DateTimeOffset? ComputedAt, IReadOnlyList<ItemMatchesResponse> Items)
+{
+    /// <summary>Every item of the list with its latest stored matches (an item not matched yet has none).</summary>
+    public static DemandMatchesResponse From(DemandList list, IReadOnlyDictionary<Guid, ItemSnapshot> snapshots)
+    {
+        var items = list.Items.Select(item => snapshots.TryGetValue(item.Id, out var s)
+            ? new ItemMatchesResponse(item.Id, item.Text, s.RunId, s.ComputedAt,
+                s.Need?.Summary,
+                s.Need?.Items.Select(u => new UnderstoodItemResponse(u.Code, u.Name, u.Weight, u.Evidence)).ToArray() ?? [],
+                s.Need?.Note,
+                s.InferredDirections.Select(i => new InferredDirectionResponse(i.Direction, i.SubDirection, i.Confidence, i.MatchedTerms)).ToArray(),
+                s.Matches.Select(m => new MatchResponse(m.OfferingId, m.RevisionId, m.Title, m.SupplierName, m.Score, m.Reasons, m.MatchedTerms)).ToArray())
+            : new ItemMatchesResponse(item.Id, item.Text, null, null, null, [], null, [], [])).ToArray();
+        var latest = snapshots.Values.OrderByDescending(s => s.Sequence).FirstOrDefault();
+        return new DemandMatchesResponse(list.Id, latest?.RunId, latest?.ComputedAt, items);
+    }
+}

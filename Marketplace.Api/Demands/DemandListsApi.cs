@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
 using Marketplace.Core.Demands;
+using Marketplace.Core.Engagements;
 using Marketplace.Core.Matching;
 using Microsoft.AspNetCore.Mvc;
 
@@ -16,6 +18,7 @@ public static class DemandListsApi
         group.MapPost("/", Create)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("CreateDemandList")
+            .ProducesETag()
             .WithSummary("提交需求清单 (submit a demand list)")
             .WithDescription("Enterprise only. 1–50 items, each a need in the enterprise's own words (≤ 1,000 characters) with optional direction, sub-direction, budget (yuan) and time frame (days). Every item is matched at once and the run is stored (a match event per item in the feed). Answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 413, 415);
@@ -28,13 +31,15 @@ public static class DemandListsApi
 
         group.MapGet("/{id:guid}", Get)
             .WithName("GetDemandList")
+            .ProducesETag()
             .WithSummary("需求清单详情 (read a demand list)")
-            .WithDescription("The owning enterprise, operators and the capability center; anyone else gets 404. The ETag header is the value If-Match expects.")
+            .WithDescription("The owning enterprise, operators and the capability center; anyone else gets 404. Each item lists the engagements opened from its matches (only for the enterprise and operators). The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
         group.MapPut("/{id:guid}", Update)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("UpdateDemandList")
+            .ProducesETag()
             .WithSummary("修改需求清单 (edit a demand list)")
             .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). Replaces the title and items: items sent with their `id` keep it, items without one are new, items left out are removed. The list is matched again (reason `list-updated`). Closed lists can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
@@ -42,6 +47,7 @@ public static class DemandListsApi
         group.MapPost("/{id:guid}/close", Close)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("CloseDemandList")
+            .ProducesETag()
             .WithSummary("关闭需求清单 (close a demand list)")
             .WithDescription("Owner only. A closed list keeps its stored matches but is no longer re-matched, counted in statistics or offered as a lead. If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(404, 409, 412);
@@ -58,10 +64,10 @@ public static class DemandListsApi
     {
         var list = await store.CreateAsync(user.GetActor(), request?.ToInput(), ct);
         context.Response.Headers.ETag = list.ETag;
-        return TypedResults.Created($"/api/v1/demand-lists/{list.Id}", DemandListResponse.From(list));
+        return TypedResults.Created($"/api/v1/demand-lists/{list.Id}", DemandListResponse.From(list, []));
     }
 
-    private static async Task<Ok<PagedList<DemandListSummaryResponse>>> List(ClaimsPrincipal user, DemandStore store, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Ok<PagedList<DemandListSummaryResponse>>> List(ClaimsPrincipal user, DemandStore store, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);
@@ -70,40 +76,32 @@ public static class DemandListsApi
         return TypedResults.Ok(new PagedList<DemandListSummaryResponse>(result.Items.Select(DemandListSummaryResponse.From).ToArray(), result.Page, result.PageSize, result.Total));
     }
 
-    private static async Task<Ok<DemandListResponse>> Get(Guid id, ClaimsPrincipal user, DemandStore store, HttpContext context, CancellationToken ct) =>
-        Respond(context, await store.GetAsync(user.GetActor(), id, ct));
+    private static async Task<Ok<DemandListResponse>> Get(Guid id, ClaimsPrincipal user, DemandStore store, EngagementStore engagements, HttpContext context, CancellationToken ct) =>
+        await RespondAsync(context, user.GetActor(), await store.GetAsync(user.GetActor(), id, ct), engagements, ct);
 
-    private static async Task<Ok<DemandListResponse>> Update(Guid id, DemandListRequest? request, ClaimsPrincipal user, DemandStore store, HttpContext context,
+    private static async Task<Ok<DemandListResponse>> Update(Guid id, DemandListRequest? request, ClaimsPrincipal user, DemandStore store, EngagementStore engagements,
+        HttpContext context, [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>
+        await RespondAsync(context, user.GetActor(), await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct), engagements, ct);
+
+    private static async Task<Ok<DemandListResponse>> Close(Guid id, ClaimsPrincipal user, DemandStore store, EngagementStore engagements, HttpContext context,
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-        Respond(context, await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct));
+        await RespondAsync(context, user.GetActor(), await store.CloseAsync(user.GetActor(), id, ifMatch, ct), engagements, ct);
 
-    private static async Task<Ok<DemandListResponse>> Close(Guid id, ClaimsPrincipal user, DemandStore store, HttpContext context,
-        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-        Respond(context, await store.CloseAsync(user.GetActor(), id, ifMatch, ct));
-
-    private static async Task<Ok<DemandMatchesResponse>> Matches(Guid id, int? topK, ClaimsPrincipal user, DemandStore store, MatchQueries matches, CancellationToken ct)
+    private static async Task<Ok<DemandMatchesResponse>> Matches(Guid id, [Range(1, MatchRuns.StoredTopK)] int? topK, ClaimsPrincipal user, DemandStore store, MatchQueries matches, CancellationToken ct)
     {
         var v = new Validator();
         var k = topK ?? MatchQueries.DefaultTopK;
         v.Range("topK", k, 1, MatchRuns.StoredTopK);
         v.ThrowIfAny();
         var list = await store.GetAsync(user.GetActor(), id, ct);
-        var snapshots = await matches.LatestAsync(id, k, ct);
-        var items = list.Items.Select(item => snapshots.TryGetValue(item.Id, out var s)
-            ? new ItemMatchesResponse(item.Id, item.Text, s.RunId, s.ComputedAt,
-                s.Need?.Summary,
-                s.Need?.Items.Select(u => new UnderstoodItemResponse(u.Code, u.Name, u.Weight, u.Evidence)).ToArray() ?? [],
-                s.Need?.Note,
-                s.InferredDirections.Select(i => new InferredDirectionResponse(i.Direction, i.SubDirection, i.Confidence, i.MatchedTerms)).ToArray(),
-                s.Matches.Select(m => new MatchResponse(m.OfferingId, m.RevisionId, m.Title, m.SupplierName, m.Score, m.Reasons, m.MatchedTerms)).ToArray())
-            : new ItemMatchesResponse(item.Id, item.Text, null, null, null, [], null, [], [])).ToArray();
-        var latest = snapshots.Values.OrderByDescending(s => s.Sequence).FirstOrDefault();
-        return TypedResults.Ok(new DemandMatchesResponse(id, latest?.RunId, latest?.ComputedAt, items));
+        return TypedResults.Ok(DemandMatchesResponse.From(list, await matches.LatestAsync(id, k, ct)));
     }
 
-    private static Ok<DemandListResponse> Respond(HttpContext context, DemandList list)
+    /// <summary>The list with its items' engagements, which only the enterprise and operators may see (engagements are private to their parties).</summary>
+    private static async Task<Ok<DemandListResponse>> RespondAsync(HttpContext context, Actor actor, DemandList list, EngagementStore engagements, CancellationToken ct)
     {
         context.Response.Headers.ETag = list.ETag;
-        return TypedResults.Ok(DemandListResponse.From(list));
+        var visible = actor.IsOperator || actor.OrganizationId == list.OwnerId ? await engagements.OfListAsync(list.Id, ct) : [];
+        return TypedResults.Ok(DemandListResponse.From(list, visible));
     }
 }

@@ -57,6 +57,11 @@ public static class Policies
     public const string Integrator = "integrator";
     public const string Enterprise = "enterprise";
     public const string CapabilityCenter = "capability-center";
+    public const string District = "district";
+    public const string Assessor = "assessor";
+
+    /// <summary>Operators and district offices (registering and listing a district's enterprises, financing exports).</summary>
+    public const string OperatorOrDistrict = "operator-or-district";
 
     /// <summary>Read access to matches and statistics: the capability center, and operators.</summary>
     public const string Insight = "insight";

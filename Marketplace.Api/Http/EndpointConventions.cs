@@ -1,3 +1,5 @@
+using Marketplace.Api.Hosting.OpenApi;
+
 namespace Marketplace.Api.Http;
 
 public static class EndpointConventions
@@ -15,4 +17,8 @@ public static class EndpointConventions
     /// <summary>401 and 403 for endpoints behind an API key.</summary>
     public static RouteHandlerBuilder WithAuthProblems(this RouteHandlerBuilder builder) =>
         builder.WithProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
+
+    /// <summary>The endpoint's success responses carry the resource's ETag (the value If-Match expects); the document declares it.</summary>
+    public static RouteHandlerBuilder ProducesETag(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new ETagMetadata());
 }

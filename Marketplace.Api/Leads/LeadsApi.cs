@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
@@ -19,7 +20,7 @@ public static class LeadsApi
         return app;
     }
 
-    private static async Task<Ok<PagedList<Lead>>> List(ClaimsPrincipal user, LeadQueries leads, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Ok<PagedList<Lead>>> List(ClaimsPrincipal user, LeadQueries leads, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);

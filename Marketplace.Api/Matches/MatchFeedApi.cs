@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
 using Marketplace.Core.Matching;
@@ -41,7 +43,12 @@ public static class MatchFeedApi
         return app;
     }
 
-    private static async Task<Ok<MatchFeedResponse>> Feed(string? after, int? limit, string? district, string? direction, MatchQueries queries, TaxonomyCatalog taxonomy, CancellationToken ct)
+    private static async Task<Ok<MatchFeedResponse>> Feed(
+        [Description("The previous page's nextCursor; omit it to start from the beginning.")] string? after,
+        [Range(1, MatchQueries.FeedMaxLimit)] int? limit,
+        [CodeList(CodeList.Districts)] string? district,
+        [CodeList(CodeList.Directions)] string? direction,
+        MatchQueries queries, TaxonomyCatalog taxonomy, CancellationToken ct)
     {
         var v = new Validator();
         if (district is not null && !taxonomy.IsDistrict(district))

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marketplace.Core.Offerings;
 
 namespace Marketplace.Api.Offerings;
@@ -32,6 +33,10 @@ public sealed record OfferingResponse(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PublishedAt)
 {
+    /// <summary>On an offering's own page: its published cases (from verified engagements) with their outcome figures, newest first (at most 20; the case library's search with <c>offeringId</c> pages through all).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Marketplace.Api.Cases.CaseSummaryResponse>? VerifiedCases { get; init; }
+
     public static OfferingResponse For(Offering o, bool manager)
     {
         var (status, revision) = manager || !o.IsLive
@@ -45,7 +50,8 @@ public sealed record OfferingResponse(
     }
 }
 
-public sealed record RejectRequest(string? Reason);
+/// <param name="Reason">What the integrator should change; shown to the owner as <c>rejectReason</c>.</param>
+public sealed record RejectRequest([Required, MaxLength(OfferingStore.RejectReasonMax)] string? Reason);
 
 public sealed record AuditEventResponse(long Seq, Guid? RevisionId, string Action, Guid ActorId, string ActorKind, string? Detail, DateTimeOffset At);
 

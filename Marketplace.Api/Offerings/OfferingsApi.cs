@@ -1,5 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+using System.ComponentModel;
 using System.Security.Claims;
+using Marketplace.Api.Cases;
 using Marketplace.Api.Http;
+using Marketplace.Core.Cases;
 using Marketplace.Core.Common;
 using Marketplace.Core.Offerings;
 using Microsoft.AspNetCore.Mvc;
@@ -15,6 +19,7 @@ public static class OfferingsApi
         group.MapPost("/", Create)
             .RequireAuthorization(Policies.Integrator)
             .WithName("CreateOffering")
+            .ProducesETag()
             .WithSummary("新建方案草稿 (create a draft offering)")
             .WithDescription("Integrator only. Creates a draft from the offering's content; answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 413, 415);
@@ -27,13 +32,15 @@ public static class OfferingsApi
 
         group.MapGet("/{id:guid}", Get)
             .WithName("GetOffering")
+            .ProducesETag()
             .WithSummary("方案详情 (read an offering)")
-            .WithDescription("Published offerings are public; drafts, submitted and retired ones only to their owner and operators (404 otherwise). The ETag header is the value If-Match expects.")
+            .WithDescription("Published offerings are public; drafts, submitted and retired ones only to their owner and operators (404 otherwise). `verifiedCases` lists the offering's published cases from verified engagements with their outcome figures. The ETag header is the value If-Match expects.")
             .WithProblems(401, 404, 429);
 
         group.MapPut("/{id:guid}", Update)
             .RequireAuthorization(Policies.Integrator)
             .WithName("UpdateOffering")
+            .ProducesETag()
             .WithSummary("修改方案 (edit an offering)")
             .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). A draft is edited in place; editing a published offering starts a new draft revision that goes through review while the published one stays visible. Submitted (under review) and retired offerings can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
@@ -41,6 +48,7 @@ public static class OfferingsApi
         group.MapPost("/{id:guid}/submit", Submit)
             .RequireAuthorization(Policies.Integrator)
             .WithName("SubmitOffering")
+            .ProducesETag()
             .WithSummary("提交审核 (submit for review)")
             .WithDescription("Owner only: draft → submitted. If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(404, 409, 412);
@@ -48,6 +56,7 @@ public static class OfferingsApi
         group.MapPost("/{id:guid}/approve", Approve)
             .RequireAuthorization(Policies.Operator)
             .WithName("ApproveOffering")
+            .ProducesETag()
             .WithSummary("审核通过并发布 (approve and publish)")
             .WithDescription("Operator only: submitted → published. The revision becomes the live one and is queued for search indexing in the same transaction.")
             .WithAuthProblems().WithProblems(404, 409, 412);
@@ -55,6 +64,7 @@ public static class OfferingsApi
         group.MapPost("/{id:guid}/reject", Reject)
             .RequireAuthorization(Policies.Operator)
             .WithName("RejectOffering")
+            .ProducesETag()
             .WithSummary("退回修改 (reject with a reason)")
             .WithDescription("Operator only: submitted → draft, with a reason the owner sees in `rejectReason`.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);
@@ -62,6 +72,7 @@ public static class OfferingsApi
         group.MapPost("/{id:guid}/retire", Retire)
             .RequireAuthorization()
             .WithName("RetireOffering")
+            .ProducesETag()
             .WithSummary("下架 (retire)")
             .WithDescription("Owner or operator: a published offering leaves the catalog and the search index. Published versions stay in the history.")
             .WithAuthProblems().WithProblems(404, 409, 412);
@@ -82,7 +93,7 @@ public static class OfferingsApi
         return TypedResults.Created($"/api/v1/offerings/{offering.Id}", OfferingResponse.For(offering, manager: true));
     }
 
-    private static async Task<Ok<PagedList<OfferingResponse>>> List(ClaimsPrincipal user, OfferingStore store, string? owner, string? status, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Ok<PagedList<OfferingResponse>>> List(ClaimsPrincipal user, OfferingStore store, [Description("'me' for the caller's own offerings, or an organization id.")] string? owner, [CodeList(CodeList.OfferingStatuses)] string? status, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var actor = user.FindActor();
         var v = new Validator();
@@ -121,16 +132,23 @@ public static class OfferingsApi
         return TypedResults.Ok(new PagedList<OfferingResponse>(result.Items.Select(o => OfferingResponse.For(o, manager)).ToArray(), result.Page, result.PageSize, result.Total));
     }
 
-    private static async Task<Ok<OfferingResponse>> Get(Guid id, ClaimsPrincipal user, OfferingStore store, HttpContext context, CancellationToken ct)
+    private static async Task<Ok<OfferingResponse>> Get(Guid id, ClaimsPrincipal user, OfferingStore store, CaseStore cases, HttpContext context, CancellationToken ct)
     {
         var actor = user.FindActor();
         var offering = await store.GetForAsync(actor, id, ct);
         context.Response.Headers.ETag = offering.ETag;
-        return TypedResults.Ok(OfferingResponse.For(offering, OfferingStore.CanManage(actor, offering)));
+        var verified = await cases.OfOfferingAsync(id, VerifiedCasesShown, ct);
+        return TypedResults.Ok(OfferingResponse.For(offering, OfferingStore.CanManage(actor, offering)) with
+        {
+            VerifiedCases = verified.Select(CaseSummaryResponse.From).ToArray(),
+        });
     }
 
+    /// <summary>Verified cases listed on an offering's page.</summary>
+    public const int VerifiedCasesShown = 20;
+
     private static async Task<Ok<OfferingResponse>> Update(Guid id, OfferingInput? input, ClaimsPrincipal user, OfferingStore store, HttpContext context,
-        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>
         Respond(context, await store.UpdateAsync(user.GetActor(), id, ifMatch, input, ct));
 
     private static async Task<Ok<OfferingResponse>> Submit(Guid id, ClaimsPrincipal user, OfferingStore store, HttpContext context,

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
@@ -17,7 +18,20 @@ public sealed record CreatedOrganizationResponse(OrganizationResponse Organizati
 
 public sealed record IssuedApiKeyResponse(Guid Id, string ApiKey, string Prefix, DateTimeOffset CreatedAt);
 
-public sealed record CreateOrganizationRequest(string? Kind, string? Name, string? CreditCode, string? District, string? Industry, string? Scale, bool? DiscloseName);
+/// <param name="Kind">What the organization is; it decides what its API keys may do.</param>
+/// <param name="CreditCode">统一社会信用代码: 18 characters whose last is the GB 32100-2015 check character.</param>
+/// <param name="District">The district where it is registered.</param>
+/// <param name="Industry">Enterprises: their industry in their own words (required for enterprises; optional for others).</param>
+/// <param name="Scale">Enterprises only: their scale (required for enterprises).</param>
+/// <param name="DiscloseName">Enterprises: whether integrators see the enterprise's name on leads (default false).</param>
+public sealed record CreateOrganizationRequest(
+    [Required, CodeList(CodeList.OrganizationKinds)] string? Kind,
+    [Required, MaxLength(OrganizationStore.NameMax)] string? Name,
+    [Required, RegularExpression(Core.Organizations.CreditCode.Pattern)] string? CreditCode,
+    [Required, CodeList(CodeList.Districts)] string? District,
+    [MaxLength(OrganizationStore.IndustryMax)] string? Industry,
+    [CodeList(CodeList.EnterpriseScales)] string? Scale,
+    bool? DiscloseName);
 
 public static class OrganizationsApi
 {
@@ -26,17 +40,17 @@ public static class OrganizationsApi
         var group = app.MapGroup("/api/v1/organizations").WithTags("Organizations").RequireAuthorization();
 
         group.MapPost("/", Create)
-            .RequireAuthorization(Policies.Operator)
+            .RequireAuthorization(Policies.OperatorOrDistrict)
             .WithName("CreateOrganization")
             .WithSummary("登记机构并签发首个 API key (register an organization)")
-            .WithDescription("Operator only. Registers an operator, integrator, enterprise or capability center. The answer carries the organization's first API key in `apiKey`; it is shown once and only its hash is stored. `creditCode` is checked by its GB 32100-2015 check character; a second organization with the same code is a 409.")
+            .WithDescription("Operators register every kind: operator, integrator, enterprise, capability-center, district (a district's 经信 office; `district` is the district it governs) and assessor (a vetted third-party diagnostic institution). A district office may register enterprises of its own district only (扫街摸排; 403 otherwise). The answer carries the organization's first API key in `apiKey`; it is shown once and only its hash is stored. `creditCode` is checked by its GB 32100-2015 check character; a second organization with the same code is a 409.")
             .WithAuthProblems().WithProblems(400, 409, 413, 415);
 
         group.MapGet("/", List)
-            .RequireAuthorization(Policies.Operator)
+            .RequireAuthorization(Policies.OperatorOrDistrict)
             .WithName("ListOrganizations")
             .WithSummary("机构列表 (list organizations)")
-            .WithDescription("Operator only. Paged, optionally filtered by kind.")
+            .WithDescription("Operators: every organization, paged, optionally filtered by kind and district. District offices: `kind=enterprise` lists the enterprises of their own district, `kind=assessor` the registered assessors (any other kind is a 400).")
             .WithAuthProblems().WithProblems(400);
 
         group.MapGet("/me", Me)
@@ -48,7 +62,7 @@ public static class OrganizationsApi
         group.MapGet("/{id:guid}", Get)
             .WithName("GetOrganization")
             .WithSummary("机构详情 (read an organization)")
-            .WithDescription("The organization itself or an operator.")
+            .WithDescription("The organization itself or an operator; a district office also reads the enterprises of its district and the assessors. Anyone else gets 404.")
             .WithAuthProblems().WithProblems(404);
 
         group.MapGet("/{id:guid}/api-keys", Keys)
@@ -71,25 +85,43 @@ public static class OrganizationsApi
         return app;
     }
 
-    private static async Task<Created<CreatedOrganizationResponse>> Create(CreateOrganizationRequest? request, OrganizationStore store, CancellationToken ct)
+    private static async Task<Created<CreatedOrganizationResponse>> Create(CreateOrganizationRequest? request, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)
     {
         var input = request ?? new CreateOrganizationRequest(null, null, null, null, null, null, null);
+        var actor = user.GetActor();
+        if (actor.Is(OrganizationKind.District))
+        {
+            var home = await store.HomeDistrictAsync(actor, ct);
+            if (input.Kind != OrganizationKind.Enterprise.ToCode() || (input.District is not null && input.District != home))
+            {
+                throw new ForbiddenException($"区县只能登记本区县（{home}）的企业 (a district office registers enterprises of its own district only).");
+            }
+        }
         var (organization, key) = await store.CreateAsync(
             new NewOrganization(input.Kind, input.Name, input.CreditCode, input.District, input.Industry, input.Scale, input.DiscloseName), ct);
         return TypedResults.Created($"/api/v1/organizations/{organization.Id}",
             new CreatedOrganizationResponse(OrganizationResponse.From(organization), key.Secret, key.Id));
     }
 
-    private static async Task<Ok<PagedList<OrganizationResponse>>> List(OrganizationStore store, string? kind, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Ok<PagedList<OrganizationResponse>>> List(ClaimsPrincipal user, OrganizationStore store, [CodeList(CodeList.OrganizationKinds)] string? kind, [CodeList(CodeList.Districts)] string? district, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
+        var actor = user.GetActor();
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);
         if (kind is not null && !OrganizationKinds.TryParse(kind, out _))
         {
             v.Add("kind", $"未知的机构类型 '{kind}' (one of: {string.Join(", ", OrganizationKinds.Codes)}).");
         }
+        else if (actor.Is(OrganizationKind.District) && kind != OrganizationKind.Enterprise.ToCode() && kind != OrganizationKind.Assessor.ToCode())
+        {
+            v.Add("kind", "区县可查询 enterprise（本区县企业）或 assessor（诊断机构） (district offices list kind=enterprise or kind=assessor).");
+        }
         v.ThrowIfAny();
-        var result = await store.ListAsync(kind, p, size, ct);
+        if (actor.Is(OrganizationKind.District) && kind == OrganizationKind.Enterprise.ToCode())
+        {
+            district = await store.HomeDistrictAsync(actor, ct);
+        }
+        var result = await store.ListAsync(kind, p, size, ct, district);
         return TypedResults.Ok(new PagedList<OrganizationResponse>(result.Items.Select(OrganizationResponse.From).ToArray(), result.Page, result.PageSize, result.Total));
     }
 
@@ -98,8 +130,14 @@ public static class OrganizationsApi
 
     private static async Task<Ok<OrganizationResponse>> Get(Guid id, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)
     {
-        EnsureSelfOrOperator(user.GetActor(), id);
-        return TypedResults.Ok(OrganizationResponse.From(await store.GetAsync(id, ct)));
+        var actor = user.GetActor();
+        var organization = await store.GetAsync(id, ct);
+        var home = actor.Is(OrganizationKind.District) ? await store.HomeDistrictAsync(actor, ct) : null;
+        if (!OrganizationStore.CanRead(actor, organization, home))
+        {
+            throw new NotFoundException($"机构 {id} 不存在 (organization not found).");
+        }
+        return TypedResults.Ok(OrganizationResponse.From(organization));
     }
 
     private static async Task<Ok<IReadOnlyList<ApiKeyInfo>>> Keys(Guid id, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)

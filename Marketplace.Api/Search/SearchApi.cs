@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
 using Marketplace.Core.Offerings;
@@ -15,14 +17,6 @@ public static class SearchApi
     public const int MaxFilterValues = 20;
     /// <summary>Offset paging stops here; deeper pages use the cursor.</summary>
     public const int MaxOffsetWindow = 10_000;
-
-    private static readonly Dictionary<string, SearchSort> Sorts = new(StringComparer.Ordinal)
-    {
-        ["relevance"] = SearchSort.Relevance,
-        ["newest"] = SearchSort.Newest,
-        ["price"] = SearchSort.PriceAsc,
-        ["price_desc"] = SearchSort.PriceDesc,
-    };
 
     public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder app)
     {
@@ -50,18 +44,18 @@ public static class SearchApi
         IOfferingIndex index,
         TaxonomyCatalog taxonomy,
         ILoggerFactory loggers,
-        string? q,
-        [FromQuery] string[]? direction,
-        [FromQuery] string[]? subDirection,
-        string? type,
-        string? deployment,
-        string? district,
-        long? maxPriceYuan,
-        int? maxDays,
-        string? sort,
-        int? page,
-        int? pageSize,
-        string? cursor,
+        [MaxLength(QueryMaxLength), Description("Words in Chinese (or English terms); blank matches everything.")] string? q,
+        [FromQuery, MaxLength(MaxFilterValues), CodeList(CodeList.Directions)] string[]? direction,
+        [FromQuery, MaxLength(MaxFilterValues), CodeList(CodeList.SubDirections)] string[]? subDirection,
+        [CodeList(CodeList.OfferingTypes)] string? type,
+        [CodeList(CodeList.DeploymentModes)] string? deployment,
+        [CodeList(CodeList.ServiceAreas), Description("Offerings serving this district (or the whole city).")] string? district,
+        [Range(0d, OfferingValidation.PriceLimitYuan), Description("Offerings whose lowest price is at most this (yuan).")] long? maxPriceYuan,
+        [Range(1, OfferingValidation.DaysLimit), Description("Offerings implemented within this many days.")] int? maxDays,
+        [CodeList(CodeList.SearchSorts)] string? sort,
+        [Range(1, Paging.MaxPage)] int? page,
+        [Range(1, Paging.MaxPageSize)] int? pageSize,
+        [MaxLength(CursorMaxLength), Description("The previous page's nextCursor, to page beyond the first 10,000 results.")] string? cursor,
         CancellationToken ct)
     {
         var v = new Validator();
@@ -104,9 +98,9 @@ public static class SearchApi
         v.Range("maxPriceYuan", maxPriceYuan, 0, OfferingValidation.PriceLimitYuan);
         v.Range("maxDays", maxDays, 1, OfferingValidation.DaysLimit);
         var order = SearchSort.Relevance;
-        if (Blank(sort) is { } sortCode && !Sorts.TryGetValue(sortCode, out order))
+        if (Blank(sort) is { } sortCode && !SearchSorts.ByCode.TryGetValue(sortCode, out order))
         {
-            v.Add("sort", $"未知的排序 '{sortCode}' (one of: {string.Join(", ", Sorts.Keys)}).");
+            v.Add("sort", $"未知的排序 '{sortCode}' (one of: {string.Join(", ", SearchSorts.ByCode.Keys)}).");
         }
         cursor = Blank(cursor);
         v.MaxLength("cursor", cursor, CursorMaxLength);

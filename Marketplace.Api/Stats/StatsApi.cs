@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Marketplace.Api.Http;
 using Marketplace.Core.Matching;
 
@@ -18,6 +19,6 @@ public static class StatsApi
         return app;
     }
 
-    private static async Task<Ok<SupplyDemandReport>> SupplyDemand(double? threshold, SupplyDemandStats stats, CancellationToken ct) =>
+    private static async Task<Ok<SupplyDemandReport>> SupplyDemand([Range(0d, 1d)] double? threshold, SupplyDemandStats stats, CancellationToken ct) =>
         TypedResults.Ok(await stats.ReportAsync(threshold, ct));
 }

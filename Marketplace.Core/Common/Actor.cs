@@ -6,6 +6,12 @@ public enum OrganizationKind
     Integrator,
     Enterprise,
     CapabilityCenter,
+
+    /// <summary>A district's 经信 office: keeps its district's transformation plan and sees only its own district.</summary>
+    District,
+
+    /// <summary>A third-party diagnostic institution (诊断评估机构), assigned by districts to diagnose enterprises.</summary>
+    Assessor,
 }
 
 public static class OrganizationKinds
@@ -16,6 +22,8 @@ public static class OrganizationKinds
         OrganizationKind.Integrator => "integrator",
         OrganizationKind.Enterprise => "enterprise",
         OrganizationKind.CapabilityCenter => "capability-center",
+        OrganizationKind.District => "district",
+        OrganizationKind.Assessor => "assessor",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -40,4 +48,6 @@ public static class OrganizationKinds
 public sealed record Actor(Guid OrganizationId, OrganizationKind Kind)
 {
     public bool IsOperator => Kind == OrganizationKind.Operator;
+
+    public bool Is(OrganizationKind kind) => Kind == kind;
 }

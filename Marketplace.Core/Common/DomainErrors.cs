@@ -81,12 +81,13 @@ public static class Paging
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
+    public const int MaxPage = 100_000;
 
     public static (int Page, int PageSize) Validate(int? page, int? pageSize, Validator validator)
     {
         var p = page ?? 1;
         var size = pageSize ?? DefaultPageSize;
-        validator.Range("page", p, 1, 100_000);
+        validator.Range("page", p, 1, MaxPage);
         validator.Range("pageSize", size, 1, MaxPageSize);
         return (p, size);
     }

@@ -47,6 +47,11 @@ internal static class DemandSql
         WHERE id = @Id AND row_version = @ExpectedRowVersion AND status = 'open'
         """;
 
+    public const string CloseOpenList = """
+        UPDATE demand_lists SET status = 'closed', row_version = row_version + 1, updated_at = @Now, closed_at = @Now
+        WHERE id = @Id AND status = 'open'
+        """;
+
     private const string SummarySelect = """
         SELECT l.id AS Id, l.owner_id AS OwnerId, l.title AS Title, l.status AS Status,
                (SELECT COUNT(*) FROM demand_items i WHERE i.list_id = l.id AND i.removed_at IS NULL) AS ItemCount,

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Marketplace.Core.Common;
 using Marketplace.Core.Matching;
@@ -64,33 +65,53 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         }
         var (title, items) = Validate(input, allowIds: false, existing: null);
         var enterprise = await organizations.GetAsync(actor.OrganizationId, ct);
-        var listId = Guid.NewGuid();
-        var toMatch = items.Select(i => new ItemToMatch(Guid.NewGuid(), i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray();
-        var outcomes = await runs.ComputeAsync(toMatch, Profile(enterprise), ct);
-        var now = clock.GetUtcNow();
+        var list = await PrepareAsync(enterprise, title,
+            items.Select(i => new ItemToMatch(Guid.NewGuid(), i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray(), ct);
         await db.InTransactionAsync(async (c, t) =>
         {
             await runs.LockAsync(c, t, ct);
-            await c.ExecuteAsync(db.Command(DemandSql.InsertList, new { Id = listId, OwnerId = actor.OrganizationId, Title = title, Now = now }, t, ct));
-            for (var n = 0; n < toMatch.Length; n++)
-            {
-                await c.ExecuteAsync(db.Command(DemandSql.InsertItem, ItemArgs(listId, n + 1, toMatch[n]), t, ct));
-            }
-            await runs.WriteRunAsync(c, t, listId, enterprise.District, MatchEventReasons.ListCreated, outcomes, now, ct);
+            await InsertAsync(c, t, list, MatchEventReasons.ListCreated, clock.GetUtcNow(), ct);
         }, ct);
-        return await GetAsync(actor, listId, ct);
+        return await GetAsync(actor, list.Id, ct);
     }
+
+    /// <summary>A new list for an enterprise with its items matched, ready to be written (matching runs outside any transaction).</summary>
+    public sealed record PreparedList(Guid Id, Organization Enterprise, string? Title, IReadOnlyList<ItemToMatch> Items, IReadOnlyList<ItemMatchOutcome> Outcomes);
+
+    public async Task<PreparedList> PrepareAsync(Organization enterprise, string? title, IReadOnlyList<ItemToMatch> items, CancellationToken ct) =>
+        new(Guid.NewGuid(), enterprise, title, items, await runs.ComputeAsync(items, Profile(enterprise), ct));
+
+    /// <summary>Writes a prepared list and its first match run in the caller's transaction; the caller holds <see cref="MatchRuns.LockAsync"/>.</summary>
+    public async Task InsertAsync(DbConnection c, DbTransaction t, PreparedList list, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        await c.ExecuteAsync(db.Command(DemandSql.InsertList, new { list.Id, OwnerId = list.Enterprise.Id, list.Title, Now = now }, t, ct));
+        for (var n = 0; n < list.Items.Count; n++)
+        {
+            await c.ExecuteAsync(db.Command(DemandSql.InsertItem, ItemArgs(list.Id, n + 1, list.Items[n]), t, ct));
+        }
+        await runs.WriteRunAsync(c, t, list.Id, list.Enterprise.District, reason, list.Outcomes, now, ct);
+    }
+
+    /// <summary>Closes an open list in the caller's transaction (e.g. one superseded by a corrected diagnosis report).</summary>
+    public async Task CloseAsync(DbConnection c, DbTransaction t, Guid id, DateTimeOffset now, CancellationToken ct) =>
+        await c.ExecuteAsync(db.Command(DemandSql.CloseOpenList, new { Id = id, Now = now }, t, ct));
 
     /// <summary>The list as <paramref name="actor"/> may see it: the owner, operators and the capability center; others get 404.</summary>
     public async Task<DemandList> GetAsync(Actor actor, Guid id, CancellationToken ct)
     {
         var list = await FindAsync(id, ct);
-        if (list is null || !CanRead(actor, list.OwnerId))
+        if (list is null || !(CanRead(actor, list.OwnerId) || await IsOfDistrictAsync(actor, list.OwnerId, ct)))
         {
             throw NotFound(id);
         }
         return list;
     }
+
+    /// <summary>A district office reads the lists of its own district's enterprises (those its plan and diagnoses link).</summary>
+    private async Task<bool> IsOfDistrictAsync(Actor actor, Guid ownerId, CancellationToken ct) =>
+        actor.Is(OrganizationKind.District)
+        && (await organizations.FindAsync(ownerId, ct))?.District is { } district
+        && district == await organizations.HomeDistrictAsync(actor, ct);
 
     public static bool CanRead(Actor actor, Guid ownerId) =>
         actor.IsOperator || actor.Kind == OrganizationKind.CapabilityCenter || actor.OrganizationId == ownerId;
@@ -254,28 +275,7 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
                 {
                     v.MaxLength($"{field}.text", text, TextMax);
                 }
-                var direction = string.IsNullOrWhiteSpace(item.Direction) ? null : item.Direction.Trim();
-                var subDirection = string.IsNullOrWhiteSpace(item.SubDirection) ? null : item.SubDirection.Trim();
-                if (direction is not null && !taxonomy.IsDirection(direction))
-                {
-                    v.Add($"{field}.direction", $"未知的方向 '{direction}' (see GET /api/v1/taxonomy directions).");
-                }
-                if (subDirection is not null)
-                {
-                    var sub = taxonomy.FindSubDirection(subDirection);
-                    if (sub is null)
-                    {
-                        v.Add($"{field}.subDirection", $"未知的技术方向 '{subDirection}' (see GET /api/v1/taxonomy).");
-                    }
-                    else if (direction is not null && sub.DirectionCode != direction)
-                    {
-                        v.Add($"{field}.subDirection", $"'{subDirection}' 不属于方向 '{direction}' (the sub-direction belongs to '{sub.DirectionCode}').");
-                    }
-                    else
-                    {
-                        direction ??= sub.DirectionCode;
-                    }
-                }
+                var (direction, subDirection) = TaxonomyChecks.Single(taxonomy, v, field, item.Direction, item.SubDirection);
                 if (item.BudgetYuan is < 0)
                 {
                     v.Add($"{field}.budgetYuan", "预算不能为负 (must be ≥ 0).");

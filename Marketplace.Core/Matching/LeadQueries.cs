@@ -4,7 +4,9 @@ using Marketplace.Core.Storage;
 
 namespace Marketplace.Core.Matching;
 
-public sealed record LeadMatch(Guid OfferingId, Guid RevisionId, string Title, int Rank, double Score);
+/// <param name="EngagementId">The engagement the enterprise opened for this match, if any (the latest).</param>
+/// <param name="EngagementStatus">Its status: a lead that became an engagement.</param>
+public sealed record LeadMatch(Guid OfferingId, Guid RevisionId, string Title, int Rank, double Score, Guid? EngagementId, string? EngagementStatus);
 
 /// <summary>
 /// A demand item whose latest matches include the integrator's offerings. The enterprise is named only when it
@@ -23,7 +25,7 @@ public sealed record Lead(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<LeadMatch> Matches);
 
-public sealed class LeadQueries(Database db)
+public sealed class LeadQueries(Database db, Engagements.EngagementStore engagements)
 {
     private sealed class LeadRow
     {
@@ -66,9 +68,16 @@ public sealed class LeadQueries(Database db)
             ? []
             : (await c.QueryAsync<MatchRow>(db.Command(MatchSql.LeadMatches, new { EventIds = MatchQueries.GuidList(rows.Select(r => r.EventId)), SupplierId = actor.OrganizationId }, ct: ct))).ToArray();
         var byEvent = matches.ToLookup(m => m.EventId);
+        var engaged = (await engagements.OfIntegratorItemsAsync(actor.OrganizationId, rows.Select(r => r.ItemId).ToArray(), ct))
+            .GroupBy(e => (e.ItemId, e.OfferingId))
+            .ToDictionary(g => g.Key, g => g.MaxBy(e => e.UpdatedAt)!);
         var leads = rows.Select(r => new Lead(r.ListId, r.ItemId, r.Text, r.BudgetYuan, r.WithinDays, r.Direction,
                 r.DiscloseName ? r.EnterpriseName : null, r.District, r.Industry, r.UpdatedAt,
-                byEvent[r.EventId].OrderBy(m => m.Ordinal).Select(m => new LeadMatch(m.OfferingId, m.RevisionId, m.Title, m.Ordinal, m.Score)).ToArray()))
+                byEvent[r.EventId].OrderBy(m => m.Ordinal).Select(m =>
+                {
+                    var engagement = engaged.GetValueOrDefault((r.ItemId, m.OfferingId));
+                    return new LeadMatch(m.OfferingId, m.RevisionId, m.Title, m.Ordinal, m.Score, engagement?.Id, engagement?.Status);
+                }).ToArray()))
             .ToArray();
         return new PagedList<Lead>(leads, page, pageSize, total);
     }

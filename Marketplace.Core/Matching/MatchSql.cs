@@ -43,6 +43,18 @@ internal static class MatchSql
         ORDER BY event_id, ordinal
         """;
 
+    /// <summary>The offerings of an item's current latest stored matches (before a new run points it elsewhere).</summary>
+    public const string OfferingsOfItemsLatestEvent = """
+        SELECT r.offering_id FROM demand_items i JOIN match_results r ON r.event_id = i.latest_event_id WHERE i.id = @ItemId
+        """;
+
+    public const string ListOwner = """
+        SELECT l.owner_id AS OwnerId, o.name AS Name, o.district AS District, o.industry AS Industry, o.disclose_name AS DiscloseName
+        FROM demand_lists l JOIN organizations o ON o.id = l.owner_id WHERE l.id = @ListId
+        """;
+
+    public const string SequenceOfEvent = "SELECT seq FROM match_events WHERE id = @Id";
+
     public const string OfferingIdsOfEvent = "SELECT offering_id FROM match_results WHERE event_id = @EventId";
 
     public const string Feed = """

@@ -16,7 +16,8 @@ public sealed record DemandQuery(
 
 /// <summary>
 /// A machine-readable reason, in Chinese, e.g. {"kind":"budget","ok":false,"detail":"最低报价80万元，超出预算50万元"}.
-/// Kinds: text, need, direction, subDirection, inferredDirection, budget, time, district, lightweight.
+/// Kinds: text, need, direction, subDirection, inferredDirection, budget, time, district, lightweight, evidence (verified work of
+/// the integrator in the same technology item, e.g. 同类项目已验收3个，平均评分4.6).
 /// </summary>
 public sealed record MatchReason(string Kind, bool Ok, string Detail);
 
@@ -55,4 +56,5 @@ public static class MatchReasonKinds
     public const string Time = "time";
     public const string District = "district";
     public const string Lightweight = "lightweight";
+    public const string Evidence = MatchEvidence.ReasonKind;
 }

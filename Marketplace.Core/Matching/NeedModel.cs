@@ -5,7 +5,7 @@ namespace Marketplace.Core.Matching;
 /// <summary>A technology item a text asks for (or an offering provides), with its score and the parts of the text behind it.</summary>
 /// <param name="Score">Cosine similarity of the text with the item's profile, 0–1.</param>
 /// <param name="Evidence">The fragments of the text (two characters or more, as written) that point to the item, strongest first.</param>
-public sealed record ItemEvidence(string Code, double Score, IReadOnlyList<string> Evidence);
+public sealed record ItemReading(string Code, double Score, IReadOnlyList<string> Evidence);
 
 /// <summary>
 /// Need understanding: which technology items a free text asks for, by the function it describes rather than the words
@@ -161,7 +161,7 @@ public sealed class NeedModel
     /// The items <paramref name="text"/> asks for, best first (at most <paramref name="max"/>, each at least
     /// <paramref name="minShare"/> of the best). Features of <paramref name="industry"/> count for little.
     /// </summary>
-    public IReadOnlyList<ItemEvidence> Classify(string text, string? industry = null, int max = 5, double minShare = 0.3)
+    public IReadOnlyList<ItemReading> Classify(string text, string? industry = null, int max = 5, double minShare = 0.3)
     {
         var found = new List<NeedFeature>();
         NeedFeatures.Extract(text, w => _words.GetValueOrDefault(w, -1), found);
@@ -208,7 +208,7 @@ public sealed class NeedModel
             .OrderByDescending(i => scores[i])
             .ThenBy(i => _codes[i], StringComparer.Ordinal)
             .Take(max)
-            .Select(i => new ItemEvidence(_codes[i], Math.Round(scores[i] / queryNorm, 4), Evidence(text, found, queryWeights, i)))
+            .Select(i => new ItemReading(_codes[i], Math.Round(scores[i] / queryNorm, 4), Evidence(text, found, queryWeights, i)))
             .ToArray();
     }
 

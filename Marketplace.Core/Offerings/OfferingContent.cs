@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Marketplace.Core.Common;
+using Validator = Marketplace.Core.Common.Validator;
 using Marketplace.Core.Taxonomy;
 
 namespace Marketplace.Core.Offerings;
@@ -6,23 +8,41 @@ namespace Marketplace.Core.Offerings;
 /// <summary>A delivery case an integrator cites.</summary>
 public sealed record OfferingCase(string Customer, string? District, int? Year, string? Outcome);
 
-/// <summary>What an integrator sends to create or edit an offering (every field checked by <see cref="OfferingValidation"/>).</summary>
+/// <summary>
+/// What an integrator sends to create or edit an offering (every field checked by <see cref="OfferingValidation"/>; the
+/// attributes document the same limits in the OpenAPI document).
+/// </summary>
+/// <param name="Type">Offering type code (GET /api/v1/taxonomy offeringTypes).</param>
+/// <param name="Directions">1–3 priority direction codes.</param>
+/// <param name="SubDirections">Technology item codes; each must belong to one of <paramref name="Directions"/>.</param>
+/// <param name="PriceMinYuan">Lowest price in yuan.</param>
+/// <param name="PriceMaxYuan">Highest price in yuan (at least <paramref name="PriceMinYuan"/>).</param>
+/// <param name="ImplementationDays">Typical implementation time in days.</param>
+/// <param name="Districts">Districts served, or 全市 for the whole city.</param>
 public sealed record OfferingInput(
-    string? Type,
-    string? Title,
-    string? Summary,
-    string? Description,
-    IReadOnlyList<string>? Directions,
-    IReadOnlyList<string>? SubDirections,
-    IReadOnlyList<string>? Keywords,
-    string? Deployment,
-    long? PriceMinYuan,
-    long? PriceMaxYuan,
-    int? ImplementationDays,
-    IReadOnlyList<string>? Districts,
-    IReadOnlyList<OfferingCaseInput>? Cases);
+    [Required, CodeList(CodeList.OfferingTypes)] string? Type,
+    [Required, MaxLength(OfferingValidation.TitleMax)] string? Title,
+    [Required, MaxLength(OfferingValidation.SummaryMax)] string? Summary,
+    [Required, MaxLength(OfferingValidation.DescriptionMax)] string? Description,
+    [Required, Length(OfferingValidation.DirectionsMin, OfferingValidation.DirectionsMax), CodeList(CodeList.Directions)] IReadOnlyList<string>? Directions,
+    [CodeList(CodeList.SubDirections)] IReadOnlyList<string>? SubDirections,
+    [MaxLength(OfferingValidation.KeywordsMax), ItemMaxLength(OfferingValidation.KeywordLengthMax)] IReadOnlyList<string>? Keywords,
+    [Required, CodeList(CodeList.DeploymentModes)] string? Deployment,
+    [Required, Range(0d, OfferingValidation.PriceLimitYuan)] long? PriceMinYuan,
+    [Required, Range(0d, OfferingValidation.PriceLimitYuan)] long? PriceMaxYuan,
+    [Required, Range(1, OfferingValidation.DaysLimit)] int? ImplementationDays,
+    [Required, MinLength(1), CodeList(CodeList.ServiceAreas)] IReadOnlyList<string>? Districts,
+    [MaxLength(OfferingValidation.CasesMax)] IReadOnlyList<OfferingCaseInput>? Cases);
 
-public sealed record OfferingCaseInput(string? Customer, string? District, int? Year, string? Outcome);
+/// <param name="Customer">The customer (at most 100 characters).</param>
+/// <param name="District">The customer's district.</param>
+/// <param name="Year">Year of delivery (1990 to next year).</param>
+/// <param name="Outcome">What it achieved.</param>
+public sealed record OfferingCaseInput(
+    [Required, MaxLength(OfferingValidation.CaseCustomerMax)] string? Customer,
+    [CodeList(CodeList.Districts)] string? District,
+    [Range(OfferingValidation.CaseYearMin, int.MaxValue)] int? Year,
+    [MaxLength(OfferingValidation.CaseOutcomeMax)] string? Outcome);
 
 /// <summary>The validated, normalized content of one revision (stored as JSON).</summary>
 public sealed record OfferingContent(
@@ -48,6 +68,11 @@ public static class OfferingValidation
     public const int KeywordsMax = 20;
     public const int KeywordLengthMax = 30;
     public const int CasesMax = 20;
+    public const int CaseCustomerMax = 100;
+    public const int CaseOutcomeMax = 500;
+    public const int CaseYearMin = 1990;
+    public const int DirectionsMin = 1;
+    public const int DirectionsMax = 3;
     public const long PriceLimitYuan = 10_000_000_000;
     public const int DaysLimit = 3_650;
 
@@ -68,31 +93,7 @@ public static class OfferingValidation
         Text(v, "summary", i.Summary, SummaryMax);
         Text(v, "description", i.Description, DescriptionMax);
 
-        var directions = Distinct(i.Directions);
-        if (directions.Count is < 1 or > 3)
-        {
-            v.Add("directions", "需要 1 到 3 个重点方向 (1 to 3 direction codes are required).");
-        }
-        for (var n = 0; n < directions.Count; n++)
-        {
-            if (!taxonomy.IsDirection(directions[n]))
-            {
-                v.Add($"directions[{n}]", $"未知的重点方向 '{directions[n]}' (see GET /api/v1/taxonomy).");
-            }
-        }
-        var subDirections = Distinct(i.SubDirections);
-        for (var n = 0; n < subDirections.Count; n++)
-        {
-            var sub = taxonomy.FindSubDirection(subDirections[n]);
-            if (sub is null)
-            {
-                v.Add($"subDirections[{n}]", $"未知的细分方向 '{subDirections[n]}' (see GET /api/v1/taxonomy).");
-            }
-            else if (!directions.Contains(sub.DirectionCode))
-            {
-                v.Add($"subDirections[{n}]", $"细分方向 '{sub.Code}' 不属于所选重点方向 (its direction '{sub.DirectionCode}' is not in directions).");
-            }
-        }
+        var (directions, subDirections) = TaxonomyChecks.Directions(taxonomy, v, i.Directions, i.SubDirections, max: DirectionsMax);
         var keywords = Distinct(i.Keywords);
         if (keywords.Count > KeywordsMax)
         {
@@ -149,14 +150,14 @@ public static class OfferingValidation
             }
             if (v.Required($"cases[{n}].customer", c.Customer))
             {
-                v.MaxLength($"cases[{n}].customer", c.Customer, 100);
+                v.MaxLength($"cases[{n}].customer", c.Customer, CaseCustomerMax);
             }
             if (c.District is not null && !taxonomy.IsDistrict(c.District))
             {
                 v.Add($"cases[{n}].district", $"未知的区县 '{c.District}'.");
             }
-            v.Range($"cases[{n}].year", c.Year, 1990, currentYear + 1);
-            v.MaxLength($"cases[{n}].outcome", c.Outcome, 500);
+            v.Range($"cases[{n}].year", c.Year, CaseYearMin, currentYear + 1);
+            v.MaxLength($"cases[{n}].outcome", c.Outcome, CaseOutcomeMax);
         }
         v.ThrowIfAny();
         return new OfferingContent(i.Type!, i.Title!.Trim(), i.Summary!.Trim(), i.Description!.Trim(), directions, subDirections, keywords,
@@ -172,6 +173,5 @@ public static class OfferingValidation
         }
     }
 
-    private static List<string> Distinct(IReadOnlyList<string>? values) =>
-        (values ?? []).Where(s => s is not null).Select(s => s.Trim()).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+    private static List<string> Distinct(IReadOnlyList<string>? values) => TaxonomyChecks.Distinct(values);
 }

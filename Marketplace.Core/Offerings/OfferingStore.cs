@@ -12,8 +12,10 @@ namespace Marketplace.Core.Offerings;
 /// Offerings and their review lifecycle. Every change runs in one transaction with its audit event and,
 /// for publish and retire, the search outbox row, so the index can never miss a change.
 /// </summary>
-public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock, SearchIndexSignal? indexSignal = null)
+public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock, SearchIndexSignal? indexSignal = null, Webhooks.WebhookOutbox? webhooks = null)
 {
+    public const int RejectReasonMax = 1_000;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private sealed class Row
@@ -185,7 +187,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         var v = new Validator();
         if (v.Required("reason", reason))
         {
-            v.MaxLength("reason", reason!.Trim(), 1000);
+            v.MaxLength("reason", reason!.Trim(), RejectReasonMax);
         }
         v.ThrowIfAny();
         Preconditions.CheckIfMatch(ifMatch, offering.ETag, "方案");
@@ -328,6 +330,13 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
                 await c.ExecuteAsync(db.Command(db.Dialect.InsertOutbox, new { OfferingId = offering.Id, IndexVersion = indexVersion, CreatedAt = now }, t, ct));
             }
             await AuditAsync(c, t, offering.Id, workingId, action, actor, detail, now, ct);
+            if (webhooks is not null && action is "approved" or "rejected")
+            {
+                // The review decision reaches the integrator's endpoints with the decision itself (review.decided).
+                var data = new Webhooks.ReviewDecidedData("offering", offering.Id, offering.Working.Content.Title, action, action == "rejected" ? rejectReason : null);
+                await webhooks.RecordAsync(c, t, Webhooks.WebhookAudience.Of(offering.OwnerId), Webhooks.WebhookEventTypes.ReviewDecided,
+                    (id, organization) => new Webhooks.ReviewDecidedEvent(id, Webhooks.WebhookEventTypes.ReviewDecided, now, organization, data), now, ct);
+            }
         }, ct);
         if (indexVersion != offering.IndexVersion)
         {

@@ -4,6 +4,9 @@ namespace Marketplace.Core.Organizations;
 public static class CreditCode
 {
     private const string Alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+    /// <summary>The shape <see cref="Problem"/> accepts (the alphabet above, digits in places 3–8), without the check character's arithmetic.</summary>
+    public const string Pattern = "^[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}$";
     private static readonly int[] Weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
     /// <summary>Null when valid, otherwise the reason in Chinese and English.</summary>

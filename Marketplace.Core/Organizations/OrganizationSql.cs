@@ -14,9 +14,11 @@ internal static class OrganizationSql
 
     public const string ExistsByCreditCode = "SELECT COUNT(*) FROM organizations WHERE credit_code = @CreditCode";
 
-    public const string Count = "SELECT COUNT(*) FROM organizations WHERE (@Kind IS NULL OR kind = @Kind)";
+    private const string ListWhere = " WHERE (@Kind IS NULL OR kind = @Kind) AND (@District IS NULL OR district = @District)";
 
-    public const string List = "SELECT " + Columns + " FROM organizations WHERE (@Kind IS NULL OR kind = @Kind) ORDER BY created_at, id";
+    public const string Count = "SELECT COUNT(*) FROM organizations" + ListWhere;
+
+    public const string List = "SELECT " + Columns + " FROM organizations" + ListWhere + " ORDER BY created_at, id";
 
     public const string InsertKey = """
         INSERT INTO api_keys (id, organization_id, key_hash, key_prefix, created_at, revoked_at)

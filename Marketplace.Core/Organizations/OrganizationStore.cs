@@ -8,6 +8,9 @@ namespace Marketplace.Core.Organizations;
 
 public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock)
 {
+    public const int NameMax = 200;
+    public const int IndustryMax = 100;
+
     private sealed record OrganizationRow
     {
         public Guid Id { get; init; }
@@ -64,7 +67,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         }
         if (v.Required("name", input.Name))
         {
-            v.MaxLength("name", input.Name!.Trim(), 200);
+            v.MaxLength("name", input.Name!.Trim(), NameMax);
         }
         if (CreditCode.Problem(input.CreditCode) is { } problem)
         {
@@ -78,7 +81,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         {
             if (v.Required("industry", input.Industry))
             {
-                v.MaxLength("industry", input.Industry!.Trim(), 100);
+                v.MaxLength("industry", input.Industry!.Trim(), IndustryMax);
             }
             if (v.Required("scale", input.Scale) && !taxonomy.IsEnterpriseScale(input.Scale!))
             {
@@ -87,7 +90,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         }
         else
         {
-            v.MaxLength("industry", input.Industry, 100);
+            v.MaxLength("industry", input.Industry, IndustryMax);
             if (input.Scale is not null)
             {
                 v.Add("scale", "只有企业 (enterprise) 有规模 (only enterprises have a scale).");
@@ -135,14 +138,27 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
     public async Task<Organization> GetAsync(Guid id, CancellationToken ct) =>
         await FindAsync(id, ct) ?? throw new NotFoundException($"机构 {id} 不存在 (organization not found).");
 
-    public async Task<PagedList<Organization>> ListAsync(string? kind, int page, int pageSize, CancellationToken ct)
+    public async Task<PagedList<Organization>> ListAsync(string? kind, int page, int pageSize, CancellationToken ct, string? district = null)
     {
         await using var c = await db.OpenAsync(ct);
-        var args = new { Kind = kind, Skip = (page - 1) * pageSize, Take = pageSize };
+        var args = new { Kind = kind, District = district, Skip = (page - 1) * pageSize, Take = pageSize };
         var total = await c.ExecuteScalarAsync<long>(db.Command(OrganizationSql.Count, args, ct: ct));
         var rows = await c.QueryAsync<OrganizationRow>(db.Command(db.Dialect.Page(OrganizationSql.List), args, ct: ct));
         return new PagedList<Organization>(rows.Select(r => r.ToOrganization()).ToArray(), page, pageSize, total);
     }
+
+    /// <summary>The district a district office governs (its organization's district).</summary>
+    public async Task<string> HomeDistrictAsync(Actor actor, CancellationToken ct) => (await GetAsync(actor.OrganizationId, ct)).District;
+
+    /// <summary>
+    /// Whether <paramref name="actor"/> may read <paramref name="organization"/>: itself, operators, and a district office
+    /// for the enterprises of its own district and for assessors (whom it assigns).
+    /// </summary>
+    public static bool CanRead(Actor actor, Organization organization, string? actorDistrict) =>
+        actor.IsOperator || actor.OrganizationId == organization.Id
+        || (actor.Is(OrganizationKind.District)
+            && (organization.Kind == OrganizationKind.Assessor
+                || (organization.Kind == OrganizationKind.Enterprise && organization.District == actorDistrict)));
 
     /// <summary>The caller behind an API key, or null for an unknown or revoked key.</summary>
     public async Task<Actor?> AuthenticateAsync(string secret, CancellationToken ct)

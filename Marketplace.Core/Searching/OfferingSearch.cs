@@ -8,6 +8,18 @@ public enum SearchSort
     PriceDesc,
 }
 
+/// <summary>The sort codes the search API accepts.</summary>
+public static class SearchSorts
+{
+    public static readonly IReadOnlyDictionary<string, SearchSort> ByCode = new Dictionary<string, SearchSort>(StringComparer.Ordinal)
+    {
+        ["relevance"] = SearchSort.Relevance,
+        ["newest"] = SearchSort.Newest,
+        ["price"] = SearchSort.PriceAsc,
+        ["price_desc"] = SearchSort.PriceDesc,
+    };
+}
+
 /// <summary>A search over live offerings. Filters are ANDed; values inside <see cref="Directions"/> are ORed.</summary>
 public sealed record OfferingSearchRequest
 {

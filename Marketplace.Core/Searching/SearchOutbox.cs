@@ -1,4 +1,5 @@
 using Dapper;
+using Marketplace.Core.Leasing;
 using Marketplace.Core.Storage;
 
 namespace Marketplace.Core.Searching;
@@ -14,51 +15,98 @@ public sealed record OutboxEntry
 
 /// <summary>
 /// The search outbox written by <see cref="Offerings.OfferingStore"/> in the same transaction as a publish or retire.
-/// Rows are claimed with a lease (node id + expiry) so several nodes can drain it; a row leaves the queue only
-/// when marked processed, and a failed row is released with its attempt count and error, never dropped.
+/// Rows are claimed with a lease (the claiming process's holder id + an expiry, see <see cref="Leases"/>) so several nodes
+/// can drain it: the holder renews the lease while it works, and the rows of a holder that is gone are freed at once by the
+/// <see cref="LeaseHolderService"/>. A row leaves the queue only when its holder marks it processed, and a failed row is
+/// released with its attempt count and error, never dropped.
 /// </summary>
-public sealed class SearchOutbox(Database db, TimeProvider clock)
+public sealed class SearchOutbox(Database db, TimeProvider clock) : ILeasedQueue
 {
-    /// <summary>Claims up to <paramref name="take"/> free rows (oldest first) for <paramref name="node"/> until the lease expires.</summary>
-    public async Task<IReadOnlyList<OutboxEntry>> ClaimAsync(string node, int take, TimeSpan lease, CancellationToken ct)
+    public string Name => "search outbox";
+
+    /// <summary>Claims up to <paramref name="take"/> free rows (oldest first) for <paramref name="holder"/> until <paramref name="leaseUntil"/>.</summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ClaimAsync(string holder, int take, DateTimeOffset leaseUntil, CancellationToken ct)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(node);
-        var now = clock.GetUtcNow();
+        ArgumentException.ThrowIfNullOrWhiteSpace(holder);
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<OutboxEntry>(db.Command(db.Dialect.ClaimOutbox, new { Node = node, LeaseUntil = now + lease, Now = now, Take = take }, ct: ct));
+        var rows = await c.QueryAsync<OutboxEntry>(db.Command(db.Dialect.ClaimOutbox, new { Holder = holder, LeaseUntil = leaseUntil, Now = clock.GetUtcNow(), Take = take }, ct: ct));
         return rows.OrderBy(r => r.Seq).ToArray();
     }
 
-    /// <summary>Marks rows processed; they stay in the table (for audit) until <see cref="PurgeProcessedAsync"/>.</summary>
-    public async Task CompleteAsync(IReadOnlyCollection<long> seqs, CancellationToken ct)
+    /// <summary>
+    /// Marks the rows <paramref name="holder"/> still holds processed; returns how many (fewer: another holder took some
+    /// over). They stay in the table (for audit) until <see cref="PurgeProcessedAsync"/>.
+    /// </summary>
+    public async Task<int> CompleteAsync(string holder, IReadOnlyCollection<long> seqs, CancellationToken ct)
     {
-        if (seqs.Count == 0)
-        {
-            return;
-        }
+        var completed = 0;
         await using var c = await db.OpenAsync(ct);
         foreach (var chunk in seqs.Chunk(500))
         {
-            await c.ExecuteAsync(db.Command(SearchOutboxSql.Complete, new { Seqs = chunk, Now = clock.GetUtcNow() }, ct: ct));
+            completed += await c.ExecuteAsync(db.Command(SearchOutboxSql.Complete, new { Seqs = chunk, Holder = holder, Now = clock.GetUtcNow() }, ct: ct));
         }
+        return completed;
     }
 
     /// <summary>
-    /// Gives rows back after a failed write: attempts + 1, the error kept, and no node may claim them before
-    /// <paramref name="retryAfter"/> has passed (a per-row back-off that every node respects).
+    /// Gives back the rows <paramref name="holder"/> holds after a failed write: attempts + 1, the error kept, and no node
+    /// may claim them before <paramref name="retryAfter"/> has passed (a per-row back-off that every node respects).
     /// </summary>
-    public async Task ReleaseAsync(IReadOnlyCollection<long> seqs, string error, TimeSpan retryAfter, CancellationToken ct)
+    public async Task ReleaseAsync(string holder, IReadOnlyCollection<long> seqs, string error, TimeSpan retryAfter, CancellationToken ct)
     {
-        if (seqs.Count == 0)
-        {
-            return;
-        }
         var message = error.Length > SearchOutboxSql.ErrorMaxLength ? error[..SearchOutboxSql.ErrorMaxLength] : error;
         await using var c = await db.OpenAsync(ct);
         foreach (var chunk in seqs.Chunk(500))
         {
-            await c.ExecuteAsync(db.Command(SearchOutboxSql.Release, new { Seqs = chunk, Error = message, RetryAt = clock.GetUtcNow() + retryAfter }, ct: ct));
+            await c.ExecuteAsync(db.Command(SearchOutboxSql.Release, new { Seqs = chunk, Holder = holder, Error = message, RetryAt = clock.GetUtcNow() + retryAfter }, ct: ct));
         }
+    }
+
+    public async Task<int> RenewAsync(string holderId, IReadOnlyCollection<long> keys, DateTimeOffset until, CancellationToken ct)
+    {
+        var held = 0;
+        await using var c = await db.OpenAsync(ct);
+        foreach (var chunk in keys.Chunk(500))
+        {
+            held += await c.ExecuteAsync(db.Command(SearchOutboxSql.Renew, new { Seqs = chunk, Holder = holderId, Until = until }, ct: ct));
+        }
+        return held;
+    }
+
+    public async Task<int> ReleaseHolderAsync(string holderId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(db.Command(SearchOutboxSql.ReleaseHolder, new { Holder = holderId }, ct: ct));
+    }
+
+    /// <summary>
+    /// Rows after <paramref name="afterSeq"/> in sequence order, processed or not: the outbox read as a log, by a node whose
+    /// own index must see every change (see <c>OutboxFollower</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ReadAfterAsync(long afterSeq, int take, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<OutboxEntry>(db.Command(db.Dialect.Page(SearchOutboxSql.ReadAfter), new { After = afterSeq, Skip = 0, Take = take }, ct: ct))).ToArray();
+    }
+
+    /// <summary>The rows with these sequence numbers that exist (now).</summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ReadAsync(IReadOnlyCollection<long> seqs, CancellationToken ct)
+    {
+        var rows = new List<OutboxEntry>();
+        await using var c = await db.OpenAsync(ct);
+        foreach (var chunk in seqs.Chunk(500))
+        {
+            rows.AddRange(await c.QueryAsync<OutboxEntry>(db.Command(SearchOutboxSql.ReadSeqs, new { Seqs = chunk }, ct: ct)));
+        }
+        return rows;
+    }
+
+    /// <summary>The lowest and highest sequence numbers in the table (0 when empty).</summary>
+    public async Task<(long First, long Last)> SeqRangeAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var range = await c.QuerySingleAsync<(long, long)>(db.Command(SearchOutboxSql.SeqRange, ct: ct));
+        return range;
     }
 
     /// <summary>Rows not yet processed (claimed or not).</summary>
@@ -83,15 +131,34 @@ public static class SearchOutboxSql
 
     public const string Complete = """
         UPDATE search_outbox SET processed_at = @Now, claimed_until = NULL
-        WHERE seq IN @Seqs AND processed_at IS NULL
+        WHERE seq IN @Seqs AND claimed_by = @Holder AND processed_at IS NULL
         """;
 
     public const string Release = """
         UPDATE search_outbox SET attempts = attempts + 1, last_error = @Error, claimed_by = NULL, claimed_until = @RetryAt
-        WHERE seq IN @Seqs AND processed_at IS NULL
+        WHERE seq IN @Seqs AND claimed_by = @Holder AND processed_at IS NULL
+        """;
+
+    public const string Renew = """
+        UPDATE search_outbox SET claimed_until = @Until
+        WHERE seq IN @Seqs AND claimed_by = @Holder AND processed_at IS NULL
+        """;
+
+    /// <summary>Frees a gone holder's rows without touching their attempts or back-off.</summary>
+    public const string ReleaseHolder = """
+        UPDATE search_outbox SET claimed_by = NULL, claimed_until = NULL
+        WHERE claimed_by = @Holder AND processed_at IS NULL
         """;
 
     public const string PendingCount = "SELECT COUNT(*) FROM search_outbox WHERE processed_at IS NULL";
+
+    private const string Entry = "SELECT seq AS Seq, offering_id AS OfferingId, index_version AS IndexVersion, attempts AS Attempts FROM search_outbox";
+
+    public const string ReadAfter = Entry + " WHERE seq > @After ORDER BY seq";
+
+    public const string ReadSeqs = Entry + " WHERE seq IN @Seqs";
+
+    public const string SeqRange = "SELECT COALESCE(MIN(seq), 0) AS First, COALESCE(MAX(seq), 0) AS Last FROM search_outbox";
 
     public const string PurgeProcessed = "DELETE FROM search_outbox WHERE processed_at IS NOT NULL AND processed_at < @Before";
 }

@@ -18,13 +18,28 @@ public abstract class SqlDialect
     public abstract string InsertOutbox { get; }
 
     /// <summary>
-    /// Claims up to @Take unprocessed outbox rows whose lease is free or expired for @Node until @LeaseUntil
+    /// Claims up to @Take unprocessed outbox rows whose lease is free or expired for @Holder until @LeaseUntil
     /// (@Now is the current time); returns seq, offering_id, index_version, attempts. Safe with several nodes.
     /// </summary>
     public abstract string ClaimOutbox { get; }
 
     /// <summary>Takes the lock that serializes match-event writers so the feed's sequence commits in order.</summary>
     public abstract string LockMatchEvents { get; }
+
+    /// <summary>
+    /// Claims for @Holder until @LeaseUntil up to @Take due webhook deliveries (pending, next attempt ≤ @Now, lease free or
+    /// expired) of active endpoints not in @Busy, at most @PerEndpoint per endpoint (oldest first); returns their seq.
+    /// Safe with several nodes.
+    /// </summary>
+    public abstract string ClaimWebhookDeliveries { get; }
+
+    /// <summary>The due deliveries a claim picks from (shared by both dialects' claim statements).</summary>
+    protected static string DueDeliveries(string lockHint) => $"""
+        SELECT d.seq, d.next_attempt_at, ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY d.seq) AS rn
+        FROM webhook_deliveries d {lockHint} JOIN webhook_endpoints e ON e.id = d.endpoint_id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= @Now AND (d.claimed_until IS NULL OR d.claimed_until < @Now)
+          AND e.active = 1 AND e.deleted_at IS NULL AND d.endpoint_id NOT IN @Busy
+        """;
 
     /// <summary>
     /// Inserts a queued job (@Id, @Kind, @Node, @RequestedBy, @Now) unless one of its kind is queued or running and was
@@ -60,7 +75,7 @@ public sealed class SqliteDialect : SqlDialect
         "INSERT INTO search_outbox (offering_id, index_version, created_at, attempts) VALUES (@OfferingId, @IndexVersion, @CreatedAt, 0)";
 
     public override string ClaimOutbox => """
-        UPDATE search_outbox SET claimed_by = @Node, claimed_until = @LeaseUntil
+        UPDATE search_outbox SET claimed_by = @Holder, claimed_until = @LeaseUntil
         WHERE seq IN (
             SELECT seq FROM search_outbox
             WHERE processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < @Now)
@@ -70,6 +85,15 @@ public sealed class SqliteDialect : SqlDialect
 
     // SQLite has one writer at a time: a write transaction (BEGIN IMMEDIATE) is the lock.
     public override string LockMatchEvents => "SELECT 1";
+
+    // One writer at a time: the UPDATE … WHERE seq IN (SELECT …) picks and claims in one write.
+    public override string ClaimWebhookDeliveries => $"""
+        UPDATE webhook_deliveries SET claimed_by = @Holder, claimed_until = @LeaseUntil
+        WHERE seq IN (
+            SELECT seq FROM ({DueDeliveries("")}) due
+            WHERE rn <= @PerEndpoint ORDER BY next_attempt_at, seq LIMIT @Take)
+        RETURNING seq
+        """;
 
     // One writer at a time: the INSERT … SELECT runs as one write, nothing can slip in between.
     protected override string ActiveJobCheckHint => "";
@@ -100,12 +124,22 @@ public sealed class SqlServerDialect : SqlDialect
             FROM search_outbox WITH (UPDLOCK, READPAST, ROWLOCK)
             WHERE processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < @Now)
             ORDER BY seq)
-        UPDATE next SET claimed_by = @Node, claimed_until = @LeaseUntil
+        UPDATE next SET claimed_by = @Holder, claimed_until = @LeaseUntil
         OUTPUT inserted.seq AS Seq, inserted.offering_id AS OfferingId, inserted.index_version AS IndexVersion, inserted.attempts AS Attempts;
         """;
 
     public override string LockMatchEvents =>
         "EXEC sp_getapplock @Resource = 'match_events', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 10000";
+
+    // Rows another node is claiming are skipped (READPAST) rather than waited for; the update re-checks the lease.
+    public override string ClaimWebhookDeliveries => $"""
+        WITH due AS ({DueDeliveries("WITH (UPDLOCK, READPAST, ROWLOCK)")}),
+        picked AS (SELECT TOP (@Take) seq FROM due WHERE rn <= @PerEndpoint ORDER BY next_attempt_at, seq)
+        UPDATE d SET claimed_by = @Holder, claimed_until = @LeaseUntil
+        OUTPUT inserted.seq
+        FROM webhook_deliveries d JOIN picked ON picked.seq = d.seq
+        WHERE d.status = 'pending' AND (d.claimed_until IS NULL OR d.claimed_until < @Now);
+        """;
 
     // Under READ COMMITTED two requests could both see "none active" and both insert: the key-range lock held to the end
     // of the statement (HOLDLOCK), taken as an update lock so two checkers do not deadlock, makes the second wait and

@@ -1,3 +1,4 @@
+using Marketplace.Core.Leasing;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Searching;
 using Marketplace.Search.Resilience;
@@ -10,8 +11,10 @@ using Polly;
 namespace Marketplace.Search.Indexing;
 
 /// <summary>
-/// Drains the search outbox into the index: claims a batch of rows (leased to this node), loads the offerings'
-/// current documents, writes them through the resilience pipeline and marks the rows processed. A failed batch is
+/// Drains the search outbox into the index: claims a batch of rows (leased to this process and renewed while it works, see
+/// <see cref="Leases"/>), loads the offerings' current documents, writes them through the resilience pipeline, tells the
+/// index observers and marks the rows processed. A batch whose lease is lost (another holder took it over) is abandoned
+/// without being marked: the new holder finishes it. A failed batch is
 /// released with attempts + 1 and the error, and retried after a back-off; rows are never dropped. The engines'
 /// version guard makes at-least-once, out-of-order delivery safe. Woken by <see cref="SearchIndexSignal"/>
 /// after a publish or retire on this node, otherwise polling.
@@ -29,11 +32,12 @@ public sealed class SearchIndexer : BackgroundService
     private readonly ILogger<SearchIndexer> _logger;
     private readonly SearchIndexerOptions _options;
     private readonly ResiliencePipeline _pipeline;
+    private readonly Leases _leases;
     private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
     private bool _indexEnsured;
 
     public SearchIndexer(SearchOutbox outbox, OfferingStore offerings, IOfferingIndex index, SearchIndexSignal signal, IServiceScopeFactory scopes,
-        IOptions<SearchOptions> options, IndexingNode node, TimeProvider clock, ILogger<SearchIndexer> logger)
+        IOptions<SearchOptions> options, Leases leases, TimeProvider clock, ILogger<SearchIndexer> logger)
     {
         _outbox = outbox;
         _offerings = offerings;
@@ -44,9 +48,11 @@ public sealed class SearchIndexer : BackgroundService
         _logger = logger;
         _options = options.Value.Indexer;
         _pipeline = SearchResilience.CreateWritePipeline(options.Value.Resilience, clock);
-        NodeId = node.Id;
+        _leases = leases;
+        NodeId = leases.Holder.Id;
     }
 
+    /// <summary>This process's lease holder id.</summary>
     public string NodeId { get; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -68,6 +74,7 @@ public sealed class SearchIndexer : BackgroundService
                 switch (outcome)
                 {
                     case BatchOutcome.Full:
+                    case BatchOutcome.LeaseLost:
                         continue; // more may be waiting
                     case BatchOutcome.Failed:
                         await Task.Delay(Backoff(failures), _clock, stoppingToken);
@@ -108,22 +115,26 @@ public sealed class SearchIndexer : BackgroundService
         Full,
         /// <summary>The write failed; the rows were released for a later retry.</summary>
         Failed,
+        /// <summary>Another holder took the rows over while this one worked on them; they are its to finish.</summary>
+        LeaseLost,
     }
 
     /// <summary>Claims and indexes one batch. Public so tests can drive an indexer step by step.</summary>
     public async Task<BatchOutcome> RunOnceAsync(CancellationToken ct)
     {
-        var entries = await _outbox.ClaimAsync(NodeId, _options.BatchSize, _options.LeaseDuration, ct);
+        var entries = await _outbox.ClaimAsync(NodeId, _options.BatchSize, _leases.ExpiryFromNow(), ct);
         if (entries.Count == 0)
         {
             return BatchOutcome.Empty;
         }
         var seqs = entries.Select(e => e.Seq).ToArray();
+        await using var lease = _leases.Hold(_outbox, seqs, ct);
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
         IReadOnlyList<OfferingDocument> documents;
         try
         {
             var offeringIds = entries.Select(e => e.OfferingId).Distinct().ToArray();
-            documents = await _offerings.IndexDocumentsAsync(offeringIds, ct);
+            documents = await _offerings.IndexDocumentsAsync(offeringIds, work.Token);
             if (documents.Count < offeringIds.Length)
             {
                 _logger.LogWarning("Outbox rows name offerings that are not in the catalog: {Missing}",
@@ -140,14 +151,21 @@ public sealed class SearchIndexer : BackgroundService
                         _indexEnsured = true;
                     }
                     await _index.WriteAsync(documents, token);
-                }, ct);
+                }, work.Token);
             }
+            // Observers run before the rows are completed: a crash in between re-delivers them (observers are idempotent)
+            // rather than losing, say, the re-matching of demand items for a newly published offering.
+            await NotifyObserversAsync(documents, work.Token);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutting down: hand the rows back now rather than leaving them leased until the lease expires.
-            await _outbox.ReleaseAsync(seqs, "interrupted by shutdown", TimeSpan.Zero, CancellationToken.None);
+            await _outbox.ReleaseAsync(NodeId, seqs, "interrupted by shutdown", TimeSpan.Zero, CancellationToken.None);
             throw;
+        }
+        catch (OperationCanceledException) when (lease.IsLost)
+        {
+            return LeaseLost(seqs);
         }
         catch (Exception e)
         {
@@ -155,15 +173,23 @@ public sealed class SearchIndexer : BackgroundService
             var retryAfter = Backoff(attempts);
             _logger.LogError(e, "Indexing {Count} outbox rows (seq {First}..{Last}) failed on node {Node}, attempt {Attempts}; retrying in {RetryAfter}",
                 entries.Count, seqs[0], seqs[^1], NodeId, attempts, retryAfter);
-            await _outbox.ReleaseAsync(seqs, $"{e.GetType().Name}: {e.Message}", retryAfter, CancellationToken.None);
+            await _outbox.ReleaseAsync(NodeId, seqs, $"{e.GetType().Name}: {e.Message}", retryAfter, CancellationToken.None);
             return BatchOutcome.Failed;
         }
-        // Observers run before the rows are completed: a crash in between re-delivers them (observers are idempotent)
-        // rather than losing, say, the re-matching of demand items for a newly published offering.
-        await NotifyObserversAsync(documents, ct);
-        await _outbox.CompleteAsync(seqs, CancellationToken.None);
+        var completed = await _outbox.CompleteAsync(NodeId, seqs, CancellationToken.None);
+        if (completed < seqs.Length)
+        {
+            return LeaseLost(seqs);
+        }
         _logger.LogDebug("Indexed {Documents} documents from {Rows} outbox rows on node {Node}", documents.Count, entries.Count, NodeId);
         return entries.Count >= _options.BatchSize ? BatchOutcome.Full : BatchOutcome.Drained;
+    }
+
+    private BatchOutcome LeaseLost(long[] seqs)
+    {
+        // Harmless: the index keeps the highest version whoever writes it; the new holder marks the rows done.
+        _logger.LogWarning("Outbox rows seq {First}..{Last} were taken over by another node while {Node} worked on them; left to it", seqs[0], seqs[^1], NodeId);
+        return BatchOutcome.LeaseLost;
     }
 
     private async Task NotifyObserversAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct)

@@ -73,9 +73,6 @@ public sealed class SearchIndexerOptions
 
     public int BatchSize { get; set; } = 200;
 
-    /// <summary>How long a claimed row is reserved for this node; after that another node may take it over.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
-
     /// <summary>First back-off after a failed batch; doubles per failure up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -83,9 +80,6 @@ public sealed class SearchIndexerOptions
 
     /// <summary>Processed outbox rows are deleted after this long.</summary>
     public TimeSpan RetainProcessed { get; set; } = TimeSpan.FromDays(7);
-
-    /// <summary>Identifies this node in outbox leases and jobs; defaults to machine name, process id and a random suffix.</summary>
-    public string? NodeId { get; set; }
 }
 
 public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
@@ -126,17 +120,9 @@ public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
         {
             errors.Add("Marketplace:Search:Indexer:BatchSize must be between 1 and 5000.");
         }
-        if (indexer.LeaseDuration < TimeSpan.FromSeconds(1))
-        {
-            errors.Add("Marketplace:Search:Indexer:LeaseDuration must be at least 1 second.");
-        }
         if (indexer.InitialBackoff <= TimeSpan.Zero || indexer.MaxBackoff < indexer.InitialBackoff)
         {
             errors.Add("Marketplace:Search:Indexer:InitialBackoff must be positive and at most MaxBackoff.");
-        }
-        if (indexer.NodeId is { Length: > 100 })
-        {
-            errors.Add("Marketplace:Search:Indexer:NodeId is limited to 100 characters.");
         }
         if (options.RebuildBatchSize is < 1 or > 10_000)
         {
@@ -151,13 +137,4 @@ public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
-}
-
-/// <summary>This process's identity in outbox leases and jobs.</summary>
-public sealed record IndexingNode(string Id)
-{
-    public static IndexingNode From(SearchOptions options) =>
-        new(string.IsNullOrWhiteSpace(options.Indexer.NodeId)
-            ? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}"
-            : options.Indexer.NodeId);
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Marketplace.Core.Jobs;
+using Marketplace.Core.Leasing;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Searching;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +18,7 @@ public sealed class SearchRebuildService(
     JobStore jobs,
     OfferingStore offerings,
     IOfferingIndex index,
-    IndexingNode node,
+    LeaseHolder node,
     IOptions<SearchOptions> options,
     ILogger<SearchRebuildService> logger) : BackgroundService
 {

@@ -1,5 +1,6 @@
 using Elastic.Clients.Elasticsearch;
 using Marketplace.Core.Jobs;
+using Marketplace.Core.Leasing;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
 using Marketplace.Search.Elasticsearch;
@@ -30,12 +31,18 @@ public static class SearchServiceRegistration
         services.TryAddSingleton(TaxonomyCatalog.Default);
         services.TryAddSingleton(Thesaurus.Default);
 
-        services.TryAddSingleton(sp => IndexingNode.From(sp.GetRequiredService<IOptions<SearchOptions>>().Value));
+        services.AddLeasing(configuration);
         services.TryAddSingleton<SearchIndexSignal>();
-        services.TryAddSingleton<SearchOutbox>();
+        services.TryAddSingleton<ITextAnalysis, Analysis.ChineseTextAnalysis>();
+        if (!services.Any(s => s.ServiceType == typeof(SearchOutbox)))
+        {
+            services.AddSingleton<SearchOutbox>();
+            services.AddSingleton<ILeasedQueue>(sp => sp.GetRequiredService<SearchOutbox>());
+        }
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<SearchIndexer>();
         services.TryAddSingleton<SearchRebuildService>();
+        services.TryAddSingleton<OutboxFollower>();
 
         services.TryAddSingleton(sp =>
         {
@@ -74,9 +81,21 @@ public static class SearchServiceRegistration
     {
         services.AddHostedService<SearchIndexStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
+        // A node's own Lucene index follows every change (a shared Elasticsearch index needs no follower).
+        services.AddSingleton<IHostedService>(sp =>
+            sp.GetRequiredService<IOptions<SearchOptions>>().Value is { Provider: SearchProvider.Lucene, Indexer.Enabled: true }
+                ? sp.GetRequiredService<OutboxFollower>()
+                : new NothingToFollow());
         services.AddHostedService(sp => sp.GetRequiredService<SearchRebuildService>());
         return services;
     }
+}
+
+internal sealed class NothingToFollow : IHostedService
+{
+    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>Creates the index (or alias) at start-up so the first search and the first write find it.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
@@ -254,70 +252,3 @@ internal sealed class ClausePostings
 
 /// <summary>A clause's BM25 factors in one segment for one set of average field lengths, laid out as its codes.</summary>
 internal sealed record ScoredPostings(float[] AverageLengths, float[] Factors, float[][] SingleFactors, float[][]? Dense);
-
-/// <summary>
-/// Merged clause postings per segment core, up to a memory budget shared out by segment size (at least 1 MiB for a small
-/// segment); a clause met once the budget is spent is read for the search and not kept. Entries die with their segment.
-/// They stay valid across index changes: they hold no index-wide statistics (their scored factors are recomputed when
-/// the average field lengths move).
-/// </summary>
-internal static class ClausePostingsCache
-{
-    private const long SmallSegmentBudgetBytes = 1 << 20;
-    private static readonly ConditionalWeakTable<object, SegmentEntries> Segments = new();
-
-    public static ClausePostings Get(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, long budgetBytes)
-    {
-        if (budgetBytes <= 0)
-        {
-            return ClausePostings.Read(searcher, segment, clause);
-        }
-        var reader = segment.AtomicReader;
-        // A segment's share of the budget follows its size, with a floor: the small segments that live writes add
-        // between merges hold tiny postings, and without a cache every search would seek all their terms again.
-        var entries = Segments.GetValue(reader.CoreCacheKey, _ => new SegmentEntries(Math.Max(
-            (long)(budgetBytes * ((double)reader.MaxDoc / Math.Max(1, searcher.IndexReader.MaxDoc))),
-            Math.Min(budgetBytes, SmallSegmentBudgetBytes))));
-        if (entries.Postings.TryGetValue(clause.Key, out var cached))
-        {
-            return cached;
-        }
-        var postings = ClausePostings.Read(searcher, segment, clause);
-        if (Interlocked.Add(ref entries.UsedBytes, postings.Bytes) <= entries.LimitBytes)
-        {
-            if (!entries.Postings.TryAdd(clause.Key, postings))
-            {
-                Interlocked.Add(ref entries.UsedBytes, -postings.Bytes); // another search added it meanwhile
-            }
-        }
-        else
-        {
-            Interlocked.Add(ref entries.UsedBytes, -postings.Bytes);
-        }
-        return postings;
-    }
-
-    /// <summary>The clauses kept for one segment.</summary>
-    public static int Count(AtomicReader reader) => Segments.TryGetValue(reader.CoreCacheKey, out var entries) ? entries.Postings.Count : 0;
-
-    /// <summary>Entries and bytes kept, over every live segment (for benchmarks and diagnostics).</summary>
-    public static (int Entries, long Bytes, long LimitBytes) Statistics()
-    {
-        int entries = 0;
-        long bytes = 0, limit = 0;
-        foreach (var (_, segment) in Segments)
-        {
-            entries += segment.Postings.Count;
-            bytes += Interlocked.Read(ref segment.UsedBytes);
-            limit += segment.LimitBytes;
-        }
-        return (entries, bytes, limit);
-    }
-
-    private sealed class SegmentEntries(long limitBytes)
-    {
-        public readonly ConcurrentDictionary<string, ClausePostings> Postings = new(StringComparer.Ordinal);
-        public readonly long LimitBytes = limitBytes;
-        public long UsedBytes;
-    }
-}

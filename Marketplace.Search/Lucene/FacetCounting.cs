@@ -62,66 +62,83 @@ internal sealed class FacetCounter
         {
             return;
         }
-        for (var i = 0; i < Fields.Count; i++)
+        var maxDoc = _reader.MaxDoc;
+        var words = (maxDoc + 63) >> 6;
+        long[]? matched = null;
+        try
         {
-            if (FacetOrdinals.For(_reader, Fields[i]) is not { } segment)
+            for (var i = 0; i < Fields.Count; i++)
             {
-                continue;
-            }
-            var counts = new int[segment.Values.Length];
-            if (_all.Count > _reader.MaxDoc / 8)
-            {
-                CountByValue(_reader, Fields[i], segment, _all, counts);
-            }
-            else
-            {
-                Count(segment, _all, counts);
-            }
-            Count(segment, _only[i], counts);
-            for (var ord = 0; ord < counts.Length; ord++)
-            {
-                if (counts[ord] > 0)
+                if (FacetOrdinals.For(_reader, Fields[i]) is not { } segment)
                 {
-                    var key = segment.Values[ord];
-                    _totals[i][key] = _totals[i].GetValueOrDefault(key) + counts[ord];
+                    continue;
                 }
+                var counts = new int[segment.Values.Length];
+                // Value by value (a word-wise AND and count per value) or document by document (each document's
+                // ordinals), whichever visits less: few values and many documents, or the reverse.
+                var byValue = (long)segment.Values.Length * words;
+                var byDocument = (long)_all.Count * Math.Max(1, segment.Ordinals.Length / Math.Max(1, maxDoc)) * 4;
+                if (byValue < byDocument)
+                {
+                    matched ??= Bits(_all, words);
+                    CountByValue(segment, matched, words, counts);
+                }
+                else
+                {
+                    Count(segment, _all, counts);
+                }
+                Count(segment, _only[i], counts);
+                for (var ord = 0; ord < counts.Length; ord++)
+                {
+                    if (counts[ord] > 0)
+                    {
+                        var key = segment.Values[ord];
+                        _totals[i][key] = _totals[i].GetValueOrDefault(key) + counts[ord];
+                    }
+                }
+                _only[i].Clear();
             }
-            _only[i].Clear();
+        }
+        finally
+        {
+            if (matched is not null)
+            {
+                ArrayPool<long>.Shared.Return(matched);
+            }
         }
         _all.Clear();
         _reader = null;
     }
 
-    /// <summary>
-    /// Counts a large share of the segment value by value: the documents as a bit set, intersected with each value's
-    /// cached bit set — a few hundred thousand sequential word operations whatever the number of documents.
-    /// </summary>
-    private static void CountByValue(AtomicReader reader, string field, FacetOrdinals segment, DocList docs, int[] counts)
+    /// <summary>The documents as a bit set of <paramref name="words"/> words (pooled: the caller returns it).</summary>
+    private static long[] Bits(DocList docs, int words)
     {
-        var words = (reader.MaxDoc + 63) >> 6;
-        var matched = ArrayPool<long>.Shared.Rent(words);
-        try
+        var bits = ArrayPool<long>.Shared.Rent(words);
+        Array.Clear(bits, 0, words);
+        var list = docs.Items;
+        for (var i = 0; i < docs.Count; i++)
         {
-            Array.Clear(matched, 0, words);
-            var list = docs.Items;
-            for (var i = 0; i < docs.Count; i++)
-            {
-                matched[list[i] >> 6] |= 1L << list[i];
-            }
-            for (var ord = 0; ord < counts.Length; ord++)
-            {
-                var value = FilterKeys.Term(reader, field, segment.Values[ord]).GetBits();
-                var count = 0;
-                for (var w = 0; w < words; w++)
-                {
-                    count += BitOperations.PopCount((ulong)(matched[w] & value[w]));
-                }
-                counts[ord] += count;
-            }
+            bits[list[i] >> 6] |= 1L << list[i];
         }
-        finally
+        return bits;
+    }
+
+    /// <summary>
+    /// Counts value by value: the documents as a bit set, intersected with each value's bit set
+    /// (<see cref="FacetOrdinals.ValueBits"/>) — sequential word operations whatever the number of documents.
+    /// </summary>
+    private static void CountByValue(FacetOrdinals segment, long[] matched, int words, int[] counts)
+    {
+        var values = segment.ValueBits;
+        for (var ord = 0; ord < counts.Length; ord++)
         {
-            ArrayPool<long>.Shared.Return(matched);
+            var value = values[ord];
+            var count = 0;
+            for (var w = 0; w < words; w++)
+            {
+                count += BitOperations.PopCount((ulong)(matched[w] & value[w]));
+            }
+            counts[ord] += count;
         }
     }
 

@@ -39,6 +39,29 @@ internal sealed class FacetOrdinals
 
     public string[] Values { get; }
 
+    /// <summary>Per ordinal, the documents holding it as bit set words (built on first use).</summary>
+    public long[][] ValueBits => LazyInitializer.EnsureInitialized(ref _valueBits, BuildValueBits);
+
+    private long[][]? _valueBits;
+
+    private long[][] BuildValueBits()
+    {
+        var maxDoc = Starts.Length - 1;
+        var bits = new long[Values.Length][];
+        for (var ord = 0; ord < bits.Length; ord++)
+        {
+            bits[ord] = new long[(maxDoc + 63) >> 6];
+        }
+        for (var doc = 0; doc < maxDoc; doc++)
+        {
+            for (var k = Starts[doc]; k < Starts[doc + 1]; k++)
+            {
+                bits[Ordinals[k]][doc >> 6] |= 1L << doc;
+            }
+        }
+        return bits;
+    }
+
     public static FacetOrdinals? For(AtomicReader reader, string field) =>
         Cache.GetValue(reader.CoreCacheKey, _ => new ConcurrentDictionary<string, FacetOrdinals?>(StringComparer.Ordinal))
             .GetOrAdd(field, f => Read(reader, f));
@@ -84,7 +107,7 @@ internal sealed class FacetWarmingSearcherFactory : SearcherFactory
             SortKeys.For(leaf.AtomicReader);
             foreach (var field in FacetNames.All)
             {
-                FacetOrdinals.For(leaf.AtomicReader, field);
+                _ = FacetOrdinals.For(leaf.AtomicReader, field)?.ValueBits;
             }
         }
         return new StatisticsCachingSearcher(reader);

@@ -76,6 +76,9 @@ internal sealed class IndexGeneration : IDisposable
         }
     }
 
+    /// <summary>The indexed version of an offering's document (live or tombstone); 0 when it has none.</summary>
+    public long VersionOf(Guid id) => _versions.TryGetValue(id, out var version) ? version : 0;
+
     public void StartSearching() => Searchers ??= new SearcherManager(Writer, applyAllDeletes: true, new FacetWarmingSearcherFactory());
 
     /// <summary>

@@ -59,7 +59,7 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
             {
                 continue;
             }
-            var clause = Clause(words, bigrams, term.Weight);
+            var clause = Clause(words, bigrams, term.Weight) with { Term = term.Display };
             if (byKey.TryGetValue(clause.Key, out var at))
             {
                 scoring[at] = scoring[at] with { Boost = Math.Max(scoring[at].Boost, clause.Boost) };

@@ -47,6 +47,9 @@ internal sealed record ScoringClause(float Boost, ScoringLeaf[] Leaves)
     /// <summary>Identifies the postings of this clause's leaves in a segment, whatever the boosts.</summary>
     public string Key { get; } = string.Join('\u0002', Leaves.Select(l => l.Key));
 
+    /// <summary>The query term the clause was built for, as written (diagnostics).</summary>
+    public string? Term { get; init; }
+
     public Query ToQuery()
     {
         var best = new DisjunctionMaxQuery(TieBreaker) { Boost = Boost };

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Marketplace.Core.Organizations;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,9 +17,12 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
     public const string OperatorKey = "test-operator-key-0123456789abcdef";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public MarketplaceApp(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+    /// <param name="services">Replaces services after the app registered its own (e.g. a <see cref="MovableClock"/>).</param>
+    public MarketplaceApp(string? dataDirectory = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
@@ -27,6 +31,7 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
         };
         _settings.TryAdd("Marketplace:Auth:OperatorKey", OperatorKey);
         _settings.TryAdd("Marketplace:RateLimit:AnonymousPermitLimit", "100000");
+        _settings.TryAdd("Marketplace:RateLimit:AuthenticatedPermitLimit", "1000000");
     }
 
     public string DataDirectory { get; }
@@ -58,6 +63,10 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 
@@ -194,6 +203,14 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
     }
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+}
+
+/// <summary>The system clock moved forward by <see cref="Offset"/>: tests move time without waiting.</summary>
+public sealed class MovableClock : TimeProvider
+{
+    public TimeSpan Offset { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
 }
 
 public enum StorageKind

@@ -52,6 +52,110 @@ public class OpenApiDocumentTests
         Assert.That(scheme["name"]!.GetValue<string>(), Is.EqualTo("X-Api-Key"));
     }
 
+    private IEnumerable<(string Path, string Method, JsonObject Operation)> Operations() =>
+        _served["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Where(m => Methods.Contains(m.Key)).Select(m => (path.Key, m.Key, m.Value!.AsObject())));
+
+    private JsonObject Schema(string name) => _served["components"]!["schemas"]![name]!.AsObject();
+
+    [Test]
+    public void Public_reads_take_an_optional_key_and_the_rest_require_one()
+    {
+        var security = Operations().ToDictionary(o => o.Operation["operationId"]!.GetValue<string>(), o => o.Operation["security"]!.ToJsonString());
+
+        const string optional = """[{},{"ApiKey":[]}]""";
+        const string required = """[{"ApiKey":[]}]""";
+        Assert.Multiple(() =>
+        {
+            foreach (var id in new[] { "GetTaxonomy", "SearchOfferings", "ListOfferings", "GetOffering" })
+            {
+                Assert.That(security[id], Is.EqualTo(optional), id);
+            }
+            foreach (var id in new[] { "CreateOrganization", "CreateOffering", "ApproveOffering", "CreateDemandList", "GetMatchFeed" })
+            {
+                Assert.That(security[id], Is.EqualTo(required), id);
+            }
+        });
+    }
+
+    [Test]
+    public void Every_tag_says_who_uses_it()
+    {
+        var used = Operations().SelectMany(o => o.Operation["tags"]!.AsArray().Select(t => t!.GetValue<string>())).ToHashSet();
+        var tags = _served["tags"]!.AsArray().ToDictionary(t => t!["name"]!.GetValue<string>(), t => t!["description"]?.GetValue<string>());
+
+        Assert.That(tags.Keys, Is.EquivalentTo(used));
+        Assert.Multiple(() =>
+        {
+            foreach (var (name, description) in tags)
+            {
+                Assert.That(description, Is.Not.Null.And.Not.Empty, $"tag '{name}' needs a description in ApiTags");
+                Assert.That(description, Does.Match(@"\p{IsCJKUnifiedIdeographs}").And.Match("[A-Za-z]{3,}"), $"tag '{name}': Chinese and English");
+            }
+        });
+        Assert.That(_served["info"]!["license"]!.AsObject().ContainsKey("identifier") || _served["info"]!["license"]!.AsObject().ContainsKey("url"), Is.True);
+    }
+
+    [Test]
+    public void Request_bodies_are_required_objects_and_optional_properties_are_optional()
+    {
+        var bodies = Operations().Where(o => o.Operation["requestBody"] is not null).ToArray();
+        Assert.That(bodies, Is.Not.Empty);
+        Assert.Multiple(() =>
+        {
+            foreach (var (path, method, operation) in bodies)
+            {
+                var body = operation["requestBody"]!;
+                Assert.That(body["required"]?.GetValue<bool>(), Is.True, $"{method} {path}");
+                Assert.That(body["content"]!["application/json"]!["schema"]!["$ref"], Is.Not.Null, $"{method} {path}: a plain reference, no oneOf null");
+            }
+        });
+
+        var organization = Schema("CreateOrganizationRequest");
+        Assert.That(organization["required"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EquivalentTo(new[] { "kind", "name", "creditCode", "district" }));
+        Assert.That(organization["properties"]!["industry"]!["type"]!.GetValue<string>(), Is.EqualTo("string"), "optional, not nullable");
+        Assert.That(Schema("DemandItemRequest")["required"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EquivalentTo(new[] { "text" }));
+        Assert.That(Schema("EngagementContactRequest")["required"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EquivalentTo(new[] { "name" }),
+            "a request record reached as a property of another");
+        Assert.That(Schema("OfferingInput")["required"]!.AsArray().Select(n => n!.GetValue<string>()), Does.Not.Contain("cases").And.Contain("title"));
+        Assert.That(Schema("OfferingResponse")["required"]!.AsArray().Select(n => n!.GetValue<string>()), Does.Contain("rejectReason"), "responses always carry every property");
+    }
+
+    [Test]
+    public void Limits_and_codes_come_from_the_validators_constants_and_the_taxonomy()
+    {
+        var offering = Schema("OfferingInput")["properties"]!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(offering["title"]!["maxLength"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Offerings.OfferingValidation.TitleMax));
+            Assert.That(offering["directions"]!["maxItems"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Offerings.OfferingValidation.DirectionsMax));
+            Assert.That(offering["keywords"]!["items"]!["maxLength"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Offerings.OfferingValidation.KeywordLengthMax));
+            Assert.That(offering["districts"]!["items"]!["$ref"]!.GetValue<string>(), Is.EqualTo("#/components/schemas/ServiceArea"), "one shared component per code list");
+            Assert.That(Schema("ServiceArea")["enum"]!.AsArray().Select(n => n!.GetValue<string>()),
+                Is.EquivalentTo(Marketplace.Core.Taxonomy.TaxonomyCatalog.Default.Districts.Select(d => d.Name).Append("全市")));
+            Assert.That(Schema("DemandListRequest")["properties"]!["items"]!["maxItems"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Demands.DemandStore.MaxItems));
+            var pageSize = _served["paths"]!["/api/v1/offerings"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "pageSize")!;
+            Assert.That(pageSize["schema"]!["maximum"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Common.Paging.MaxPageSize));
+        });
+    }
+
+    [Test]
+    public void Response_headers_are_declared_where_they_are_sent()
+    {
+        string[] Headers(string path, string method, string status) =>
+            _served["paths"]![path]![method]!["responses"]![status]!["headers"]?.AsObject().Select(h => h.Key).ToArray() ?? [];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Headers("/api/v1/offerings", "post", "201"), Is.EquivalentTo(new[] { "Location", "ETag" }));
+            Assert.That(Headers("/api/v1/offerings/{id}", "get", "200"), Is.EquivalentTo(new[] { "ETag" }));
+            Assert.That(Headers("/api/v1/offerings/{id}", "put", "200"), Is.EquivalentTo(new[] { "ETag" }));
+            Assert.That(Headers("/api/v1/demand-lists", "post", "201"), Is.EquivalentTo(new[] { "Location", "ETag" }));
+            Assert.That(Headers("/api/v1/admin/search/rebuild", "post", "202"), Is.EquivalentTo(new[] { "Location" }));
+            Assert.That(Headers("/api/v1/offerings/search", "get", "429"), Is.EquivalentTo(new[] { "Retry-After" }));
+        });
+    }
+
     [Test]
     public void Every_operation_has_an_id_a_summary_and_its_responses()
     {
@@ -69,9 +173,12 @@ public class OpenApiDocumentTests
                 Assert.That(operation["summary"]?.GetValue<string>(), Is.Not.Null.And.Not.Empty, name);
                 var responses = operation["responses"]!.AsObject().Select(r => r.Key).ToArray();
                 Assert.That(responses.Any(r => r.StartsWith('2')), Is.True, $"{name} has no success response");
-                if (operation["security"] is not null)
+                var security = operation["security"]?.AsArray();
+                Assert.That(security, Is.Not.Null.And.Not.Empty, $"{name} declares no security");
+                Assert.That(responses, Does.Contain("401"), name);
+                if (security!.All(s => s!.AsObject().Count > 0))
                 {
-                    Assert.That(responses, Does.Contain("401").And.Contain("403"), name);
+                    Assert.That(responses, Does.Contain("403"), name);
                 }
                 if (operation["requestBody"] is not null)
                 {

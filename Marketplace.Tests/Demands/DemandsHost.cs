@@ -16,7 +16,10 @@ namespace Marketplace.Tests.Demands;
 /// </summary>
 public sealed class DemandsHost : IDisposable
 {
-    private readonly MarketplaceApp _app = new();
+    private readonly MarketplaceApp _app;
+
+    public DemandsHost(Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null) =>
+        _app = new MarketplaceApp(settings: settings, services: services);
 
     public WebApplicationFactory<Program> Factory => _app;
 
@@ -25,6 +28,11 @@ public sealed class DemandsHost : IDisposable
     public HttpClient Client(string? apiKey = null) => _app.Client(apiKey);
 
     public HttpClient Operator() => _app.Operator();
+
+    /// <summary>The bootstrap operator as an organization (its id is not needed by the tests that use it).</summary>
+    public Org OperatorOrg => new(Guid.Empty, OperatorKey, _app.Operator());
+
+    public MarketplaceApp App => _app;
 
     public Task StartAsync()
     {

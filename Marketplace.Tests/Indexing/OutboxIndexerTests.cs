@@ -114,7 +114,7 @@ public class OutboxIndexerTests
             {
                 while (true)
                 {
-                    var batch = await outbox.ClaimAsync(node, 7, TimeSpan.FromMinutes(5), CancellationToken.None);
+                    var batch = await outbox.ClaimAsync(node, 7, DateTimeOffset.UtcNow.AddMinutes(5), CancellationToken.None);
                     if (batch.Count == 0)
                     {
                         return;
@@ -123,7 +123,7 @@ public class OutboxIndexerTests
                     {
                         claims.Add((node, entry.Seq));
                     }
-                    await outbox.CompleteAsync(batch.Select(e => e.Seq).ToArray(), CancellationToken.None);
+                    Assert.That(await outbox.CompleteAsync(node, batch.Select(e => e.Seq).ToArray(), CancellationToken.None), Is.EqualTo(batch.Count));
                     await Task.Delay(1); // let the others in, as the network between real nodes would
                 }
             }
@@ -162,18 +162,21 @@ public class OutboxIndexerTests
                 CancellationToken.None);
             var outbox = host.Service<SearchOutbox>();
 
-            var a = await outbox.ClaimAsync("node-a", 10, TimeSpan.FromMilliseconds(300), CancellationToken.None);
+            var minute = DateTimeOffset.UtcNow.AddMinutes(1);
+            var a = await outbox.ClaimAsync("node-a", 10, DateTimeOffset.UtcNow.AddMilliseconds(300), CancellationToken.None);
             Assert.That(a, Has.Count.EqualTo(1));
-            Assert.That(await outbox.ClaimAsync("node-b", 10, TimeSpan.FromMinutes(1), CancellationToken.None), Is.Empty, "leased to node-a");
+            Assert.That(await outbox.ClaimAsync("node-b", 10, minute, CancellationToken.None), Is.Empty, "leased to node-a");
             await Task.Delay(400);
-            var b = await outbox.ClaimAsync("node-b", 10, TimeSpan.FromMinutes(1), CancellationToken.None);
+            var b = await outbox.ClaimAsync("node-b", 10, minute, CancellationToken.None);
             Assert.That(b.Select(e => e.Seq), Is.EqualTo(a.Select(e => e.Seq)), "node-a's lease expired (it died): node-b takes over");
+            Assert.That(await outbox.CompleteAsync("node-a", [a[0].Seq], CancellationToken.None), Is.Zero, "node-a no longer holds the row");
+            await outbox.ReleaseAsync("node-a", [a[0].Seq], "late", TimeSpan.FromMinutes(1), CancellationToken.None);
 
-            await outbox.ReleaseAsync([b[0].Seq], "boom", TimeSpan.FromMilliseconds(300), CancellationToken.None);
-            Assert.That(await outbox.ClaimAsync("node-a", 10, TimeSpan.FromMinutes(1), CancellationToken.None), Is.Empty, "backing off");
+            await outbox.ReleaseAsync("node-b", [b[0].Seq], "boom", TimeSpan.FromMilliseconds(300), CancellationToken.None);
+            Assert.That(await outbox.ClaimAsync("node-a", 10, minute, CancellationToken.None), Is.Empty, "backing off");
             await Task.Delay(400);
-            var again = await outbox.ClaimAsync("node-a", 10, TimeSpan.FromMinutes(1), CancellationToken.None);
-            Assert.That(again.Single().Attempts, Is.EqualTo(1));
+            var again = await outbox.ClaimAsync("node-a", 10, minute, CancellationToken.None);
+            Assert.That(again.Single().Attempts, Is.EqualTo(1), "node-a's late release after losing the row changed nothing");
         }
         finally
         {

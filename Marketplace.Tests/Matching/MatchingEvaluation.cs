@@ -16,7 +16,7 @@ namespace Marketplace.Tests.Matching;
 /// MARKETPLACE_EVAL_DATA (separated by the path separator). Explicit: run with
 /// <c>dotnet test Marketplace.Tests --filter FullyQualifiedName~MatchingEvaluation</c>.
 /// </summary>
-[TestFixture, Explicit("Relevance evaluation for tuning; needs the eval datasets.")]
+[TestFixture, Category(TestCategories.Manual), Explicit("Relevance evaluation for tuning; needs the eval datasets.")]
 public sealed class MatchingEvaluation
 {
     private static readonly string[] DefaultSets = ["eval-dev", "eval-dev-hard"];
@@ -165,7 +165,7 @@ public sealed class MatchingEvaluation
             return configured.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
         }
         sets ??= DefaultSets;
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var shared = Path.Combine(dir.FullName, "shared");
             if (Directory.Exists(Path.Combine(shared, sets[0])))

@@ -35,7 +35,7 @@ public class NeedModelTests
         const string text = "涂装线旁边的空压机下班了也在转，漏气声到处都是，电费太高";
         var plain = Model.Classify(text, max: 10, minShare: 0);
         var inContext = Model.Classify(text, industry: "涂装加工", max: 10, minShare: 0);
-        double ScoreOf(IReadOnlyList<ItemEvidence> read, string code) => read.FirstOrDefault(r => r.Code == code)?.Score ?? 0;
+        double ScoreOf(IReadOnlyList<ItemReading> read, string code) => read.FirstOrDefault(r => r.Code == code)?.Score ?? 0;
         Assert.That(ScoreOf(inContext, "machinery.painting") / ScoreOf(inContext, "general.energy-management"),
             Is.LessThan(ScoreOf(plain, "machinery.painting") / ScoreOf(plain, "general.energy-management")));
     }

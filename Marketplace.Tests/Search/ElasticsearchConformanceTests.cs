@@ -10,6 +10,7 @@ namespace Marketplace.Tests.Search;
 /// (e.g. http://localhost:9200, or http://elastic:secret@host:9200). Each test gets its own alias.
 /// </summary>
 [NonParallelizable]
+[Category(TestCategories.Elasticsearch)]
 public sealed class ElasticsearchConformanceTests : OfferingIndexConformance
 {
     private const string Variable = "MARKETPLACE_TEST_ELASTICSEARCH";

@@ -10,8 +10,9 @@ if (args.Length == 0)
         usage: Marketplace.Bench <command> [options]
           generate --count 100000 --data DIR [--parallel 4] [--seed 1] [--keep-outbox]
           rebuild  --data DIR [--batch 1000]
-          engine   --data DIR [--threads 2] [--seconds 20] [--warmup 5] [--queries 2000] [--seed 7] [--out FILE] [--breakdown] [--breakdown-queries 300] [--cache 0]
-          queries  --out FILE [--queries 2000] [--seed 7]
+          engine   --data DIR [--mix taxonomy|real|vocab] [--eval DIR] [--words 50000] [--threads 2] [--seconds 20] [--warmup 5] [--queries 2000] [--seed 7] [--out FILE] [--breakdown] [--breakdown-queries 300] [--cache 0]
+          queries  --out FILE [--mix taxonomy|real|vocab] [--eval DIR] [--words 50000] [--queries 2000] [--seed 7]
+          plans    --data DIR [--mix taxonomy|real|vocab] [--eval DIR] [--queries 2000] [--top 30]
           match    --url http://127.0.0.1:5080 --data DIR [--reps 25] [--feed-events 1500] [--feed-reps 30]
           adminrebuild --url http://127.0.0.1:5080 --data DIR
         """);
@@ -24,6 +25,7 @@ return args[0] switch
     "rebuild" => await RebuildCommand.RunAsync(options),
     "engine" => await EngineCommand.RunAsync(options),
     "queries" => await QueriesCommand.RunAsync(options),
+    "plans" => await PlansCommand.RunAsync(options),
     "match" => await MatchCommand.RunAsync(options),
     "adminrebuild" => await AdminRebuildCommand.RunAsync(options),
     _ => throw new ArgumentException($"unknown command '{args[0]}'"),

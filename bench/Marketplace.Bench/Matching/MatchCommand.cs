@@ -9,7 +9,7 @@ using Marketplace.Core.Taxonomy;
 namespace Marketplace.Bench.Matching;
 
 /// <summary>
-/// <c>match --url URL --data DIR [--reps 25] [--warmup 3] [--feed-events 1500] [--feed-reps 30] [--seed 11]</c>: against a running API,
+/// <c>match --url URL --data DIR [--reps 25] [--warmup 3] [--feed-events 1500] [--feed-reps 30] [--seed 11] [--mix taxonomy|real] [--eval DIR]</c>: against a running API,
 /// times <c>POST /api/v1/demand-lists</c> (10 items, matched on submission) + <c>GET …/matches</c> end to end, then makes sure the
 /// feed holds enough match events and times <c>GET /api/v1/matches/feed?limit=500</c> pages. Keys come from DIR/bench-keys.json.
 /// </summary>
@@ -26,6 +26,12 @@ public static class MatchCommand
         var random = new Random(args.Int("seed", 11));
         var corpus = new Corpus(TaxonomyCatalog.Default);
         var ct = CancellationToken.None;
+        // The taxonomy mix's sentences (built from item names and problems), or owners' own words (issue 10).
+        var real = Mixes.Name(args) == "real";
+        var eval = RealLanguageMix.EvalTexts.Load(args.Optional("eval"));
+        string Text(SubDirection sub) => !real ? QueryMix.Sentence(random, corpus, sub)
+            : eval.Sentences.Count > 0 && random.Next(3) == 0 ? Corpus.Pick(random, eval.Sentences)
+            : RealLanguageMix.Sentence(random, corpus);
 
         using var enterprise = Client(url, keys.Enterprise);
         using var center = Client(url, keys.CapabilityCenter);
@@ -36,7 +42,7 @@ public static class MatchCommand
         var matchCounts = new List<int>();
         for (var r = 0; r < warmup + reps; r++)
         {
-            var body = DemandList(random, corpus, r);
+            var body = DemandList(random, corpus, r, Text);
             var clock = Stopwatch.StartNew();
             var created = await SendAsync(enterprise, HttpMethod.Post, "/api/v1/demand-lists", body, ct);
             var posted = clock.Elapsed.TotalMilliseconds;
@@ -51,7 +57,7 @@ public static class MatchCommand
                 matchCounts.Add(matches.GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("matches").GetArrayLength()));
             }
         }
-        Console.WriteLine($"match: 10-item demand list, {reps} repetitions ({warmup} warm-up), mean matches per list {matchCounts.Average():F0}");
+        Console.WriteLine($"match: 10-item demand list ({(real ? "owners' sentences" : "taxonomy sentences")}), {reps} repetitions ({warmup} warm-up), mean matches per list {matchCounts.Average():F0}");
         Console.WriteLine($"  POST /demand-lists       {Latency.Of(post)}");
         Console.WriteLine($"  GET  …/matches?topK=10   {Latency.Of(get)}");
         Console.WriteLine($"  end to end               {Latency.Of(endToEnd)}");
@@ -62,7 +68,7 @@ public static class MatchCommand
         var extra = 0;
         while (events < feedEvents)
         {
-            var batch = Enumerable.Range(0, 4).Select(_ => DemandList(random, corpus, extra++)).ToArray();
+            var batch = Enumerable.Range(0, 4).Select(_ => DemandList(random, corpus, extra++, Text)).ToArray();
             await Task.WhenAll(batch.Select(b => SendAsync(enterprise, HttpMethod.Post, "/api/v1/demand-lists", b, ct)));
             events += 40;
             if (extra % 40 == 0)
@@ -156,7 +162,7 @@ public static class MatchCommand
     }
 
     /// <summary>Ten needs in an SME's words; some state a direction, most a budget, some a time frame.</summary>
-    private static object DemandList(Random random, Corpus corpus, int n)
+    private static object DemandList(Random random, Corpus corpus, int n, Func<SubDirection, string> text)
     {
         var items = Enumerable.Range(0, 10).Select(_ =>
         {
@@ -164,7 +170,7 @@ public static class MatchCommand
             var stated = random.NextDouble();
             return new
             {
-                text = QueryMix.Sentence(random, corpus, sub),
+                text = text(sub),
                 direction = stated < 0.3 ? sub.DirectionCode : null,
                 subDirection = stated < 0.1 ? sub.Code : null,
                 budgetYuan = random.NextDouble() < 0.7 ? (long?)(random.Next(2, 200) * 10_000L) : null,

@@ -1,0 +1,117 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using Marketplace.Api.Http;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Marketplace.Api.Hosting.OpenApi;
+
+/// <summary>
+/// Operation conventions every endpoint gets without code of its own (docs/openapi.md):
+/// security (a required key, or an optional one on public endpoints), 401 wherever a key is read,
+/// request bodies required and never <c>null</c>, <c>[Required]</c>/<c>[Description]</c> on handler parameters,
+/// and the response headers the API sends: <c>Location</c> on 201/202, <c>ETag</c> where the endpoint says
+/// <see cref="EndpointConventions.ProducesETag"/>, <c>Retry-After</c> on 429.
+/// </summary>
+public sealed class OperationContractTransformer : IOpenApiOperationTransformer
+{
+    public const string IfMatchDescription =
+        "The ETag of the version you read. The change is refused with 412 when the resource has changed since (read it again and retry).";
+
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        var keyRequired = metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
+        var apiKey = new OpenApiSecurityRequirement
+        {
+            [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [],
+        };
+        // Public endpoints take an optional key: it widens the answer (owners see their drafts), and an unknown key is a 401.
+        operation.Security = keyRequired ? [apiKey] : [new OpenApiSecurityRequirement(), apiKey];
+
+        operation.Responses ??= [];
+        if (!operation.Responses.ContainsKey("401"))
+        {
+            operation.Responses["401"] = new OpenApiResponse
+            {
+                Description = "Unauthorized",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(nameof(ProblemDetails), context.Document) },
+                },
+            };
+        }
+
+        if (operation.RequestBody is OpenApiRequestBody body)
+        {
+            body.Required = true;
+            foreach (var media in (body.Content ?? new Dictionary<string, OpenApiMediaType>()).Values)
+            {
+                media.Schema = WithoutNull(media.Schema);
+            }
+        }
+
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
+        {
+            var info = context.Description.ParameterDescriptions
+                .FirstOrDefault(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase))?.ParameterDescriptor as IParameterInfoParameterDescriptor;
+            var attributes = info?.ParameterInfo.GetCustomAttributes(inherit: true) ?? [];
+            // An operation that answers 428 (precondition required) insists on its If-Match.
+            if (attributes.OfType<RequiredAttribute>().Any() || (parameter.Name == "If-Match" && operation.Responses.ContainsKey("428")))
+            {
+                parameter.Required = true;
+            }
+            parameter.Description ??= attributes.OfType<DescriptionAttribute>().FirstOrDefault()?.Description
+                ?? (parameter.Name == "If-Match" ? IfMatchDescription : null);
+        }
+
+        var etag = metadata.OfType<ETagMetadata>().Any();
+        foreach (var (status, response) in operation.Responses.Where(r => r.Value is OpenApiResponse).Select(r => (r.Key, (OpenApiResponse)r.Value)))
+        {
+            if (status is "201" or "202")
+            {
+                AddHeader(response, "Location", "The new resource's URL (relative to the API's base).", JsonSchemaType.String, null);
+            }
+            if (etag && status.StartsWith('2'))
+            {
+                AddHeader(response, "ETag", "The resource's version; send it as If-Match to change it.", JsonSchemaType.String, null);
+            }
+            if (status == "429")
+            {
+                AddHeader(response, "Retry-After", "Seconds to wait before retrying.", JsonSchemaType.Integer, null);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    private static void AddHeader(OpenApiResponse response, string name, string description, JsonSchemaType type, string? format)
+    {
+        response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        response.Headers[name] = new OpenApiHeader
+        {
+            Description = description,
+            Required = name != "Retry-After",
+            Schema = new OpenApiSchema { Type = type, Format = format, Minimum = type == JsonSchemaType.Integer ? "0" : null },
+        };
+    }
+
+    /// <summary><c>oneOf [null, X]</c> (a nullable handler parameter) becomes X: a body is required.</summary>
+    public static IOpenApiSchema? WithoutNull(IOpenApiSchema? schema)
+    {
+        if (schema is OpenApiSchema { OneOf: { Count: 2 } oneOf } && oneOf.Count(s => s.Type == JsonSchemaType.Null) == 1)
+        {
+            return oneOf.Single(s => s.Type != JsonSchemaType.Null);
+        }
+        if (schema is OpenApiSchema { Type: { } type } concrete && type.HasFlag(JsonSchemaType.Null) && type != JsonSchemaType.Null)
+        {
+            concrete.Type = type & ~JsonSchemaType.Null;
+        }
+        return schema;
+    }
+}
+
+/// <summary>Endpoint metadata: the endpoint's success responses carry an ETag header.</summary>
+public sealed class ETagMetadata;

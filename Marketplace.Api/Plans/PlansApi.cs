@@ -1,0 +1,201 @@
+using System.Security.Claims;
+using Marketplace.Api.Http;
+using Marketplace.Core.Common;
+using Marketplace.Core.Plans;
+using Marketplace.Core.Taxonomy;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Api.Plans;
+
+/// <param name="Year">The plan year (2000–2100).</param>
+/// <param name="EnterpriseId">An enterprise of the caller's district (create only; it can't change).</param>
+/// <param name="Title">The planned project (≤ 200 characters).</param>
+/// <param name="Description">Optional detail (≤ 2,000 characters).</param>
+/// <param name="Directions">1–3 direction codes of the annex.</param>
+/// <param name="SubDirections">Technology items of those directions.</param>
+/// <param name="PlannedInvestmentYuan">Planned investment in yuan (≥ 0).</param>
+/// <param name="PlannedStart">Planned start (yyyy-MM-dd).</param>
+/// <param name="PlannedFinish">Planned finish (yyyy-MM-dd, not before the start).</param>
+public sealed record PlanProjectRequest(int? Year, Guid? EnterpriseId, string? Title, string? Description, IReadOnlyList<string>? Directions,
+    IReadOnlyList<string>? SubDirections, long? PlannedInvestmentYuan, DateOnly? PlannedStart, DateOnly? PlannedFinish)
+{
+    public PlanProjectInput ToInput() => new(Year, EnterpriseId, Title, Description, Directions, SubDirections, PlannedInvestmentYuan, PlannedStart, PlannedFinish);
+}
+
+/// <param name="Status">intent, diagnosed, engaged, implementing, completed or abandoned.</param>
+/// <param name="Reason">Required for a jump over steps, a step back and abandoning (≤ 1,000 characters).</param>
+/// <param name="ActualInvestmentYuan">Required when completing: the investment actually made, in yuan.</param>
+public sealed record PlanStatusRequest(string? Status, string? Reason, long? ActualInvestmentYuan);
+
+public sealed record EnterpriseRef(Guid Id, string Name);
+
+public sealed record PlanProjectResponse(
+    Guid Id,
+    int Year,
+    string District,
+    EnterpriseRef Enterprise,
+    string Title,
+    string? Description,
+    IReadOnlyList<string> Directions,
+    IReadOnlyList<string> SubDirections,
+    long PlannedInvestmentYuan,
+    DateOnly PlannedStart,
+    DateOnly PlannedFinish,
+    string Status,
+    string StatusName,
+    string? StatusReason,
+    long? ActualInvestmentYuan,
+    Guid? DiagnosisId,
+    Guid? DemandListId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static PlanProjectResponse From(PlanProject p) => new(p.Id, p.Year, p.District, new EnterpriseRef(p.EnterpriseId, p.EnterpriseName), p.Title,
+        p.Description, p.Directions, p.SubDirections, p.PlannedInvestmentYuan, p.PlannedStart, p.PlannedFinish, p.Status, PlanStatuses.Name(p.Status),
+        p.StatusReason, p.ActualInvestmentYuan, p.DiagnosisId, p.DemandListId, p.CreatedAt, p.UpdatedAt);
+}
+
+public sealed record PlanStatusEventResponse(long Seq, string? FromStatus, string ToStatus, string? Reason, Guid ActorId, string ActorKind, DateTimeOffset At);
+
+public sealed record PlanYearResponse(int Year, int Projects, int Enterprises, long PlannedInvestmentYuan, IReadOnlyDictionary<string, int> ByStatus,
+    IReadOnlyList<PlanProjectResponse> Items, bool Truncated);
+
+public sealed record RollingPlanResponse(string? District, int FromYear, int ToYear, IReadOnlyList<PlanYearResponse> Years);
+
+public static class PlansApi
+{
+    public static IEndpointRouteBuilder MapPlans(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/plan-projects").WithTags("District plans").RequireAuthorization();
+
+        group.MapPost("/", Create)
+            .RequireAuthorization(Policies.District)
+            .WithName("CreatePlanProject")
+            .ProducesETag()
+            .WithSummary("新增计划项目 (add a project to the district plan)")
+            .WithDescription("District office only (清单化管理): an enterprise of the caller's district, the planned project, its directions and technology items, planned investment and planned start/finish for a year. It starts as `intent` (意向). Answers 201 with Location and ETag.")
+            .WithAuthProblems().WithProblems(400, 413, 415);
+
+        group.MapGet("/", List)
+            .WithName("ListPlanProjects")
+            .WithSummary("计划项目列表 (list plan projects)")
+            .WithDescription("Paged (pageSize ≤ 100), by year then creation. A district office sees its own district; an enterprise its own projects; operators and the capability center every district (filter with `district`). Integrators and assessors get 403. Filters: year, fromYear/toYear, status, enterpriseId, direction.")
+            .WithAuthProblems().WithProblems(400);
+
+        group.MapGet("/rolling", Rolling)
+            .WithName("GetRollingPlan")
+            .WithSummary("五年滚动计划 (the five-year rolling plan)")
+            .WithDescription("Five consecutive years from `fromYear` (default: this year), each with its projects (at most 500 listed per year, `truncated` says when more exist), enterprises, planned investment and counts by status. Same visibility as the list; operators and the capability center may pass `district`.")
+            .WithAuthProblems().WithProblems(400);
+
+        group.MapGet("/{id:guid}", Get)
+            .WithName("GetPlanProject")
+            .ProducesETag()
+            .WithSummary("计划项目详情 (read a plan project)")
+            .WithDescription("With its linked diagnosis and demand list. The district office of the project's district, the enterprise, operators and the capability center; anyone else gets 404. The ETag header is the value If-Match expects.")
+            .WithAuthProblems().WithProblems(404);
+
+        group.MapPut("/{id:guid}", Update)
+            .WithName("UpdatePlanProject")
+            .ProducesETag()
+            .WithSummary("修改计划项目 (edit a plan project)")
+            .WithDescription("The district office or an operator; If-Match is required (428 without it, 412 when stale). Replaces year, title, description, directions, items, planned investment and dates; the enterprise can't change. Completed and abandoned projects can't be edited (409).")
+            .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
+
+        group.MapPost("/{id:guid}/status", Move)
+            .WithName("MovePlanProjectStatus")
+            .ProducesETag()
+            .WithSummary("变更项目状态 (move a project's status)")
+            .WithDescription("The district office or an operator. 意向 intent → 已诊断 diagnosed → 已对接 engaged → 实施中 implementing → 已完成 completed, or 放弃 abandoned. The next step needs nothing more; a move that skips steps, a step back and abandoning need a `reason` (400 without); completing needs `actualInvestmentYuan`. Completed and abandoned are final (409). Every move is audited (see history). If-Match is optional and checked when sent.")
+            .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);
+
+        group.MapGet("/{id:guid}/history", History)
+            .WithName("GetPlanProjectHistory")
+            .WithSummary("状态变更记录 (status history)")
+            .WithDescription("Every status move of the project: from, to, reason, who (organization and kind) and when. Same visibility as the project.")
+            .WithAuthProblems().WithProblems(404);
+        return app;
+    }
+
+    private static async Task<Created<PlanProjectResponse>> Create(PlanProjectRequest? request, ClaimsPrincipal user, PlanStore store, HttpContext context, CancellationToken ct)
+    {
+        var project = await store.CreateAsync(user.GetActor(), request?.ToInput(), ct);
+        context.Response.Headers.ETag = project.ETag;
+        return TypedResults.Created($"/api/v1/plan-projects/{project.Id}", PlanProjectResponse.From(project));
+    }
+
+    private static async Task<Ok<PagedList<PlanProjectResponse>>> List(ClaimsPrincipal user, PlanStore store, TaxonomyCatalog taxonomy,
+        int? year, int? fromYear, int? toYear, string? status, Guid? enterpriseId, string? direction, string? district, int? page, int? pageSize, CancellationToken ct)
+    {
+        var v = new Validator();
+        var (p, size) = Paging.Validate(page, pageSize, v);
+        v.Range("year", year, PlanStore.MinYear, PlanStore.MaxYear);
+        v.Range("fromYear", fromYear, PlanStore.MinYear, PlanStore.MaxYear);
+        v.Range("toYear", toYear, PlanStore.MinYear, PlanStore.MaxYear);
+        if (status is not null && !PlanStatuses.IsKnown(status))
+        {
+            v.Add("status", $"未知的状态 '{status}' (one of: {string.Join(", ", PlanStatuses.Codes)}).");
+        }
+        CheckDirection(v, taxonomy, direction);
+        CheckDistrict(v, taxonomy, district);
+        v.ThrowIfAny();
+        var result = await store.ListAsync(user.GetActor(), new PlanFilter(district, year, fromYear, toYear, status, enterpriseId, direction), p, size, ct);
+        return TypedResults.Ok(new PagedList<PlanProjectResponse>(result.Items.Select(PlanProjectResponse.From).ToArray(), result.Page, result.PageSize, result.Total));
+    }
+
+    private static async Task<Ok<RollingPlanResponse>> Rolling(ClaimsPrincipal user, PlanStore store, TaxonomyCatalog taxonomy, TimeProvider clock,
+        int? fromYear, string? district, CancellationToken ct)
+    {
+        var v = new Validator();
+        var from = fromYear ?? clock.GetUtcNow().Year;
+        v.Range("fromYear", from, PlanStore.MinYear, PlanStore.MaxYear - PlanStore.RollingYears + 1);
+        CheckDistrict(v, taxonomy, district);
+        v.ThrowIfAny();
+        var actor = user.GetActor();
+        var years = await store.RollingAsync(actor, district, from, ct);
+        return TypedResults.Ok(new RollingPlanResponse(district, from, from + PlanStore.RollingYears - 1,
+            years.Select(y => new PlanYearResponse(y.Year, y.Projects, y.Enterprises, y.PlannedInvestmentYuan, y.ByStatus,
+                y.Items.Select(PlanProjectResponse.From).ToArray(), y.Truncated)).ToArray()));
+    }
+
+    private static async Task<Ok<PlanProjectResponse>> Get(Guid id, ClaimsPrincipal user, PlanStore store, HttpContext context, CancellationToken ct) =>
+        Respond(context, await store.GetAsync(user.GetActor(), id, ct));
+
+    private static async Task<Ok<PlanProjectResponse>> Update(Guid id, PlanProjectRequest? request, ClaimsPrincipal user, PlanStore store, HttpContext context,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        Respond(context, await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct));
+
+    private static async Task<Ok<PlanProjectResponse>> Move(Guid id, PlanStatusRequest? request, ClaimsPrincipal user, PlanStore store, HttpContext context,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        Respond(context, await store.MoveAsync(user.GetActor(), id, ifMatch,
+            new PlanStatusMove(request?.Status, request?.Reason, request?.ActualInvestmentYuan), ct));
+
+    private static async Task<Ok<IReadOnlyList<PlanStatusEventResponse>>> History(Guid id, ClaimsPrincipal user, PlanStore store, CancellationToken ct)
+    {
+        var events = await store.HistoryAsync(user.GetActor(), id, ct);
+        return TypedResults.Ok<IReadOnlyList<PlanStatusEventResponse>>(
+            events.Select(e => new PlanStatusEventResponse(e.Seq, e.FromStatus, e.ToStatus, e.Reason, e.ActorId, e.ActorKind, e.At)).ToArray());
+    }
+
+    private static Ok<PlanProjectResponse> Respond(HttpContext context, PlanProject project)
+    {
+        context.Response.Headers.ETag = project.ETag;
+        return TypedResults.Ok(PlanProjectResponse.From(project));
+    }
+
+    public static void CheckDirection(Validator v, TaxonomyCatalog taxonomy, string? direction)
+    {
+        if (direction is not null && !taxonomy.IsDirection(direction))
+        {
+            v.Add("direction", $"未知的重点方向 '{direction}' (see GET /api/v1/taxonomy).");
+        }
+    }
+
+    public static void CheckDistrict(Validator v, TaxonomyCatalog taxonomy, string? district)
+    {
+        if (district is not null && !taxonomy.IsDistrict(district))
+        {
+            v.Add("district", $"未知的区县 '{district}' (see GET /api/v1/taxonomy districts).");
+        }
+    }
+}

@@ -1,0 +1,307 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Dapper;
+using Marketplace.Core.Common;
+using Marketplace.Core.Organizations;
+using Marketplace.Core.Plans;
+using Marketplace.Core.Storage;
+
+namespace Marketplace.Core.Financing;
+
+/// <summary>
+/// Financing needs (融资需求清单): an enterprise attaches one to its plan project or engagement, its district office
+/// confirms it or sends it back with a reason; confirmed needs are exported for banks (长江渝融通). The enterprise sees
+/// its own, a district office its district's, operators all; others get 404 (403 for lists).
+/// </summary>
+public sealed class FinancingStore(Database db, OrganizationStore organizations, PlanStore plans, IPlanEngagements engagements, TimeProvider clock)
+{
+    public const long AmountLimitYuan = 100_000_000_000;
+    public const int TermLimitMonths = 360;
+    public const int TextMax = 1_000;
+    public const int ExportBatch = 1_000;
+
+    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
+    private sealed class Row
+    {
+        public Guid Id { get; init; }
+        public Guid EnterpriseId { get; init; }
+        public string EnterpriseName { get; init; } = "";
+        public string District { get; init; } = "";
+        public Guid? PlanProjectId { get; init; }
+        public string? PlanProjectTitle { get; init; }
+        public Guid? EngagementId { get; init; }
+        public string Directions { get; init; } = "[]";
+        public long AmountYuan { get; init; }
+        public int TermMonths { get; init; }
+        public string Purpose { get; init; } = "";
+        public string ExpectedBenefits { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string? ReturnReason { get; init; }
+        public DateTimeOffset? ConfirmedAt { get; init; }
+        public int RowVersion { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+
+        public FinancingNeed ToNeed() => new(Id, EnterpriseId, EnterpriseName, District, PlanProjectId, PlanProjectTitle, EngagementId,
+            ParseDirections(Directions), AmountYuan, TermMonths, Purpose, ExpectedBenefits, Status, ReturnReason, ConfirmedAt, RowVersion, CreatedAt, UpdatedAt);
+    }
+
+    private sealed record Valid(Guid? PlanProjectId, Guid? EngagementId, IReadOnlyList<string> Directions, long AmountYuan, int TermMonths, string Purpose, string ExpectedBenefits);
+
+    public static IReadOnlyList<string> ParseDirections(string json) => JsonSerializer.Deserialize<string[]>(json, PlanStore.Json) ?? [];
+
+    public async Task<FinancingNeed> CreateAsync(Actor actor, FinancingNeedInput? input, CancellationToken ct)
+    {
+        if (!actor.Is(OrganizationKind.Enterprise))
+        {
+            throw new ForbiddenException("只有企业可以提出融资需求 (only enterprises submit financing needs).");
+        }
+        var valid = await ValidateAsync(actor, input, ct);
+        var enterprise = await organizations.GetAsync(actor.OrganizationId, ct);
+        var id = Guid.NewGuid();
+        await using (var c = await db.OpenAsync(ct))
+        {
+            await c.ExecuteAsync(db.Command(FinancingSql.Insert, Args(valid, new { Id = id, EnterpriseId = actor.OrganizationId, enterprise.District, Now = clock.GetUtcNow() }), ct: ct));
+        }
+        return await GetAsync(actor, id, ct);
+    }
+
+    public async Task<FinancingNeed> GetAsync(Actor actor, Guid id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var need = (await c.QuerySingleOrDefaultAsync<Row>(db.Command(FinancingSql.ById, new { Id = id }, ct: ct)))?.ToNeed();
+        if (need is null || !await CanReadAsync(actor, need, ct))
+        {
+            throw NotFound(id);
+        }
+        return need;
+    }
+
+    private async Task<bool> CanReadAsync(Actor actor, FinancingNeed need, CancellationToken ct) => actor.Kind switch
+    {
+        OrganizationKind.Operator => true,
+        OrganizationKind.Enterprise => need.EnterpriseId == actor.OrganizationId,
+        OrganizationKind.District => need.District == await organizations.HomeDistrictAsync(actor, ct),
+        _ => false,
+    };
+
+    public async Task<PagedList<FinancingNeed>> ListAsync(Actor actor, FinancingFilter filter, int page, int pageSize, CancellationToken ct)
+    {
+        var args = await ArgsAsync(actor, filter, (page - 1) * pageSize, pageSize, ct);
+        await using var c = await db.OpenAsync(ct);
+        var total = await c.ExecuteScalarAsync<long>(db.Command(FinancingSql.Count, args, ct: ct));
+        var rows = await c.QueryAsync<Row>(db.Command(db.Dialect.Page(FinancingSql.List), args, ct: ct));
+        return new PagedList<FinancingNeed>(rows.Select(r => r.ToNeed()).ToArray(), page, pageSize, total);
+    }
+
+    /// <summary>The confirmed needs for banks, oldest confirmation first, read a batch at a time. Operators and district offices (their district) only.</summary>
+    public async IAsyncEnumerable<FinancingExportRow> ConfirmedAsync(Actor actor, FinancingFilter filter, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (!actor.IsOperator && !actor.Is(OrganizationKind.District))
+        {
+            throw new ForbiddenException("只有运营方和区县经信部门可以导出融资需求清单 (only operators and district offices export the list).");
+        }
+        for (var skip = 0; ; skip += ExportBatch)
+        {
+            var args = await ArgsAsync(actor, filter with { Status = FinancingStatuses.Confirmed }, skip, ExportBatch, ct);
+            FinancingExportRow[] rows;
+            await using (var c = await db.OpenAsync(ct))
+            {
+                rows = (await c.QueryAsync<FinancingExportRow>(db.Command(db.Dialect.Page(FinancingSql.Export), args, ct: ct))).ToArray();
+            }
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+            if (rows.Length < ExportBatch)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The enterprise edits its need (If-Match required); an edit of a returned need resubmits it. Confirmed needs are final (409).</summary>
+    public async Task<FinancingNeed> UpdateAsync(Actor actor, Guid id, string? ifMatch, FinancingNeedInput? input, CancellationToken ct)
+    {
+        var need = await GetAsync(actor, id, ct);
+        if (need.EnterpriseId != actor.OrganizationId)
+        {
+            throw new ForbiddenException("只有提出需求的企业可以修改 (only the enterprise edits its need).");
+        }
+        Preconditions.RequireIfMatch(ifMatch, "融资需求");
+        Preconditions.CheckIfMatch(ifMatch, need.ETag, "融资需求");
+        var valid = await ValidateAsync(actor, input, ct);
+        if (need.Status == FinancingStatuses.Confirmed)
+        {
+            throw new ConflictException("融资需求已确认，不能修改 (a confirmed need can't be edited).");
+        }
+        await using (var c = await db.OpenAsync(ct))
+        {
+            var affected = await c.ExecuteAsync(db.Command(FinancingSql.Update, Args(valid, new { Id = id, Now = clock.GetUtcNow(), ExpectedRowVersion = need.RowVersion }), ct: ct));
+            if (affected == 0)
+            {
+                throw Changed();
+            }
+        }
+        return await GetAsync(actor, id, ct);
+    }
+
+    public Task<FinancingNeed> ConfirmAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct) =>
+        DecideAsync(actor, id, ifMatch, FinancingStatuses.Confirmed, null, ct);
+
+    public Task<FinancingNeed> ReturnAsync(Actor actor, Guid id, string? ifMatch, string? reason, CancellationToken ct)
+    {
+        var v = new Validator();
+        if (v.Required("reason", reason))
+        {
+            v.MaxLength("reason", reason!.Trim(), TextMax);
+        }
+        v.ThrowIfAny();
+        return DecideAsync(actor, id, ifMatch, FinancingStatuses.Returned, reason!.Trim(), ct);
+    }
+
+    private async Task<FinancingNeed> DecideAsync(Actor actor, Guid id, string? ifMatch, string status, string? reason, CancellationToken ct)
+    {
+        var need = await GetAsync(actor, id, ct);
+        if (!actor.Is(OrganizationKind.District))
+        {
+            throw new ForbiddenException("只有企业所在区县的经信部门可以确认或退回 (only the enterprise's district office confirms or returns a need).");
+        }
+        Preconditions.CheckIfMatch(ifMatch, need.ETag, "融资需求");
+        if (need.Status != FinancingStatuses.Submitted)
+        {
+            throw new ConflictException($"融资需求当前状态为 {need.Status}，只有待确认的需求可以确认或退回 (only a submitted need can be confirmed or returned).");
+        }
+        var now = clock.GetUtcNow();
+        await using (var c = await db.OpenAsync(ct))
+        {
+            var confirmed = status == FinancingStatuses.Confirmed;
+            var affected = await c.ExecuteAsync(db.Command(FinancingSql.Decide, new
+            {
+                Id = id,
+                Status = status,
+                Reason = reason,
+                ConfirmedBy = confirmed ? actor.OrganizationId : (Guid?)null,
+                ConfirmedAt = confirmed ? now : (DateTimeOffset?)null,
+                Now = now,
+                ExpectedRowVersion = need.RowVersion,
+            }, ct: ct));
+            if (affected == 0)
+            {
+                throw Changed();
+            }
+        }
+        return await GetAsync(actor, id, ct);
+    }
+
+    private async Task<Valid> ValidateAsync(Actor actor, FinancingNeedInput? input, CancellationToken ct)
+    {
+        var v = new Validator();
+        if (input is null)
+        {
+            v.Add("body", "请求体不能为空 (a JSON body is required).");
+            v.ThrowIfAny();
+        }
+        IReadOnlyList<string> directions = [];
+        if (input!.PlanProjectId is null == input.EngagementId is null)
+        {
+            v.Add("planProjectId", "需关联一个计划项目（planProjectId）或一个对接（engagementId），二选一 (attach the need to either a plan project or an engagement).");
+        }
+        else if (input.PlanProjectId is { } projectId)
+        {
+            var project = await plans.FindAsync(projectId, ct);
+            if (project is null || project.EnterpriseId != actor.OrganizationId)
+            {
+                v.Add("planProjectId", "不是本企业的计划项目 (no plan project of your enterprise has this id; see GET /api/v1/plan-projects).");
+            }
+            else if (project.Status == PlanStatuses.Abandoned)
+            {
+                v.Add("planProjectId", "项目已放弃，不能提出融资需求 (the project was abandoned).");
+            }
+            else
+            {
+                directions = project.Directions;
+            }
+        }
+        else if (!engagements.Available)
+        {
+            v.Add("engagementId", "对接功能尚未启用，请关联计划项目 (engagements are not available in this deployment; attach the need to a plan project).");
+        }
+        else if (await engagements.FindForEnterpriseAsync(input.EngagementId!.Value, actor.OrganizationId, ct) is { } engagement)
+        {
+            directions = engagement.Directions;
+        }
+        else
+        {
+            v.Add("engagementId", "不是本企业的对接 (no engagement of your enterprise has this id).");
+        }
+        if (v.Required("amountYuan", input.AmountYuan))
+        {
+            v.Range("amountYuan", input.AmountYuan, 1, AmountLimitYuan);
+        }
+        if (v.Required("termMonths", input.TermMonths))
+        {
+            v.Range("termMonths", input.TermMonths, 1, TermLimitMonths);
+        }
+        var purpose = input.Purpose?.Trim();
+        if (v.Required("purpose", purpose))
+        {
+            v.MaxLength("purpose", purpose, TextMax);
+        }
+        var benefits = input.ExpectedBenefits?.Trim();
+        if (v.Required("expectedBenefits", benefits))
+        {
+            v.MaxLength("expectedBenefits", benefits, TextMax);
+        }
+        v.ThrowIfAny();
+        return new Valid(input.PlanProjectId, input.EngagementId, directions, input.AmountYuan!.Value, input.TermMonths!.Value, purpose!, benefits!);
+    }
+
+    private async Task<object> ArgsAsync(Actor actor, FinancingFilter filter, int skip, int take, CancellationToken ct)
+    {
+        Guid? enterpriseId = null;
+        var district = filter.District;
+        switch (actor.Kind)
+        {
+            case OrganizationKind.Operator:
+                break;
+            case OrganizationKind.Enterprise:
+                enterpriseId = actor.OrganizationId;
+                break;
+            case OrganizationKind.District:
+                district = await organizations.HomeDistrictAsync(actor, ct);
+                break;
+            default:
+                throw new ForbiddenException("只有企业、区县经信部门和运营方可以查看融资需求 (only enterprises, district offices and operators see financing needs).");
+        }
+        return new
+        {
+            EnterpriseId = enterpriseId,
+            District = district,
+            filter.Status,
+            DirectionPattern = PlanStore.DirectionPattern(filter.Direction),
+            From = filter.From is { } from ? new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), ChinaStandardTime) : (DateTimeOffset?)null,
+            To = filter.To is { } to ? new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), ChinaStandardTime) : (DateTimeOffset?)null,
+            Skip = skip,
+            Take = take,
+        };
+    }
+
+    private static object Args(Valid valid, object extra)
+    {
+        var args = new DynamicParameters(extra);
+        args.Add("PlanProjectId", valid.PlanProjectId);
+        args.Add("EngagementId", valid.EngagementId);
+        args.Add("Directions", JsonSerializer.Serialize(valid.Directions, PlanStore.Json));
+        args.Add("AmountYuan", valid.AmountYuan);
+        args.Add("TermMonths", valid.TermMonths);
+        args.Add("Purpose", valid.Purpose);
+        args.Add("ExpectedBenefits", valid.ExpectedBenefits);
+        return args;
+    }
+
+    private static PreconditionFailedException Changed() => new("融资需求已被修改，请重新获取后再试 (the need changed meanwhile; fetch it again).");
+
+    private static NotFoundException NotFound(Guid id) => new($"融资需求 {id} 不存在 (financing need not found).");
+}

@@ -1,0 +1,76 @@
+using Marketplace.Core.Common;
+
+namespace Marketplace.Core.Taxonomy;
+
+/// <summary>The direction checks shared by offerings, demand items, plan projects and diagnosis findings.</summary>
+public static class TaxonomyChecks
+{
+    /// <summary>
+    /// 1 to <paramref name="max"/> direction codes and any technology items of them: trimmed, without duplicates; a message
+    /// per unknown code or item of another direction.
+    /// </summary>
+    public static (List<string> Directions, List<string> SubDirections) Directions(TaxonomyCatalog taxonomy, Validator v,
+        IReadOnlyList<string>? directionCodes, IReadOnlyList<string>? subDirectionCodes, int max)
+    {
+        var directions = Distinct(directionCodes);
+        if (directions.Count < 1 || directions.Count > max)
+        {
+            v.Add("directions", $"需要 1 到 {max} 个重点方向 (1 to {max} direction codes are required).");
+        }
+        for (var n = 0; n < directions.Count; n++)
+        {
+            if (!taxonomy.IsDirection(directions[n]))
+            {
+                v.Add($"directions[{n}]", $"未知的重点方向 '{directions[n]}' (see GET /api/v1/taxonomy).");
+            }
+        }
+        var subDirections = Distinct(subDirectionCodes);
+        for (var n = 0; n < subDirections.Count; n++)
+        {
+            var sub = taxonomy.FindSubDirection(subDirections[n]);
+            if (sub is null)
+            {
+                v.Add($"subDirections[{n}]", $"未知的细分方向 '{subDirections[n]}' (see GET /api/v1/taxonomy).");
+            }
+            else if (!directions.Contains(sub.DirectionCode))
+            {
+                v.Add($"subDirections[{n}]", $"细分方向 '{sub.Code}' 不属于所选重点方向 (its direction '{sub.DirectionCode}' is not in directions).");
+            }
+        }
+        return (directions, subDirections);
+    }
+
+    /// <summary>
+    /// One optional direction and technology item (<paramref name="field"/>.direction, .subDirection): an item alone implies
+    /// its direction. Returns the trimmed codes.
+    /// </summary>
+    public static (string? Direction, string? SubDirection) Single(TaxonomyCatalog taxonomy, Validator v, string field, string? directionCode, string? subDirectionCode)
+    {
+        var direction = string.IsNullOrWhiteSpace(directionCode) ? null : directionCode.Trim();
+        var subDirection = string.IsNullOrWhiteSpace(subDirectionCode) ? null : subDirectionCode.Trim();
+        if (direction is not null && !taxonomy.IsDirection(direction))
+        {
+            v.Add($"{field}.direction", $"未知的方向 '{direction}' (see GET /api/v1/taxonomy directions).");
+        }
+        if (subDirection is not null)
+        {
+            var sub = taxonomy.FindSubDirection(subDirection);
+            if (sub is null)
+            {
+                v.Add($"{field}.subDirection", $"未知的技术方向 '{subDirection}' (see GET /api/v1/taxonomy).");
+            }
+            else if (direction is not null && sub.DirectionCode != direction)
+            {
+                v.Add($"{field}.subDirection", $"'{subDirection}' 不属于方向 '{direction}' (the sub-direction belongs to '{sub.DirectionCode}').");
+            }
+            else
+            {
+                direction ??= sub.DirectionCode;
+            }
+        }
+        return (direction, subDirection);
+    }
+
+    public static List<string> Distinct(IReadOnlyList<string>? values) =>
+        (values ?? []).Where(s => s is not null).Select(s => s.Trim()).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+}
