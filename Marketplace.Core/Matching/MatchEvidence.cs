@@ -8,7 +8,7 @@ public sealed record ItemEvidence(long Verified, double? AverageRating, long Rat
 
 /// <summary>
 /// Verified evidence as a bounded tie-breaker (applied by <see cref="MatchRuns"/> after <see cref="DemandMatcher"/> ranked):
-/// an offering that already agrees with the demand's technology item (its <c>subDirection</c> reason is ok) gains at most
+/// an offering that already agrees with the demand's technology item (its <c>subDirection</c> or <c>need</c> reason is ok) gains at most
 /// <see cref="MaxBoost"/> of its own score when its integrator has verified engagements or cases in that item, more with
 /// more of them (full at <see cref="FullAt"/>) and with better ratings. Multiplying its own score means an irrelevant
 /// offering stays where it is; no evidence (a new integrator) leaves the score exactly as ranked; poor ratings add nothing.
@@ -59,7 +59,7 @@ public sealed class MatchEvidence(Database db, TimeProvider clock)
         var matches = result.Matches.Select(m =>
         {
             if (!table.TryGetValue((m.SupplierId, item), out var evidence)
-                || !m.Reasons.Any(r => r.Kind == MatchReasonKinds.SubDirection && r.Ok))
+                || !m.Reasons.Any(r => r.Kind is MatchReasonKinds.SubDirection or MatchReasonKinds.Need && r.Ok))
             {
                 return m;
             }

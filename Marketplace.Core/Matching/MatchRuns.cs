@@ -17,7 +17,9 @@ public sealed record ItemMatchOutcome(ItemToMatch Item, DemandMatchResult Result
     /// <summary>The stated direction, or the top inferred one.</summary>
     public string? EffectiveDirection => Item.Direction ?? Result.InferredDirections.FirstOrDefault()?.DirectionCode;
 
+    /// <summary>The stated technology item, else the one the need is understood to ask for most, else the inferred direction's.</summary>
     public string? EffectiveSubDirection => Item.SubDirection
+        ?? Result.Need.Items.FirstOrDefault()?.Code
         ?? Result.InferredDirections.FirstOrDefault(i => EffectiveDirection is null || i.DirectionCode == EffectiveDirection)?.SubDirectionCode;
 
     public double? BestScore => Result.Matches.Count == 0 ? null : Result.Matches.Max(m => m.Score);
@@ -25,6 +27,16 @@ public sealed record ItemMatchOutcome(ItemToMatch Item, DemandMatchResult Result
 
 /// <summary>The inferred direction as stored with a match event.</summary>
 public sealed record StoredInference(string Direction, string? SubDirection, double Confidence, IReadOnlyList<string> MatchedTerms);
+
+/// <summary>
+/// The understood need as stored with a match event: the sentence shown (<c>理解为：…；行业：…</c>), the items with the
+/// demand's words behind them, and the note when the relevance floor shortened the list.
+/// </summary>
+public sealed record StoredNeed(string Summary, IReadOnlyList<UnderstoodItem> Items, string? Industry, double Confidence, string? Note)
+{
+    public static StoredNeed From(DemandMatchResult result) =>
+        new(result.Need.Summary, result.Need.Items, result.Need.Industry, result.Need.Confidence, result.Note);
+}
 
 public static class MatchEventReasons
 {
@@ -106,6 +118,7 @@ public sealed class MatchRuns(Database db, DemandMatcher matcher, WebhookOutbox?
                 Now = now,
                 Inferred = JsonSerializer.Serialize(inferred, Json),
                 outcome.BestScore,
+                Need = JsonSerializer.Serialize(StoredNeed.From(outcome.Result), Json),
             }, t, ct));
             var rows = outcome.Result.Matches.Take(StoredTopK).Select((m, n) => new
             {

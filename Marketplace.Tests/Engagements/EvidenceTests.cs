@@ -56,7 +56,7 @@ public class EvidenceTests
         });
         foreach (var match in after.Values.Where(m => m["reasons"]!.AsArray().Any(r => r!["kind"]!.GetValue<string>() == "evidence")))
         {
-            Assert.That(match["reasons"]!.AsArray().Any(r => r!["kind"]!.GetValue<string>() == "subDirection" && r["ok"]!.GetValue<bool>()), Is.True,
+            Assert.That(match["reasons"]!.AsArray().Any(r => r!["kind"]!.GetValue<string>() is "subDirection" or "need" && r["ok"]!.GetValue<bool>()), Is.True,
                 "evidence only counts for offerings in the demand's technology item");
         }
     }
