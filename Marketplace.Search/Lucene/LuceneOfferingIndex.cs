@@ -676,7 +676,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         }
         else
         {
-            TextScorer.Run(searcher, text.Plan, filter, collector, PostingsCacheBudgetBytes);
+            TextScorer.Run(searcher, text.Plan, filter, new TextSearchCollector(top, counter, filter), PostingsCacheBudgetBytes);
         }
         var facets = new Dictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
         if (remembered is not null)
