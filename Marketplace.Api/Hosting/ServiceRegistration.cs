@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Hosting.OpenApi;
 using Marketplace.Api.Http;
+using Marketplace.Api.Webhooks;
 using Marketplace.Api.Plans;
 using Marketplace.Core.Bulk;
 using Marketplace.Core.Common;
@@ -53,6 +54,7 @@ public static class ServiceRegistration
         services.AddOptions<SearchOptions>().PostConfigure<IOptions<MarketplaceOptions>>((search, marketplace) =>
             search.IndexDirectory ??= Path.Combine(DataDirectory(marketplace.Value), "index"));
         services.AddDemands();
+        services.AddWebhooks(configuration);
         services.AddGovernment(configuration);
         if (!IsGeneratingOpenApiDocument)
         {
@@ -60,6 +62,7 @@ public static class ServiceRegistration
             services.AddLeaseHolderService(); // after StartupTasks (the schema exists), before the workers that lease rows
             services.AddMarketplaceSearchWorkers();
             services.AddHostedService<BulkJobRunner>();
+            services.AddWebhookWorkers();
         }
 
         services.ConfigureHttpJsonOptions(o =>
@@ -97,7 +100,8 @@ public static class ServiceRegistration
 
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
-            .AddCheck<SearchWarmUpHealthCheck>("search", tags: ["ready"]);
+            .AddCheck<SearchHealthCheck>("search", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, tags: ["ready"])
+            .AddCheck<SearchWarmUpHealthCheck>("search-warm-up", tags: ["ready"]);
         services.AddMarketplaceOpenApi();
         return builder;
     }

@@ -23,6 +23,13 @@ public enum CodeList
     FinancingStatuses,
     ExportKinds,
     TableFormats,
+    EngagementActions,
+    EngagementStatuses,
+    OutcomeDimensions,
+    OutcomeUnits,
+    CaseStatuses,
+    WebhookEventTypes,
+    WebhookDeliveryStatuses,
 }
 
 /// <summary>The value (or each value of a list) must be one of <paramref name="list"/>'s codes.</summary>

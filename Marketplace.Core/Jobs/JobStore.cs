@@ -98,6 +98,17 @@ public sealed class JobStore(Database db, TimeProvider clock)
     public object SucceedArgs(Guid id, long processed) =>
         new { Id = id, Status = JobStatuses.Succeeded, Processed = processed, Error = (string?)null, Now = clock.GetUtcNow() };
 
+    /// <summary>
+    /// Marks failed the queued or running jobs whose node is no longer a registered lease holder (its process is gone, see
+    /// <see cref="Leasing.LeaseHolderService"/>): a job interrupted by <c>kill -9</c> does not block the next one for
+    /// <see cref="StaleAfter"/>. Returns how many.
+    /// </summary>
+    public async Task<int> FailOrphanedAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(db.Command(JobSql.FailOrphaned, new { Now = clock.GetUtcNow(), Error = "its node stopped before the job finished" }, ct: ct));
+    }
+
     private async Task ExecuteAsync(string sql, object parameters, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
@@ -135,6 +146,11 @@ public static class JobSql
     public const string Start = "UPDATE jobs SET status = 'running', total = @Total, started_at = @Now, updated_at = @Now WHERE id = @Id";
 
     public const string Progress = "UPDATE jobs SET processed = @Processed, updated_at = @Now WHERE id = @Id";
+
+    public const string FailOrphaned = """
+        UPDATE jobs SET status = 'failed', error = @Error, finished_at = @Now, updated_at = @Now
+        WHERE status IN ('queued', 'running') AND node NOT IN (SELECT holder_id FROM lease_holders)
+        """;
 
     public const string Finish = """
         UPDATE jobs SET status = @Status, processed = @Processed, error = @Error, finished_at = @Now, updated_at = @Now

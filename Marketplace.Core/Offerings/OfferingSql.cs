@@ -34,6 +34,16 @@ internal static class OfferingSql
          ORDER BY o.id
         """;
 
+    /// <summary>Every offering that was ever published (index version above 0): what the index should hold, as (id, version, live).</summary>
+    public const string IndexStates = """
+        SELECT o.id AS Id, o.index_version AS IndexVersion,
+               CASE WHEN o.published_revision_id IS NOT NULL AND o.status <> 'retired' THEN 1 ELSE 0 END AS Live
+        FROM offerings o WHERE o.index_version > 0
+        """;
+
+    /// <summary>Moves an offering's index version up (a reconciliation found the index ahead of the database).</summary>
+    public const string RaiseIndexVersion = "UPDATE offerings SET index_version = @Version WHERE id = @Id AND index_version = @Current";
+
     public const string InsertOffering = """
         INSERT INTO offerings (id, owner_id, status, working_revision_id, published_revision_id, row_version, index_version, reject_reason, created_at, updated_at, published_at)
         VALUES (@Id, @OwnerId, 'draft', @RevisionId, NULL, 1, 0, NULL, @Now, @Now, NULL)

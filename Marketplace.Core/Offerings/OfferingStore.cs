@@ -12,7 +12,7 @@ namespace Marketplace.Core.Offerings;
 /// Offerings and their review lifecycle. Every change runs in one transaction with its audit event and,
 /// for publish and retire, the search outbox row, so the index can never miss a change.
 /// </summary>
-public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock, SearchIndexSignal? indexSignal = null)
+public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock, SearchIndexSignal? indexSignal = null, Webhooks.WebhookOutbox? webhooks = null)
 {
     public const int RejectReasonMax = 1_000;
 
@@ -294,6 +294,52 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         }
     }
 
+    /// <summary>What the index should hold for every offering ever published: its index version and whether it is live.</summary>
+    public async Task<IReadOnlyList<OfferingIndexState>> IndexStatesAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<OfferingIndexState>(db.Command(OfferingSql.IndexStates, ct: ct))).ToArray();
+    }
+
+    /// <summary>
+    /// Queues offerings for indexing again through the outbox (a reconciliation's repair). When the index holds a version
+    /// above the database's (<see cref="IndexRepair.IndexedVersion"/>, e.g. a database restored from an older backup), the
+    /// offering's index version first moves above it, or the index's version guard would ignore the write. Returns how
+    /// many were queued (an offering changed meanwhile is left to the change's own outbox row).
+    /// </summary>
+    public async Task<int> RequeueForIndexAsync(IReadOnlyList<IndexRepair> repairs, CancellationToken ct)
+    {
+        var queued = 0;
+        foreach (var chunk in repairs.Chunk(200))
+        {
+            queued += await db.InTransactionAsync(async (c, t) =>
+            {
+                var now = clock.GetUtcNow();
+                var count = 0;
+                foreach (var repair in chunk)
+                {
+                    var version = repair.IndexVersion;
+                    if (repair.IndexedVersion >= version)
+                    {
+                        version = repair.IndexedVersion + 1;
+                        if (await c.ExecuteAsync(db.Command(OfferingSql.RaiseIndexVersion, new { repair.Id, Version = version, Current = repair.IndexVersion }, t, ct)) == 0)
+                        {
+                            continue;
+                        }
+                    }
+                    await c.ExecuteAsync(db.Command(db.Dialect.InsertOutbox, new { OfferingId = repair.Id, IndexVersion = version, CreatedAt = now }, t, ct));
+                    count++;
+                }
+                return count;
+            }, ct);
+        }
+        if (queued > 0)
+        {
+            indexSignal?.Poke();
+        }
+        return queued;
+    }
+
     public OfferingDocument ToDocument(Offering offering)
     {
         if (!offering.IsLive)
@@ -346,6 +392,13 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
                 await c.ExecuteAsync(db.Command(db.Dialect.InsertOutbox, new { OfferingId = offering.Id, IndexVersion = indexVersion, CreatedAt = now }, t, ct));
             }
             await AuditAsync(c, t, offering.Id, workingId, action, actor, detail, now, ct);
+            if (webhooks is not null && action is "approved" or "rejected")
+            {
+                // The review decision reaches the integrator's endpoints with the decision itself (review.decided).
+                var data = new Webhooks.ReviewDecidedData("offering", offering.Id, offering.Working.Content.Title, action, action == "rejected" ? rejectReason : null);
+                await webhooks.RecordAsync(c, t, Webhooks.WebhookAudience.Of(offering.OwnerId), Webhooks.WebhookEventTypes.ReviewDecided,
+                    (id, organization) => new Webhooks.ReviewDecidedEvent(id, Webhooks.WebhookEventTypes.ReviewDecided, now, organization, data), now, ct);
+            }
         }, ct);
         if (indexVersion != offering.IndexVersion)
         {

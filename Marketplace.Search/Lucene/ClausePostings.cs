@@ -100,55 +100,74 @@ internal sealed class LeafPostings(int[] docs, int[] codes, int[] termDocFreqs)
 }
 
 /// <summary>
-/// A clause's leaves merged in one segment, so that scoring a clause is a pass over contiguous arrays: documents only
-/// one leaf holds (most: a word in the description alone) as that leaf's own list, and documents several leaves hold
-/// once each, in order, with one code per leaf (0 where the leaf is absent). The codes are turned into BM25 factors
-/// for the index's current average field lengths by <see cref="Scored"/>, kept until those lengths change (a write).
+/// A clause's leaves merged in one segment, so that scoring a clause is a pass over contiguous arrays. Most clauses are
+/// sparse: documents only one leaf holds (most: a word in the description alone) as that leaf's own list, and documents
+/// several leaves hold once each, in order, with one code per leaf (0 where the leaf is absent). A clause holding a large
+/// share of the segment (a common word) is dense: the leaves holding most documents keep their codes by document number
+/// (vectorized scoring, direct look-ups), the others their whole list, and the documents any leaf holds are a bit set.
+/// The codes are turned into BM25 factors for the index's current average field lengths by <see cref="Scored"/>, kept
+/// until those lengths change (a write).
 /// </summary>
 internal sealed class ClausePostings
 {
+    /// <summary>A clause holding more than this share of the segment is kept dense.</summary>
+    private const int DenseShare = 4;
+
+    /// <summary>Documents per block of <see cref="ScoredPostings.MaxFactors"/>: the scorer's window.</summary>
+    public const int BoundWindow = 2_048;
+
+    /// <summary>In a dense clause, a leaf holding more than this share of the segment keeps its codes by document number.</summary>
+    private const int DenseLeafShare = 2;
+
     private ScoredPostings? _scored;
 
-    private ClausePostings(int leafCount, int[] docs, int[] codes, int[][] singleDocs, int[][] singleCodes, int[][]? dense,
-        int[][] termDocFreqs)
+    private ClausePostings(int leafCount, int maxDoc, int[] docs, int[] codes, int[][] singleDocs, int[][] singleCodes, int[]?[]? dense,
+        long[]? present, int[][] termDocFreqs)
     {
         LeafCount = leafCount;
+        MaxDoc = maxDoc;
         Docs = docs;
         Codes = codes;
         SingleDocs = singleDocs;
         SingleCodes = singleCodes;
         Dense = dense;
+        Present = present;
         TermDocFreqs = termDocFreqs;
     }
 
     public int LeafCount { get; }
 
-    /// <summary>Documents held by several leaves.</summary>
+    public int MaxDoc { get; }
+
+    /// <summary>Sparse clause: documents held by several leaves.</summary>
     public int[] Docs { get; }
 
     /// <summary>Row per document of <see cref="Docs"/>: <c>Codes[i * LeafCount + leaf]</c> (<see cref="LeafPostings.Codes"/>).</summary>
     public int[] Codes { get; }
 
-    /// <summary>Per leaf, the documents only it holds, and their codes.</summary>
+    /// <summary>
+    /// Per leaf, a list of documents and their codes: in a sparse clause the documents only that leaf holds; in a dense
+    /// clause every document of a leaf not kept by document number (empty for those that are).
+    /// </summary>
     public int[][] SingleDocs { get; }
 
     public int[][] SingleCodes { get; }
 
-    /// <summary>
-    /// When the clause holds a large share of the segment (a common word), every leaf's codes by document number
-    /// (0 where absent), for vectorized scoring; the document lists are then empty.
-    /// </summary>
-    public int[][]? Dense { get; }
+    /// <summary>Dense clause: per leaf, its codes by document number (0 where absent), or null when the leaf is a list.</summary>
+    public int[]?[]? Dense { get; }
+
+    /// <summary>Dense clause: the documents any leaf holds, as bit set words.</summary>
+    public long[]? Present { get; }
+
+    public bool IsDense => Dense is not null;
 
     /// <summary>Per leaf, the segment document frequency of each of its terms.</summary>
     public int[][] TermDocFreqs { get; }
 
-    /// <summary>The codes and, once scored, as many factors.</summary>
-    public long Bytes => 64 + (Docs.Length * 4L) + (Codes.Length * 8L) + SingleDocs.Sum(d => 16 + (d.Length * 12L))
-        + (Dense?.Sum(d => d.Length * 8L) ?? 0) + TermDocFreqs.Sum(t => 16 + (t.Length * 4L));
-
-    /// <summary>A clause holding more than this share of the segment is kept dense.</summary>
-    private const int DenseShare = 4;
+    /// <summary>The codes, as many factors once scored, and the bit set.</summary>
+    public long Bytes => 64 + (Docs.Length * 4L) + (Codes.Length * 8L) + SingleDocs.Sum(d => 48 + (d.Length * 12L))
+        + (Dense?.Sum(d => d is null ? 8 : 32 + (d.Length * 8L)) ?? 0) + (Present?.Length * 8L ?? 0) + TermDocFreqs.Sum(t => 16 + (t.Length * 4L))
+        + (LeafCount * (32 + (((MaxDoc / BoundWindow) + 1) * 4L)));
 
     /// <summary>
     /// The BM25 factors of every code for the given per-leaf length tables (<see cref="OfferingSimilarity.LengthTable"/>),
@@ -161,18 +180,55 @@ internal sealed class ClausePostings
         {
             return scored;
         }
+        var windows = (MaxDoc + BoundWindow - 1) / BoundWindow;
+        var max = new float[LeafCount][];
+        for (var l = 0; l < LeafCount; l++)
+        {
+            max[l] = new float[Math.Max(1, windows)];
+        }
+        void Bound(int leaf, int doc, float factor)
+        {
+            ref var bound = ref max[leaf][doc / BoundWindow];
+            if (factor > bound)
+            {
+                bound = factor;
+            }
+        }
         var factors = new float[Codes.Length];
         for (var i = 0; i < factors.Length; i++)
         {
-            factors[i] = LeafPostings.Factor(Codes[i], lengthTables[i % LeafCount]);
+            var l = i % LeafCount;
+            factors[i] = LeafPostings.Factor(Codes[i], lengthTables[l]);
+            Bound(l, Docs[i / LeafCount], factors[i]);
         }
         var singleFactors = new float[LeafCount][];
         for (var l = 0; l < LeafCount; l++)
         {
-            singleFactors[l] = Array.ConvertAll(SingleCodes[l], code => LeafPostings.Factor(code, lengthTables[l]));
+            singleFactors[l] = new float[SingleCodes[l].Length];
+            for (var i = 0; i < singleFactors[l].Length; i++)
+            {
+                singleFactors[l][i] = LeafPostings.Factor(SingleCodes[l][i], lengthTables[l]);
+                Bound(l, SingleDocs[l][i], singleFactors[l][i]);
+            }
         }
-        var dense = Dense is null ? null : Dense.Select((codes, l) => Array.ConvertAll(codes, code => LeafPostings.Factor(code, lengthTables[l]))).ToArray();
-        scored = new ScoredPostings((float[])averageLengths.Clone(), factors, singleFactors, dense);
+        float[]?[]? dense = null;
+        if (Dense is not null)
+        {
+            dense = new float[LeafCount][];
+            for (var l = 0; l < LeafCount; l++)
+            {
+                if (Dense[l] is { } codes)
+                {
+                    var byDoc = dense[l] = new float[codes.Length];
+                    for (var doc = 0; doc < codes.Length; doc++)
+                    {
+                        byDoc[doc] = LeafPostings.Factor(codes[doc], lengthTables[l]);
+                        Bound(l, doc, byDoc[doc]);
+                    }
+                }
+            }
+        }
+        scored = new ScoredPostings((float[])averageLengths.Clone(), factors, singleFactors, dense, max);
         Volatile.Write(ref _scored, scored);
         return scored;
     }
@@ -181,6 +237,47 @@ internal sealed class ClausePostings
     {
         var leaves = clause.Leaves.Select(l => LeafPostings.Read(searcher, segment, l)).ToArray();
         var count = leaves.Length;
+        var maxDoc = segment.AtomicReader.MaxDoc;
+        var termDocFreqs = leaves.Select(l => l.TermDocFreqs).ToArray();
+        var present = new long[(maxDoc + 63) >> 6];
+        var documents = 0;
+        foreach (var leaf in leaves)
+        {
+            foreach (var doc in leaf.Docs)
+            {
+                var word = doc >> 6;
+                var bit = 1L << doc;
+                if ((present[word] & bit) == 0)
+                {
+                    present[word] |= bit;
+                    documents++;
+                }
+            }
+        }
+        if (documents > maxDoc / DenseShare)
+        {
+            var dense = new int[]?[count];
+            var lists = new int[count][];
+            var listCodes = new int[count][];
+            for (var l = 0; l < count; l++)
+            {
+                if (leaves[l].Docs.Length > maxDoc / DenseLeafShare)
+                {
+                    var byDoc = new int[maxDoc];
+                    for (var i = 0; i < leaves[l].Docs.Length; i++)
+                    {
+                        byDoc[leaves[l].Docs[i]] = leaves[l].Codes[i];
+                    }
+                    (dense[l], lists[l], listCodes[l]) = (byDoc, [], []);
+                }
+                else
+                {
+                    (lists[l], listCodes[l]) = (leaves[l].Docs, leaves[l].Codes);
+                }
+            }
+            return new ClausePostings(count, maxDoc, [], [], lists, listCodes, dense, present, termDocFreqs);
+        }
+
         var docs = new List<int>();
         var codes = new List<int>();
         var singleDocs = leaves.Select(_ => new List<int>()).ToArray();
@@ -229,26 +326,13 @@ internal sealed class ClausePostings
                 codes.AddRange(row);
             }
         }
-        var maxDoc = segment.AtomicReader.MaxDoc;
-        if (docs.Count + singleDocs.Sum(d => d.Count) > maxDoc / DenseShare)
-        {
-            var dense = leaves.Select(l =>
-            {
-                var byDoc = new int[maxDoc];
-                for (var i = 0; i < l.Docs.Length; i++)
-                {
-                    byDoc[l.Docs[i]] = l.Codes[i];
-                }
-                return byDoc;
-            }).ToArray();
-            var none = leaves.Select(_ => Array.Empty<int>()).ToArray();
-            return new ClausePostings(count, [], [], none, none, dense, leaves.Select(l => l.TermDocFreqs).ToArray());
-        }
-        return new ClausePostings(count, [.. docs], [.. codes],
-            singleDocs.Select(d => d.ToArray()).ToArray(), singleCodes.Select(c => c.ToArray()).ToArray(), null,
-            leaves.Select(l => l.TermDocFreqs).ToArray());
+        return new ClausePostings(count, maxDoc, [.. docs], [.. codes],
+            singleDocs.Select(d => d.ToArray()).ToArray(), singleCodes.Select(c => c.ToArray()).ToArray(), null, null, termDocFreqs);
     }
 }
 
-/// <summary>A clause's BM25 factors in one segment for one set of average field lengths, laid out as its codes.</summary>
-internal sealed record ScoredPostings(float[] AverageLengths, float[] Factors, float[][] SingleFactors, float[][]? Dense);
+/// <summary>
+/// A clause's BM25 factors in one segment for one set of average field lengths, laid out as its codes, and per leaf the
+/// largest factor in each block of <see cref="ClausePostings.BoundWindow"/> documents (what bounds the clause's score there).
+/// </summary>
+internal sealed record ScoredPostings(float[] AverageLengths, float[] Factors, float[][] SingleFactors, float[]?[]? Dense, float[][] MaxFactors);

@@ -121,7 +121,9 @@ public class RebuildJobTests
     /// <summary>The real index, whose rebuilds fail at their second batch (after the first was written).</summary>
     private sealed class SecondBatchFails(IOfferingIndex inner) : IOfferingIndex
     {
-        public Task EnsureCreatedAsync(CancellationToken ct) => inner.EnsureCreatedAsync(ct);
+        public Task<IndexOpening> EnsureCreatedAsync(CancellationToken ct) => inner.EnsureCreatedAsync(ct);
+
+    public Task<IReadOnlyDictionary<Guid, IndexedVersion>> ReadVersionsAsync(CancellationToken ct) => inner.ReadVersionsAsync(ct);
 
         public Task WriteAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct) => inner.WriteAsync(documents, ct);
 
