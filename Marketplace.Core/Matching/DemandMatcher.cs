@@ -215,7 +215,10 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         }
         else
         {
-            direction = inferred.Count == 0 ? 0 : inferred.Max(i => DirectionAgreement(hit, i.DirectionCode, i.Confidence));
+            // Without a stated direction, the directions of the understood items (not the industry nouns of the text).
+            direction = weights.DirectionFromNeed && need.Items.Count > 0
+                ? need.Items.Max(i => DirectionAgreement(hit, i.Code[..i.Code.IndexOf('.')], i.Weight))
+                : inferred.Count == 0 ? 0 : inferred.Max(i => DirectionAgreement(hit, i.DirectionCode, i.Confidence));
             if (inferred.Count > 0)
             {
                 var top = inferred[0];

@@ -31,6 +31,9 @@ public sealed record MatchingWeights
     /// <summary>An offering outside the direction that meets the function agrees with the direction by this share of its function.</summary>
     public double CrossDirectionShare { get; init; } = 0.8;
 
+    /// <summary>Without a stated direction, the direction component follows the understood items' directions (else the inferred ones).</summary>
+    public bool DirectionFromNeed { get; init; } = true;
+
     /// <summary>
     /// Industry words of the demand (the enterprise's declared industry, the directions' industry nouns) are searched as
     /// light boost terms of this weight instead of as words of the text.

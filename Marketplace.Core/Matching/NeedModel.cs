@@ -252,6 +252,9 @@ public sealed class NeedModel
 
     private static readonly string[] RequestMarkers = ["想", "希望", "需要", "要求", "能不能", "打算", "最好", "求", "请"];
 
+    /// <summary>A run of the text is shown as evidence when it weighs at least this share of the strongest run.</summary>
+    private const double EvidenceShare = 0.3;
+
     /// <summary>Runs of the text whose features point to <paramref name="item"/>, merged, strongest first (at most three).</summary>
     private IReadOnlyList<string> Evidence(string text, List<NeedFeature> found, Dictionary<long, double> queryWeights, int item)
     {
@@ -285,7 +288,9 @@ public sealed class NeedModel
                 runs.Add((feature.Start, end, weight * itemWeight));
             }
         }
+        var strongest = runs.Count == 0 ? 0 : runs.Max(r => r.Weight);
         return runs
+            .Where(r => r.Weight >= EvidenceShare * strongest)
             .OrderByDescending(r => r.Weight)
             .Select(r => text[r.Start..r.End])
             .Distinct(StringComparer.Ordinal)
