@@ -48,7 +48,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
 
     private readonly MatchingWeights weights = weighting ?? MatchingWeights.Default;
 
-    private const int MaxCachedOfferings = 100_000;
+    private const int MaxCachedOfferings = 250_000;
     private readonly ConcurrentDictionary<Guid, (string Code, double Strength)[]> _offeringItems = new();
 
     public async Task<DemandMatchResult> MatchAsync(DemandQuery query, int topK, CancellationToken ct)
@@ -89,7 +89,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     /// </summary>
     private NeedUnderstanding Understand(DemandQuery query, IReadOnlyList<InferredDirection> inferred)
     {
-        var broad = needs.Classify(query.Text, query.Enterprise.Industry, max: weights.MaxRelatedItems, minShare: weights.RelatedMinShare);
+        var broad = needs.Classify(query.Text, query.Enterprise.Industry, max: weights.MaxRelatedItems, minShare: weights.RelatedMinShare, weights.RequestWeight);
         var classified = broad.Where(c => c.Score >= weights.NeedMinShare * broad[0].Score).Take(weights.MaxNeedItems).ToArray();
         var items = new List<UnderstoodItem>();
         if (query.SubDirection is { } stated && taxonomy.FindSubDirection(stated) is { } statedItem)
@@ -215,7 +215,10 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         }
         else
         {
-            direction = inferred.Count == 0 ? 0 : inferred.Max(i => DirectionAgreement(hit, i.DirectionCode, i.Confidence));
+            // Without a stated direction, the directions of the understood items (not the industry nouns of the text).
+            direction = weights.DirectionFromNeed && need.Items.Count > 0
+                ? need.Items.Max(i => DirectionAgreement(hit, i.Code[..i.Code.IndexOf('.')], i.Weight))
+                : inferred.Count == 0 ? 0 : inferred.Max(i => DirectionAgreement(hit, i.DirectionCode, i.Confidence));
             if (inferred.Count > 0)
             {
                 var top = inferred[0];

@@ -31,6 +31,9 @@ public sealed record MatchingWeights
     /// <summary>An offering outside the direction that meets the function agrees with the direction by this share of its function.</summary>
     public double CrossDirectionShare { get; init; } = 0.8;
 
+    /// <summary>Without a stated direction, the direction component follows the understood items' directions (else the inferred ones).</summary>
+    public bool DirectionFromNeed { get; init; } = true;
+
     /// <summary>
     /// Industry words of the demand (the enterprise's declared industry, the directions' industry nouns) are searched as
     /// light boost terms of this weight instead of as words of the text.
@@ -39,6 +42,9 @@ public sealed record MatchingWeights
 
     /// <summary>Boost weight of an understood item's names and aliases in retrieval, times the item's weight.</summary>
     public double ItemBoost { get; init; } = 0.8;
+
+    /// <summary>Features in a clause that says what the owner wants (想…, 希望…) weigh this much more than the situation's.</summary>
+    public double RequestWeight { get; init; } = 2;
 
     /// <summary>Items the need model reads in a demand: at most this many…</summary>
     public int MaxNeedItems { get; init; } = 4;
@@ -78,7 +84,7 @@ public sealed record MatchingWeights
     public double MissFloor { get; init; } = 0.5;
 
     /// <summary>For small enterprises, fit loses up to this share when the offering is not 小快轻准 (heavy, slow, dear).</summary>
-    public double LightweightShare { get; init; } = 0.1;
+    public double LightweightShare { get; init; } = 0.2;
 
     /// <summary>Relevance floor: an offering meeting no understood function needs at least this relative text score…</summary>
     public double TextFloor { get; init; } = 0.1;

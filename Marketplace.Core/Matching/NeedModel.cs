@@ -161,7 +161,7 @@ public sealed class NeedModel
     /// The items <paramref name="text"/> asks for, best first (at most <paramref name="max"/>, each at least
     /// <paramref name="minShare"/> of the best). Features of <paramref name="industry"/> count for little.
     /// </summary>
-    public IReadOnlyList<ItemReading> Classify(string text, string? industry = null, int max = 5, double minShare = 0.3)
+    public IReadOnlyList<ItemReading> Classify(string text, string? industry = null, int max = 5, double minShare = 0.3, double requestWeight = 1)
     {
         var found = new List<NeedFeature>();
         NeedFeatures.Extract(text, w => _words.GetValueOrDefault(w, -1), found);
@@ -177,12 +177,18 @@ public sealed class NeedModel
             context = industryFeatures.Select(f => f.Key).ToHashSet();
         }
 
+        var request = requestWeight == 1 ? null : RequestClauses(text);
         var queryWeights = new Dictionary<long, double>();
         foreach (var feature in found)
         {
-            if (_features.TryGetValue(feature.Key, out var info) && !queryWeights.ContainsKey(feature.Key))
+            if (_features.TryGetValue(feature.Key, out var info))
             {
-                queryWeights[feature.Key] = info.Idf * (context?.Contains(feature.Key) == true ? IndustryFeatureWeight : 1);
+                var weight = info.Idf * (context?.Contains(feature.Key) == true ? IndustryFeatureWeight : 1)
+                    * (request?[feature.Start] == true ? requestWeight : 1);
+                if (weight > queryWeights.GetValueOrDefault(feature.Key))
+                {
+                    queryWeights[feature.Key] = weight;
+                }
             }
         }
         if (queryWeights.Count == 0)
@@ -211,6 +217,43 @@ public sealed class NeedModel
             .Select(i => new ItemReading(_codes[i], Math.Round(scores[i] / queryNorm, 4), Evidence(text, found, queryWeights, i)))
             .ToArray();
     }
+
+    /// <summary>
+    /// Per character: whether its clause (between ，。；！？ and line breaks) states what the owner wants (想、希望、需要、
+    /// 要求、能不能、打算、最好、求) rather than the situation — the function asked for is usually named there.
+    /// </summary>
+    private static bool[] RequestClauses(string text)
+    {
+        var result = new bool[text.Length];
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i == text.Length || "，,。；;！!？?\n".Contains(text[i]))
+            {
+                var clause = text.AsSpan(start, i - start);
+                var asks = false;
+                foreach (var marker in RequestMarkers)
+                {
+                    if (clause.Contains(marker, StringComparison.Ordinal))
+                    {
+                        asks = true;
+                        break;
+                    }
+                }
+                if (asks)
+                {
+                    Array.Fill(result, true, start, i - start);
+                }
+                start = i + 1;
+            }
+        }
+        return result;
+    }
+
+    private static readonly string[] RequestMarkers = ["想", "希望", "需要", "要求", "能不能", "打算", "最好", "求", "请"];
+
+    /// <summary>A run of the text is shown as evidence when it weighs at least this share of the strongest run.</summary>
+    private const double EvidenceShare = 0.3;
 
     /// <summary>Runs of the text whose features point to <paramref name="item"/>, merged, strongest first (at most three).</summary>
     private IReadOnlyList<string> Evidence(string text, List<NeedFeature> found, Dictionary<long, double> queryWeights, int item)
@@ -245,7 +288,9 @@ public sealed class NeedModel
                 runs.Add((feature.Start, end, weight * itemWeight));
             }
         }
+        var strongest = runs.Count == 0 ? 0 : runs.Max(r => r.Weight);
         return runs
+            .Where(r => r.Weight >= EvidenceShare * strongest)
             .OrderByDescending(r => r.Weight)
             .Select(r => text[r.Start..r.End])
             .Distinct(StringComparer.Ordinal)

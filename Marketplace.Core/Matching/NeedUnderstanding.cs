@@ -25,10 +25,14 @@ public sealed record NeedUnderstanding(IReadOnlyList<UnderstoodItem> Items, stri
         {
             var function = Items.Count == 0
                 ? "未能从描述中确定所需功能"
-                : "理解为：" + string.Join("；", Items.Take(2).Select(i => i.Evidence.Count == 0 ? i.Name : $"{i.Name}（{string.Join("、", i.Evidence)}）"));
+                : "理解为：" + string.Join("；", Items.Take(2).Where(i => i.Weight >= SecondItemShare * Items[0].Weight)
+                    .Select(i => i.Evidence.Count == 0 ? i.Name : $"{i.Name}（{string.Join("、", i.Evidence)}）"));
             return Industry is null ? function : $"{function}；行业：{Industry}";
         }
     }
+
+    /// <summary>A second item is named in <see cref="Summary"/> when it weighs at least this share of the first.</summary>
+    public const double SecondItemShare = 0.6;
 
     /// <summary>The weight of <paramref name="code"/> in the need, 0 when it is not asked for.</summary>
     public double WeightOf(string code)

@@ -117,8 +117,8 @@ public sealed class MatchingEvaluation
             var (name, value) = (pair.Split('=')[0].Trim(), pair.Split('=')[1].Trim());
             var property = typeof(MatchingWeights).GetProperty(name) ?? throw new ArgumentException($"No matching weight '{name}'.");
             weights = weights with { };
-            property.SetValue(weights, property.PropertyType == typeof(int)
-                ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
+            property.SetValue(weights, property.PropertyType == typeof(int) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
+                : property.PropertyType == typeof(bool) ? bool.Parse(value)
                 : double.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
         }
         return weights;

@@ -41,6 +41,18 @@ public class NeedModelTests
     }
 
     [Test]
+    public void The_clause_that_says_what_the_owner_wants_weighs_more_than_the_situation()
+    {
+        // The situation speaks of welding, the wish of a warehouse: with the wish weighed up, the warehouse comes first.
+        const string text = "我们做焊接件，焊缝宽窄不一也有，但最头疼的是仓库，想把出入库、库存对不上这些管起来";
+        var plain = Model.Classify(text, max: 10, minShare: 0);
+        var weighed = Model.Classify(text, max: 10, minShare: 0, requestWeight: 2);
+        double Ratio(IReadOnlyList<ItemReading> read) =>
+            (read.FirstOrDefault(r => r.Code == "general.smart-warehouse")?.Score ?? 0) / (read.FirstOrDefault(r => r.Code == "machinery.welding")?.Score ?? 1);
+        Assert.That(Ratio(weighed), Is.GreaterThan(Ratio(plain)));
+    }
+
+    [Test]
     public void Nothing_known_reads_as_nothing()
     {
         Assert.That(Model.Classify("你好，谢谢你们"), Is.Empty);

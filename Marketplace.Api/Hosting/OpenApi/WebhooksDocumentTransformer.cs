@@ -20,11 +20,22 @@ public sealed class WebhooksDocumentTransformer : IOpenApiDocumentTransformer
         (WebhookEventTypes.MatchEvent, typeof(MatchEventEvent)),
     ];
 
+    public const string SignatureScheme = "WebhookSignature";
+
     public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
     {
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Webhooks ??= new Dictionary<string, IOpenApiPathItem>();
+        // A receiver authenticates a delivery by its signature header: declared as the webhooks' security scheme.
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[SignatureScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = WebhookSignature.SignatureHeader,
+            Description = "Webhook deliveries only: `v1=<hex HMAC-SHA256 of {X-Marketplace-Timestamp}.{raw body}>` with the endpoint's secret, comma-separated when a previous secret also signs during a rotation.",
+        };
         foreach (var (type, payload) in Payloads)
         {
             var schema = await context.GetOrCreateSchemaAsync(payload, null, ct);
@@ -46,9 +57,9 @@ public sealed class WebhooksDocumentTransformer : IOpenApiDocumentTransformer
                     Header(WebhookSignature.EventIdHeader, "The event's id: the idempotency id, the same on every attempt and redelivery.", "uuid"),
                     Header(WebhookSignature.EventTypeHeader, "The event type.", null),
                     Header(WebhookSignature.TimestampHeader, "When this attempt was signed, in Unix seconds.", null),
-                    Header(WebhookSignature.SignatureHeader, "`v1=<hex HMAC-SHA256 of {timestamp}.{body}>`, comma-separated when a previous secret also signs.", null),
                     Header(WebhookSignature.AttemptHeader, "1 for the first attempt, then 2, 3 …", null),
                 ],
+                Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SignatureScheme, document)] = [] }],
                 RequestBody = new OpenApiRequestBody
                 {
                     Required = true,
