@@ -1,4 +1,6 @@
 using Marketplace.Api.Admin;
+using Marketplace.Api.Bulk;
+using Marketplace.Api.Cases;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Engagements;
 using Marketplace.Api.Diagnoses;
@@ -15,6 +17,7 @@ using Marketplace.Api.Organizations;
 using Marketplace.Api.Search;
 using Marketplace.Api.Stats;
 using Marketplace.Api.Taxonomy;
+using Marketplace.Api.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +38,8 @@ app.UseStatusCodePages();
 app.UseMiddleware<CorrelationIdMiddleware>();
 app.UseMiddleware<RequestSizeLimitMiddleware>(app.Services.GetRequiredService<IOptions<MarketplaceOptions>>().Value.MaxRequestBodyBytes);
 app.UseAuthentication();
-app.UseRateLimiter();
+app.UseRateLimiter(); // before the key check: requests with made-up keys count against their address's limit
+app.UseMiddleware<InvalidApiKeyMiddleware>();
 app.UseAuthorization();
 
 app.MapOpenApi("/openapi/{documentName}.json");
@@ -45,7 +49,9 @@ app.UseSwaggerUI(o =>
     o.SwaggerEndpoint($"/openapi/{OpenApiSetup.DocumentName}.json", "Marketplace v1");
 });
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ExcludeFromDescription();
+// 200 while storage answers, also when search is Degraded (being rebuilt, engine down): the node still publishes.
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync })
+    .ExcludeFromDescription();
 
 app.MapTaxonomy();
 app.MapOrganizations();
@@ -58,10 +64,13 @@ app.MapStats();
 app.MapLeads();
 app.MapEngagements();
 app.MapRatings();
+app.MapCases();
+app.MapWebhooks();
 app.MapPlans();
 app.MapDiagnoses();
 app.MapScoreboard();
 app.MapFinancing();
+app.MapBulk();
 
 app.Run();
 

@@ -31,9 +31,13 @@ public sealed class AuthOptions
 
 public sealed class RateLimitOptions
 {
-    /// <summary>Anonymous reads allowed per client address in each window.</summary>
+    /// <summary>Requests without an API key (and requests with an invalid one, which are refused) allowed per client address in each window.</summary>
     [Range(1, 1_000_000)]
     public int AnonymousPermitLimit { get; set; } = 600;
+
+    /// <summary>Requests allowed per authenticated organization (all its keys, all addresses together) in each window.</summary>
+    [Range(1, 1_000_000)]
+    public int AuthenticatedPermitLimit { get; set; } = 6_000;
 
     [Range(1, 3600)]
     public int WindowSeconds { get; set; } = 60;

@@ -4,7 +4,9 @@ using System.Threading.RateLimiting;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Hosting.OpenApi;
 using Marketplace.Api.Http;
+using Marketplace.Api.Webhooks;
 using Marketplace.Api.Plans;
+using Marketplace.Core.Bulk;
 using Marketplace.Core.Common;
 using Marketplace.Core.Leasing;
 using Marketplace.Core.Offerings;
@@ -52,12 +54,15 @@ public static class ServiceRegistration
         services.AddOptions<SearchOptions>().PostConfigure<IOptions<MarketplaceOptions>>((search, marketplace) =>
             search.IndexDirectory ??= Path.Combine(DataDirectory(marketplace.Value), "index"));
         services.AddDemands();
+        services.AddWebhooks(configuration);
         services.AddGovernment(configuration);
         if (!IsGeneratingOpenApiDocument)
         {
             services.AddHostedService<StartupTasks>();
             services.AddLeaseHolderService(); // after StartupTasks (the schema exists), before the workers that lease rows
             services.AddMarketplaceSearchWorkers();
+            services.AddHostedService<BulkJobRunner>();
+            services.AddWebhookWorkers();
         }
 
         services.ConfigureHttpJsonOptions(o =>
@@ -89,36 +94,14 @@ public static class ServiceRegistration
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                var anonymousRead = HttpMethods.IsGet(context.Request.Method) && !context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
-                    && context.Request.Path.StartsWithSegments("/api");
-                if (!anonymousRead)
-                {
-                    return RateLimitPartition.GetNoLimiter("authenticated");
-                }
-                var limits = context.RequestServices.GetRequiredService<IOptions<MarketplaceOptions>>().Value.RateLimit;
-                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = limits.AnonymousPermitLimit,
-                    Window = TimeSpan.FromSeconds(limits.WindowSeconds),
-                    QueueLimit = 0,
-                });
-            });
-            o.OnRejected = async (context, ct) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-                await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "请求过于频繁 (too many requests)",
-                    "匿名访问已达频率上限，请稍后重试或使用 API key (anonymous read limit reached; retry later or use an API key).");
-            };
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(RateLimits.Partition);
+            o.OnRejected = RateLimits.RejectAsync;
         });
 
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
-            .AddCheck<SearchWarmUpHealthCheck>("search", tags: ["ready"]);
+            .AddCheck<SearchHealthCheck>("search", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, tags: ["ready"])
+            .AddCheck<SearchWarmUpHealthCheck>("search-warm-up", tags: ["ready"]);
         services.AddMarketplaceOpenApi();
         return builder;
     }

@@ -33,9 +33,12 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
         {
             ValidationException v => (400, "请求参数有误 (validation failed)", v.Message, v.Errors.ToDictionary(e => e.Key, e => e.Value)),
             InvalidSearchRequestException s => (400, "请求参数有误 (validation failed)", s.Message, new Dictionary<string, string[]> { [s.Field] = [s.Message] }),
+            SearchIndexUnavailableException u => (503, "搜索服务暂不可用 (search unavailable)", u.Message, null),
             NotFoundException n => (404, "未找到 (not found)", n.Message, null),
             ConflictException c => (409, "状态冲突 (conflict)", c.Message, null),
             ForbiddenException f => (403, "无权限 (forbidden)", f.Message, null),
+            UnsupportedMediaTypeException u => (415, "不支持的内容类型 (unsupported media type)", u.Message, null),
+            PayloadTooLargeException l => (413, "请求体过大 (payload too large)", l.Message, null),
             PreconditionFailedException p => (412, "版本不一致 (precondition failed)", p.Message, null),
             PreconditionRequiredException p => (428, "需要 If-Match (precondition required)", p.Message, null),
             BadHttpRequestException b => BadRequest(b),
@@ -52,6 +55,10 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
             status = 500;
             title = "服务器内部错误 (internal error)";
             detail = "请求处理失败，请稍后重试并提供 correlation id (the request failed; retry later and quote the correlation id).";
+        }
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "5";
         }
         await Problems.WriteAsync(context, status, title, detail, errors);
         return true;

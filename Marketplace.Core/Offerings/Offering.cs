@@ -58,3 +58,15 @@ public sealed record AuditEvent
 }
 
 public sealed record OfferingListFilter(Guid? OwnerId, OfferingStatus? Status, bool LiveOnly);
+
+/// <summary>What the search index should hold for an offering: its current index version, live or a tombstone.</summary>
+public sealed record OfferingIndexState
+{
+    public Guid Id { get; init; }
+    public long IndexVersion { get; init; }
+    public bool Live { get; init; }
+}
+
+/// <param name="IndexVersion">The offering's index version in the database when the drift was found.</param>
+/// <param name="IndexedVersion">The version the index holds (0 when none).</param>
+public sealed record IndexRepair(Guid Id, long IndexVersion, long IndexedVersion);

@@ -28,11 +28,21 @@ internal static class OfferingSql
 
     public const string Count = "SELECT COUNT(*) FROM offerings o " + ListWhere;
 
-    /// <summary>Live offerings after @AfterId in id order, for index rebuilds (keyset paging).</summary>
-    public const string LiveAfter = Select + """
-         WHERE o.published_revision_id IS NOT NULL AND o.status <> 'retired' AND o.id > @AfterId
+    /// <summary>Offerings after @AfterId in id order (keyset paging): live ones only with @LiveOnly = 1 (index rebuilds), or all (exports).</summary>
+    public const string After = Select + """
+         WHERE o.id > @AfterId AND (@LiveOnly = 0 OR (o.published_revision_id IS NOT NULL AND o.status <> 'retired'))
          ORDER BY o.id
         """;
+
+    /// <summary>Every offering that was ever published (index version above 0): what the index should hold, as (id, version, live).</summary>
+    public const string IndexStates = """
+        SELECT o.id AS Id, o.index_version AS IndexVersion,
+               CASE WHEN o.published_revision_id IS NOT NULL AND o.status <> 'retired' THEN 1 ELSE 0 END AS Live
+        FROM offerings o WHERE o.index_version > 0
+        """;
+
+    /// <summary>Moves an offering's index version up (a reconciliation found the index ahead of the database).</summary>
+    public const string RaiseIndexVersion = "UPDATE offerings SET index_version = @Version WHERE id = @Id AND index_version = @Current";
 
     public const string InsertOffering = """
         INSERT INTO offerings (id, owner_id, status, working_revision_id, published_revision_id, row_version, index_version, reject_reason, created_at, updated_at, published_at)

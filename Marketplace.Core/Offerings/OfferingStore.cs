@@ -12,7 +12,7 @@ namespace Marketplace.Core.Offerings;
 /// Offerings and their review lifecycle. Every change runs in one transaction with its audit event and,
 /// for publish and retire, the search outbox row, so the index can never miss a change.
 /// </summary>
-public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock, SearchIndexSignal? indexSignal = null)
+public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock, SearchIndexSignal? indexSignal = null, Webhooks.WebhookOutbox? webhooks = null)
 {
     public const int RejectReasonMax = 1_000;
 
@@ -70,17 +70,21 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
     {
         RequireKind(actor, OrganizationKind.Integrator, "只有服务商可以发布方案 (only integrators create offerings).");
         var content = OfferingValidation.Validate(input, taxonomy, clock.GetUtcNow().Year);
+        var id = await db.InTransactionAsync((c, t) => InsertDraftAsync(c, t, actor, content, null, clock.GetUtcNow(), ct), ct);
+        return await GetForAsync(actor, id, ct);
+    }
+
+    /// <summary>Inserts a validated draft of <paramref name="actor"/> in the caller's transaction (with its audit event); returns its id.</summary>
+    public async Task<Guid> InsertDraftAsync(DbConnection c, DbTransaction t, Actor actor, OfferingContent content, string? auditDetail, DateTimeOffset now, CancellationToken ct)
+    {
+        RequireKind(actor, OrganizationKind.Integrator, "只有服务商可以发布方案 (only integrators create offerings).");
         var id = Guid.NewGuid();
         var revisionId = Guid.NewGuid();
-        var now = clock.GetUtcNow();
-        await db.InTransactionAsync(async (c, t) =>
-        {
-            await c.ExecuteAsync(db.Command(OfferingSql.InsertOffering, new { Id = id, OwnerId = actor.OrganizationId, RevisionId = revisionId, Now = now }, t, ct));
-            await c.ExecuteAsync(db.Command(OfferingSql.InsertRevision,
-                new { Id = revisionId, OfferingId = id, Number = 1, Content = Serialize(content), Now = now, CreatedBy = actor.OrganizationId }, t, ct));
-            await AuditAsync(c, t, id, revisionId, "created", actor, null, now, ct);
-        }, ct);
-        return await GetForAsync(actor, id, ct);
+        await c.ExecuteAsync(db.Command(OfferingSql.InsertOffering, new { Id = id, OwnerId = actor.OrganizationId, RevisionId = revisionId, Now = now }, t, ct));
+        await c.ExecuteAsync(db.Command(OfferingSql.InsertRevision,
+            new { Id = revisionId, OfferingId = id, Number = 1, Content = Serialize(content), Now = now, CreatedBy = actor.OrganizationId }, t, ct));
+        await AuditAsync(c, t, id, revisionId, "created", actor, auditDetail, now, ct);
+        return id;
     }
 
     public async Task<Offering?> FindAsync(Guid id, CancellationToken ct)
@@ -263,19 +267,77 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
     /// <summary>Every live offering as index documents, in id order, a batch at a time (for rebuilds).</summary>
     public async IAsyncEnumerable<IReadOnlyList<OfferingDocument>> LiveDocumentBatchesAsync(int batchSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
+        await foreach (var batch in BatchesAsync(liveOnly: true, batchSize, ct))
+        {
+            yield return batch.Select(ToDocument).ToArray();
+        }
+    }
+
+    /// <summary>Offerings in id order, a batch at a time (keyset paging): live ones only, or all of them (for exports).</summary>
+    public async IAsyncEnumerable<IReadOnlyList<Offering>> BatchesAsync(bool liveOnly, int batchSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
         var after = Guid.Empty;
-        var sql = db.Dialect.Page(OfferingSql.LiveAfter);
+        var sql = db.Dialect.Page(OfferingSql.After);
         while (true)
         {
-            await using var c = await db.OpenAsync(ct);
-            var rows = (await c.QueryAsync<Row>(db.Command(sql, new { AfterId = after, Skip = 0, Take = batchSize }, ct: ct))).ToArray();
+            Row[] rows;
+            await using (var c = await db.OpenAsync(ct))
+            {
+                rows = (await c.QueryAsync<Row>(db.Command(sql, new { AfterId = after, LiveOnly = liveOnly, Skip = 0, Take = batchSize }, ct: ct))).ToArray();
+            }
             if (rows.Length == 0)
             {
                 yield break;
             }
-            yield return rows.Select(r => ToDocument(r.ToOffering())).ToArray();
+            yield return rows.Select(r => r.ToOffering()).ToArray();
             after = rows[^1].Id;
         }
+    }
+
+    /// <summary>What the index should hold for every offering ever published: its index version and whether it is live.</summary>
+    public async Task<IReadOnlyList<OfferingIndexState>> IndexStatesAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<OfferingIndexState>(db.Command(OfferingSql.IndexStates, ct: ct))).ToArray();
+    }
+
+    /// <summary>
+    /// Queues offerings for indexing again through the outbox (a reconciliation's repair). When the index holds a version
+    /// above the database's (<see cref="IndexRepair.IndexedVersion"/>, e.g. a database restored from an older backup), the
+    /// offering's index version first moves above it, or the index's version guard would ignore the write. Returns how
+    /// many were queued (an offering changed meanwhile is left to the change's own outbox row).
+    /// </summary>
+    public async Task<int> RequeueForIndexAsync(IReadOnlyList<IndexRepair> repairs, CancellationToken ct)
+    {
+        var queued = 0;
+        foreach (var chunk in repairs.Chunk(200))
+        {
+            queued += await db.InTransactionAsync(async (c, t) =>
+            {
+                var now = clock.GetUtcNow();
+                var count = 0;
+                foreach (var repair in chunk)
+                {
+                    var version = repair.IndexVersion;
+                    if (repair.IndexedVersion >= version)
+                    {
+                        version = repair.IndexedVersion + 1;
+                        if (await c.ExecuteAsync(db.Command(OfferingSql.RaiseIndexVersion, new { repair.Id, Version = version, Current = repair.IndexVersion }, t, ct)) == 0)
+                        {
+                            continue;
+                        }
+                    }
+                    await c.ExecuteAsync(db.Command(db.Dialect.InsertOutbox, new { OfferingId = repair.Id, IndexVersion = version, CreatedAt = now }, t, ct));
+                    count++;
+                }
+                return count;
+            }, ct);
+        }
+        if (queued > 0)
+        {
+            indexSignal?.Poke();
+        }
+        return queued;
     }
 
     public OfferingDocument ToDocument(Offering offering)
@@ -330,6 +392,13 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
                 await c.ExecuteAsync(db.Command(db.Dialect.InsertOutbox, new { OfferingId = offering.Id, IndexVersion = indexVersion, CreatedAt = now }, t, ct));
             }
             await AuditAsync(c, t, offering.Id, workingId, action, actor, detail, now, ct);
+            if (webhooks is not null && action is "approved" or "rejected")
+            {
+                // The review decision reaches the integrator's endpoints with the decision itself (review.decided).
+                var data = new Webhooks.ReviewDecidedData("offering", offering.Id, offering.Working.Content.Title, action, action == "rejected" ? rejectReason : null);
+                await webhooks.RecordAsync(c, t, Webhooks.WebhookAudience.Of(offering.OwnerId), Webhooks.WebhookEventTypes.ReviewDecided,
+                    (id, organization) => new Webhooks.ReviewDecidedEvent(id, Webhooks.WebhookEventTypes.ReviewDecided, now, organization, data), now, ct);
+            }
         }, ct);
         if (indexVersion != offering.IndexVersion)
         {

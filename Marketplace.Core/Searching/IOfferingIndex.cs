@@ -7,8 +7,12 @@ namespace Marketplace.Core.Searching;
 /// </summary>
 public interface IOfferingIndex
 {
-    /// <summary>Creates the index (or alias) when missing. Called once at start-up.</summary>
-    Task EnsureCreatedAsync(CancellationToken ct);
+    /// <summary>
+    /// Opens the index, creating it (or the alias) when missing; says how it was found. An engine whose index is damaged
+    /// does not fail: it serves an older intact copy or an empty index, and says so (the caller then rebuilds it).
+    /// Called at start-up.
+    /// </summary>
+    Task<IndexOpening> EnsureCreatedAsync(CancellationToken ct);
 
     /// <summary>Upserts live documents and tombstones (Live = false), skipping stale versions.</summary>
     Task WriteAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct);
@@ -19,7 +23,38 @@ public interface IOfferingIndex
     Task<IIndexRebuild> BeginRebuildAsync(CancellationToken ct);
 
     Task<bool> IsHealthyAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Every document in the index — live ones and tombstones — with its version: what a reconciliation compares with the
+    /// database. Read from the current state (writes since the last refresh may be missing).
+    /// </summary>
+    Task<IReadOnlyDictionary<Guid, IndexedVersion>> ReadVersionsAsync(CancellationToken ct);
 }
+
+/// <summary>How <see cref="IOfferingIndex.EnsureCreatedAsync"/> found the index.</summary>
+public enum IndexOpening
+{
+    /// <summary>It was there and intact.</summary>
+    Existing,
+
+    /// <summary>There was none: an empty one was created (a new installation, or an index folder or alias that was removed).</summary>
+    Created,
+
+    /// <summary>The current index was damaged; an older intact copy is served, which may lack recent changes.</summary>
+    Recovered,
+
+    /// <summary>The index was damaged and nothing intact was left: an empty one took its place.</summary>
+    Replaced,
+}
+
+/// <summary>An indexed document's version, and whether it is a live offering or a tombstone.</summary>
+public readonly record struct IndexedVersion(long Version, bool Live);
+
+/// <summary>
+/// The index cannot answer searches yet: it is being rebuilt from the database after it was found damaged or missing.
+/// Maps to 503 with Retry-After.
+/// </summary>
+public sealed class SearchIndexUnavailableException(string message) : Exception(message);
 
 public interface IIndexRebuild : IAsyncDisposable
 {

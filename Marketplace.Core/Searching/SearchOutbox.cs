@@ -79,6 +79,53 @@ public sealed class SearchOutbox(Database db, TimeProvider clock) : ILeasedQueue
         return await c.ExecuteAsync(db.Command(SearchOutboxSql.ReleaseHolder, new { Holder = holderId }, ct: ct));
     }
 
+    /// <summary>
+    /// Rows after <paramref name="afterSeq"/> in sequence order, processed or not: the outbox read as a log, by a node whose
+    /// own index must see every change (see <c>OutboxFollower</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ReadAfterAsync(long afterSeq, int take, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<OutboxEntry>(db.Command(db.Dialect.Page(SearchOutboxSql.ReadAfter), new { After = afterSeq, Skip = 0, Take = take }, ct: ct))).ToArray();
+    }
+
+    /// <summary>The rows with these sequence numbers that exist (now).</summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ReadAsync(IReadOnlyCollection<long> seqs, CancellationToken ct)
+    {
+        var rows = new List<OutboxEntry>();
+        await using var c = await db.OpenAsync(ct);
+        foreach (var chunk in seqs.Chunk(500))
+        {
+            rows.AddRange(await c.QueryAsync<OutboxEntry>(db.Command(SearchOutboxSql.ReadSeqs, new { Seqs = chunk }, ct: ct)));
+        }
+        return rows;
+    }
+
+    /// <summary>The lowest and highest sequence numbers in the table (0 when empty).</summary>
+    public async Task<(long First, long Last)> SeqRangeAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var range = await c.QuerySingleAsync<(long, long)>(db.Command(SearchOutboxSql.SeqRange, ct: ct));
+        return range;
+    }
+
+    /// <summary>
+    /// Offerings with an unprocessed row or a row processed after <paramref name="since"/>: changes still on their way to
+    /// an index (a node's follower, or an engine's refresh, may not show the latest ones yet).
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> InFlightAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<Guid>(db.Command(SearchOutboxSql.InFlight, new { Since = since }, ct: ct))).ToHashSet();
+    }
+
+    /// <summary>Unprocessed rows, those that failed at least once, and the creation time of the oldest unprocessed one.</summary>
+    public async Task<OutboxBacklog> BacklogAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleAsync<OutboxBacklog>(db.Command(SearchOutboxSql.Backlog, ct: ct));
+    }
+
     /// <summary>Rows not yet processed (claimed or not).</summary>
     public async Task<long> PendingCountAsync(CancellationToken ct)
     {
@@ -92,6 +139,14 @@ public sealed class SearchOutbox(Database db, TimeProvider clock) : ILeasedQueue
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteAsync(db.Command(SearchOutboxSql.PurgeProcessed, new { Before = before }, ct: ct));
     }
+}
+
+/// <summary>The outbox's unprocessed rows: how many, how many failed at least once, since when the oldest waits.</summary>
+public sealed record OutboxBacklog
+{
+    public long Pending { get; init; }
+    public long Failing { get; init; }
+    public DateTimeOffset? OldestCreatedAt { get; init; }
 }
 
 /// <summary>Outbox statements shared by SQLite and SQL Server (claiming is dialect-specific: <see cref="SqlDialect.ClaimOutbox"/>).</summary>
@@ -121,6 +176,21 @@ public static class SearchOutboxSql
         """;
 
     public const string PendingCount = "SELECT COUNT(*) FROM search_outbox WHERE processed_at IS NULL";
+
+    private const string Entry = "SELECT seq AS Seq, offering_id AS OfferingId, index_version AS IndexVersion, attempts AS Attempts FROM search_outbox";
+
+    public const string ReadAfter = Entry + " WHERE seq > @After ORDER BY seq";
+
+    public const string ReadSeqs = Entry + " WHERE seq IN @Seqs";
+
+    public const string InFlight = "SELECT DISTINCT offering_id FROM search_outbox WHERE processed_at IS NULL OR processed_at > @Since";
+
+    public const string Backlog = """
+        SELECT COUNT(*) AS Pending, COALESCE(SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) AS Failing, MIN(created_at) AS OldestCreatedAt
+        FROM search_outbox WHERE processed_at IS NULL
+        """;
+
+    public const string SeqRange = "SELECT COALESCE(MIN(seq), 0) AS First, COALESCE(MAX(seq), 0) AS Last FROM search_outbox";
 
     public const string PurgeProcessed = "DELETE FROM search_outbox WHERE processed_at IS NOT NULL AND processed_at < @Before";
 }

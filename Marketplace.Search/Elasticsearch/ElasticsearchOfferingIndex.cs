@@ -68,13 +68,13 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
         return settings;
     }
 
-    public async Task EnsureCreatedAsync(CancellationToken ct)
+    public async Task<IndexOpening> EnsureCreatedAsync(CancellationToken ct)
     {
         var exists = await SendAsync("alias exists", () => _client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Alias), ct)).ConfigureAwait(false);
         switch (exists.ApiCallDetails.HttpStatusCode)
         {
             case 200:
-                return;
+                return IndexOpening.Existing;
             case 404:
                 break;
             default:
@@ -92,11 +92,12 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
             if (again.ApiCallDetails.HttpStatusCode == 200)
             {
                 _logger.LogInformation("Alias {Alias} was created by another node meanwhile", Alias);
-                return;
+                return IndexOpening.Existing;
             }
         }
         EnsureValid("create index", created);
         _logger.LogInformation("Created Elasticsearch index {Index} behind alias {Alias}", physical, Alias);
+        return IndexOpening.Created;
     }
 
     public Task WriteAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
@@ -269,6 +270,49 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
                 : buckets.Select(b => new FacetCount(b.Key.TryGetString(out var key) && key is not null ? key : b.Key.ToString(), b.DocCount)).ToArray();
         }
         return facets;
+    }
+
+    /// <summary>Page size of <see cref="ReadVersionsAsync"/>.</summary>
+    internal const int VersionPageSize = 5_000;
+
+    /// <summary>
+    /// Every document behind the alias with its version, read in id order a page at a time (<c>search_after</c> on the
+    /// keyword id, only the id, version and live fields of the source).
+    /// </summary>
+    public Task<IReadOnlyDictionary<Guid, IndexedVersion>> ReadVersionsAsync(CancellationToken ct) => ReadVersionsAsync(VersionPageSize, ct);
+
+    internal async Task<IReadOnlyDictionary<Guid, IndexedVersion>> ReadVersionsAsync(int pageSize, CancellationToken ct)
+    {
+        var documents = new Dictionary<Guid, IndexedVersion>();
+        string? after = null;
+        while (true)
+        {
+            var request = new SearchRequest(Alias)
+            {
+                Size = pageSize,
+                Sort = [new FieldSort(OfferingIndexMapping.Id) { Order = SortOrder.Asc }],
+                Source = new SourceConfig(new SourceFilter { Includes = new[] { OfferingIndexMapping.Id, OfferingIndexMapping.Version, OfferingIndexMapping.Live } }),
+                TrackTotalHits = new TrackHits(false),
+            };
+            if (after is not null)
+            {
+                request.SearchAfter = [FieldValue.String(after)];
+            }
+            var response = await SendAsync("read versions", () => _client.SearchAsync<IndexedOffering>(request, ct)).ConfigureAwait(false);
+            EnsureValid("read versions", response);
+            foreach (var hit in response.Hits)
+            {
+                if (hit.Source is { } source)
+                {
+                    documents[source.Id] = new IndexedVersion(source.Version, source.Live);
+                }
+            }
+            if (response.Hits.Count < pageSize)
+            {
+                return documents;
+            }
+            after = response.Hits.Last().Source!.Id.ToString();
+        }
     }
 
     public async Task<IIndexRebuild> BeginRebuildAsync(CancellationToken ct)

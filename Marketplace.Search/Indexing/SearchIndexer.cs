@@ -33,11 +33,12 @@ public sealed class SearchIndexer : BackgroundService
     private readonly SearchIndexerOptions _options;
     private readonly ResiliencePipeline _pipeline;
     private readonly Leases _leases;
+    private readonly SearchIndexStatus _status;
     private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
     private bool _indexEnsured;
 
     public SearchIndexer(SearchOutbox outbox, OfferingStore offerings, IOfferingIndex index, SearchIndexSignal signal, IServiceScopeFactory scopes,
-        IOptions<SearchOptions> options, Leases leases, TimeProvider clock, ILogger<SearchIndexer> logger)
+        IOptions<SearchOptions> options, Leases leases, SearchIndexStatus status, TimeProvider clock, ILogger<SearchIndexer> logger)
     {
         _outbox = outbox;
         _offerings = offerings;
@@ -49,6 +50,7 @@ public sealed class SearchIndexer : BackgroundService
         _options = options.Value.Indexer;
         _pipeline = SearchResilience.CreateWritePipeline(options.Value.Resilience, clock);
         _leases = leases;
+        _status = status;
         NodeId = leases.Holder.Id;
     }
 
@@ -122,6 +124,12 @@ public sealed class SearchIndexer : BackgroundService
     /// <summary>Claims and indexes one batch. Public so tests can drive an indexer step by step.</summary>
     public async Task<BatchOutcome> RunOnceAsync(CancellationToken ct)
     {
+        if (_status.Availability == SearchAvailability.Unavailable)
+        {
+            // Being rebuilt: the observers' searches would fail. The rows wait (leased by no one) until the rebuild is
+            // swapped in; their changes reach the new index through it, the follower, or this indexer afterwards.
+            return BatchOutcome.Empty;
+        }
         var entries = await _outbox.ClaimAsync(NodeId, _options.BatchSize, _leases.ExpiryFromNow(), ct);
         if (entries.Count == 0)
         {

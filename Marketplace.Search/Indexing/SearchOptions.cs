@@ -37,6 +37,9 @@ public sealed class SearchOptions
     /// <summary>Retry, circuit breaker and timeout of index writes.</summary>
     public SearchResilienceOptions Resilience { get; set; } = new();
 
+    /// <summary>How often this node compares its index with the database and repairs the drift (0 turns the periodic check off).</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Documents per batch when rebuilding the index.</summary>
     public int RebuildBatchSize { get; set; } = 1_000;
 }
@@ -123,6 +126,11 @@ public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
         if (indexer.InitialBackoff <= TimeSpan.Zero || indexer.MaxBackoff < indexer.InitialBackoff)
         {
             errors.Add("Marketplace:Search:Indexer:InitialBackoff must be positive and at most MaxBackoff.");
+        }
+        if (options.ReconcileInterval < TimeSpan.Zero || options.ReconcileInterval > TimeSpan.FromDays(7)
+            || (options.ReconcileInterval > TimeSpan.Zero && options.ReconcileInterval < TimeSpan.FromSeconds(1)))
+        {
+            errors.Add("Marketplace:Search:ReconcileInterval must be 0 (off) or between 1 second and 7 days.");
         }
         if (options.RebuildBatchSize is < 1 or > 10_000)
         {

@@ -20,13 +20,22 @@ public sealed class SearchRebuildService(
     IOfferingIndex index,
     LeaseHolder node,
     IOptions<SearchOptions> options,
+    SearchIndexStatus status,
     ILogger<SearchRebuildService> logger) : BackgroundService
 {
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
 
+    /// <summary>The requester recorded on rebuilds this node starts by itself (to repair a damaged or missing index).</summary>
+    public static readonly Guid SystemRequester = Guid.Empty;
+
     /// <summary>Records a queued rebuild job and hands it to the background loop; 409 when one is already active.</summary>
     public async Task<Job> StartAsync(Guid requestedBy, CancellationToken ct)
     {
+        var orphaned = await jobs.FailOrphanedAsync(ct);
+        if (orphaned > 0)
+        {
+            logger.LogWarning("Marked {Count} jobs failed whose node is gone", orphaned);
+        }
         var job = await jobs.CreateAsync(JobKinds.SearchRebuild, node.Id, requestedBy, ct);
         if (!_queue.Writer.TryWrite(job.Id))
         {
@@ -75,6 +84,7 @@ public sealed class SearchRebuildService(
                 }
                 await rebuild.SwapAsync(ct);
             }
+            status.Repaired();
             await jobs.SucceedAsync(id, processed, ct);
             logger.LogInformation("Search index rebuild {JobId} finished: {Processed} offerings indexed and swapped in", id, processed);
         }

@@ -1,6 +1,8 @@
 using Elastic.Clients.Elasticsearch;
 using Marketplace.Core.Jobs;
+using Marketplace.Core.Common;
 using Marketplace.Core.Leasing;
+using Marketplace.Core.Offerings;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
 using Marketplace.Search.Elasticsearch;
@@ -33,6 +35,7 @@ public static class SearchServiceRegistration
 
         services.AddLeasing(configuration);
         services.TryAddSingleton<SearchIndexSignal>();
+        services.TryAddSingleton<ITextAnalysis, Analysis.ChineseTextAnalysis>();
         if (!services.Any(s => s.ServiceType == typeof(SearchOutbox)))
         {
             services.AddSingleton<SearchOutbox>();
@@ -41,6 +44,8 @@ public static class SearchServiceRegistration
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<SearchIndexer>();
         services.TryAddSingleton<SearchRebuildService>();
+        services.TryAddSingleton<OutboxFollower>();
+        services.TryAddSingleton<SearchReconciler>();
 
         services.TryAddSingleton(sp =>
         {
@@ -66,11 +71,14 @@ public static class SearchServiceRegistration
                 sp.GetService<ILogger<ElasticsearchOfferingIndex>>(),
                 sp.GetService<TimeProvider>());
         });
-        services.TryAddSingleton<IOfferingIndex>(sp => sp.GetRequiredService<IOptions<SearchOptions>>().Value.Provider switch
-        {
-            SearchProvider.Elasticsearch => sp.GetRequiredService<ElasticsearchOfferingIndex>(),
-            _ => sp.GetRequiredService<LuceneOfferingIndex>(),
-        });
+        services.TryAddSingleton<SearchIndexStatus>();
+        services.TryAddSingleton<IOfferingIndex>(sp => new AvailabilityGatedIndex(
+            sp.GetRequiredService<IOptions<SearchOptions>>().Value.Provider switch
+            {
+                SearchProvider.Elasticsearch => sp.GetRequiredService<ElasticsearchOfferingIndex>(),
+                _ => sp.GetRequiredService<LuceneOfferingIndex>(),
+            },
+            sp.GetRequiredService<SearchIndexStatus>()));
         return services;
     }
 
@@ -79,27 +87,120 @@ public static class SearchServiceRegistration
     {
         services.AddHostedService<SearchIndexStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
+        // A node's own Lucene index follows every change (a shared Elasticsearch index needs no follower).
+        services.AddSingleton<IHostedService>(sp =>
+            sp.GetRequiredService<IOptions<SearchOptions>>().Value is { Provider: SearchProvider.Lucene, Indexer.Enabled: true }
+                ? sp.GetRequiredService<OutboxFollower>()
+                : new NothingToFollow());
         services.AddHostedService(sp => sp.GetRequiredService<SearchRebuildService>());
+        services.AddHostedService<SearchReconciliationService>();
         return services;
     }
 }
 
-/// <summary>Creates the index (or alias) at start-up so the first search and the first write find it.</summary>
-public sealed class SearchIndexStartup(IOfferingIndex index, IOptions<SearchOptions> options, ILogger<SearchIndexStartup> logger) : IHostedService
+internal sealed class NothingToFollow : IHostedService
 {
-    public async Task StartAsync(CancellationToken ct)
+    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}
+
+/// <summary>
+/// Opens (or creates) the index at start-up, before the node reports ready, and acts on how it was found: a damaged index
+/// (the engine served an older intact generation, or an empty one) or a missing one while the database has published
+/// offerings is rebuilt from the database in the background — searches answer 503 meanwhile, or are served by the older
+/// generation — and the node starts and publishes as usual. A remote engine that is down at start-up only degrades search.
+/// </summary>
+public sealed class SearchIndexStartup(
+    IOfferingIndex index,
+    IServiceProvider services,
+    SearchIndexStatus status,
+    OfferingStore offerings,
+    SearchRebuildService rebuilds,
+    IOptions<SearchOptions> options,
+    TimeProvider clock,
+    ILogger<SearchIndexStartup> logger) : BackgroundService
+{
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
+    private bool _repair;
+
+    public override async Task StartAsync(CancellationToken ct)
     {
         try
         {
-            await index.EnsureCreatedAsync(ct);
-            logger.LogInformation("Search index ready ({Provider})", options.Value.Provider);
+            var opening = await index.EnsureCreatedAsync(ct);
+            await ActOnAsync(opening, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && options.Value.Provider == SearchProvider.Elasticsearch)
         {
             // A remote engine may be down at start-up: the API still serves, the outbox holds writes until it is back.
             logger.LogError(e, "Could not create the Elasticsearch index at start-up; searches fail and writes wait in the outbox until it is reachable");
         }
+        await base.StartAsync(ct);
     }
 
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    private async Task ActOnAsync(IndexOpening opening, CancellationToken ct)
+    {
+        var lucene = options.Value.Provider == SearchProvider.Lucene ? services.GetRequiredService<LuceneOfferingIndex>() : null;
+        var problem = lucene?.OpeningProblem ?? "unknown";
+        switch (opening)
+        {
+            case IndexOpening.Existing:
+                logger.LogInformation("Search index ready ({Provider})", options.Value.Provider);
+                return;
+            case IndexOpening.Created:
+                var live = (await offerings.ListAsync(new OfferingListFilter(null, null, LiveOnly: true), 1, 1, ct)).Total;
+                if (live == 0)
+                {
+                    logger.LogInformation("Search index created ({Provider}); the catalog has no published offerings yet", options.Value.Provider);
+                    return;
+                }
+                status.AwaitRepair(SearchAvailability.Unavailable, $"the index was missing while the database has {live} published offerings");
+                break;
+            case IndexOpening.Recovered:
+                status.AwaitRepair(SearchAvailability.ServingOlderCopy, $"the current index generation could not be opened ({problem}); an older intact generation answers meanwhile");
+                break;
+            default:
+                status.AwaitRepair(SearchAvailability.Unavailable, $"the index was damaged ({problem})");
+                break;
+        }
+        if (lucene is not null)
+        {
+            // The follower's position described the lost index: it starts over at the end of the outbox, the rebuild covering the rest.
+            File.Delete(Path.Combine(options.Value.IndexDirectory!, OutboxFollower.PositionFile));
+        }
+        _repair = true;
+        logger.LogError("Search index {Opening}: {Reason}. Rebuilding it from the database in the background; {Meanwhile}", opening, status.Reason,
+            status.Availability == SearchAvailability.Unavailable ? "searches answer 503 until it is swapped in" : "searches may lack recent changes until then");
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (_repair && status.Availability != SearchAvailability.Ready && !stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var job = await rebuilds.StartAsync(SearchRebuildService.SystemRequester, stoppingToken);
+                status.RepairQueued(job.Id);
+                logger.LogInformation("Search index repair: rebuild job {JobId} queued", job.Id);
+                return;
+            }
+            catch (ConflictException)
+            {
+                logger.LogInformation("Search index repair waits for the rebuild already running");
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "Search index repair: could not queue the rebuild; retrying in {Delay}", RetryEvery);
+            }
+            try
+            {
+                await Task.Delay(RetryEvery, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
 }

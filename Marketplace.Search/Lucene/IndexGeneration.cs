@@ -57,7 +57,8 @@ internal sealed class IndexGeneration : IDisposable
         {
             var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, analyzer)
             {
-                OpenMode = create ? OpenMode.CREATE : OpenMode.CREATE_OR_APPEND,
+                // An existing generation must have a commit: an emptied folder is damage to report, not a new empty index.
+                OpenMode = create ? OpenMode.CREATE : OpenMode.APPEND,
                 RAMBufferSizeMB = ramBufferMb,
                 UseCompoundFile = compoundFiles,
                 Similarity = OfferingSimilarity.Instance,
@@ -75,6 +76,22 @@ internal sealed class IndexGeneration : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Verifies the checksum of every file of the last commit (reads the whole generation once, which also brings it into
+    /// the page cache); throws <see cref="CorruptIndexException"/> or an I/O error for a damaged generation.
+    /// </summary>
+    public void CheckIntegrity()
+    {
+        using var reader = DirectoryReader.Open(Writer, applyAllDeletes: false);
+        foreach (var leaf in reader.Leaves)
+        {
+            leaf.AtomicReader.CheckIntegrity();
+        }
+    }
+
+    /// <summary>The indexed version of an offering's document (live or tombstone); 0 when it has none.</summary>
+    public long VersionOf(Guid id) => _versions.TryGetValue(id, out var version) ? version : 0;
 
     public void StartSearching() => Searchers ??= new SearcherManager(Writer, applyAllDeletes: true, new FacetWarmingSearcherFactory());
 
@@ -174,6 +191,35 @@ internal sealed class IndexGeneration : IDisposable
         {
             Writer.UpdateDocument(new Term(OfferingFields.Id, OfferingFields.IdTerm(document.Id)), fields);
         }
+    }
+
+    /// <summary>Every document of <paramref name="reader"/> (live offerings and tombstones) with its version.</summary>
+    public static IReadOnlyDictionary<Guid, IndexedVersion> ReadVersions(IndexReader reader)
+    {
+        var documents = new Dictionary<Guid, IndexedVersion>();
+        var bytes = new BytesRef();
+        foreach (var leaf in reader.Leaves)
+        {
+            var atomic = leaf.AtomicReader;
+            var ids = atomic.GetBinaryDocValues(OfferingFields.IdBytes);
+            var numbers = atomic.GetNumericDocValues(OfferingFields.Version);
+            if (ids is null || numbers is null)
+            {
+                continue;
+            }
+            var live = LiveOnlyFilter.LiveBits(atomic);
+            var notDeleted = atomic.LiveDocs;
+            for (var doc = 0; doc < atomic.MaxDoc; doc++)
+            {
+                if (notDeleted is not null && !notDeleted.Get(doc))
+                {
+                    continue;
+                }
+                ids.Get(doc, bytes);
+                documents[new Guid(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length))] = new IndexedVersion(numbers.Get(doc), live.Get(doc));
+            }
+        }
+        return documents;
     }
 
     private static Dictionary<Guid, long> LoadVersions(IndexWriter writer)

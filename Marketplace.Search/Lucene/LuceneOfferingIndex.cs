@@ -20,6 +20,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     public const int MaxLimit = 200;
     public const int MaxOffset = 10_000;
     private const string GenerationPrefix = "gen-";
+    private const string DamagedPrefix = "damaged-";
 
     private readonly LuceneIndexOptions _options;
     private readonly TaxonomyCatalog _taxonomy;
@@ -71,10 +72,41 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
 
     private IndexGeneration Live => _live ?? Open();
 
-    public Task EnsureCreatedAsync(CancellationToken ct)
+    /// <summary>How the index folder was found when it was opened (see <see cref="Open"/>).</summary>
+    public IndexOpening Opening { get; private set; }
+
+    /// <summary>What was wrong with the generations that could not be opened, when any could not.</summary>
+    public string? OpeningProblem { get; private set; }
+
+    public Task<IndexOpening> EnsureCreatedAsync(CancellationToken ct)
     {
         _ = Live;
-        return Task.CompletedTask;
+        return Task.FromResult(Opening);
+    }
+
+    public Task<IReadOnlyDictionary<Guid, IndexedVersion>> ReadVersionsAsync(CancellationToken ct)
+    {
+        _ = Live;
+        _swapLock.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var searchers = _live!.Searchers!;
+            searchers.MaybeRefreshBlocking();
+            var searcher = searchers.Acquire();
+            try
+            {
+                return Task.FromResult(IndexGeneration.ReadVersions(searcher.IndexReader));
+            }
+            finally
+            {
+                searchers.Release(searcher);
+            }
+        }
+        finally
+        {
+            _swapLock.ExitReadLock();
+        }
     }
 
     public async Task WriteAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
@@ -92,6 +124,27 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
                 live.Searchers!.MaybeRefreshBlocking();
             }
             _rebuild?.Target.Apply(documents, _taxonomy, bulk: false); // not lost when the rebuild swaps in
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// The offerings among <paramref name="changes"/> of which this index holds an older version than the one given (or
+    /// none): those a write would change. Lets a caller skip loading documents that are already indexed.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> OlderThanAsync(IReadOnlyCollection<(Guid Id, long Version)> changes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        _ = Live;
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var live = _live!;
+            return changes.Where(c => live.VersionOf(c.Id) < c.Version).Select(c => c.Id).Distinct().ToArray();
         }
         finally
         {
@@ -426,6 +479,14 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         }
     }
 
+    /// <summary>
+    /// Opens the generation the pointer names, after checking the checksum of every file of its last commit. When it is
+    /// missing or damaged, the other generations are tried, newest first ("serve the old generation if one is intact":
+    /// <see cref="IndexOpening.Recovered"/>); when none is intact an empty generation takes their place
+    /// (<see cref="IndexOpening.Replaced"/>). Damaged generations are moved aside as <c>damaged-gen-&lt;n&gt;</c> (the last
+    /// damage only) for inspection. Never fails for damage — only when the folder is locked by another process, which
+    /// is a configuration error (one index folder per node).
+    /// </summary>
     private IndexGeneration Open()
     {
         lock (_openLock)
@@ -436,18 +497,14 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
                 return _live;
             }
             Directory.CreateDirectory(_options.IndexDirectory);
-            var number = ReadPointer();
-            var generation = IndexGeneration.Open(GenerationPath(number ?? 1), number ?? 1, _analyzer, _options.RamBufferSizeMb, create: number is null);
+            var (generation, opening) = OpenBestGeneration();
             generation.StartSearching();
-            if (number is null)
-            {
-                WritePointer(generation.Number);
-            }
             // Left-overs of an interrupted rebuild or swap.
             foreach (var stale in ExistingGenerations().Where(n => n != generation.Number))
             {
                 TryDelete(GenerationPath(stale));
             }
+            Opening = opening;
             _live = generation;
             if (_options.WarmUpPostings)
             {
@@ -455,6 +512,86 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
                     CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
             return generation;
+        }
+    }
+
+    private (IndexGeneration Generation, IndexOpening Opening) OpenBestGeneration()
+    {
+        int? pointer = null;
+        var problems = new List<string>();
+        try
+        {
+            pointer = ReadPointer();
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            problems.Add(e.Message);
+        }
+        var existing = ExistingGenerations().OrderDescending().ToList();
+        if (pointer is null && existing.Count == 0 && problems.Count == 0)
+        {
+            return (CreateGeneration(1), IndexOpening.Created);
+        }
+        if (pointer is { } named && !existing.Contains(named))
+        {
+            problems.Add($"{GenerationPrefix}{named} named by {GenerationPointerFile} is missing");
+        }
+        var candidates = existing.OrderBy(n => n == pointer ? 0 : 1).ToList();
+        var damaged = new List<int>();
+        foreach (var number in candidates)
+        {
+            IndexGeneration? generation = null;
+            try
+            {
+                generation = IndexGeneration.Open(GenerationPath(number), number, _analyzer, _options.RamBufferSizeMb, create: false);
+                generation.CheckIntegrity();
+                if (number != pointer)
+                {
+                    WritePointer(number);
+                }
+                OpeningProblem = problems.Count == 0 ? null : string.Join("; ", problems);
+                return (generation, number == pointer ? IndexOpening.Existing : IndexOpening.Recovered);
+            }
+            catch (Exception e) when (e is not global::Lucene.Net.Store.LockObtainFailedException)
+            {
+                generation?.Abandon();
+                problems.Add($"{GenerationPrefix}{number}: {e.GetType().Name}: {e.Message}");
+                damaged.Add(number);
+            }
+        }
+        MoveAside(damaged);
+        OpeningProblem = string.Join("; ", problems);
+        var replacement = Math.Max(pointer ?? 0, existing.DefaultIfEmpty(0).Max()) + 1;
+        return (CreateGeneration(replacement), IndexOpening.Replaced);
+    }
+
+    private IndexGeneration CreateGeneration(int number)
+    {
+        var generation = IndexGeneration.Open(GenerationPath(number), number, _analyzer, _options.RamBufferSizeMb, create: true);
+        WritePointer(number);
+        return generation;
+    }
+
+    private void MoveAside(IReadOnlyCollection<int> damaged)
+    {
+        if (damaged.Count == 0)
+        {
+            return;
+        }
+        foreach (var previous in Directory.EnumerateDirectories(_options.IndexDirectory, DamagedPrefix + "*"))
+        {
+            TryDelete(previous);
+        }
+        foreach (var number in damaged)
+        {
+            try
+            {
+                Directory.Move(GenerationPath(number), Path.Combine(_options.IndexDirectory, DamagedPrefix + GenerationPrefix + number.ToString(CultureInfo.InvariantCulture)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                TryDelete(GenerationPath(number));
+            }
         }
     }
 

@@ -60,7 +60,11 @@ public class HostingTests
             ready = await app.Client().GetAsync("/health/ready");
         }
         Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await ready.Content.ReadAsStringAsync(), Is.EqualTo("Healthy"));
+        var report = await MarketplaceApp.ReadJsonAsync(ready);
+        Assert.That(report["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));
+        Assert.That(report["entries"]!["storage"]!["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));
+        Assert.That(report["entries"]!["search"]!["status"]!.GetValue<string>(), Is.EqualTo("Healthy"), "search is its own entry");
+        Assert.That(report["entries"]!["search"]!["data"]!["provider"]!.GetValue<string>(), Is.EqualTo("lucene"));
         MarketplaceApp.DeleteDirectory(app.DataDirectory);
     }
 

@@ -31,6 +31,7 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
         };
         _settings.TryAdd("Marketplace:Auth:OperatorKey", OperatorKey);
         _settings.TryAdd("Marketplace:RateLimit:AnonymousPermitLimit", "100000");
+        _settings.TryAdd("Marketplace:RateLimit:AuthenticatedPermitLimit", "1000000");
     }
 
     public string DataDirectory { get; }

@@ -13,7 +13,7 @@ public class SearchConfigurationTests
     public void The_embedded_default_is_Lucene_in_the_data_folder()
     {
         using var host = new SearchTestHost(settings: SearchTestHost.Settings());
-        Assert.That(host.Service<IOfferingIndex>(), Is.InstanceOf<LuceneOfferingIndex>());
+        Assert.That(((Marketplace.Search.Indexing.AvailabilityGatedIndex)host.Service<IOfferingIndex>()).Engine, Is.InstanceOf<LuceneOfferingIndex>());
         Assert.That(Directory.Exists(Path.Combine(host.DataDirectory, "index")), Is.True);
         host.DisposeAndDelete();
     }
@@ -45,7 +45,7 @@ public class SearchConfigurationTests
             ("Marketplace:Search:Elasticsearch:RequestTimeoutSeconds", "2")));
         try
         {
-            Assert.That(host.Service<IOfferingIndex>(), Is.InstanceOf<ElasticsearchOfferingIndex>());
+            Assert.That(((Marketplace.Search.Indexing.AvailabilityGatedIndex)host.Service<IOfferingIndex>()).Engine, Is.InstanceOf<ElasticsearchOfferingIndex>());
             var integrator = await host.CreateIntegratorAsync();
             await host.PublishAsync(integrator, MarketplaceApp.OfferingBody());
             var search = await host.Client().GetAsync("/api/v1/offerings/search?q=弧焊");

@@ -24,7 +24,9 @@ public sealed class FaultSwitch
 /// <summary>The real Lucene index behind a switch: while down, writes and searches fail like an unreachable engine (I/O errors).</summary>
 public sealed class FaultInjectingIndex(IOfferingIndex inner, FaultSwitch faults) : IOfferingIndex
 {
-    public Task EnsureCreatedAsync(CancellationToken ct) => inner.EnsureCreatedAsync(ct);
+    public Task<IndexOpening> EnsureCreatedAsync(CancellationToken ct) => inner.EnsureCreatedAsync(ct);
+
+    public Task<IReadOnlyDictionary<Guid, IndexedVersion>> ReadVersionsAsync(CancellationToken ct) => inner.ReadVersionsAsync(ct);
 
     public Task WriteAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
     {

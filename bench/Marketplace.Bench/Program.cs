@@ -15,6 +15,7 @@ if (args.Length == 0)
           plans    --data DIR [--mix taxonomy|real|vocab] [--eval DIR] [--queries 2000] [--top 30]
           match    --url http://127.0.0.1:5080 --data DIR [--reps 25] [--feed-events 1500] [--feed-reps 30]
           adminrebuild --url http://127.0.0.1:5080 --data DIR
+          import   --url http://127.0.0.1:5213 --operator-key KEY [--rows 10000] [--bad 50] [--format xlsx|csv] [--pid API_PID] [--seed 1]
         """);
     return 2;
 }
@@ -28,5 +29,6 @@ return args[0] switch
     "plans" => await PlansCommand.RunAsync(options),
     "match" => await MatchCommand.RunAsync(options),
     "adminrebuild" => await AdminRebuildCommand.RunAsync(options),
+    "import" => await Marketplace.Bench.Bulk.ImportCommand.RunAsync(options),
     _ => throw new ArgumentException($"unknown command '{args[0]}'"),
 };

@@ -17,7 +17,7 @@ public sealed class ElasticsearchRequestBodyTests
             .On(HttpMethod.HEAD, $"/_alias/{Alias}", 404, "")
             .On(HttpMethod.PUT, "", 200, """{"acknowledged":true,"shards_acknowledged":true,"index":"x"}""");
 
-        await es.CreateIndex().EnsureCreatedAsync(CancellationToken.None);
+        Assert.That(await es.CreateIndex().EnsureCreatedAsync(CancellationToken.None), Is.EqualTo(IndexOpening.Created), "a new index: the caller rebuilds it when the database has offerings");
 
         var create = es.Requests.Single(r => r.Method == HttpMethod.PUT);
         Assert.That(create.Path, Does.Match($"^/{Alias}-\\d{{14}}-[0-9a-f]{{8}}$"));
@@ -58,7 +58,7 @@ public sealed class ElasticsearchRequestBodyTests
     {
         var es = new CannedElasticsearch(Alias).On(HttpMethod.HEAD, $"/_alias/{Alias}", 200, "");
 
-        await es.CreateIndex().EnsureCreatedAsync(CancellationToken.None);
+        Assert.That(await es.CreateIndex().EnsureCreatedAsync(CancellationToken.None), Is.EqualTo(IndexOpening.Existing));
 
         Assert.That(es.Requests.Select(r => r.Method), Is.EqualTo(new[] { HttpMethod.HEAD }));
     }
@@ -73,6 +73,39 @@ public sealed class ElasticsearchRequestBodyTests
         await es.CreateIndex().EnsureCreatedAsync(CancellationToken.None);
 
         Assert.That(es.Requests.Select(r => r.Method), Is.EqualTo(new[] { HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.HEAD }));
+    }
+
+    [Test]
+    public async Task Reading_versions_pages_through_the_alias_in_id_order_with_only_id_version_and_live()
+    {
+        Guid[] ids = [Guid.Parse("10000000-0000-0000-0000-000000000001"), Guid.Parse("20000000-0000-0000-0000-000000000002"), Guid.Parse("30000000-0000-0000-0000-000000000003")];
+        static string Hit(Guid id, long version, bool live) =>
+            $$$"""{"_index":"x","_id":"{{{id}}}","_score":null,"_source":{"id":"{{{id}}}","version":{{{version}}},"live":{{{(live ? "true" : "false")}}}},"sort":["{{{id}}}"]}""";
+        static string Page(params string[] hits) =>
+            $$$"""{"took":1,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{"max_score":null,"hits":[{{{string.Join(',', hits)}}}]}}""";
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", (200, Page(Hit(ids[0], 3, true), Hit(ids[1], 1, false))), (200, Page(Hit(ids[2], 2, true))));
+
+        var versions = await es.CreateIndex().ReadVersionsAsync(pageSize: 2, CancellationToken.None);
+
+        Assert.That(versions, Is.EquivalentTo(new Dictionary<Guid, IndexedVersion>
+        {
+            [ids[0]] = new(3, true),
+            [ids[1]] = new(1, false),
+            [ids[2]] = new(2, true),
+        }));
+        var requests = es.Requests.Where(r => r.Method == HttpMethod.POST).ToArray();
+        Assert.That(requests, Has.Length.EqualTo(2), "a short page ends the read");
+        foreach (var request in requests)
+        {
+            Assert.That(request.Path.Split('?')[0], Is.EqualTo($"/{Alias}/_search"));
+            var body = request.Json;
+            Assert.That(body["size"]!.GetValue<int>(), Is.EqualTo(2));
+            Assert.That(body["sort"]!.ToJsonString(), Does.Contain("\"id\"").And.Contain("asc"));
+            Assert.That(Strings(body["_source"]!["includes"]), Is.EquivalentTo(new[] { "id", "version", "live" }));
+            Assert.That(body["track_total_hits"]!.GetValue<bool>(), Is.False);
+        }
+        Assert.That(requests[0].Json["search_after"], Is.Null);
+        Assert.That(Strings(requests[1].Json["search_after"]), Is.EqualTo(new[] { ids[1].ToString() }));
     }
 
     [Test]

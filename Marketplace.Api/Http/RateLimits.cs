@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Marketplace.Api.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Api.Http;
+
+/// <summary>
+/// Every request under <c>/api</c> counts against one fixed window: its organization's when its API key is valid (all keys
+/// and addresses of the organization together), otherwise its client address's — requests without a key and requests with
+/// an unknown or revoked key alike (those are then refused with 401, see <see cref="InvalidApiKeyMiddleware"/>), so a
+/// made-up key neither escapes the anonymous limit nor gets a request served. A refusal is 429 with <c>Retry-After</c>.
+/// </summary>
+public static class RateLimits
+{
+    public static RateLimitPartition<string> Partition(HttpContext context)
+    {
+        if (!context.Request.Path.StartsWithSegments("/api"))
+        {
+            return RateLimitPartition.GetNoLimiter("outside-api");
+        }
+        var limits = context.RequestServices.GetRequiredService<IOptions<MarketplaceOptions>>().Value.RateLimit;
+        var organization = context.User.FindActor()?.OrganizationId;
+        return organization is { } id
+            ? FixedWindow("organization:" + id.ToString("N"), limits.AuthenticatedPermitLimit, limits.WindowSeconds)
+            : FixedWindow("address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), limits.AnonymousPermitLimit, limits.WindowSeconds);
+    }
+
+    public static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
+    {
+        var http = context.HttpContext;
+        var limits = http.RequestServices.GetRequiredService<IOptions<MarketplaceOptions>>().Value.RateLimit;
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(limits.WindowSeconds);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var detail = http.User.FindActor() is null
+            ? $"匿名访问已达频率上限（每 {limits.WindowSeconds} 秒 {limits.AnonymousPermitLimit} 次），请 {seconds} 秒后重试或使用 API key " +
+              $"(the limit of {limits.AnonymousPermitLimit} requests per {limits.WindowSeconds} s without an API key is reached for your address; retry after {seconds} s)."
+            : $"该机构的请求已达频率上限（每 {limits.WindowSeconds} 秒 {limits.AuthenticatedPermitLimit} 次），请 {seconds} 秒后重试 " +
+              $"(your organization's limit of {limits.AuthenticatedPermitLimit} requests per {limits.WindowSeconds} s is reached; retry after {seconds} s).";
+        await Problems.WriteAsync(http, StatusCodes.Status429TooManyRequests, "请求过于频繁 (too many requests)", detail);
+    }
+
+    private static RateLimitPartition<string> FixedWindow(string key, int permits, int windowSeconds) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = TimeSpan.FromSeconds(windowSeconds),
+            QueueLimit = 0,
+        });
+}
+
+/// <summary>
+/// A request that sends an <c>X-Api-Key</c> that is unknown, revoked or malformed is refused with 401 on every path,
+/// including those open to anonymous callers: a bad key is a client error to report, never a reason to serve the request
+/// as anonymous. (A request without the header is anonymous as before.)
+/// </summary>
+public sealed class InvalidApiKeyMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.User.Identity?.IsAuthenticated != true && context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName))
+        {
+            // The handler's result is cached for the request: no second key lookup.
+            var result = await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName);
+            if (result.Failure is not null)
+            {
+                await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, "未认证 (unauthorized)",
+                    $"API key 无效或已吊销 ({result.Failure.Message} Send a valid key in the {ApiKeyAuthenticationHandler.HeaderName} header, or none for public reads).");
+                return;
+            }
+        }
+        await next(context);
+    }
+}

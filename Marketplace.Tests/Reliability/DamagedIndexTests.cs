@@ -1,0 +1,221 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Marketplace.Core.Searching;
+using Marketplace.Search.Indexing;
+using Marketplace.Search.Lucene;
+using Marketplace.Tests.Api;
+using Marketplace.Tests.Indexing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.Tests.Reliability;
+
+/// <summary>
+/// Issue 9 item 3: a corrupt or missing Lucene index at start-up never stops the API. It is rebuilt from the database in
+/// the background; meanwhile searches answer 503 (or an older intact generation answers), readiness reports storage as
+/// healthy and search as degraded, and publishing works.
+/// </summary>
+[Parallelizable(ParallelScope.All)]
+public class DamagedIndexTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    [Test]
+    public async Task A_corrupt_index_is_rebuilt_in_the_background_while_search_answers_503_and_publishing_goes_on()
+    {
+        var data = NewDataDirectory();
+        var published = await PublishAndStopAsync(data, 3);
+        var index = Path.Combine(data, "index");
+        var generation = CurrentGeneration(index);
+        CorruptCompoundFiles(Path.Combine(index, generation));
+
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var host = new SearchTestHost(data, SearchTestHost.Settings(), services: s => HoldRebuildSwaps(s, release.Task));
+        try
+        {
+            var ready = await ReadyAsync(host);
+            Assert.That(ready["status"]!.GetValue<string>(), Is.EqualTo("Degraded"));
+            Assert.That(ready["entries"]!["storage"]!["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));
+            var search = ready["entries"]!["search"]!;
+            Assert.That(search["status"]!.GetValue<string>(), Is.EqualTo("Degraded"));
+            Assert.That(search["description"]!.GetValue<string>(), Does.Contain("damaged").And.Contain("503"));
+            Assert.That(search["data"]!["availability"]!.GetValue<string>(), Is.EqualTo("unavailable"));
+
+            var refused = await host.Client().GetAsync("/api/v1/offerings/search?q=数控机床");
+            var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
+            Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("rebuilt from the database"));
+            Assert.That(refused.Headers.RetryAfter?.Delta, Is.Not.Null);
+
+            var enterprise = await host.Operator().PostAsJsonAsync("/api/v1/organizations", new Dictionary<string, object?>
+            {
+                ["kind"] = "enterprise", ["name"] = "修复期间的企业", ["creditCode"] = MarketplaceApp.NewCreditCode(), ["district"] = "璧山区",
+                ["industry"] = "摩托车零部件制造", ["scale"] = "规下高成长",
+            });
+            var enterpriseKey = (await MarketplaceApp.ReadJsonAsync(enterprise))["apiKey"]!.GetValue<string>();
+            var demand = await host.Client(enterpriseKey).PostAsJsonAsync("/api/v1/demand-lists",
+                new { items = new[] { new { text = "几十台数控机床想联网看开机率" } } });
+            await ProblemAssert.IsProblemAsync(demand, HttpStatusCode.ServiceUnavailable); // matching needs the index: nothing is stored half-matched
+
+            var integrator = await host.CreateIntegratorAsync();
+            var during = await host.PublishAsync(integrator, Offering("修复期间发布"));
+            Assert.That((await host.Client().GetAsync($"/api/v1/offerings/{during}")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "publishing and reads work");
+
+            release.SetResult();
+            await SearchTestHost.EventuallyAsync(async () => (await host.Client().GetAsync("/api/v1/offerings/search?q=数控机床")).StatusCode == HttpStatusCode.OK,
+                Patience, "search answers once the rebuild is swapped in");
+            await SearchTestHost.EventuallyAsync(async () =>
+                SearchTestHost.Ids(await host.SearchAsync("?q=数控机床&pageSize=50")).ToHashSet().SetEquals(published.Append(during)),
+                Patience, "the rebuilt index holds every published offering, the one published during the repair too");
+            Assert.That((await ReadyAsync(host))["entries"]!["search"]!["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));
+            Assert.That(Directory.Exists(Path.Combine(index, "damaged-" + generation)), Is.True, "the damaged generation is kept aside for inspection");
+            await SearchTestHost.EventuallyAsync(async () => await host.Service<SearchOutbox>().PendingCountAsync(CancellationToken.None) == 0,
+                Patience, "the outbox drains after the repair");
+        }
+        finally
+        {
+            host.DisposeAndDelete();
+        }
+    }
+
+    [Test]
+    public async Task A_missing_index_folder_is_rebuilt_from_the_database()
+    {
+        var data = NewDataDirectory();
+        var published = await PublishAndStopAsync(data, 2);
+        Directory.Delete(Path.Combine(data, "index"), recursive: true);
+
+        var host = new SearchTestHost(data, SearchTestHost.Settings());
+        try
+        {
+            Assert.That((await host.Client().GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            await SearchTestHost.EventuallyAsync(async () =>
+            {
+                var response = await host.Client().GetAsync("/api/v1/offerings/search?q=数控机床");
+                return response.StatusCode == HttpStatusCode.OK
+                    && SearchTestHost.Ids(await MarketplaceApp.ReadJsonAsync(response)).ToHashSet().SetEquals(published);
+            }, Patience, "the index is rebuilt from the database");
+        }
+        finally
+        {
+            host.DisposeAndDelete();
+        }
+    }
+
+    [Test]
+    public async Task When_the_current_generation_is_damaged_an_older_intact_one_answers_until_the_rebuild()
+    {
+        var data = NewDataDirectory();
+        var index = Path.Combine(data, "index");
+        var older = await PublishAndStopAsync(data, 2);
+        var backup = Path.Combine(data, "older-generation");
+        CopyDirectory(Path.Combine(index, CurrentGeneration(index)), backup);
+        var newer = await PublishAndStopAsync(data, 1);
+
+        // The current generation becomes gen-2 (then damaged); the older copy is gen-1.
+        Directory.Move(Path.Combine(index, "gen-1"), Path.Combine(index, "gen-2"));
+        File.WriteAllText(Path.Combine(index, LuceneOfferingIndex.GenerationPointerFile), "2");
+        Directory.Move(backup, Path.Combine(index, "gen-1"));
+        CorruptCompoundFiles(Path.Combine(index, "gen-2"));
+
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var host = new SearchTestHost(data, SearchTestHost.Settings(), services: s => HoldRebuildSwaps(s, release.Task));
+        try
+        {
+            var search = (await ReadyAsync(host))["entries"]!["search"]!;
+            Assert.That(search["status"]!.GetValue<string>(), Is.EqualTo("Degraded"));
+            Assert.That(search["data"]!["availability"]!.GetValue<string>(), Is.EqualTo("serving-older-copy"));
+            Assert.That(SearchTestHost.Ids(await host.SearchAsync("?q=数控机床")), Is.EquivalentTo(older), "the older generation answers meanwhile");
+
+            release.SetResult();
+            await SearchTestHost.EventuallyAsync(async () =>
+                SearchTestHost.Ids(await host.SearchAsync("?q=数控机床")).ToHashSet().SetEquals(older.Concat(newer)), Patience, "the rebuild brings it up to date");
+        }
+        finally
+        {
+            host.DisposeAndDelete();
+        }
+    }
+
+    private static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
+
+    private static Dictionary<string, object?> Offering(string title) =>
+        MarketplaceApp.OfferingBody(title: $"{title}的数控机床联网方案", direction: "machinery", subDirections: ["machinery.machining"], keywords: ["数控机床"]);
+
+    /// <summary>Publishes offerings on a host on <paramref name="data"/>, waits until they are indexed, and stops the host gracefully.</summary>
+    private static async Task<Guid[]> PublishAndStopAsync(string data, int count)
+    {
+        using var host = new SearchTestHost(data, SearchTestHost.Settings());
+        var integrator = await host.CreateIntegratorAsync();
+        var ids = new List<Guid>();
+        for (var n = 0; n < count; n++)
+        {
+            ids.Add(await host.PublishAsync(integrator, Offering($"损坏索引测试{Guid.NewGuid():N}"[..12])));
+        }
+        await SearchTestHost.EventuallyAsync(async () => await host.Service<SearchOutbox>().PendingCountAsync(CancellationToken.None) == 0, Patience, "indexed");
+        return [.. ids];
+    }
+
+    private static string CurrentGeneration(string index) => "gen-" + File.ReadAllText(Path.Combine(index, LuceneOfferingIndex.GenerationPointerFile)).Trim();
+
+    /// <summary>Overwrites bytes in the middle of every compound file: what a bad disk or a partial copy leaves.</summary>
+    private static void CorruptCompoundFiles(string generation)
+    {
+        var files = Directory.GetFiles(generation, "*.cfs");
+        Assert.That(files, Is.Not.Empty, "the generation has compound files");
+        foreach (var file in files)
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite);
+            stream.Position = stream.Length / 2;
+            stream.Write(Enumerable.Repeat((byte)0x5A, (int)Math.Min(64, stream.Length / 4)).ToArray());
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from).Where(f => Path.GetFileName(f) != "write.lock"))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+    }
+
+    private static async Task<JsonObject> ReadyAsync(SearchTestHost host)
+    {
+        var response = await host.Client().GetAsync("/health/ready");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "storage answers: the node is ready");
+        return await MarketplaceApp.ReadJsonAsync(response);
+    }
+
+    /// <summary>The real Lucene index behind the availability gate, its rebuilds held before the swap until <paramref name="release"/>.</summary>
+    private static void HoldRebuildSwaps(IServiceCollection services, Task release) =>
+        services.AddSingleton<IOfferingIndex>(sp => new AvailabilityGatedIndex(
+            new HeldSwaps(sp.GetRequiredService<LuceneOfferingIndex>(), release), sp.GetRequiredService<SearchIndexStatus>()));
+
+    private sealed class HeldSwaps(IOfferingIndex inner, Task release) : IOfferingIndex
+    {
+        public Task<IndexOpening> EnsureCreatedAsync(CancellationToken ct) => inner.EnsureCreatedAsync(ct);
+
+        public Task WriteAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct) => inner.WriteAsync(documents, ct);
+
+        public Task<OfferingSearchResult> SearchAsync(OfferingSearchRequest request, CancellationToken ct) => inner.SearchAsync(request, ct);
+
+        public async Task<IIndexRebuild> BeginRebuildAsync(CancellationToken ct) => new Held(await inner.BeginRebuildAsync(ct), release);
+
+        public Task<bool> IsHealthyAsync(CancellationToken ct) => inner.IsHealthyAsync(ct);
+
+        public Task<IReadOnlyDictionary<Guid, IndexedVersion>> ReadVersionsAsync(CancellationToken ct) => inner.ReadVersionsAsync(ct);
+
+        private sealed class Held(IIndexRebuild rebuild, Task release) : IIndexRebuild
+        {
+            public Task AddAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct) => rebuild.AddAsync(documents, ct);
+
+            public async Task SwapAsync(CancellationToken ct)
+            {
+                await release.WaitAsync(ct);
+                await rebuild.SwapAsync(ct);
+            }
+
+            public ValueTask DisposeAsync() => rebuild.DisposeAsync();
+        }
+    }
+}
