@@ -1,4 +1,6 @@
 using Marketplace.Api.Admin;
+using Marketplace.Api.Bulk;
+using Marketplace.Api.Cases;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Engagements;
 using Marketplace.Api.Diagnoses;
@@ -15,6 +17,7 @@ using Marketplace.Api.Organizations;
 using Marketplace.Api.Search;
 using Marketplace.Api.Stats;
 using Marketplace.Api.Taxonomy;
+using Marketplace.Api.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -61,10 +64,13 @@ app.MapStats();
 app.MapLeads();
 app.MapEngagements();
 app.MapRatings();
+app.MapCases();
+app.MapWebhooks();
 app.MapPlans();
 app.MapDiagnoses();
 app.MapScoreboard();
 app.MapFinancing();
+app.MapBulk();
 
 app.Run();
 

@@ -12,7 +12,7 @@
 # their answers must still match).
 #
 # Extending it: add a section at the end (`section "…"`, then `call`/`expect_*` lines). Sections may use what earlier
-# ones set ($OP, $INTEGRATOR, $ENTERPRISE, $CENTER and their ids, $OFFERING, $LIST). `call STATUS METHOD PATH [KEY] [BODY]`
+# ones set ($OP, $INTEGRATOR, $ENTERPRISE, $CENTER and their ids, $OFFERING, $LIST, $ENGAGEMENT, $CASE). `call STATUS METHOD PATH [KEY] [BODY]`
 # fails unless the answer has STATUS; the answer is then in $BODY, its headers in $HEADERS; `field NAME` reads a string
 # field of it (failing loudly when absent), `header NAME` a header.
 set -euo pipefail
@@ -44,6 +44,7 @@ call() {
   BODY=$(cat "$work/body")
   HEADERS=$(tr -d '\r' < "$work/headers")
   exchanges=$((exchanges + 1))
+  [[ -n ${WALKTHROUGH_LOG:-} ]] && printf '%s %s %s\n' "$method" "${path%%\?*}" "$STATUS" >> "$WALKTHROUGH_LOG"
   # JSON answers carry no trailing newline (none is due for application/json): the newline is printed here, as curl -w '\n' would.
   if [[ $VERBOSE == 1 || ${#BODY} -le 400 ]]; then printf '← %s %s\n' "$STATUS" "$BODY"; else printf '← %s %s…\n' "$STATUS" "${BODY:0:400}"; fi
   if [[ $STATUS != "$expected" ]]; then
@@ -208,6 +209,46 @@ call 200 GET /api/v1/stats/supply-demand "$CENTER"
 call 403 GET /api/v1/matches/feed "$ENTERPRISE"
 call 400 GET "/api/v1/stats/supply-demand?threshold=2" "$CENTER"
 
+section "8b. From a match to a result: an engagement (对接), 验收 with measured outcomes, a rating and a published case"
+call 201 POST /api/v1/engagements "$ENTERPRISE" \
+  "{\"itemId\":\"$item\",\"offeringId\":\"$OFFERING\",\"message\":\"想了解弧焊机器人工作站的报价和交付周期\",\"contact\":{\"name\":\"王经理\",\"phone\":\"023-6512 3456\"}}"
+ENGAGEMENT=$(field id)
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$INTEGRATOR" '{"action":"accept","note":"可上门勘察"}' -H "If-Match: $(header ETag)"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$ENTERPRISE" '{"action":"contract","agreedPriceYuan":450000,"plannedDays":45}' -H "If-Match: $(header ETag)"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$INTEGRATOR" '{"action":"deliver","note":"设备安装调试完成"}' -H "If-Match: $(header ETag)"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$ENTERPRISE" '{"action":"verify","actualCostYuan":460000,"actualDays":42,"outcomes":[
+  {"dimension":"quality","metric":"焊缝一次合格率","unit":"%","baseline":92,"actual":98},
+  {"dimension":"economic-benefit","metric":"焊工人数","unit":"人","baseline":8,"actual":3},
+  {"dimension":"technology-process","metric":"单件焊接工时","unit":"分钟/件","baseline":30,"actual":18}]}' -H "If-Match: $(header ETag)"
+call 200 GET "/api/v1/engagements/$ENGAGEMENT" "$INTEGRATOR"
+call 200 GET "/api/v1/demand-lists/$LIST" "$ENTERPRISE"
+call 201 POST "/api/v1/engagements/$ENGAGEMENT/rating" "$ENTERPRISE" '{"quality":5,"timeliness":4,"value":5,"comment":"焊缝一次合格率明显提升，按期交付"}'
+call 200 GET "/api/v1/integrators/$INTEGRATOR_ID/profile"
+call 201 POST /api/v1/cases "$INTEGRATOR" \
+  "{\"engagementId\":\"$ENGAGEMENT\",\"title\":\"摩托车车架机器人焊接改造\",\"summary\":\"六轴弧焊机器人工作站替代人工焊接车架：焊工由8人减到3人，焊缝一次合格率由92%升到98%。\"}"
+CASE=$(field id)
+call 200 POST "/api/v1/cases/$CASE/consent" "$ENTERPRISE" '{"named":true}'
+call 200 POST "/api/v1/cases/$CASE/approve" "$OP"
+call 200 GET /api/v1/cases/search "" "" -G --data-urlencode q=车架焊接机器人 --data-urlencode district=璧山区
+grep -q "\"id\":\"$CASE\"" <<< "$BODY" || { echo "FAILED: the published case was not found in the library" >&2; exit 1; }
+call 200 GET "/api/v1/offerings/$OFFERING"
+
+section "8be. Engagement errors"
+call 400 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$ENTERPRISE" '{"action":"approve"}' -H 'If-Match: *'
+call 409 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$INTEGRATOR" '{"action":"deliver"}' -H 'If-Match: *'
+call 428 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$ENTERPRISE" '{"action":"close"}'
+call 400 POST "/api/v1/engagements/$ENGAGEMENT/rating" "$ENTERPRISE" '{"quality":6,"timeliness":4,"value":5}'
+call 404 GET "/api/v1/engagements/$ENGAGEMENT" "$CENTER"
+
+section "8c. Webhooks: an endpoint per event type, its signing secret shown once, rotated, deliveries inspected (docs/webhooks.md)"
+call 200 GET /api/v1/webhooks/event-types "$INTEGRATOR"
+call 201 POST /api/v1/webhooks "$INTEGRATOR" '{"url":"https://partner.example/hooks/marketplace","eventTypes":["lead.created","review.decided","engagement.changed"]}'
+HOOK=$(field id)
+call 200 GET "/api/v1/webhooks/$HOOK/deliveries?status=dead" "$INTEGRATOR"
+call 200 POST "/api/v1/webhooks/$HOOK/rotate-secret" "$INTEGRATOR"
+call 204 DELETE "/api/v1/webhooks/$HOOK" "$INTEGRATOR"
+call 400 POST /api/v1/webhooks "$ENTERPRISE" '{"url":"https://partner.example/hooks/x","eventTypes":["lead.created"]}'
+
 section "9. Closing, retiring, and the operator's index rebuild"
 call 200 POST "/api/v1/demand-lists/$LIST/close" "$ENTERPRISE"
 call 409 PUT "/api/v1/demand-lists/$LIST" "$ENTERPRISE" '{"items":[{"text":"已关闭的清单不能修改"}]}' -H 'If-Match: *'
@@ -228,6 +269,113 @@ call 401 GET /api/v1/organizations/me "$old_key"
 call 200 GET "/api/v1/organizations/$ENTERPRISE_ID/api-keys" "$ENTERPRISE"
 call 204 DELETE "/api/v1/organizations/$ENTERPRISE_ID/api-keys/$key_id" "$OP"
 call 401 GET /api/v1/organizations/me "$ENTERPRISE"
+
+section "11. Engagements (对接) and ratings: an enterprise engages a matched integrator, 验收 with measured outcomes, rates it"
+call 201 POST /api/v1/offerings "$INTEGRATOR" "$offering_body"
+OFFERING=$(field id)
+call 200 POST "/api/v1/offerings/$OFFERING/submit" "$INTEGRATOR"
+call 200 POST "/api/v1/offerings/$OFFERING/approve" "$OP"
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  call 200 GET /api/v1/offerings/search "" "" -G --data-urlencode q=弧焊机器人 -d pageSize=100
+  grep -q "\"id\":\"$OFFERING\"" <<< "$BODY" && break
+  [[ $attempt == 10 ]] && { echo "FAILED: the offering was not found by search within 5 s" >&2; exit 1; }
+  sleep 0.5
+done
+call 201 POST /api/v1/organizations "$OP" \
+  "{\"kind\":\"enterprise\",\"name\":\"重庆渝铸机车部件有限公司\",\"creditCode\":\"$(credit_code 91500113)\",\"district\":\"巴南区\",\"industry\":\"摩托车车架制造\",\"scale\":\"规上\"}"
+BUYER=$(field apiKey)
+call 201 POST /api/v1/demand-lists "$BUYER" '{"items":[{"text":"车架弧焊全靠人工，焊缝不均匀，想上弧焊机器人工作站","budgetYuan":600000,"withinDays":90}]}'
+buyer_item=$(grep -o '"items":\[{"id":"[^"]*"' <<< "$BODY" | cut -d '"' -f 6)
+[[ -n $buyer_item ]] || { echo "FAILED: no item id in $BODY" >&2; exit 1; }
+call 200 GET "/api/v1/demand-lists/$(field id)/matches?topK=50" "$BUYER"
+grep -q "\"offeringId\":\"$OFFERING\"" <<< "$BODY" || { echo "FAILED: the new offering is not among the item's matches" >&2; exit 1; }
+call 201 POST /api/v1/engagements "$BUYER" \
+  "{\"itemId\":\"$buyer_item\",\"offeringId\":\"$OFFERING\",\"message\":\"想了解弧焊工作站的交付周期\",\"contact\":{\"name\":\"王工\",\"phone\":\"023-68000000\"}}"
+ENGAGEMENT=$(field id)
+etag=$(header ETag)
+call 428 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$INTEGRATOR" '{"action":"accept"}'
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$INTEGRATOR" '{"action":"accept","note":"可安排现场勘察"}' -H "If-Match: $etag"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$BUYER" '{"action":"contract","agreedPriceYuan":480000,"plannedDays":45}' -H "If-Match: $(header ETag)"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$INTEGRATOR" '{"action":"deliver"}' -H "If-Match: $(header ETag)"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$BUYER" \
+  '{"action":"verify","actualCostYuan":470000,"actualDays":50,"outcomes":[{"dimension":"quality","metric":"一次合格率","unit":"%","baseline":82,"actual":96}]}' \
+  -H "If-Match: $(header ETag)"
+call 200 GET "/api/v1/engagements/$ENGAGEMENT" "$INTEGRATOR"
+call 200 GET /api/v1/engagements "$BUYER"
+call 201 POST "/api/v1/engagements/$ENGAGEMENT/rating" "$BUYER" '{"quality":5,"timeliness":4,"value":5,"comment":"焊缝均匀，返工少"}'
+call 409 POST "/api/v1/engagements/$ENGAGEMENT/rating" "$BUYER" '{"quality":5,"timeliness":5,"value":5}'
+call 200 GET "/api/v1/engagements/$ENGAGEMENT/rating" "$INTEGRATOR"
+call 200 PUT "/api/v1/engagements/$ENGAGEMENT/rating" "$BUYER" '{"quality":5,"timeliness":5,"value":5,"comment":"焊缝均匀"}' -H "If-Match: $(header ETag)"
+call 200 POST "/api/v1/engagements/$ENGAGEMENT/rating/hide-comment" "$OP" '{"reason":"演示：运营方隐藏评论"}'
+call 200 GET "/api/v1/integrators/$INTEGRATOR_ID/profile"
+call 200 GET "/api/v1/integrators/$INTEGRATOR_ID/ratings"
+call 400 POST "/api/v1/engagements/$ENGAGEMENT/transitions" "$BUYER" '{"action":"no-such-action"}' -H 'If-Match: *'
+
+section "12. The government side: a district office, an assessor, a plan project, a diagnosis that becomes a matched list"
+call 201 POST /api/v1/organizations "$OP" \
+  "{\"kind\":\"district\",\"name\":\"璧山区经济和信息化委员会\",\"creditCode\":\"$(credit_code 11500120)\",\"district\":\"璧山区\"}"
+DISTRICT=$(field apiKey)
+call 201 POST /api/v1/organizations "$OP" \
+  "{\"kind\":\"assessor\",\"name\":\"重庆智造诊断评估有限公司\",\"creditCode\":\"$(credit_code 91500105)\",\"district\":\"江北区\"}"
+ASSESSOR=$(field apiKey)
+ASSESSOR_ID=$(field id)
+# The district office registers an enterprise it found while surveying (扫街摸排); the integrator publishes an offering to match.
+call 201 POST /api/v1/organizations "$DISTRICT" \
+  "{\"kind\":\"enterprise\",\"name\":\"重庆璧山精工机械有限公司\",\"creditCode\":\"$(credit_code 91500120)\",\"district\":\"璧山区\",\"industry\":\"汽车零部件制造\",\"scale\":\"规上\"}"
+PLANNED=$(field apiKey)
+PLANNED_ID=$(field id)
+call 200 GET "/api/v1/organizations?kind=enterprise&pageSize=5" "$DISTRICT"
+call 201 POST /api/v1/offerings "$INTEGRATOR" "$offering_body"
+welding=$(field id)
+call 200 POST "/api/v1/offerings/$welding/submit" "$INTEGRATOR"
+call 200 POST "/api/v1/offerings/$welding/approve" "$OP"
+sleep 2
+call 201 POST /api/v1/plan-projects "$DISTRICT" "{\"year\":$(date +%Y),\"enterpriseId\":\"$PLANNED_ID\",\"title\":\"车架焊接自动化改造\",
+  \"directions\":[\"machinery\"],\"subDirections\":[\"machinery.welding\"],\"plannedInvestmentYuan\":1200000,
+  \"plannedStart\":\"$(date +%Y)-03-01\",\"plannedFinish\":\"$(date +%Y)-10-31\"}"
+PROJECT=$(field id)
+call 400 POST "/api/v1/plan-projects/$PROJECT/status" "$DISTRICT" '{"status":"implementing"}'
+call 201 POST /api/v1/diagnoses "$DISTRICT" "{\"planProjectId\":\"$PROJECT\",\"assessorId\":\"$ASSESSOR_ID\"}"
+DIAGNOSIS=$(field id)
+report='{"summary":"焊接依赖人工，建议上焊接机器人。","scores":[
+  {"dimension":"equipment","level":2},{"dimension":"production","level":2},{"dimension":"quality","level":1},
+  {"dimension":"energy-environment","level":2},{"dimension":"data-network","level":1},{"dimension":"supply-chain","level":2}],
+  "findings":[{"dimension":"equipment","text":"车架焊接全部人工，焊缝宽窄不一，返工多","severity":"high","subDirection":"machinery.welding"}],
+  "recommendations":[{"finding":1,"text":"引入弧焊机器人工作站替代人工焊接车架","budgetYuan":500000,"withinDays":90}]}'
+call 400 PUT "/api/v1/diagnoses/$DIAGNOSIS/draft" "$ASSESSOR" '{"scores":[{"dimension":"morale","level":6}]}' -H 'If-Match: *'
+call 200 PUT "/api/v1/diagnoses/$DIAGNOSIS/draft" "$ASSESSOR" "$report" -H 'If-Match: *'
+call 201 POST "/api/v1/diagnoses/$DIAGNOSIS/submit" "$ASSESSOR"
+call 200 GET "/api/v1/diagnoses/$DIAGNOSIS/result" "$PLANNED"
+call 200 POST "/api/v1/diagnoses/$DIAGNOSIS/accept" "$PLANNED"
+call 200 GET "/api/v1/plan-projects/$PROJECT" "$DISTRICT"
+call 200 GET "/api/v1/plan-projects/rolling" "$DISTRICT"
+call 404 GET "/api/v1/diagnoses/$DIAGNOSIS" "$INTEGRATOR"
+
+section "13. Financing needs (技改专项贷) and the scoreboard (五色图)"
+call 201 POST /api/v1/financing-needs "$PLANNED" "{\"planProjectId\":\"$PROJECT\",\"amountYuan\":800000,\"termMonths\":36,
+  \"purpose\":\"购置弧焊机器人工作站\",\"expectedBenefits\":\"返工率下降一半\"}"
+NEED=$(field id)
+call 200 POST "/api/v1/financing-needs/$NEED/confirm" "$DISTRICT"
+call 200 GET "/api/v1/financing-needs/export?format=csv" "$DISTRICT"
+call 200 GET /api/v1/scoreboard
+call 200 GET /api/v1/scoreboard/chart.svg
+call 200 GET /api/v1/scoreboard/districts/500120/enterprises "$DISTRICT"
+
+section "14. Bulk files: the import template, a dry run with per-row errors, an operator export"
+call 200 GET "/api/v1/offering-imports/template?format=csv"
+printf '%s\r\n' "$BODY" > "$work/import.csv"
+printf '解决方案,焊接机器人工作站（导入）,替代人工焊接,六轴弧焊机器人配变位机,机械制造,焊接工艺设备,焊接,硬件设备,250000,600000,45,全市,,,,\r\n' >> "$work/import.csv"
+printf '解决方案,=1+1,公式,公式,机械制造,,,硬件设备,1,2,3,全市,,,,\r\n' >> "$work/import.csv"
+call 202 POST "/api/v1/offering-imports?fileName=import.csv" "$INTEGRATOR" "" -H 'Content-Type: text/csv' --data-binary "@$work/import.csv"
+import=$(header Location)
+for attempt in $(seq 1 40); do
+  call 200 GET "$import" "$INTEGRATOR"
+  [[ $(field status) =~ succeeded|failed ]] && break
+  sleep 0.25
+done
+call 200 GET "$import/errors" "$INTEGRATOR"
+call 202 POST "/api/v1/exports" "$OP" '{"kind":"offerings","format":"xlsx"}'
+call 200 GET "$(header Location)" "$OP"
 
 printf '\nWalk-through done: %d exchanges' "$exchanges"
 [[ $request_violations -gt 0 ]] && printf ' (%d error cases sent requests outside the document on purpose)' "$request_violations"

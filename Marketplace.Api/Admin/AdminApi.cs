@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Marketplace.Api.Http;
+using Marketplace.Core.Bulk;
 using System.Text.Json;
 using Marketplace.Core.Common;
 using Marketplace.Core.Jobs;
@@ -53,30 +54,34 @@ public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(Policies.Operator);
+        var group = app.MapGroup("/api/v1/admin").WithTags("Admin");
 
         group.MapPost("/search/rebuild", Rebuild)
+            .RequireAuthorization(Policies.Operator)
             .WithName("RebuildSearchIndex")
             .WithSummary("重建搜索索引 (rebuild the search index)")
             .WithDescription("Operator only. Rebuilds the index from SQL into a new physical index (Lucene: a new generation folder; Elasticsearch: a new index behind the alias) and swaps it in; the live index keeps serving meanwhile. Answers 202 with the job and its Location; 409 while another rebuild is queued or running.")
             .WithAuthProblems().WithProblems(409);
 
         group.MapPost("/search/reconcile", Reconcile)
+            .RequireAuthorization(Policies.Operator)
             .WithName("ReconcileSearchIndex")
             .WithSummary("核对并修复搜索索引 (reconcile the search index with the database)")
             .WithDescription("Operator only. Compares the database's published offerings and their index versions with the index of the node that answers and reports the drift: `missing` (published, not in the index), `stale` (indexed at another version: older content, a retired offering still searchable, or an index ahead of the database), `extra` (searchable but unknown to the database), with up to 20 ids of each. Unless `dryRun=true`, repairs it: missing and stale offerings are queued through the search outbox again (every node's index follows), extra documents are removed. Offerings with a change still on its way to the index are left out (`inFlight`). Each node also does this every `Marketplace:Search:ReconcileInterval`. 409 while the index is being rebuilt.")
             .WithAuthProblems().WithProblems(409);
 
         group.MapGet("/search/status", Status)
+            .RequireAuthorization(Policies.Operator)
             .WithName("GetSearchStatus")
             .WithSummary("搜索索引状态 (search index status)")
             .WithDescription("Operator only. The answering node's search index: availability (ready, serving-older-copy while a damaged index is rebuilt, unavailable while searches answer 503) and why, the search outbox backlog (pending rows, rows that failed at least once, the oldest pending), the node's outbox-follower position (Lucene), the last reconciliation and the running nodes (lease holders) with their heartbeats.")
             .WithAuthProblems();
 
         group.MapGet("/jobs/{id:guid}", GetJob)
+            .RequireAuthorization()
             .WithName("GetJob")
             .WithSummary("任务进度 (job progress)")
-            .WithDescription("Operator only. Status (queued, running, succeeded, failed), offerings processed of the total, times and the error of a failed job. Any node can report a job any node runs.")
+            .WithDescription("Operators read every job; another organization reads the jobs it started (its imports) and gets 404 for the rest. Status (queued, running, succeeded, failed), items processed of the total (a rebuild: offerings; an import: rows checked, then drafts created of the valid rows; an export: rows written), times and the error of a failed job. Any node can report a job any node runs.")
             .WithAuthProblems().WithProblems(404);
         return app;
     }
@@ -85,6 +90,17 @@ public static class AdminApi
     {
         var job = await rebuilds.StartAsync(user.GetActor().OrganizationId, ct);
         return TypedResults.Accepted($"/api/v1/admin/jobs/{job.Id}", JobResponse.For(job));
+    }
+
+    private static async Task<Ok<JobResponse>> GetJob(Guid id, ClaimsPrincipal user, JobStore jobs, BulkJobStore bulk, CancellationToken ct)
+    {
+        var actor = user.GetActor();
+        var job = await jobs.GetAsync(id, ct);
+        if (!actor.IsOperator && job.RequestedBy != actor.OrganizationId)
+        {
+            throw new NotFoundException($"任务 {id} 不存在 (job not found).");
+        }
+        return TypedResults.Ok(JobResponse.For(bulk.WithLiveProgress(job)));
     }
 
     private static async Task<Ok<ReconciliationReport>> Reconcile(bool? dryRun, SearchReconciler reconciler, SearchIndexStatus status, CancellationToken ct)
@@ -114,6 +130,4 @@ public static class AdminApi
             (await holders.ListAsync(ct)).Select(h => new NodeResponse(h.HolderId, h.NodeName, h.ProcessId, h.RegisteredAt, h.HeartbeatAt)).ToArray()));
     }
 
-    private static async Task<Ok<JobResponse>> GetJob(Guid id, JobStore jobs, CancellationToken ct) =>
-        TypedResults.Ok(JobResponse.For(await jobs.GetAsync(id, ct)));
 }

@@ -73,11 +73,21 @@ public sealed record MatchResponse(
     IReadOnlyList<MatchReason> Reasons,
     IReadOnlyList<string> MatchedTerms);
 
+/// <summary>A technology item the demand is understood to ask for, with the words of the demand behind it.</summary>
+/// <param name="Weight">0–1: how strongly the demand asks for it (1 for a stated sub-direction).</param>
+public sealed record UnderstoodItemResponse(string SubDirection, string Name, double Weight, IReadOnlyList<string> Evidence);
+
+/// <param name="Understanding">What the matcher understood, in Chinese, e.g. <c>理解为：生产流程数据采集与可视化（停机、产量）；行业：造纸</c> (null for runs stored before it said so).</param>
+/// <param name="UnderstoodItems">The technology items behind <paramref name="Understanding"/>, strongest first.</param>
+/// <param name="Note">Set when fewer matches than asked for are shown because the other candidates are unrelated to the need.</param>
 public sealed record ItemMatchesResponse(
     Guid ItemId,
     string Text,
     Guid? RunId,
     DateTimeOffset? ComputedAt,
+    string? Understanding,
+    IReadOnlyList<UnderstoodItemResponse> UnderstoodItems,
+    string? Note,
     IReadOnlyList<InferredDirectionResponse> InferredDirections,
     IReadOnlyList<MatchResponse> Matches);
 
@@ -89,9 +99,12 @@ public sealed record DemandMatchesResponse(Guid ListId, Guid? RunId, DateTimeOff
     {
         var items = list.Items.Select(item => snapshots.TryGetValue(item.Id, out var s)
             ? new ItemMatchesResponse(item.Id, item.Text, s.RunId, s.ComputedAt,
+                s.Need?.Summary,
+                s.Need?.Items.Select(u => new UnderstoodItemResponse(u.Code, u.Name, u.Weight, u.Evidence)).ToArray() ?? [],
+                s.Need?.Note,
                 s.InferredDirections.Select(i => new InferredDirectionResponse(i.Direction, i.SubDirection, i.Confidence, i.MatchedTerms)).ToArray(),
                 s.Matches.Select(m => new MatchResponse(m.OfferingId, m.RevisionId, m.Title, m.SupplierName, m.Score, m.Reasons, m.MatchedTerms)).ToArray())
-            : new ItemMatchesResponse(item.Id, item.Text, null, null, [], [])).ToArray();
+            : new ItemMatchesResponse(item.Id, item.Text, null, null, null, [], null, [], [])).ToArray();
         var latest = snapshots.Values.OrderByDescending(s => s.Sequence).FirstOrDefault();
         return new DemandMatchesResponse(list.Id, latest?.RunId, latest?.ComputedAt, items);
     }

@@ -13,7 +13,9 @@ public static class DemandServices
     public static IServiceCollection AddDemands(this IServiceCollection services)
     {
         services.TryAddSingleton(sp => new DirectionInference(sp.GetRequiredService<TaxonomyCatalog>()));
+        services.TryAddSingleton(sp => NeedModel.Build(sp.GetRequiredService<TaxonomyCatalog>()));
         services.TryAddSingleton<DemandMatcher>();
+        services.TryAddSingleton<MatchEvidence>();
         services.TryAddSingleton<MatchRuns>();
         services.TryAddSingleton<MatchQueries>();
         services.TryAddSingleton<DemandStore>();
@@ -21,6 +23,7 @@ public static class DemandServices
         services.TryAddSingleton<LeadQueries>();
         services.TryAddSingleton<EngagementStore>();
         services.TryAddSingleton<RatingStore>();
+        services.TryAddSingleton<Marketplace.Core.Cases.CaseStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOfferingIndexObserver, DemandRematcher>());
         return services;
     }

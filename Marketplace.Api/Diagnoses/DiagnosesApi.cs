@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Http;
@@ -13,14 +14,17 @@ namespace Marketplace.Api.Diagnoses;
 
 /// <param name="PlanProjectId">A project of the caller's district plan.</param>
 /// <param name="AssessorId">A registered assessor (see GET /api/v1/organizations?kind=assessor).</param>
-public sealed record AssignDiagnosisRequest(Guid? PlanProjectId, Guid? AssessorId);
+public sealed record AssignDiagnosisRequest([Required] Guid? PlanProjectId, [Required] Guid? AssessorId);
 
 /// <param name="Summary">Overall conclusion (≤ 2,000 characters).</param>
 /// <param name="Scores">One per dimension of GET /api/v1/diagnoses/model, each a maturity level 1–5; all dimensions are needed to submit.</param>
 /// <param name="Findings">Problems found (≤ 50): text, severity (low, medium, high) and the annex direction and/or technology item concerned.</param>
 /// <param name="Recommendations">What to do (≤ 50), each answering a finding by its 1-based number; each becomes an item of the enterprise's demand list.</param>
-public sealed record ReportRequest(string? Summary, IReadOnlyList<ScoreRequest?>? Scores, IReadOnlyList<FindingRequest?>? Findings,
-    IReadOnlyList<RecommendationRequest?>? Recommendations)
+public sealed record ReportRequest(
+    [MaxLength(ReportValidation.SummaryMax)] string? Summary,
+    IReadOnlyList<ScoreRequest?>? Scores,
+    [MaxLength(ReportValidation.FindingsMax)] IReadOnlyList<FindingRequest?>? Findings,
+    [MaxLength(DemandStore.MaxItems)] IReadOnlyList<RecommendationRequest?>? Recommendations)
 {
     public ReportInput ToInput() => new(Summary,
         Scores?.Select(s => s is null ? null : new ScoreInput(s.Dimension, s.Level, s.Note)).ToArray(),
@@ -31,20 +35,32 @@ public sealed record ReportRequest(string? Summary, IReadOnlyList<ScoreRequest?>
 /// <param name="Dimension">A dimension code, e.g. equipment.</param>
 /// <param name="Level">Maturity level 1–5.</param>
 /// <param name="Note">Optional note (≤ 500 characters).</param>
-public sealed record ScoreRequest(string? Dimension, int? Level, string? Note);
+public sealed record ScoreRequest(
+    [Required, CodeList(CodeList.DiagnosticDimensions)] string? Dimension,
+    [Required, Range(1, 5)] int? Level,
+    [MaxLength(ReportValidation.NoteMax)] string? Note);
 
 /// <param name="Dimension">Optional dimension code the finding belongs to.</param>
 /// <param name="Text">The problem (≤ 1,000 characters).</param>
 /// <param name="Severity">low, medium or high.</param>
 /// <param name="Direction">Annex direction code; optional when `subDirection` is given.</param>
 /// <param name="SubDirection">Technology item code of that direction.</param>
-public sealed record FindingRequest(string? Dimension, string? Text, string? Severity, string? Direction, string? SubDirection);
+public sealed record FindingRequest(
+    [CodeList(CodeList.DiagnosticDimensions)] string? Dimension,
+    [Required, MaxLength(ReportValidation.FindingTextMax)] string? Text,
+    [Required, CodeList(CodeList.FindingSeverities)] string? Severity,
+    [CodeList(CodeList.Directions)] string? Direction,
+    [CodeList(CodeList.SubDirections)] string? SubDirection);
 
 /// <param name="Finding">The 1-based number of the finding it answers.</param>
 /// <param name="Text">The recommendation, worded as the need to match (≤ 1,000 characters).</param>
 /// <param name="BudgetYuan">Optional budget in yuan (≥ 0).</param>
 /// <param name="WithinDays">Optional time frame in days (1–3650).</param>
-public sealed record RecommendationRequest(int? Finding, string? Text, long? BudgetYuan, int? WithinDays);
+public sealed record RecommendationRequest(
+    [Required, Range(1, ReportValidation.FindingsMax)] int? Finding,
+    [Required, MaxLength(DemandStore.TextMax)] string? Text,
+    [Range(0d, long.MaxValue)] long? BudgetYuan,
+    [Range(1, DemandStore.DaysLimit)] int? WithinDays);
 
 public sealed record OrganizationRef(Guid Id, string Name);
 
@@ -115,6 +131,7 @@ public static class DiagnosesApi
         group.MapPost("/", Assign)
             .RequireAuthorization(Policies.District)
             .WithName("AssignDiagnosis")
+            .ProducesETag()
             .WithSummary("委托诊断机构 (assign an assessor to a plan project)")
             .WithDescription("District office only: a project of its own plan and a registered assessor. One diagnosis per project (409 for a second; corrections are new report versions); completed and abandoned projects can't be diagnosed (409). Answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 409, 413, 415);
@@ -129,6 +146,7 @@ public static class DiagnosesApi
         group.MapGet("/{id:guid}", Get)
             .RequireAuthorization()
             .WithName("GetDiagnosis")
+            .ProducesETag()
             .WithSummary("诊断详情 (read a diagnosis)")
             .WithDescription("The assessor (with its draft), the district office, operators, and the enterprise once a version is submitted; anyone else gets 404. The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
@@ -136,6 +154,7 @@ public static class DiagnosesApi
         group.MapPut("/{id:guid}/draft", SaveDraft)
             .RequireAuthorization(Policies.Assessor)
             .WithName("SaveDiagnosisDraft")
+            .ProducesETag()
             .WithSummary("保存报告草稿 (save the report draft)")
             .WithDescription("The assigned assessor only; If-Match is required (428 without it, 412 when stale). Replaces the draft of the next version: scores per dimension (unknown dimension, repeated dimension, or a level outside 1–5 is a 400), findings with severity and direction/technology item, recommendations naming their finding. Completeness is checked on submit.")
             .WithAuthProblems().WithProblems(400, 404, 412, 413, 415, 428);
@@ -143,6 +162,7 @@ public static class DiagnosesApi
         group.MapPost("/{id:guid}/submit", Submit)
             .RequireAuthorization(Policies.Assessor)
             .WithName("SubmitDiagnosisReport")
+            .ProducesETag()
             .WithSummary("提交报告 (submit the draft as a new version)")
             .WithDescription("The assigned assessor only. Every dimension must be scored, with at least one finding and one recommendation (400 otherwise); no draft is a 409. The version is stored immutable; its recommendations become a demand list for the enterprise (each item takes its finding's direction and item, `demandItemId` links them) and are matched at once (reason `diagnosis-submitted` in the feed); an 意向 plan project moves to 已诊断. A later version closes the previous version's list unless the enterprise accepted it. Answers 201 with the version's Location. If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412);
@@ -171,6 +191,7 @@ public static class DiagnosesApi
         group.MapPost("/{id:guid}/accept", Accept)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("AcceptDiagnosis")
+            .ProducesETag()
             .WithSummary("企业确认诊断建议 (the enterprise accepts the recommendations)")
             .WithDescription("The diagnosed enterprise only: accepts the latest version's demand list (it may edit that list first or later through PUT /api/v1/demand-lists/{id}). An accepted list stays open when a correction arrives. 409 when the latest version is already accepted. If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(404, 409, 412);

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using Marketplace.Core.Common;
 using Marketplace.Core.Engagements;
 
 namespace Marketplace.Api.Engagements;
@@ -6,9 +8,19 @@ namespace Marketplace.Api.Engagements;
 /// <param name="OfferingId">An offering among that item's matches; the engagement refers to the revision as ranked.</param>
 /// <param name="Message">What you would like to discuss (≤ 2,000 characters).</param>
 /// <param name="Contact">Shared with the integrator from this moment on: a name and a phone number or an e-mail address.</param>
-public sealed record CreateEngagementRequest(Guid? ItemId, Guid? OfferingId, string? Message, EngagementContactRequest? Contact);
+public sealed record CreateEngagementRequest(
+    [Required] Guid? ItemId,
+    [Required] Guid? OfferingId,
+    [Required, MaxLength(EngagementStore.MessageMax)] string? Message,
+    [Required] EngagementContactRequest? Contact);
 
-public sealed record EngagementContactRequest(string? Name, string? Phone, string? Email);
+/// <param name="Name">The contact person (≤ 50 characters).</param>
+/// <param name="Phone">Digits, spaces, +, - and parentheses, at least 7 digits; a phone or an e-mail address is required.</param>
+/// <param name="Email">An e-mail address; a phone or an e-mail address is required.</param>
+public sealed record EngagementContactRequest(
+    [Required, MaxLength(EngagementStore.ContactNameMax)] string? Name,
+    [MaxLength(EngagementStore.PhoneMax)] string? Phone,
+    [MaxLength(EngagementStore.EmailMax)] string? Email);
 
 /// <param name="Action">accept, decline, contract, deliver, verify, dispute, close or withdraw (docs/engagements.md has the state machine).</param>
 /// <param name="Reason">decline, dispute, withdraw (required once accepted) and close (required after a dispute).</param>
@@ -19,14 +31,14 @@ public sealed record EngagementContactRequest(string? Name, string? Phone, strin
 /// <param name="ActualDays">verify: how many days it took from contract to delivery (1–3650).</param>
 /// <param name="Outcomes">verify: 1–20 measured results against the 五个优化, each with a baseline and the value at 验收.</param>
 public sealed record EngagementTransitionRequest(
-    string? Action,
-    string? Reason,
-    string? Note,
-    long? AgreedPriceYuan,
-    int? PlannedDays,
-    long? ActualCostYuan,
-    int? ActualDays,
-    IReadOnlyList<OutcomeRequest?>? Outcomes)
+    [Required, CodeList(CodeList.EngagementActions)] string? Action,
+    [MaxLength(EngagementStore.ReasonMax)] string? Reason,
+    [MaxLength(EngagementStore.NoteMax)] string? Note,
+    [Range(0d, EngagementStore.PriceLimitYuan)] long? AgreedPriceYuan,
+    [Range(1, EngagementStore.DaysLimit)] int? PlannedDays,
+    [Range(0d, EngagementStore.PriceLimitYuan)] long? ActualCostYuan,
+    [Range(1, EngagementStore.DaysLimit)] int? ActualDays,
+    [MaxLength(Outcomes.MaxPerEngagement)] IReadOnlyList<OutcomeRequest?>? Outcomes)
 {
     public EngagementTransitionInput ToInput() => new(Action, Reason, Note, AgreedPriceYuan, PlannedDays, ActualCostYuan, ActualDays,
         Outcomes?.Select(o => o is null ? null : new OutcomeInput(o.Dimension, o.Metric, o.Unit, o.Baseline, o.Actual)).ToArray());
@@ -37,7 +49,12 @@ public sealed record EngagementTransitionRequest(
 /// <param name="Unit">%, 人, 台, 套, 个, 件, 批, 次, 项, 天, 小时, 分钟, 秒, 元, 万元, 吨, 千克, 千瓦时, 吨标准煤, 立方米, 元/件, 千瓦时/件, 千瓦时/吨, 分钟/件, 件/小时 or 件/天; % is a level in 0–100.</param>
 /// <param name="Baseline">The value before the project (required), in the unit's range.</param>
 /// <param name="Actual">The value measured at 验收 (required), in the unit's range.</param>
-public sealed record OutcomeRequest(string? Dimension, string? Metric, string? Unit, double? Baseline, double? Actual);
+public sealed record OutcomeRequest(
+    [Required, CodeList(CodeList.OutcomeDimensions)] string? Dimension,
+    [Required, MaxLength(Outcomes.MetricMax)] string? Metric,
+    [Required, CodeList(CodeList.OutcomeUnits)] string? Unit,
+    [Required] double? Baseline,
+    [Required] double? Actual);
 
 /// <param name="Change">actual − baseline.</param>
 /// <param name="ChangePercent">The change in percent of the baseline (null when the baseline is 0).</param>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
@@ -15,6 +16,7 @@ public static class EngagementsApi
         group.MapPost("/", Create)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("CreateEngagement")
+            .ProducesETag()
             .WithSummary("发起对接 (open an engagement from a match)")
             .WithDescription("Enterprise only. Opens an engagement with the integrator of an offering that is among the matches of one of your demand items (the revision as ranked is kept). Your contact details and name are shared with that integrator from this moment on. One engagement in progress per item and offering (409 otherwise); the list must be open and the offering live (409). Answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 409, 413, 415);
@@ -27,12 +29,14 @@ public static class EngagementsApi
 
         group.MapGet("/{id:guid}", Get)
             .WithName("GetEngagement")
+            .ProducesETag()
             .WithSummary("对接详情 (read an engagement)")
             .WithDescription("The two parties and operators; anyone else gets 404. Carries the audit trail (`history`: who did what, when) and the actions the caller may take now (`allowedActions`). The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
         group.MapPost("/{id:guid}/transitions", Transition)
             .WithName("TransitionEngagement")
+            .ProducesETag()
             .WithSummary("推进对接状态 (take a step of the engagement)")
             .WithDescription("""
                 If-Match is required (428 without it, 412 when stale). Actions: `accept` / `decline` (integrator, requested; decline needs a `reason`),
@@ -56,8 +60,8 @@ public static class EngagementsApi
         return TypedResults.Created($"/api/v1/engagements/{engagement.Id}", EngagementResponse.For(engagement, actor, withHistory: true));
     }
 
-    private static async Task<Ok<PagedList<EngagementResponse>>> List(ClaimsPrincipal user, EngagementStore store, string? status, Guid? itemId, Guid? offeringId,
-        int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Ok<PagedList<EngagementResponse>>> List(ClaimsPrincipal user, EngagementStore store, [CodeList(CodeList.EngagementStatuses)] string? status, Guid? itemId, Guid? offeringId,
+        [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var actor = user.GetActor();
         var v = new Validator();
@@ -89,7 +93,7 @@ public static class EngagementsApi
     }
 
     private static async Task<Ok<EngagementResponse>> Transition(Guid id, EngagementTransitionRequest? request, ClaimsPrincipal user, EngagementStore store,
-        HttpContext context, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct)
+        HttpContext context, [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct)
     {
         var actor = user.GetActor();
         var engagement = await store.TransitionAsync(actor, id, ifMatch, request?.ToInput(), ct);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
@@ -10,12 +11,17 @@ namespace Marketplace.Api.Engagements;
 /// <param name="Timeliness">1–5.</param>
 /// <param name="Value">1–5 (value for money).</param>
 /// <param name="Comment">Optional, ≤ 1,000 characters.</param>
-public sealed record RatingRequest(int? Quality, int? Timeliness, int? Value, string? Comment)
+public sealed record RatingRequest(
+    [Required, Range(1, 5)] int? Quality,
+    [Required, Range(1, 5)] int? Timeliness,
+    [Required, Range(1, 5)] int? Value,
+    [MaxLength(RatingStore.CommentMax)] string? Comment)
 {
     public RatingInput ToInput() => new(Quality, Timeliness, Value, Comment);
 }
 
-public sealed record HideCommentRequest(string? Reason);
+/// <param name="Reason">Why the comment is hidden (shown with the rating).</param>
+public sealed record HideCommentRequest([Required, MaxLength(RatingStore.HideReasonMax)] string? Reason);
 
 /// <summary>The rating's enterprise as the public sees it: its name only when it opted in (discloseName), else district and industry.</summary>
 public sealed record RatingEnterpriseResponse(string? Name, string District, string? Industry);
@@ -50,6 +56,7 @@ public static class RatingsApi
         rating.MapPost("/", Create)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("RateEngagement")
+            .ProducesETag()
             .WithSummary("评价已验收的对接 (rate a verified engagement)")
             .WithDescription("The engagement's enterprise only, once the engagement passed 验收 (status verified, or closed after it); 409 before that or when it is rated already. Scores 1–5 for quality, timeliness and value, an optional comment. Answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 404, 409, 413, 415);
@@ -57,12 +64,14 @@ public static class RatingsApi
         rating.MapPut("/", Update)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("UpdateEngagementRating")
+            .ProducesETag()
             .WithSummary("修改评价 (edit a rating)")
             .WithDescription("The engagement's enterprise, within 30 days of giving the rating (409 after). If-Match is required (428 without it, 412 when stale). A changed comment is shown again even if an operator hid the earlier one.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
         rating.MapGet("/", Get)
             .WithName("GetEngagementRating")
+            .ProducesETag()
             .WithSummary("读取评价 (read a rating)")
             .WithDescription("The engagement's parties and operators; 404 for anyone else and when there is no rating yet. The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
@@ -70,6 +79,7 @@ public static class RatingsApi
         rating.MapPost("/hide-comment", Hide)
             .RequireAuthorization(Policies.Operator)
             .WithName("HideRatingComment")
+            .ProducesETag()
             .WithSummary("隐藏不当评价内容 (hide an abusive comment)")
             .WithDescription("Operator only, with a reason. The scores stay and count; the comment is no longer shown to anyone but operators.")
             .WithAuthProblems().WithProblems(400, 404, 409, 415);
@@ -98,7 +108,7 @@ public static class RatingsApi
     }
 
     private static async Task<Ok<RatingResponse>> Update(Guid id, RatingRequest? request, ClaimsPrincipal user, RatingStore store, HttpContext context,
-        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>
         Respond(context, user.GetActor(), await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct));
 
     private static async Task<Ok<RatingResponse>> Get(Guid id, ClaimsPrincipal user, RatingStore store, HttpContext context, CancellationToken ct) =>
@@ -110,7 +120,7 @@ public static class RatingsApi
     private static async Task<Ok<IntegratorProfile>> Profile(Guid id, RatingStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.ProfileAsync(id, ct));
 
-    private static async Task<Ok<PagedList<RatingResponse>>> Ratings(Guid id, int? page, int? pageSize, RatingStore store, CancellationToken ct)
+    private static async Task<Ok<PagedList<RatingResponse>>> Ratings(Guid id, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, RatingStore store, CancellationToken ct)
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Api.Plans;
@@ -15,12 +16,18 @@ namespace Marketplace.Api.Financing;
 /// <param name="TermMonths">Loan term in months (1–360).</param>
 /// <param name="Purpose">What the money is for (≤ 1,000 characters).</param>
 /// <param name="ExpectedBenefits">Expected benefits (≤ 1,000 characters).</param>
-public sealed record FinancingNeedRequest(Guid? PlanProjectId, Guid? EngagementId, long? AmountYuan, int? TermMonths, string? Purpose, string? ExpectedBenefits)
+public sealed record FinancingNeedRequest(
+    Guid? PlanProjectId,
+    Guid? EngagementId,
+    [Required, Range(1d, FinancingStore.AmountLimitYuan)] long? AmountYuan,
+    [Required, Range(1, FinancingStore.TermLimitMonths)] int? TermMonths,
+    [Required, MaxLength(FinancingStore.TextMax)] string? Purpose,
+    [Required, MaxLength(FinancingStore.TextMax)] string? ExpectedBenefits)
 {
     public FinancingNeedInput ToInput() => new(PlanProjectId, EngagementId, AmountYuan, TermMonths, Purpose, ExpectedBenefits);
 }
 
-public sealed record ReturnFinancingRequest(string? Reason);
+public sealed record ReturnFinancingRequest([Required, MaxLength(FinancingStore.TextMax)] string? Reason);
 
 public sealed record FinancingNeedResponse(
     Guid Id,
@@ -54,6 +61,7 @@ public static class FinancingApi
         group.MapPost("/", Create)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("CreateFinancingNeed")
+            .ProducesETag()
             .WithSummary("提出融资需求 (submit a financing need)")
             .WithDescription("Enterprise only (技改专项贷): attached to one of its plan projects (`planProjectId`) or engagements (`engagementId`), with amount, term, purpose and expected benefits. It waits for the district office's confirmation. Answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 413, 415);
@@ -74,6 +82,7 @@ public static class FinancingApi
 
         group.MapGet("/{id:guid}", Get)
             .WithName("GetFinancingNeed")
+            .ProducesETag()
             .WithSummary("融资需求详情 (read a financing need)")
             .WithDescription("The enterprise, its district office and operators; anyone else gets 404. The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
@@ -81,6 +90,7 @@ public static class FinancingApi
         group.MapPut("/{id:guid}", Update)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("UpdateFinancingNeed")
+            .ProducesETag()
             .WithSummary("修改融资需求 (edit a financing need)")
             .WithDescription("The enterprise only; If-Match is required (428 without it, 412 when stale). Editing a returned need submits it again; confirmed needs can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
@@ -88,6 +98,7 @@ public static class FinancingApi
         group.MapPost("/{id:guid}/confirm", Confirm)
             .RequireAuthorization(Policies.District)
             .WithName("ConfirmFinancingNeed")
+            .ProducesETag()
             .WithSummary("区县确认 (the district office confirms)")
             .WithDescription("The district office of the enterprise's district: a submitted need becomes confirmed and goes on the list for banks (409 otherwise). If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(404, 409, 412);
@@ -95,6 +106,7 @@ public static class FinancingApi
         group.MapPost("/{id:guid}/return", Return)
             .RequireAuthorization(Policies.District)
             .WithName("ReturnFinancingNeed")
+            .ProducesETag()
             .WithSummary("区县退回 (the district office sends it back)")
             .WithDescription("The district office of the enterprise's district, with a reason the enterprise sees; the enterprise edits the need to submit it again. Only submitted needs (409 otherwise). If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);

@@ -4,7 +4,9 @@ using System.Threading.RateLimiting;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Hosting.OpenApi;
 using Marketplace.Api.Http;
+using Marketplace.Api.Webhooks;
 using Marketplace.Api.Plans;
+using Marketplace.Core.Bulk;
 using Marketplace.Core.Common;
 using Marketplace.Core.Leasing;
 using Marketplace.Core.Offerings;
@@ -52,12 +54,15 @@ public static class ServiceRegistration
         services.AddOptions<SearchOptions>().PostConfigure<IOptions<MarketplaceOptions>>((search, marketplace) =>
             search.IndexDirectory ??= Path.Combine(DataDirectory(marketplace.Value), "index"));
         services.AddDemands();
+        services.AddWebhooks(configuration);
         services.AddGovernment(configuration);
         if (!IsGeneratingOpenApiDocument)
         {
             services.AddHostedService<StartupTasks>();
             services.AddLeaseHolderService(); // after StartupTasks (the schema exists), before the workers that lease rows
             services.AddMarketplaceSearchWorkers();
+            services.AddHostedService<BulkJobRunner>();
+            services.AddWebhookWorkers();
         }
 
         services.ConfigureHttpJsonOptions(o =>
@@ -95,7 +100,8 @@ public static class ServiceRegistration
 
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
-            .AddCheck<SearchHealthCheck>("search", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, tags: ["ready"]);
+            .AddCheck<SearchHealthCheck>("search", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, tags: ["ready"])
+            .AddCheck<SearchWarmUpHealthCheck>("search-warm-up", tags: ["ready"]);
         services.AddMarketplaceOpenApi();
         return builder;
     }

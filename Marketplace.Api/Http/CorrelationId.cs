@@ -40,11 +40,13 @@ public sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Correl
     }
 }
 
-/// <summary>Refuses bodies over the configured size with 413 before anything reads them.</summary>
-public sealed class RequestSizeLimitMiddleware(RequestDelegate next, long maxBytes)
+/// <summary>Refuses bodies over the configured size (or the endpoint's own) with 413 before anything reads them.</summary>
+public sealed class RequestSizeLimitMiddleware(RequestDelegate next, long defaultMaxBytes)
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        // An endpoint may carry its own limit (file uploads); routing has chosen the endpoint before this runs.
+        var maxBytes = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? defaultMaxBytes;
         if (context.Request.ContentLength > maxBytes)
         {
             await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "请求体过大 (payload too large)",

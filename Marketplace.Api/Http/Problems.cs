@@ -37,6 +37,8 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
             NotFoundException n => (404, "未找到 (not found)", n.Message, null),
             ConflictException c => (409, "状态冲突 (conflict)", c.Message, null),
             ForbiddenException f => (403, "无权限 (forbidden)", f.Message, null),
+            UnsupportedMediaTypeException u => (415, "不支持的内容类型 (unsupported media type)", u.Message, null),
+            PayloadTooLargeException l => (413, "请求体过大 (payload too large)", l.Message, null),
             PreconditionFailedException p => (412, "版本不一致 (precondition failed)", p.Message, null),
             PreconditionRequiredException p => (428, "需要 If-Match (precondition required)", p.Message, null),
             BadHttpRequestException b => BadRequest(b),

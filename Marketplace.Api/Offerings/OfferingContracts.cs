@@ -33,6 +33,10 @@ public sealed record OfferingResponse(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PublishedAt)
 {
+    /// <summary>On an offering's own page: its published cases (from verified engagements) with their outcome figures, newest first (at most 20; the case library's search with <c>offeringId</c> pages through all).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Marketplace.Api.Cases.CaseSummaryResponse>? VerifiedCases { get; init; }
+
     public static OfferingResponse For(Offering o, bool manager)
     {
         var (status, revision) = manager || !o.IsLive

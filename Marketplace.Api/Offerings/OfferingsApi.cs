@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.ComponentModel;
 using System.Security.Claims;
+using Marketplace.Api.Cases;
 using Marketplace.Api.Http;
+using Marketplace.Core.Cases;
 using Marketplace.Core.Common;
 using Marketplace.Core.Offerings;
 using Microsoft.AspNetCore.Mvc;
@@ -32,7 +34,7 @@ public static class OfferingsApi
             .WithName("GetOffering")
             .ProducesETag()
             .WithSummary("方案详情 (read an offering)")
-            .WithDescription("Published offerings are public; drafts, submitted and retired ones only to their owner and operators (404 otherwise). The ETag header is the value If-Match expects.")
+            .WithDescription("Published offerings are public; drafts, submitted and retired ones only to their owner and operators (404 otherwise). `verifiedCases` lists the offering's published cases from verified engagements with their outcome figures. The ETag header is the value If-Match expects.")
             .WithProblems(401, 404, 429);
 
         group.MapPut("/{id:guid}", Update)
@@ -130,13 +132,20 @@ public static class OfferingsApi
         return TypedResults.Ok(new PagedList<OfferingResponse>(result.Items.Select(o => OfferingResponse.For(o, manager)).ToArray(), result.Page, result.PageSize, result.Total));
     }
 
-    private static async Task<Ok<OfferingResponse>> Get(Guid id, ClaimsPrincipal user, OfferingStore store, HttpContext context, CancellationToken ct)
+    private static async Task<Ok<OfferingResponse>> Get(Guid id, ClaimsPrincipal user, OfferingStore store, CaseStore cases, HttpContext context, CancellationToken ct)
     {
         var actor = user.FindActor();
         var offering = await store.GetForAsync(actor, id, ct);
         context.Response.Headers.ETag = offering.ETag;
-        return TypedResults.Ok(OfferingResponse.For(offering, OfferingStore.CanManage(actor, offering)));
+        var verified = await cases.OfOfferingAsync(id, VerifiedCasesShown, ct);
+        return TypedResults.Ok(OfferingResponse.For(offering, OfferingStore.CanManage(actor, offering)) with
+        {
+            VerifiedCases = verified.Select(CaseSummaryResponse.From).ToArray(),
+        });
     }
+
+    /// <summary>Verified cases listed on an offering's page.</summary>
+    public const int VerifiedCasesShown = 20;
 
     private static async Task<Ok<OfferingResponse>> Update(Guid id, OfferingInput? input, ClaimsPrincipal user, OfferingStore store, HttpContext context,
         [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Marketplace.Api.Plans;
 
 /// <param name="Year">The plan year (2000–2100).</param>
-/// <param name="EnterpriseId">An enterprise of the caller's district (create only; it can't change).</param>
+/// <param name="EnterpriseId">An enterprise of the caller's district: required to create, and the same (or left out) when editing.</param>
 /// <param name="Title">The planned project (≤ 200 characters).</param>
 /// <param name="Description">Optional detail (≤ 2,000 characters).</param>
 /// <param name="Directions">1–3 direction codes of the annex.</param>
@@ -16,8 +17,16 @@ namespace Marketplace.Api.Plans;
 /// <param name="PlannedInvestmentYuan">Planned investment in yuan (≥ 0).</param>
 /// <param name="PlannedStart">Planned start (yyyy-MM-dd).</param>
 /// <param name="PlannedFinish">Planned finish (yyyy-MM-dd, not before the start).</param>
-public sealed record PlanProjectRequest(int? Year, Guid? EnterpriseId, string? Title, string? Description, IReadOnlyList<string>? Directions,
-    IReadOnlyList<string>? SubDirections, long? PlannedInvestmentYuan, DateOnly? PlannedStart, DateOnly? PlannedFinish)
+public sealed record PlanProjectRequest(
+    [Required, Range(PlanStore.MinYear, PlanStore.MaxYear)] int? Year,
+    Guid? EnterpriseId,
+    [Required, MaxLength(PlanStore.TitleMax)] string? Title,
+    [MaxLength(PlanStore.DescriptionMax)] string? Description,
+    [Required, Length(1, PlanStore.DirectionsMax), CodeList(CodeList.Directions)] IReadOnlyList<string>? Directions,
+    [CodeList(CodeList.SubDirections)] IReadOnlyList<string>? SubDirections,
+    [Required, Range(0d, PlanStore.InvestmentLimitYuan)] long? PlannedInvestmentYuan,
+    [Required] DateOnly? PlannedStart,
+    [Required] DateOnly? PlannedFinish)
 {
     public PlanProjectInput ToInput() => new(Year, EnterpriseId, Title, Description, Directions, SubDirections, PlannedInvestmentYuan, PlannedStart, PlannedFinish);
 }
@@ -25,7 +34,10 @@ public sealed record PlanProjectRequest(int? Year, Guid? EnterpriseId, string? T
 /// <param name="Status">intent, diagnosed, engaged, implementing, completed or abandoned.</param>
 /// <param name="Reason">Required for a jump over steps, a step back and abandoning (≤ 1,000 characters).</param>
 /// <param name="ActualInvestmentYuan">Required when completing: the investment actually made, in yuan.</param>
-public sealed record PlanStatusRequest(string? Status, string? Reason, long? ActualInvestmentYuan);
+public sealed record PlanStatusRequest(
+    [Required, CodeList(CodeList.PlanStatuses)] string? Status,
+    [MaxLength(PlanStore.ReasonMax)] string? Reason,
+    [Range(0d, PlanStore.InvestmentLimitYuan)] long? ActualInvestmentYuan);
 
 public sealed record EnterpriseRef(Guid Id, string Name);
 
@@ -47,13 +59,27 @@ public sealed record PlanProjectResponse(
     long? ActualInvestmentYuan,
     Guid? DiagnosisId,
     Guid? DemandListId,
+    IReadOnlyList<PlanEngagementResponse> Engagements,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static PlanProjectResponse From(PlanProject p) => new(p.Id, p.Year, p.District, new EnterpriseRef(p.EnterpriseId, p.EnterpriseName), p.Title,
+    public static PlanProjectResponse From(PlanProject p, IReadOnlyDictionary<Guid, IReadOnlyList<PlanEngagement>> engagements) => new(p.Id, p.Year, p.District, new EnterpriseRef(p.EnterpriseId, p.EnterpriseName), p.Title,
         p.Description, p.Directions, p.SubDirections, p.PlannedInvestmentYuan, p.PlannedStart, p.PlannedFinish, p.Status, PlanStatuses.Name(p.Status),
-        p.StatusReason, p.ActualInvestmentYuan, p.DiagnosisId, p.DemandListId, p.CreatedAt, p.UpdatedAt);
+        p.StatusReason, p.ActualInvestmentYuan, p.DiagnosisId, p.DemandListId,
+        (p.DemandListId is { } list && engagements.TryGetValue(list, out var found) ? found : [])
+            .Select(e => new PlanEngagementResponse(e.Id, e.ItemId, e.OfferingTitle, e.Status)).ToArray(),
+        p.CreatedAt, p.UpdatedAt);
+
+    /// <summary>The projects with the engagements opened from their demand lists (one query for them all).</summary>
+    public static async Task<PlanProjectResponse[]> ForAsync(IReadOnlyCollection<PlanProject> projects, PlanEngagements engagements, CancellationToken ct)
+    {
+        var byList = await engagements.OfListsAsync(projects.Select(p => p.DemandListId).OfType<Guid>().ToArray(), ct);
+        return projects.Select(p => From(p, byList)).ToArray();
+    }
 }
+
+/// <summary>An engagement (对接) opened from the project's demand list: its id, the demand item, the offering and where it stands.</summary>
+public sealed record PlanEngagementResponse(Guid Id, Guid ItemId, string OfferingTitle, string Status);
 
 public sealed record PlanStatusEventResponse(long Seq, string? FromStatus, string ToStatus, string? Reason, Guid ActorId, string ActorKind, DateTimeOffset At);
 
@@ -71,6 +97,7 @@ public static class PlansApi
         group.MapPost("/", Create)
             .RequireAuthorization(Policies.District)
             .WithName("CreatePlanProject")
+            .ProducesETag()
             .WithSummary("新增计划项目 (add a project to the district plan)")
             .WithDescription("District office only (清单化管理): an enterprise of the caller's district, the planned project, its directions and technology items, planned investment and planned start/finish for a year. It starts as `intent` (意向). Answers 201 with Location and ETag.")
             .WithAuthProblems().WithProblems(400, 413, 415);
@@ -89,18 +116,21 @@ public static class PlansApi
 
         group.MapGet("/{id:guid}", Get)
             .WithName("GetPlanProject")
+            .ProducesETag()
             .WithSummary("计划项目详情 (read a plan project)")
-            .WithDescription("With its linked diagnosis and demand list. The district office of the project's district, the enterprise, operators and the capability center; anyone else gets 404. The ETag header is the value If-Match expects.")
+            .WithDescription("With its linked diagnosis, demand list and the engagements opened from that list. The district office of the project's district, the enterprise, operators and the capability center; anyone else gets 404. The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
         group.MapPut("/{id:guid}", Update)
             .WithName("UpdatePlanProject")
+            .ProducesETag()
             .WithSummary("修改计划项目 (edit a plan project)")
             .WithDescription("The district office or an operator; If-Match is required (428 without it, 412 when stale). Replaces year, title, description, directions, items, planned investment and dates; the enterprise can't change. Completed and abandoned projects can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
         group.MapPost("/{id:guid}/status", Move)
             .WithName("MovePlanProjectStatus")
+            .ProducesETag()
             .WithSummary("变更项目状态 (move a project's status)")
             .WithDescription("The district office or an operator. 意向 intent → 已诊断 diagnosed → 已对接 engaged → 实施中 implementing → 已完成 completed, or 放弃 abandoned. The next step needs nothing more; a move that skips steps, a step back and abandoning need a `reason` (400 without); completing needs `actualInvestmentYuan`. Completed and abandoned are final (409). Every move is audited (see history). If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);
@@ -117,10 +147,10 @@ public static class PlansApi
     {
         var project = await store.CreateAsync(user.GetActor(), request?.ToInput(), ct);
         context.Response.Headers.ETag = project.ETag;
-        return TypedResults.Created($"/api/v1/plan-projects/{project.Id}", PlanProjectResponse.From(project));
+        return TypedResults.Created($"/api/v1/plan-projects/{project.Id}", PlanProjectResponse.From(project, new Dictionary<Guid, IReadOnlyList<PlanEngagement>>()));
     }
 
-    private static async Task<Ok<PagedList<PlanProjectResponse>>> List(ClaimsPrincipal user, PlanStore store, TaxonomyCatalog taxonomy,
+    private static async Task<Ok<PagedList<PlanProjectResponse>>> List(ClaimsPrincipal user, PlanStore store, PlanEngagements engagements, TaxonomyCatalog taxonomy,
         int? year, int? fromYear, int? toYear, string? status, Guid? enterpriseId, string? direction, string? district, int? page, int? pageSize, CancellationToken ct)
     {
         var v = new Validator();
@@ -136,10 +166,10 @@ public static class PlansApi
         CheckDistrict(v, taxonomy, district);
         v.ThrowIfAny();
         var result = await store.ListAsync(user.GetActor(), new PlanFilter(district, year, fromYear, toYear, status, enterpriseId, direction), p, size, ct);
-        return TypedResults.Ok(new PagedList<PlanProjectResponse>(result.Items.Select(PlanProjectResponse.From).ToArray(), result.Page, result.PageSize, result.Total));
+        return TypedResults.Ok(new PagedList<PlanProjectResponse>(await PlanProjectResponse.ForAsync(result.Items, engagements, ct), result.Page, result.PageSize, result.Total));
     }
 
-    private static async Task<Ok<RollingPlanResponse>> Rolling(ClaimsPrincipal user, PlanStore store, TaxonomyCatalog taxonomy, TimeProvider clock,
+    private static async Task<Ok<RollingPlanResponse>> Rolling(ClaimsPrincipal user, PlanStore store, PlanEngagements engagements, TaxonomyCatalog taxonomy, TimeProvider clock,
         int? fromYear, string? district, CancellationToken ct)
     {
         var v = new Validator();
@@ -149,22 +179,23 @@ public static class PlansApi
         v.ThrowIfAny();
         var actor = user.GetActor();
         var years = await store.RollingAsync(actor, district, from, ct);
+        var items = (await PlanProjectResponse.ForAsync(years.SelectMany(y => y.Items).ToArray(), engagements, ct)).ToLookup(p => p.Year);
         return TypedResults.Ok(new RollingPlanResponse(district, from, from + PlanStore.RollingYears - 1,
             years.Select(y => new PlanYearResponse(y.Year, y.Projects, y.Enterprises, y.PlannedInvestmentYuan, y.ByStatus,
-                y.Items.Select(PlanProjectResponse.From).ToArray(), y.Truncated)).ToArray()));
+                items[y.Year].ToArray(), y.Truncated)).ToArray()));
     }
 
-    private static async Task<Ok<PlanProjectResponse>> Get(Guid id, ClaimsPrincipal user, PlanStore store, HttpContext context, CancellationToken ct) =>
-        Respond(context, await store.GetAsync(user.GetActor(), id, ct));
+    private static async Task<Ok<PlanProjectResponse>> Get(Guid id, ClaimsPrincipal user, PlanStore store, PlanEngagements engagements, HttpContext context, CancellationToken ct) =>
+        await RespondAsync(context, engagements, await store.GetAsync(user.GetActor(), id, ct), ct);
 
-    private static async Task<Ok<PlanProjectResponse>> Update(Guid id, PlanProjectRequest? request, ClaimsPrincipal user, PlanStore store, HttpContext context,
-        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-        Respond(context, await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct));
+    private static async Task<Ok<PlanProjectResponse>> Update(Guid id, PlanProjectRequest? request, ClaimsPrincipal user, PlanStore store, PlanEngagements engagements,
+        HttpContext context, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        await RespondAsync(context, engagements, await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct), ct);
 
-    private static async Task<Ok<PlanProjectResponse>> Move(Guid id, PlanStatusRequest? request, ClaimsPrincipal user, PlanStore store, HttpContext context,
-        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-        Respond(context, await store.MoveAsync(user.GetActor(), id, ifMatch,
-            new PlanStatusMove(request?.Status, request?.Reason, request?.ActualInvestmentYuan), ct));
+    private static async Task<Ok<PlanProjectResponse>> Move(Guid id, PlanStatusRequest? request, ClaimsPrincipal user, PlanStore store, PlanEngagements engagements,
+        HttpContext context, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        await RespondAsync(context, engagements, await store.MoveAsync(user.GetActor(), id, ifMatch,
+            new PlanStatusMove(request?.Status, request?.Reason, request?.ActualInvestmentYuan), ct), ct);
 
     private static async Task<Ok<IReadOnlyList<PlanStatusEventResponse>>> History(Guid id, ClaimsPrincipal user, PlanStore store, CancellationToken ct)
     {
@@ -173,10 +204,10 @@ public static class PlansApi
             events.Select(e => new PlanStatusEventResponse(e.Seq, e.FromStatus, e.ToStatus, e.Reason, e.ActorId, e.ActorKind, e.At)).ToArray());
     }
 
-    private static Ok<PlanProjectResponse> Respond(HttpContext context, PlanProject project)
+    private static async Task<Ok<PlanProjectResponse>> RespondAsync(HttpContext context, PlanEngagements engagements, PlanProject project, CancellationToken ct)
     {
         context.Response.Headers.ETag = project.ETag;
-        return TypedResults.Ok(PlanProjectResponse.From(project));
+        return TypedResults.Ok((await PlanProjectResponse.ForAsync([project], engagements, ct))[0]);
     }
 
     public static void CheckDirection(Validator v, TaxonomyCatalog taxonomy, string? direction)

@@ -16,7 +16,7 @@ public sealed record ColourResponse(string Code, string Name, string Hex, double
 /// <summary>The scoring rules in force (from configuration).</summary>
 public sealed record ScoreRulesResponse(ScoreWeights Weights, IReadOnlyList<ColourResponse> Colours, ColourResponse NoPlan);
 
-/// <summary>A district's row: shares are of the enterprises in the year's plan (null without data, e.g. `engagedShare` before engagements exist).</summary>
+/// <summary>A district's row: shares are of the enterprises in the year's plan (null for a district without a plan).</summary>
 public sealed record ScoreboardRowResponse(
     string DistrictCode,
     string District,
@@ -40,7 +40,7 @@ public sealed record ScoreboardRowResponse(
 public sealed record ScoreboardResponse(int Year, ScoreRulesResponse Rules, IReadOnlyList<ScoreboardRowResponse> Districts);
 
 public sealed record ScoreboardEnterpriseResponse(Guid EnterpriseId, string EnterpriseName, int Projects, IReadOnlyList<string> Statuses, bool Diagnosed,
-    bool Matched, bool? Engaged, bool Completed, long PlannedInvestmentYuan, long CompletedInvestmentYuan);
+    bool Matched, bool Engaged, bool Completed, long PlannedInvestmentYuan, long CompletedInvestmentYuan);
 
 public sealed record ScoreboardDetailResponse(int Year, ScoreboardRowResponse District, IReadOnlyList<ScoreboardEnterpriseResponse> Enterprises);
 
@@ -53,7 +53,7 @@ public static class ScoreboardApi
         group.MapGet("/", All)
             .WithName("GetScoreboard")
             .WithSummary("五色图 (every district's plan progress for a year)")
-            .WithDescription("Public. Per district for `year` (default: this year): enterprises and projects in the plan, the shares of those enterprises diagnosed (a submitted report), matched (a demand item with matches), with an engagement (null while engagements are not available) and with a completed project, planned vs completed investment, the weighted score (0–1) and its colour band, ranked (districts without a plan last, in the `noPlan` colour). The weights and bands come from configuration (`Marketplace:Scoreboard`) and are returned in `rules`.")
+            .WithDescription("Public. Per district for `year` (default: this year): enterprises and projects in the plan, the shares of those enterprises diagnosed (a submitted report), matched (a demand item with matches), with an engagement (not declined or withdrawn) and with a completed project, planned vs completed investment, the weighted score (0–1) and its colour band, ranked (districts without a plan last, in the `noPlan` colour). The weights and bands come from configuration (`Marketplace:Scoreboard`) and are returned in `rules`.")
             .WithProblems(400, 429);
 
         group.MapGet("/chart.svg", Chart)

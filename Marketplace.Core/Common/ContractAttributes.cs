@@ -17,6 +17,19 @@ public enum CodeList
     OrganizationKinds,
     OfferingStatuses,
     SearchSorts,
+    PlanStatuses,
+    DiagnosticDimensions,
+    FindingSeverities,
+    FinancingStatuses,
+    ExportKinds,
+    TableFormats,
+    EngagementActions,
+    EngagementStatuses,
+    OutcomeDimensions,
+    OutcomeUnits,
+    CaseStatuses,
+    WebhookEventTypes,
+    WebhookDeliveryStatuses,
 }
 
 /// <summary>The value (or each value of a list) must be one of <paramref name="list"/>'s codes.</summary>

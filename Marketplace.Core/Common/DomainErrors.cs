@@ -10,6 +10,12 @@ public sealed class ConflictException(string message) : DomainException(message)
 
 public sealed class ForbiddenException(string message) : DomainException(message);
 
+/// <summary>The request body is of a type the operation doesn't take (415).</summary>
+public sealed class UnsupportedMediaTypeException(string message) : DomainException(message);
+
+/// <summary>The request body is over the operation's limit (413).</summary>
+public sealed class PayloadTooLargeException(string message) : DomainException(message);
+
 /// <summary>If-Match did not match the current ETag.</summary>
 public sealed class PreconditionFailedException(string message) : DomainException(message);
 

@@ -4,6 +4,7 @@ using Dapper;
 using Marketplace.Core.Common;
 using Marketplace.Core.Matching;
 using Marketplace.Core.Storage;
+using Marketplace.Core.Webhooks;
 
 namespace Marketplace.Core.Engagements;
 
@@ -11,13 +12,16 @@ namespace Marketplace.Core.Engagements;
 /// Engagements (对接) and their lifecycle (<see cref="EngagementStateMachine"/>). Only the two parties and operators
 /// see an engagement; every change is one transaction with its audit event, guarded by the row version (If-Match).
 /// </summary>
-public sealed partial class EngagementStore(Database db, TimeProvider clock)
+public sealed partial class EngagementStore(Database db, TimeProvider clock, WebhookOutbox? webhooks = null)
 {
     public const int MessageMax = 2_000;
     public const int ReasonMax = 1_000;
     public const int NoteMax = 1_000;
     public const long PriceLimitYuan = 10_000_000_000;
     public const int DaysLimit = 3_650;
+    public const int ContactNameMax = 50;
+    public const int PhoneMax = 30;
+    public const int EmailMax = 200;
 
     private sealed class Row
     {
@@ -167,6 +171,8 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
                     ContactName = contact.Name, ContactPhone = contact.Phone, ContactEmail = contact.Email, Now = now,
                 }, t, ct));
                 await AuditAsync(c, t, id, EngagementStateMachine.Request, null, EngagementStatus.Requested, actor, null, now, ct);
+                await NotifyAsync(c, t, new EngagementChangedData(id, input.ItemId!.Value, input.OfferingId!.Value, match.Title, EngagementStateMachine.Request, null,
+                    EngagementStatus.Requested.ToCode(), actor.Kind.ToCode()), [actor.OrganizationId, match.OwnerId], now, ct);
             }, ct);
         }
         catch (DbException)
@@ -200,7 +206,7 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
         var name = input.Name?.Trim();
         if (v.Required("contact.name", name))
         {
-            v.MaxLength("contact.name", name, 50);
+            v.MaxLength("contact.name", name, ContactNameMax);
         }
         var phone = string.IsNullOrWhiteSpace(input.Phone) ? null : input.Phone.Trim();
         var email = string.IsNullOrWhiteSpace(input.Email) ? null : input.Email.Trim();
@@ -208,11 +214,11 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
         {
             v.Add("contact", "电话和邮箱至少填写一项 (a phone number or an e-mail address is required).");
         }
-        if (phone is not null && (phone.Length > 30 || !PhonePattern().IsMatch(phone) || phone.Count(char.IsAsciiDigit) < 7))
+        if (phone is not null && (phone.Length > PhoneMax || !PhonePattern().IsMatch(phone) || phone.Count(char.IsAsciiDigit) < 7))
         {
             v.Add("contact.phone", "电话号码格式不正确 (digits, spaces, +, - and parentheses; at least 7 digits).");
         }
-        if (email is not null && (email.Length > 200 || !EmailPattern().IsMatch(email)))
+        if (email is not null && (email.Length > EmailMax || !EmailPattern().IsMatch(email)))
         {
             v.Add("contact.email", "邮箱格式不正确 (not an e-mail address).");
         }
@@ -268,6 +274,13 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
         var rows = (await c.QueryAsync<Row>(db.Command(db.Dialect.Page(EngagementSql.List), args, ct: ct))).ToArray();
         var outcomes = await OutcomesAsync(c, rows.Select(r => r.Id).ToArray(), ct);
         return new PagedList<Engagement>(rows.Select(r => r.ToEngagement([], outcomes[r.Id].ToArray())).ToArray(), page, pageSize, total);
+    }
+
+    /// <summary>The measured outcomes of the given engagements, in their order.</summary>
+    public async Task<ILookup<Guid, Outcome>> OutcomesAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await OutcomesAsync(c, ids, ct);
     }
 
     private async Task<ILookup<Guid, Outcome>> OutcomesAsync(DbConnection c, IReadOnlyCollection<Guid> ids, CancellationToken ct)
@@ -348,6 +361,8 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
                 }).ToArray(), t, ct));
             }
             await AuditAsync(c, t, engagement.Id, transition.Action, engagement.Status, transition.To, actor, detail, now, ct);
+            await NotifyAsync(c, t, new EngagementChangedData(engagement.Id, engagement.ItemId, engagement.OfferingId, engagement.OfferingTitle, transition.Action,
+                engagement.Status.ToCode(), transition.To.ToCode(), actor.Kind.ToCode()), [engagement.EnterpriseId, engagement.IntegratorId], now, ct);
         }, ct);
         return await GetAsync(actor, id, ct);
     }
@@ -444,6 +459,11 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock)
         }
         return result;
     }
+
+    /// <summary>Tells both parties (engagement.changed), in the transaction of the step.</summary>
+    private Task NotifyAsync(DbConnection c, DbTransaction t, EngagementChangedData data, Guid[] parties, DateTimeOffset now, CancellationToken ct) =>
+        webhooks?.RecordAsync(c, t, WebhookAudience.Of(parties), WebhookEventTypes.EngagementChanged,
+            (id, organization) => new EngagementChangedEvent(id, WebhookEventTypes.EngagementChanged, now, organization, data), now, ct) ?? Task.CompletedTask;
 
     private async Task AuditAsync(DbConnection c, DbTransaction t, Guid engagementId, string action, EngagementStatus? from, EngagementStatus to,
         Actor actor, string? detail, DateTimeOffset now, CancellationToken ct) =>

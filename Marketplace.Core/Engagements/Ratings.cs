@@ -288,7 +288,7 @@ internal static class RatingSql
     public const string Integrator = """
         SELECT o.id AS Id, o.name AS Name, o.kind AS Kind, o.district AS District,
                (SELECT COUNT(*) FROM offerings f WHERE f.owner_id = o.id AND f.published_revision_id IS NOT NULL AND f.status <> 'retired') AS PublishedOfferings,
-               0 AS PublishedCases
+               (SELECT COUNT(*) FROM cases k WHERE k.integrator_id = o.id AND k.status = 'published') AS PublishedCases
         FROM organizations o WHERE o.id = @Id
         """;
 

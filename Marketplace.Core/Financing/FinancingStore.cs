@@ -13,7 +13,7 @@ namespace Marketplace.Core.Financing;
 /// confirms it or sends it back with a reason; confirmed needs are exported for banks (长江渝融通). The enterprise sees
 /// its own, a district office its district's, operators all; others get 404 (403 for lists).
 /// </summary>
-public sealed class FinancingStore(Database db, OrganizationStore organizations, PlanStore plans, IPlanEngagements engagements, TimeProvider clock)
+public sealed class FinancingStore(Database db, OrganizationStore organizations, PlanStore plans, PlanEngagements engagements, TimeProvider clock)
 {
     public const long AmountLimitYuan = 100_000_000_000;
     public const int TermLimitMonths = 360;
@@ -223,10 +223,6 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
             {
                 directions = project.Directions;
             }
-        }
-        else if (!engagements.Available)
-        {
-            v.Add("engagementId", "对接功能尚未启用，请关联计划项目 (engagements are not available in this deployment; attach the need to a plan project).");
         }
         else if (await engagements.FindForEnterpriseAsync(input.EngagementId!.Value, actor.OrganizationId, ct) is { } engagement)
         {

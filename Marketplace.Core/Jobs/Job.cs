@@ -18,6 +18,8 @@ public sealed record Job(
 public static class JobKinds
 {
     public const string SearchRebuild = "search-rebuild";
+    public const string OfferingImport = "offering-import";
+    public const string Export = "export";
 }
 
 public static class JobStatuses

@@ -43,6 +43,27 @@ public sealed class JobStore(Database db, TimeProvider clock)
         return (await FindAsync(id, ct))!;
     }
 
+    /// <summary>Inserts a queued job in the caller's transaction, with no check for others of its kind (several imports may run at once).</summary>
+    public async Task InsertAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, Guid id, string kind, string node, Guid requestedBy, CancellationToken ct) =>
+        await c.ExecuteAsync(db.Command(JobSql.Insert, new { Id = id, Kind = kind, Node = node, RequestedBy = requestedBy, Now = clock.GetUtcNow() }, t, ct));
+
+    /// <summary>
+    /// Takes a queued job, or a running one whose node stopped updating it before <paramref name="staleBefore"/>, for
+    /// <paramref name="node"/>; false when another node was first.
+    /// </summary>
+    public async Task<bool> ClaimAsync(Guid id, string node, DateTimeOffset staleBefore, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteAsync(db.Command(JobSql.Claim, new { Id = id, Node = node, Now = clock.GetUtcNow(), StaleBefore = staleBefore }, ct: ct)) == 1;
+    }
+
+    /// <summary>Puts a running job back in the queue (its node is shutting down), with the reason for the record.</summary>
+    public Task RequeueAsync(Guid id, string reason, CancellationToken ct) =>
+        ExecuteAsync(JobSql.Requeue, new { Id = id, Error = reason, Now = clock.GetUtcNow() }, ct);
+
+    public Task TotalAsync(Guid id, long total, CancellationToken ct) =>
+        ExecuteAsync(JobSql.Total, new { Id = id, Total = total, Now = clock.GetUtcNow() }, ct);
+
     public async Task<Job?> FindAsync(Guid id, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
@@ -60,17 +81,22 @@ public sealed class JobStore(Database db, TimeProvider clock)
         ExecuteAsync(JobSql.Progress, new { Id = id, Processed = processed, Now = clock.GetUtcNow() }, ct);
 
     public Task SucceedAsync(Guid id, long processed, CancellationToken ct) =>
-        ExecuteAsync(JobSql.Finish, new { Id = id, Status = JobStatuses.Succeeded, Processed = processed, Error = (string?)null, Now = clock.GetUtcNow() }, ct);
+        ExecuteAsync(JobSql.Finish, SucceedArgs(id, processed), ct);
 
     public Task FailAsync(Guid id, long processed, string error, CancellationToken ct) =>
-        ExecuteAsync(JobSql.Finish, new
-        {
-            Id = id,
-            Status = JobStatuses.Failed,
-            Processed = processed,
-            Error = error.Length > JobSql.ErrorMaxLength ? error[..JobSql.ErrorMaxLength] : error,
-            Now = clock.GetUtcNow(),
-        }, ct);
+        ExecuteAsync(JobSql.Finish, FailArgs(id, processed, error), ct);
+
+    public object FailArgs(Guid id, long processed, string error) => new
+    {
+        Id = id,
+        Status = JobStatuses.Failed,
+        Processed = processed,
+        Error = error.Length > JobSql.ErrorMaxLength ? error[..JobSql.ErrorMaxLength] : error,
+        Now = clock.GetUtcNow(),
+    };
+
+    public object SucceedArgs(Guid id, long processed) =>
+        new { Id = id, Status = JobStatuses.Succeeded, Processed = processed, Error = (string?)null, Now = clock.GetUtcNow() };
 
     /// <summary>
     /// Marks failed the queued or running jobs whose node is no longer a registered lease holder (its process is gone, see
@@ -102,6 +128,20 @@ public static class JobSql
 
     /// <summary>Inserts a queued job unless a fresh one of the same kind is queued or running (rows affected 0).</summary>
     public const string ById = "SELECT " + Columns + " FROM jobs WHERE id = @Id";
+
+    public const string Insert = """
+        INSERT INTO jobs (id, kind, status, processed, total, node, requested_by, created_at, started_at, finished_at, updated_at, error)
+        VALUES (@Id, @Kind, 'queued', 0, NULL, @Node, @RequestedBy, @Now, NULL, NULL, @Now, NULL)
+        """;
+
+    public const string Claim = """
+        UPDATE jobs SET status = 'running', node = @Node, started_at = COALESCE(started_at, @Now), updated_at = @Now
+        WHERE id = @Id AND (status = 'queued' OR (status = 'running' AND updated_at < @StaleBefore))
+        """;
+
+    public const string Requeue = "UPDATE jobs SET status = 'queued', error = @Error, updated_at = @Now WHERE id = @Id AND status = 'running'";
+
+    public const string Total = "UPDATE jobs SET total = @Total, processed = 0, updated_at = @Now WHERE id = @Id";
 
     public const string Start = "UPDATE jobs SET status = 'running', total = @Total, started_at = @Now, updated_at = @Now WHERE id = @Id";
 

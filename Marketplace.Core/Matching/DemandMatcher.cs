@@ -9,46 +9,27 @@ namespace Marketplace.Core.Matching;
 /// Ranks live offerings for one demand item and explains each match.
 /// </summary>
 /// <remarks>
-/// <para>1. <b>Retrieve</b> up to <see cref="CandidateCount"/> candidates from the search index: the demand's own
-/// words, the thesaurus expansion the engine applies (problem phrases → the technology items that solve them),
-/// and, as boost terms, the names and aliases of the technology items inferred from the text (and of the
-/// stated sub-direction). No filter: a stated direction, budget or deadline only re-ranks, so a near miss
-/// still shows, with its reason.</para>
-/// <para>2. <b>Relevance</b> in 0–1: the engine's score relative to the best hit, blended with whether the
-/// offering belongs to the demand's technology item (declared, or inferred from its title and summary
-/// through the same taxonomy) and to its direction (stated, else inferred; 通用 counts half everywhere).</para>
-/// <para>3. <b>Fit</b> in 0–1: the weakest of budget (graded by how far the minimum price overshoots), time
+/// <para>1. <b>Understand</b> the need (<see cref="NeedModel"/>): which technology items the demand asks for, by the
+/// function it describes, apart from its industry (the enterprise's declared industry, the directions' industry nouns).</para>
+/// <para>2. <b>Retrieve</b> up to <see cref="CandidateCount"/> candidates from the search index (BM25 on both engines):
+/// the demand's words without its industry words, the thesaurus expansion the engine applies, and as boost terms the
+/// names and aliases of the understood items and, lightly, the industry words. No filter: a stated direction, budget or
+/// deadline only re-ranks, so a near miss still shows, with its reason.</para>
+/// <para>3. <b>Relevance</b> in 0–1 (<see cref="Relevance"/>, the one place its components are combined): the function
+/// the offering meets (an understood item it declares or that its title and summary read as), the engine's score
+/// relative to the best hit, and the direction where the function does not already count. A relevance floor keeps
+/// unrelated offerings out of the list (the answer says how many places stay empty).</para>
+/// <para>4. <b>Fit</b> in 0–1: the weakest of budget (graded by how far the minimum price overshoots), time
 /// (graded by how far the implementation days overshoot) and district served (the enterprise's or 全市),
 /// shaded for small enterprises by a 小快轻准 preference. The final score multiplies relevance by a fit factor, so fit moves a
 /// fitting offering above a non-fitting one of similar relevance but never lifts an unrelated one.</para>
 /// </remarks>
-public sealed class DemandMatcher(IOfferingIndex index, DirectionInference inference, TaxonomyCatalog taxonomy)
+public sealed class DemandMatcher(IOfferingIndex index, DirectionInference inference, TaxonomyCatalog taxonomy, NeedModel needs, MatchingWeights? weighting = null)
 {
     public const int MaxTopK = 50;
 
-    /// <summary>Text relevance (score / best score) is compressed by this power: BM25 scores are spiky, and
-    /// an offering at half the best score is usually still about the same need.</summary>
-    internal const double TextPower = 0.5;
-
     /// <summary>Candidates read from the index before re-ranking.</summary>
     public const int CandidateCount = 200;
-
-    // Relevance = TextWeight·text^TextPower + ItemWeight·item + DirectionWeight·direction (sums to 1).
-    internal const double TextWeight = 0.7;
-    internal const double ItemWeight = 0.15;
-    internal const double DirectionWeight = 0.15;
-
-    /// <summary>Share of the score that fit decides: score = relevance · (1 − FitShare + FitShare · fit).</summary>
-    internal const double FitShare = 0.6;
-
-    /// <summary>For small enterprises, fit loses up to this share when the offering is not 小快轻准 (heavy, slow, dear).</summary>
-    internal const double LightweightShare = 0.1;
-
-    /// <summary>Other items of an inferred direction are wanted too when their evidence reaches this share of the chosen item's.</summary>
-    internal const double RelatedItemShare = 0.5;
-
-    /// <summary>Boost weight of an inferred item's names and aliases, times the inference confidence.</summary>
-    private const float InferredItemBoost = 0.8f;
 
     /// <summary>Boost weight of the stated sub-direction's names and aliases.</summary>
     private const float StatedItemBoost = 1.0f;
@@ -65,117 +46,159 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     /// <summary>Scales that count as small enterprises (规下高成长, 其他); 规上 is large.</summary>
     public const string LargeScale = "规上";
 
-    private const int MaxCachedOfferings = 100_000;
-    private readonly ConcurrentDictionary<Guid, IReadOnlyList<InferredDirection>> _offeringItems = new();
+    private readonly MatchingWeights weights = weighting ?? MatchingWeights.Default;
+
+    private const int MaxCachedOfferings = 250_000;
+    private readonly ConcurrentDictionary<Guid, (string Code, double Strength)[]> _offeringItems = new();
 
     public async Task<DemandMatchResult> MatchAsync(DemandQuery query, int topK, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         var inferred = inference.Infer(query.Text);
-        var wanted = WantedItems(query, inferred);
+        var need = Understand(query, inferred);
+        var (functionText, industryTerms) = FunctionText(query);
         var result = await index.SearchAsync(new OfferingSearchRequest
         {
-            Text = query.Text,
-            BoostTerms = BoostTerms(query, inferred),
+            Text = functionText,
+            BoostTerms = BoostTerms(query, need).Concat(industryTerms).ToArray(),
             Limit = CandidateCount,
             IncludeFacets = false,
             Highlight = false,
         }, ct);
 
         var best = result.Hits.Count == 0 ? 1 : Math.Max(result.Hits.Max(h => h.Score), 1e-9);
-        var matches = result.Hits
-            .Select(hit => Score(query, inferred, wanted, hit, hit.Score / best))
-            .OrderByDescending(m => m.Score)
-            .ThenBy(m => m.OfferingId)
-            .Take(Math.Clamp(topK, 1, MaxTopK))
-            .ToArray();
-        return new DemandMatchResult(inferred, matches);
+        var ranked = result.Hits
+            .Select(hit => Score(query, inferred, need, hit, hit.Score / best))
+            .OrderByDescending(m => m.Match.Score)
+            .ThenBy(m => m.Match.OfferingId)
+            .ToList();
+        // The relevance floor: a list shows fewer matches rather than unrelated ones, and says so.
+        // It applies to relevance, not to fit: a relevant offering that misses the budget still shows, with its reason.
+        var floor = ranked.Count == 0 ? 0 : Math.Max(weights.AbsoluteFloor, weights.RelativeFloor * ranked.Max(m => m.Relevance));
+        var take = Math.Clamp(topK, 1, MaxTopK);
+        var kept = ranked.Where(m => m.Relevance >= floor && (m.Function > 0 || m.Text >= (m.OtherFunction ? weights.OtherFunctionTextFloor : weights.TextFloor)))
+            .Take(take).Select(m => m.Match).ToArray();
+        var withheld = Math.Min(take, ranked.Count) - kept.Length;
+        return new DemandMatchResult(inferred, kept) { Need = need, Withheld = withheld };
     }
 
-    /// <summary>The technology items the demand asks for, with a weight: the stated one (1), else the inferred ones (their confidence).</summary>
-    private Dictionary<string, double> WantedItems(DemandQuery query, IReadOnlyList<InferredDirection> inferred)
+    /// <summary>
+    /// The function the demand asks for: the stated technology item (weight 1), then the items the need model reads in
+    /// the text, weighted by their share of the best one and by how clearly the text names a function; items of a
+    /// stated direction (or 通用) are preferred a little, never required.
+    /// </summary>
+    private NeedUnderstanding Understand(DemandQuery query, IReadOnlyList<InferredDirection> inferred)
     {
-        var items = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (query.SubDirection is { } stated && taxonomy.FindSubDirection(stated) is not null)
+        var broad = needs.Classify(query.Text, query.Enterprise.Industry, max: weights.MaxRelatedItems, minShare: weights.RelatedMinShare, weights.RequestWeight);
+        var classified = broad.Where(c => c.Score >= weights.NeedMinShare * broad[0].Score).Take(weights.MaxNeedItems).ToArray();
+        var items = new List<UnderstoodItem>();
+        if (query.SubDirection is { } stated && taxonomy.FindSubDirection(stated) is { } statedItem)
         {
-            items[stated] = 1;
+            items.Add(new UnderstoodItem(stated, statedItem.Name, 1, classified.FirstOrDefault(c => c.Code == stated)?.Evidence ?? []));
         }
-        var scores = inference.ItemScores(query.Text);
-        foreach (var i in inferred)
+        var confidence = 0.0;
+        if (classified.Length > 0)
         {
-            if (i.SubDirectionCode is { } code)
+            var prior = classified.Select(c => c.Score * DirectionPrior(query.Direction, c.Code)).ToArray();
+            var top = prior.Max();
+            confidence = 1 - Math.Exp(-classified.Max(c => c.Score) / weights.ConfidenceScale);
+            foreach (var (candidate, score) in classified.Zip(prior).OrderByDescending(p => p.Second).ThenBy(p => p.First.Code, StringComparer.Ordinal))
             {
-                // Items are inferred per direction; one outside a stated direction counts half.
-                var weight = Math.Max(i.Confidence, 0.5) * (query.Direction is null || i.DirectionCode == query.Direction ? 1 : 0.5);
-                items[code] = Math.Max(items.GetValueOrDefault(code), weight);
-                if (scores.GetValueOrDefault(code) is var best and > 0)
+                if (items.Any(i => i.Code == candidate.Code))
                 {
-                    // Other items of the same direction with comparable evidence are wanted too, in proportion.
-                    var prefix = i.DirectionCode + ".";
-                    foreach (var (other, score) in scores)
-                    {
-                        if (other != code && other.StartsWith(prefix, StringComparison.Ordinal) && score >= RelatedItemShare * best)
-                        {
-                            items[other] = Math.Max(items.GetValueOrDefault(other), weight * Math.Min(1, score / best));
-                        }
-                    }
+                    continue;
                 }
+                var share = score / top;
+                var weight = Math.Pow(share, weights.SharePower) * (weights.ConfidenceFloor + (1 - weights.ConfidenceFloor) * confidence);
+                items.Add(new UnderstoodItem(candidate.Code, ItemName(candidate.Code), Math.Round(weight, 4), candidate.Evidence));
             }
         }
-        return items;
+        var direction = query.Direction ?? inferred.FirstOrDefault()?.DirectionCode;
+        return new NeedUnderstanding(items, NeedUnderstanding.IndustryOf(query.Enterprise, taxonomy, direction), Math.Round(confidence, 4))
+        {
+            Related = broad.Select(c => c.Code).Concat(items.Select(i => i.Code)).ToHashSet(StringComparer.Ordinal),
+        };
     }
 
-    private IReadOnlyList<WeightedTerm> BoostTerms(DemandQuery query, IReadOnlyList<InferredDirection> inferred)
+    /// <summary>
+    /// The demand text the engine searches with: the words naming the enterprise's industry (its declared industry, the
+    /// taxonomy's industry nouns) are taken out and come back as light boost terms, so that offerings sharing only the
+    /// industry's words do not outrank those meeting the function asked for.
+    /// </summary>
+    private (string Text, IReadOnlyList<WeightedTerm> IndustryTerms) FunctionText(DemandQuery query)
+    {
+        var spans = inference.IndustrySpans(query.Text, query.Enterprise.Industry);
+        if (spans.Count == 0)
+        {
+            return (query.Text, []);
+        }
+        var text = query.Text.ToCharArray();
+        var terms = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var (start, length) in spans)
+        {
+            terms[query.Text.Substring(start, length)] = (float)weights.IndustryBoost;
+            Array.Fill(text, '，', start, length);
+        }
+        var functionText = new string(text);
+        return functionText.Any(char.IsLetterOrDigit)
+            ? (functionText, terms.Select(kv => new WeightedTerm(kv.Key, kv.Value)).ToArray())
+            : (query.Text, []);
+    }
+
+    /// <summary>A stated direction makes its own items (and 通用 ones) a little more likely; others stay possible.</summary>
+    private double DirectionPrior(string? direction, string itemCode) =>
+        direction is null || itemCode.StartsWith(direction + ".", StringComparison.Ordinal) ? 1
+        : itemCode.StartsWith(GeneralDirection + ".", StringComparison.Ordinal) ? weights.GeneralPrior
+        : weights.OtherPrior;
+
+    private IReadOnlyList<WeightedTerm> BoostTerms(DemandQuery query, NeedUnderstanding need)
     {
         var terms = new Dictionary<string, float>(StringComparer.Ordinal);
-        void Add(SubDirection? item, float weight)
+        foreach (var item in need.Items)
         {
-            if (item is null || weight <= 0)
+            var weight = (item.Code == query.SubDirection ? StatedItemBoost : (float)weights.ItemBoost) * (float)item.Weight;
+            if (taxonomy.FindSubDirection(item.Code) is not { } sub || weight <= 0)
             {
-                return;
+                continue;
             }
-            foreach (var term in item.Aliases.Prepend(item.Name))
+            foreach (var term in sub.Aliases.Prepend(sub.Name))
             {
                 terms[term] = Math.Max(terms.GetValueOrDefault(term), weight);
-            }
-        }
-        if (query.SubDirection is { } stated)
-        {
-            Add(taxonomy.FindSubDirection(stated), StatedItemBoost);
-        }
-        foreach (var i in inferred)
-        {
-            if (i.SubDirectionCode is { } code)
-            {
-                var agrees = query.Direction is null || query.Direction == i.DirectionCode;
-                Add(taxonomy.FindSubDirection(code), InferredItemBoost * (float)i.Confidence * (agrees ? 1f : 0.5f));
             }
         }
         return terms.Select(kv => new WeightedTerm(kv.Key, kv.Value)).ToArray();
     }
 
-    private OfferingMatch Score(DemandQuery query, IReadOnlyList<InferredDirection> inferred, Dictionary<string, double> wanted, OfferingHit hit, double text)
+    private (OfferingMatch Match, double Relevance, double Function, double Text, bool OtherFunction) Score(DemandQuery query, IReadOnlyList<InferredDirection> inferred, NeedUnderstanding need, OfferingHit hit, double text)
     {
-        var reasons = new List<MatchReason>(8);
-        var terms = hit.MatchedTerms.Take(8).ToArray();
+        var reasons = new List<MatchReason>(9);
+        // A single Chinese character (一、要、上) is no evidence of a need: never shown as a matched term.
+        var matchedTerms = hit.MatchedTerms.Where(t => t.Length > 1 || !NeedFeatures.IsHan(t[0])).ToArray();
+        var terms = matchedTerms.Take(8).ToArray();
         reasons.Add(new MatchReason(MatchReasonKinds.Text, text >= 0.5,
             terms.Length > 0 ? $"文本相关度{text:0.00}，匹配词：{string.Join("、", terms)}" : $"文本相关度{text:0.00}"));
 
-        // The offering's technology items: declared, else inferred from its title, summary and keywords.
+        // Function: the best agreement between an item the demand asks for and an item the offering provides.
         var offeringItems = OfferingItems(hit);
-        var item = 0.0;
-        string? itemCode = null;
-        foreach (var (code, weight) in wanted)
+        var function = 0.0;
+        UnderstoodItem? met = null;
+        foreach (var item in need.Items)
         {
-            var agreement = offeringItems.TryGetValue(code, out var strength) ? weight * strength : 0;
-            if (agreement > item)
+            foreach (var (code, strength) in offeringItems)
             {
-                (item, itemCode) = (agreement, code);
+                // A sibling item (the same function for another industry: 食品追溯 / 产品追溯) stands in, in proportion.
+                var standIn = code == item.Code ? 1 : Math.Min(1, weights.SiblingScale * needs.Similarity(item.Code, code));
+                var agreement = item.Weight * strength * standIn;
+                if (agreement > function)
+                {
+                    (function, met) = (agreement, item);
+                }
             }
         }
+        reasons.Add(NeedReason(need, met, offeringItems));
         if (query.SubDirection is { } statedItem)
         {
-            var ok = itemCode == statedItem;
+            var ok = offeringItems.GetValueOrDefault(statedItem) >= 1;
             reasons.Add(new MatchReason(MatchReasonKinds.SubDirection, ok,
                 ok ? $"属于技术条目「{ItemName(statedItem)}」" : $"未明确属于技术条目「{ItemName(statedItem)}」"));
         }
@@ -187,11 +210,15 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             reasons.Add(new MatchReason(MatchReasonKinds.Direction, direction >= 1,
                 direction >= 1 ? $"属于{DirectionName(stated)}方向"
                 : direction > 0 ? $"通用方案，适用于{DirectionName(stated)}"
+                : met is not null ? $"不属于{DirectionName(stated)}方向，但提供所需功能"
                 : $"不属于{DirectionName(stated)}方向"));
         }
         else
         {
-            direction = inferred.Count == 0 ? 0 : inferred.Max(i => DirectionAgreement(hit, i.DirectionCode, i.Confidence));
+            // Without a stated direction, the directions of the understood items (not the industry nouns of the text).
+            direction = weights.DirectionFromNeed && need.Items.Count > 0
+                ? need.Items.Max(i => DirectionAgreement(hit, i.Code[..i.Code.IndexOf('.')], i.Weight))
+                : inferred.Count == 0 ? 0 : inferred.Max(i => DirectionAgreement(hit, i.DirectionCode, i.Confidence));
             if (inferred.Count > 0)
             {
                 var top = inferred[0];
@@ -203,12 +230,8 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
                         : $"根据描述推断为{label}（置信度{top.Confidence:0.00}），方案不属于推断方向"));
             }
         }
-        if (itemCode is not null && query.SubDirection is null)
-        {
-            reasons.Add(new MatchReason(MatchReasonKinds.SubDirection, true, $"对应技术条目「{ItemName(itemCode)}」"));
-        }
 
-        var relevance = TextWeight * Math.Pow(text, TextPower) + ItemWeight * Math.Min(1, item) + DirectionWeight * direction;
+        var relevance = Relevance(text, function, direction);
 
         // Fit is the weakest of the checks that apply: an offering that misses the budget, the deadline or
         // the district does not fit, however well it meets the others (the judgments' grade 3 needs all).
@@ -219,7 +242,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             reasons.Add(new MatchReason(MatchReasonKinds.Budget, ok, ok
                 ? $"最低报价{Yuan(hit.PriceMinYuan)}，在预算{Yuan(budget)}以内"
                 : $"最低报价{Yuan(hit.PriceMinYuan)}，超出预算{Yuan(budget)}"));
-            fit = Math.Min(fit, Overshoot(hit.PriceMinYuan, budget));
+            fit = Math.Min(fit, Overshoot(hit.PriceMinYuan, budget, weights.MissFloor));
         }
         if (query.WithinDays is { } days)
         {
@@ -227,7 +250,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             reasons.Add(new MatchReason(MatchReasonKinds.Time, ok, ok
                 ? $"实施周期{hit.ImplementationDays}天，满足{days}天内完成"
                 : $"实施周期{hit.ImplementationDays}天，超过要求的{days}天"));
-            fit = Math.Min(fit, Overshoot(hit.ImplementationDays, days));
+            fit = Math.Min(fit, Overshoot(hit.ImplementationDays, days, weights.MissFloor));
         }
         var district = query.Enterprise.District;
         var wholeCity = hit.Districts.Contains(TaxonomyCatalog.WholeCityName);
@@ -240,18 +263,43 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             // 小快轻准 is a preference, not a requirement: it shades the fit a little.
             var light = Lightweight(hit);
             reasons.Add(new MatchReason(MatchReasonKinds.Lightweight, light >= 0.5, LightweightDetail(hit, light >= 0.5)));
-            fit *= 1 - LightweightShare * (1 - light);
+            fit *= 1 - weights.LightweightShare * (1 - light);
         }
-        var score = Math.Clamp(relevance * (1 - FitShare + FitShare * fit), 0, 1);
-        return new OfferingMatch(hit.Id, hit.RevisionId, hit.Title, hit.SupplierId, hit.SupplierName, Math.Round(score, 4), reasons, hit.MatchedTerms);
+        var score = Math.Clamp(relevance * (1 - weights.FitShare + weights.FitShare * fit), 0, 1);
+        return (new OfferingMatch(hit.Id, hit.RevisionId, hit.Title, hit.SupplierId, hit.SupplierName, Math.Round(score, 4), reasons, matchedTerms), relevance, function, text,
+            need.Items.Count > 0 && offeringItems.Count > 0 && !offeringItems.Keys.Any(need.Related.Contains) && direction <= 0);
     }
 
-    /// <summary>1 within the limit; a miss drops to <see cref="MissFloor"/> and falls linearly to 0 at twice the limit.</summary>
-    internal static double Overshoot(double value, double limit) =>
-        value <= limit ? 1 : limit <= 0 ? 0 : MissFloor * Math.Max(0, 1 - (value - limit) / limit);
+    /// <summary>
+    /// The one place where relevance components are combined (0–1): the engine's text score relative to the best hit
+    /// (compressed), the function the offering meets, and the direction. An offering of another direction that provides
+    /// the function asked for is not penalised for its direction: the part of the direction it misses is made up by
+    /// <see cref="MatchingWeights.CrossDirectionShare"/> of its function, so the direction mostly decides between offerings
+    /// that meet the function alike.
+    /// </summary>
+    internal double Relevance(double text, double function, double direction) =>
+        (weights.TextWeight * Math.Pow(text, weights.TextPower))
+        + (weights.FunctionWeight * Math.Min(1, function))
+        + (weights.DirectionWeight * (direction + ((1 - direction) * weights.CrossDirectionShare * Math.Min(1, function))));
 
-    /// <summary>A missed budget or deadline keeps at most this much of its fit, then falls with the overshoot.</summary>
-    internal const double MissFloor = 0.5;
+    /// <summary>Which part of the need the offering meets, or that it does not meet the function asked for.</summary>
+    private MatchReason NeedReason(NeedUnderstanding need, UnderstoodItem? met, Dictionary<string, double> offeringItems)
+    {
+        if (met is not null)
+        {
+            var part = met.Evidence.Count > 0 ? $"（{string.Join("、", met.Evidence)}）" : "";
+            return new MatchReason(MatchReasonKinds.Need, true, $"满足所需功能「{met.Name}」{part}");
+        }
+        var provides = offeringItems.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => ItemName(kv.Key)).FirstOrDefault();
+        return new MatchReason(MatchReasonKinds.Need, false, need.Items.Count == 0
+            ? provides is null ? "未能确定所需功能" : $"未能确定所需功能，方案提供「{provides}」"
+            : $"未对应所需功能「{need.Items[0].Name}」" + (provides is null ? "" : $"，方案提供「{provides}」"));
+    }
+
+    /// <summary>1 within the limit; a miss drops to <paramref name="missFloor"/> and falls linearly to 0 at twice the limit.</summary>
+    internal static double Overshoot(double value, double limit, double missFloor) =>
+        value <= limit ? 1 : limit <= 0 ? 0 : missFloor * Math.Max(0, 1 - (value - limit) / limit);
+
 
     private static double DirectionAgreement(OfferingHit hit, string direction, double weight) =>
         hit.Directions.Contains(direction) ? weight
@@ -276,7 +324,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         return ok ? $"{facts}，小快轻准，适合中小企业" : $"{facts}，对中小企业偏重";
     }
 
-    /// <summary>The offering's items with a strength: declared ones 1, else those inferred from its title and summary.</summary>
+    /// <summary>The offering's items with a strength: declared ones 1, and those the need model reads in its title, summary and keywords.</summary>
     private Dictionary<string, double> OfferingItems(OfferingHit hit)
     {
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -290,18 +338,25 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             {
                 _offeringItems.Clear();
             }
-            items = inference.Infer(hit.Title + "。" + hit.Summary + "。" + string.Join("，", hit.Keywords));
+            // The offering's own directions are the integrator's word: items of other directions read in its text count less.
+            var classified = needs.Classify(hit.Title + "。" + hit.Summary + "。" + string.Join("，", hit.Keywords), max: weights.MaxOfferingItems + 2, minShare: weights.OfferingMinShare / 2)
+                .Select(c => (c.Code, Score: c.Score * (OfferingDeclares(hit, c.Code) ? 1 : weights.OfferingOtherDirectionPrior)))
+                .OrderByDescending(c => c.Score).ThenBy(c => c.Code, StringComparer.Ordinal)
+                .ToArray();
+            var top = classified.Length == 0 ? 1 : classified[0].Score;
+            items = classified.Where(c => c.Score >= weights.OfferingMinShare * top).Take(weights.MaxOfferingItems)
+                .Select(c => (c.Code, Math.Pow(c.Score / top, weights.OfferingSharePower))).ToArray();
             _offeringItems[hit.RevisionId] = items;
         }
-        foreach (var i in items)
+        foreach (var (code, strength) in items)
         {
-            if (i.SubDirectionCode is { } code)
-            {
-                result[code] = Math.Max(result.GetValueOrDefault(code), Math.Min(1, 0.5 + i.Confidence));
-            }
+            result[code] = Math.Max(result.GetValueOrDefault(code), strength);
         }
         return result;
     }
+
+    private static bool OfferingDeclares(OfferingHit hit, string itemCode) =>
+        hit.Directions.Contains(itemCode[..itemCode.IndexOf('.')]) || itemCode.StartsWith(GeneralDirection + ".", StringComparison.Ordinal);
 
     private string DirectionName(string code) => taxonomy.FindDirection(code)?.Name ?? code;
 
@@ -315,4 +370,3 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         _ => amount.ToString(CultureInfo.InvariantCulture) + "元",
     };
 }
-

@@ -7,8 +7,9 @@ using Marketplace.Core.Storage;
 namespace Marketplace.Core.Matching;
 
 /// <summary>The latest stored matches of one demand item.</summary>
+/// <param name="Need">What the matcher understood (null for runs stored before it said so).</param>
 public sealed record ItemSnapshot(Guid ItemId, Guid EventId, long Sequence, Guid RunId, DateTimeOffset ComputedAt,
-    IReadOnlyList<StoredInference> InferredDirections, IReadOnlyList<OfferingMatch> Matches);
+    IReadOnlyList<StoredInference> InferredDirections, IReadOnlyList<OfferingMatch> Matches, StoredNeed? Need);
 
 public sealed record FeedEvent(
     long Sequence,
@@ -40,6 +41,7 @@ public sealed class MatchQueries(Database db)
         public Guid ItemId { get; init; }
         public DateTimeOffset OccurredAt { get; init; }
         public string Inferred { get; init; } = "[]";
+        public string? Need { get; init; }
     }
 
     private sealed class ResultRow
@@ -83,7 +85,8 @@ public sealed class MatchQueries(Database db)
         var results = await ResultsAsync(c, events.Select(e => e.EventId).ToArray(), topK, ct);
         return events.ToDictionary(e => e.ItemId, e => new ItemSnapshot(e.ItemId, e.EventId, e.Sequence, e.RunId, e.OccurredAt,
             JsonSerializer.Deserialize<StoredInference[]>(e.Inferred, MatchRuns.Json) ?? [],
-            results.TryGetValue(e.EventId, out var matches) ? matches : []));
+            results.TryGetValue(e.EventId, out var matches) ? matches : [],
+            e.Need is null ? null : JsonSerializer.Deserialize<StoredNeed>(e.Need, MatchRuns.Json)));
     }
 
     /// <summary>

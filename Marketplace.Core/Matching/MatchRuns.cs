@@ -2,7 +2,9 @@ using System.Data.Common;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dapper;
+using Marketplace.Core.Common;
 using Marketplace.Core.Storage;
+using Marketplace.Core.Webhooks;
 
 namespace Marketplace.Core.Matching;
 
@@ -15,7 +17,9 @@ public sealed record ItemMatchOutcome(ItemToMatch Item, DemandMatchResult Result
     /// <summary>The stated direction, or the top inferred one.</summary>
     public string? EffectiveDirection => Item.Direction ?? Result.InferredDirections.FirstOrDefault()?.DirectionCode;
 
+    /// <summary>The stated technology item, else the one the need is understood to ask for most, else the inferred direction's.</summary>
     public string? EffectiveSubDirection => Item.SubDirection
+        ?? Result.Need.Items.FirstOrDefault()?.Code
         ?? Result.InferredDirections.FirstOrDefault(i => EffectiveDirection is null || i.DirectionCode == EffectiveDirection)?.SubDirectionCode;
 
     public double? BestScore => Result.Matches.Count == 0 ? null : Result.Matches.Max(m => m.Score);
@@ -23,6 +27,16 @@ public sealed record ItemMatchOutcome(ItemToMatch Item, DemandMatchResult Result
 
 /// <summary>The inferred direction as stored with a match event.</summary>
 public sealed record StoredInference(string Direction, string? SubDirection, double Confidence, IReadOnlyList<string> MatchedTerms);
+
+/// <summary>
+/// The understood need as stored with a match event: the sentence shown (<c>理解为：…；行业：…</c>), the items with the
+/// demand's words behind them, and the note when the relevance floor shortened the list.
+/// </summary>
+public sealed record StoredNeed(string Summary, IReadOnlyList<UnderstoodItem> Items, string? Industry, double Confidence, string? Note)
+{
+    public static StoredNeed From(DemandMatchResult result) =>
+        new(result.Need.Summary, result.Need.Items, result.Need.Industry, result.Need.Confidence, result.Note);
+}
 
 public static class MatchEventReasons
 {
@@ -37,7 +51,7 @@ public static class MatchEventReasons
 /// ranked, as a match event with a feed sequence number. Writers must hold <see cref="LockAsync"/> from the
 /// start of their transaction so sequence numbers commit in order.
 /// </summary>
-public sealed class MatchRuns(Database db, DemandMatcher matcher)
+public sealed class MatchRuns(Database db, DemandMatcher matcher, WebhookOutbox? webhooks = null, MatchEvidence? evidence = null)
 {
     /// <summary>How many ranked offerings are stored per item and run.</summary>
     public const int StoredTopK = 50;
@@ -65,7 +79,9 @@ public sealed class MatchRuns(Database db, DemandMatcher matcher)
     public async Task<ItemMatchOutcome> ComputeAsync(ItemToMatch item, EnterpriseProfile enterprise, CancellationToken ct)
     {
         var query = new DemandQuery(item.Text, item.Direction, item.SubDirection, item.BudgetYuan, item.WithinDays, enterprise);
-        return new ItemMatchOutcome(item, await matcher.MatchAsync(query, StoredTopK, ct));
+        var ranked = new ItemMatchOutcome(item, await matcher.MatchAsync(query, StoredTopK, ct));
+        // Verified evidence in the item's technology item breaks near-ties (bounded; none = neutral).
+        return evidence is null ? ranked : ranked with { Result = await evidence.ApplyAsync(ranked.Result, ranked.EffectiveSubDirection, ct) };
     }
 
     /// <summary>Takes the match-event writers' lock; call first in the transaction.</summary>
@@ -78,9 +94,15 @@ public sealed class MatchRuns(Database db, DemandMatcher matcher)
     {
         var runId = Guid.NewGuid();
         await c.ExecuteAsync(db.Command(MatchSql.InsertRun, new { Id = runId, ListId = listId, Reason = reason, Now = now }, t, ct));
+        var leadsWanted = webhooks is not null && await webhooks.AnySubscriberAsync(c, t, WebhookEventTypes.LeadCreated, ct);
+        var written = new List<(ItemMatchOutcome Outcome, Guid EventId, HashSet<Guid> Previous)>();
         foreach (var outcome in outcomes)
         {
             var eventId = Guid.NewGuid();
+            var previous = leadsWanted
+                ? (await c.QueryAsync<Guid>(db.Command(MatchSql.OfferingsOfItemsLatestEvent, new { outcome.Item.ItemId }, t, ct))).ToHashSet()
+                : [];
+            written.Add((outcome, eventId, previous));
             var inferred = outcome.Result.InferredDirections
                 .Select(i => new StoredInference(i.DirectionCode, i.SubDirectionCode, Math.Round(i.Confidence, 4), i.MatchedTerms))
                 .ToArray();
@@ -96,6 +118,7 @@ public sealed class MatchRuns(Database db, DemandMatcher matcher)
                 Now = now,
                 Inferred = JsonSerializer.Serialize(inferred, Json),
                 outcome.BestScore,
+                Need = JsonSerializer.Serialize(StoredNeed.From(outcome.Result), Json),
             }, t, ct));
             var rows = outcome.Result.Matches.Take(StoredTopK).Select((m, n) => new
             {
@@ -123,6 +146,63 @@ public sealed class MatchRuns(Database db, DemandMatcher matcher)
                 outcome.EffectiveSubDirection,
             }, t, ct));
         }
+        if (webhooks is not null)
+        {
+            await NotifyAsync(c, t, webhooks, listId, runId, reason, written, leadsWanted, now, ct);
+        }
         return runId;
     }
+
+    private sealed class ListOwnerRow
+    {
+        public Guid OwnerId { get; init; }
+        public string Name { get; init; } = "";
+        public string District { get; init; } = "";
+        public string? Industry { get; init; }
+        public bool DiscloseName { get; init; }
+    }
+
+    /// <summary>
+    /// Webhook events of a stored run, in its transaction: match.changed to the list's enterprise, lead.created to each
+    /// integrator whose offerings newly entered an item's stored matches, match.event per item to capability centers and operators.
+    /// </summary>
+    private async Task NotifyAsync(DbConnection c, DbTransaction t, WebhookOutbox outbox, Guid listId, Guid runId, string reason,
+        IReadOnlyList<(ItemMatchOutcome Outcome, Guid EventId, HashSet<Guid> Previous)> written, bool leadsWanted, DateTimeOffset now, CancellationToken ct)
+    {
+        static WebhookMatch Match(OfferingMatch m) => new(m.OfferingId, m.RevisionId, m.Title, m.Score);
+        var owner = await c.QuerySingleAsync<ListOwnerRow>(db.Command(MatchSql.ListOwner, new { ListId = listId }, t, ct));
+        var changed = new MatchChangedData(listId, runId, reason, written.Select(w => new MatchChangedItem(w.Outcome.Item.ItemId, w.EventId, w.Outcome.BestScore,
+            w.Outcome.Result.Matches.Take(WebhookTopMatches).Select(Match).ToArray())).ToArray());
+        await outbox.RecordAsync(c, t, WebhookAudience.Of(owner.OwnerId), WebhookEventTypes.MatchChanged,
+            (id, organization) => new MatchChangedEvent(id, WebhookEventTypes.MatchChanged, now, organization, changed), now, ct);
+        var feedWanted = await outbox.AnySubscriberAsync(c, t, WebhookEventTypes.MatchEvent, ct);
+        foreach (var (outcome, eventId, previous) in written)
+        {
+            if (leadsWanted)
+            {
+                var item = outcome.Item;
+                var fresh = outcome.Result.Matches.Take(StoredTopK).Select((m, n) => (Match: m, Rank: n + 1)).Where(x => !previous.Contains(x.Match.OfferingId));
+                foreach (var supplier in fresh.GroupBy(x => x.Match.SupplierId))
+                {
+                    var lead = new LeadCreatedData(listId, item.ItemId, item.Text, item.BudgetYuan, item.WithinDays, outcome.EffectiveDirection,
+                        owner.DiscloseName ? owner.Name : null, owner.District, owner.Industry,
+                        supplier.Select(x => new LeadOffering(x.Match.OfferingId, x.Match.RevisionId, x.Match.Title, x.Rank, x.Match.Score)).ToArray());
+                    await outbox.RecordAsync(c, t, WebhookAudience.Of(supplier.Key), WebhookEventTypes.LeadCreated,
+                        (id, organization) => new LeadCreatedEvent(id, WebhookEventTypes.LeadCreated, now, organization, lead), now, ct);
+                }
+            }
+            if (!feedWanted)
+            {
+                continue;
+            }
+            var sequence = await c.ExecuteScalarAsync<long>(db.Command(MatchSql.SequenceOfEvent, new { Id = eventId }, t, ct));
+            var feed = new MatchEventData(sequence, eventId, listId, outcome.Item.ItemId, runId, owner.District, outcome.EffectiveDirection, reason,
+                outcome.Result.Matches.Take(MatchQueries.FeedMatches).Select(Match).ToArray());
+            await outbox.RecordAsync(c, t, new WebhookAudience([], [OrganizationKind.CapabilityCenter, OrganizationKind.Operator]), WebhookEventTypes.MatchEvent,
+                (id, organization) => new MatchEventEvent(id, WebhookEventTypes.MatchEvent, now, organization, feed), now, ct);
+        }
+    }
+
+    /// <summary>Offerings per item in a match.changed event.</summary>
+    public const int WebhookTopMatches = 5;
 }

@@ -5,8 +5,8 @@ internal static class MatchSql
     public const string InsertRun = "INSERT INTO match_runs (id, list_id, reason, computed_at) VALUES (@Id, @ListId, @Reason, @Now)";
 
     public const string InsertEvent = """
-        INSERT INTO match_events (id, run_id, list_id, item_id, enterprise_district, direction, reason, occurred_at, inferred, best_score)
-        VALUES (@Id, @RunId, @ListId, @ItemId, @District, @Direction, @Reason, @Now, @Inferred, @BestScore)
+        INSERT INTO match_events (id, run_id, list_id, item_id, enterprise_district, direction, reason, occurred_at, inferred, best_score, need)
+        VALUES (@Id, @RunId, @ListId, @ItemId, @District, @Direction, @Reason, @Now, @Inferred, @BestScore, @Need)
         """;
 
     public const string InsertResult = """
@@ -22,7 +22,8 @@ internal static class MatchSql
 
     /// <summary>The latest event of every active item of a list.</summary>
     public const string LatestEventsOfList = """
-        SELECT e.id AS EventId, e.seq AS Sequence, e.run_id AS RunId, e.item_id AS ItemId, e.occurred_at AS OccurredAt, e.inferred AS Inferred
+        SELECT e.id AS EventId, e.seq AS Sequence, e.run_id AS RunId, e.item_id AS ItemId, e.occurred_at AS OccurredAt, e.inferred AS Inferred,
+               e.need AS Need
         FROM demand_items i JOIN match_events e ON e.id = i.latest_event_id
         WHERE i.list_id = @ListId AND i.removed_at IS NULL
         """;
@@ -41,6 +42,18 @@ internal static class MatchSql
         FROM match_results WHERE event_id IN @EventIds AND ordinal <= @TopK
         ORDER BY event_id, ordinal
         """;
+
+    /// <summary>The offerings of an item's current latest stored matches (before a new run points it elsewhere).</summary>
+    public const string OfferingsOfItemsLatestEvent = """
+        SELECT r.offering_id FROM demand_items i JOIN match_results r ON r.event_id = i.latest_event_id WHERE i.id = @ItemId
+        """;
+
+    public const string ListOwner = """
+        SELECT l.owner_id AS OwnerId, o.name AS Name, o.district AS District, o.industry AS Industry, o.disclose_name AS DiscloseName
+        FROM demand_lists l JOIN organizations o ON o.id = l.owner_id WHERE l.id = @ListId
+        """;
+
+    public const string SequenceOfEvent = "SELECT seq FROM match_events WHERE id = @Id";
 
     public const string OfferingIdsOfEvent = "SELECT offering_id FROM match_results WHERE event_id = @EventId";
 

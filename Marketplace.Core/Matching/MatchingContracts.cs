@@ -16,7 +16,8 @@ public sealed record DemandQuery(
 
 /// <summary>
 /// A machine-readable reason, in Chinese, e.g. {"kind":"budget","ok":false,"detail":"最低报价80万元，超出预算50万元"}.
-/// Kinds: text, direction, subDirection, inferredDirection, budget, time, district, lightweight.
+/// Kinds: text, need, direction, subDirection, inferredDirection, budget, time, district, lightweight, evidence (verified work of
+/// the integrator in the same technology item, e.g. 同类项目已验收3个，平均评分4.6).
 /// </summary>
 public sealed record MatchReason(string Kind, bool Ok, string Detail);
 
@@ -30,11 +31,24 @@ public sealed record OfferingMatch(
     IReadOnlyList<MatchReason> Reasons,
     IReadOnlyList<string> MatchedTerms);
 
-public sealed record DemandMatchResult(IReadOnlyList<InferredDirection> InferredDirections, IReadOnlyList<OfferingMatch> Matches);
+public sealed record DemandMatchResult(IReadOnlyList<InferredDirection> InferredDirections, IReadOnlyList<OfferingMatch> Matches)
+{
+    /// <summary>What the matcher understood the item to ask for.</summary>
+    public NeedUnderstanding Need { get; init; } = NeedUnderstanding.None;
+
+    /// <summary>How many places of the requested top K stay empty because the remaining candidates fall below the relevance floor.</summary>
+    public int Withheld { get; init; }
+
+    /// <summary>Said in the answer when the floor shortened the list.</summary>
+    public string? Note => Withheld <= 0 ? null
+        : Matches.Count == 0 ? "没有方案与所需功能足够相关，未列出关联过弱的方案"
+        : $"仅{Matches.Count}个方案与所需功能足够相关，其余关联过弱，未列出";
+}
 
 public static class MatchReasonKinds
 {
     public const string Text = "text";
+    public const string Need = "need";
     public const string Direction = "direction";
     public const string SubDirection = "subDirection";
     public const string InferredDirection = "inferredDirection";
@@ -42,4 +56,5 @@ public static class MatchReasonKinds
     public const string Time = "time";
     public const string District = "district";
     public const string Lightweight = "lightweight";
+    public const string Evidence = MatchEvidence.ReasonKind;
 }

@@ -28,9 +28,9 @@ internal static class OfferingSql
 
     public const string Count = "SELECT COUNT(*) FROM offerings o " + ListWhere;
 
-    /// <summary>Live offerings after @AfterId in id order, for index rebuilds (keyset paging).</summary>
-    public const string LiveAfter = Select + """
-         WHERE o.published_revision_id IS NOT NULL AND o.status <> 'retired' AND o.id > @AfterId
+    /// <summary>Offerings after @AfterId in id order (keyset paging): live ones only with @LiveOnly = 1 (index rebuilds), or all (exports).</summary>
+    public const string After = Select + """
+         WHERE o.id > @AfterId AND (@LiveOnly = 0 OR (o.published_revision_id IS NOT NULL AND o.status <> 'retired'))
          ORDER BY o.id
         """;
 

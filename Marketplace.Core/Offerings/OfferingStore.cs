@@ -12,7 +12,7 @@ namespace Marketplace.Core.Offerings;
 /// Offerings and their review lifecycle. Every change runs in one transaction with its audit event and,
 /// for publish and retire, the search outbox row, so the index can never miss a change.
 /// </summary>
-public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock, SearchIndexSignal? indexSignal = null)
+public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimeProvider clock, SearchIndexSignal? indexSignal = null, Webhooks.WebhookOutbox? webhooks = null)
 {
     public const int RejectReasonMax = 1_000;
 
@@ -70,17 +70,21 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
     {
         RequireKind(actor, OrganizationKind.Integrator, "只有服务商可以发布方案 (only integrators create offerings).");
         var content = OfferingValidation.Validate(input, taxonomy, clock.GetUtcNow().Year);
+        var id = await db.InTransactionAsync((c, t) => InsertDraftAsync(c, t, actor, content, null, clock.GetUtcNow(), ct), ct);
+        return await GetForAsync(actor, id, ct);
+    }
+
+    /// <summary>Inserts a validated draft of <paramref name="actor"/> in the caller's transaction (with its audit event); returns its id.</summary>
+    public async Task<Guid> InsertDraftAsync(DbConnection c, DbTransaction t, Actor actor, OfferingContent content, string? auditDetail, DateTimeOffset now, CancellationToken ct)
+    {
+        RequireKind(actor, OrganizationKind.Integrator, "只有服务商可以发布方案 (only integrators create offerings).");
         var id = Guid.NewGuid();
         var revisionId = Guid.NewGuid();
-        var now = clock.GetUtcNow();
-        await db.InTransactionAsync(async (c, t) =>
-        {
-            await c.ExecuteAsync(db.Command(OfferingSql.InsertOffering, new { Id = id, OwnerId = actor.OrganizationId, RevisionId = revisionId, Now = now }, t, ct));
-            await c.ExecuteAsync(db.Command(OfferingSql.InsertRevision,
-                new { Id = revisionId, OfferingId = id, Number = 1, Content = Serialize(content), Now = now, CreatedBy = actor.OrganizationId }, t, ct));
-            await AuditAsync(c, t, id, revisionId, "created", actor, null, now, ct);
-        }, ct);
-        return await GetForAsync(actor, id, ct);
+        await c.ExecuteAsync(db.Command(OfferingSql.InsertOffering, new { Id = id, OwnerId = actor.OrganizationId, RevisionId = revisionId, Now = now }, t, ct));
+        await c.ExecuteAsync(db.Command(OfferingSql.InsertRevision,
+            new { Id = revisionId, OfferingId = id, Number = 1, Content = Serialize(content), Now = now, CreatedBy = actor.OrganizationId }, t, ct));
+        await AuditAsync(c, t, id, revisionId, "created", actor, auditDetail, now, ct);
+        return id;
     }
 
     public async Task<Offering?> FindAsync(Guid id, CancellationToken ct)
@@ -263,17 +267,29 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
     /// <summary>Every live offering as index documents, in id order, a batch at a time (for rebuilds).</summary>
     public async IAsyncEnumerable<IReadOnlyList<OfferingDocument>> LiveDocumentBatchesAsync(int batchSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
+        await foreach (var batch in BatchesAsync(liveOnly: true, batchSize, ct))
+        {
+            yield return batch.Select(ToDocument).ToArray();
+        }
+    }
+
+    /// <summary>Offerings in id order, a batch at a time (keyset paging): live ones only, or all of them (for exports).</summary>
+    public async IAsyncEnumerable<IReadOnlyList<Offering>> BatchesAsync(bool liveOnly, int batchSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
         var after = Guid.Empty;
-        var sql = db.Dialect.Page(OfferingSql.LiveAfter);
+        var sql = db.Dialect.Page(OfferingSql.After);
         while (true)
         {
-            await using var c = await db.OpenAsync(ct);
-            var rows = (await c.QueryAsync<Row>(db.Command(sql, new { AfterId = after, Skip = 0, Take = batchSize }, ct: ct))).ToArray();
+            Row[] rows;
+            await using (var c = await db.OpenAsync(ct))
+            {
+                rows = (await c.QueryAsync<Row>(db.Command(sql, new { AfterId = after, LiveOnly = liveOnly, Skip = 0, Take = batchSize }, ct: ct))).ToArray();
+            }
             if (rows.Length == 0)
             {
                 yield break;
             }
-            yield return rows.Select(r => ToDocument(r.ToOffering())).ToArray();
+            yield return rows.Select(r => r.ToOffering()).ToArray();
             after = rows[^1].Id;
         }
     }
@@ -376,6 +392,13 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
                 await c.ExecuteAsync(db.Command(db.Dialect.InsertOutbox, new { OfferingId = offering.Id, IndexVersion = indexVersion, CreatedAt = now }, t, ct));
             }
             await AuditAsync(c, t, offering.Id, workingId, action, actor, detail, now, ct);
+            if (webhooks is not null && action is "approved" or "rejected")
+            {
+                // The review decision reaches the integrator's endpoints with the decision itself (review.decided).
+                var data = new Webhooks.ReviewDecidedData("offering", offering.Id, offering.Working.Content.Title, action, action == "rejected" ? rejectReason : null);
+                await webhooks.RecordAsync(c, t, Webhooks.WebhookAudience.Of(offering.OwnerId), Webhooks.WebhookEventTypes.ReviewDecided,
+                    (id, organization) => new Webhooks.ReviewDecidedEvent(id, Webhooks.WebhookEventTypes.ReviewDecided, now, organization, data), now, ct);
+            }
         }, ct);
         if (indexVersion != offering.IndexVersion)
         {

@@ -17,6 +17,7 @@ namespace Marketplace.Core.Plans;
 public sealed class PlanStore(Database db, OrganizationStore organizations, TaxonomyCatalog taxonomy, TimeProvider clock)
 {
     public const int TitleMax = 200;
+    public const int DirectionsMax = 3;
     public const int DescriptionMax = 2_000;
     public const int ReasonMax = 1_000;
     public const int MinYear = 2000;
@@ -328,7 +329,7 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
         }
         var description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
         v.MaxLength("description", description, DescriptionMax);
-        var (directions, subDirections) = TaxonomyChecks.Directions(taxonomy, v, input.Directions, input.SubDirections, max: 3);
+        var (directions, subDirections) = TaxonomyChecks.Directions(taxonomy, v, input.Directions, input.SubDirections, max: DirectionsMax);
         if (v.Required("plannedInvestmentYuan", input.PlannedInvestmentYuan))
         {
             v.Range("plannedInvestmentYuan", input.PlannedInvestmentYuan, 0, InvestmentLimitYuan);

@@ -6,9 +6,9 @@ namespace Marketplace.Core.Scoreboard;
 
 /// <summary>
 /// <c>Marketplace:Scoreboard</c>: how a district's plan progress becomes a score and a colour (五色图). The score is the
-/// weighted mean of the shares that are available (a metric without data, such as engagements before they exist,
-/// drops out and the other weights count proportionally); the colour is the last band whose <c>MinScore</c> the score
-/// reaches. Validated at start-up.
+/// weighted mean of the shares; the colour is the last band whose <c>MinScore</c> the score
+/// reaches. A metric without data (investment when nothing is planned) drops out and the other weights count
+/// proportionally. Validated at start-up.
 /// </summary>
 public sealed partial class ScoreboardOptions
 {

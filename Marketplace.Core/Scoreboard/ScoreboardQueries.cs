@@ -14,7 +14,7 @@ public sealed record ScoreboardEnterprise(
     IReadOnlyList<string> Statuses,
     bool Diagnosed,
     bool Matched,
-    bool? Engaged,
+    bool Engaged,
     bool Completed,
     long PlannedInvestmentYuan,
     long CompletedInvestmentYuan);
@@ -38,10 +38,10 @@ public sealed record ScoreboardRow(
 
 /// <summary>
 /// Computes the scoreboard from the plans: per district and year, the enterprises in the plan and the shares of them
-/// diagnosed (a submitted report), matched (a demand item with matches), with an engagement and with a completed
+/// diagnosed (a submitted report), matched (a demand item with matches), with an engagement (not declined or withdrawn) and with a completed
 /// project, planned against completed investment, a score and its colour from <see cref="ScoreboardOptions"/>.
 /// </summary>
-public sealed class ScoreboardQueries(Database db, TaxonomyCatalog taxonomy, IPlanEngagements engagements, IOptions<ScoreboardOptions> options)
+public sealed class ScoreboardQueries(Database db, TaxonomyCatalog taxonomy, PlanEngagements engagements, IOptions<ScoreboardOptions> options)
 {
     private sealed class ProjectRow
     {
@@ -87,13 +87,13 @@ public sealed class ScoreboardQueries(Database db, TaxonomyCatalog taxonomy, IPl
     private async Task<IReadOnlyList<ScoreboardEnterprise>> EnterprisesAsync(IReadOnlyList<ProjectRow> projects, CancellationToken ct)
     {
         var ids = projects.Select(p => p.EnterpriseId).Distinct().ToArray();
-        var engaged = ids.Length == 0 ? null : await engagements.EnterprisesWithEngagementsAsync(ids, ct);
+        var engaged = ids.Length == 0 ? new HashSet<Guid>() : await engagements.EnterprisesWithEngagementsAsync(ids, ct);
         return projects.GroupBy(p => p.EnterpriseId).Select(g =>
         {
             var live = g.Where(p => p.Status != PlanStatuses.Abandoned).ToArray();
             var completed = g.Where(p => p.Status == PlanStatuses.Completed).ToArray();
             return new ScoreboardEnterprise(g.Key, g.First().EnterpriseName, g.Count(), g.Select(p => p.Status).ToArray(),
-                g.Any(p => p.Diagnosed > 0), g.Any(p => p.Matched > 0), engaged?.Contains(g.Key), completed.Length > 0,
+                g.Any(p => p.Diagnosed > 0), g.Any(p => p.Matched > 0), engaged.Contains(g.Key), completed.Length > 0,
                 live.Sum(p => p.PlannedInvestmentYuan), completed.Sum(p => p.ActualInvestmentYuan ?? 0));
         }).OrderBy(e => e.EnterpriseName, StringComparer.Ordinal).ThenBy(e => e.EnterpriseId).ToArray();
     }
@@ -109,7 +109,7 @@ public sealed class ScoreboardQueries(Database db, TaxonomyCatalog taxonomy, IPl
         var planned = enterprises.Sum(e => e.PlannedInvestmentYuan);
         var completedInvestment = enterprises.Sum(e => e.CompletedInvestmentYuan);
         double? investment = planned > 0 ? Math.Round(Math.Min(1, (double)completedInvestment / planned), 4) : null;
-        double? engaged = enterprises.Any(e => e.Engaged is null) ? null : Share(e => e.Engaged == true);
+        var engaged = Share(e => e.Engaged);
         var diagnosed = Share(e => e.Diagnosed);
         var matched = Share(e => e.Matched);
         var completed = Share(e => e.Completed);

@@ -27,6 +27,21 @@ public abstract class SqlDialect
     public abstract string LockMatchEvents { get; }
 
     /// <summary>
+    /// Claims for @Holder until @LeaseUntil up to @Take due webhook deliveries (pending, next attempt ≤ @Now, lease free or
+    /// expired) of active endpoints not in @Busy, at most @PerEndpoint per endpoint (oldest first); returns their seq.
+    /// Safe with several nodes.
+    /// </summary>
+    public abstract string ClaimWebhookDeliveries { get; }
+
+    /// <summary>The due deliveries a claim picks from (shared by both dialects' claim statements).</summary>
+    protected static string DueDeliveries(string lockHint) => $"""
+        SELECT d.seq, d.next_attempt_at, ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY d.seq) AS rn
+        FROM webhook_deliveries d {lockHint} JOIN webhook_endpoints e ON e.id = d.endpoint_id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= @Now AND (d.claimed_until IS NULL OR d.claimed_until < @Now)
+          AND e.active = 1 AND e.deleted_at IS NULL AND d.endpoint_id NOT IN @Busy
+        """;
+
+    /// <summary>
     /// Inserts a queued job (@Id, @Kind, @Node, @RequestedBy, @Now) unless one of its kind is queued or running and was
     /// updated after @StaleBefore; zero rows affected means one is. Two requests at the same instant never both insert.
     /// </summary>
@@ -41,6 +56,13 @@ public abstract class SqlDialect
     protected abstract string ActiveJobCheckHint { get; }
 
     public abstract string CreateMigrationsTable { get; }
+
+    /// <summary>
+    /// SQLite, the embedded default: one process on one file with one writer at a time. Work left running in the
+    /// database at start-up was this process's before it stopped, and a second connection can't write while a long
+    /// write transaction is open.
+    /// </summary>
+    public abstract bool IsEmbedded { get; }
 
     /// <summary>Serializes start-up work (migrations, bootstrap) across nodes for the connection's session.</summary>
     public abstract string AcquireStartupLock { get; }
@@ -71,8 +93,19 @@ public sealed class SqliteDialect : SqlDialect
     // SQLite has one writer at a time: a write transaction (BEGIN IMMEDIATE) is the lock.
     public override string LockMatchEvents => "SELECT 1";
 
+    // One writer at a time: the UPDATE … WHERE seq IN (SELECT …) picks and claims in one write.
+    public override string ClaimWebhookDeliveries => $"""
+        UPDATE webhook_deliveries SET claimed_by = @Holder, claimed_until = @LeaseUntil
+        WHERE seq IN (
+            SELECT seq FROM ({DueDeliveries("")}) due
+            WHERE rn <= @PerEndpoint ORDER BY next_attempt_at, seq LIMIT @Take)
+        RETURNING seq
+        """;
+
     // One writer at a time: the INSERT … SELECT runs as one write, nothing can slip in between.
     protected override string ActiveJobCheckHint => "";
+
+    public override bool IsEmbedded => true;
 
     public override string CreateMigrationsTable =>
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
@@ -107,10 +140,22 @@ public sealed class SqlServerDialect : SqlDialect
     public override string LockMatchEvents =>
         "EXEC sp_getapplock @Resource = 'match_events', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 10000";
 
+    // Rows another node is claiming are skipped (READPAST) rather than waited for; the update re-checks the lease.
+    public override string ClaimWebhookDeliveries => $"""
+        WITH due AS ({DueDeliveries("WITH (UPDLOCK, READPAST, ROWLOCK)")}),
+        picked AS (SELECT TOP (@Take) seq FROM due WHERE rn <= @PerEndpoint ORDER BY next_attempt_at, seq)
+        UPDATE d SET claimed_by = @Holder, claimed_until = @LeaseUntil
+        OUTPUT inserted.seq
+        FROM webhook_deliveries d JOIN picked ON picked.seq = d.seq
+        WHERE d.status = 'pending' AND (d.claimed_until IS NULL OR d.claimed_until < @Now);
+        """;
+
     // Under READ COMMITTED two requests could both see "none active" and both insert: the key-range lock held to the end
     // of the statement (HOLDLOCK), taken as an update lock so two checkers do not deadlock, makes the second wait and
     // then see the first's row.
     protected override string ActiveJobCheckHint => "WITH (UPDLOCK, HOLDLOCK)";
+
+    public override bool IsEmbedded => false;
 
     public override string CreateMigrationsTable => """
         IF OBJECT_ID('dbo.schema_migrations') IS NULL

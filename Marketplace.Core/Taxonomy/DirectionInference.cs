@@ -214,6 +214,66 @@ public sealed class DirectionInference
         return scores;
     }
 
+    /// <summary>
+    /// Where <paramref name="text"/> speaks of the enterprise's industry rather than of a function: the directions'
+    /// industry nouns (涂料, 榨菜, 铝型材, 齿轮) that are no technology item's name, alias or problem, and runs of two or
+    /// more characters the text shares with the enterprise's declared <paramref name="industry"/> that are not part of
+    /// an item's term. As (start, length) in the text, in order, not overlapping.
+    /// </summary>
+    public IReadOnlyList<(int Start, int Length)> IndustrySpans(string text, string? industry)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+        var matches = new List<TermMatch>();
+        _matcher.FindAll(text, matches);
+        var spans = new List<(int Start, int Length)>();
+        var itemTerm = new bool[text.Length];
+        foreach (var match in matches)
+        {
+            var postings = _terms[match.TermId].Postings;
+            if (postings.All(p => p.Item < 0 && _directionCodes[p.Direction] != GeneralDirection))
+            {
+                spans.Add((match.Start, match.Length));
+            }
+            else if (postings.Any(p => p.Item >= 0))
+            {
+                Array.Fill(itemTerm, true, match.Start, match.Length);
+            }
+        }
+        if (!string.IsNullOrWhiteSpace(industry))
+        {
+            var taken = new bool[text.Length];
+            foreach (var (start, length) in spans)
+            {
+                Array.Fill(taken, true, start, length);
+            }
+            var i = 0;
+            while (i < text.Length - 1)
+            {
+                var length = 0;
+                while (i + length < text.Length && industry.Contains(text.AsSpan(i, length + 1), StringComparison.Ordinal))
+                {
+                    length++;
+                }
+                if (length >= 2 && !itemTerm.AsSpan(i, length).Contains(true) && !taken.AsSpan(i, length).Contains(true))
+                {
+                    spans.Add((i, length));
+                    i += length;
+                }
+                else
+                {
+                    i++;
+                }
+            }
+        }
+        spans.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return spans;
+    }
+
+    private const string GeneralDirection = "general";
+
     /// <summary>Saturates with the evidence and is shared out between competing directions.</summary>
     private static double Confidence(double score, double total) => (1 - Math.Exp(-score)) * (score / total);
 

@@ -35,6 +35,7 @@ public static class SearchServiceRegistration
 
         services.AddLeasing(configuration);
         services.TryAddSingleton<SearchIndexSignal>();
+        services.TryAddSingleton<ITextAnalysis, Analysis.ChineseTextAnalysis>();
         if (!services.Any(s => s.ServiceType == typeof(SearchOutbox)))
         {
             services.AddSingleton<SearchOutbox>();

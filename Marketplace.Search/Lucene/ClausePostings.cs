@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
@@ -102,55 +100,74 @@ internal sealed class LeafPostings(int[] docs, int[] codes, int[] termDocFreqs)
 }
 
 /// <summary>
-/// A clause's leaves merged in one segment, so that scoring a clause is a pass over contiguous arrays: documents only
-/// one leaf holds (most: a word in the description alone) as that leaf's own list, and documents several leaves hold
-/// once each, in order, with one code per leaf (0 where the leaf is absent). The codes are turned into BM25 factors
-/// for the index's current average field lengths by <see cref="Scored"/>, kept until those lengths change (a write).
+/// A clause's leaves merged in one segment, so that scoring a clause is a pass over contiguous arrays. Most clauses are
+/// sparse: documents only one leaf holds (most: a word in the description alone) as that leaf's own list, and documents
+/// several leaves hold once each, in order, with one code per leaf (0 where the leaf is absent). A clause holding a large
+/// share of the segment (a common word) is dense: the leaves holding most documents keep their codes by document number
+/// (vectorized scoring, direct look-ups), the others their whole list, and the documents any leaf holds are a bit set.
+/// The codes are turned into BM25 factors for the index's current average field lengths by <see cref="Scored"/>, kept
+/// until those lengths change (a write).
 /// </summary>
 internal sealed class ClausePostings
 {
+    /// <summary>A clause holding more than this share of the segment is kept dense.</summary>
+    private const int DenseShare = 4;
+
+    /// <summary>Documents per block of <see cref="ScoredPostings.MaxFactors"/>: the scorer's window.</summary>
+    public const int BoundWindow = 2_048;
+
+    /// <summary>In a dense clause, a leaf holding more than this share of the segment keeps its codes by document number.</summary>
+    private const int DenseLeafShare = 2;
+
     private ScoredPostings? _scored;
 
-    private ClausePostings(int leafCount, int[] docs, int[] codes, int[][] singleDocs, int[][] singleCodes, int[][]? dense,
-        int[][] termDocFreqs)
+    private ClausePostings(int leafCount, int maxDoc, int[] docs, int[] codes, int[][] singleDocs, int[][] singleCodes, int[]?[]? dense,
+        long[]? present, int[][] termDocFreqs)
     {
         LeafCount = leafCount;
+        MaxDoc = maxDoc;
         Docs = docs;
         Codes = codes;
         SingleDocs = singleDocs;
         SingleCodes = singleCodes;
         Dense = dense;
+        Present = present;
         TermDocFreqs = termDocFreqs;
     }
 
     public int LeafCount { get; }
 
-    /// <summary>Documents held by several leaves.</summary>
+    public int MaxDoc { get; }
+
+    /// <summary>Sparse clause: documents held by several leaves.</summary>
     public int[] Docs { get; }
 
     /// <summary>Row per document of <see cref="Docs"/>: <c>Codes[i * LeafCount + leaf]</c> (<see cref="LeafPostings.Codes"/>).</summary>
     public int[] Codes { get; }
 
-    /// <summary>Per leaf, the documents only it holds, and their codes.</summary>
+    /// <summary>
+    /// Per leaf, a list of documents and their codes: in a sparse clause the documents only that leaf holds; in a dense
+    /// clause every document of a leaf not kept by document number (empty for those that are).
+    /// </summary>
     public int[][] SingleDocs { get; }
 
     public int[][] SingleCodes { get; }
 
-    /// <summary>
-    /// When the clause holds a large share of the segment (a common word), every leaf's codes by document number
-    /// (0 where absent), for vectorized scoring; the document lists are then empty.
-    /// </summary>
-    public int[][]? Dense { get; }
+    /// <summary>Dense clause: per leaf, its codes by document number (0 where absent), or null when the leaf is a list.</summary>
+    public int[]?[]? Dense { get; }
+
+    /// <summary>Dense clause: the documents any leaf holds, as bit set words.</summary>
+    public long[]? Present { get; }
+
+    public bool IsDense => Dense is not null;
 
     /// <summary>Per leaf, the segment document frequency of each of its terms.</summary>
     public int[][] TermDocFreqs { get; }
 
-    /// <summary>The codes and, once scored, as many factors.</summary>
-    public long Bytes => 64 + (Docs.Length * 4L) + (Codes.Length * 8L) + SingleDocs.Sum(d => 16 + (d.Length * 12L))
-        + (Dense?.Sum(d => d.Length * 8L) ?? 0) + TermDocFreqs.Sum(t => 16 + (t.Length * 4L));
-
-    /// <summary>A clause holding more than this share of the segment is kept dense.</summary>
-    private const int DenseShare = 4;
+    /// <summary>The codes, as many factors once scored, and the bit set.</summary>
+    public long Bytes => 64 + (Docs.Length * 4L) + (Codes.Length * 8L) + SingleDocs.Sum(d => 48 + (d.Length * 12L))
+        + (Dense?.Sum(d => d is null ? 8 : 32 + (d.Length * 8L)) ?? 0) + (Present?.Length * 8L ?? 0) + TermDocFreqs.Sum(t => 16 + (t.Length * 4L))
+        + (LeafCount * (32 + (((MaxDoc / BoundWindow) + 1) * 4L)));
 
     /// <summary>
     /// The BM25 factors of every code for the given per-leaf length tables (<see cref="OfferingSimilarity.LengthTable"/>),
@@ -163,18 +180,55 @@ internal sealed class ClausePostings
         {
             return scored;
         }
+        var windows = (MaxDoc + BoundWindow - 1) / BoundWindow;
+        var max = new float[LeafCount][];
+        for (var l = 0; l < LeafCount; l++)
+        {
+            max[l] = new float[Math.Max(1, windows)];
+        }
+        void Bound(int leaf, int doc, float factor)
+        {
+            ref var bound = ref max[leaf][doc / BoundWindow];
+            if (factor > bound)
+            {
+                bound = factor;
+            }
+        }
         var factors = new float[Codes.Length];
         for (var i = 0; i < factors.Length; i++)
         {
-            factors[i] = LeafPostings.Factor(Codes[i], lengthTables[i % LeafCount]);
+            var l = i % LeafCount;
+            factors[i] = LeafPostings.Factor(Codes[i], lengthTables[l]);
+            Bound(l, Docs[i / LeafCount], factors[i]);
         }
         var singleFactors = new float[LeafCount][];
         for (var l = 0; l < LeafCount; l++)
         {
-            singleFactors[l] = Array.ConvertAll(SingleCodes[l], code => LeafPostings.Factor(code, lengthTables[l]));
+            singleFactors[l] = new float[SingleCodes[l].Length];
+            for (var i = 0; i < singleFactors[l].Length; i++)
+            {
+                singleFactors[l][i] = LeafPostings.Factor(SingleCodes[l][i], lengthTables[l]);
+                Bound(l, SingleDocs[l][i], singleFactors[l][i]);
+            }
         }
-        var dense = Dense is null ? null : Dense.Select((codes, l) => Array.ConvertAll(codes, code => LeafPostings.Factor(code, lengthTables[l]))).ToArray();
-        scored = new ScoredPostings((float[])averageLengths.Clone(), factors, singleFactors, dense);
+        float[]?[]? dense = null;
+        if (Dense is not null)
+        {
+            dense = new float[LeafCount][];
+            for (var l = 0; l < LeafCount; l++)
+            {
+                if (Dense[l] is { } codes)
+                {
+                    var byDoc = dense[l] = new float[codes.Length];
+                    for (var doc = 0; doc < codes.Length; doc++)
+                    {
+                        byDoc[doc] = LeafPostings.Factor(codes[doc], lengthTables[l]);
+                        Bound(l, doc, byDoc[doc]);
+                    }
+                }
+            }
+        }
+        scored = new ScoredPostings((float[])averageLengths.Clone(), factors, singleFactors, dense, max);
         Volatile.Write(ref _scored, scored);
         return scored;
     }
@@ -183,6 +237,47 @@ internal sealed class ClausePostings
     {
         var leaves = clause.Leaves.Select(l => LeafPostings.Read(searcher, segment, l)).ToArray();
         var count = leaves.Length;
+        var maxDoc = segment.AtomicReader.MaxDoc;
+        var termDocFreqs = leaves.Select(l => l.TermDocFreqs).ToArray();
+        var present = new long[(maxDoc + 63) >> 6];
+        var documents = 0;
+        foreach (var leaf in leaves)
+        {
+            foreach (var doc in leaf.Docs)
+            {
+                var word = doc >> 6;
+                var bit = 1L << doc;
+                if ((present[word] & bit) == 0)
+                {
+                    present[word] |= bit;
+                    documents++;
+                }
+            }
+        }
+        if (documents > maxDoc / DenseShare)
+        {
+            var dense = new int[]?[count];
+            var lists = new int[count][];
+            var listCodes = new int[count][];
+            for (var l = 0; l < count; l++)
+            {
+                if (leaves[l].Docs.Length > maxDoc / DenseLeafShare)
+                {
+                    var byDoc = new int[maxDoc];
+                    for (var i = 0; i < leaves[l].Docs.Length; i++)
+                    {
+                        byDoc[leaves[l].Docs[i]] = leaves[l].Codes[i];
+                    }
+                    (dense[l], lists[l], listCodes[l]) = (byDoc, [], []);
+                }
+                else
+                {
+                    (lists[l], listCodes[l]) = (leaves[l].Docs, leaves[l].Codes);
+                }
+            }
+            return new ClausePostings(count, maxDoc, [], [], lists, listCodes, dense, present, termDocFreqs);
+        }
+
         var docs = new List<int>();
         var codes = new List<int>();
         var singleDocs = leaves.Select(_ => new List<int>()).ToArray();
@@ -231,93 +326,13 @@ internal sealed class ClausePostings
                 codes.AddRange(row);
             }
         }
-        var maxDoc = segment.AtomicReader.MaxDoc;
-        if (docs.Count + singleDocs.Sum(d => d.Count) > maxDoc / DenseShare)
-        {
-            var dense = leaves.Select(l =>
-            {
-                var byDoc = new int[maxDoc];
-                for (var i = 0; i < l.Docs.Length; i++)
-                {
-                    byDoc[l.Docs[i]] = l.Codes[i];
-                }
-                return byDoc;
-            }).ToArray();
-            var none = leaves.Select(_ => Array.Empty<int>()).ToArray();
-            return new ClausePostings(count, [], [], none, none, dense, leaves.Select(l => l.TermDocFreqs).ToArray());
-        }
-        return new ClausePostings(count, [.. docs], [.. codes],
-            singleDocs.Select(d => d.ToArray()).ToArray(), singleCodes.Select(c => c.ToArray()).ToArray(), null,
-            leaves.Select(l => l.TermDocFreqs).ToArray());
+        return new ClausePostings(count, maxDoc, [.. docs], [.. codes],
+            singleDocs.Select(d => d.ToArray()).ToArray(), singleCodes.Select(c => c.ToArray()).ToArray(), null, null, termDocFreqs);
     }
 }
-
-/// <summary>A clause's BM25 factors in one segment for one set of average field lengths, laid out as its codes.</summary>
-internal sealed record ScoredPostings(float[] AverageLengths, float[] Factors, float[][] SingleFactors, float[][]? Dense);
 
 /// <summary>
-/// Merged clause postings per segment core, up to a memory budget shared out by segment size (at least 1 MiB for a small
-/// segment); a clause met once the budget is spent is read for the search and not kept. Entries die with their segment.
-/// They stay valid across index changes: they hold no index-wide statistics (their scored factors are recomputed when
-/// the average field lengths move).
+/// A clause's BM25 factors in one segment for one set of average field lengths, laid out as its codes, and per leaf the
+/// largest factor in each block of <see cref="ClausePostings.BoundWindow"/> documents (what bounds the clause's score there).
 /// </summary>
-internal static class ClausePostingsCache
-{
-    private const long SmallSegmentBudgetBytes = 1 << 20;
-    private static readonly ConditionalWeakTable<object, SegmentEntries> Segments = new();
-
-    public static ClausePostings Get(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, long budgetBytes)
-    {
-        if (budgetBytes <= 0)
-        {
-            return ClausePostings.Read(searcher, segment, clause);
-        }
-        var reader = segment.AtomicReader;
-        // A segment's share of the budget follows its size, with a floor: the small segments that live writes add
-        // between merges hold tiny postings, and without a cache every search would seek all their terms again.
-        var entries = Segments.GetValue(reader.CoreCacheKey, _ => new SegmentEntries(Math.Max(
-            (long)(budgetBytes * ((double)reader.MaxDoc / Math.Max(1, searcher.IndexReader.MaxDoc))),
-            Math.Min(budgetBytes, SmallSegmentBudgetBytes))));
-        if (entries.Postings.TryGetValue(clause.Key, out var cached))
-        {
-            return cached;
-        }
-        var postings = ClausePostings.Read(searcher, segment, clause);
-        if (Interlocked.Add(ref entries.UsedBytes, postings.Bytes) <= entries.LimitBytes)
-        {
-            if (!entries.Postings.TryAdd(clause.Key, postings))
-            {
-                Interlocked.Add(ref entries.UsedBytes, -postings.Bytes); // another search added it meanwhile
-            }
-        }
-        else
-        {
-            Interlocked.Add(ref entries.UsedBytes, -postings.Bytes);
-        }
-        return postings;
-    }
-
-    /// <summary>The clauses kept for one segment.</summary>
-    public static int Count(AtomicReader reader) => Segments.TryGetValue(reader.CoreCacheKey, out var entries) ? entries.Postings.Count : 0;
-
-    /// <summary>Entries and bytes kept, over every live segment (for benchmarks and diagnostics).</summary>
-    public static (int Entries, long Bytes, long LimitBytes) Statistics()
-    {
-        int entries = 0;
-        long bytes = 0, limit = 0;
-        foreach (var (_, segment) in Segments)
-        {
-            entries += segment.Postings.Count;
-            bytes += Interlocked.Read(ref segment.UsedBytes);
-            limit += segment.LimitBytes;
-        }
-        return (entries, bytes, limit);
-    }
-
-    private sealed class SegmentEntries(long limitBytes)
-    {
-        public readonly ConcurrentDictionary<string, ClausePostings> Postings = new(StringComparer.Ordinal);
-        public readonly long LimitBytes = limitBytes;
-        public long UsedBytes;
-    }
-}
+internal sealed record ScoredPostings(float[] AverageLengths, float[] Factors, float[][] SingleFactors, float[]?[]? Dense, float[][] MaxFactors);

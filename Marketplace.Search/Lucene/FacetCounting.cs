@@ -9,25 +9,42 @@ namespace Marketplace.Search.Lucene;
 
 /// <summary>
 /// Counts the values of every facet (<see cref="FacetNames.All"/>) of collected documents. Documents are only noted
-/// while collecting; at the end of each segment every facet is counted in one tight pass over the noted documents
-/// into arrays indexed by ordinal (<see cref="FacetOrdinals"/>), resolved to strings once per segment.
+/// while collecting (as a bit set per segment); at the end of each segment every facet is counted in one tight pass into
+/// arrays indexed by ordinal (<see cref="FacetOrdinals"/>), resolved to strings once per segment.
 /// </summary>
 internal sealed class FacetCounter
 {
     private static readonly IReadOnlyList<string> Fields = FacetNames.All;
     private readonly Dictionary<string, long>[] _totals = Fields.Select(_ => new Dictionary<string, long>(StringComparer.Ordinal)).ToArray();
-    private readonly DocList _all = new();
     private readonly DocList[] _only = Fields.Select(_ => new DocList()).ToArray();
     private AtomicReader? _reader;
+
+    /// <summary>The segment's documents counted for every facet, as bit set words (pooled), and how many.</summary>
+    private long[] _all = [];
+    private long _allCount;
 
     public void SetNextReader(AtomicReaderContext context)
     {
         Flush();
         _reader = context.AtomicReader;
+        var words = (_reader.MaxDoc + 63) >> 6;
+        _all = ArrayPool<long>.Shared.Rent(words);
+        Array.Clear(_all, 0, words);
     }
 
     /// <summary>Counts the document for every facet.</summary>
-    public void CollectAll(int doc) => _all.Add(doc);
+    public void CollectAll(int doc)
+    {
+        _all[doc >> 6] |= 1L << doc;
+        _allCount++;
+    }
+
+    /// <summary>Counts the documents of bit set word <paramref name="word"/> (documents 64 · word + bit) for every facet.</summary>
+    public void CollectAll(int word, long bits)
+    {
+        _all[word] |= bits;
+        _allCount += BitOperations.PopCount((ulong)bits);
+    }
 
     /// <summary>Counts the document for the facet at <paramref name="facet"/> in <see cref="FacetNames.All"/> only.</summary>
     public void Collect(int facet, int doc) => _only[facet].Add(doc);
@@ -36,24 +53,11 @@ internal sealed class FacetCounter
     public IReadOnlyList<FacetCount> Result(string facet)
     {
         Flush();
-        var i = IndexOf(facet);
-        return _totals[i]
+        return _totals[FacetIndex.Of(facet)]
             .OrderByDescending(p => p.Value)
             .ThenBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new FacetCount(p.Key, p.Value))
             .ToArray();
-    }
-
-    private static int IndexOf(string facet)
-    {
-        for (var i = 0; i < Fields.Count; i++)
-        {
-            if (Fields[i] == facet)
-            {
-                return i;
-            }
-        }
-        throw new ArgumentOutOfRangeException(nameof(facet), facet, "Not a facet.");
     }
 
     private void Flush()
@@ -64,63 +68,40 @@ internal sealed class FacetCounter
         }
         var maxDoc = _reader.MaxDoc;
         var words = (maxDoc + 63) >> 6;
-        long[]? matched = null;
-        try
+        for (var i = 0; i < Fields.Count; i++)
         {
-            for (var i = 0; i < Fields.Count; i++)
+            if (FacetOrdinals.For(_reader, Fields[i]) is not { } segment)
             {
-                if (FacetOrdinals.For(_reader, Fields[i]) is not { } segment)
-                {
-                    continue;
-                }
-                var counts = new int[segment.Values.Length];
-                // Value by value (a word-wise AND and count per value) or document by document (each document's
-                // ordinals), whichever visits less: few values and many documents, or the reverse.
-                var byValue = (long)segment.Values.Length * words;
-                var byDocument = (long)_all.Count * Math.Max(1, segment.Ordinals.Length / Math.Max(1, maxDoc)) * 4;
-                if (byValue < byDocument)
-                {
-                    matched ??= Bits(_all, words);
-                    CountByValue(segment, matched, words, counts);
-                }
-                else
-                {
-                    Count(segment, _all, counts);
-                }
-                Count(segment, _only[i], counts);
-                for (var ord = 0; ord < counts.Length; ord++)
-                {
-                    if (counts[ord] > 0)
-                    {
-                        var key = segment.Values[ord];
-                        _totals[i][key] = _totals[i].GetValueOrDefault(key) + counts[ord];
-                    }
-                }
-                _only[i].Clear();
+                continue;
             }
-        }
-        finally
-        {
-            if (matched is not null)
+            var counts = new int[segment.Values.Length];
+            // Value by value (a word-wise AND and count per value) or document by document (each document's
+            // ordinals), whichever visits less: few values and many documents, or the reverse.
+            var byValue = (long)segment.Values.Length * words;
+            var byDocument = _allCount * Math.Max(1, segment.Ordinals.Length / Math.Max(1, maxDoc)) * 4;
+            if (byValue < byDocument)
             {
-                ArrayPool<long>.Shared.Return(matched);
+                CountByValue(segment, _all, words, counts);
             }
+            else if (_allCount > 0)
+            {
+                CountByDocument(segment, _all, words, counts);
+            }
+            Count(segment, _only[i], counts);
+            for (var ord = 0; ord < counts.Length; ord++)
+            {
+                if (counts[ord] > 0)
+                {
+                    var key = segment.Values[ord];
+                    _totals[i][key] = _totals[i].GetValueOrDefault(key) + counts[ord];
+                }
+            }
+            _only[i].Clear();
         }
-        _all.Clear();
+        ArrayPool<long>.Shared.Return(_all);
+        _all = [];
+        _allCount = 0;
         _reader = null;
-    }
-
-    /// <summary>The documents as a bit set of <paramref name="words"/> words (pooled: the caller returns it).</summary>
-    private static long[] Bits(DocList docs, int words)
-    {
-        var bits = ArrayPool<long>.Shared.Rent(words);
-        Array.Clear(bits, 0, words);
-        var list = docs.Items;
-        for (var i = 0; i < docs.Count; i++)
-        {
-            bits[list[i] >> 6] |= 1L << list[i];
-        }
-        return bits;
     }
 
     /// <summary>
@@ -139,6 +120,31 @@ internal sealed class FacetCounter
                 count += BitOperations.PopCount((ulong)(matched[w] & value[w]));
             }
             counts[ord] += count;
+        }
+    }
+
+    /// <summary>Counts document by document: each set bit's ordinals.</summary>
+    private static void CountByDocument(FacetOrdinals segment, long[] matched, int words, int[] counts)
+    {
+        var ordinals = segment.Ordinals;
+        var starts = segment.Starts;
+        for (var w = 0; w < words; w++)
+        {
+            var bits = matched[w];
+            while (bits != 0)
+            {
+                var doc = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                if (segment.IsSingleValued)
+                {
+                    counts[ordinals[doc]]++;
+                    continue;
+                }
+                for (int k = starts[doc], end = starts[doc + 1]; k < end; k++)
+                {
+                    counts[ordinals[k]]++;
+                }
+            }
         }
     }
 

@@ -34,6 +34,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     private IndexGeneration? _live;
     private LuceneRebuild? _rebuild;
     private SearchResultCache _results = SearchResultCache.Empty;
+    private Task _warmedUp = Task.CompletedTask;
     private bool _disposed;
 
     public LuceneOfferingIndex(LuceneIndexOptions options, Thesaurus thesaurus, TaxonomyCatalog taxonomy)
@@ -51,6 +52,20 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
 
     /// <summary>Decoded postings kept for text searches, over every open segment: entries, bytes and the budget in bytes.</summary>
     public static (int Entries, long Bytes, long LimitBytes) PostingsCacheUsage => ClausePostingsCache.Statistics();
+
+    /// <summary>
+    /// Completes when the generation opened at start-up has decoded the postings searches are about to need
+    /// (<see cref="PostingsWarmUp"/>; at once when <see cref="LuceneIndexOptions.WarmUpPostings"/> is off). A rebuilt
+    /// generation is warmed before it is swapped in.
+    /// </summary>
+    public Task WarmedUp
+    {
+        get
+        {
+            _ = Live;
+            return _warmedUp;
+        }
+    }
 
     /// <summary>The number of the live generation (its folder is <c>gen-&lt;n&gt;</c>).</summary>
     public int CurrentGeneration => Live.Number;
@@ -293,14 +308,38 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         }
     }
 
+    /// <summary>
+    /// Commits the rebuilt generation, warms it while the live one keeps serving (the clauses the live searches use, the
+    /// common words and domain terms), then swaps it in: the first searches after the swap find its postings decoded.
+    /// Writes made meanwhile reach both generations; the new one is committed and refreshed under the write lock first.
+    /// </summary>
     internal async Task SwapAsync(LuceneRebuild rebuild, CancellationToken ct)
     {
+        var target = rebuild.Target;
+        IndexGeneration live;
         await _writeLock.WaitAsync(ct);
         try
         {
             EnsureCurrent(rebuild);
-            var target = rebuild.Target;
             target.FinishRebuild(_options.RamBufferSizeMb);
+            live = _live!;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        WarmUp(target, HotClausesOf(live), () => _disposed || _rebuild != rebuild || ct.IsCancellationRequested);
+
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            EnsureCurrent(rebuild);
+            if (target.Writer.HasUncommittedChanges())
+            {
+                target.Writer.Commit(); // writes made while it warmed
+            }
+            target.Searchers!.MaybeRefreshBlocking();
             IndexGeneration old;
             _swapLock.EnterWriteLock();
             try
@@ -316,7 +355,6 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             }
             old.Dispose();
             TryDelete(old.Path);
-            WarmUp(target);
         }
         finally
         {
@@ -343,6 +381,22 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         }
     }
 
+    /// <summary>Whether every clause of the text's query is decoded for every segment of the live generation (tests).</summary>
+    internal bool IsDecoded(string text)
+    {
+        var searchers = Live.Searchers!;
+        var searcher = searchers.Acquire();
+        try
+        {
+            var clauses = _queries.Build(text, []).Plan.Clauses;
+            return searcher.IndexReader.Leaves.All(l => clauses.All(c => ClausePostingsCache.Contains(l.AtomicReader, c)));
+        }
+        finally
+        {
+            searchers.Release(searcher);
+        }
+    }
+
     /// <summary>Clauses whose postings are kept for the live generation's segments.</summary>
     internal int CachedClauses()
     {
@@ -358,13 +412,60 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         }
     }
 
-    private void WarmUp(IndexGeneration generation)
+    /// <summary>Decodes what the generation's first searches will need (<see cref="PostingsWarmUp"/>), on the calling thread.</summary>
+    private void WarmUp(IndexGeneration generation, IReadOnlyList<ScoringClause> hot, Func<bool> stopped)
     {
-        if (_options.WarmUpPostings)
+        if (!_options.WarmUpPostings)
         {
-            PostingsWarmUp.Start(generation.Searchers!, _queries, _thesaurus.DictionaryTerms, PostingsCacheBudgetBytes,
-                () => _disposed || !ReferenceEquals(_live, generation));
+            return;
         }
+        try
+        {
+            var searchers = generation.Searchers!;
+            var searcher = searchers.Acquire();
+            try
+            {
+                PostingsWarmUp.Run(searcher, _queries, hot, _thesaurus.DictionaryTerms, PostingsCacheBudgetBytes, WarmUpSearch, stopped);
+            }
+            finally
+            {
+                searchers.Release(searcher);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed meanwhile (disposed, or the rebuild abandoned): nothing to warm.
+        }
+    }
+
+    /// <summary>The clauses the generation's searches keep decoded, up to half the cache budget (the old and the new cache coexist until the swap).</summary>
+    private IReadOnlyList<ScoringClause> HotClausesOf(IndexGeneration generation)
+    {
+        if (!_options.WarmUpPostings)
+        {
+            return [];
+        }
+        var searchers = generation.Searchers!;
+        var searcher = searchers.Acquire();
+        try
+        {
+            return ClausePostingsCache.HotClauses(searcher.IndexReader, PostingsCacheBudgetBytes / 2);
+        }
+        finally
+        {
+            searchers.Release(searcher);
+        }
+    }
+
+    /// <summary>The shapes of search the warm-up runs for a text: ranked with facets and highlights, filtered, sorted, and as matching asks.</summary>
+    private void WarmUpSearch(IndexSearcher searcher, string? text)
+    {
+        var direction = _taxonomy.Directions[0].Code;
+        var district = _taxonomy.Districts[0].Name;
+        Search(searcher, new OfferingSearchRequest { Text = text });
+        Search(searcher, new OfferingSearchRequest { Text = text, Directions = [direction], District = district, MaxPriceYuan = 200_000 });
+        Search(searcher, new OfferingSearchRequest { Text = text, Sort = SearchSort.Newest, Offset = 20 });
+        Search(searcher, new OfferingSearchRequest { Text = text, Limit = MaxLimit, IncludeFacets = false, Highlight = false });
     }
 
     private long PostingsCacheBudgetBytes => _options.PostingsCacheMegabytes * 1024L * 1024L;
@@ -405,7 +506,11 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             }
             Opening = opening;
             _live = generation;
-            WarmUp(generation);
+            if (_options.WarmUpPostings)
+            {
+                _warmedUp = Task.Factory.StartNew(() => WarmUp(generation, [], () => _disposed || !ReferenceEquals(_live, generation)),
+                    CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            }
             return generation;
         }
     }
@@ -571,7 +676,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         }
         else
         {
-            TextScorer.Run(searcher, text.Plan, filter, collector, PostingsCacheBudgetBytes);
+            TextScorer.Run(searcher, text.Plan, filter, new TextSearchCollector(top, counter, filter), PostingsCacheBudgetBytes);
         }
         var facets = new Dictionary<string, IReadOnlyList<FacetCount>>(StringComparer.Ordinal);
         if (remembered is not null)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -8,13 +9,16 @@ using Marketplace.Core.Searching;
 namespace Marketplace.Search.Lucene;
 
 /// <summary>A segment's filter bits for one request: what the query may visit, and per facet filter who passes it.</summary>
-internal sealed class SegmentFilter(FixedBitSet accepted, FixedBitSet[] passes)
+internal sealed class SegmentFilter(FixedBitSet accepted, FixedBitSet passing, FixedBitSet[] passes)
 {
     /// <summary>
     /// Live documents within the price and days bounds that pass every facet filter or, when the
     /// facets are counted sideways, every facet filter but at most one.
     /// </summary>
     public FixedBitSet Accepted { get; } = accepted;
+
+    /// <summary>The accepted documents that pass every filter: those that may be results (the same set unless counting sideways).</summary>
+    public FixedBitSet Passing { get; } = passing;
 
     /// <summary>Documents passing each facet filter, in <see cref="SearchFilters.FacetFilters"/> order.</summary>
     public FixedBitSet[] Passes { get; } = passes;
@@ -51,7 +55,8 @@ internal sealed class RequestFilter(SearchFilters filters, bool sideways)
     {
         if (filters.MaxPriceYuan is null && filters.MaxDays is null && filters.FacetFilters.Count == 0)
         {
-            return new SegmentFilter(FilterKeys.LiveAndNotDeleted(reader), []); // shared: only read
+            var live = FilterKeys.LiveAndNotDeleted(reader); // shared: only read
+            return new SegmentFilter(live, live, []);
         }
         var accepted = FilterKeys.LiveAndNotDeleted(reader).Clone();
         var words = accepted.GetBits();
@@ -91,7 +96,7 @@ internal sealed class RequestFilter(SearchFilters filters, bool sideways)
             {
                 accepted.And(pass);
             }
-            return new SegmentFilter(accepted, passes);
+            return new SegmentFilter(accepted, accepted, passes);
         }
 
         // Keep documents missing at most one facet filter: "twice" collects the words' bits missed by two or more.
@@ -107,7 +112,12 @@ internal sealed class RequestFilter(SearchFilters filters, bool sideways)
             }
             words[w] &= ~twice;
         }
-        return new SegmentFilter(accepted, passes);
+        var passing = accepted.Clone();
+        foreach (var pass in passes)
+        {
+            passing.And(pass);
+        }
+        return new SegmentFilter(accepted, passing, passes);
     }
 }
 
@@ -193,12 +203,66 @@ internal static class FilterKeys
 }
 
 /// <summary>
+/// The one pass of a text search (<see cref="TextScorer"/>): every matched document passing every filter counts and
+/// goes to every facet, one missing exactly one facet filter (accepted only when counting sideways) to that facet only;
+/// the top hits see the scored documents that may enter them.
+/// </summary>
+internal sealed class TextSearchCollector(TopHitsCollector top, FacetCounter? counter, RequestFilter filter) : ITextHits
+{
+    private readonly int[] _facetOfFilter = filter.Filters.FacetFilters.Select(f => FacetIndex.Of(f.Facet)).ToArray();
+    private SegmentFilter? _segment;
+
+    public float MinCompetitiveScore => top.MinCompetitiveScore;
+
+    public void SetSegment(AtomicReaderContext segment)
+    {
+        top.SetNextReader(segment);
+        counter?.SetNextReader(segment);
+        _segment = filter.For(segment);
+    }
+
+    public void Matched(int windowStart, ReadOnlySpan<long> words)
+    {
+        var passing = _segment!.Passing.GetBits();
+        var first = windowStart >> 6;
+        for (var w = 0; w < words.Length; w++)
+        {
+            var bits = words[w];
+            if (bits == 0)
+            {
+                continue;
+            }
+            var all = bits & passing[first + w];
+            top.CountMatches(BitOperations.PopCount((ulong)all));
+            counter?.CollectAll(first + w, all);
+            var sideways = bits & ~passing[first + w];
+            while (sideways != 0)
+            {
+                var doc = ((first + w) << 6) + BitOperations.TrailingZeroCount(sideways);
+                sideways &= sideways - 1;
+                var passes = _segment.Passes;
+                for (var i = 0; i < passes.Length; i++)
+                {
+                    if (!passes[i].Get(doc))
+                    {
+                        counter!.Collect(_facetOfFilter[i], doc); // the only filter it misses
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    public void Collect(int doc, float score) => top.Collect(doc, score);
+}
+
+/// <summary>
 /// The one pass of a search: documents passing every filter go to the top hits and every facet;
 /// documents missing exactly one facet filter (accepted only when counting sideways) count for that facet only.
 /// </summary>
 internal sealed class SearchCollector(TopHitsCollector top, FacetCounter? counter, RequestFilter filter) : ICollector
 {
-    private readonly int[] _facetOfFilter = filter.Filters.FacetFilters.Select(f => IndexOf(f.Facet)).ToArray();
+    private readonly int[] _facetOfFilter = filter.Filters.FacetFilters.Select(f => FacetIndex.Of(f.Facet)).ToArray();
     private FixedBitSet[] _passes = [];
 
     public bool AcceptsDocsOutOfOrder => top.AcceptsDocsOutOfOrder;
@@ -226,8 +290,12 @@ internal sealed class SearchCollector(TopHitsCollector top, FacetCounter? counte
         top.Collect(doc);
         counter?.CollectAll(doc);
     }
+}
 
-    private static int IndexOf(string facet)
+/// <summary>Positions in <see cref="FacetNames.All"/>.</summary>
+internal static class FacetIndex
+{
+    public static int Of(string facet)
     {
         for (var i = 0; i < FacetNames.All.Count; i++)
         {

@@ -87,11 +87,25 @@ internal sealed class TopHitsCollector : ICollector
         };
     }
 
+    /// <summary>
+    /// By relevance, once as many hits as kept are in: the score a hit must reach to be kept (one scoring exactly this
+    /// may still win on the tie-break); negative infinity while any may enter, and for the other orders.
+    /// </summary>
+    public float MinCompetitiveScore => _sort == SearchSort.Relevance && _worstFirst.Count == _size ? _worstFirst.Peek().Score : float.NegativeInfinity;
+
+    /// <summary>Counts matches handed over without their documents (a text search's pruned pass).</summary>
+    public void CountMatches(long count) => TotalHits += count;
+
     public void Collect(int doc)
     {
         TotalHits++;
-        var score = _scorer!.GetScore();
-        if (_sort == SearchSort.Relevance && _after is null && _worstFirst.Count == _size && score < _worstFirst.Peek().Score)
+        Collect(doc, _scorer!.GetScore());
+    }
+
+    /// <summary>Offers a scored document, without counting it (<see cref="CountMatches"/> did).</summary>
+    public void Collect(int doc, float score)
+    {
+        if (_sort == SearchSort.Relevance && _worstFirst.Count == _size && score < _worstFirst.Peek().Score)
         {
             return; // most hits of a broad search: below the kept ones without looking further
         }

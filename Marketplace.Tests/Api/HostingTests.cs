@@ -51,7 +51,14 @@ public class HostingTests
     {
         using var app = new MarketplaceApp();
         Assert.That((await app.Client().GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        // Ready once storage answers and the search index has warmed up (a moment on an empty index).
         var ready = await app.Client().GetAsync("/health/ready");
+        for (var attempt = 0; attempt < 300 && ready.StatusCode != HttpStatusCode.OK; attempt++)
+        {
+            Assert.That(await ready.Content.ReadAsStringAsync(), Is.EqualTo("Unhealthy"), "not ready only while warming up");
+            await Task.Delay(100);
+            ready = await app.Client().GetAsync("/health/ready");
+        }
         Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var report = await MarketplaceApp.ReadJsonAsync(ready);
         Assert.That(report["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));

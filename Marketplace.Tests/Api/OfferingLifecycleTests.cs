@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Marketplace.Tests.Api;
 
 [TestFixture(StorageKind.Sqlite)]
-[TestFixture(StorageKind.SqlServer)]
+[TestFixture(StorageKind.SqlServer, Category = TestCategories.SqlServer)]
 public class OfferingLifecycleTests(StorageKind storage)
 {
     private MarketplaceApp _app = null!;

@@ -107,7 +107,17 @@ public class OpenApiDocumentTests
             {
                 var body = operation["requestBody"]!;
                 Assert.That(body["required"]?.GetValue<bool>(), Is.True, $"{method} {path}");
-                Assert.That(body["content"]!["application/json"]!["schema"]!["$ref"], Is.Not.Null, $"{method} {path}: a plain reference, no oneOf null");
+                var content = body["content"]!.AsObject();
+                if (content["application/json"] is { } json)
+                {
+                    Assert.That(json["schema"]!["$ref"], Is.Not.Null, $"{method} {path}: a plain reference, no oneOf null");
+                }
+                else
+                {
+                    // A file upload: the body is the file itself.
+                    var schemas = content.Select(c => c.Value!["schema"]!["$ref"] is { } reference ? Schema(reference.GetValue<string>().Split('/')[^1]) : c.Value!["schema"]!);
+                    Assert.That(schemas.Select(schema => schema["format"]?.GetValue<string>()), Has.All.EqualTo("binary"), $"{method} {path}: a file body");
+                }
             }
         });
 
@@ -115,6 +125,8 @@ public class OpenApiDocumentTests
         Assert.That(organization["required"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EquivalentTo(new[] { "kind", "name", "creditCode", "district" }));
         Assert.That(organization["properties"]!["industry"]!["type"]!.GetValue<string>(), Is.EqualTo("string"), "optional, not nullable");
         Assert.That(Schema("DemandItemRequest")["required"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EquivalentTo(new[] { "text" }));
+        Assert.That(Schema("EngagementContactRequest")["required"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EquivalentTo(new[] { "name" }),
+            "a request record reached as a property of another");
         Assert.That(Schema("OfferingInput")["required"]!.AsArray().Select(n => n!.GetValue<string>()), Does.Not.Contain("cases").And.Contain("title"));
         Assert.That(Schema("OfferingResponse")["required"]!.AsArray().Select(n => n!.GetValue<string>()), Does.Contain("rejectReason"), "responses always carry every property");
     }
@@ -128,7 +140,8 @@ public class OpenApiDocumentTests
             Assert.That(offering["title"]!["maxLength"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Offerings.OfferingValidation.TitleMax));
             Assert.That(offering["directions"]!["maxItems"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Offerings.OfferingValidation.DirectionsMax));
             Assert.That(offering["keywords"]!["items"]!["maxLength"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Offerings.OfferingValidation.KeywordLengthMax));
-            Assert.That(offering["districts"]!["items"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()),
+            Assert.That(offering["districts"]!["items"]!["$ref"]!.GetValue<string>(), Is.EqualTo("#/components/schemas/ServiceArea"), "one shared component per code list");
+            Assert.That(Schema("ServiceArea")["enum"]!.AsArray().Select(n => n!.GetValue<string>()),
                 Is.EquivalentTo(Marketplace.Core.Taxonomy.TaxonomyCatalog.Default.Districts.Select(d => d.Name).Append("全市")));
             Assert.That(Schema("DemandListRequest")["properties"]!["items"]!["maxItems"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Demands.DemandStore.MaxItems));
             var pageSize = _served["paths"]!["/api/v1/offerings"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "pageSize")!;

@@ -6,7 +6,7 @@ using Marketplace.Core.Organizations;
 namespace Marketplace.Tests.Api;
 
 [TestFixture(StorageKind.Sqlite)]
-[TestFixture(StorageKind.SqlServer)]
+[TestFixture(StorageKind.SqlServer, Category = TestCategories.SqlServer)]
 public class OrganizationTests(StorageKind storage)
 {
     private MarketplaceApp _app = null!;

@@ -33,7 +33,7 @@ public class MatchingTests
     private static JsonArray MatchesOf(JsonObject snapshot, int item) => snapshot["items"]![item]!["matches"]!.AsArray();
 
     [Test]
-    public async Task Matches_carry_revision_score_reasons_and_inferred_directions()
+    public async Task Matches_carry_revision_score_reasons_the_understood_need_and_inferred_directions()
     {
         var enterprise = await _host.CreateOrganizationAsync("enterprise", district: "璧山区");
         var (list, _) = await CreateListAsync(enterprise, Item("摩托车车架弧焊焊缝不均匀，想用焊接机器人替代人工", budgetYuan: 500_000, withinDays: 30));
@@ -50,6 +50,12 @@ public class MatchingTests
             Assert.That(snapshot["computedAt"], Is.Not.Null);
             Assert.That(item["itemId"]!.GetValue<string>(), Is.EqualTo(list["items"]![0]!["id"]!.GetValue<string>()));
             Assert.That(item["inferredDirections"]!.AsArray().Select(d => d!["direction"]!.GetValue<string>()), Does.Contain("machinery"));
+            Assert.That(item["understanding"]!.GetValue<string>(), Does.StartWith("理解为：焊接工艺设备（"));
+            Assert.That(item["understoodItems"]![0]!["subDirection"]!.GetValue<string>(), Is.EqualTo("machinery.welding"));
+            Assert.That(item["understoodItems"]![0]!["evidence"]!.AsArray().Select(e => e!.GetValue<string>()), Is.Not.Empty.And.All.Length.GreaterThan(1));
+            Assert.That(item["note"], Is.Null);
+            Assert.That(reasons["need"]["ok"]!.GetValue<bool>(), Is.True);
+            Assert.That(reasons["need"]["detail"]!.GetValue<string>(), Does.StartWith("满足所需功能「焊接工艺设备」"));
             Assert.That(match["revisionId"]!.GetValue<string>(), Is.Not.EqualTo(Guid.Empty.ToString()));
             Assert.That(match["title"]!.GetValue<string>(), Is.EqualTo("弧焊机器人工作站"));
             Assert.That(match["supplier"]!.GetValue<string>(), Is.EqualTo("重庆焊接集成商"));

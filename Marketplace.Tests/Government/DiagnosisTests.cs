@@ -124,6 +124,13 @@ public class DiagnosisTests
         Assert.That(diagnosis["status"]!.GetValue<string>(), Is.EqualTo("accepted"));
         Assert.That(diagnosis["acceptedVersion"]!.GetValue<int>(), Is.EqualTo(1));
         await ProblemAssert.IsProblemAsync(await _host.Enterprise.Client.PostAsync($"/api/v1/diagnoses/{id}/accept", null), HttpStatusCode.Conflict);
+
+        // An engagement opened from the list shows on the plan project.
+        var engagementId = await _host.OpenEngagementAsync(id);
+        var linked = await _host.District.Client.GetFromJsonAsync<JsonObject>($"/api/v1/plan-projects/{projectId}");
+        Assert.That(linked!["engagements"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()), Is.EqualTo(new[] { engagementId }));
+        Assert.That(linked["engagements"]![0]!["status"]!.GetValue<string>(), Is.EqualTo("requested"));
+        Assert.That(linked["engagements"]![0]!["offeringTitle"]!.GetValue<string>(), Is.EqualTo("弧焊机器人工作站"));
     }
 
     [Test]

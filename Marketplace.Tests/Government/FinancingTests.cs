@@ -98,6 +98,22 @@ public class FinancingTests
     }
 
     [Test]
+    public async Task A_need_can_be_attached_to_an_engagement_of_the_enterprise()
+    {
+        await _host.App.PublishOfferingAsync(_host.Integrator);
+        await _host.App.WaitForIndexingAsync();
+        var diagnosis = await _host.DiagnoseAsync((await _host.CreateProjectAsync()).Project["id"]!.GetValue<string>());
+        var engagementId = Guid.Parse(await _host.OpenEngagementAsync(diagnosis));
+
+        var (need, _) = await CreateAsync(_host, _host.Enterprise, _projectId, Need(null, engagementId: engagementId));
+
+        Assert.That(need["engagementId"]!.GetValue<string>(), Is.EqualTo(engagementId.ToString()));
+        Assert.That(need["directions"]![0]!.GetValue<string>(), Is.EqualTo("machinery"), "the engaged offering's directions");
+        await ProblemAssert.IsProblemAsync(await _host.OtherEnterprise.Client.PostAsJsonAsync("/api/v1/financing-needs", Need(null, engagementId: engagementId)),
+            HttpStatusCode.BadRequest, "engagementId");
+    }
+
+    [Test]
     public async Task Bad_needs_are_400_with_the_field()
     {
         var client = _host.Enterprise.Client;

@@ -87,6 +87,16 @@ public sealed class GovernmentHost : IDisposable
         return id;
     }
 
+    /// <summary>The enterprise opens an engagement from the first item of the diagnosis's demand list with its top match; returns the engagement id.</summary>
+    public async Task<string> OpenEngagementAsync(string diagnosisId)
+    {
+        var result = await Enterprise.Client.GetFromJsonAsync<JsonObject>($"/api/v1/diagnoses/{diagnosisId}/result");
+        var item = result!["matches"]!["items"]![0]!;
+        var (engagement, _) = await Engagements.EngagementSteps.OpenAsync(Enterprise, Guid.Parse(item["itemId"]!.GetValue<string>()),
+            Guid.Parse(item["matches"]![0]!["offeringId"]!.GetValue<string>()));
+        return engagement["id"]!.GetValue<string>();
+    }
+
     public void Dispose()
     {
         App.Dispose();

@@ -25,9 +25,9 @@ public class ScoreboardTests
         await _host.StartAsync();
         await _host.App.PublishOfferingAsync(_host.Integrator);
         await _host.App.WaitForIndexingAsync();
-        // 璧山区 2027: the first enterprise is diagnosed (and so matched); the second completed its project; a third abandoned its only one.
+        // 璧山区 2027: the first enterprise is diagnosed (and so matched) and opened an engagement; the second completed its project; a third abandoned its only one.
         var (diagnosed, _) = await _host.CreateProjectAsync(year: Year, investment: 1_000_000);
-        await _host.DiagnoseAsync(diagnosed["id"]!.GetValue<string>());
+        await _host.OpenEngagementAsync(await _host.DiagnoseAsync(diagnosed["id"]!.GetValue<string>()));
         var second = await _host.App.CreateOrganizationAsync("enterprise", "璧山第二家企业", HomeDistrict);
         var (completed, _) = await _host.CreateProjectAsync(enterprise: second, year: Year, investment: 3_000_000);
         await MoveAsync(_host.District.Client, completed["id"]!.GetValue<string>(), "completed", reason: "企业自筹资金已完成改造", actual: 1_500_000);
@@ -54,13 +54,13 @@ public class ScoreboardTests
             Assert.That(bishan["projects"]!.GetValue<int>(), Is.EqualTo(3));
             Assert.That(bishan["diagnosedShare"]!.GetValue<double>(), Is.EqualTo(0.3333));
             Assert.That(bishan["matchedShare"]!.GetValue<double>(), Is.EqualTo(0.3333));
-            Assert.That(bishan["engagedShare"], Is.Null, "no engagement data yet: unknown, not zero");
+            Assert.That(bishan["engagedShare"]!.GetValue<double>(), Is.EqualTo(0.3333));
             Assert.That(bishan["completedShare"]!.GetValue<double>(), Is.EqualTo(0.3333));
             Assert.That(bishan["plannedInvestmentYuan"]!.GetValue<long>(), Is.EqualTo(4_000_000), "abandoned projects don't count as planned");
             Assert.That(bishan["completedInvestmentYuan"]!.GetValue<long>(), Is.EqualTo(1_500_000));
             Assert.That(bishan["investmentShare"]!.GetValue<double>(), Is.EqualTo(0.375));
-            // (0.2·⅓ + 0.2·⅓ + 0.25·⅓ + 0.15·0.375) / 0.8 = 0.3411 → orange (0.2 ≤ score < 0.4)
-            Assert.That(bishan["score"]!.GetValue<double>(), Is.EqualTo(0.3411).Within(0.0001));
+            // 0.2·⅓ + 0.2·⅓ + 0.2·⅓ + 0.25·⅓ + 0.15·0.375 = 0.3396 → orange (0.2 ≤ score < 0.4)
+            Assert.That(bishan["score"]!.GetValue<double>(), Is.EqualTo(0.3396).Within(0.0001));
             Assert.That(bishan["colour"]!["code"]!.GetValue<string>(), Is.EqualTo("orange"));
             var jiangbei = districts.Single(d => d!["districtCode"]!.GetValue<string>() == Jiangbei)!;
             Assert.That(jiangbei["colour"]!["code"]!.GetValue<string>(), Is.EqualTo("none"));
@@ -87,6 +87,7 @@ public class ScoreboardTests
             var first = enterprises.Single(e => e!["enterpriseId"]!.GetValue<string>() == _host.Enterprise.Id.ToString())!;
             Assert.That(first["diagnosed"]!.GetValue<bool>(), Is.True);
             Assert.That(first["matched"]!.GetValue<bool>(), Is.True);
+            Assert.That(first["engaged"]!.GetValue<bool>(), Is.True);
             Assert.That(first["completed"]!.GetValue<bool>(), Is.False);
         }
         await ProblemAssert.IsProblemAsync(await _host.Anonymous().GetAsync(url), HttpStatusCode.Unauthorized);
@@ -119,7 +120,7 @@ public class ScoreboardTests
         }
         var bishan = groups.Single(g => (string?)g.Attribute("id") == $"district-{Bishan}");
         Assert.That(bishan.Elements(Svg + "text").First().Value, Is.EqualTo("1. 璧山区"));
-        Assert.That(double.Parse((string)bishan.Elements(Svg + "rect").Last().Attribute("width")!, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(0.3411 * 460).Within(1));
+        Assert.That(double.Parse((string)bishan.Elements(Svg + "rect").Last().Attribute("width")!, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(0.3396 * 460).Within(1));
         Assert.That(svg.Descendants(Svg + "script"), Is.Empty);
         await ProblemAssert.IsProblemAsync(await _host.Anonymous().GetAsync("/api/v1/scoreboard/chart.svg?highlight=x"), HttpStatusCode.BadRequest, "highlight");
     }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Marketplace.Tests.Indexing;
 
 [TestFixture(StorageKind.Sqlite)]
-[TestFixture(StorageKind.SqlServer)]
+[TestFixture(StorageKind.SqlServer, Category = TestCategories.SqlServer)]
 public class JobStoreTests(StorageKind storage)
 {
     [Test]

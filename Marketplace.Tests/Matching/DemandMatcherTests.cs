@@ -71,7 +71,7 @@ public sealed class DemandMatcherTests
             _labels[doc.Id] = label;
         }
         await _index!.WriteAsync(offerings.Select(o => o.Doc).ToArray(), None);
-        var matcher = new DemandMatcher(_index, DirectionInference.Default, TaxonomyCatalog.Default);
+        var matcher = new DemandMatcher(_index, DirectionInference.Default, TaxonomyCatalog.Default, NeedModel.Default);
         return await matcher.MatchAsync(query, 10, None);
     }
 
@@ -141,7 +141,7 @@ public sealed class DemandMatcherTests
             Assert.That(result.Matches.Select(Label), Is.EqualTo(new[] { "机械", "通用", "食品" }));
             Assert.That(Reason(result.Matches[0], MatchReasonKinds.Direction), Is.EqualTo(new MatchReason("direction", true, "属于机械制造方向")));
             Assert.That(Reason(result.Matches[1], MatchReasonKinds.Direction).Detail, Does.StartWith("通用方案"));
-            Assert.That(Reason(result.Matches[2], MatchReasonKinds.Direction), Is.EqualTo(new MatchReason("direction", false, "不属于机械制造方向")));
+            Assert.That(Reason(result.Matches[2], MatchReasonKinds.Direction), Is.EqualTo(new MatchReason("direction", false, "不属于机械制造方向，但提供所需功能")));
             Assert.That(result.Matches.Select(m => m.Reasons.Select(r => r.Kind)), Has.None.Contains(MatchReasonKinds.InferredDirection));
         });
     }
@@ -173,7 +173,56 @@ public sealed class DemandMatcherTests
         Assert.Multiple(() =>
         {
             Assert.That(Label(result.Matches[0]), Is.EqualTo("焊接"));
-            Assert.That(Reason(result.Matches[0], MatchReasonKinds.SubDirection).Detail, Is.EqualTo("对应技术条目「焊接工艺设备」"));
+            Assert.That(Reason(result.Matches[0], MatchReasonKinds.Need).Detail, Does.StartWith("满足所需功能「焊接工艺设备」"));
+            Assert.That(result.Matches.Where(m => Label(m) == "仓库").Select(m => Reason(m, MatchReasonKinds.Need).Ok), Has.None.True);
+        });
+    }
+
+    [Test]
+    public async Task The_answer_states_the_understood_function_apart_from_the_industry()
+    {
+        var enterprise = new EnterpriseProfile("璧山区", "机制纸及纸板制造", "规下高成长");
+        var result = await MatchAsync(Query(direction: null, enterprise: enterprise, text: "车架焊完变形，焊缝宽窄不一，焊工难招"), ("焊接", Doc()));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Need.Items, Is.Not.Empty);
+            Assert.That(result.Need.Items[0].Code, Is.EqualTo("machinery.welding"));
+            Assert.That(result.Need.Items[0].Evidence, Is.Not.Empty.And.All.Length.GreaterThan(1), "the demand's own words, never a single character");
+            Assert.That(result.Need.Summary, Does.StartWith("理解为：焊接工艺设备（").And.EndWith("；行业：机制纸及纸板制造"));
+            Assert.That(Reason(result.Matches[0], MatchReasonKinds.Need).Ok, Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Industry_words_do_not_outrank_the_function_asked_for()
+    {
+        // A paper mill wants its machines' stops recorded; a papermaking offering shares its industry words only.
+        var enterprise = new EnterpriseProfile("璧山区", "造纸", "规下高成长");
+        var text = "我们是造纸厂，纸机经常停机，停了多久、一天产量多少全靠人记，想让设备联网自动采集，手机上看";
+        var result = await MatchAsync(Query(direction: "light-textile", enterprise: enterprise, text: text),
+            ("造纸节能", Doc(title: "造纸厂清洁生产与节能减排改造", summary: "造纸企业白水回用、造纸节能、造纸废水处理", directions: ["light-textile"])),
+            ("数据采集", Doc(title: "设备联网数据采集与生产看板", summary: "设备停机、产量自动采集，手机查看生产看板", directions: ["general"])));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Label(result.Matches[0]), Is.EqualTo("数据采集"));
+            Assert.That(result.Need.Items[0].Code, Is.EqualTo("general.production-data"));
+            Assert.That(Reason(result.Matches[0], MatchReasonKinds.Need).Detail, Does.StartWith("满足所需功能「生产流程数据采集与可视化」"));
+            Assert.That(result.Matches.Where(m => Label(m) == "造纸节能").Select(m => Reason(m, MatchReasonKinds.Need).Ok), Has.None.True);
+        });
+    }
+
+    [Test]
+    public async Task Unrelated_offerings_are_left_out_and_the_answer_says_so()
+    {
+        var result = await MatchAsync(Query(direction: null, text: "车架焊接全靠老焊工，焊缝宽窄不一"),
+            ("焊接", Doc()),
+            ("火锅", Doc(title: "火锅底料质量追溯系统", summary: "原料批次不再全靠手记，一物一码，扫码查看", directions: ["food"])));
+        Assert.Multiple(() =>
+        {
+            // The traceability system shares a word of the text (全靠): a candidate, but unrelated to the need.
+            Assert.That(result.Matches.Select(Label), Is.EqualTo(new[] { "焊接" }), string.Join(" / ", result.Matches.SelectMany(m => m.Reasons).Select(r => r.Detail)));
+            Assert.That(result.Withheld, Is.EqualTo(1));
+            Assert.That(result.Note, Is.EqualTo("仅1个方案与所需功能足够相关，其余关联过弱，未列出"));
         });
     }
 
@@ -215,6 +264,8 @@ public sealed class DemandMatcherTests
             Assert.That(result.Matches.Select(m => m.Score), Is.Ordered.Descending);
             Assert.That(result.Matches[0].Reasons.Select(r => r.Kind), Does.Contain(MatchReasonKinds.Text));
             Assert.That(result.Matches[0].MatchedTerms, Is.Not.Empty, "the best match is explained by the terms it matched");
+            Assert.That(result.Matches.SelectMany(m => m.MatchedTerms), Has.None.Matches<string>(t => t.Length == 1 && t[0] >= '\u4E00'),
+                "no single Chinese character among matched terms");
         });
     }
 

@@ -16,10 +16,13 @@ namespace Marketplace.Tests.Matching;
 /// MARKETPLACE_EVAL_DATA (separated by the path separator). Explicit: run with
 /// <c>dotnet test Marketplace.Tests --filter FullyQualifiedName~MatchingEvaluation</c>.
 /// </summary>
-[TestFixture, Explicit("Relevance evaluation for tuning; needs the eval datasets.")]
+[TestFixture, Category(TestCategories.Manual), Explicit("Relevance evaluation for tuning; needs the eval datasets.")]
 public sealed class MatchingEvaluation
 {
     private static readonly string[] DefaultSets = ["eval-dev", "eval-dev-hard"];
+
+    /// <summary>Every dev set, for the engines' conformance over matching.</summary>
+    internal static readonly string[] AllDevSets = ["eval-dev", "eval-dev-hard", "eval-dev-need"];
 
     [Test]
     public async Task Prints_the_metrics_of_every_dataset()
@@ -51,7 +54,7 @@ public sealed class MatchingEvaluation
         Assert.That(summaries.All(s => s.Items > 0), Is.True);
     }
 
-    /// <summary>Indexes the offerings and matches every demand item; the offering keys per item, best first.</summary>
+    /// <summary>Indexes the offerings into a temporary Lucene index and matches every demand item; the offering keys per item, best first.</summary>
     public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> RunAsync(EvalDataset data)
     {
         var folder = Path.Combine(Path.GetTempPath(), "marketplace-eval-" + Guid.NewGuid().ToString("N"));
@@ -59,29 +62,7 @@ public sealed class MatchingEvaluation
         {
             using var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = folder }, Thesaurus.Default, TaxonomyCatalog.Default);
             await index.EnsureCreatedAsync(CancellationToken.None);
-            var keyOf = data.Offerings.ToDictionary(o => IdOf(o.Key), o => o.Key);
-            await index.WriteAsync(data.Offerings.Select(ToDocument).ToArray(), CancellationToken.None);
-
-            var matcher = new DemandMatcher(index, DirectionInference.Default, TaxonomyCatalog.Default);
-            var ranked = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-            foreach (var demand in data.Demands)
-            {
-                var query = new DemandQuery(demand.Text, demand.Direction, demand.SubDirection, demand.BudgetYuan, demand.WithinDays,
-                    new EnterpriseProfile(demand.Enterprise.District, demand.Enterprise.Industry, demand.Enterprise.Scale));
-                var result = await matcher.MatchAsync(query, RelevanceMetrics.Depth, CancellationToken.None);
-                ranked[demand.Item] = result.Matches.Select(m => keyOf[m.OfferingId]).ToArray();
-                if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_VERBOSE") == "2")
-                {
-                    var judged = data.Qrels.GetValueOrDefault(demand.Item) ?? new Dictionary<string, int>();
-                    TestContext.Out.WriteLine($"== {demand.Item} inferred: {string.Join("; ", result.InferredDirections.Select(i => $"{i.DirectionCode}/{i.SubDirectionCode} {i.Confidence} [{string.Join(",", i.MatchedTerms)}]"))}");
-                    foreach (var m in result.Matches.Take(6))
-                    {
-                        TestContext.Out.WriteLine($"   {keyOf[m.OfferingId]}:{judged.GetValueOrDefault(keyOf[m.OfferingId])} {m.Score:0.000} " +
-                            string.Join(" | ", m.Reasons.Select(r => $"{r.Kind}{(r.Ok ? "+" : "-")} {r.Detail}")));
-                    }
-                }
-            }
-            return ranked;
+            return await RankAsync(data, index, () => Task.CompletedTask);
         }
         finally
         {
@@ -94,6 +75,53 @@ public sealed class MatchingEvaluation
                 // best effort
             }
         }
+    }
+
+    /// <summary>Writes the offerings to <paramref name="index"/> (created and empty) and matches every demand item; the offering keys per item, best first.</summary>
+    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> RankAsync(EvalDataset data, IOfferingIndex index, Func<Task> refresh)
+    {
+        var keyOf = data.Offerings.ToDictionary(o => IdOf(o.Key), o => o.Key);
+        await index.WriteAsync(data.Offerings.Select(ToDocument).ToArray(), CancellationToken.None);
+        await refresh();
+
+        var matcher = new DemandMatcher(index, DirectionInference.Default, TaxonomyCatalog.Default, NeedModel.Default, Weights());
+        var ranked = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var demand in data.Demands)
+        {
+            var query = new DemandQuery(demand.Text, demand.Direction, demand.SubDirection, demand.BudgetYuan, demand.WithinDays,
+                new EnterpriseProfile(demand.Enterprise.District, demand.Enterprise.Industry, demand.Enterprise.Scale));
+            var result = await matcher.MatchAsync(query, RelevanceMetrics.Depth, CancellationToken.None);
+            ranked[demand.Item] = result.Matches.Select(m => keyOf[m.OfferingId]).ToArray();
+            if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_VERBOSE") == "2")
+            {
+                var judged = data.Qrels.GetValueOrDefault(demand.Item) ?? new Dictionary<string, int>();
+                TestContext.Out.WriteLine($"== {demand.Item} {result.Need.Summary} | inferred: {string.Join("; ", result.InferredDirections.Select(i => $"{i.DirectionCode}/{i.SubDirectionCode} {i.Confidence} [{string.Join(",", i.MatchedTerms)}]"))}");
+                foreach (var m in result.Matches.Take(6))
+                {
+                    TestContext.Out.WriteLine($"   {keyOf[m.OfferingId]}:{judged.GetValueOrDefault(keyOf[m.OfferingId])} {m.Score:0.000} " +
+                        string.Join(" | ", m.Reasons.Select(r => $"{r.Kind}{(r.Ok ? "+" : "-")} {r.Detail}")));
+                }
+            }
+        }
+        return ranked;
+    }
+
+    /// <summary>
+    /// The default weights, or those changed by MARKETPLACE_EVAL_WEIGHTS ("TextWeight=0.4,FunctionWeight=0.45"), for sweeps.
+    /// </summary>
+    private static MatchingWeights Weights()
+    {
+        var weights = MatchingWeights.Default;
+        foreach (var pair in (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_WEIGHTS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, value) = (pair.Split('=')[0].Trim(), pair.Split('=')[1].Trim());
+            var property = typeof(MatchingWeights).GetProperty(name) ?? throw new ArgumentException($"No matching weight '{name}'.");
+            weights = weights with { };
+            property.SetValue(weights, property.PropertyType == typeof(int) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
+                : property.PropertyType == typeof(bool) ? bool.Parse(value)
+                : double.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return weights;
     }
 
     /// <summary>As OfferingStore.ToDocument builds it: directions expanded from the sub-directions.</summary>
@@ -130,18 +158,19 @@ public sealed class MatchingEvaluation
     private static Guid IdOf(string key) => new(MD5.HashData(Encoding.UTF8.GetBytes(key)));
 
     /// <summary>The evaluation dataset folders: MARKETPLACE_EVAL_DATA, else ../shared/eval-dev(-hard) above the test folder; empty when absent.</summary>
-    internal static IReadOnlyList<string> DatasetFolders()
+    internal static IReadOnlyList<string> DatasetFolders(string[]? sets = null)
     {
-        if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_DATA") is { Length: > 0 } configured)
+        if (sets is null && Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_DATA") is { Length: > 0 } configured)
         {
             return configured.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
         }
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+        sets ??= DefaultSets;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var shared = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(shared, DefaultSets[0])))
+            if (Directory.Exists(Path.Combine(shared, sets[0])))
             {
-                return DefaultSets.Select(s => Path.Combine(shared, s)).Where(Directory.Exists).ToArray();
+                return sets.Select(s => Path.Combine(shared, s)).Where(Directory.Exists).ToArray();
             }
         }
         return [];

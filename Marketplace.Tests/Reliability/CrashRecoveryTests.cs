@@ -51,7 +51,7 @@ public class CrashRecoveryTests
     }
 
     [TestCase(StorageKind.Sqlite)]
-    [TestCase(StorageKind.SqlServer)]
+    [TestCase(StorageKind.SqlServer, Category = TestCategories.SqlServer)]
     public async Task Two_nodes_on_one_database_one_killed_the_other_converges_within_seconds_and_the_restarted_one_catches_up(StorageKind storage)
     {
         var data = NewDataDirectory();

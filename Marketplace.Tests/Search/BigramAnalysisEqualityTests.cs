@@ -31,7 +31,7 @@ public class BigramAnalysisEqualityTests
         _reference.Dispose();
     }
 
-    [Test]
+    [Test, Category(TestCategories.EvalData)]
     public void Evaluation_offerings_and_demands_analyse_identically()
     {
         var files = EvalFiles();

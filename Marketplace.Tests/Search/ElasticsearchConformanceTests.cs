@@ -10,6 +10,7 @@ namespace Marketplace.Tests.Search;
 /// (e.g. http://localhost:9200, or http://elastic:secret@host:9200). Each test gets its own alias.
 /// </summary>
 [NonParallelizable]
+[Category(TestCategories.Elasticsearch)]
 public sealed class ElasticsearchConformanceTests : OfferingIndexConformance
 {
     private const string Variable = "MARKETPLACE_TEST_ELASTICSEARCH";
@@ -49,6 +50,55 @@ public sealed class ElasticsearchConformanceTests : OfferingIndexConformance
     }
 
     protected override Task RefreshAsync(IOfferingIndex index) => ((ElasticsearchOfferingIndex)index).RefreshAsync(CancellationToken.None);
+
+    /// <summary>Of the dev sets' items, at least this share must have the same best match on both engines…</summary>
+    private const double SameTopShare = 0.9;
+
+    /// <summary>…and each set's nDCG@10 must be within this of the embedded engine's.</summary>
+    private const double NdcgTolerance = 0.03;
+
+    /// <summary>
+    /// Both engines rank with BM25 (k1 1.2, b 0.75) and the matcher re-ranks their candidates alike, so matching the dev sets
+    /// over Elasticsearch must give the embedded engine's top results. The analysis differs (Elasticsearch's built-in
+    /// <c>cjk</c> bigrams, the embedded engine's words and bigrams), so the check allows a few items to differ and prints them.
+    /// </summary>
+    [Test]
+    public async Task Matching_the_dev_sets_gives_the_top_results_of_the_embedded_engine()
+    {
+        var folders = Matching.MatchingEvaluation.DatasetFolders(Matching.MatchingEvaluation.AllDevSets);
+        if (folders.Count == 0)
+        {
+            Assert.Ignore("No dev sets found (../shared/eval-dev*): matching conformance skipped");
+        }
+        var items = 0;
+        var sameTop = 0;
+        foreach (var folder in folders)
+        {
+            var data = Marketplace.Eval.EvalDataset.Load(folder);
+            var embedded = await Matching.MatchingEvaluation.RunAsync(data);
+            var es = (ElasticsearchOfferingIndex)await CreateIndexAsync();
+            var elastic = await Matching.MatchingEvaluation.RankAsync(data, es, () => es.RefreshAsync(CancellationToken.None));
+            foreach (var (item, ranked) in embedded)
+            {
+                items++;
+                var other = elastic.GetValueOrDefault(item) ?? [];
+                if (ranked.FirstOrDefault() == other.FirstOrDefault())
+                {
+                    sameTop++;
+                }
+                else
+                {
+                    TestContext.Out.WriteLine($"{item}: embedded {string.Join(" ", ranked.Take(3))} | elasticsearch {string.Join(" ", other.Take(3))}");
+                }
+            }
+            var lucene = Marketplace.Eval.RelevanceMetrics.Evaluate(data, embedded);
+            var elasticsearch = Marketplace.Eval.RelevanceMetrics.Evaluate(data, elastic);
+            TestContext.Out.WriteLine($"embedded {lucene.Line}");
+            TestContext.Out.WriteLine($"elasticsearch {elasticsearch.Line}");
+            Assert.That(elasticsearch.Ndcg, Is.EqualTo(lucene.Ndcg).Within(NdcgTolerance), data.Name);
+        }
+        Assert.That((double)sameTop / items, Is.GreaterThanOrEqualTo(SameTopShare), $"{sameTop} of {items} items have the same best match");
+    }
 
     [TearDown]
     public async Task DeleteCreatedIndices()

@@ -16,6 +16,7 @@ namespace Marketplace.Tests.Search;
 /// relative scores, facets, highlights) so that two versions of the engine can be diffed.
 /// Run in Release: <c>dotnet test -c Release --filter FullyQualifiedName~LuceneCpuBenchmark</c>.
 /// </summary>
+[Category(TestCategories.Manual)]
 [Explicit("Builds a 100k index (minutes) and measures CPU per search; run by hand.")]
 public class LuceneCpuBenchmarkTests
 {

@@ -237,13 +237,31 @@ public class LuceneOfferingIndexTests : OfferingIndexConformance
         _indexes.Remove(cold);
 
         var warm = await OpenAsync(directory);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (warm.CachedClauses() < Thesaurus.Default.DictionaryTerms.Count / 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-        Assert.That(warm.CachedClauses(), Is.GreaterThanOrEqualTo(Thesaurus.Default.DictionaryTerms.Count / 2));
         Assert.That((await warm.SearchAsync(new OfferingSearchRequest { Text = "MES" }, None)).Total, Is.GreaterThan(0), "searches run meanwhile");
+        await warm.WarmedUp.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.That(warm.CachedClauses(), Is.GreaterThanOrEqualTo(Thesaurus.Default.DictionaryTerms.Count / 2));
+        Assert.That(warm.IsDecoded("焊接机器人"), "a domain term's postings are decoded");
+    }
+
+    [Test]
+    public async Task A_rebuilt_generation_is_swapped_in_with_the_clauses_live_searches_use_already_decoded()
+    {
+        var index = await OpenAsync(Path.Combine(_root, "warm-swap"));
+        var documents = SyntheticOfferings.Create(200).ToList();
+        await index.WriteAsync(documents, None);
+        await index.WarmedUp.WaitAsync(TimeSpan.FromSeconds(60));
+        const string text = "冷库温度 账本 对不上"; // everyday words: no domain term, not among the most common words
+        var before = await index.SearchAsync(new OfferingSearchRequest { Text = text }, None);
+        Assert.That(index.IsDecoded(text), "the live generation decoded the search's clauses");
+
+        await using var rebuild = await index.BeginRebuildAsync(None);
+        await rebuild.AddAsync(documents, None);
+        await rebuild.SwapAsync(None);
+
+        Assert.That(index.CurrentGeneration, Is.EqualTo(2));
+        Assert.That(index.IsDecoded(text), "decoded for the new generation before it served");
+        var after = await index.SearchAsync(new OfferingSearchRequest { Text = text }, None);
+        Assert.That(after.Hits.Select(h => (h.Id, h.Score)), Is.EqualTo(before.Hits.Select(h => (h.Id, h.Score))));
     }
 
     [Test]

@@ -142,6 +142,91 @@ public class TextScorerTests
         }
     }
 
+    [TestCaseSource(nameof(Texts))]
+    public void Skipping_weak_clauses_changes_no_hit_score_total_or_facet(string text)
+    {
+        var searcher = new IndexSearcher(_reader) { Similarity = OfferingSimilarity.Instance };
+        var plan = new OfferingQueryBuilder(_analyzer, Thesaurus.Default).Build(text, [new WeightedTerm("智能制造", 0.5f), new WeightedTerm("中小企业", 1.5f)]).Plan;
+        var firstPage = new OfferingSearchRequest { Limit = 20 };
+        var (_, _, _, cursor) = Search(searcher, plan, firstPage, prune: false);
+        OfferingSearchRequest[] requests =
+        [
+            firstPage,
+            new() { Limit = 1 },
+            new() { Limit = 200, IncludeFacets = false }, // as matching asks
+            new() { Offset = 40, Limit = 20 },
+            new() { Limit = 20, Cursor = cursor },
+            new() { Limit = 20, Directions = ["machinery", "general"], District = "渝北区" }, // facets counted sideways
+            new() { Limit = 20, MaxPriceYuan = 300_000, MaxDays = 90, Type = "solution" },
+            new() { Limit = 20, Sort = SearchSort.Newest },
+        ];
+        foreach (var request in requests)
+        {
+            var pruned = Search(searcher, plan, request, prune: true);
+            var full = Search(searcher, plan, request, prune: false);
+            var shape = $"{text} / {request}";
+            Assert.That(pruned.Hits, Is.EqualTo(full.Hits), $"hits and their scores: {shape}");
+            Assert.That(pruned.Total, Is.EqualTo(full.Total), $"total: {shape}");
+            Assert.That(pruned.Facets, Is.EqualTo(full.Facets), $"facets: {shape}");
+        }
+    }
+
+    [Test]
+    public void A_long_sentence_scores_in_full_only_the_documents_that_may_enter_the_page()
+    {
+        var searcher = new IndexSearcher(_reader) { Similarity = OfferingSimilarity.Instance };
+        var plan = new OfferingQueryBuilder(_analyzer, Thesaurus.Default).Build("我们是一家做汽车零部件的企业，目前人工成本高，返工率高，想上视觉检测", []).Plan;
+        var request = new OfferingSearchRequest { Limit = 5 };
+        var pruned = new CountingHits();
+        var full = new CountingHits();
+        Search(searcher, plan, request, prune: true, pruned);
+        Search(searcher, plan, request, prune: false, full);
+        Assert.That(full.Collected, Is.GreaterThan(1_000), "a broad query");
+        // Each segment's first window (2,048 documents, most of this small index) is scored in full before the page fills.
+        Assert.That(pruned.Collected, Is.LessThan(full.Collected * 2 / 3), $"matches counted, not offered ({pruned.Collected} of {full.Collected})");
+    }
+
+    /// <summary>A text search as the index runs it (top hits, sideways facets), with or without skipping weak clauses.</summary>
+    private static (List<RankedHit> Hits, long Total, Dictionary<string, IReadOnlyList<FacetCount>> Facets, string? Cursor) Search(
+        IndexSearcher searcher, ScoringPlan plan, OfferingSearchRequest request, bool prune, CountingHits? counting = null)
+    {
+        var filter = new RequestFilter(new SearchFilters(request), sideways: request.IncludeFacets);
+        var counter = request.IncludeFacets ? new FacetCounter() : null;
+        var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort);
+        var top = new TopHitsCollector(request.Sort, request.Offset + request.Limit + 1, cursor);
+        ITextHits hits = new TextSearchCollector(top, counter, filter);
+        counting ??= new CountingHits();
+        counting.Inner = hits;
+        counting.Prune = prune;
+        TextScorer.Run(searcher, plan, filter, counting, 64L << 20);
+        var results = top.Results();
+        var facets = FacetNames.All.ToDictionary(f => f, f => counter?.Result(f) ?? []);
+        var next = results.Count > request.Offset + request.Limit ? top.CursorAfter(results[request.Offset + request.Limit - 1]).Encode() : null;
+        return (results, top.TotalHits, facets, next);
+    }
+
+    /// <summary>Counts the documents scored in full; without pruning, claims every document may enter.</summary>
+    private sealed class CountingHits : ITextHits
+    {
+        public ITextHits Inner { get; set; } = null!;
+
+        public bool Prune { get; set; }
+
+        public int Collected { get; private set; }
+
+        public float MinCompetitiveScore => Prune ? Inner.MinCompetitiveScore : float.NegativeInfinity;
+
+        public void SetSegment(AtomicReaderContext segment) => Inner.SetSegment(segment);
+
+        public void Matched(int windowStart, ReadOnlySpan<long> words) => Inner.Matched(windowStart, words);
+
+        public void Collect(int doc, float score)
+        {
+            Collected++;
+            Inner.Collect(doc, score);
+        }
+    }
+
     /// <summary>Lucene's own scores of every live matching document.</summary>
     private static Dictionary<int, float> Lucene(IndexSearcher searcher, Query query)
     {

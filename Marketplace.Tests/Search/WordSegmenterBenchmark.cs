@@ -8,6 +8,7 @@ namespace Marketplace.Tests.Search;
 /// texts of 5,000 generated offerings (folded, as indexed). Run in Release:
 /// <c>dotnet test Marketplace.Tests -c Release --filter FullyQualifiedName~WordSegmenterBenchmark --logger "console;verbosity=detailed"</c>.
 /// </summary>
+[Category(TestCategories.Manual)]
 [Explicit("Measures segmentation speed; run by hand, in Release.")]
 public class WordSegmenterBenchmark
 {

@@ -12,7 +12,7 @@ namespace Marketplace.Tests.Search;
 /// </summary>
 public class WordSegmenterTests
 {
-    [Test]
+    [Test, Category(TestCategories.EvalData)]
     public void Evaluation_offerings_and_demands_segment_as_in_jieba()
     {
         var folders = MatchingEvaluation.DatasetFolders();

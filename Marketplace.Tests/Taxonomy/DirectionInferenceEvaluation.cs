@@ -1,20 +1,24 @@
 using System.Text.Json;
 using Marketplace.Core.Taxonomy;
+using Marketplace.Tests.Matching;
 
 namespace Marketplace.Tests.Taxonomy;
 
 /// <summary>Measures inference on the shared development sets; run by hand, prints figures, tunes nothing.</summary>
+[Category(TestCategories.Manual)]
 [Explicit("Reads the shared development sets outside the repository; run by hand to measure")]
 public class DirectionInferenceEvaluation
 {
-    [TestCase("/work/shared/eval-dev/demands.jsonl")]
-    [TestCase("/work/shared/eval-dev-hard/demands.jsonl")]
+    /// <summary>The demands of each evaluation set (../shared/eval-dev* beside the repository, or MARKETPLACE_EVAL_DATA).</summary>
+    private static IEnumerable<TestCaseData> DemandFiles() =>
+        MatchingEvaluation.DatasetFolders()
+            .Select(folder => Path.Combine(folder, "demands.jsonl"))
+            .Where(File.Exists)
+            .Select(path => new TestCaseData(path).SetArgDisplayNames(Path.GetFileName(Path.GetDirectoryName(path))!));
+
+    [TestCaseSource(nameof(DemandFiles))]
     public void Top_direction_accuracy_on_demands_with_a_stated_direction(string path)
     {
-        if (!File.Exists(path))
-        {
-            Assert.Ignore($"{path} is not present on this machine");
-        }
         int total = 0, top1 = 0, top3 = 0, empty = 0;
         foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))
         {

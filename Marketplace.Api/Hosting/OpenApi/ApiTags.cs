@@ -18,6 +18,8 @@ public static class ApiTags
         ("Leads", "服务商查看与其方案匹配的企业需求（商机线索）。 Integrators see the open demand items their offerings match (leads)."),
         ("Engagements", "企业从匹配结果向服务商发起对接，双方推进签约、交付、验收并记录成效；仅双方和运营方可见。 Enterprises open engagements from matches; the two parties move them through contract, delivery and acceptance; operators oversee."),
         ("Ratings", "已验收对接的企业为服务商评分（质量、及时、性价比），公众查看服务商口碑；运营方可隐藏不当评论。 Enterprises rate verified engagements; anyone reads an integrator's profile; operators hide abusive comments."),
+        ("Cases", "案例库：已验收对接经双方同意、运营方审核后发布为案例（可匿名），公众按文本、方向、技术条目、区县、行业检索。 The case library: verified engagements published as cases with both parties' consent and operator review; anyone searches them."),
+        ("Webhooks", "各机构登记回调地址，订阅匹配、商机、审核、对接和匹配事件，查看投递记录与死信并重新投递。 Organizations register endpoints for events (matches, leads, reviews, engagements, the match feed), inspect deliveries and dead letters, and redeliver."),
         ("District plans", "区县经信部门维护本区县企业的年度与五年滚动改造计划（清单化管理），记录状态推进。 District offices keep their enterprises' transformation plans (annual and five-year rolling) and move their status."),
         ("Diagnoses", "区县指派第三方诊断机构为企业诊断，形成“一企业一报告一建议”，提交后生成需求清单并匹配。 Assessors assigned by a district record diagnoses; a submitted report becomes a matched demand list the enterprise accepts or edits."),
         ("Scoreboard", "公众查看各区县赛马比拼五色图；区县、运营方和能力中心可看企业明细。 Anyone reads the districts' scoreboard (五色图, JSON or SVG); districts, operators and the capability center see per-enterprise detail."),

@@ -26,6 +26,9 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
     /// <summary>Extension that carries a type's [Required] property names to the document transformer (removed there).</summary>
     public const string RequiredExtension = "x-marketplace-required";
 
+    /// <summary>Extension naming the code list of an enum, so that <see cref="CodeListComponents"/> makes it one shared component.</summary>
+    public const string CodeListExtension = "x-marketplace-code-list";
+
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         NumbersAsNumbers(schema);
@@ -35,7 +38,8 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
             var taxonomy = context.ApplicationServices.GetRequiredService<TaxonomyCatalog>();
             Apply(schema, attributes, taxonomy);
         }
-        if (context.JsonPropertyInfo is null && context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && context.JsonTypeInfo.Properties.Count > 0)
+        // An object type, whether it is a body, a list item or a property of another (then JsonPropertyInfo is that property).
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && context.JsonTypeInfo.Properties.Count > 0)
         {
             var required = context.JsonTypeInfo.Properties
                 .Where(p => AttributesOf(p).OfType<RequiredAttribute>().Any())
@@ -129,6 +133,9 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
                     break;
                 case CodeListAttribute codes:
                     scalar.Enum = Codes(codes.List, taxonomy).Select(c => (JsonNode)JsonValue.Create(c)).ToList();
+                    scalar.MaxLength = null;
+                    scalar.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+                    scalar.Extensions[CodeListExtension] = new JsonNodeExtension(JsonValue.Create(codes.List.ToString()));
                     break;
                 case DescriptionAttribute description when string.IsNullOrEmpty(schema.Description):
                     schema.Description = description.Description;
@@ -159,6 +166,19 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
         CodeList.OrganizationKinds => OrganizationKinds.Codes,
         CodeList.OfferingStatuses => OfferingStatuses.Codes,
         CodeList.SearchSorts => SearchSorts.ByCode.Keys,
+        CodeList.PlanStatuses => Core.Plans.PlanStatuses.Codes,
+        CodeList.DiagnosticDimensions => Core.Diagnostics.DiagnosticModel.Default.Dimensions.Select(d => d.Code),
+        CodeList.FindingSeverities => Core.Diagnostics.DiagnosticModel.Default.Severities.Select(s => s.Code),
+        CodeList.FinancingStatuses => Core.Financing.FinancingStatuses.Codes,
+        CodeList.ExportKinds => Core.Bulk.ExportKinds.Codes,
+        CodeList.TableFormats => ["csv", "xlsx"],
+        CodeList.EngagementActions => Marketplace.Core.Engagements.EngagementStateMachine.Actions,
+        CodeList.EngagementStatuses => Marketplace.Core.Engagements.EngagementStatuses.Codes,
+        CodeList.OutcomeDimensions => Marketplace.Core.Engagements.Outcomes.Dimensions.Select(d => d.Code),
+        CodeList.OutcomeUnits => Marketplace.Core.Engagements.Outcomes.Units.Select(u => u.Code),
+        CodeList.CaseStatuses => Marketplace.Core.Cases.CaseStatuses.Codes,
+        CodeList.WebhookEventTypes => Marketplace.Core.Webhooks.WebhookEventTypes.All.Select(t => t.Code),
+        CodeList.WebhookDeliveryStatuses => Marketplace.Core.Webhooks.WebhookDeliveryStatuses.Codes,
         _ => throw new ArgumentOutOfRangeException(nameof(list), list, "A code list without values."),
     };
 }

@@ -14,6 +14,8 @@ public static class OpenApiSetup
             options.AddSchemaTransformer<ContractSchemaTransformer>();
             options.AddOperationTransformer<OperationContractTransformer>();
             options.AddDocumentTransformer<RequestContractTransformer>();
+            options.AddDocumentTransformer<WebhooksDocumentTransformer>();
+            options.AddDocumentTransformer<CodeListComponents>();
             options.AddDocumentTransformer((document, context, ct) =>
             {
                 document.Info = new OpenApiInfo

@@ -59,7 +59,8 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
             var info = context.Description.ParameterDescriptions
                 .FirstOrDefault(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase))?.ParameterDescriptor as IParameterInfoParameterDescriptor;
             var attributes = info?.ParameterInfo.GetCustomAttributes(inherit: true) ?? [];
-            if (attributes.OfType<RequiredAttribute>().Any())
+            // An operation that answers 428 (precondition required) insists on its If-Match.
+            if (attributes.OfType<RequiredAttribute>().Any() || (parameter.Name == "If-Match" && operation.Responses.ContainsKey("428")))
             {
                 parameter.Required = true;
             }
@@ -72,7 +73,7 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
         {
             if (status is "201" or "202")
             {
-                AddHeader(response, "Location", "The new resource's URL (relative to the API's base).", JsonSchemaType.String, "uri-reference");
+                AddHeader(response, "Location", "The new resource's URL (relative to the API's base).", JsonSchemaType.String, null);
             }
             if (etag && status.StartsWith('2'))
             {

@@ -6,9 +6,10 @@ using Marketplace.Bench.Generation;
 namespace Marketplace.Bench.Matching;
 
 /// <summary>
-/// <c>adminrebuild --url URL --data DIR</c>: the operator's full rebuild through the API
-/// (<c>POST /api/v1/admin/search/rebuild</c>, then <c>GET /api/v1/admin/jobs/{id}</c> until it ends), timed end to end.
-/// Skipped, with a note, when the endpoint is not in the running build.
+/// <c>adminrebuild --url URL --data DIR [--done-file FILE]</c>: the operator's full rebuild through the API
+/// (<c>POST /api/v1/admin/search/rebuild</c>, then <c>GET /api/v1/admin/jobs/{id}</c> every 100 ms until it ends), timed end
+/// to end. <c>--done-file</c> is created the moment the job is seen finished (the new generation is live), so that a
+/// benchmark can measure the searches right after the swap. Skipped, with a note, when the endpoint is not in the running build.
 /// </summary>
 public static class AdminRebuildCommand
 {
@@ -50,12 +51,16 @@ public static class AdminRebuildCommand
             }
             if (Finished.Contains(status.ToLowerInvariant()))
             {
+                if (args.Optional("done-file") is { } done)
+                {
+                    await File.WriteAllTextAsync(done, status);
+                }
                 Console.WriteLine($"  job: {text}");
                 break;
             }
-            await Task.Delay(250);
+            await Task.Delay(100);
         }
-        Console.WriteLine($"admin rebuild: {lastStatus} after {clock.Elapsed.TotalSeconds:F1} s (POST to job end, polled every 250 ms)");
+        Console.WriteLine($"admin rebuild: {lastStatus} after {clock.Elapsed.TotalSeconds:F1} s (POST to job end, polled every 100 ms)");
         return lastStatus is not null && lastStatus.Equals("failed", StringComparison.OrdinalIgnoreCase) ? 1 : 0;
     }
 }

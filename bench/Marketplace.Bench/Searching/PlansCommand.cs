@@ -99,27 +99,14 @@ public static class PlansCommand
 
     private static (long Postings, long Documents) Count(ClausePostings postings, int maxDoc)
     {
+        var lists = postings.SingleDocs.Sum(d => (long)d.Length);
         if (postings.Dense is { } dense)
         {
-            long entries = 0, documents = 0;
-            for (var doc = 0; doc < maxDoc; doc++)
-            {
-                var any = false;
-                foreach (var leaf in dense)
-                {
-                    if (leaf[doc] != 0)
-                    {
-                        entries++;
-                        any = true;
-                    }
-                }
-                documents += any ? 1 : 0;
-            }
-            return (entries, documents);
+            // Leaves by document number, plus the other leaves' lists; the documents are the bit set's.
+            var byDocument = dense.OfType<int[]>().Sum(leaf => (long)leaf.Count(code => code != 0));
+            return (byDocument + lists, postings.Present!.Sum(w => (long)System.Numerics.BitOperations.PopCount((ulong)w)));
         }
-        var multi = postings.Docs.Length;
-        var singles = postings.SingleDocs.Sum(d => (long)d.Length);
-        return (singles + postings.Codes.Count(c => c != 0), singles + multi);
+        return (lists + postings.Codes.Count(f => f != 0), lists + postings.Docs.Length);
     }
 
     private sealed record QueryWork(int Chars, int TextClauses, int Clauses, int Leaves, long Postings, long Documents, long CommonPostings, long SingleCharacterPostings);

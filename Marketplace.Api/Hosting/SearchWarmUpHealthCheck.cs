@@ -1,0 +1,18 @@
+using Marketplace.Core.Searching;
+using Marketplace.Search.Lucene;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Marketplace.Api.Hosting;
+
+/// <summary>
+/// Not ready while the embedded index warms up after start-up (decoding the postings the first searches need, a few
+/// seconds at 100,000 offerings): a load balancer then sends no searches that would each pay for it. The API answers
+/// meanwhile; Elasticsearch needs no warm-up here.
+/// </summary>
+public sealed class SearchWarmUpHealthCheck(IOfferingIndex index) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+        Task.FromResult(index is LuceneOfferingIndex { WarmedUp.IsCompleted: false }
+            ? HealthCheckResult.Unhealthy("search index warming up")
+            : HealthCheckResult.Healthy("search index ready"));
+}

@@ -1,0 +1,300 @@
+using Marketplace.Core.Taxonomy;
+
+namespace Marketplace.Core.Matching;
+
+/// <summary>A technology item a text asks for (or an offering provides), with its score and the parts of the text behind it.</summary>
+/// <param name="Score">Cosine similarity of the text with the item's profile, 0–1.</param>
+/// <param name="Evidence">The fragments of the text (two characters or more, as written) that point to the item, strongest first.</param>
+public sealed record ItemReading(string Code, double Score, IReadOnlyList<string> Evidence);
+
+/// <summary>
+/// Need understanding: which technology items a free text asks for, by the function it describes rather than the words
+/// of its industry. Each item of the taxonomy has a profile — a weighted vector of character bigrams and Latin words —
+/// learned from its name (×3), aliases (×2) and problem phrases (×1); a feature weighs more the fewer items share it
+/// (inverse item frequency), so industry nouns, which the taxonomy lists under directions and not under items, and the
+/// words of many items count little. A text is scored against every profile (cosine), which matches problem
+/// descriptions fuzzily: 搬运的小车 meets 自动搬运 through 搬运 without an exact phrase. Deterministic and explainable
+/// (every score is a sum over features found in the text).
+/// </summary>
+public sealed class NeedModel
+{
+    private const double NameWeight = 3;
+    private const double AliasWeight = 2;
+    private const double ProblemWeight = 1;
+
+    /// <summary>Features that also occur in the enterprise's declared industry describe the context, not the function.</summary>
+    internal const double IndustryFeatureWeight = 0.25;
+
+    private readonly string[] _codes;
+    private readonly Dictionary<long, (float Idf, (int Item, float Weight)[] Items)> _features;
+    private readonly Dictionary<string, int> _words;
+
+    private readonly Dictionary<(string, string), double> _similarity;
+
+    private NeedModel(string[] codes, Dictionary<long, (float, (int, float)[])> features, Dictionary<string, int> words)
+    {
+        _codes = codes;
+        _features = features;
+        _words = words;
+        var dot = new double[codes.Length, codes.Length];
+        foreach (var (_, (_, items)) in features)
+        {
+            foreach (var (i, wi) in items)
+            {
+                foreach (var (j, wj) in items)
+                {
+                    if (i < j)
+                    {
+                        dot[i, j] += wi * wj;
+                    }
+                }
+            }
+        }
+        _similarity = [];
+        for (var i = 0; i < codes.Length; i++)
+        {
+            for (var j = i + 1; j < codes.Length; j++)
+            {
+                if (dot[i, j] >= MinSimilarity)
+                {
+                    _similarity[(codes[i], codes[j])] = _similarity[(codes[j], codes[i])] = Math.Round(dot[i, j], 4);
+                }
+            }
+        }
+    }
+
+    /// <summary>Items whose profiles are less alike than this do not stand in for each other at all.</summary>
+    private const double MinSimilarity = 0.1;
+
+    /// <summary>Pairs of distinct items at least <see cref="MinSimilarity"/> alike, most alike first (for diagnostics).</summary>
+    public IEnumerable<(string A, string B, double Similarity)> SimilarPairs() =>
+        _similarity.Where(kv => string.CompareOrdinal(kv.Key.Item1, kv.Key.Item2) < 0).OrderByDescending(kv => kv.Value).Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Value));
+
+    public static NeedModel Default { get; } = Build(TaxonomyCatalog.Default);
+
+    public int ItemCount => _codes.Length;
+
+    public static NeedModel Build(TaxonomyCatalog taxonomy) => BuildFromTaxonomy(taxonomy);
+
+    private static NeedModel BuildFromTaxonomy(TaxonomyCatalog taxonomy)
+    {
+        var codes = taxonomy.Directions.SelectMany(d => d.SubDirections).Select(s => s.Code).ToArray();
+        var known = new Dictionary<string, int>(StringComparer.Ordinal);
+        int WordId(string word)
+        {
+            if (!known.TryGetValue(word, out var id))
+            {
+                known[word] = id = known.Count;
+            }
+            return id;
+        }
+
+        var profiles = new Dictionary<long, double>[codes.Length];
+        var features = new List<NeedFeature>();
+        var item = 0;
+        foreach (var sub in taxonomy.Directions.SelectMany(d => d.SubDirections))
+        {
+            var profile = profiles[item] = [];
+            void Add(string phrase, double weight)
+            {
+                features.Clear();
+                NeedFeatures.Extract(phrase, WordId, features);
+                foreach (var key in features.Select(f => f.Key).Distinct())
+                {
+                    profile[key] = profile.GetValueOrDefault(key) + weight;
+                }
+            }
+            Add(sub.Name, NameWeight);
+            foreach (var alias in sub.Aliases)
+            {
+                Add(alias, AliasWeight);
+            }
+            foreach (var problem in sub.Problems)
+            {
+                Add(problem, ProblemWeight);
+            }
+            item++;
+        }
+        return FromMass(codes, profiles, known);
+    }
+
+    private static NeedModel FromMass(string[] codes, Dictionary<long, double>[] mass, Dictionary<string, int> words)
+    {
+        var itemFrequency = new Dictionary<long, int>();
+        foreach (var profile in mass)
+        {
+            foreach (var key in profile.Keys)
+            {
+                itemFrequency[key] = itemFrequency.GetValueOrDefault(key) + 1;
+            }
+        }
+        var idf = itemFrequency.ToDictionary(kv => kv.Key, kv => Math.Log(1 + (double)codes.Length / kv.Value));
+        var postings = new Dictionary<long, List<(int, float)>>();
+        for (var i = 0; i < mass.Length; i++)
+        {
+            var weights = mass[i].ToDictionary(kv => kv.Key, kv => Math.Sqrt(kv.Value) * idf[kv.Key]);
+            var norm = Math.Sqrt(weights.Values.Sum(w => w * w));
+            foreach (var (key, weight) in weights.OrderBy(kv => kv.Key))
+            {
+                if (!postings.TryGetValue(key, out var list))
+                {
+                    postings[key] = list = [];
+                }
+                list.Add((i, (float)(weight / norm)));
+            }
+        }
+        var features = postings.ToDictionary(kv => kv.Key, kv => ((float)idf[kv.Key], kv.Value.ToArray()));
+        return new NeedModel(codes, features, words);
+    }
+
+    /// <summary>Cosine similarity of two items' profiles (1 for the same item): how much one function stands in for the other.</summary>
+    public double Similarity(string a, string b)
+    {
+        if (a == b)
+        {
+            return 1;
+        }
+        return _similarity.TryGetValue((a, b), out var value) ? value : 0;
+    }
+
+    /// <summary>
+    /// The items <paramref name="text"/> asks for, best first (at most <paramref name="max"/>, each at least
+    /// <paramref name="minShare"/> of the best). Features of <paramref name="industry"/> count for little.
+    /// </summary>
+    public IReadOnlyList<ItemReading> Classify(string text, string? industry = null, int max = 5, double minShare = 0.3, double requestWeight = 1)
+    {
+        var found = new List<NeedFeature>();
+        NeedFeatures.Extract(text, w => _words.GetValueOrDefault(w, -1), found);
+        if (found.Count == 0)
+        {
+            return [];
+        }
+        HashSet<long>? context = null;
+        if (!string.IsNullOrWhiteSpace(industry))
+        {
+            var industryFeatures = new List<NeedFeature>();
+            NeedFeatures.Extract(industry, w => _words.GetValueOrDefault(w, -1), industryFeatures);
+            context = industryFeatures.Select(f => f.Key).ToHashSet();
+        }
+
+        var request = requestWeight == 1 ? null : RequestClauses(text);
+        var queryWeights = new Dictionary<long, double>();
+        foreach (var feature in found)
+        {
+            if (_features.TryGetValue(feature.Key, out var info))
+            {
+                var weight = info.Idf * (context?.Contains(feature.Key) == true ? IndustryFeatureWeight : 1)
+                    * (request?[feature.Start] == true ? requestWeight : 1);
+                if (weight > queryWeights.GetValueOrDefault(feature.Key))
+                {
+                    queryWeights[feature.Key] = weight;
+                }
+            }
+        }
+        if (queryWeights.Count == 0)
+        {
+            return [];
+        }
+        var queryNorm = Math.Sqrt(queryWeights.Values.Sum(w => w * w));
+        var scores = new double[_codes.Length];
+        foreach (var (key, weight) in queryWeights)
+        {
+            foreach (var (item, itemWeight) in _features[key].Items)
+            {
+                scores[item] += weight * itemWeight;
+            }
+        }
+        var best = scores.Max();
+        if (best <= 0)
+        {
+            return [];
+        }
+        return Enumerable.Range(0, _codes.Length)
+            .Where(i => scores[i] >= minShare * best)
+            .OrderByDescending(i => scores[i])
+            .ThenBy(i => _codes[i], StringComparer.Ordinal)
+            .Take(max)
+            .Select(i => new ItemReading(_codes[i], Math.Round(scores[i] / queryNorm, 4), Evidence(text, found, queryWeights, i)))
+            .ToArray();
+    }
+
+    /// <summary>
+    /// Per character: whether its clause (between ，。；！？ and line breaks) states what the owner wants (想、希望、需要、
+    /// 要求、能不能、打算、最好、求) rather than the situation — the function asked for is usually named there.
+    /// </summary>
+    private static bool[] RequestClauses(string text)
+    {
+        var result = new bool[text.Length];
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i == text.Length || "，,。；;！!？?\n".Contains(text[i]))
+            {
+                var clause = text.AsSpan(start, i - start);
+                var asks = false;
+                foreach (var marker in RequestMarkers)
+                {
+                    if (clause.Contains(marker, StringComparison.Ordinal))
+                    {
+                        asks = true;
+                        break;
+                    }
+                }
+                if (asks)
+                {
+                    Array.Fill(result, true, start, i - start);
+                }
+                start = i + 1;
+            }
+        }
+        return result;
+    }
+
+    private static readonly string[] RequestMarkers = ["想", "希望", "需要", "要求", "能不能", "打算", "最好", "求", "请"];
+
+    /// <summary>A run of the text is shown as evidence when it weighs at least this share of the strongest run.</summary>
+    private const double EvidenceShare = 0.3;
+
+    /// <summary>Runs of the text whose features point to <paramref name="item"/>, merged, strongest first (at most three).</summary>
+    private IReadOnlyList<string> Evidence(string text, List<NeedFeature> found, Dictionary<long, double> queryWeights, int item)
+    {
+        var runs = new List<(int Start, int End, double Weight)>();
+        foreach (var feature in found)
+        {
+            if (!queryWeights.TryGetValue(feature.Key, out var weight))
+            {
+                continue;
+            }
+            var itemWeight = 0f;
+            foreach (var (i, w) in _features[feature.Key].Items)
+            {
+                if (i == item)
+                {
+                    itemWeight = w;
+                    break;
+                }
+            }
+            if (itemWeight <= 0)
+            {
+                continue;
+            }
+            var end = feature.Start + feature.Length;
+            if (runs.Count > 0 && feature.Start < runs[^1].End)
+            {
+                runs[^1] = (runs[^1].Start, Math.Max(end, runs[^1].End), runs[^1].Weight + weight * itemWeight);
+            }
+            else
+            {
+                runs.Add((feature.Start, end, weight * itemWeight));
+            }
+        }
+        var strongest = runs.Count == 0 ? 0 : runs.Max(r => r.Weight);
+        return runs
+            .Where(r => r.Weight >= EvidenceShare * strongest)
+            .OrderByDescending(r => r.Weight)
+            .Select(r => text[r.Start..r.End])
+            .Distinct(StringComparer.Ordinal)
+            .Take(3)
+            .ToArray();
+    }
+}

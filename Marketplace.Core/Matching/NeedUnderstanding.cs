@@ -1,0 +1,54 @@
+using Marketplace.Core.Taxonomy;
+
+namespace Marketplace.Core.Matching;
+
+/// <summary>A technology item the demand asks for, as understood: its weight (0–1) and the words of the demand behind it.</summary>
+public sealed record UnderstoodItem(string Code, string Name, double Weight, IReadOnlyList<string> Evidence);
+
+/// <summary>
+/// What the matcher understood a demand item to ask for: the function (technology items, strongest first), separately
+/// from the industry the enterprise works in, and the sentence shown to people, e.g.
+/// <c>理解为：生产流程数据采集与可视化（停机、产量）；行业：机制纸及纸板制造</c>.
+/// </summary>
+/// <param name="Confidence">0–1: how clearly the text names a function the taxonomy knows.</param>
+public sealed record NeedUnderstanding(IReadOnlyList<UnderstoodItem> Items, string? Industry, double Confidence)
+{
+    public static NeedUnderstanding None { get; } = new([], null, 0);
+
+    /// <summary>Every item the text points to at all (the understood ones and weaker readings): an offering of none of them provides another function.</summary>
+    public IReadOnlySet<string> Related { get; init; } = new HashSet<string>();
+
+    /// <summary>The understood need in Chinese, for the answer and the reasons.</summary>
+    public string Summary
+    {
+        get
+        {
+            var function = Items.Count == 0
+                ? "未能从描述中确定所需功能"
+                : "理解为：" + string.Join("；", Items.Take(2).Where(i => i.Weight >= SecondItemShare * Items[0].Weight)
+                    .Select(i => i.Evidence.Count == 0 ? i.Name : $"{i.Name}（{string.Join("、", i.Evidence)}）"));
+            return Industry is null ? function : $"{function}；行业：{Industry}";
+        }
+    }
+
+    /// <summary>A second item is named in <see cref="Summary"/> when it weighs at least this share of the first.</summary>
+    public const double SecondItemShare = 0.6;
+
+    /// <summary>The weight of <paramref name="code"/> in the need, 0 when it is not asked for.</summary>
+    public double WeightOf(string code)
+    {
+        foreach (var item in Items)
+        {
+            if (item.Code == code)
+            {
+                return item.Weight;
+            }
+        }
+        return 0;
+    }
+
+    internal static string? IndustryOf(EnterpriseProfile enterprise, TaxonomyCatalog taxonomy, string? direction) =>
+        !string.IsNullOrWhiteSpace(enterprise.Industry) ? enterprise.Industry.Trim()
+        : direction is not null ? taxonomy.FindDirection(direction)?.Name
+        : null;
+}

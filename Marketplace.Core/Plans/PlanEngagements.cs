@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Dapper;
+using Marketplace.Core.Offerings;
+using Marketplace.Core.Storage;
+
+namespace Marketplace.Core.Plans;
+
+/// <summary>An engagement as a plan project, the scoreboard and a financing need see it.</summary>
+public sealed record PlanEngagement(Guid Id, Guid ListId, Guid ItemId, string OfferingTitle, string Status, IReadOnlyList<string> Directions);
+
+/// <summary>
+/// What district plans read of engagements (对接): those opened from a project's demand list, which enterprises have one
+/// (the scoreboard's share), and an enterprise's own engagement (a financing need may be attached to it).
+/// </summary>
+public sealed class PlanEngagements(Database db)
+{
+    private sealed class Row
+    {
+        public Guid Id { get; init; }
+        public Guid ListId { get; init; }
+        public Guid ItemId { get; init; }
+        public string OfferingTitle { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string Content { get; init; } = "{}";
+
+        public PlanEngagement ToEngagement() => new(Id, ListId, ItemId, OfferingTitle, Status, OfferingStore.Deserialize(Content).Directions);
+    }
+
+    /// <summary>The engagements opened from the items of each list, oldest first.</summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<PlanEngagement>>> OfListsAsync(IReadOnlyCollection<Guid> listIds, CancellationToken ct)
+    {
+        var result = new Dictionary<Guid, IReadOnlyList<PlanEngagement>>();
+        if (listIds.Count == 0)
+        {
+            return result;
+        }
+        await using var c = await db.OpenAsync(ct);
+        foreach (var chunk in listIds.Distinct().Chunk(500))
+        {
+            var rows = await c.QueryAsync<Row>(db.Command(PlanEngagementSql.OfLists, new { ListIds = DapperTypeHandlers.ListParameter(chunk) }, ct: ct));
+            foreach (var group in rows.GroupBy(r => r.ListId))
+            {
+                result[group.Key] = group.Select(r => r.ToEngagement()).ToArray();
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Of <paramref name="enterpriseIds"/>, those with an engagement that was not declined or withdrawn.</summary>
+    public async Task<IReadOnlySet<Guid>> EnterprisesWithEngagementsAsync(IReadOnlyCollection<Guid> enterpriseIds, CancellationToken ct)
+    {
+        var engaged = new HashSet<Guid>();
+        await using var c = await db.OpenAsync(ct);
+        foreach (var chunk in enterpriseIds.Distinct().Chunk(500))
+        {
+            engaged.UnionWith(await c.QueryAsync<Guid>(db.Command(PlanEngagementSql.EngagedEnterprises, new { EnterpriseIds = DapperTypeHandlers.ListParameter(chunk) }, ct: ct)));
+        }
+        return engaged;
+    }
+
+    /// <summary>The engagement if <paramref name="enterpriseId"/> is its enterprise; null otherwise.</summary>
+    public async Task<PlanEngagement?> FindForEnterpriseAsync(Guid engagementId, Guid enterpriseId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<Row>(db.Command(PlanEngagementSql.OfEnterprise, new { Id = engagementId, EnterpriseId = enterpriseId }, ct: ct));
+        return row?.ToEngagement();
+    }
+}
+
+internal static class PlanEngagementSql
+{
+    private const string Select = """
+        SELECT e.id AS Id, e.list_id AS ListId, e.item_id AS ItemId, e.offering_title AS OfferingTitle, e.status AS Status, r.content AS Content
+        FROM engagements e JOIN offering_revisions r ON r.id = e.revision_id
+        """;
+
+    public const string OfLists = Select + " WHERE e.list_id IN @ListIds ORDER BY e.created_at, e.id";
+
+    public const string OfEnterprise = Select + " WHERE e.id = @Id AND e.enterprise_id = @EnterpriseId";
+
+    public const string EngagedEnterprises = """
+        SELECT DISTINCT enterprise_id FROM engagements
+        WHERE enterprise_id IN @EnterpriseIds AND status NOT IN ('declined', 'withdrawn')
+        """;
+}

@@ -1,0 +1,2 @@
+-- What the matcher understood each matched item to ask for (JSON: summary, items with evidence, industry, note).
+ALTER TABLE match_events ADD COLUMN need TEXT NULL;

@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Marketplace.Bench.Bulk;
+using Marketplace.Core.Bulk;
+using Marketplace.Tests.Api;
+using Marketplace.Tests.Government;
+using static Marketplace.Tests.Api.MarketplaceApp;
+using static Marketplace.Tests.Bulk.BulkHost;
+
+namespace Marketplace.Tests.Bulk;
+
+public class OfferingImportTests
+{
+    private MarketplaceApp _app = null!;
+
+    [OneTimeSetUp]
+    public void Start() => _app = new MarketplaceApp(settings: new Dictionary<string, string?> { ["Marketplace:Bulk:MaxUploadBytes"] = "300000" });
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _app.Dispose();
+        DeleteDirectory(_app.DataDirectory);
+    }
+
+    [Test]
+    public async Task The_template_has_the_documented_columns_and_a_guide()
+    {
+        var xlsx = await _app.Client().GetAsync("/api/v1/offering-imports/template");
+        var csv = await _app.Client().GetAsync("/api/v1/offering-imports/template?format=csv");
+
+        Assert.That(xlsx.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(xlsx.Content.Headers.ContentType!.MediaType, Is.EqualTo(TableFormats.XlsxContentType));
+        using var file = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync());
+        using (var table = TableReader.Open(file, TableFormat.Xlsx))
+        {
+            Assert.That(table.Headers, Is.EqualTo(ImportFileGenerator.Headers));
+            Assert.That(table.Rows(), Is.Empty);
+        }
+        var bytes = await csv.Content.ReadAsByteArrayAsync();
+        Assert.That(bytes.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }));
+        Assert.That(FinancingTests.ParseCsv(bytes).Single(), Is.EqualTo(ImportFileGenerator.Headers));
+    }
+
+    [Test]
+    public async Task A_dry_run_reports_exactly_the_bad_rows_with_column_and_message_and_creates_nothing()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        int[] bad = [0, 6, 12, 13, 19];
+
+        var import = await ImportAsync(integrator.Client, Csv(40, bad));
+
+        var result = import["result"]!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(import["job"]!["status"]!.GetValue<string>(), Is.EqualTo("succeeded"));
+            Assert.That(result["rows"]!.GetValue<long>(), Is.EqualTo(40));
+            Assert.That(result["validRows"]!.GetValue<long>(), Is.EqualTo(35));
+            Assert.That(result["invalidRows"]!.GetValue<long>(), Is.EqualTo(5));
+            Assert.That(result["created"]!.GetValue<long>(), Is.Zero);
+        });
+        var errors = await ErrorsAsync(integrator.Client, import);
+        Assert.That(errors.Select(e => e!["rowNumber"]!.GetValue<long>()), Is.EqualTo(bad.Select(i => (long)i + 2)), "spreadsheet rows: the header is row 1");
+        Assert.That(errors.Select(e => e!["columnName"]!.GetValue<string>()), Is.EqualTo(bad.Select(i => ImportFileGenerator.BadColumns[i % 5])));
+        Assert.That(errors[0]!["message"]!.GetValue<string>(), Does.Contain("未知的重点方向 '采矿业'"));
+        Assert.That(errors[2]!["message"]!.GetValue<string>(), Does.Contain("公式"));
+        Assert.That(errors[3]!["message"]!.GetValue<string>(), Does.Contain("必填"));
+        Assert.That(errors[4]!["message"]!.GetValue<string>(), Does.Contain("应为整数"));
+        Assert.That(await OwnOfferingsAsync(integrator.Client), Is.Zero);
+    }
+
+    [Test]
+    public async Task Row_errors_are_the_apis_own_messages()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        var body = OfferingBody(priceMin: 300_000, priceMax: 100_000);
+        var api = await ProblemAssert.IsProblemAsync(await integrator.Client.PostAsJsonAsync("/api/v1/offerings", body), HttpStatusCode.BadRequest, "priceMaxYuan");
+
+        var import = await ImportAsync(integrator.Client, Csv(3, 1));
+
+        var errors = await ErrorsAsync(integrator.Client, import);
+        Assert.That(errors.Single()!["message"]!.GetValue<string>(), Is.EqualTo(api["errors"]!["priceMaxYuan"]![0]!.GetValue<string>()));
+    }
+
+    [Test]
+    public async Task An_import_with_bad_rows_imports_nothing_unless_asked_to_skip_them()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+
+        var refused = await ImportAsync(integrator.Client, Csv(30, 3, 8), "&dryRun=false");
+
+        Assert.That(refused["job"]!["status"]!.GetValue<string>(), Is.EqualTo("failed"));
+        Assert.That(refused["job"]!["error"]!.GetValue<string>(), Does.Contain("有 2 行有错误，未导入任何方案"));
+        Assert.That(refused["result"]!["refused"]!.GetValue<string>(), Does.Contain("skipInvalid=true"));
+        Assert.That(await OwnOfferingsAsync(integrator.Client), Is.Zero);
+
+        var skipped = await ImportAsync(integrator.Client, Csv(30, 3, 8), "&dryRun=false&skipInvalid=true");
+
+        Assert.That(skipped["job"]!["status"]!.GetValue<string>(), Is.EqualTo("succeeded"), skipped.ToJsonString());
+        Assert.That(skipped["result"]!["created"]!.GetValue<long>(), Is.EqualTo(28));
+        Assert.That(await OwnOfferingsAsync(integrator.Client), Is.EqualTo(28));
+    }
+
+    [Test]
+    public async Task A_checked_file_is_imported_as_drafts_only_when_asked()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        var dryRun = await ImportAsync(integrator.Client, Xlsx(25, 2, 4), contentType: TableFormats.XlsxContentType);
+        var id = dryRun["id"]!.GetValue<string>();
+        Assert.That(dryRun["result"]!["invalidRows"]!.GetValue<long>(), Is.EqualTo(2));
+        var errors = await ErrorsAsync(integrator.Client, dryRun);
+        Assert.That(errors[0]!["message"]!.GetValue<string>(), Does.Contain("公式"), "a real XLSX formula cell");
+
+        await ProblemAssert.IsProblemAsync(await integrator.Client.PostAsync($"/api/v1/offering-imports/{id}/commit", null), HttpStatusCode.Conflict);
+        Assert.That(await OwnOfferingsAsync(integrator.Client), Is.Zero);
+        var other = await _app.CreateOrganizationAsync("integrator");
+        await ProblemAssert.IsProblemAsync(await other.Client.PostAsync($"/api/v1/offering-imports/{id}/commit?skipInvalid=true", null), HttpStatusCode.NotFound);
+
+        var commit = await integrator.Client.PostAsync($"/api/v1/offering-imports/{id}/commit?skipInvalid=true", null);
+        Assert.That(commit.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await commit.Content.ReadAsStringAsync());
+        var imported = await WaitAsync(integrator.Client, commit.Headers.Location!.ToString());
+
+        Assert.That(imported["job"]!["status"]!.GetValue<string>(), Is.EqualTo("succeeded"), imported.ToJsonString());
+        Assert.That(imported["parameters"]!["sourceJobId"]!.GetValue<string>(), Is.EqualTo(id));
+        Assert.That(imported["result"]!["created"]!.GetValue<long>(), Is.EqualTo(23));
+        var drafts = await integrator.Client.GetFromJsonAsync<JsonObject>("/api/v1/offerings?owner=me&pageSize=100");
+        Assert.That(drafts!["items"]!.AsArray().Select(o => o!["status"]!.GetValue<string>()).Distinct(), Is.EqualTo(new[] { "draft" }));
+        var first = drafts["items"]!.AsArray().First(o => o!["title"]!.GetValue<string>() == "焊接机器人工作站 第0号")!;
+        Assert.That(first["subDirections"]![0]!.GetValue<string>(), Is.EqualTo("machinery.welding"), "names are turned into codes");
+        Assert.That(first["deployment"]!.GetValue<string>(), Is.EqualTo("hardware"));
+        Assert.That(first["cases"]![0]!["year"]!.GetValue<int>(), Is.EqualTo(2024));
+        var history = await integrator.Client.GetFromJsonAsync<JsonObject>($"/api/v1/offerings/{first["id"]}/history");
+        Assert.That(history!["events"]![0]!["detail"]!.GetValue<string>(), Does.Contain("imported: row 2"));
+        // The job endpoint reports the integrator's own jobs.
+        var job = await integrator.Client.GetAsync($"/api/v1/admin/jobs/{imported["id"]}");
+        Assert.That(job.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await ReadJsonAsync(job))["processed"]!.GetValue<long>(), Is.EqualTo(23));
+        await ProblemAssert.IsProblemAsync(await other.Client.GetAsync($"/api/v1/admin/jobs/{imported["id"]}"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await integrator.Client.PostAsync($"/api/v1/offering-imports/{imported["id"]}/commit", null), HttpStatusCode.Conflict);
+    }
+
+    [Test]
+    public async Task Bad_files_are_refused_at_once()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        using var wrongHeaders = new MemoryStream();
+        ImportFileGenerator.WriteCsv(wrongHeaders, ImportFileGenerator.Rows(2, new HashSet<int>()), ["类型", "名称", "摘要", "详细描述", "重点方向", "部署方式", "最低报价(元)", "最高报价(元)", "实施周期(天)", "服务区县", "备注"]);
+
+        var problem = await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, wrongHeaders.ToArray()), HttpStatusCode.BadRequest, "file");
+
+        var messages = problem["errors"]!["file"]!.AsArray().Select(m => m!.GetValue<string>()).ToArray();
+        Assert.That(messages, Has.Some.Contains("缺少必填列：标题"));
+        Assert.That(messages, Has.Some.Contains("未知的列：名称、备注"));
+        await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, Encoding.UTF8.GetBytes("not a workbook"), contentType: TableFormats.XlsxContentType), HttpStatusCode.BadRequest, "file");
+        await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, [0x50, 0x4B, 0x03, 0x04, 0x00], contentType: TableFormats.XlsxContentType), HttpStatusCode.BadRequest, "file");
+        await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, []), HttpStatusCode.BadRequest, "file");
+        await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, Csv(2), contentType: "application/json"), HttpStatusCode.UnsupportedMediaType);
+        await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, Csv(1_000)), HttpStatusCode.RequestEntityTooLarge);
+        await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, Encoding.UTF8.GetBytes("类型,标题\n\"unclosed,x\n")), HttpStatusCode.BadRequest, "file");
+        Assert.That(await OwnOfferingsAsync(integrator.Client), Is.Zero);
+    }
+
+    [Test]
+    public async Task Roles()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        var enterprise = await _app.CreateOrganizationAsync("enterprise");
+        var other = await _app.CreateOrganizationAsync("integrator");
+
+        await ProblemAssert.IsProblemAsync(await UploadAsync(_app.Client(), Csv(2)), HttpStatusCode.Unauthorized);
+        await ProblemAssert.IsProblemAsync(await UploadAsync(enterprise.Client, Csv(2)), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await UploadAsync(_app.Operator(), Csv(2)), HttpStatusCode.Forbidden);
+        var import = await ImportAsync(integrator.Client, Csv(2));
+        var url = $"/api/v1/offering-imports/{import["id"]}";
+        Assert.That((await _app.Operator().GetAsync(url)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await _app.Operator().GetAsync(url + "/errors")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await ProblemAssert.IsProblemAsync(await other.Client.GetAsync(url), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await other.Client.GetAsync(url + "/errors"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await enterprise.Client.GetAsync(url), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await integrator.Client.GetAsync(url + "/errors?pageSize=501"), HttpStatusCode.BadRequest, "pageSize");
+    }
+}
