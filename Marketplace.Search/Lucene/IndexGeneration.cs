@@ -224,29 +224,7 @@ internal sealed class IndexGeneration : IDisposable
 
     private static Dictionary<Guid, long> LoadVersions(IndexWriter writer)
     {
-        var versions = new Dictionary<Guid, long>();
         using var reader = DirectoryReader.Open(writer, applyAllDeletes: true);
-        var bytes = new BytesRef();
-        foreach (var leaf in reader.Leaves)
-        {
-            var atomic = leaf.AtomicReader;
-            var ids = atomic.GetBinaryDocValues(OfferingFields.IdBytes);
-            var numbers = atomic.GetNumericDocValues(OfferingFields.Version);
-            if (ids is null || numbers is null)
-            {
-                continue;
-            }
-            var live = atomic.LiveDocs;
-            for (var doc = 0; doc < atomic.MaxDoc; doc++)
-            {
-                if (live is not null && !live.Get(doc))
-                {
-                    continue;
-                }
-                ids.Get(doc, bytes);
-                versions[new Guid(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length))] = numbers.Get(doc);
-            }
-        }
-        return versions;
+        return ReadVersions(reader).ToDictionary(d => d.Key, d => d.Value.Version);
     }
 }

@@ -26,7 +26,7 @@ public class DamagedIndexTests
         var data = NewDataDirectory();
         var published = await PublishAndStopAsync(data, 3);
         var index = Path.Combine(data, "index");
-        var generation = CurrentGeneration(index);
+        var generation = Path.GetFileName(IndexFolder.CurrentGeneration(index));
         CorruptCompoundFiles(Path.Combine(index, generation));
 
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -108,7 +108,7 @@ public class DamagedIndexTests
         var index = Path.Combine(data, "index");
         var older = await PublishAndStopAsync(data, 2);
         var backup = Path.Combine(data, "older-generation");
-        CopyDirectory(Path.Combine(index, CurrentGeneration(index)), backup);
+        IndexFolder.Copy(IndexFolder.CurrentGeneration(index), backup);
         var newer = await PublishAndStopAsync(data, 1);
 
         // The current generation becomes gen-2 (then damaged); the older copy is gen-1.
@@ -155,8 +155,6 @@ public class DamagedIndexTests
         return [.. ids];
     }
 
-    private static string CurrentGeneration(string index) => "gen-" + File.ReadAllText(Path.Combine(index, LuceneOfferingIndex.GenerationPointerFile)).Trim();
-
     /// <summary>Overwrites bytes in the middle of every compound file: what a bad disk or a partial copy leaves.</summary>
     private static void CorruptCompoundFiles(string generation)
     {
@@ -167,15 +165,6 @@ public class DamagedIndexTests
             using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite);
             stream.Position = stream.Length / 2;
             stream.Write(Enumerable.Repeat((byte)0x5A, (int)Math.Min(64, stream.Length / 4)).ToArray());
-        }
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from).Where(f => Path.GetFileName(f) != "write.lock"))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         }
     }
 

@@ -42,7 +42,7 @@ public class ReconciliationTests
             await DrainedAsync(first);
         }
         var backup = Path.Combine(data, "index-backup");
-        CopyDirectory(index, backup);
+        IndexFolder.Copy(index, backup);
         using (var second = new SearchTestHost(data, off))
         {
             // After the backup: offering 3 is retired.
@@ -131,8 +131,14 @@ public class ReconciliationTests
     private static Dictionary<string, object?> Offering(int n) =>
         MarketplaceApp.OfferingBody(title: $"核对测试的智能仓储系统{n}", direction: "general", keywords: ["核对测试"]);
 
+    /// <summary>The outbox is drained and this node's follower has saved a position past it (else a restart replays rows into the index).</summary>
     private static Task DrainedAsync(SearchTestHost host) =>
-        SearchTestHost.EventuallyAsync(async () => await host.Service<SearchOutbox>().PendingCountAsync(CancellationToken.None) == 0, Patience, "the outbox is drained");
+        SearchTestHost.EventuallyAsync(async () =>
+        {
+            var outbox = host.Service<SearchOutbox>();
+            return await outbox.PendingCountAsync(CancellationToken.None) == 0
+                && host.Service<OutboxFollower>().Position >= (await outbox.SeqRangeAsync(CancellationToken.None)).Last;
+        }, Patience, "the outbox is drained and followed");
 
     private static async Task<JsonNode> ReconcileAsync(SearchTestHost host, string query)
     {
@@ -146,13 +152,10 @@ public class ReconciliationTests
 
     private static Guid[] Samples(JsonNode report, string name) => report[name]!.AsArray().Select(id => Guid.Parse(id!.GetValue<string>())).ToArray();
 
-    private static string CurrentGeneration(string index) =>
-        Path.Combine(index, "gen-" + File.ReadAllText(Path.Combine(index, LuceneOfferingIndex.GenerationPointerFile)).Trim());
-
     /// <summary>Deletes documents with Lucene's own writer while no API runs: what a stray tool or a bad merge could do.</summary>
     private static void DeleteDocuments(string index, params Guid[] ids)
     {
-        using var directory = FSDirectory.Open(CurrentGeneration(index));
+        using var directory = FSDirectory.Open(IndexFolder.CurrentGeneration(index));
         using var writer = new IndexWriter(directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, new KeywordAnalyzer()) { OpenMode = OpenMode.APPEND });
         writer.DeleteDocuments(ids.Select(id => new Term(OfferingFields.Id, OfferingFields.IdTerm(id))).ToArray());
         writer.Commit();
@@ -168,18 +171,5 @@ public class ReconciliationTests
             Directions = ["general"], Type = "solution", Deployment = "saas", Districts = ["全市"], PriceMinYuan = 1, PriceMaxYuan = 2, ImplementationDays = 3,
             PublishedAt = DateTimeOffset.UtcNow,
         }], CancellationToken.None);
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(directory.Replace(from, to));
-        }
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != "write.lock"))
-        {
-            File.Copy(file, file.Replace(from, to));
-        }
     }
 }

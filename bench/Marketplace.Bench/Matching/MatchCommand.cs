@@ -162,7 +162,7 @@ public static class MatchCommand
     }
 
     /// <summary>Ten needs in an SME's words; some state a direction, most a budget, some a time frame.</summary>
-    private static object DemandList(Random random, Corpus corpus, int n, Func<SubDirection, string> text)
+    internal static object DemandList(Random random, Corpus corpus, int n, Func<SubDirection, string> text)
     {
         var items = Enumerable.Range(0, 10).Select(_ =>
         {
