@@ -27,6 +27,6 @@ ENV ASPNETCORE_HTTP_PORTS=8080 \
 VOLUME ["/data"]
 EXPOSE 8080
 USER $APP_UID
-HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
     CMD curl -fsS http://127.0.0.1:8080/health/ready || exit 1
 ENTRYPOINT ["dotnet", "Marketplace.Api.dll"]

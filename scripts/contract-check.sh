@@ -57,7 +57,7 @@ dotnet build Marketplace.Api -v q -nologo -p:CI=true > "$work/build.log" 2>&1 ||
 operator_key="contract-check-$(date +%s)-$RANDOM$RANDOM-operator"
 (cd Marketplace.Api && exec dotnet bin/Debug/net10.0/Marketplace.Api.dll --urls http://127.0.0.1:0 --demo \
   "--Marketplace:DataDirectory=$work/data" "--Marketplace:Auth:OperatorKey=$operator_key" \
-  --Marketplace:RateLimit:AnonymousPermitLimit=100000) > "$work/api.log" 2>&1 &
+  --Marketplace:RateLimit:AnonymousPermitLimit=100000 --Marketplace:Search:HttpWarmUpSeconds=1) > "$work/api.log" 2>&1 &
 pids+=($!)
 api=$(wait_for "$work/api.log" 'http://127\.0\.0\.1:[0-9]+' 180)
 until curl -sf "$api/health/ready" > /dev/null; do sleep 0.5; done

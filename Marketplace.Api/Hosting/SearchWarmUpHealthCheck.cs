@@ -7,12 +7,13 @@ namespace Marketplace.Api.Hosting;
 /// <summary>
 /// Not ready while the embedded index warms up after start-up (decoding the postings the first searches need, a few
 /// seconds at 100,000 offerings): a load balancer then sends no searches that would each pay for it. The API answers
-/// meanwhile; Elasticsearch needs no warm-up here.
+/// meanwhile; Elasticsearch needs no warm-up here. Then not ready while <see cref="HttpWarmUp"/> runs.
 /// </summary>
-public sealed class SearchWarmUpHealthCheck(IOfferingIndex index) : IHealthCheck
+public sealed class SearchWarmUpHealthCheck(IOfferingIndex index, HttpWarmUp httpWarmUp) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
-        Task.FromResult(index is LuceneOfferingIndex { WarmedUp.IsCompleted: false }
-            ? HealthCheckResult.Unhealthy("search index warming up")
+        Task.FromResult(
+            index is LuceneOfferingIndex { WarmedUp.IsCompleted: false } ? HealthCheckResult.Unhealthy("search index warming up")
+            : !httpWarmUp.Completed.IsCompleted ? HealthCheckResult.Unhealthy("warming up: searches through the node's own HTTP pipeline")
             : HealthCheckResult.Healthy("search index ready"));
 }

@@ -98,6 +98,8 @@ public static class ServiceRegistration
             o.OnRejected = RateLimits.RejectAsync;
         });
 
+        services.AddSingleton<HttpWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<HttpWarmUp>());
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
             .AddCheck<SearchHealthCheck>("search", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, tags: ["ready"])

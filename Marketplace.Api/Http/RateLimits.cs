@@ -21,6 +21,10 @@ public static class RateLimits
         {
             return RateLimitPartition.GetNoLimiter("outside-api");
         }
+        if (HttpWarmUp.IsWarmUpRequest(context))
+        {
+            return RateLimitPartition.GetNoLimiter("warm-up");
+        }
         var limits = context.RequestServices.GetRequiredService<IOptions<MarketplaceOptions>>().Value.RateLimit;
         var organization = context.User.FindActor()?.OrganizationId;
         return organization is { } id

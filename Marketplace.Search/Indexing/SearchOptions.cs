@@ -30,6 +30,12 @@ public sealed class SearchOptions
     /// <summary>Lucene: warm an index before it serves (at start-up, before reporting ready; before a rebuild is swapped in).</summary>
     public bool WarmUpPostings { get; set; } = true;
 
+    /// <summary>
+    /// Seconds of searches the node sends through its own HTTP pipeline before it reports ready, so that the runtime has
+    /// compiled the hot code before a load balancer sends traffic (0 turns it off; nothing happens without an HTTP listener).
+    /// </summary>
+    public int HttpWarmUpSeconds { get; set; } = 20;
+
     public ElasticsearchSettings Elasticsearch { get; set; } = new();
 
     public SearchIndexerOptions Indexer { get; set; } = new();
@@ -97,6 +103,10 @@ public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
         if (options.PostingsCacheMegabytes is < 0 or > 65_536)
         {
             errors.Add("Marketplace:Search:PostingsCacheMegabytes must be between 0 (off) and 65536.");
+        }
+        if (options.HttpWarmUpSeconds is < 0 or > 600)
+        {
+            errors.Add("Marketplace:Search:HttpWarmUpSeconds must be between 0 (off) and 600.");
         }
         switch (options.Provider)
         {

@@ -35,6 +35,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     private LuceneRebuild? _rebuild;
     private SearchResultCache _results = SearchResultCache.Empty;
     private Task _warmedUp = Task.CompletedTask;
+    private Timer? _warmTermsSaver;
     private bool _disposed;
 
     public LuceneOfferingIndex(LuceneIndexOptions options, Thesaurus thesaurus, TaxonomyCatalog taxonomy)
@@ -260,6 +261,8 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
 
     public void Dispose()
     {
+        _warmTermsSaver?.Dispose();
+        SaveWarmTerms();
         _writeLock.Wait();
         try
         {
@@ -457,6 +460,33 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         }
     }
 
+    private static readonly TimeSpan WarmTermsSaveInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>The clauses of the terms the previous process's searches kept decoded (<see cref="WarmTermsFile"/>).</summary>
+    private List<ScoringClause> SavedWarmClauses() =>
+        WarmTermsFile.Read(_options.IndexDirectory).Select(_queries.ClauseForTerm).OfType<ScoringClause>().ToList();
+
+    /// <summary>Saves the query terms of the live generation's decoded clauses for the next start (best effort).</summary>
+    private void SaveWarmTerms()
+    {
+        if (!_options.WarmUpPostings || _disposed || _live is not { } live)
+        {
+            return;
+        }
+        try
+        {
+            var terms = HotClausesOf(live).Select(c => c.Term).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            if (terms.Count > 0)
+            {
+                WarmTermsFile.Write(_options.IndexDirectory, terms);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // Closed meanwhile, or the folder is not writable: the next start is only colder.
+        }
+    }
+
     /// <summary>The shapes of search the warm-up runs for a text: ranked with facets and highlights, filtered, sorted, and as matching asks.</summary>
     private void WarmUpSearch(IndexSearcher searcher, string? text)
     {
@@ -508,8 +538,10 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             _live = generation;
             if (_options.WarmUpPostings)
             {
-                _warmedUp = Task.Factory.StartNew(() => WarmUp(generation, [], () => _disposed || !ReferenceEquals(_live, generation)),
+                _warmedUp = Task.Factory.StartNew(
+                    () => WarmUp(generation, SavedWarmClauses(), () => _disposed || !ReferenceEquals(_live, generation)),
                     CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                _warmTermsSaver ??= new Timer(_ => SaveWarmTerms(), null, WarmTermsSaveInterval, WarmTermsSaveInterval);
             }
             return generation;
         }

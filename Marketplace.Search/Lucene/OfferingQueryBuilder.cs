@@ -78,6 +78,9 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
     /// analysing a term is two token streams, and the same words come back in search after search. At most
     /// <see cref="MaxRememberedTerms"/> are kept (all forgotten when full: any vocabulary keeps it bounded).
     /// </summary>
+    /// <summary>The clause a single query term (as a search shows it) is scored by, as <see cref="Build"/> makes it.</summary>
+    internal ScoringClause? ClauseForTerm(string term) => ClauseOf(TextFolding.Fold(term)) is { } clause ? clause with { Term = term } : null;
+
     private ScoringClause? ClauseOf(string folded)
     {
         if (_clauses.TryGetValue(folded, out var known))

@@ -40,6 +40,7 @@ public sealed class ApiProcess : IDisposable
             ["Marketplace:Auth:OperatorKey"] = MarketplaceApp.OperatorKey,
             ["Marketplace:RateLimit:AnonymousPermitLimit"] = "1000000",
             ["Marketplace:RateLimit:AuthenticatedPermitLimit"] = "1000000",
+            ["Marketplace:Search:HttpWarmUpSeconds"] = "1",
         };
         foreach (var (key, value) in settings)
         {

@@ -265,6 +265,31 @@ public class LuceneOfferingIndexTests : OfferingIndexConformance
     }
 
     [Test]
+    public async Task A_restarted_index_decodes_what_its_predecessors_searches_used_before_it_is_warm()
+    {
+        var directory = Path.Combine(_root, "warm-restart");
+        var first = await OpenAsync(directory);
+        await first.WriteAsync(SyntheticOfferings.Create(200).ToList(), None);
+        await first.WarmedUp.WaitAsync(TimeSpan.FromSeconds(60));
+        const string text = "冷库温度 账本 对不上"; // everyday words: no domain term, not among the most common words
+        await first.SearchAsync(new OfferingSearchRequest { Text = text }, None);
+        first.Dispose();
+        _indexes.Remove(first);
+        Assert.That(File.ReadAllLines(Path.Combine(directory, WarmTermsFile.FileName)), Does.Contain("账本").And.Contain("对不上"));
+
+        var restarted = await OpenAsync(directory);
+        await restarted.WarmedUp.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.That(restarted.IsDecoded(text), "decoded before the first search of the new process");
+
+        restarted.Dispose();
+        _indexes.Remove(restarted);
+        File.WriteAllText(Path.Combine(directory, WarmTermsFile.FileName), "\uFFFD\0 garbage\n");
+        var again = await OpenAsync(directory);
+        await again.WarmedUp.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.That((await again.SearchAsync(new OfferingSearchRequest { Text = text }, None)).Total, Is.GreaterThan(0), "an unreadable list only means a colder start");
+    }
+
+    [Test]
     public async Task Disposed_index_is_not_healthy()
     {
         var index = await OpenAsync(Path.Combine(_root, "disposed"));

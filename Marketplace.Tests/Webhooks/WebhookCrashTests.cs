@@ -47,6 +47,7 @@ public class WebhookCrashTests
                 "--Marketplace:Webhooks:PollInterval=00:00:00.050",
                 "--Marketplace:Webhooks:AttemptTimeout=00:01:00",
                 "--Marketplace:Leases:Duration=00:00:05",
+                "--Marketplace:Search:HttpWarmUpSeconds=1",
                 "--Logging:LogLevel:Default=Warning",
             })
             {
