@@ -90,10 +90,40 @@ public class ClausePostingsCacheTests
         {
             Assert.That(entries.TryGet(hotClause.Key), Is.SameAs(hot), $"the clause searched every time stays (before adding {clause.Term})");
             entries.Add(clause, value);
+            entries.Add(clause, value); // missed twice: admitted although the budget is full
             Assert.That(clock.UsedBytes, Is.LessThanOrEqualTo(clock.LimitBytes));
         }
         Assert.That(entries.Contains(postings[1].Clause.Key), Is.False, "a clause used once is evicted when newer ones need room");
         Assert.That(entries.Contains(postings[^1].Clause.Key), "the newest is kept");
+        var (other, otherPostings) = _clauses.Skip(40).Select(c => (Clause: c, Postings: Read(c))).First(p => p.Postings.Bytes > 0);
+        Assert.That(entries.Add(other, otherPostings), Is.SameAs(otherPostings));
+        Assert.That(entries.Contains(other.Key), Is.False, "met for the first time while the budget is full: handed out, not kept");
+        entries.Add(other, otherPostings);
+        Assert.That(entries.Contains(other.Key), "met again: kept");
+        Assert.That(entries.TryGet(hotClause.Key), Is.SameAs(hot), "and the clause searched every time is still there");
+    }
+
+    [Test]
+    public void Words_searched_once_do_not_push_out_the_clauses_searches_keep_using()
+    {
+        var postings = _clauses.Select(c => (Clause: c, Postings: Read(c))).Take(60).ToList();
+        var common = postings.Take(8).ToList();
+        var clock = new ClausePostingsCache.Clock(common.Sum(p => ClausePostingsCache.SegmentEntries.CostOf(p.Clause, p.Postings)));
+        var entries = new ClausePostingsCache.SegmentEntries(clock);
+        foreach (var (clause, value) in common)
+        {
+            entries.Add(clause, value);
+        }
+        foreach (var (clause, value) in postings.Skip(8))
+        {
+            Assert.That(entries.Add(clause, value), Is.SameAs(value), "a one-off clause is still handed out");
+            foreach (var (used, _) in common)
+            {
+                entries.TryGet(used.Key);
+            }
+        }
+        Assert.That(common.All(p => entries.Contains(p.Clause.Key)), "the common clauses stayed");
+        Assert.That(clock.UsedBytes, Is.LessThanOrEqualTo(clock.LimitBytes));
     }
 
     [Test]

@@ -11,7 +11,7 @@ if (args.Length == 0)
         usage: Marketplace.Bench <command> [options]
           generate --count 100000 --data DIR [--parallel 4] [--seed 1] [--keep-outbox]
           rebuild  --data DIR [--batch 1000]
-          engine   --data DIR [--mix taxonomy|real|vocab] [--eval DIR] [--words 50000] [--threads 2] [--seconds 20] [--warmup 5] [--queries 2000] [--seed 7] [--out FILE] [--breakdown] [--breakdown-queries 300] [--repeat 3] [--cache 0] [--kind K] [--index-warm-up]
+          engine   --data DIR [--mix taxonomy|real|vocab] [--eval DIR] [--words 50000] [--threads 2] [--seconds 20] [--warmup 5] [--queries 2000] [--seed 7] [--out FILE] [--breakdown] [--breakdown-queries 300] [--repeat 3] [--cache 0] [--postings-mb 256] [--kind K] [--index-warm-up]
           queries  --out FILE [--mix taxonomy|real|vocab] [--eval DIR] [--words 50000] [--queries 2000] [--seed 7]
           plans    --data DIR [--mix taxonomy|real|vocab] [--eval DIR] [--queries 2000] [--top 30]
           match    --url http://127.0.0.1:5080 --data DIR [--reps 25] [--feed-events 1500] [--feed-reps 30]

@@ -33,6 +33,8 @@ public static class EngineCommand
         {
             IndexDirectory = BenchStorage.IndexDirectory(data),
             ResultCacheEntries = args.Int("cache", 0),
+            // --postings-mb: the decoded-postings budget (the API's default 256); a large one shows what eviction costs a mix.
+            PostingsCacheMegabytes = args.Int("postings-mb", 256),
             // The explicit pass below decodes what the mix uses; --index-warm-up measures the index's own start-up warm-up first.
             WarmUpPostings = args.Flag("index-warm-up"),
         }, Thesaurus.Default, TaxonomyCatalog.Default);
