@@ -52,10 +52,10 @@ public class OfferingImportTests
 
         var import = await ImportAsync(integrator.Client, Csv(40, bad));
 
+        Assert.That(import["job"]!["status"]!.GetValue<string>(), Is.EqualTo("succeeded"), import.ToJsonString());
         var result = import["result"]!;
         Assert.Multiple(() =>
         {
-            Assert.That(import["job"]!["status"]!.GetValue<string>(), Is.EqualTo("succeeded"));
             Assert.That(result["rows"]!.GetValue<long>(), Is.EqualTo(40));
             Assert.That(result["validRows"]!.GetValue<long>(), Is.EqualTo(35));
             Assert.That(result["invalidRows"]!.GetValue<long>(), Is.EqualTo(5));
