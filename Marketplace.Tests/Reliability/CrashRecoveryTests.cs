@@ -142,9 +142,14 @@ public class CrashRecoveryTests
             "SELECT COUNT(*) FROM search_outbox WHERE processed_at IS NULL AND claimed_by = @Holder OR processed_at IS NULL AND claimed_by IS NULL", new { Holder = deadHolder }));
         var leased = await c.ExecuteScalarAsync<long>(db.Command(
             "SELECT COUNT(*) FROM search_outbox WHERE processed_at IS NULL AND claimed_by = @Holder AND claimed_until > @Now", new { Holder = deadHolder, Now = now }));
-        // Rows a live node holds stay its own; the free ones and the dead node's are now the dead node's, for ten minutes.
-        await c.ExecuteAsync(db.Command("UPDATE search_outbox SET claimed_by = @Holder, claimed_until = @Until WHERE processed_at IS NULL AND (claimed_by = @Holder OR claimed_by IS NULL)",
-            new { Holder = deadHolder, Until = now.AddMinutes(10) }));
+        // Rows a live node holds stay its own; the free ones and the dead node's are now the dead node's, for ten minutes —
+        // unless a surviving node has already noticed the death (and removed the holder, freeing its rows): then leasing rows
+        // to a holder nobody will ever judge gone again would be a state no real crash can leave.
+        await c.ExecuteAsync(db.Command("""
+            UPDATE search_outbox SET claimed_by = @Holder, claimed_until = @Until
+            WHERE processed_at IS NULL AND (claimed_by = @Holder OR claimed_by IS NULL)
+              AND EXISTS (SELECT 1 FROM lease_holders WHERE holder_id = @Holder)
+            """, new { Holder = deadHolder, Until = now.AddMinutes(10) }));
         return (unprocessed, leased);
     }
 
