@@ -21,9 +21,12 @@ WORKDIR /app
 COPY --from=build /app ./
 # DOTNET_GCgen0size: a 64 MiB young generation per GC heap; searches allocate a few hundred KiB each, and with the
 # default budget a busy node spends a noticeable share of its CPU in (and paused for) frequent gen-0 collections.
+# MALLOC_ARENA_MAX: glibc otherwise gives each busy thread its own 64 MiB malloc arena; SQLite's and the runtime's
+# native allocations then spread over many half-used arenas (about 80 MiB more resident in the soak, bench/RESULTS.md).
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     Marketplace__DataDirectory=/data \
-    DOTNET_GCgen0size=0x4000000
+    DOTNET_GCgen0size=0x4000000 \
+    MALLOC_ARENA_MAX=2
 VOLUME ["/data"]
 EXPOSE 8080
 USER $APP_UID

@@ -11,7 +11,7 @@
 #   4. demand-list matching (taxonomy sentences and owners' sentences) and the match feed   (issue 4: ≤ 150 ms, ≤ 50 ms)
 # Environment: BENCH_DATA (default /tmp/marketplace-bench, deleted first), BENCH_COUNT (100000),
 # BENCH_SECONDS (measured wrk duration, 30), BENCH_WARMUP_SECONDS (10), BENCH_COLD_SECONDS (20), BENCH_ENGINE_SECONDS (20),
-# BENCH_PORT (5080), BENCH_SKIP_GENERATE=1 to reuse the data, BENCH_EVAL (folder with the eval-* sets that seed the
+# BENCH_PORT (5080), BENCH_SKIP_GENERATE=1 to reuse the data, BENCH_SKIP_ENGINE=1 / BENCH_SKIP_MATCH=1 to run only step 3, BENCH_EVAL (folder with the eval-* sets that seed the
 # real-language mix; default ../shared beside the repository when present), BENCH_WRK_THREADS (2), BENCH_WRK_CONNECTIONS (32),
 # BENCH_RESULT_CACHE (the search result cache's entries in the engine and the API; default 0 = off, because the mixes
 # rotate through fixed queries that a cache would answer after the first pass).
@@ -20,6 +20,7 @@
 set -euo pipefail
 # The Dockerfile's GC setting (a 64 MiB young generation per heap), for the tool and the API alike.
 export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"  # as in the Dockerfile
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DATA="${BENCH_DATA:-/tmp/marketplace-bench}"
@@ -70,10 +71,11 @@ if [[ "${BENCH_SKIP_GENERATE:-0}" != 1 ]]; then
   grep -E '^(load|rebuild|sizes):' "$OUT/generate.log" >> "$SUMMARY"
 fi
 
-echo "== 2. engine (in-process), both mixes"
 for mix in taxonomy real vocab; do
   bench queries --mix "$mix" "${EVAL_ARGS[@]}" --out "$OUT/paths-$mix.txt" | tee -a "$OUT/queries.log"
 done
+if [[ "${BENCH_SKIP_ENGINE:-0}" != 1 ]]; then
+echo "== 2. engine (in-process), both mixes"
 for mix in taxonomy real; do
   bench engine --data "$DATA" --mix "$mix" "${EVAL_ARGS[@]}" --threads 2 --seconds "$SECONDS_ENGINE" --warmup 5 --breakdown --cache "$CACHE" \
     --out "$OUT/engine-$mix.json" | tee "$OUT/engine-$mix.log"
@@ -88,6 +90,7 @@ for mb in 256 4096; do
   say "engine, large-vocabulary mix, postings budget $mb MiB (load $(load)): $(grep -E '^engine: [0-9]+ threads' "$OUT/engine-vocab-$mb.log" | cut -d: -f2-)"
   grep -E '^  (process CPU|postings cache)' "$OUT/engine-vocab-$mb.log" | sed "s/^ */  /" >> "$SUMMARY"
 done
+fi
 
 echo "== 3. API over HTTP"
 API_RUN_PID=""
@@ -141,8 +144,8 @@ else
     "${WRK[@]}" -d"${SECONDS_HTTP}s" -- "$OUT/paths-$mix.txt" > "$OUT/wrk-$mix.log" 2>&1
     say "http $mix mix (wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${SECONDS_HTTP}s after ${SECONDS_WARMUP} s; load $(load)): $(wrk_line "$OUT/wrk-$mix.log")"
     api_rps="$(grep -o 'rps=[0-9.]*' "$OUT/wrk-$mix.log" | cut -d= -f2)"
-    engine_rps="$(grep -o '"searchesPerSecond":[0-9.]*' "$OUT/engine-$mix.json" | cut -d: -f2)"
-    say "  API/engine throughput ratio: $(awk -v a="$api_rps" -v e="$engine_rps" 'BEGIN {printf "%.2f (%s / %s searches/s)", a / e, a, e}')"
+    engine_rps="$(grep -o '"searchesPerSecond":[0-9.]*' "$OUT/engine-$mix.json" 2>/dev/null | cut -d: -f2)"
+    [[ -n "$engine_rps" ]] && say "  API/engine throughput ratio: $(awk -v a="$api_rps" -v e="$engine_rps" 'BEGIN {printf "%.2f (%s / %s searches/s)", a / e, a, e}')"
   done
   say "API memory after both mixes: max VmRSS $(rss_max) kB, VmHWM $(hwm) kB"
   # c. 50,000 distinct words.
@@ -171,8 +174,11 @@ else
 fi
 
 echo "== 4. matching and feed"
-status="$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/v1/matches/feed?limit=1" -H "X-Api-Key: $(grep -o '"capabilityCenter": *"[^"]*"' "$DATA/bench-keys.json" | cut -d'"' -f4)")"
-if [[ "$status" != 200 ]]; then
+status="skipped"
+[[ "${BENCH_SKIP_MATCH:-0}" != 1 ]] && status="$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/v1/matches/feed?limit=1" -H "X-Api-Key: $(grep -o '"capabilityCenter": *"[^"]*"' "$DATA/bench-keys.json" | cut -d'"' -f4)")"
+if [[ "$status" == skipped ]]; then
+  say "match: skipped (BENCH_SKIP_MATCH=1)"
+elif [[ "$status" != 200 ]]; then
   say "match: GET /api/v1/matches/feed answered $status: skipped (demand lists are not in this build)"
 else
   for mix in taxonomy real; do

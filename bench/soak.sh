@@ -9,6 +9,7 @@
 # Exit status 0 when the verdict passes (0 errors, last minute's memory within 10 % of the second's).
 set -euo pipefail
 export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}"  # as in the Dockerfile
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"  # as in the Dockerfile
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DATA="${SOAK_DATA:-/tmp/marketplace-soak}"
@@ -55,11 +56,28 @@ for _ in $(seq 1 240); do
 done
 echo "API ready (pid $API_PID)"
 
+COUNTERS_PID=
+PATH="$PATH:$HOME/.dotnet/tools"
+if command -v dotnet-counters > /dev/null 2>&1; then
+  # GC heap by generation and the postings cache beside RSS, every 10 s: tells a growing live set from a lazy GC.
+  dotnet-counters collect -p "$API_PID" --refresh-interval 10 --format csv -o "$OUT/counters.csv" \
+    --counters System.Runtime,Marketplace.Search > "$OUT/counters.log" 2>&1 &
+  COUNTERS_PID=$!
+  trap 'kill "$COUNTERS_PID" 2>/dev/null || true; kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true' EXIT
+else
+  echo "(dotnet-counters not installed: no GC heap figures; dotnet tool install -g dotnet-counters)"
+fi
+
 echo "== soak"
 set +e
 dotnet "$OUT/bench/Marketplace.Bench.dll" soak --url "$URL" --data "$DATA" --pid "$API_PID" --minutes "$MINUTES" | tee "$OUT/soak.log"
 status=${PIPESTATUS[0]}
 set -e
+if [[ -n "$COUNTERS_PID" ]]; then
+  kill -INT "$COUNTERS_PID" 2>/dev/null || true
+  sleep 2
+  python3 "$ROOT/bench/counters-summary.py" "$OUT/counters.csv" | tee -a "$OUT/soak.log" || true
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/env.txt"
 grep -c ' fail: ' "$OUT/api.log" | sed 's/^/API log error entries: /' | tee -a "$OUT/soak.log" || true
 exit "$status"

@@ -1,5 +1,6 @@
 using Marketplace.Search.Elasticsearch;
 using Marketplace.Search.Resilience;
+using Marketplace.Search.Lucene;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Search.Indexing;
@@ -48,6 +49,12 @@ public sealed class SearchOptions
 
     /// <summary>Documents per batch when rebuilding the index.</summary>
     public int RebuildBatchSize { get; set; } = 1_000;
+
+    /// <summary>
+    /// Lucene: MiB of documents a rebuild buffers before it writes a segment. It adds to the node's memory while a
+    /// rebuild runs beside the live generation; larger flushes less often (a faster rebuild), smaller keeps memory down.
+    /// </summary>
+    public int RebuildRamBufferMegabytes { get; set; } = (int)LuceneIndexOptions.DefaultRebuildRamBufferSizeMb;
 }
 
 /// <summary><c>Marketplace:Search:Elasticsearch</c>: where the cluster is and how to sign in (API key or user name and password).</summary>
@@ -103,6 +110,10 @@ public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
         if (options.PostingsCacheMegabytes is < 0 or > 65_536)
         {
             errors.Add("Marketplace:Search:PostingsCacheMegabytes must be between 0 (off) and 65536.");
+        }
+        if (options.RebuildRamBufferMegabytes is < 16 or > 2_048)
+        {
+            errors.Add("Marketplace:Search:RebuildRamBufferMegabytes must be between 16 and 2048.");
         }
         if (options.HttpWarmUpSeconds is < 0 or > 600)
         {

@@ -10,7 +10,9 @@ public sealed class LuceneIndexOptions
     public double RamBufferSizeMb { get; init; } = 32;
 
     /// <summary>Indexing buffer while rebuilding: large, so a rebuild flushes rarely and commits once.</summary>
-    public double RebuildRamBufferSizeMb { get; init; } = 192;
+    public double RebuildRamBufferSizeMb { get; init; } = DefaultRebuildRamBufferSizeMb;
+
+    public const double DefaultRebuildRamBufferSizeMb = 192;
 
     /// <summary>
     /// Answers kept per index reader for repeated identical searches (popular queries, facet browsing); any write

@@ -49,7 +49,10 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         _analyzer = OfferingAnalysis.CreateIndexAnalyzer(OfferingFields.BigramFields);
         _queries = new OfferingQueryBuilder(_analyzer, thesaurus);
         _thesaurus = thesaurus;
+        SearchMetrics.Register();
     }
+
+    internal LuceneIndexOptions Options => _options;
 
     /// <summary>Decoded postings kept for text searches, over every open segment: entries, bytes and the budget in bytes.</summary>
     public static (int Entries, long Bytes, long LimitBytes) PostingsCacheUsage => ClausePostingsCache.Statistics();

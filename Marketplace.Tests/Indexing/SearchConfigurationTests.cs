@@ -21,6 +21,7 @@ public class SearchConfigurationTests
     [TestCase("Marketplace:Search:Elasticsearch:Url", "not a url")]
     [TestCase("Marketplace:Search:Elasticsearch:IndexAlias", "Upper Case")]
     [TestCase("Marketplace:Search:Indexer:BatchSize", "0")]
+    [TestCase("Marketplace:Search:RebuildRamBufferMegabytes", "8")]
     public void Invalid_search_settings_stop_the_start_up(string key, string value)
     {
         var settings = SearchTestHost.Settings(("Marketplace:Search:Provider", "elasticsearch"), ("Marketplace:Search:Elasticsearch:Url", "http://127.0.0.1:9"), (key, value));
@@ -34,6 +35,15 @@ public class SearchConfigurationTests
         {
             host.DisposeAndDelete();
         }
+    }
+
+    [Test]
+    public void The_rebuild_buffer_setting_reaches_the_embedded_engine()
+    {
+        using var host = new SearchTestHost(settings: SearchTestHost.Settings(("Marketplace:Search:RebuildRamBufferMegabytes", "48")));
+        var index = (LuceneOfferingIndex)((Marketplace.Search.Indexing.AvailabilityGatedIndex)host.Service<IOfferingIndex>()).Engine;
+        Assert.That(index.Options.RebuildRamBufferSizeMb, Is.EqualTo(48));
+        host.DisposeAndDelete();
     }
 
     [Test]

@@ -8,7 +8,7 @@ using Marketplace.Search.Lucene;
 namespace Marketplace.Bench.Generation;
 
 /// <summary>
-/// <c>rebuild --data DIR [--batch 1000]</c>: a full rebuild of DIR/index from SQL, as the admin rebuild does
+/// <c>rebuild --data DIR [--batch 1000] [--ram-buffer-mb 192]</c>: a full rebuild of DIR/index from SQL, as the admin rebuild does
 /// (<see cref="IOfferingIndex.BeginRebuildAsync"/> + <see cref="OfferingStore.LiveDocumentBatchesAsync"/> read one batch ahead + swap),
 /// timed with a breakdown: waiting for rows from SQL (read meanwhile) vs analysing and adding documents vs the final commit and swap.
 /// The API must not be running on DIR (Lucene's write lock).
@@ -20,15 +20,20 @@ public static class RebuildCommand
         var data = Path.GetFullPath(args.Required("data"));
         var db = BenchStorage.Open(data);
         var offerings = new OfferingStore(db, TaxonomyCatalog.Default, TimeProvider.System);
-        await RebuildAsync(data, offerings, CancellationToken.None, args.Int("batch", 1_000));
+        await RebuildAsync(data, offerings, CancellationToken.None, args.Int("batch", 1_000), args.Int("ram-buffer-mb", 0));
         return 0;
     }
 
-    public static async Task RebuildAsync(string data, OfferingStore offerings, CancellationToken ct, int batchSize = 1_000)
+    public static async Task RebuildAsync(string data, OfferingStore offerings, CancellationToken ct, int batchSize = 1_000, int ramBufferMb = 0)
     {
         var open = Stopwatch.StartNew();
         // No background warm-up of the postings: this process only rebuilds, and the warm-up would take CPU from it.
-        await using var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = BenchStorage.IndexDirectory(data), WarmUpPostings = false },
+        await using var index = new LuceneOfferingIndex(new LuceneIndexOptions
+        {
+            IndexDirectory = BenchStorage.IndexDirectory(data),
+            WarmUpPostings = false,
+            RebuildRamBufferSizeMb = ramBufferMb > 0 ? ramBufferMb : LuceneIndexOptions.DefaultRebuildRamBufferSizeMb,
+        },
             Thesaurus.Default, TaxonomyCatalog.Default);
         await index.EnsureCreatedAsync(ct);
         Console.WriteLine($"index: opened {BenchStorage.IndexDirectory(data)} in {open.Elapsed.TotalSeconds:F1} s (jieba dictionary, thesaurus)");
@@ -73,7 +78,7 @@ public static class RebuildCommand
             // CPU time next to wall time: on a shared machine the wall time also counts what other processes took.
             var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
             Console.WriteLine($"rebuild: {documents:N0} offerings in {total.Elapsed.TotalSeconds:F1} s = {documents / total.Elapsed.TotalSeconds:F0} offerings/s " +
-                $"(waiting for SQL {read.Elapsed.TotalSeconds:F1} s, analyse+add {add.Elapsed.TotalSeconds:F1} s, commit+swap {swap.Elapsed.TotalSeconds:F1} s; batch {batchSize}; " +
+                $"(buffer {(ramBufferMb > 0 ? ramBufferMb : LuceneIndexOptions.DefaultRebuildRamBufferSizeMb):F0} MiB, waiting for SQL {read.Elapsed.TotalSeconds:F1} s, analyse+add {add.Elapsed.TotalSeconds:F1} s, commit+swap {swap.Elapsed.TotalSeconds:F1} s; batch {batchSize}; " +
                 $"CPU {cpu.TotalSeconds:F1} s = {cpu.TotalMilliseconds / documents:F2} ms per offering)");
         }
         var size = new DirectoryInfo(BenchStorage.IndexDirectory(data)).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
