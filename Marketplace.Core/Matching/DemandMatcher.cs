@@ -76,7 +76,9 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         // It applies to relevance, not to fit: a relevant offering that misses the budget still shows, with its reason.
         var floor = ranked.Count == 0 ? 0 : Math.Max(weights.AbsoluteFloor, weights.RelativeFloor * ranked.Max(m => m.Relevance));
         var take = Math.Clamp(topK, 1, MaxTopK);
-        var kept = ranked.Where(m => m.Relevance >= floor && (m.Function > 0 || m.Text >= (m.OtherFunction ? weights.OtherFunctionTextFloor : weights.TextFloor)))
+        // Another function is only told apart from a neighbouring one when the need is read clearly.
+        var otherFunctionFloor = need.Confidence >= weights.ClearNeedConfidence ? weights.OtherFunctionTextFloor : weights.TextFloor;
+        var kept = ranked.Where(m => m.Relevance >= floor && (m.Function > 0 || m.Text >= (m.OtherFunction ? otherFunctionFloor : weights.TextFloor)))
             .Take(take).Select(m => m.Match).ToArray();
         var withheld = Math.Min(take, ranked.Count) - kept.Length;
         return new DemandMatchResult(inferred, kept) { Need = need, Withheld = withheld };

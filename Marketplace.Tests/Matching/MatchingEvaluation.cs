@@ -96,7 +96,7 @@ public sealed class MatchingEvaluation
             if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_VERBOSE") == "2")
             {
                 var judged = data.Qrels.GetValueOrDefault(demand.Item) ?? new Dictionary<string, int>();
-                TestContext.Out.WriteLine($"== {demand.Item} {result.Need.Summary} | inferred: {string.Join("; ", result.InferredDirections.Select(i => $"{i.DirectionCode}/{i.SubDirectionCode} {i.Confidence} [{string.Join(",", i.MatchedTerms)}]"))}");
+                TestContext.Out.WriteLine($"== {demand.Item} {result.Need.Summary} ({result.Need.Confidence:0.00}) | inferred: {string.Join("; ", result.InferredDirections.Select(i => $"{i.DirectionCode}/{i.SubDirectionCode} {i.Confidence} [{string.Join(",", i.MatchedTerms)}]"))}");
                 foreach (var m in result.Matches.Take(6))
                 {
                     TestContext.Out.WriteLine($"   {keyOf[m.OfferingId]}:{judged.GetValueOrDefault(keyOf[m.OfferingId])} {m.Score:0.000} " +
