@@ -13,7 +13,7 @@ public static class DemandServices
     public static IServiceCollection AddDemands(this IServiceCollection services)
     {
         services.TryAddSingleton(sp => new DirectionInference(sp.GetRequiredService<TaxonomyCatalog>()));
-        services.TryAddSingleton(sp => NeedModel.Build(sp.GetRequiredService<TaxonomyCatalog>()));
+        services.TryAddSingleton(sp => NeedModel.Build(sp.GetRequiredService<TaxonomyCatalog>(), sp.GetRequiredService<IWordSegmentation>()));
         services.TryAddSingleton<DemandMatcher>();
         services.TryAddSingleton<MatchEvidence>();
         services.TryAddSingleton<MatchRuns>();

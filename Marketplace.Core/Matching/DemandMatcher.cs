@@ -76,7 +76,9 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         // It applies to relevance, not to fit: a relevant offering that misses the budget still shows, with its reason.
         var floor = ranked.Count == 0 ? 0 : Math.Max(weights.AbsoluteFloor, weights.RelativeFloor * ranked.Max(m => m.Relevance));
         var take = Math.Clamp(topK, 1, MaxTopK);
-        var kept = ranked.Where(m => m.Relevance >= floor && (m.Function > 0 || m.Text >= (m.OtherFunction ? weights.OtherFunctionTextFloor : weights.TextFloor)))
+        // Another function is only told apart from a neighbouring one when the need is read clearly.
+        var otherFunctionFloor = need.Confidence >= weights.ClearNeedConfidence ? weights.OtherFunctionTextFloor : weights.TextFloor;
+        var kept = ranked.Where(m => m.Relevance >= floor && (m.Function > 0 || m.Text >= (m.OtherFunction ? otherFunctionFloor : weights.TextFloor)))
             .Take(take).Select(m => m.Match).ToArray();
         var withheld = Math.Min(take, ranked.Count) - kept.Length;
         return new DemandMatchResult(inferred, kept) { Need = need, Withheld = withheld };
@@ -180,6 +182,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
 
         // Function: the best agreement between an item the demand asks for and an item the offering provides.
         var offeringItems = OfferingItems(hit);
+        var demandDirection = query.Direction ?? inferred.FirstOrDefault()?.DirectionCode;
         var function = 0.0;
         UnderstoodItem? met = null;
         foreach (var item in need.Items)
@@ -187,7 +190,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             foreach (var (code, strength) in offeringItems)
             {
                 // A sibling item (the same function for another industry: 食品追溯 / 产品追溯) stands in, in proportion.
-                var standIn = code == item.Code ? 1 : Math.Min(1, weights.SiblingScale * needs.Similarity(item.Code, code));
+                var standIn = code == item.Code ? 1 : StandIn(item.Code, code, demandDirection);
                 var agreement = item.Weight * strength * standIn;
                 if (agreement > function)
                 {
@@ -269,6 +272,25 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         return (new OfferingMatch(hit.Id, hit.RevisionId, hit.Title, hit.SupplierId, hit.SupplierName, Math.Round(score, 4), reasons, matchedTerms), relevance, function, text,
             need.Items.Count > 0 && offeringItems.Count > 0 && !offeringItems.Keys.Any(need.Related.Contains) && direction <= 0);
     }
+
+    /// <summary>
+    /// How much an offering's item stands in for a different item the demand asks for: by their profiles' similarity,
+    /// and fully when one is the general function and the other its specialisation for the demand's own direction
+    /// (质量管理 and 钢铁全流程产品工艺质量管控 for a steel works).
+    /// </summary>
+    private double StandIn(string asked, string provided, string? demandDirection)
+    {
+        var similarity = needs.Similarity(asked, provided);
+        // Any similarity at all (the model keeps only pairs at least 0.1 alike): across the general direction these are
+        // the same function, e.g. 食品追溯 / 产品质量追溯.
+        return demandDirection is not null && similarity > 0 && IsSpecialisation(asked, provided, demandDirection)
+            ? 1
+            : Math.Min(1, weights.SiblingScale * similarity);
+    }
+
+    private static bool IsSpecialisation(string a, string b, string direction) =>
+        (a.StartsWith(GeneralDirection + ".", StringComparison.Ordinal) && b.StartsWith(direction + ".", StringComparison.Ordinal))
+        || (b.StartsWith(GeneralDirection + ".", StringComparison.Ordinal) && a.StartsWith(direction + ".", StringComparison.Ordinal));
 
     /// <summary>
     /// The one place where relevance components are combined (0–1): the engine's text score relative to the best hit

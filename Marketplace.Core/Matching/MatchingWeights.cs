@@ -95,6 +95,9 @@ public sealed record MatchingWeights
     /// </summary>
     public double OtherFunctionTextFloor { get; init; } = 0.5;
 
+    /// <summary>…but only when the need is read with at least this confidence (a weak reading may be wrong: then text decides).</summary>
+    public double ClearNeedConfidence { get; init; } = 0.6;
+
     /// <summary>…and every offering at least this relevance and this share of the best relevance.</summary>
     public double AbsoluteFloor { get; init; } = 0.1;
 

@@ -1,3 +1,4 @@
+using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
 
 namespace Marketplace.Core.Matching;
@@ -9,12 +10,14 @@ public sealed record ItemReading(string Code, double Score, IReadOnlyList<string
 
 /// <summary>
 /// Need understanding: which technology items a free text asks for, by the function it describes rather than the words
-/// of its industry. Each item of the taxonomy has a profile — a weighted vector of character bigrams and Latin words —
-/// learned from its name (×3), aliases (×2) and problem phrases (×1); a feature weighs more the fewer items share it
-/// (inverse item frequency), so industry nouns, which the taxonomy lists under directions and not under items, and the
-/// words of many items count little. A text is scored against every profile (cosine), which matches problem
-/// descriptions fuzzily: 搬运的小车 meets 自动搬运 through 搬运 without an exact phrase. Deterministic and explainable
-/// (every score is a sum over features found in the text).
+/// of its industry. Each item of the taxonomy has a profile — a weighted vector of features (<see cref="NeedFeatures"/>:
+/// character bigrams and trigrams, Latin words, and each phrase as a whole) — learned from its name (×3), aliases (×2)
+/// and problem phrases (×1); a feature weighs more the fewer items share it (inverse item frequency), so industry nouns,
+/// which the taxonomy lists under directions and not under items, and the words of many items count little. A text is
+/// scored against every profile (cosine). With the search engine's word segmentation, a text's n-grams are taken inside
+/// its words (and inside the whole taxonomy phrases it holds), so 搬运的小车 still meets 自动搬运 through 搬运, but pieces
+/// that meet across words or counts (道工序 in 最后一道工序) do not. Deterministic and explainable (every score is a sum
+/// over features found in the text).
 /// </summary>
 public sealed class NeedModel
 {
@@ -28,14 +31,23 @@ public sealed class NeedModel
     private readonly string[] _codes;
     private readonly Dictionary<long, (float Idf, (int Item, float Weight)[] Items)> _features;
     private readonly Dictionary<string, int> _words;
+    private readonly IWordSegmentation? _segmentation;
+
+    /// <summary>The taxonomy's item names, aliases and problem phrases, folded: where a text holds one whole, its n-grams count across words.</summary>
+    private readonly HashSet<string> _phrases;
+    private readonly int _longestPhrase;
 
     private readonly Dictionary<(string, string), double> _similarity;
 
-    private NeedModel(string[] codes, Dictionary<long, (float, (int, float)[])> features, Dictionary<string, int> words)
+    private NeedModel(string[] codes, Dictionary<long, (float, (int, float)[])> features, Dictionary<string, int> words, IWordSegmentation? segmentation)
     {
         _codes = codes;
         _features = features;
         _words = words;
+        _segmentation = segmentation;
+        // Latin words are features of their own; the other "words" are the taxonomy's phrases.
+        _phrases = words.Keys.Where(w => NeedFeatures.IsHan(w[0])).ToHashSet(StringComparer.Ordinal);
+        _longestPhrase = _phrases.Count == 0 ? 0 : _phrases.Max(p => p.Length);
         var dot = new double[codes.Length, codes.Length];
         foreach (var (_, (_, items)) in features)
         {
@@ -70,13 +82,16 @@ public sealed class NeedModel
     public IEnumerable<(string A, string B, double Similarity)> SimilarPairs() =>
         _similarity.Where(kv => string.CompareOrdinal(kv.Key.Item1, kv.Key.Item2) < 0).OrderByDescending(kv => kv.Value).Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Value));
 
+    /// <summary>The model without a word segmentation (each run of Han characters one word), for Core alone.</summary>
     public static NeedModel Default { get; } = Build(TaxonomyCatalog.Default);
 
     public int ItemCount => _codes.Length;
 
-    public static NeedModel Build(TaxonomyCatalog taxonomy) => BuildFromTaxonomy(taxonomy);
-
-    private static NeedModel BuildFromTaxonomy(TaxonomyCatalog taxonomy)
+    /// <summary>
+    /// The model of <paramref name="taxonomy"/>. With <paramref name="segmentation"/> (the search engine's), features are
+    /// taken inside words only, of the taxonomy's phrases and of the texts read alike.
+    /// </summary>
+    public static NeedModel Build(TaxonomyCatalog taxonomy, IWordSegmentation? segmentation = null)
     {
         var codes = taxonomy.Directions.SelectMany(d => d.SubDirections).Select(s => s.Code).ToArray();
         var known = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -103,6 +118,13 @@ public sealed class NeedModel
                 {
                     profile[key] = profile.GetValueOrDefault(key) + weight;
                 }
+                // The whole phrase is a feature too: held whole by a text, it is stronger evidence than its pieces, and a
+                // phrase of everyday characters only (谁做的) has no other feature.
+                if (Folded(phrase.Trim()) is { Length: >= 2 } whole && NeedFeatures.IsHan(whole[0]))
+                {
+                    var key = NeedFeatures.WordKey(WordId(whole));
+                    profile[key] = profile.GetValueOrDefault(key) + weight;
+                }
             }
             Add(sub.Name, NameWeight);
             foreach (var alias in sub.Aliases)
@@ -115,10 +137,10 @@ public sealed class NeedModel
             }
             item++;
         }
-        return FromMass(codes, profiles, known);
+        return FromMass(codes, profiles, known, segmentation);
     }
 
-    private static NeedModel FromMass(string[] codes, Dictionary<long, double>[] mass, Dictionary<string, int> words)
+    private static NeedModel FromMass(string[] codes, Dictionary<long, double>[] mass, Dictionary<string, int> words, IWordSegmentation? segmentation)
     {
         var itemFrequency = new Dictionary<long, int>();
         foreach (var profile in mass)
@@ -144,7 +166,7 @@ public sealed class NeedModel
             }
         }
         var features = postings.ToDictionary(kv => kv.Key, kv => ((float)idf[kv.Key], kv.Value.ToArray()));
-        return new NeedModel(codes, features, words);
+        return new NeedModel(codes, features, words, segmentation);
     }
 
     /// <summary>Cosine similarity of two items' profiles (1 for the same item): how much one function stands in for the other.</summary>
@@ -163,8 +185,7 @@ public sealed class NeedModel
     /// </summary>
     public IReadOnlyList<ItemReading> Classify(string text, string? industry = null, int max = 5, double minShare = 0.3, double requestWeight = 1)
     {
-        var found = new List<NeedFeature>();
-        NeedFeatures.Extract(text, w => _words.GetValueOrDefault(w, -1), found);
+        var found = Features(text);
         if (found.Count == 0)
         {
             return [];
@@ -172,9 +193,7 @@ public sealed class NeedModel
         HashSet<long>? context = null;
         if (!string.IsNullOrWhiteSpace(industry))
         {
-            var industryFeatures = new List<NeedFeature>();
-            NeedFeatures.Extract(industry, w => _words.GetValueOrDefault(w, -1), industryFeatures);
-            context = industryFeatures.Select(f => f.Key).ToHashSet();
+            context = Features(industry).Select(f => f.Key).ToHashSet();
         }
 
         var request = requestWeight == 1 ? null : RequestClauses(text);
@@ -217,6 +236,50 @@ public sealed class NeedModel
             .Select(i => new ItemReading(_codes[i], Math.Round(scores[i] / queryNorm, 4), Evidence(text, found, queryWeights, i)))
             .ToArray();
     }
+
+    private List<NeedFeature> Features(string text)
+    {
+        var found = new List<NeedFeature>();
+        var folded = Folded(text);
+        var phrases = PhraseSpans(folded);
+        NeedFeatures.Extract(text, w => _words.GetValueOrDefault(w, -1), found, _segmentation?.Words(text), phrases);
+        foreach (var phrase in phrases)
+        {
+            found.Add(new NeedFeature(NeedFeatures.WordKey(_words[folded.Substring(phrase.Start, phrase.Length)]), phrase.Start, phrase.Length));
+        }
+        found.Sort(NeedFeatures.ByPosition);
+        return found;
+    }
+
+    /// <summary>Every place where <paramref name="folded"/> holds one of the taxonomy's phrases whole (overlaps included).</summary>
+    private List<WordSpan> PhraseSpans(string folded)
+    {
+        var lookup = _phrases.GetAlternateLookup<ReadOnlySpan<char>>();
+        var spans = new List<WordSpan>();
+        for (var start = 0; start + 1 < folded.Length; start++)
+        {
+            if (!NeedFeatures.IsHan(folded[start]))
+            {
+                continue;
+            }
+            for (var length = 2; length <= _longestPhrase && start + length <= folded.Length; length++)
+            {
+                if (lookup.Contains(folded.AsSpan(start, length)))
+                {
+                    spans.Add(new WordSpan(start, length));
+                }
+            }
+        }
+        return spans;
+    }
+
+    private static string Folded(string text) => string.Create(text.Length, text, static (span, source) =>
+    {
+        for (var i = 0; i < span.Length; i++)
+        {
+            span[i] = NeedFeatures.Fold(source[i]);
+        }
+    });
 
     /// <summary>
     /// Per character: whether its clause (between ，。；！？ and line breaks) states what the owner wants (想、希望、需要、

@@ -36,6 +36,7 @@ public static class SearchServiceRegistration
         services.AddLeasing(configuration);
         services.TryAddSingleton<SearchIndexSignal>();
         services.TryAddSingleton<ITextAnalysis, Analysis.ChineseTextAnalysis>();
+        services.TryAddSingleton<IWordSegmentation, Analysis.JiebaWordSegmentation>();
         if (!services.Any(s => s.ServiceType == typeof(SearchOutbox)))
         {
             services.AddSingleton<SearchOutbox>();

@@ -1,6 +1,7 @@
 using Marketplace.Core.Matching;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Analysis;
 using Marketplace.Search.Lucene;
 
 namespace Marketplace.Tests.Matching;
@@ -13,6 +14,9 @@ namespace Marketplace.Tests.Matching;
 public sealed class DemandMatcherTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
+    /// <summary>As the API builds it: on the search engine's word segmentation.</summary>
+    private static readonly NeedModel Needs = NeedModel.Build(TaxonomyCatalog.Default, JiebaWordSegmentation.Default);
+
     private static readonly EnterpriseProfile Small = new("璧山区", "摩托车零部件制造", "规下高成长");
     private static readonly EnterpriseProfile Large = new("璧山区", "摩托车零部件制造", "规上");
 
@@ -71,7 +75,7 @@ public sealed class DemandMatcherTests
             _labels[doc.Id] = label;
         }
         await _index!.WriteAsync(offerings.Select(o => o.Doc).ToArray(), None);
-        var matcher = new DemandMatcher(_index, DirectionInference.Default, TaxonomyCatalog.Default, NeedModel.Default);
+        var matcher = new DemandMatcher(_index, DirectionInference.Default, TaxonomyCatalog.Default, Needs);
         return await matcher.MatchAsync(query, 10, None);
     }
 

@@ -4,6 +4,7 @@ using Marketplace.Core.Matching;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
 using Marketplace.Eval;
+using Marketplace.Search.Analysis;
 using Marketplace.Search.Lucene;
 
 namespace Marketplace.Tests.Matching;
@@ -84,7 +85,7 @@ public sealed class MatchingEvaluation
         await index.WriteAsync(data.Offerings.Select(ToDocument).ToArray(), CancellationToken.None);
         await refresh();
 
-        var matcher = new DemandMatcher(index, DirectionInference.Default, TaxonomyCatalog.Default, NeedModel.Default, Weights());
+        var matcher = new DemandMatcher(index, DirectionInference.Default, TaxonomyCatalog.Default, Needs.Value, Weights());
         var ranked = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var demand in data.Demands)
         {
@@ -95,7 +96,7 @@ public sealed class MatchingEvaluation
             if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_VERBOSE") == "2")
             {
                 var judged = data.Qrels.GetValueOrDefault(demand.Item) ?? new Dictionary<string, int>();
-                TestContext.Out.WriteLine($"== {demand.Item} {result.Need.Summary} | inferred: {string.Join("; ", result.InferredDirections.Select(i => $"{i.DirectionCode}/{i.SubDirectionCode} {i.Confidence} [{string.Join(",", i.MatchedTerms)}]"))}");
+                TestContext.Out.WriteLine($"== {demand.Item} {result.Need.Summary} ({result.Need.Confidence:0.00}) | inferred: {string.Join("; ", result.InferredDirections.Select(i => $"{i.DirectionCode}/{i.SubDirectionCode} {i.Confidence} [{string.Join(",", i.MatchedTerms)}]"))}");
                 foreach (var m in result.Matches.Take(6))
                 {
                     TestContext.Out.WriteLine($"   {keyOf[m.OfferingId]}:{judged.GetValueOrDefault(keyOf[m.OfferingId])} {m.Score:0.000} " +
@@ -105,6 +106,9 @@ public sealed class MatchingEvaluation
         }
         return ranked;
     }
+
+    /// <summary>The need model as the API builds it: on the search engine's word segmentation.</summary>
+    private static readonly Lazy<NeedModel> Needs = new(() => NeedModel.Build(TaxonomyCatalog.Default, JiebaWordSegmentation.Default));
 
     /// <summary>
     /// The default weights, or those changed by MARKETPLACE_EVAL_WEIGHTS ("TextWeight=0.4,FunctionWeight=0.45"), for sweeps.

@@ -1,4 +1,5 @@
 using Marketplace.Core.Matching;
+using Marketplace.Search.Analysis;
 
 namespace Marketplace.Tests.Matching;
 
@@ -64,5 +65,59 @@ public class NeedModelTests
     {
         const string text = "订单一多就乱，插单以后交期老是延误";
         Assert.That(Model.Classify(text).Select(r => (r.Code, r.Score)), Is.EqualTo(NeedModel.Build(Marketplace.Core.Taxonomy.TaxonomyCatalog.Default).Classify(text).Select(r => (r.Code, r.Score))));
+    }
+}
+
+/// <summary>Need understanding on the search engine's word segmentation, as the API builds it: features come from words, not from characters that happen to meet.</summary>
+public class SegmentedNeedModelTests
+{
+    private static readonly NeedModel Model = NeedModel.Build(Marketplace.Core.Taxonomy.TaxonomyCatalog.Default, JiebaWordSegmentation.Default);
+
+    private static IEnumerable<string> Evidence(string text) => Model.Classify(text, max: 12, minShare: 0).SelectMany(r => r.Evidence);
+
+    [TestCase("检验是最后一道工序，全靠人看", "道工序")]
+    [TestCase("这种钻头每件都要过一遍秤", "每件")]
+    [TestCase("配件一多仓库就乱", "件一")]
+    public void A_count_of_a_numeral_and_a_measure_word_is_no_evidence(string text, string fragment)
+    {
+        Assert.That(Evidence(text), Has.None.Contains(fragment));
+    }
+
+    [Test]
+    public void No_feature_straddles_two_words()
+    {
+        // 袋装|水泥: 装水 (as in 瓶装水) is not in the text's words; 袋装 is.
+        var evidence = Evidence("我们是做袋装水泥的，装车全靠人搬").ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(evidence, Has.None.Contains("装水"));
+            Assert.That(evidence, Has.Some.Contains("袋装"));
+        });
+    }
+
+    [Test]
+    public void A_whole_phrase_of_everyday_characters_is_evidence()
+    {
+        // 谁做的 has no feature of two characters that is not a particle or a light verb, but as a whole it is a problem phrase of traceability.
+        var read = Model.Classify("出了问题不知道是谁做的");
+        Assert.Multiple(() =>
+        {
+            Assert.That(read[0].Code, Is.EqualTo("general.traceability"));
+            Assert.That(read[0].Evidence, Does.Contain("谁做的"));
+        });
+    }
+
+    [TestCase("车架焊完变形，焊缝宽窄不一，焊工难招", "machinery.welding")]
+    [TestCase("空压机下班了也在转，车间里到处漏气，电费太高", "general.energy-management")]
+    [TestCase("想上一套MES，车间报工还靠纸", "general.production-data")]
+    public void Reads_the_function_a_text_asks_for(string text, string item)
+    {
+        Assert.That(Model.Classify(text)[0].Code, Is.EqualTo(item));
+    }
+
+    [Test]
+    public void Evidence_never_has_single_characters()
+    {
+        Assert.That(Model.Classify("每台机器一天停几次，谁也说不清，想装个东西看着", max: 12, minShare: 0).SelectMany(r => r.Evidence), Has.All.Length.GreaterThan(1));
     }
 }
