@@ -14,7 +14,9 @@ namespace Marketplace.Bench.Soak;
 /// <c>soak --url URL --data DIR --pid API_PID [--minutes 10] [--peak-seconds 30] [--workers 16] [--rate R]</c>: mixed traffic
 /// against a running API — searches 70 %, match-feed reads 15 %, demand lists 10 % (POST, matched on submission, then GET
 /// its matches), publishes 5 % (create → submit → approve, and the oldest soak offering retired once 200 are live, so the
-/// catalog keeps its size). First the peak: the mix in a closed loop on <c>--workers</c> connections for
+/// catalog keeps its size; likewise the oldest soak demand list is closed once 200 are open, as owners close lists they are
+/// done with: every publish re-matches all open items of its directions, so lists that pile up make a workload that
+/// grows by the minute, not a steady one — see bench/RESULTS.md, issue 9). First the peak: the mix in a closed loop on <c>--workers</c> connections for
 /// <c>--peak-seconds</c> (after a warm-up of half that). Then <c>--minutes</c> at half that rate (or <c>--rate</c>),
 /// open loop: operations start on schedule whatever the latency, and each one's latency counts from its scheduled start.
 /// Reports per minute: operations, errors, p50/p99 and the API's resident memory (VmRSS of <c>--pid</c>), and the
@@ -174,6 +176,8 @@ public static class SoakCommand
         private readonly Corpus _corpus = new(TaxonomyCatalog.Default);
         private readonly OfferingGenerator _offerings;
         private readonly ConcurrentQueue<string> _published = new();
+        private readonly ConcurrentQueue<string> _openLists = new();
+        private const int OpenListsKept = 200;
         private int _sequence;
 
         private Traffic(string url, BenchKeys keys, HttpClient[] integrators)
@@ -230,7 +234,13 @@ public static class SoakCommand
                         var list = MatchCommand.DemandList(random, _corpus, Interlocked.Increment(ref _sequence),
                             sub => QueryMix.Sentence(random, _corpus, sub));
                         var created = await SendAsync(_enterprise, HttpMethod.Post, "/api/v1/demand-lists", list);
-                        await SendAsync(_enterprise, HttpMethod.Get, $"/api/v1/demand-lists/{created.GetProperty("id").GetString()}/matches?topK=10", null);
+                        var listId = created.GetProperty("id").GetString()!;
+                        await SendAsync(_enterprise, HttpMethod.Get, $"/api/v1/demand-lists/{listId}/matches?topK=10", null);
+                        _openLists.Enqueue(listId);
+                        if (_openLists.Count > OpenListsKept && _openLists.TryDequeue(out var oldestList))
+                        {
+                            await SendAsync(_enterprise, HttpMethod.Post, $"/api/v1/demand-lists/{oldestList}/close", null);
+                        }
                         break;
                     default:
                         await PublishAsync(random);
