@@ -144,7 +144,7 @@ else
     "${WRK[@]}" -d"${SECONDS_HTTP}s" -- "$OUT/paths-$mix.txt" > "$OUT/wrk-$mix.log" 2>&1
     say "http $mix mix (wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${SECONDS_HTTP}s after ${SECONDS_WARMUP} s; load $(load)): $(wrk_line "$OUT/wrk-$mix.log")"
     api_rps="$(grep -o 'rps=[0-9.]*' "$OUT/wrk-$mix.log" | cut -d= -f2)"
-    engine_rps="$(grep -o '"searchesPerSecond":[0-9.]*' "$OUT/engine-$mix.json" 2>/dev/null | cut -d: -f2)"
+    engine_rps="$(grep -o '"searchesPerSecond":[0-9.]*' "$OUT/engine-$mix.json" 2>/dev/null | cut -d: -f2 || true)"
     [[ -n "$engine_rps" ]] && say "  API/engine throughput ratio: $(awk -v a="$api_rps" -v e="$engine_rps" 'BEGIN {printf "%.2f (%s / %s searches/s)", a / e, a, e}')"
   done
   say "API memory after both mixes: max VmRSS $(rss_max) kB, VmHWM $(hwm) kB"

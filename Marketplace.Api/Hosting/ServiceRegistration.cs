@@ -63,6 +63,7 @@ public static class ServiceRegistration
             services.AddMarketplaceSearchWorkers();
             services.AddHostedService<BulkJobRunner>();
             services.AddWebhookWorkers();
+            services.AddHostedService<MatchingWarmUp>();
         }
 
         services.ConfigureHttpJsonOptions(o =>

@@ -1,0 +1,44 @@
+using Marketplace.Core.Matching;
+using Marketplace.Core.Offerings;
+using Marketplace.Tests.Api;
+using Marketplace.Tests.Indexing;
+
+namespace Marketplace.Tests.Matching;
+
+public class MatchingWarmUpTests
+{
+    [Test]
+    public async Task A_restarted_node_reads_the_items_of_the_offerings_already_live_before_any_match_asks()
+    {
+        var first = new SearchTestHost(settings: SearchTestHost.Settings());
+        string data;
+        try
+        {
+            var integrator = await first.CreateIntegratorAsync();
+            await first.PublishAsync(integrator, MarketplaceApp.OfferingBody());
+            data = first.DataDirectory;
+        }
+        finally
+        {
+            first.Dispose();
+        }
+
+        var second = new SearchTestHost(data, SearchTestHost.Settings());
+        try
+        {
+            var live = new List<Guid>();
+            await foreach (var batch in second.Service<OfferingStore>().LiveDocumentBatchesAsync(100, CancellationToken.None))
+            {
+                live.AddRange(batch.Select(d => d.RevisionId));
+            }
+            Assert.That(live, Has.Count.EqualTo(1));
+            var matcher = second.Service<DemandMatcher>();
+            await SearchTestHost.EventuallyAsync(() => Task.FromResult(matcher.IsPrepared(live[0])), TimeSpan.FromSeconds(20),
+                "the matching warm-up read the live offering's items");
+        }
+        finally
+        {
+            second.DisposeAndDelete();
+        }
+    }
+}
