@@ -63,8 +63,9 @@ public static class ServiceRegistration
             services.AddMarketplaceSearchWorkers();
             services.AddHostedService<BulkJobRunner>();
             services.AddWebhookWorkers();
-            services.AddHostedService<MatchingWarmUp>();
+            services.AddHostedService(sp => sp.GetRequiredService<MatchingWarmUp>());
         }
+        services.AddSingleton<MatchingWarmUp>();
 
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -48,7 +48,8 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
 
     private readonly MatchingWeights weights = weighting ?? MatchingWeights.Default;
 
-    private const int MaxCachedOfferings = 250_000;
+    /// <summary>Offering revisions whose items stay cached; beyond it the cache starts again.</summary>
+    public const int MaxCachedOfferings = 250_000;
     private readonly ConcurrentDictionary<Guid, (string Code, double Strength)[]> _offeringItems = new();
 
     public async Task<DemandMatchResult> MatchAsync(DemandQuery query, int topK, CancellationToken ct)
