@@ -26,13 +26,14 @@ public static class RebuildCommand
 
     public static async Task RebuildAsync(string data, OfferingStore offerings, CancellationToken ct, int batchSize = 1_000, int ramBufferMb = 0)
     {
+        var bufferMb = ramBufferMb > 0 ? ramBufferMb : LuceneIndexOptions.DefaultRebuildRamBufferSizeMb;
         var open = Stopwatch.StartNew();
         // No background warm-up of the postings: this process only rebuilds, and the warm-up would take CPU from it.
         await using var index = new LuceneOfferingIndex(new LuceneIndexOptions
         {
             IndexDirectory = BenchStorage.IndexDirectory(data),
             WarmUpPostings = false,
-            RebuildRamBufferSizeMb = ramBufferMb > 0 ? ramBufferMb : LuceneIndexOptions.DefaultRebuildRamBufferSizeMb,
+            RebuildRamBufferSizeMb = bufferMb,
         },
             Thesaurus.Default, TaxonomyCatalog.Default);
         await index.EnsureCreatedAsync(ct);
@@ -78,7 +79,7 @@ public static class RebuildCommand
             // CPU time next to wall time: on a shared machine the wall time also counts what other processes took.
             var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
             Console.WriteLine($"rebuild: {documents:N0} offerings in {total.Elapsed.TotalSeconds:F1} s = {documents / total.Elapsed.TotalSeconds:F0} offerings/s " +
-                $"(buffer {(ramBufferMb > 0 ? ramBufferMb : LuceneIndexOptions.DefaultRebuildRamBufferSizeMb):F0} MiB, waiting for SQL {read.Elapsed.TotalSeconds:F1} s, analyse+add {add.Elapsed.TotalSeconds:F1} s, commit+swap {swap.Elapsed.TotalSeconds:F1} s; batch {batchSize}; " +
+                $"(buffer {bufferMb:F0} MiB, waiting for SQL {read.Elapsed.TotalSeconds:F1} s, analyse+add {add.Elapsed.TotalSeconds:F1} s, commit+swap {swap.Elapsed.TotalSeconds:F1} s; batch {batchSize}; " +
                 $"CPU {cpu.TotalSeconds:F1} s = {cpu.TotalMilliseconds / documents:F2} ms per offering)");
         }
         var size = new DirectoryInfo(BenchStorage.IndexDirectory(data)).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
