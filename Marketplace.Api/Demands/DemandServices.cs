@@ -4,17 +4,21 @@ using Marketplace.Core.Matching;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Api.Demands;
 
 public static class DemandServices
 {
     /// <summary>Demand lists, matching, the match feed, statistics, leads and engagements; re-matching observes the indexer.</summary>
-    public static IServiceCollection AddDemands(this IServiceCollection services)
+    public static IServiceCollection AddDemands(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(sp => new DirectionInference(sp.GetRequiredService<TaxonomyCatalog>()));
         services.TryAddSingleton(sp => NeedModel.Build(sp.GetRequiredService<TaxonomyCatalog>(), sp.GetRequiredService<IWordSegmentation>()));
         services.TryAddSingleton<DemandMatcher>();
+        services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MatchingOptions>, MatchingOptionsValidator>());
+        services.TryAddSingleton<CatalogLanguage>();
         services.TryAddSingleton<MatchEvidence>();
         services.TryAddSingleton<MatchRuns>();
         services.TryAddSingleton<MatchQueries>();
@@ -24,6 +28,8 @@ public static class DemandServices
         services.TryAddSingleton<EngagementStore>();
         services.TryAddSingleton<RatingStore>();
         services.TryAddSingleton<Marketplace.Core.Cases.CaseStore>();
+        // The catalog's language first: the re-matcher then reads the open demands with what the batch taught.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOfferingIndexObserver, CatalogLanguage>(sp => sp.GetRequiredService<CatalogLanguage>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOfferingIndexObserver, DemandRematcher>());
         return services;
     }

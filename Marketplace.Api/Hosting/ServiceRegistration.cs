@@ -53,7 +53,7 @@ public static class ServiceRegistration
         services.AddMarketplaceSearch(configuration);
         services.AddOptions<SearchOptions>().PostConfigure<IOptions<MarketplaceOptions>>((search, marketplace) =>
             search.IndexDirectory ??= Path.Combine(DataDirectory(marketplace.Value), "index"));
-        services.AddDemands();
+        services.AddDemands(configuration);
         services.AddWebhooks(configuration);
         services.AddGovernment(configuration);
         if (!IsGeneratingOpenApiDocument)
@@ -64,6 +64,7 @@ public static class ServiceRegistration
             services.AddHostedService<BulkJobRunner>();
             services.AddWebhookWorkers();
             services.AddHostedService(sp => sp.GetRequiredService<MatchingWarmUp>());
+            services.AddHostedService<CatalogLanguageRefresh>();
         }
         services.AddSingleton<MatchingWarmUp>();
 

@@ -48,9 +48,27 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
 
     private readonly MatchingWeights weights = weighting ?? MatchingWeights.Default;
 
+    public MatchingWeights Weights => weights;
+
     /// <summary>Offering revisions whose items stay cached; beyond it the cache starts again.</summary>
     public const int MaxCachedOfferings = 250_000;
     private readonly ConcurrentDictionary<Guid, (string Code, double Strength)[]> _offeringItems = new();
+
+    /// <summary>The taxonomy's need model: how offerings are read and how alike two items are.</summary>
+    private readonly NeedModel _taxonomyNeeds = needs;
+
+    private NeedModel _demandNeeds = needs;
+
+    /// <summary>
+    /// The model demands are read with: the taxonomy's, or the taxonomy's extended with the catalog's language
+    /// (<see cref="NeedModel.WithCatalog"/>). Offerings are always read with the taxonomy's alone, so that what an offering
+    /// provides does not drift with the rest of the catalog.
+    /// </summary>
+    public NeedModel DemandNeeds
+    {
+        get => Volatile.Read(ref _demandNeeds);
+        set => Volatile.Write(ref _demandNeeds, value);
+    }
 
     public async Task<DemandMatchResult> MatchAsync(DemandQuery query, int topK, CancellationToken ct)
     {
@@ -92,7 +110,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     /// </summary>
     private NeedUnderstanding Understand(DemandQuery query, IReadOnlyList<InferredDirection> inferred)
     {
-        var broad = needs.Classify(query.Text, query.Enterprise.Industry, max: weights.MaxRelatedItems, minShare: weights.RelatedMinShare, weights.RequestWeight);
+        var broad = DemandNeeds.Classify(query.Text, query.Enterprise.Industry, max: weights.MaxRelatedItems, minShare: weights.RelatedMinShare, weights.RequestWeight);
         var classified = broad.Where(c => c.Score >= weights.NeedMinShare * broad[0].Score).Take(weights.MaxNeedItems).ToArray();
         var items = new List<UnderstoodItem>();
         if (query.SubDirection is { } stated && taxonomy.FindSubDirection(stated) is { } statedItem)
@@ -281,7 +299,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     /// </summary>
     private double StandIn(string asked, string provided, string? demandDirection)
     {
-        var similarity = needs.Similarity(asked, provided);
+        var similarity = _taxonomyNeeds.Similarity(asked, provided);
         // Any similarity at all (the model keeps only pairs at least 0.1 alike): across the general direction these are
         // the same function, e.g. 食品追溯 / 产品质量追溯.
         return demandDirection is not null && similarity > 0 && IsSpecialisation(asked, provided, demandDirection)
@@ -367,7 +385,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     /// Reads the items of a live offering ahead of matching. A node that has just started would otherwise read each
     /// candidate's items on its first match (about 0.1 ms each, up to 200 candidates per demand item).
     /// </summary>
-    public void PrepareOffering(OfferingDocument offering) =>
+    public IReadOnlyList<(string Code, double Strength)> PrepareOffering(OfferingDocument offering) =>
         ReadItems(offering.RevisionId, offering.Title, offering.Summary, offering.Keywords, offering.Directions);
 
     /// <summary>The items the need model reads in an offering's title, summary and keywords, cached per revision.</summary>
@@ -382,7 +400,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             _offeringItems.Clear();
         }
         // The offering's own directions are the integrator's word: items of other directions read in its text count less.
-        var classified = needs.Classify(title + "。" + summary + "。" + string.Join("，", keywords), max: weights.MaxOfferingItems + 2, minShare: weights.OfferingMinShare / 2)
+        var classified = _taxonomyNeeds.Classify(title + "。" + summary + "。" + string.Join("，", keywords), max: weights.MaxOfferingItems + 2, minShare: weights.OfferingMinShare / 2)
             .Select(c => (c.Code, Score: c.Score * (OfferingDeclares(directions, c.Code) ? 1 : weights.OfferingOtherDirectionPrior)))
             .OrderByDescending(c => c.Score).ThenBy(c => c.Code, StringComparer.Ordinal)
             .ToArray();

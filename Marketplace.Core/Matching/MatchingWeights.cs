@@ -77,6 +77,18 @@ public sealed record MatchingWeights
 
     public double OfferingSharePower { get; init; } = 1;
 
+    /// <summary>
+    /// The catalog's language (<see cref="CatalogLanguage"/>): a feature of an item's offerings adds this much to the item's
+    /// profile mass at full share (the taxonomy's name counts 3, an alias 2, a problem phrase 1)…
+    /// </summary>
+    public double CatalogWeight { get; init; } = 4;
+
+    /// <summary>…its share being the item's offerings that hold it, out of their number plus this (one offering alone teaches less)…</summary>
+    public double CatalogSmoothing { get; init; } = 1;
+
+    /// <summary>…an offering teaching the items it declares, or if it declares none those read in it with at least this share of its best.</summary>
+    public double CatalogMinStrength { get; init; } = 0.7;
+
     /// <summary>Share of the score that fit decides: score = relevance · (1 − FitShare + FitShare · fit).</summary>
     public double FitShare { get; init; } = 0.6;
 

@@ -8,6 +8,9 @@ namespace Marketplace.Core.Matching;
 /// <param name="Evidence">The fragments of the text (two characters or more, as written) that point to the item, strongest first.</param>
 public sealed record ItemReading(string Code, double Score, IReadOnlyList<string> Evidence);
 
+/// <summary>An offering's features (<see cref="NeedModel.FeatureKeys"/>) and the items it provides, to learn the items' language from.</summary>
+public sealed record CatalogExample(long[] Keys, IReadOnlyList<(string Code, double Strength)> Items);
+
 /// <summary>
 /// Need understanding: which technology items a free text asks for, by the function it describes rather than the words
 /// of its industry. Each item of the taxonomy has a profile — a weighted vector of features (<see cref="NeedFeatures"/>:
@@ -37,17 +40,27 @@ public sealed class NeedModel
     private readonly HashSet<string> _phrases;
     private readonly int _longestPhrase;
 
-    private readonly Dictionary<(string, string), double> _similarity;
+    private readonly Lazy<Dictionary<(string, string), double>> _similarity;
 
-    private NeedModel(string[] codes, Dictionary<long, (float, (int, float)[])> features, Dictionary<string, int> words, IWordSegmentation? segmentation)
+    /// <summary>Each item's feature mass before weighting (what <see cref="WithCatalog"/> adds to).</summary>
+    private readonly Dictionary<long, double>[] _mass;
+
+    private NeedModel(string[] codes, Dictionary<long, double>[] mass, Dictionary<long, (float, (int, float)[])> features, Dictionary<string, int> words, IWordSegmentation? segmentation)
     {
         _codes = codes;
+        _mass = mass;
         _features = features;
         _words = words;
         _segmentation = segmentation;
         // Latin words are features of their own; the other "words" are the taxonomy's phrases.
         _phrases = words.Keys.Where(w => NeedFeatures.IsHan(w[0])).ToHashSet(StringComparer.Ordinal);
         _longestPhrase = _phrases.Count == 0 ? 0 : _phrases.Max(p => p.Length);
+        _similarity = new Lazy<Dictionary<(string, string), double>>(() => Similarities(codes, features));
+    }
+
+    /// <summary>Cosine similarity of every pair of items at least <see cref="MinSimilarity"/> alike (their profiles are unit vectors).</summary>
+    private static Dictionary<(string, string), double> Similarities(string[] codes, Dictionary<long, (float Idf, (int Item, float Weight)[] Items)> features)
+    {
         var dot = new double[codes.Length, codes.Length];
         foreach (var (_, (_, items)) in features)
         {
@@ -62,17 +75,18 @@ public sealed class NeedModel
                 }
             }
         }
-        _similarity = [];
+        var similarity = new Dictionary<(string, string), double>();
         for (var i = 0; i < codes.Length; i++)
         {
             for (var j = i + 1; j < codes.Length; j++)
             {
                 if (dot[i, j] >= MinSimilarity)
                 {
-                    _similarity[(codes[i], codes[j])] = _similarity[(codes[j], codes[i])] = Math.Round(dot[i, j], 4);
+                    similarity[(codes[i], codes[j])] = similarity[(codes[j], codes[i])] = Math.Round(dot[i, j], 4);
                 }
             }
         }
+        return similarity;
     }
 
     /// <summary>Items whose profiles are less alike than this do not stand in for each other at all.</summary>
@@ -80,7 +94,7 @@ public sealed class NeedModel
 
     /// <summary>Pairs of distinct items at least <see cref="MinSimilarity"/> alike, most alike first (for diagnostics).</summary>
     public IEnumerable<(string A, string B, double Similarity)> SimilarPairs() =>
-        _similarity.Where(kv => string.CompareOrdinal(kv.Key.Item1, kv.Key.Item2) < 0).OrderByDescending(kv => kv.Value).Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Value));
+        _similarity.Value.Where(kv => string.CompareOrdinal(kv.Key.Item1, kv.Key.Item2) < 0).OrderByDescending(kv => kv.Value).Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Value));
 
     /// <summary>The model without a word segmentation (each run of Han characters one word), for Core alone.</summary>
     public static NeedModel Default { get; } = Build(TaxonomyCatalog.Default);
@@ -166,7 +180,46 @@ public sealed class NeedModel
             }
         }
         var features = postings.ToDictionary(kv => kv.Key, kv => ((float)idf[kv.Key], kv.Value.ToArray()));
-        return new NeedModel(codes, features, words, segmentation);
+        return new NeedModel(codes, mass, features, words, segmentation);
+    }
+
+    /// <summary>
+    /// This model with each item's profile extended by the language of the catalog's offerings that provide it: a feature
+    /// gains <paramref name="weight"/> times the share of the item's offerings (by strength, smoothed by
+    /// <paramref name="smoothing"/> offerings) whose text holds it.
+    /// </summary>
+    public NeedModel WithCatalog(IEnumerable<CatalogExample> examples, double weight, double smoothing)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        var held = new Dictionary<long, double>[_codes.Length];
+        var total = new double[_codes.Length];
+        var index = _codes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+        foreach (var example in examples)
+        {
+            foreach (var (code, strength) in example.Items)
+            {
+                if (!index.TryGetValue(code, out var i) || strength <= 0)
+                {
+                    continue;
+                }
+                var counts = held[i] ??= [];
+                foreach (var key in example.Keys)
+                {
+                    counts[key] = counts.GetValueOrDefault(key) + strength;
+                }
+                total[i] += strength;
+            }
+        }
+        var mass = new Dictionary<long, double>[_codes.Length];
+        for (var i = 0; i < _codes.Length; i++)
+        {
+            mass[i] = new Dictionary<long, double>(_mass[i]);
+            foreach (var (key, count) in held[i] ?? [])
+            {
+                mass[i][key] = mass[i].GetValueOrDefault(key) + (weight * count / (total[i] + smoothing));
+            }
+        }
+        return FromMass(_codes, mass, _words, _segmentation);
     }
 
     /// <summary>Cosine similarity of two items' profiles (1 for the same item): how much one function stands in for the other.</summary>
@@ -176,7 +229,14 @@ public sealed class NeedModel
         {
             return 1;
         }
-        return _similarity.TryGetValue((a, b), out var value) ? value : 0;
+        return _similarity.Value.TryGetValue((a, b), out var value) ? value : 0;
+    }
+
+    /// <summary>The distinct features of a text, as <see cref="Classify"/> reads them (what <see cref="CatalogExample"/> holds).</summary>
+    public long[] FeatureKeys(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Features(text).Select(f => f.Key).Distinct().Order().ToArray();
     }
 
     /// <summary>

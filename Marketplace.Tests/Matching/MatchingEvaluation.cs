@@ -6,6 +6,7 @@ using Marketplace.Core.Taxonomy;
 using Marketplace.Eval;
 using Marketplace.Search.Analysis;
 using Marketplace.Search.Lucene;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Tests.Matching;
 
@@ -86,6 +87,10 @@ public sealed class MatchingEvaluation
         await refresh();
 
         var matcher = new DemandMatcher(index, DirectionInference.Default, TaxonomyCatalog.Default, Needs.Value, Weights());
+        // As the API learns the items' language from the catalog (its indexer's batches); MARKETPLACE_EVAL_CATALOG=0 turns it off.
+        var learn = Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_CATALOG") != "0";
+        var language = new CatalogLanguage(matcher, Needs.Value, Options.Create(new MatchingOptions { LearnFromCatalog = learn }), TimeProvider.System);
+        await language.OnIndexedAsync(data.Offerings.Select(ToDocument).ToArray(), CancellationToken.None);
         var ranked = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var demand in data.Demands)
         {

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using Marketplace.Core.Searching;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Core.Matching;
+
+/// <summary>
+/// Learns the technology items' everyday language from the catalog: integrators describe what their offerings do in
+/// words the taxonomy lacks, and each offering is labelled by the items it declares (or, declaring none, is clearly read as).
+/// Those texts extend the items' profiles in the model demands are read with (<see cref="NeedModel.WithCatalog"/>,
+/// <see cref="DemandMatcher.DemandNeeds"/>); offerings themselves are still read with the taxonomy's model alone.
+/// <para>
+/// Which offerings teach: per item, the <see cref="ExamplesPerItem"/> offerings providing it with the lowest hash of
+/// their id. The sample is bounded whatever the catalog's size, and the same on every node whatever order it reads the
+/// catalog in, so nodes that have seen the same catalog read demands alike. The indexer's batches update it as offerings
+/// are published (<see cref="OnIndexedAsync"/>); a retired offering leaves a gap that the next full pass
+/// (<see cref="RefreshAsync"/>) fills.
+/// </para>
+/// </summary>
+public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNeeds, IOptions<MatchingOptions> options, TimeProvider clock) : IOfferingIndexObserver
+{
+    public const int ExamplesPerItem = 64;
+
+    /// <summary>A model is rebuilt at most once per this many times the last rebuild took (a busy indexer does not rebuild per batch).</summary>
+    private const int RebuildSpacing = 10;
+
+    private readonly Lock _gate = new();
+    private Sample _sample = new();
+
+    /// <summary>Documents seen while a full pass reads the catalog: replayed into its sample, which did not see them.</summary>
+    private List<OfferingDocument>? _seenDuringRefresh;
+
+    private long _lastRebuild = long.MinValue / 2;
+    private TimeSpan _lastRebuildCost;
+    private bool _rebuildScheduled;
+
+    /// <summary>How many offerings teach the current model.</summary>
+    public int Examples { get; private set; }
+
+    public Task OnIndexedAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        if (!options.Value.LearnFromCatalog)
+        {
+            return Task.CompletedTask;
+        }
+        lock (_gate)
+        {
+            foreach (var document in documents)
+            {
+                Observe(_sample, document);
+            }
+            _seenDuringRefresh?.AddRange(documents);
+        }
+        RebuildSoon();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Reads the whole live catalog into a new sample and rebuilds the model from it.</summary>
+    public async Task RefreshAsync(IAsyncEnumerable<IReadOnlyList<OfferingDocument>> liveBatches, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(liveBatches);
+        if (!options.Value.LearnFromCatalog)
+        {
+            return;
+        }
+        var sample = new Sample();
+        lock (_gate)
+        {
+            _seenDuringRefresh = [];
+        }
+        try
+        {
+            await foreach (var batch in liveBatches.WithCancellation(ct))
+            {
+                foreach (var document in batch)
+                {
+                    Observe(sample, document);
+                }
+            }
+            lock (_gate)
+            {
+                foreach (var document in _seenDuringRefresh!)
+                {
+                    Observe(sample, document);
+                }
+                _sample = sample;
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _seenDuringRefresh = null;
+            }
+        }
+        Rebuild();
+    }
+
+    /// <summary>Builds the demand model from the current sample and hands it to the matcher.</summary>
+    public void Rebuild()
+    {
+        var started = Stopwatch.GetTimestamp();
+        CatalogExample[] examples;
+        lock (_gate)
+        {
+            examples = _sample.Examples();
+            _rebuildScheduled = false;
+        }
+        var weights = matcher.Weights;
+        matcher.DemandNeeds = examples.Length == 0 ? taxonomyNeeds : taxonomyNeeds.WithCatalog(examples, weights.CatalogWeight, weights.CatalogSmoothing);
+        Examples = examples.Length;
+        _lastRebuildCost = Stopwatch.GetElapsedTime(started);
+        Volatile.Write(ref _lastRebuild, clock.GetTimestamp());
+    }
+
+    private void RebuildSoon()
+    {
+        var wait = (_lastRebuildCost * RebuildSpacing) - clock.GetElapsedTime(Volatile.Read(ref _lastRebuild));
+        if (wait <= TimeSpan.Zero)
+        {
+            Rebuild();
+            return;
+        }
+        lock (_gate)
+        {
+            if (_rebuildScheduled)
+            {
+                return;
+            }
+            _rebuildScheduled = true;
+        }
+        _ = Task.Delay(wait, clock).ContinueWith(_ => Rebuild(), TaskScheduler.Default);
+    }
+
+    private void Observe(Sample sample, OfferingDocument document)
+    {
+        sample.Remove(document.Id);
+        if (!document.Live)
+        {
+            return;
+        }
+        // The integrator's own labels where it gave them; else the items its title, summary and keywords read as clearly.
+        var minStrength = matcher.Weights.CatalogMinStrength;
+        var items = document.SubDirections.Count > 0
+            ? document.SubDirections.Distinct(StringComparer.Ordinal).Select(code => (Code: code, Strength: 1.0)).ToArray()
+            : matcher.PrepareOffering(document).Where(i => i.Strength >= minStrength).ToArray();
+        sample.Add(document.Id, items, () => taxonomyNeeds.FeatureKeys(TextOf(document)));
+    }
+
+    private static string TextOf(OfferingDocument offering) =>
+        offering.Title + "。" + offering.Summary + "。" + offering.Description + "。" + string.Join("，", offering.Keywords);
+
+    /// <summary>The sampled offerings of every item (not thread-safe: the owner locks).</summary>
+    private sealed class Sample
+    {
+        private readonly Dictionary<string, SortedSet<(ulong Rank, Guid Id)>> _byItem = new(StringComparer.Ordinal);
+        private readonly Dictionary<Guid, (long[] Keys, List<(string Code, double Strength)> Items)> _byOffering = [];
+
+        public void Add(Guid id, IReadOnlyList<(string Code, double Strength)> items, Func<long[]> keys)
+        {
+            var rank = Rank(id);
+            List<(string Code, double Strength)>? entered = null;
+            foreach (var (code, strength) in items)
+            {
+                if (!_byItem.TryGetValue(code, out var sampled))
+                {
+                    _byItem[code] = sampled = [];
+                }
+                if (sampled.Count >= ExamplesPerItem)
+                {
+                    var last = sampled.Max;
+                    if (last.Rank < rank || (last.Rank == rank && last.Id.CompareTo(id) <= 0))
+                    {
+                        continue;
+                    }
+                    sampled.Remove(last);
+                    LeaveItem(last.Id, code);
+                }
+                sampled.Add((rank, id));
+                (entered ??= []).Add((code, strength));
+            }
+            if (entered is not null)
+            {
+                _byOffering[id] = (keys(), entered);
+            }
+        }
+
+        public void Remove(Guid id)
+        {
+            if (!_byOffering.Remove(id, out var entry))
+            {
+                return;
+            }
+            var rank = Rank(id);
+            foreach (var (code, _) in entry.Items)
+            {
+                _byItem[code].Remove((rank, id));
+            }
+        }
+
+        public CatalogExample[] Examples() => _byOffering.OrderBy(kv => kv.Key).Select(kv => new CatalogExample(kv.Value.Keys, kv.Value.Items.ToArray())).ToArray();
+
+        private void LeaveItem(Guid id, string code)
+        {
+            var entry = _byOffering[id];
+            entry.Items.RemoveAll(i => i.Code == code);
+            if (entry.Items.Count == 0)
+            {
+                _byOffering.Remove(id);
+            }
+        }
+
+        /// <summary>FNV-1a over the id's bytes: uniform even for time-ordered ids, and the same in every process.</summary>
+        private static ulong Rank(Guid id)
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            id.TryWriteBytes(bytes);
+            var hash = 14695981039346656037UL;
+            foreach (var b in bytes)
+            {
+                hash = (hash ^ b) * 1099511628211UL;
+            }
+            return hash;
+        }
+    }
+}

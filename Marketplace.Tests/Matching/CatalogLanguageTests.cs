@@ -1,0 +1,185 @@
+using Marketplace.Core.Matching;
+using Marketplace.Core.Searching;
+using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Analysis;
+using Marketplace.Search.Lucene;
+using Marketplace.Tests.Api;
+using Marketplace.Tests.Indexing;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Tests.Matching;
+
+/// <summary>The items' language learnt from the catalog: invented words stand for the integrators' everyday words the taxonomy lacks.</summary>
+public class CatalogLanguageTests
+{
+    private const string Item = "general.production-data";
+    private const string Demand = "我们缺个铃铛";
+
+    private static readonly NeedModel Taxonomy = NeedModel.Build(TaxonomyCatalog.Default, JiebaWordSegmentation.Default);
+
+    /// <summary>A real, empty index: the matcher needs one, these tests only ask its need models.</summary>
+    private string _folder = "";
+    private LuceneOfferingIndex _index = null!;
+
+    [SetUp]
+    public void OpenIndex()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "marketplace-catalog-language-" + Guid.NewGuid().ToString("N"));
+        _index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = _folder }, Thesaurus.Default, TaxonomyCatalog.Default);
+    }
+
+    [TearDown]
+    public void DeleteIndex()
+    {
+        _index.Dispose();
+        MarketplaceApp.DeleteDirectory(_folder);
+    }
+
+    [Test]
+    public void An_item_learns_the_words_of_its_offerings()
+    {
+        Assert.That(Taxonomy.Classify(Demand).Select(r => r.Code), Does.Not.Contain(Item));
+        var learnt = Taxonomy.WithCatalog([new CatalogExample(Taxonomy.FeatureKeys("小铃铛挂在机台上，停机就响"), [(Item, 1.0)])], weight: 4, smoothing: 1);
+        var reading = learnt.Classify(Demand);
+        Assert.That(reading[0].Code, Is.EqualTo(Item));
+        Assert.That(reading[0].Evidence, Has.Some.Contains("铃铛"));
+    }
+
+    [Test]
+    public void Without_examples_the_model_reads_as_the_taxonomys()
+    {
+        const string text = "仓库几千种料，盘点一次对不上，找料靠翻";
+        Assert.That(Taxonomy.WithCatalog([], 4, 1).Classify(text).Select(r => (r.Code, r.Score)), Is.EqualTo(Taxonomy.Classify(text).Select(r => (r.Code, r.Score))));
+    }
+
+    [Test]
+    public async Task Demands_are_read_with_what_the_indexed_offerings_teach_and_offerings_with_the_taxonomy_alone()
+    {
+        var (matcher, language) = Create();
+        await language.OnIndexedAsync([Offering(Guid.NewGuid(), "小铃铛停机提醒", [Item])], CancellationToken.None);
+
+        Assert.That(matcher.DemandNeeds.Classify(Demand)[0].Code, Is.EqualTo(Item));
+        Assert.That(language.Examples, Is.EqualTo(1));
+        var undeclared = Offering(Guid.NewGuid(), "小铃铛", []);
+        Assert.That(matcher.PrepareOffering(undeclared), Is.Empty, "an offering is read with the taxonomy's language");
+    }
+
+    [Test]
+    public async Task Each_item_is_taught_by_a_bounded_sample_that_does_not_depend_on_the_order_offerings_arrive_in()
+    {
+        var offerings = Enumerable.Range(0, 150).Select(i => Offering(Guid.NewGuid(), $"小铃铛第{i}型", [Item])).ToArray();
+        var (forward, forwardLanguage) = Create();
+        await forwardLanguage.OnIndexedAsync(offerings, CancellationToken.None);
+        var (backward, backwardLanguage) = Create();
+        foreach (var offering in offerings.Reverse())
+        {
+            await backwardLanguage.OnIndexedAsync([offering], CancellationToken.None);
+        }
+        backwardLanguage.Rebuild();
+
+        Assert.That(forwardLanguage.Examples, Is.EqualTo(CatalogLanguage.ExamplesPerItem));
+        Assert.That(backwardLanguage.Examples, Is.EqualTo(CatalogLanguage.ExamplesPerItem));
+        Assert.That(backward.DemandNeeds.Classify(Demand).Select(r => (r.Code, r.Score)), Is.EqualTo(forward.DemandNeeds.Classify(Demand).Select(r => (r.Code, r.Score))));
+    }
+
+    [Test]
+    public async Task A_retired_offering_stops_teaching_and_a_full_pass_reads_the_live_catalog_again()
+    {
+        var (matcher, language) = Create();
+        var offering = Offering(Guid.NewGuid(), "小铃铛停机提醒", [Item]);
+        await language.OnIndexedAsync([offering], CancellationToken.None);
+        await language.OnIndexedAsync([offering with { Live = false, Version = 2 }], CancellationToken.None);
+        language.Rebuild();
+        Assert.That(language.Examples, Is.Zero);
+        Assert.That(matcher.DemandNeeds.Classify(Demand).Select(r => r.Code), Does.Not.Contain(Item));
+
+        await language.RefreshAsync(Batches([offering]), CancellationToken.None);
+        Assert.That(language.Examples, Is.EqualTo(1));
+        Assert.That(matcher.DemandNeeds.Classify(Demand)[0].Code, Is.EqualTo(Item));
+    }
+
+    [Test]
+    public async Task Turned_off_demands_are_read_with_the_taxonomys_language()
+    {
+        var (matcher, language) = Create(learn: false);
+        await language.OnIndexedAsync([Offering(Guid.NewGuid(), "小铃铛停机提醒", [Item])], CancellationToken.None);
+        Assert.That(matcher.DemandNeeds, Is.SameAs(Taxonomy));
+    }
+
+    [Test]
+    public async Task Through_the_API_a_published_offering_teaches_the_node_that_indexed_it_and_a_restarted_node_learns_it_from_the_catalog()
+    {
+        var first = new SearchTestHost(settings: SearchTestHost.Settings());
+        string data;
+        try
+        {
+            var integrator = await first.CreateIntegratorAsync();
+            await first.PublishAsync(integrator, MarketplaceApp.OfferingBody(title: "小铃铛停机提醒", direction: "general", subDirections: [Item],
+                summary: "小铃铛挂在机台上", description: "小铃铛挂在机台上，停机就响，产量自动记。", keywords: ["小铃铛"]));
+            var matcher = first.Service<DemandMatcher>();
+            await SearchTestHost.EventuallyAsync(() => Task.FromResult(matcher.DemandNeeds.Classify(Demand).FirstOrDefault()?.Code == Item),
+                TimeSpan.FromSeconds(20), "the indexing node learnt the offering's words");
+            data = first.DataDirectory;
+        }
+        finally
+        {
+            first.Dispose();
+        }
+
+        var second = new SearchTestHost(data, SearchTestHost.Settings());
+        try
+        {
+            var matcher = second.Service<DemandMatcher>();
+            await SearchTestHost.EventuallyAsync(() => Task.FromResult(matcher.DemandNeeds.Classify(Demand).FirstOrDefault()?.Code == Item),
+                TimeSpan.FromSeconds(20), "the restarted node learnt the offering's words from the catalog");
+        }
+        finally
+        {
+            second.DisposeAndDelete();
+        }
+    }
+
+    [TestCase("00:00:05", false)]
+    [TestCase("00:10:00", true)]
+    [TestCase("2.00:00:00", false)]
+    public void The_refresh_interval_is_validated(string interval, bool valid)
+    {
+        var result = new MatchingOptionsValidator().Validate(null, new MatchingOptions { CatalogRefreshInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.That(result.Succeeded, Is.EqualTo(valid), result.FailureMessage);
+    }
+
+    private (DemandMatcher Matcher, CatalogLanguage Language) Create(bool learn = true)
+    {
+        var matcher = new DemandMatcher(_index, DirectionInference.Default, TaxonomyCatalog.Default, Taxonomy);
+        return (matcher, new CatalogLanguage(matcher, Taxonomy, Options.Create(new MatchingOptions { LearnFromCatalog = learn }), TimeProvider.System));
+    }
+
+    private static OfferingDocument Offering(Guid id, string title, string[] subDirections) => new()
+    {
+        Id = id,
+        Version = 1,
+        Live = true,
+        RevisionId = Guid.NewGuid(),
+        Title = title,
+        Summary = "小铃铛挂在机台上",
+        Description = "小铃铛挂在机台上，停机就响。",
+        Keywords = ["小铃铛"],
+        SupplierId = Guid.NewGuid(),
+        SupplierName = "某公司",
+        Directions = ["general"],
+        SubDirections = subDirections,
+        Type = "tool",
+        Deployment = "saas",
+        Districts = ["全市"],
+        PriceMinYuan = 1_000,
+        PriceMaxYuan = 2_000,
+        ImplementationDays = 3,
+        PublishedAt = DateTimeOffset.UnixEpoch,
+    };
+
+    private static async IAsyncEnumerable<IReadOnlyList<OfferingDocument>> Batches(IReadOnlyList<OfferingDocument> documents)
+    {
+        await Task.Yield();
+        yield return documents;
+    }
+}
