@@ -34,8 +34,8 @@ public sealed class CatalogLanguageRefresh(
             {
                 var started = Stopwatch.GetTimestamp();
                 await language.RefreshAsync(offerings.LiveDocumentBatchesAsync(BatchSize, ct), ct);
-                logger.LogInformation("Catalog language: {Examples} offerings teach the items' language (read in {Seconds:F1} s)",
-                    language.Examples, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                logger.LogInformation("Catalog language: {Examples} offerings teach the items' language (catalog read in {Seconds:F1} s, model built in {BuildMs:F0} ms)",
+                    language.Examples, Stopwatch.GetElapsedTime(started).TotalSeconds, language.LastRebuildCost.TotalMilliseconds);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -24,6 +24,9 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     /// <summary>A model is rebuilt at most once per this many times the last rebuild took (a busy indexer does not rebuild per batch).</summary>
     private const int RebuildSpacing = 10;
 
+    /// <summary>A rebuild that last took longer than this runs in the background.</summary>
+    private static readonly TimeSpan InlineRebuildLimit = TimeSpan.FromMilliseconds(50);
+
     private readonly Lock _gate = new();
     private Sample _sample = new();
 
@@ -36,6 +39,9 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
 
     /// <summary>How many offerings teach the current model.</summary>
     public int Examples { get; private set; }
+
+    /// <summary>How long building the current model took.</summary>
+    public TimeSpan LastRebuildCost => _lastRebuildCost;
 
     public Task OnIndexedAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
     {
@@ -114,14 +120,13 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
         Volatile.Write(ref _lastRebuild, clock.GetTimestamp());
     }
 
+    /// <summary>
+    /// Rebuilds now if the last rebuild was long enough ago, else once that time has passed. A rebuild that took long (a
+    /// large catalog) runs off the indexer's thread; a quick one runs on it, so a small catalog's demands read what the
+    /// batch taught as soon as it is searchable.
+    /// </summary>
     private void RebuildSoon()
     {
-        var wait = (_lastRebuildCost * RebuildSpacing) - clock.GetElapsedTime(Volatile.Read(ref _lastRebuild));
-        if (wait <= TimeSpan.Zero)
-        {
-            Rebuild();
-            return;
-        }
         lock (_gate)
         {
             if (_rebuildScheduled)
@@ -130,7 +135,19 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
             }
             _rebuildScheduled = true;
         }
-        _ = Task.Delay(wait, clock).ContinueWith(_ => Rebuild(), TaskScheduler.Default);
+        var wait = (_lastRebuildCost * RebuildSpacing) - clock.GetElapsedTime(Volatile.Read(ref _lastRebuild));
+        if (wait > TimeSpan.Zero)
+        {
+            _ = Task.Delay(wait, clock).ContinueWith(_ => Rebuild(), TaskScheduler.Default);
+        }
+        else if (_lastRebuildCost > InlineRebuildLimit)
+        {
+            _ = Task.Run(Rebuild);
+        }
+        else
+        {
+            Rebuild();
+        }
     }
 
     private void Observe(Sample sample, OfferingDocument document)
