@@ -1,5 +1,6 @@
 using Marketplace.Core.Demands;
 using Marketplace.Core.Engagements;
+using Marketplace.Core.Leasing;
 using Marketplace.Core.Matching;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
@@ -30,7 +31,11 @@ public static class DemandServices
         services.TryAddSingleton<Marketplace.Core.Cases.CaseStore>();
         // The catalog's language first: the re-matcher then reads the open demands with what the batch taught.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOfferingIndexObserver, CatalogLanguage>(sp => sp.GetRequiredService<CatalogLanguage>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOfferingIndexObserver, DemandRematcher>());
+        services.TryAddSingleton<RematchQueue>();
+        services.AddSingleton<ILeasedQueue>(sp => sp.GetRequiredService<RematchQueue>());
+        services.TryAddSingleton<RematchSignal>();
+        services.TryAddSingleton<DemandRematcher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOfferingIndexObserver, DemandRematcher>(sp => sp.GetRequiredService<DemandRematcher>()));
         return services;
     }
 }

@@ -65,6 +65,7 @@ public static class ServiceRegistration
             services.AddWebhookWorkers();
             services.AddHostedService(sp => sp.GetRequiredService<MatchingWarmUp>());
             services.AddHostedService<CatalogLanguageRefresh>();
+            services.AddHostedService<DemandRematchWorker>();
         }
         services.AddSingleton<MatchingWarmUp>();
 

@@ -9,9 +9,11 @@ namespace Marketplace.Core.Matching;
 /// Re-matches open demand items when offerings are (re)published: items whose stated or top inferred direction
 /// is one of the new documents' directions (and items without any direction) are matched again, and a new run
 /// with an "offering-published" event is stored for the items a new offering enters the stored top K of.
-/// Offerings already in an item's stored results don't make a new event, so stored snapshots stay as ranked.
+/// Offerings already in an item's stored results don't make a new event, so stored snapshots stay as ranked (and
+/// re-matching an offering twice, after a crash, adds nothing). The indexer only queues the work
+/// (<see cref="OnIndexedAsync"/>, <see cref="RematchQueue"/>); a worker on any node does it (<see cref="RematchAsync"/>).
 /// </summary>
-public sealed class DemandRematcher(Database db, MatchRuns runs, TimeProvider clock, ILogger<DemandRematcher> logger) : IOfferingIndexObserver
+public sealed class DemandRematcher(Database db, MatchRuns runs, RematchQueue queue, RematchSignal signal, TimeProvider clock, ILogger<DemandRematcher> logger) : IOfferingIndexObserver
 {
     private sealed class CandidateRow
     {
@@ -39,19 +41,24 @@ public sealed class DemandRematcher(Database db, MatchRuns runs, TimeProvider cl
 
     public async Task OnIndexedAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
     {
-        var live = documents.Where(d => d.Live).ToArray();
-        if (live.Length == 0)
+        await queue.EnqueueAsync(documents.Where(d => d.Live).ToArray(), ct);
+        signal.Poke();
+    }
+
+    /// <summary>Re-matches the open demand items that the newly published offerings of <paramref name="directions"/> may enter.</summary>
+    public async Task RematchAsync(IReadOnlyCollection<Guid> offeringIds, IReadOnlyCollection<string> directions, CancellationToken ct)
+    {
+        if (offeringIds.Count == 0)
         {
             return;
         }
-        var newIds = live.Select(d => d.Id).ToHashSet();
-        var directions = live.SelectMany(d => d.Directions).Distinct().ToArray();
+        var newIds = offeringIds.ToHashSet();
         CandidateRow[] candidates;
         await using (var c = await db.OpenAsync(ct))
         {
             // IN with an empty list is not valid SQL; a sentinel keeps the statement shared.
             candidates = (await c.QueryAsync<CandidateRow>(db.Command(MatchSql.RematchCandidates,
-                new { Directions = directions.Length == 0 ? [""] : directions }, ct: ct))).ToArray();
+                new { Directions = directions.Count == 0 ? [""] : directions.ToArray() }, ct: ct))).ToArray();
         }
         var changed = 0;
         foreach (var list in candidates.GroupBy(r => r.ListId))
@@ -75,7 +82,7 @@ public sealed class DemandRematcher(Database db, MatchRuns runs, TimeProvider cl
         }
         if (changed > 0)
         {
-            logger.LogInformation("Re-matched {Items} demand items after {Documents} offerings were published", changed, live.Length);
+            logger.LogInformation("Re-matched {Items} demand items after {Documents} offerings were published", changed, offeringIds.Count);
         }
     }
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Core.Matching;
 
-/// <summary><c>Marketplace:Matching</c>: how matching learns from the catalog.</summary>
+/// <summary><c>Marketplace:Matching</c>: how matching learns from the catalog, and where re-matching runs.</summary>
 public sealed class MatchingOptions
 {
     public const string Section = "Marketplace:Matching";
@@ -15,6 +15,9 @@ public sealed class MatchingOptions
     /// batches its own indexer writes; a pass brings in what other nodes indexed and fills the places of retired offerings.
     /// </summary>
     public TimeSpan CatalogRefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Whether this node re-matches open demand items after offerings are published (<see cref="RematchQueue"/>); other nodes do when off.</summary>
+    public bool RematchWorkerEnabled { get; set; } = true;
 }
 
 public sealed class MatchingOptionsValidator : IValidateOptions<MatchingOptions>

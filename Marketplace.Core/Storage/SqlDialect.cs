@@ -23,6 +23,12 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string ClaimOutbox { get; }
 
+    /// <summary>
+    /// Claims up to @Take re-match rows whose lease is free or expired (and whose back-off has passed) for @Holder until
+    /// @LeaseUntil (@Now is the current time); returns seq, offering_id, directions, attempts. Safe with several nodes.
+    /// </summary>
+    public abstract string ClaimRematch { get; }
+
     /// <summary>Takes the lock that serializes match-event writers so the feed's sequence commits in order.</summary>
     public abstract string LockMatchEvents { get; }
 
@@ -90,6 +96,15 @@ public sealed class SqliteDialect : SqlDialect
         RETURNING seq AS Seq, offering_id AS OfferingId, index_version AS IndexVersion, attempts AS Attempts
         """;
 
+    public override string ClaimRematch => """
+        UPDATE rematch_queue SET claimed_by = @Holder, claimed_until = @LeaseUntil
+        WHERE seq IN (
+            SELECT seq FROM rematch_queue
+            WHERE claimed_until IS NULL OR claimed_until < @Now
+            ORDER BY seq LIMIT @Take)
+        RETURNING seq AS Seq, offering_id AS OfferingId, directions AS Directions, attempts AS Attempts
+        """;
+
     // SQLite has one writer at a time: a write transaction (BEGIN IMMEDIATE) is the lock.
     public override string LockMatchEvents => "SELECT 1";
 
@@ -135,6 +150,16 @@ public sealed class SqlServerDialect : SqlDialect
             ORDER BY seq)
         UPDATE next SET claimed_by = @Holder, claimed_until = @LeaseUntil
         OUTPUT inserted.seq AS Seq, inserted.offering_id AS OfferingId, inserted.index_version AS IndexVersion, inserted.attempts AS Attempts;
+        """;
+
+    public override string ClaimRematch => """
+        WITH next AS (
+            SELECT TOP (@Take) seq, offering_id, directions, attempts, claimed_by, claimed_until
+            FROM rematch_queue WITH (UPDLOCK, READPAST, ROWLOCK)
+            WHERE claimed_until IS NULL OR claimed_until < @Now
+            ORDER BY seq)
+        UPDATE next SET claimed_by = @Holder, claimed_until = @LeaseUntil
+        OUTPUT inserted.seq AS Seq, inserted.offering_id AS OfferingId, inserted.directions AS Directions, inserted.attempts AS Attempts;
         """;
 
     public override string LockMatchEvents =>

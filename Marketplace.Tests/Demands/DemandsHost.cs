@@ -70,6 +70,7 @@ public sealed class DemandsHost : IDisposable
         {
             await observer.OnIndexedAsync(documents, CancellationToken.None);
         }
+        await _app.WaitForIndexingAsync();
     }
 
     public static object Item(string text, string? direction = null, string? subDirection = null, long? budgetYuan = null, int? withinDays = null, Guid? id = null) =>
