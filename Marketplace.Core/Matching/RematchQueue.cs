@@ -49,38 +49,19 @@ public sealed class RematchQueue(Database db, TimeProvider clock) : ILeasedQueue
     }
 
     /// <summary>Deletes the finished rows <paramref name="holder"/> still holds; returns how many.</summary>
-    public async Task<int> CompleteAsync(string holder, IReadOnlyCollection<long> seqs, CancellationToken ct)
-    {
-        var completed = 0;
-        await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in seqs.Chunk(500))
-        {
-            completed += await c.ExecuteAsync(db.Command(RematchSql.Complete, new { Seqs = chunk, Holder = holder }, ct: ct));
-        }
-        return completed;
-    }
+    public Task<int> CompleteAsync(string holder, IReadOnlyCollection<long> seqs, CancellationToken ct) =>
+        db.ExecuteInChunksAsync(RematchSql.Complete, seqs, chunk => new { Seqs = chunk, Holder = holder }, ct);
 
     /// <summary>Gives the rows back after a failure: attempts + 1, the error kept, not claimable before <paramref name="retryAfter"/> has passed.</summary>
     public async Task ReleaseAsync(string holder, IReadOnlyCollection<long> seqs, string error, TimeSpan retryAfter, CancellationToken ct)
     {
         var message = error.Length > RematchSql.ErrorMaxLength ? error[..RematchSql.ErrorMaxLength] : error;
-        await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in seqs.Chunk(500))
-        {
-            await c.ExecuteAsync(db.Command(RematchSql.Release, new { Seqs = chunk, Holder = holder, Error = message, RetryAt = clock.GetUtcNow() + retryAfter }, ct: ct));
-        }
+        var retryAt = clock.GetUtcNow() + retryAfter;
+        await db.ExecuteInChunksAsync(RematchSql.Release, seqs, chunk => new { Seqs = chunk, Holder = holder, Error = message, RetryAt = retryAt }, ct);
     }
 
-    public async Task<int> RenewAsync(string holderId, IReadOnlyCollection<long> keys, DateTimeOffset until, CancellationToken ct)
-    {
-        var held = 0;
-        await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in keys.Chunk(500))
-        {
-            held += await c.ExecuteAsync(db.Command(RematchSql.Renew, new { Seqs = chunk, Holder = holderId, Until = until }, ct: ct));
-        }
-        return held;
-    }
+    public Task<int> RenewAsync(string holderId, IReadOnlyCollection<long> keys, DateTimeOffset until, CancellationToken ct) =>
+        db.ExecuteInChunksAsync(RematchSql.Renew, keys, chunk => new { Seqs = chunk, Holder = holderId, Until = until }, ct);
 
     public async Task<int> ReleaseHolderAsync(string holderId, CancellationToken ct)
     {

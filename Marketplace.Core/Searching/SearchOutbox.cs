@@ -37,16 +37,8 @@ public sealed class SearchOutbox(Database db, TimeProvider clock) : ILeasedQueue
     /// Marks the rows <paramref name="holder"/> still holds processed; returns how many (fewer: another holder took some
     /// over). They stay in the table (for audit) until <see cref="PurgeProcessedAsync"/>.
     /// </summary>
-    public async Task<int> CompleteAsync(string holder, IReadOnlyCollection<long> seqs, CancellationToken ct)
-    {
-        var completed = 0;
-        await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in seqs.Chunk(500))
-        {
-            completed += await c.ExecuteAsync(db.Command(SearchOutboxSql.Complete, new { Seqs = chunk, Holder = holder, Now = clock.GetUtcNow() }, ct: ct));
-        }
-        return completed;
-    }
+    public Task<int> CompleteAsync(string holder, IReadOnlyCollection<long> seqs, CancellationToken ct) =>
+        db.ExecuteInChunksAsync(SearchOutboxSql.Complete, seqs, chunk => new { Seqs = chunk, Holder = holder, Now = clock.GetUtcNow() }, ct);
 
     /// <summary>
     /// Gives back the rows <paramref name="holder"/> holds after a failed write: attempts + 1, the error kept, and no node
@@ -55,23 +47,12 @@ public sealed class SearchOutbox(Database db, TimeProvider clock) : ILeasedQueue
     public async Task ReleaseAsync(string holder, IReadOnlyCollection<long> seqs, string error, TimeSpan retryAfter, CancellationToken ct)
     {
         var message = error.Length > SearchOutboxSql.ErrorMaxLength ? error[..SearchOutboxSql.ErrorMaxLength] : error;
-        await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in seqs.Chunk(500))
-        {
-            await c.ExecuteAsync(db.Command(SearchOutboxSql.Release, new { Seqs = chunk, Holder = holder, Error = message, RetryAt = clock.GetUtcNow() + retryAfter }, ct: ct));
-        }
+        var retryAt = clock.GetUtcNow() + retryAfter;
+        await db.ExecuteInChunksAsync(SearchOutboxSql.Release, seqs, chunk => new { Seqs = chunk, Holder = holder, Error = message, RetryAt = retryAt }, ct);
     }
 
-    public async Task<int> RenewAsync(string holderId, IReadOnlyCollection<long> keys, DateTimeOffset until, CancellationToken ct)
-    {
-        var held = 0;
-        await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in keys.Chunk(500))
-        {
-            held += await c.ExecuteAsync(db.Command(SearchOutboxSql.Renew, new { Seqs = chunk, Holder = holderId, Until = until }, ct: ct));
-        }
-        return held;
-    }
+    public Task<int> RenewAsync(string holderId, IReadOnlyCollection<long> keys, DateTimeOffset until, CancellationToken ct) =>
+        db.ExecuteInChunksAsync(SearchOutboxSql.Renew, keys, chunk => new { Seqs = chunk, Holder = holderId, Until = until }, ct);
 
     public async Task<int> ReleaseHolderAsync(string holderId, CancellationToken ct)
     {

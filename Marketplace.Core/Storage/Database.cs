@@ -62,6 +62,24 @@ public sealed class Database
     public Task InTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken ct) =>
         InTransactionAsync<bool>(async (c, t) => { await work(c, t); return true; }, ct);
 
+    /// <summary>Keys per statement of <see cref="ExecuteInChunksAsync"/>: an IN list stays well under SQL Server's 2,100 parameters.</summary>
+    public const int KeysPerStatement = 500;
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> once per chunk of at most <see cref="KeysPerStatement"/> keys, with the parameters
+    /// <paramref name="parameters"/> makes for each chunk; returns the rows affected in all.
+    /// </summary>
+    public async Task<int> ExecuteInChunksAsync(string sql, IReadOnlyCollection<long> keys, Func<long[], object> parameters, CancellationToken ct)
+    {
+        var affected = 0;
+        await using var connection = await OpenAsync(ct);
+        foreach (var chunk in keys.Chunk(KeysPerStatement))
+        {
+            affected += await connection.ExecuteAsync(Command(sql, parameters(chunk), ct: ct));
+        }
+        return affected;
+    }
+
     public CommandDefinition Command(string sql, object? parameters = null, DbTransaction? transaction = null, CancellationToken ct = default) =>
         new(sql, parameters, transaction, Options.CommandTimeoutSeconds, cancellationToken: ct);
 }

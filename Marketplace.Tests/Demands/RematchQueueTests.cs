@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Marketplace.Core.Leasing;
 using Marketplace.Core.Matching;
 using Marketplace.Core.Searching;
@@ -64,7 +63,7 @@ public class RematchQueueTests
             var queue = host.Service<RematchQueue>();
             await host.Service<DemandRematcher>().OnIndexedAsync([Live("food")], CancellationToken.None);
             var registry = host.Service<LeaseHolderRegistry>();
-            var ended = EndedProcessHolder();
+            var ended = Leasing.LeaseTests.EndedProcessHolder();
             await registry.RegisterAsync(ended, CancellationToken.None);
             Assert.That(await queue.ClaimAsync(ended.Id, 10, DateTimeOffset.UtcNow.AddMinutes(10), CancellationToken.None), Has.Count.EqualTo(1));
 
@@ -76,13 +75,5 @@ public class RematchQueueTests
         {
             host.DisposeAndDelete();
         }
-    }
-
-    private static LeaseHolder EndedProcessHolder()
-    {
-        using var process = Process.Start(new ProcessStartInfo("sleep", "0.2") { UseShellExecute = false })!;
-        var started = process.StartTime.ToUniversalTime();
-        process.WaitForExit();
-        return new LeaseHolder($"ended-{process.Id}-0000", "ended", LeaseHolder.CurrentHost, process.Id, started);
     }
 }

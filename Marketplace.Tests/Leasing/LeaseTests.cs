@@ -143,7 +143,8 @@ public class LeaseTests
         Assert.That((self with { Host = "elsewhere" }).IsGone(), Is.False, "another host's processes cannot be seen from here");
     }
 
-    private static LeaseHolder EndedProcessHolder()
+    /// <summary>A holder whose process has certainly ended (a real process, run and waited for).</summary>
+    internal static LeaseHolder EndedProcessHolder()
     {
         using var process = Process.Start(new ProcessStartInfo("sleep", "0.2") { UseShellExecute = false })!;
         var started = process.StartTime.ToUniversalTime();
