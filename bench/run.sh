@@ -6,7 +6,8 @@
 #   3. the API over HTTP (wrk, 2 threads × 32 connections):                    (issues 3 and 10: ≥ 1,000/s at p99 ≤ 50 ms, ≤ 1 GiB)
 #      a. cold start: the first 20 s of full load once the API reports ready (real-language mix; p99 ≤ 100 ms)
 #      b. each mix after a 10 s warm-up, 30 s measured; resident memory
-#      c. the large-vocabulary mix (50,000 distinct words): throughput within 20 % of 3b's real-language figure, memory
+#      c. the large-vocabulary mix (50,000 distinct words) after the same query shapes over 2,000 words (warm): throughput
+#         within 20 % of the warm figure (also shown against 3b's real-language figure, whose queries are shorter), memory
 #      d. a full rebuild through the API under full load, then the first 20 s after the swap (p99 ≤ 100 ms)
 #   4. demand-list matching (taxonomy sentences and owners' sentences) and the match feed   (issue 4: ≤ 150 ms, ≤ 50 ms)
 # Environment: BENCH_DATA (default /tmp/marketplace-bench, deleted first), BENCH_COUNT (100000),
@@ -74,6 +75,7 @@ fi
 for mix in taxonomy real vocab; do
   bench queries --mix "$mix" "${EVAL_ARGS[@]}" --out "$OUT/paths-$mix.txt" | tee -a "$OUT/queries.log"
 done
+bench queries --mix vocab --words 2000 --queries 12500 "${EVAL_ARGS[@]}" --out "$OUT/paths-vocab-warm.txt" | tee -a "$OUT/queries.log"
 if [[ "${BENCH_SKIP_ENGINE:-0}" != 1 ]]; then
 echo "== 2. engine (in-process), both mixes"
 for mix in taxonomy real; do
@@ -148,13 +150,17 @@ else
     [[ -n "$engine_rps" ]] && say "  API/engine throughput ratio: $(awk -v a="$api_rps" -v e="$engine_rps" 'BEGIN {printf "%.2f (%s / %s searches/s)", a / e, a, e}')"
   done
   say "API memory after both mixes: max VmRSS $(rss_max) kB, VmHWM $(hwm) kB"
-  # c. 50,000 distinct words.
+  # c. 50,000 distinct words, after the same query shapes over 2,000 words (a working set the postings cache holds).
+  "${WRK[@]}" -d"${SECONDS_WARMUP}s" -- "$OUT/paths-vocab-warm.txt" > "$OUT/wrk-warmup-vocab-warm.log" 2>&1
+  "${WRK[@]}" -d"${SECONDS_HTTP}s" -- "$OUT/paths-vocab-warm.txt" > "$OUT/wrk-vocab-warm.log" 2>&1
+  say "http large-vocabulary query shapes over 2,000 words (warm; load $(load)): $(wrk_line "$OUT/wrk-vocab-warm.log")"
   "${WRK[@]}" -d"${SECONDS_WARMUP}s" -- "$OUT/paths-vocab.txt" > "$OUT/wrk-warmup-vocab.log" 2>&1
   "${WRK[@]}" -d"${SECONDS_HTTP}s" -- "$OUT/paths-vocab.txt" > "$OUT/wrk-vocab.log" 2>&1
   say "http large-vocabulary mix (50,000 distinct words; load $(load)): $(wrk_line "$OUT/wrk-vocab.log")"
   real_rps="$(grep -o 'rps=[0-9.]*' "$OUT/wrk-real.log" | cut -d= -f2)"
   vocab_rps="$(grep -o 'rps=[0-9.]*' "$OUT/wrk-vocab.log" | cut -d= -f2)"
-  say "  throughput vs the warm real-language mix: $(awk -v v="$vocab_rps" -v r="$real_rps" 'BEGIN {printf "%+.0f %%", 100 * (v - r) / r}')"
+  warm_rps="$(grep -o 'rps=[0-9.]*' "$OUT/wrk-vocab-warm.log" | cut -d= -f2)"
+  say "  throughput vs the same query shapes warm: $(awk -v v="$vocab_rps" -v r="$warm_rps" 'BEGIN {printf "%+.0f %%", 100 * (v - r) / r}'); vs the warm real-language mix (shorter queries): $(awk -v v="$vocab_rps" -v r="$real_rps" 'BEGIN {printf "%+.0f %%", 100 * (v - r) / r}')"
   say "API memory after the large vocabulary: max VmRSS $(rss_max) kB, VmHWM $(hwm) kB"
   # d. A rebuild swap under full load: load throughout the rebuild, then the first seconds after the swap.
   rm -f "$OUT/swapped"

@@ -166,7 +166,7 @@ public static class EngineCommand
         r.Directions.Count > 0 || r.SubDirections.Count > 0 || r.District is not null || r.Type is not null || r.Deployment is not null;
 }
 
-/// <summary><c>queries --out FILE [--mix taxonomy|real|vocab] [--queries 2000] [--seed 7] [--eval DIR] [--words 50000]</c>: the HTTP paths of a query mix, one per line (for wrk).</summary>
+/// <summary><c>queries --out FILE [--mix taxonomy|real|vocab] [--queries 2000 (vocab: words / 4)] [--seed 7] [--eval DIR] [--words 50000]</c>: the HTTP paths of a query mix, one per line (for wrk).</summary>
 public static class QueriesCommand
 {
     public static async Task<int> RunAsync(Args args)
@@ -192,7 +192,8 @@ public static class Mixes
     {
         "taxonomy" => QueryMix.Create(args.Int("queries", 2_000), args.Int("seed", 7)),
         "real" => RealLanguageMix.Create(args.Int("queries", 2_000), args.Int("seed", 7), args.Optional("eval")),
-        "vocab" => LargeVocabularyMix.Create(args.Int("words", 50_000), args.Int("seed", 7), args.Optional("eval")),
+        "vocab" => LargeVocabularyMix.Create(args.Int("words", 50_000), args.Int("seed", 7), args.Optional("eval"),
+            args.Optional("queries") is null ? null : args.Int("queries", 0)),
         var other => throw new ArgumentException($"unknown mix '{other}' (taxonomy, real or vocab)"),
     };
 }

@@ -8,16 +8,19 @@ namespace Marketplace.Bench.Searching;
 /// <see cref="WordsPerQuery"/> more words in every text query, drawn in turn from a pool of distinct dictionary words
 /// (jieba's <c>dict.txt</c>, two to four Chinese characters, common enough to be everyday words; seeded shuffle), so
 /// that one pass over the mix uses every word of the pool once. The postings cache meets ever new clauses and must
-/// stay within its budget (evicting) without the searches slowing down.
+/// stay within its budget (evicting) without the searches slowing down. Its warm counterpart is the same number of
+/// queries with the extra words drawn from a small pool (<c>--words 2000 --queries 12500</c>): the same query shapes, a
+/// working set that fits in the cache.
 /// </summary>
 public static class LargeVocabularyMix
 {
     public const int WordsPerQuery = 4;
 
-    public static IReadOnlyList<BenchQuery> Create(int distinctWords, int seed, string? evalRoot)
+    /// <param name="count">How many queries; by default one pass over the pool.</param>
+    public static IReadOnlyList<BenchQuery> Create(int distinctWords, int seed, string? evalRoot, int? count = null)
     {
         var pool = Pool(distinctWords, seed);
-        var baseMix = RealLanguageMix.Create(Math.Max(1, pool.Count / WordsPerQuery), seed, evalRoot);
+        var baseMix = RealLanguageMix.Create(count ?? Math.Max(1, pool.Count / WordsPerQuery), seed, evalRoot);
         var next = 0;
         var queries = new List<BenchQuery>(baseMix.Count);
         foreach (var query in baseMix)
