@@ -124,12 +124,15 @@ API_PID="$(pgrep -P "$API_RUN_PID" | head -1 || true)"
 API_PID="${API_PID:-$API_RUN_PID}"
 echo "API ready (dotnet run pid $API_RUN_PID, app pid $API_PID)"
 ( while kill -0 "$API_PID" 2>/dev/null; do
-    awk -v t="$(date +%s)" '/^Vm(RSS|HWM)/ {printf "%s %s %s ", t, $1, $2} END {print ""}' "/proc/$API_PID/status" 2>/dev/null || true
+    awk -v t="$(date +%s)" '/^(Vm(RSS|HWM)|Rss(Anon|File))/ {printf "%s %s %s ", t, $1, $2} END {print ""}' "/proc/$API_PID/status" 2>/dev/null || true
     sleep 1
   done ) > "$OUT/memory.log" &
 SAMPLER=$!
 rss_max() { awk '{for (i = 1; i <= NF; i++) if ($i == "VmRSS:") print $(i + 1)}' "$OUT/memory.log" | sort -n | tail -1; }
 hwm() { awk '/^VmHWM/ {print $2}' "/proc/$API_PID/status"; }
+# Of the peak sample: private memory (heap, native) and mapped index files (page cache the kernel can reclaim).
+rss_split() { awk '{r = a = f = 0; for (i = 1; i <= NF; i++) { if ($i == "VmRSS:") r = $(i + 1); if ($i == "RssAnon:") a = $(i + 1); if ($i == "RssFile:") f = $(i + 1) }
+  if (r > max) { max = r; anon = a; file = f } } END {printf "of which RssAnon %d kB, RssFile %d kB", anon, file}' "$OUT/memory.log"; }
 WRK=(wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" --timeout 10s --latency -s "$ROOT/bench/wrk/search.lua" "$URL")
 wrk_line() { grep '^WRK' "$1" | sed 's/^WRK //'; }
 
@@ -149,7 +152,7 @@ else
     engine_rps="$(grep -o '"searchesPerSecond":[0-9.]*' "$OUT/engine-$mix.json" 2>/dev/null | cut -d: -f2 || true)"
     [[ -n "$engine_rps" ]] && say "  API/engine throughput ratio: $(awk -v a="$api_rps" -v e="$engine_rps" 'BEGIN {printf "%.2f (%s / %s searches/s)", a / e, a, e}')"
   done
-  say "API memory after both mixes: max VmRSS $(rss_max) kB, VmHWM $(hwm) kB"
+  say "API memory after both mixes: max VmRSS $(rss_max) kB ($(rss_split)), VmHWM $(hwm) kB"
   # c. 50,000 distinct words, after the same query shapes over 2,000 words (a working set the postings cache holds).
   "${WRK[@]}" -d"${SECONDS_WARMUP}s" -- "$OUT/paths-vocab-warm.txt" > "$OUT/wrk-warmup-vocab-warm.log" 2>&1
   "${WRK[@]}" -d"${SECONDS_HTTP}s" -- "$OUT/paths-vocab-warm.txt" > "$OUT/wrk-vocab-warm.log" 2>&1
@@ -161,7 +164,7 @@ else
   vocab_rps="$(grep -o 'rps=[0-9.]*' "$OUT/wrk-vocab.log" | cut -d= -f2)"
   warm_rps="$(grep -o 'rps=[0-9.]*' "$OUT/wrk-vocab-warm.log" | cut -d= -f2)"
   say "  throughput vs the same query shapes warm: $(awk -v v="$vocab_rps" -v r="$warm_rps" 'BEGIN {printf "%+.0f %%", 100 * (v - r) / r}'); vs the warm real-language mix (shorter queries): $(awk -v v="$vocab_rps" -v r="$real_rps" 'BEGIN {printf "%+.0f %%", 100 * (v - r) / r}')"
-  say "API memory after the large vocabulary: max VmRSS $(rss_max) kB, VmHWM $(hwm) kB"
+  say "API memory after the large vocabulary: max VmRSS $(rss_max) kB ($(rss_split)), VmHWM $(hwm) kB"
   # d. A rebuild swap under full load: load throughout the rebuild, then the first seconds after the swap.
   rm -f "$OUT/swapped"
   "${WRK[@]}" -d600s -- "$OUT/paths-real.txt" > "$OUT/wrk-during-rebuild.log" 2>&1 &
@@ -176,7 +179,7 @@ else
   say "$(grep -E '^admin rebuild' "$OUT/adminrebuild.log") (under full load)"
   say "http during the rebuild: $(wrk_line "$OUT/wrk-during-rebuild.log")"
   say "http first ${SECONDS_COLD} s after the swap (load $(load)): $(wrk_line "$OUT/wrk-after-swap.log")"
-  say "API memory after the rebuild: max VmRSS $(rss_max) kB, VmHWM $(hwm) kB"
+  say "API memory after the rebuild: max VmRSS $(rss_max) kB ($(rss_split)), VmHWM $(hwm) kB"
 fi
 
 echo "== 4. matching and feed"
