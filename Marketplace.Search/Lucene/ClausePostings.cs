@@ -71,7 +71,10 @@ internal sealed class LeafPostings(int[] docs, int[] codes, int[] termDocFreqs)
         }
         else
         {
-            termsEnum.SeekExact(new BytesRef(leaf.Terms[0]));
+            if (leaf.Terms.Length > 1)
+            {
+                termsEnum.SeekExact(new BytesRef(leaf.Terms[0])); // a single term is where the loop above left the enum
+            }
             var postings = termsEnum.Docs(null, null, DocsFlags.FREQS);
             int doc;
             while ((doc = postings.NextDoc()) != DocIdSetIterator.NO_MORE_DOCS)
@@ -243,12 +246,9 @@ internal sealed class ClausePostings
         return scored;
     }
 
-    public static ClausePostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause)
+    /// <summary>The documents any leaf holds, as a bit set, and how many they are.</summary>
+    private static (long[] Present, int Documents) Union(LeafPostings[] leaves, int maxDoc)
     {
-        var leaves = clause.Leaves.Select(l => LeafPostings.Read(searcher, segment, l)).ToArray();
-        var count = leaves.Length;
-        var maxDoc = segment.AtomicReader.MaxDoc;
-        var termDocFreqs = leaves.Select(l => l.TermDocFreqs).ToArray();
         var present = new long[(maxDoc + 63) >> 6];
         var documents = 0;
         foreach (var leaf in leaves)
@@ -263,6 +263,22 @@ internal sealed class ClausePostings
                     documents++;
                 }
             }
+        }
+        return (present, documents);
+    }
+
+    public static ClausePostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause)
+    {
+        var leaves = clause.Leaves.Select(l => LeafPostings.Read(searcher, segment, l)).ToArray();
+        var count = leaves.Length;
+        var maxDoc = segment.AtomicReader.MaxDoc;
+        var termDocFreqs = leaves.Select(l => l.TermDocFreqs).ToArray();
+        // Most clauses (a rare word) hold far fewer documents than would make them dense, whatever their overlap: no bit set.
+        var documents = 0;
+        long[]? present = null;
+        if (leaves.Sum(l => (long)l.Docs.Length) > maxDoc / DenseShare)
+        {
+            (present, documents) = Union(leaves, maxDoc);
         }
         if (documents > maxDoc / DenseShare)
         {

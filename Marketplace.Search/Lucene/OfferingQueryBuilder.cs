@@ -73,35 +73,62 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
         return new TextQuery(new ScoringPlan(scoring, MatchesAll: textTerms.Count == 0 || scoring.Count == 0), terms);
     }
 
-    /// <summary>
-    /// The clause of a folded term at weight 1 (null when nothing of it is searchable), remembered for the next searches:
-    /// analysing a term is two token streams, and the same words come back in search after search. At most
-    /// <see cref="MaxRememberedTerms"/> are kept (all forgotten when full: any vocabulary keeps it bounded).
-    /// </summary>
     /// <summary>The clause a single query term (as a search shows it) is scored by, as <see cref="Build"/> makes it.</summary>
     internal ScoringClause? ClauseForTerm(string term) => ClauseOf(TextFolding.Fold(term)) is { } clause ? clause with { Term = term } : null;
 
+    /// <summary>
+    /// The clause of a folded term at weight 1 (null when nothing of it is searchable), remembered for the next searches:
+    /// analysing a term is two token streams, and the same words come back in search after search.
+    /// </summary>
     private ScoringClause? ClauseOf(string folded)
     {
-        if (_clauses.TryGetValue(folded, out var known))
+        if (_recentClauses.TryGetValue(folded, out var known))
         {
+            return known;
+        }
+        if (_olderClauses.TryGetValue(folded, out known))
+        {
+            Remember(folded, known);
             return known;
         }
         var words = OfferingAnalysis.Analyze(analyzer, "title" + OfferingAnalysis.WordSuffix, folded);
         var bigrams = OfferingAnalysis.Analyze(analyzer, "title" + OfferingAnalysis.BigramSuffix, folded);
         var clause = words.Count == 0 && bigrams.Count == 0 ? null : Clause(words, bigrams, 1f);
-        if (_clauses.Count >= MaxRememberedTerms)
-        {
-            _clauses.Clear();
-        }
-        _clauses.TryAdd(folded, clause);
+        Remember(folded, clause);
         return clause;
     }
+
+    /// <summary>
+    /// Keeps a term's clause among the recent ones. When those reach half of <see cref="MaxRememberedTerms"/> they become
+    /// the older half and the oldest are forgotten: a term searched again since moved up, so common words stay remembered
+    /// however large the vocabulary of the searches (forgetting everything at once made every search after it analyse its
+    /// common words again).
+    /// </summary>
+    private void Remember(string folded, ScoringClause? clause)
+    {
+        if (_recentClauses.Count >= MaxRememberedTerms / 2)
+        {
+            lock (_rememberGate)
+            {
+                if (_recentClauses.Count >= MaxRememberedTerms / 2)
+                {
+                    _olderClauses = _recentClauses;
+                    _recentClauses = new ConcurrentDictionary<string, ScoringClause?>(StringComparer.Ordinal);
+                }
+            }
+        }
+        _recentClauses.TryAdd(folded, clause);
+    }
+
+    /// <summary>Whether the clause of a term is remembered (tests).</summary>
+    internal bool Remembers(string term) => _recentClauses.ContainsKey(TextFolding.Fold(term)) || _olderClauses.ContainsKey(TextFolding.Fold(term));
 
     /// <summary>Analysed terms kept by <see cref="ClauseOf"/> (a few kilobytes each).</summary>
     internal const int MaxRememberedTerms = 10_000;
 
-    private readonly ConcurrentDictionary<string, ScoringClause?> _clauses = new(StringComparer.Ordinal);
+    private readonly Lock _rememberGate = new();
+    private volatile ConcurrentDictionary<string, ScoringClause?> _recentClauses = new(StringComparer.Ordinal);
+    private volatile ConcurrentDictionary<string, ScoringClause?> _olderClauses = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A lone Chinese character in colloquial text is mostly a light verb, measure word or particle
