@@ -21,8 +21,11 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
 {
     public const int ExamplesPerItem = 64;
 
-    /// <summary>A model is rebuilt at most once per this many times the last rebuild took (a busy indexer does not rebuild per batch).</summary>
-    private const int RebuildSpacing = 10;
+    /// <summary>
+    /// A model is rebuilt at most once per this many times the last rebuild took: a busy indexer does not rebuild per batch
+    /// (at 100,000 offerings a rebuild takes about 0.1 s and makes a model's worth of garbage, so at most one every 5 s).
+    /// </summary>
+    private const int RebuildSpacing = 50;
 
     /// <summary>A rebuild that last took longer than this runs in the background.</summary>
     private static readonly TimeSpan InlineRebuildLimit = TimeSpan.FromMilliseconds(50);
@@ -50,15 +53,19 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
         {
             return Task.CompletedTask;
         }
+        var changed = false;
         lock (_gate)
         {
             foreach (var document in documents)
             {
-                Observe(_sample, document);
+                changed |= Observe(_sample, document);
             }
             _seenDuringRefresh?.AddRange(documents);
         }
-        RebuildSoon();
+        if (changed)
+        {
+            RebuildSoon();
+        }
         return Task.CompletedTask;
     }
 
@@ -81,14 +88,14 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
             {
                 foreach (var document in batch)
                 {
-                    Observe(sample, document);
+                    _ = Observe(sample, document);
                 }
             }
             lock (_gate)
             {
                 foreach (var document in _seenDuringRefresh!)
                 {
-                    Observe(sample, document);
+                    _ = Observe(sample, document);
                 }
                 _sample = sample;
             }
@@ -150,19 +157,20 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
         }
     }
 
-    private void Observe(Sample sample, OfferingDocument document)
+    /// <summary>Updates the sample with an indexed document; whether the sample changed.</summary>
+    private bool Observe(Sample sample, OfferingDocument document)
     {
-        sample.Remove(document.Id);
+        var removed = sample.Remove(document.Id);
         if (!document.Live)
         {
-            return;
+            return removed;
         }
         // The integrator's own labels where it gave them; else the items its title, summary and keywords read as clearly.
         var minStrength = matcher.Weights.CatalogMinStrength;
         var items = document.SubDirections.Count > 0
             ? document.SubDirections.Distinct(StringComparer.Ordinal).Select(code => (Code: code, Strength: 1.0)).ToArray()
             : matcher.PrepareOffering(document).Where(i => i.Strength >= minStrength).ToArray();
-        sample.Add(document.Id, items, () => taxonomyNeeds.FeatureKeys(TextOf(document)));
+        return sample.Add(document.Id, items, () => taxonomyNeeds.FeatureKeys(TextOf(document))) || removed;
     }
 
     private static string TextOf(OfferingDocument offering) =>
@@ -174,7 +182,8 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
         private readonly Dictionary<string, SortedSet<(ulong Rank, Guid Id)>> _byItem = new(StringComparer.Ordinal);
         private readonly Dictionary<Guid, (long[] Keys, List<(string Code, double Strength)> Items)> _byOffering = [];
 
-        public void Add(Guid id, IReadOnlyList<(string Code, double Strength)> items, Func<long[]> keys)
+        /// <summary>Samples the offering for the items whose sample it enters; whether it entered any.</summary>
+        public bool Add(Guid id, IReadOnlyList<(string Code, double Strength)> items, Func<long[]> keys)
         {
             var rank = Rank(id);
             List<(string Code, double Strength)>? entered = null;
@@ -197,23 +206,27 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
                 sampled.Add((rank, id));
                 (entered ??= []).Add((code, strength));
             }
-            if (entered is not null)
+            if (entered is null)
             {
-                _byOffering[id] = (keys(), entered);
+                return false;
             }
+            _byOffering[id] = (keys(), entered);
+            return true;
         }
 
-        public void Remove(Guid id)
+        /// <summary>Takes the offering out of the sample; whether it was in it.</summary>
+        public bool Remove(Guid id)
         {
             if (!_byOffering.Remove(id, out var entry))
             {
-                return;
+                return false;
             }
             var rank = Rank(id);
             foreach (var (code, _) in entry.Items)
             {
                 _byItem[code].Remove((rank, id));
             }
+            return true;
         }
 
         public CatalogExample[] Examples() => _byOffering.OrderBy(kv => kv.Key).Select(kv => new CatalogExample(kv.Value.Keys, kv.Value.Items.ToArray())).ToArray();
