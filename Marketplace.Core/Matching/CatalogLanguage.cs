@@ -22,12 +22,12 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     public const int ExamplesPerItem = 64;
 
     /// <summary>
-    /// A model is rebuilt at most once per this many times the last rebuild took: a busy indexer does not rebuild per batch
+    /// A slow rebuild runs at most once per this many times the last one took: a busy indexer does not rebuild per batch
     /// (at 100,000 offerings a rebuild takes about 0.1 s and makes a model's worth of garbage, so at most one every 5 s).
     /// </summary>
     private const int RebuildSpacing = 50;
 
-    /// <summary>A rebuild that last took longer than this runs in the background.</summary>
+    /// <summary>A rebuild that last took at most this long runs at once, on the indexer's thread; a longer one in the background.</summary>
     private static readonly TimeSpan InlineRebuildLimit = TimeSpan.FromMilliseconds(50);
 
     private readonly Lock _gate = new();
@@ -128,12 +128,17 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     }
 
     /// <summary>
-    /// Rebuilds now if the last rebuild was long enough ago, else once that time has passed. A rebuild that took long (a
-    /// large catalog) runs off the indexer's thread; a quick one runs on it, so a small catalog's demands read what the
-    /// batch taught as soon as it is searchable.
+    /// A quick rebuild (a small catalog: little work, little garbage) runs at once on the indexer's thread, so demands read
+    /// what the batch taught as soon as it is searchable. A slow one runs in the background once the last rebuild is long
+    /// enough ago (<see cref="RebuildSpacing"/>).
     /// </summary>
     private void RebuildSoon()
     {
+        if (_lastRebuildCost <= InlineRebuildLimit)
+        {
+            Rebuild();
+            return;
+        }
         lock (_gate)
         {
             if (_rebuildScheduled)
@@ -143,18 +148,9 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
             _rebuildScheduled = true;
         }
         var wait = (_lastRebuildCost * RebuildSpacing) - clock.GetElapsedTime(Volatile.Read(ref _lastRebuild));
-        if (wait > TimeSpan.Zero)
-        {
-            _ = Task.Delay(wait, clock).ContinueWith(_ => Rebuild(), TaskScheduler.Default);
-        }
-        else if (_lastRebuildCost > InlineRebuildLimit)
-        {
-            _ = Task.Run(Rebuild);
-        }
-        else
-        {
-            Rebuild();
-        }
+        _ = wait > TimeSpan.Zero
+            ? Task.Delay(wait, clock).ContinueWith(_ => Rebuild(), TaskScheduler.Default)
+            : Task.Run(Rebuild);
     }
 
     /// <summary>Updates the sample with an indexed document; whether the sample changed.</summary>
