@@ -260,13 +260,28 @@ public class WebhookTests
     {
         var directory = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
         var settings = FastDelivery();
-        using var first = new MarketplaceApp(directory, settings);
+        var first = new MarketplaceApp(directory, settings);
         var secondSettings = new Dictionary<string, string?>(settings)
         {
             ["Marketplace:Search:IndexDirectory"] = Path.Combine(directory, "index-node2"),
             ["Marketplace:Search:Indexer:Enabled"] = "false",
         };
-        using var second = new MarketplaceApp(directory, secondSettings);
+        var second = new MarketplaceApp(directory, secondSettings);
+        try
+        {
+            await DeliverOnTwoNodesAsync(first, second);
+        }
+        finally
+        {
+            // Both nodes stop (and commit their indexes) before their folder goes.
+            second.Dispose();
+            first.Dispose();
+            DeleteDirectory(directory);
+        }
+    }
+
+    private async Task DeliverOnTwoNodesAsync(MarketplaceApp first, MarketplaceApp second)
+    {
         _ = first.Server;
         _ = second.Server;
         var integrator = await first.CreateOrganizationAsync("integrator");
@@ -302,6 +317,5 @@ public class WebhookTests
         {
             _receiver.Behaviour = (_, _) => (200, TimeSpan.Zero);
         }
-        DeleteDirectory(directory);
     }
 }
