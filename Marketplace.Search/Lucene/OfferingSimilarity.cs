@@ -30,8 +30,27 @@ internal sealed class OfferingSimilarity() : BM25Similarity(K1Value, BValue)
     /// <summary>BM25's idf of a term in <paramref name="docFreq"/> of <paramref name="maxDoc"/> documents.</summary>
     public float TermIdf(long docFreq, long maxDoc) => Idf(docFreq, maxDoc);
 
-    /// <summary>BM25's average field length: the field's total term count over the index's document count.</summary>
+    /// <summary>Steps of the average field length per doubling (<see cref="AvgFieldLength"/>).</summary>
+    public const int AverageLengthStepsPerOctave = 64;
+
+    /// <summary>BM25's average field length (<see cref="AvgFieldLength"/>).</summary>
     public float AverageLength(CollectionStatistics statistics) => AvgFieldLength(statistics);
+
+    /// <summary>
+    /// BM25's average field length — the field's total term count over the index's document count — rounded to the
+    /// nearest of 64 steps per doubling (within 0.55 %). Every write moves the exact average a little, and every decoded
+    /// clause's BM25 factors depend on it (<see cref="ClausePostings.Scored"/>): with the exact value each write made
+    /// the next searches compute the factors of every cached clause again, a cache's worth of long-lived garbage per
+    /// write under steady publishing. Rounded, they are recomputed only when the average crosses a step. Lucene's own
+    /// queries use this similarity too, so the scorer's parity with them is exact; against Elasticsearch, which uses
+    /// the exact average, a term's score differs by at most 0.55 % (about 0.2 % in a field of average length).
+    /// </summary>
+    protected override float AvgFieldLength(CollectionStatistics collectionStats) => RoundAverageLength(base.AvgFieldLength(collectionStats));
+
+    internal static float RoundAverageLength(float average) =>
+        average > 0 && float.IsFinite(average)
+            ? MathF.Pow(2, MathF.Round(MathF.Log2(average) * AverageLengthStepsPerOctave) / AverageLengthStepsPerOctave)
+            : average;
 
     /// <summary>
     /// <c>k1 · (1 − b + b · length / avgdl)</c> for every norm byte (the table <see cref="BM25Similarity"/> builds per

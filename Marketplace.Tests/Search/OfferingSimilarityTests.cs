@@ -1,4 +1,5 @@
 using Lucene.Net.Index;
+using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Marketplace.Search.Elasticsearch;
 using Marketplace.Search.Lucene;
@@ -33,5 +34,20 @@ public class OfferingSimilarityTests
             }
         }
         Assert.That(mismatches, Is.Empty);
+    }
+
+    [Test]
+    public void Rounds_the_average_field_length_so_that_a_small_write_does_not_move_it()
+    {
+        // 1,000 documents of 128 terms, then one more of 228: the exact average moves by 0.1 %, the rounded one stays.
+        var before = new CollectionStatistics("all_b", maxDoc: 1_000, docCount: 1_000, sumTotalTermFreq: 128_000, sumDocFreq: 128_000);
+        var after = new CollectionStatistics("all_b", maxDoc: 1_001, docCount: 1_001, sumTotalTermFreq: 128_228, sumDocFreq: 128_228);
+        Assert.That(OfferingSimilarity.Instance.AverageLength(before), Is.EqualTo(128f));
+        Assert.That(OfferingSimilarity.Instance.AverageLength(after), Is.EqualTo(128f));
+
+        for (var average = 0.5f; average < 5_000f; average *= 1.0037f)
+        {
+            Assert.That(OfferingSimilarity.RoundAverageLength(average), Is.EqualTo(average).Within(0.55).Percent);
+        }
     }
 }
