@@ -31,7 +31,7 @@ internal sealed class OfferingSimilarity() : BM25Similarity(K1Value, BValue)
     public float TermIdf(long docFreq, long maxDoc) => Idf(docFreq, maxDoc);
 
     /// <summary>Steps of the average field length per doubling (<see cref="AvgFieldLength"/>).</summary>
-    public const int AverageLengthStepsPerOctave = 64;
+    private const int AverageLengthStepsPerOctave = 64;
 
     /// <summary>BM25's average field length (<see cref="AvgFieldLength"/>).</summary>
     public float AverageLength(CollectionStatistics statistics) => AvgFieldLength(statistics);
