@@ -82,7 +82,7 @@ public class DamagedIndexTests
     {
         var data = NewDataDirectory();
         var published = await PublishAndStopAsync(data, 2);
-        Directory.Delete(Path.Combine(data, "index"), recursive: true);
+        IndexFolder.Delete(Path.Combine(data, "index"));
 
         var host = new SearchTestHost(data, SearchTestHost.Settings());
         try

@@ -22,4 +22,29 @@ internal static class IndexFolder
             File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
         }
     }
+
+    /// <summary>
+    /// Deletes the folder of an index whose API was just stopped. Retried for a few seconds: once in CI an entry appeared
+    /// in the folder while it was being deleted; which one is written to the test output if it happens again.
+    /// </summary>
+    public static void Delete(string index)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            try
+            {
+                Directory.Delete(index, recursive: true);
+                return;
+            }
+            catch (IOException e) when (DateTime.UtcNow < deadline)
+            {
+                var left = Directory.Exists(index)
+                    ? string.Join(", ", Directory.GetFileSystemEntries(index, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(index, f)))
+                    : "(folder gone)";
+                TestContext.Out.WriteLine($"Deleting {index} failed ({e.Message}); left: {left}; retrying");
+                Thread.Sleep(100);
+            }
+        }
+    }
 }

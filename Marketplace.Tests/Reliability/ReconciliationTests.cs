@@ -52,7 +52,7 @@ public class ReconciliationTests
         var settled = DateTimeOffset.UtcNow + SearchReconciler.Settling; // changes processed since are left out as in flight
 
         // The old copy comes back (without its outbox position, as from a file-level backup of the segments only) …
-        Directory.Delete(index, recursive: true);
+        IndexFolder.Delete(index);
         Directory.Move(backup, index);
         File.Delete(Path.Combine(index, OutboxFollower.PositionFile));
         // … two documents are deleted behind the API's back, and one the database never had is added.
