@@ -5,7 +5,8 @@
 #   3. bench soak: the peak of the mix in a closed loop (16 connections, 30 s after a 15 s warm-up), then SOAK_MINUTES
 #      minutes at half of it, open loop; per minute: operations, errors, p50/p99, the API's VmRSS and the load average
 # Environment: SOAK_DATA (/tmp/marketplace-soak), SOAK_COUNT (20000), SOAK_MINUTES (10), SOAK_PORT (5081),
-# SOAK_SKIP_GENERATE=1 to reuse the data, SOAK_RATE to fix the rate (operations/s) instead of half the peak (to compare runs). Output: bench/out/soak-<timestamp>/ (soak.log, api.log, env.txt).
+# SOAK_SKIP_GENERATE=1 to reuse the data, SOAK_RATE (operations/s) instead of half the peak to compare runs at one rate.
+# Output: bench/out/soak-<timestamp>/ (soak.log, api.log, env.txt).
 # Exit status 0 when the verdict passes (0 errors, last minute's memory within 10 % of the second's).
 set -euo pipefail
 export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}"  # as in the Dockerfile

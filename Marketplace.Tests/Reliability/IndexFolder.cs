@@ -30,7 +30,7 @@ internal static class IndexFolder
     public static void Delete(string index)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (true)
+        while (Directory.Exists(index))
         {
             try
             {
