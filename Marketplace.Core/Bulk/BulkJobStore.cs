@@ -132,8 +132,10 @@ public sealed class BulkJobStore(Database db, JobStore jobs, TimeProvider clock)
     /// <summary>The job and its bulk details as <paramref name="actor"/> may see them (its organization or an operator); 404 otherwise.</summary>
     public async Task<(Job Job, BulkJob Bulk)> GetAsync(Actor actor, Guid jobId, string operation, CancellationToken ct)
     {
-        var bulk = await FindAsync(jobId, ct);
-        var job = bulk is null ? null : await jobs.FindAsync(jobId, ct);
+        // The job's status first: the result is committed with the final status, so a finished status read before the
+        // details guarantees the details carry the result (the other order could pair "succeeded" with no result).
+        var job = await jobs.FindAsync(jobId, ct);
+        var bulk = job is null ? null : await FindAsync(jobId, ct);
         if (bulk is null || job is null || bulk.Operation != operation || !(actor.IsOperator || actor.OrganizationId == bulk.OwnerId))
         {
             throw new NotFoundException($"任务 {jobId} 不存在 (job not found).");

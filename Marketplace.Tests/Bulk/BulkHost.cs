@@ -41,7 +41,7 @@ public static class BulkHost
     }
 
     /// <summary>Polls an import or export until its job has succeeded or failed.</summary>
-    public static async Task<JsonObject> WaitAsync(HttpClient client, string url, TimeSpan? timeout = null)
+    public static async Task<JsonObject> WaitAsync(HttpClient client, string url, TimeSpan? timeout = null, TimeSpan? pollInterval = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
@@ -49,12 +49,14 @@ public static class BulkHost
             var response = await client.GetAsync(url);
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
             var json = await ReadJsonAsync(response);
-            if (json["job"]!["status"]!.GetValue<string>() is "succeeded" or "failed")
+            var status = json["job"]!["status"]!.GetValue<string>();
+            Assert.That(status != "succeeded" || json["result"] is not null, $"a succeeded job without its result: {json}");
+            if (status is "succeeded" or "failed")
             {
                 return json;
             }
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"{url} did not finish: {json}");
-            await Task.Delay(50);
+            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(50));
         }
     }
 

@@ -72,6 +72,20 @@ public class OfferingImportTests
     }
 
     [Test]
+    public async Task A_finished_status_is_never_read_without_its_result()
+    {
+        // Regression (a CI failure): the details were read before the status, so a poll whose two reads straddled the
+        // finishing commit read "succeeded" with no result. The window is narrow; tight polling of many jobs widens the
+        // chance, and every WaitAsync checks the same rule.
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        var uploads = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => UploadAsync(integrator.Client, Csv(20, 3))));
+
+        var imports = await Task.WhenAll(uploads.Select(u => WaitAsync(integrator.Client, u.Headers.Location!.ToString(), pollInterval: TimeSpan.Zero)));
+
+        Assert.That(imports.Select(i => i["result"]!["rows"]!.GetValue<long>()), Is.All.EqualTo(20));
+    }
+
+    [Test]
     public async Task Row_errors_are_the_apis_own_messages()
     {
         var integrator = await _app.CreateOrganizationAsync("integrator");
