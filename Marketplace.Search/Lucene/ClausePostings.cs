@@ -24,7 +24,8 @@ internal sealed class LeafPostings(int[] docs, int[] codes, int[] termDocFreqs)
 
     public int[] TermDocFreqs { get; } = termDocFreqs;
 
-    public static LeafPostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringLeaf leaf)
+    /// <param name="enumerators">The segment core's enumerators to reuse (none: created for this read).</param>
+    public static LeafPostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringLeaf leaf, TermEnumerators? enumerators = null)
     {
         var reader = segment.AtomicReader;
         var terms = reader.GetTerms(leaf.Field);
@@ -33,7 +34,24 @@ internal sealed class LeafPostings(int[] docs, int[] codes, int[] termDocFreqs)
         {
             return new LeafPostings([], [], docFreqs);
         }
-        var termsEnum = terms.GetEnumerator();
+        var rented = enumerators?.Rent(terms, leaf.Field);
+        try
+        {
+            return Read(searcher, segment, leaf, rented?.Terms ?? terms.GetEnumerator(), rented, docFreqs);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                enumerators!.Return(rented);
+            }
+        }
+    }
+
+    private static LeafPostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringLeaf leaf, TermsEnum termsEnum,
+        TermEnumerators.Rented? rented, int[] docFreqs)
+    {
+        var reader = segment.AtomicReader;
         var found = true;
         for (var i = 0; i < leaf.Terms.Length; i++)
         {
@@ -75,7 +93,11 @@ internal sealed class LeafPostings(int[] docs, int[] codes, int[] termDocFreqs)
             {
                 termsEnum.SeekExact(new BytesRef(leaf.Terms[0])); // a single term is where the loop above left the enum
             }
-            var postings = termsEnum.Docs(null, null, DocsFlags.FREQS);
+            var postings = termsEnum.Docs(null, rented?.Docs, DocsFlags.FREQS);
+            if (rented is not null)
+            {
+                rented.Docs = postings;
+            }
             int doc;
             while ((doc = postings.NextDoc()) != DocIdSetIterator.NO_MORE_DOCS)
             {
@@ -267,9 +289,9 @@ internal sealed class ClausePostings
         return (present, documents);
     }
 
-    public static ClausePostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause)
+    public static ClausePostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringClause clause, TermEnumerators? enumerators = null)
     {
-        var leaves = clause.Leaves.Select(l => LeafPostings.Read(searcher, segment, l)).ToArray();
+        var leaves = clause.Leaves.Select(l => LeafPostings.Read(searcher, segment, l, enumerators)).ToArray();
         var count = leaves.Length;
         var maxDoc = segment.AtomicReader.MaxDoc;
         var termDocFreqs = leaves.Select(l => l.TermDocFreqs).ToArray();

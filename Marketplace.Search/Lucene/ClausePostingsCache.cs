@@ -29,7 +29,7 @@ internal static class ClausePostingsCache
         }
         Shared.LimitBytes = budgetBytes;
         var entries = Segments.GetValue(segment.AtomicReader.CoreCacheKey, _ => EntriesFor(segment.AtomicReader));
-        return entries.TryGet(clause.Key) ?? entries.Load(clause, () => ClausePostings.Read(searcher, segment, clause), hot);
+        return entries.TryGet(clause.Key) ?? entries.Load(clause, () => ClausePostings.Read(searcher, segment, clause, entries.Enumerators), hot);
     }
 
     /// <summary>
@@ -273,6 +273,9 @@ internal static class ClausePostingsCache
         private readonly ConcurrentDictionary<string, Lazy<ClausePostings>> _loading = new(StringComparer.Ordinal);
 
         public int Count => _byKey.Count;
+
+        /// <summary>The segment's term and postings enumerators, reused by the reads of its missing clauses.</summary>
+        public TermEnumerators Enumerators { get; } = new();
 
         /// <summary>The segment's core was closed: its entries are gone and nothing more is kept for it.</summary>
         public bool Released => Volatile.Read(ref _released);
