@@ -37,7 +37,7 @@ internal sealed class LeafPostings(int[] docs, int[] codes, int[] termDocFreqs)
         var rented = enumerators?.Rent(terms, leaf.Field);
         try
         {
-            return Read(searcher, segment, leaf, rented?.Terms ?? terms.GetEnumerator(), rented, docFreqs);
+            return Read(searcher, segment, leaf, rented ?? new TermEnumerators.Rented(leaf.Field, terms.GetEnumerator()), docFreqs);
         }
         finally
         {
@@ -48,10 +48,10 @@ internal sealed class LeafPostings(int[] docs, int[] codes, int[] termDocFreqs)
         }
     }
 
-    private static LeafPostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringLeaf leaf, TermsEnum termsEnum,
-        TermEnumerators.Rented? rented, int[] docFreqs)
+    private static LeafPostings Read(IndexSearcher searcher, AtomicReaderContext segment, ScoringLeaf leaf, TermEnumerators.Rented enumerators, int[] docFreqs)
     {
         var reader = segment.AtomicReader;
+        var termsEnum = enumerators.Terms;
         var found = true;
         for (var i = 0; i < leaf.Terms.Length; i++)
         {
@@ -93,11 +93,7 @@ internal sealed class LeafPostings(int[] docs, int[] codes, int[] termDocFreqs)
             {
                 termsEnum.SeekExact(new BytesRef(leaf.Terms[0])); // a single term is where the loop above left the enum
             }
-            var postings = termsEnum.Docs(null, rented?.Docs, DocsFlags.FREQS);
-            if (rented is not null)
-            {
-                rented.Docs = postings;
-            }
+            var postings = enumerators.Docs = termsEnum.Docs(null, enumerators.Docs, DocsFlags.FREQS);
             int doc;
             while ((doc = postings.NextDoc()) != DocIdSetIterator.NO_MORE_DOCS)
             {
