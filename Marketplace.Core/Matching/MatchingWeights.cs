@@ -99,7 +99,7 @@ public sealed record MatchingWeights
     public double LightweightShare { get; init; } = 0.2;
 
     /// <summary>Relevance floor: an offering meeting no understood function needs at least this relative text score…</summary>
-    public double TextFloor { get; init; } = 0.1;
+    public double TextFloor { get; init; } = 0.05;
 
     /// <summary>
     /// …and one that provides another function than any the demand points to, in another direction (not 通用), at least
