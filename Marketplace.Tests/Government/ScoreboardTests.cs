@@ -138,16 +138,12 @@ public class ScoreboardTests
             ["Marketplace:Scoreboard:Colours:1:Hex"] = "#00ff00", ["Marketplace:Scoreboard:Colours:1:MinScore"] = "0.5",
         };
         settings[key] = value;
-        using var app = new MarketplaceApp(settings: settings);
-        try
+        var error = MarketplaceApp.StartUpFailure(() => new MarketplaceApp(settings: settings), app => app.Client(), app =>
         {
-            var error = Assert.Catch(() => app.Client());
-            Assert.That(error, Is.InstanceOf<OptionsValidationException>().Or.InnerException.InstanceOf<OptionsValidationException>(), error!.ToString());
-        }
-        finally
-        {
+            app.Dispose();
             DeleteDirectory(app.DataDirectory);
-        }
+        });
+        Assert.That(error, Is.InstanceOf<OptionsValidationException>().Or.InnerException.InstanceOf<OptionsValidationException>(), error.ToString());
     }
 
     [Test]

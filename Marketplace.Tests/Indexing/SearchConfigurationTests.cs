@@ -25,16 +25,8 @@ public class SearchConfigurationTests
     public void Invalid_search_settings_stop_the_start_up(string key, string value)
     {
         var settings = SearchTestHost.Settings(("Marketplace:Search:Provider", "elasticsearch"), ("Marketplace:Search:Elasticsearch:Url", "http://127.0.0.1:9"), (key, value));
-        var host = new SearchTestHost(settings: settings);
-        try
-        {
-            var error = Assert.Catch(() => host.Client());
-            Assert.That(error, Is.InstanceOf<OptionsValidationException>().Or.InnerException.InstanceOf<OptionsValidationException>(), error!.ToString());
-        }
-        finally
-        {
-            host.DisposeAndDelete();
-        }
+        var error = MarketplaceApp.StartUpFailure(() => new SearchTestHost(settings: settings), host => host.Client(), host => host.DisposeAndDelete());
+        Assert.That(error, Is.InstanceOf<OptionsValidationException>().Or.InnerException.InstanceOf<OptionsValidationException>(), error.ToString());
     }
 
     [Test]
