@@ -86,8 +86,9 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         }, ct);
 
         var best = result.Hits.Count == 0 ? 1 : Math.Max(result.Hits.Max(h => h.Score), 1e-9);
+        var wish = Acquisition.Wish(query.Text);
         var ranked = result.Hits
-            .Select(hit => Score(query, inferred, need, hit, hit.Score / best))
+            .Select(hit => Score(query, inferred, need, wish, hit, hit.Score / best))
             .OrderByDescending(m => m.Match.Score)
             .ThenBy(m => m.Match.OfferingId)
             .ToList();
@@ -190,7 +191,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         return terms.Select(kv => new WeightedTerm(kv.Key, kv.Value)).ToArray();
     }
 
-    private (OfferingMatch Match, double Relevance, double Function, double Text, bool OtherFunction) Score(DemandQuery query, IReadOnlyList<InferredDirection> inferred, NeedUnderstanding need, OfferingHit hit, double text)
+    private (OfferingMatch Match, double Relevance, double Function, double Text, bool OtherFunction) Score(DemandQuery query, IReadOnlyList<InferredDirection> inferred, NeedUnderstanding need, AcquisitionWish wish, OfferingHit hit, double text)
     {
         var reasons = new List<MatchReason>(9);
         // A single Chinese character (一、要、上) is no evidence of a need: never shown as a matched term.
@@ -286,6 +287,20 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             var light = Lightweight(hit);
             reasons.Add(new MatchReason(MatchReasonKinds.Lightweight, light >= 0.5, LightweightDetail(hit, light >= 0.5)));
             fit *= 1 - weights.LightweightShare * (1 - light);
+        }
+        if (wish is not AcquisitionWish.None)
+        {
+            // Renting first or buying outright is a stated preference: it shades the fit, like 小快轻准.
+            var rental = Acquisition.OffersRental(hit);
+            var ok = rental == (wish is AcquisitionWish.Rent);
+            reasons.Add(new MatchReason(MatchReasonKinds.Acquisition, ok, (wish, rental) switch
+            {
+                (AcquisitionWish.Rent, true) => "提供租赁，可先租后买",
+                (AcquisitionWish.Rent, false) => "未注明可租赁，企业希望先租",
+                (_, true) => "以租赁方式提供，企业希望购买",
+                _ => "非租赁方案，符合购买意愿",
+            }));
+            fit *= ok ? 1 : 1 - weights.AcquisitionShare;
         }
         var score = Math.Clamp(relevance * (1 - weights.FitShare + weights.FitShare * fit), 0, 1);
         return (new OfferingMatch(hit.Id, hit.RevisionId, hit.Title, hit.SupplierId, hit.SupplierName, Math.Round(score, 4), reasons, matchedTerms), relevance, function, text,

@@ -56,5 +56,6 @@ public static class MatchReasonKinds
     public const string Time = "time";
     public const string District = "district";
     public const string Lightweight = "lightweight";
+    public const string Acquisition = "acquisition";
     public const string Evidence = MatchEvidence.ReasonKind;
 }

@@ -98,6 +98,9 @@ public sealed record MatchingWeights
     /// <summary>For small enterprises, fit loses up to this share when the offering is not 小快轻准 (heavy, slow, dear).</summary>
     public double LightweightShare { get; init; } = 0.2;
 
+    /// <summary>When the demand says it wants to rent (or to buy, not rent), fit loses this share for an offering that is not offered that way.</summary>
+    public double AcquisitionShare { get; init; } = 0.3;
+
     /// <summary>Relevance floor: an offering meeting no understood function needs at least this relative text score…</summary>
     public double TextFloor { get; init; } = 0.05;
 

@@ -46,8 +46,9 @@ public sealed class DemandMatcherTests
     }
 
     private static OfferingDocument Doc(string title = WeldingTitle, string summary = WeldingSummary, long price = 300_000, int days = 60,
-        string[]? districts = null, string[]? directions = null, string type = "solution", string deployment = "hardware") => new()
+        string[]? districts = null, string[]? directions = null, string type = "solution", string deployment = "hardware", string[]? keywords = null) => new()
     {
+        Keywords = keywords ?? [],
         Id = Guid.NewGuid(),
         Version = 1,
         Live = true,
@@ -248,6 +249,44 @@ public sealed class DemandMatcherTests
             Assert.That(large.Matches[0].Score, Is.EqualTo(large.Matches[1].Score), "no size preference for 规上 enterprises");
         });
     }
+
+    [Test]
+    public async Task Renting_first_or_buying_outright_shades_the_fit()
+    {
+        (string, OfferingDocument) rental = ("租赁", Doc(keywords: ["按月租赁"]));
+        (string, OfferingDocument) sale = ("销售", Doc());
+        var rent = await MatchAsync(Query(text: "车架焊接全靠老焊工，焊缝宽窄不一。想先租两台焊接机器人试一试，好用再买"), rental, sale);
+        var buy = await MatchAsync(Query(text: "车架焊接全靠老焊工，焊缝宽窄不一。想直接买两台焊接机器人，不想租"));
+        var premises = await MatchAsync(Query(text: "厂房是租的，车架焊接全靠老焊工，想上焊接机器人"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(rent.Matches.Select(Label), Is.EqualTo(new[] { "租赁", "销售" }));
+            Assert.That(Reason(rent.Matches[0], MatchReasonKinds.Acquisition), Is.EqualTo(new MatchReason("acquisition", true, "提供租赁，可先租后买")));
+            Assert.That(Reason(rent.Matches[1], MatchReasonKinds.Acquisition).Ok, Is.False);
+            Assert.That(buy.Matches.Select(Label), Is.EqualTo(new[] { "销售", "租赁" }));
+            Assert.That(Reason(buy.Matches[1], MatchReasonKinds.Acquisition), Is.EqualTo(new MatchReason("acquisition", false, "以租赁方式提供，企业希望购买")));
+            Assert.That(premises.Matches.SelectMany(m => m.Reasons).Select(r => r.Kind), Has.None.EqualTo(MatchReasonKinds.Acquisition),
+                "a rented factory says nothing about how the solution is wanted");
+        });
+    }
+
+    [TestCase("想先租个自己会跑的小车试一两个月，好用再买", AcquisitionWish.Rent)]
+    [TestCase("能不能租两台用用", AcquisitionWish.Rent)]
+    [TestCase("钱不多，想先试用一个月", AcquisitionWish.Rent)]
+    [TestCase("想直接买两台，不想租", AcquisitionWish.Buy)]
+    [TestCase("不租，买断", AcquisitionWish.Buy)]
+    [TestCase("厂房是租的，不想打地基", AcquisitionWish.None)]
+    [TestCase("新租的成品库在马路对面", AcquisitionWish.None)]
+    [TestCase("不用买，先租着用", AcquisitionWish.Rent)]
+    public void The_acquisition_wish_is_read_from_what_the_owner_says_about_the_solution(string text, AcquisitionWish expected) =>
+        Assert.That(Acquisition.Wish(text), Is.EqualTo(expected));
+
+    [TestCase("AMR物料小车（可按月租赁）", true)]
+    [TestCase("起租三个月，免改造地面", true)]
+    [TestCase("整机销售，不提供租赁", false)]
+    [TestCase("牵引式AMR拖挂料车", false)]
+    public void An_offering_for_rent_says_so_in_its_title_summary_or_keywords(string summary, bool expected) =>
+        Assert.That(Acquisition.OffersRental(new OfferingHit { Id = Guid.NewGuid(), RevisionId = Guid.NewGuid(), Score = 1, Summary = summary }), Is.EqualTo(expected));
 
     [Test]
     public async Task Scores_are_between_0_and_1_sorted_and_cut_at_topK()
