@@ -15,7 +15,7 @@ public static class DemandServices
     public static IServiceCollection AddDemands(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(sp => new DirectionInference(sp.GetRequiredService<TaxonomyCatalog>()));
-        services.TryAddSingleton(sp => NeedModel.Build(sp.GetRequiredService<TaxonomyCatalog>(), sp.GetRequiredService<IWordSegmentation>()));
+        services.TryAddSingleton(sp => NeedModel.Build(sp.GetRequiredService<TaxonomyCatalog>(), sp.GetRequiredService<IWordSegmentation>(), sp.GetRequiredService<IWordKnowledge>()));
         services.TryAddSingleton<DemandMatcher>();
         services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MatchingOptions>, MatchingOptionsValidator>());

@@ -19,8 +19,10 @@ public sealed record CatalogExample(long[] Keys, IReadOnlyList<(string Code, dou
 /// which the taxonomy lists under directions and not under items, and the words of many items count little. A text is
 /// scored against every profile (cosine). With the search engine's word segmentation, a text's n-grams are taken inside
 /// its words (and inside the whole taxonomy phrases it holds), so 搬运的小车 still meets 自动搬运 through 搬运, but pieces
-/// that meet across words or counts (道工序 in 最后一道工序) do not. Deterministic and explainable (every score is a sum
-/// over features found in the text).
+/// that meet across words or counts (道工序 in 最后一道工序) do not. With general knowledge of words
+/// (<see cref="IWordKnowledge"/>), a feature counts as much as its words say in any Chinese text (知道、问题 little), and a
+/// demand's words can reach an item through their close synonyms (方子 → 配方). Deterministic and explainable (every score
+/// is a sum over features found in the text).
 /// </summary>
 public sealed class NeedModel
 {
@@ -35,6 +37,7 @@ public sealed class NeedModel
     private readonly Dictionary<long, (float Idf, (int Item, float Weight)[] Items)> _features;
     private readonly Dictionary<string, int> _words;
     private readonly IWordSegmentation? _segmentation;
+    private readonly IWordKnowledge? _knowledge;
 
     /// <summary>The taxonomy's item names, aliases and problem phrases, folded: where a text holds one whole, its n-grams count across words.</summary>
     private readonly HashSet<string> _phrases;
@@ -45,13 +48,14 @@ public sealed class NeedModel
     /// <summary>Each item's feature mass before weighting (what <see cref="WithCatalog"/> adds to).</summary>
     private readonly Dictionary<long, double>[] _mass;
 
-    private NeedModel(string[] codes, Dictionary<long, double>[] mass, Dictionary<long, (float, (int, float)[])> features, Dictionary<string, int> words, IWordSegmentation? segmentation)
+    private NeedModel(string[] codes, Dictionary<long, double>[] mass, Dictionary<long, (float, (int, float)[])> features, Dictionary<string, int> words, IWordSegmentation? segmentation, IWordKnowledge? knowledge)
     {
         _codes = codes;
         _mass = mass;
         _features = features;
         _words = words;
         _segmentation = segmentation;
+        _knowledge = knowledge;
         // Latin words are features of their own; the other "words" are the taxonomy's phrases.
         _phrases = words.Keys.Where(w => NeedFeatures.IsHan(w[0])).ToHashSet(StringComparer.Ordinal);
         _longestPhrase = _phrases.Count == 0 ? 0 : _phrases.Max(p => p.Length);
@@ -105,7 +109,7 @@ public sealed class NeedModel
     /// The model of <paramref name="taxonomy"/>. With <paramref name="segmentation"/> (the search engine's), features are
     /// taken inside words only, of the taxonomy's phrases and of the texts read alike.
     /// </summary>
-    public static NeedModel Build(TaxonomyCatalog taxonomy, IWordSegmentation? segmentation = null)
+    public static NeedModel Build(TaxonomyCatalog taxonomy, IWordSegmentation? segmentation = null, IWordKnowledge? knowledge = null)
     {
         var codes = taxonomy.Directions.SelectMany(d => d.SubDirections).Select(s => s.Code).ToArray();
         var known = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -151,10 +155,10 @@ public sealed class NeedModel
             }
             item++;
         }
-        return FromMass(codes, profiles, known, segmentation);
+        return FromMass(codes, profiles, known, segmentation, knowledge);
     }
 
-    private static NeedModel FromMass(string[] codes, Dictionary<long, double>[] mass, Dictionary<string, int> words, IWordSegmentation? segmentation)
+    private static NeedModel FromMass(string[] codes, Dictionary<long, double>[] mass, Dictionary<string, int> words, IWordSegmentation? segmentation, IWordKnowledge? knowledge)
     {
         var itemFrequency = new Dictionary<long, int>();
         foreach (var profile in mass)
@@ -180,7 +184,7 @@ public sealed class NeedModel
             }
         }
         var features = postings.ToDictionary(kv => kv.Key, kv => ((float)idf[kv.Key], kv.Value.ToArray()));
-        return new NeedModel(codes, mass, features, words, segmentation);
+        return new NeedModel(codes, mass, features, words, segmentation, knowledge);
     }
 
     /// <summary>
@@ -219,7 +223,7 @@ public sealed class NeedModel
                 mass[i][key] = mass[i].GetValueOrDefault(key) + (weight * count / (total[i] + smoothing));
             }
         }
-        return FromMass(_codes, mass, _words, _segmentation);
+        return FromMass(_codes, mass, _words, _segmentation, _knowledge);
     }
 
     /// <summary>Cosine similarity of two items' profiles (1 for the same item): how much one function stands in for the other.</summary>
@@ -243,7 +247,9 @@ public sealed class NeedModel
     /// The items <paramref name="text"/> asks for, best first (at most <paramref name="max"/>, each at least
     /// <paramref name="minShare"/> of the best). Features of <paramref name="industry"/> count for little.
     /// </summary>
-    public IReadOnlyList<ItemReading> Classify(string text, string? industry = null, int max = 5, double minShare = 0.3, double requestWeight = 1)
+    /// <param name="synonymWeight">With general knowledge of words, a word's close synonyms count this much of its own weight (0: none).</param>
+    public IReadOnlyList<ItemReading> Classify(string text, string? industry = null, int max = 5, double minShare = 0.3, double requestWeight = 1,
+        double synonymWeight = 0)
     {
         var found = Features(text);
         if (found.Count == 0)
@@ -257,18 +263,34 @@ public sealed class NeedModel
         }
 
         var request = requestWeight == 1 ? null : RequestClauses(text);
+        var folded = _knowledge is null ? null : Folded(text);
         var queryWeights = new Dictionary<long, double>();
-        foreach (var feature in found)
+        void Weigh(NeedFeature feature, double scale)
         {
             if (_features.TryGetValue(feature.Key, out var info))
             {
-                var weight = info.Idf * (context?.Contains(feature.Key) == true ? IndustryFeatureWeight : 1)
+                var weight = info.Idf * scale * (context?.Contains(feature.Key) == true ? IndustryFeatureWeight : 1)
                     * (request?[feature.Start] == true ? requestWeight : 1);
                 if (weight > queryWeights.GetValueOrDefault(feature.Key))
                 {
                     queryWeights[feature.Key] = weight;
                 }
             }
+        }
+        foreach (var feature in found)
+        {
+            Weigh(feature, folded is null ? 1 : _knowledge!.Informativeness(folded.AsSpan(feature.Start, feature.Length)));
+        }
+        if (synonymWeight > 0)
+        {
+            // A synonym's features stand where the owner's word stands, so the evidence shows the owner's word.
+            var synonymFeatures = SynonymFeatures(text);
+            foreach (var feature in synonymFeatures)
+            {
+                Weigh(feature, synonymWeight * _knowledge!.Informativeness(folded.AsSpan(feature.Start, feature.Length)));
+            }
+            found.AddRange(synonymFeatures);
+            found.Sort(NeedFeatures.ByPosition);
         }
         if (queryWeights.Count == 0)
         {
@@ -295,6 +317,35 @@ public sealed class NeedModel
             .Take(max)
             .Select(i => new ItemReading(_codes[i], Math.Round(scores[i] / queryNorm, 4), Evidence(text, found, queryWeights, i)))
             .ToArray();
+    }
+
+    /// <summary>The features of the close synonyms of each word of <paramref name="text"/>, placed at that word.</summary>
+    private List<NeedFeature> SynonymFeatures(string text)
+    {
+        var result = new List<NeedFeature>();
+        if (_knowledge is null || _segmentation is null)
+        {
+            return result;
+        }
+        var folded = Folded(text);
+        foreach (var word in _segmentation.Words(text))
+        {
+            if (word.Length < 2)
+            {
+                continue;
+            }
+            foreach (var synonym in _knowledge.Synonyms(folded.Substring(word.Start, word.Length)))
+            {
+                foreach (var feature in Features(synonym))
+                {
+                    if (_features.ContainsKey(feature.Key))
+                    {
+                        result.Add(new NeedFeature(feature.Key, word.Start, word.Length));
+                    }
+                }
+            }
+        }
+        return result;
     }
 
     private List<NeedFeature> Features(string text)

@@ -15,7 +15,7 @@ public class CatalogLanguageTests
     private const string Item = "general.production-data";
     private const string Demand = "我们缺个铃铛";
 
-    private static readonly NeedModel Taxonomy = NeedModel.Build(TaxonomyCatalog.Default, JiebaWordSegmentation.Default);
+    private static readonly NeedModel Taxonomy = NeedModel.Build(TaxonomyCatalog.Default, JiebaWordSegmentation.Default, JiebaWordKnowledge.Default);
 
     /// <summary>A real, empty index: the matcher needs one, these tests only ask its need models.</summary>
     private string _folder = "";

@@ -15,7 +15,7 @@ public sealed class DemandMatcherTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
     /// <summary>As the API builds it: on the search engine's word segmentation.</summary>
-    private static readonly NeedModel Needs = NeedModel.Build(TaxonomyCatalog.Default, JiebaWordSegmentation.Default);
+    private static readonly NeedModel Needs = NeedModel.Build(TaxonomyCatalog.Default, JiebaWordSegmentation.Default, JiebaWordKnowledge.Default);
 
     private static readonly EnterpriseProfile Small = new("璧山区", "摩托车零部件制造", "规下高成长");
     private static readonly EnterpriseProfile Large = new("璧山区", "摩托车零部件制造", "规上");

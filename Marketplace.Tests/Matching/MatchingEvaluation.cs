@@ -113,7 +113,7 @@ public sealed class MatchingEvaluation
     }
 
     /// <summary>The need model as the API builds it: on the search engine's word segmentation.</summary>
-    private static readonly Lazy<NeedModel> Needs = new(() => NeedModel.Build(TaxonomyCatalog.Default, JiebaWordSegmentation.Default));
+    private static readonly Lazy<NeedModel> Needs = new(() => NeedModel.Build(TaxonomyCatalog.Default, JiebaWordSegmentation.Default, JiebaWordKnowledge.Default));
 
     /// <summary>
     /// The default weights, or those changed by MARKETPLACE_EVAL_WEIGHTS ("TextWeight=0.4,FunctionWeight=0.45"), for sweeps.
