@@ -46,9 +46,6 @@ public sealed record MatchingWeights
     /// <summary>Features in a clause that says what the owner wants (想…, 希望…) weigh this much more than the situation's.</summary>
     public double RequestWeight { get; init; } = 2;
 
-    /// <summary>A demand word's close synonyms (同义词词林, through <see cref="Searching.IWordKnowledge"/>) count this much of its weight in reading the need.</summary>
-    public double SynonymWeight { get; init; } = 0.5;
-
     /// <summary>Items the need model reads in a demand: at most this many…</summary>
     public int MaxNeedItems { get; init; } = 4;
 

@@ -19,10 +19,9 @@ public sealed record CatalogExample(long[] Keys, IReadOnlyList<(string Code, dou
 /// which the taxonomy lists under directions and not under items, and the words of many items count little. A text is
 /// scored against every profile (cosine). With the search engine's word segmentation, a text's n-grams are taken inside
 /// its words (and inside the whole taxonomy phrases it holds), so 搬运的小车 still meets 自动搬运 through 搬运, but pieces
-/// that meet across words or counts (道工序 in 最后一道工序) do not. With general knowledge of words
-/// (<see cref="IWordKnowledge"/>), a feature counts as much as its words say in any Chinese text (知道、问题 little), and a
-/// demand's words can reach an item through their close synonyms (方子 → 配方). Deterministic and explainable (every score
-/// is a sum over features found in the text).
+/// that meet across words or counts (道工序 in 最后一道工序) do not. Deterministic and explainable (every score is a sum
+/// over features found in the text); with general knowledge of words (<see cref="IWordKnowledge"/>), a word common in any
+/// Chinese text (知道、问题) is not shown as evidence.
 /// </summary>
 public sealed class NeedModel
 {
@@ -247,9 +246,7 @@ public sealed class NeedModel
     /// The items <paramref name="text"/> asks for, best first (at most <paramref name="max"/>, each at least
     /// <paramref name="minShare"/> of the best). Features of <paramref name="industry"/> count for little.
     /// </summary>
-    /// <param name="synonymWeight">With general knowledge of words, a word's close synonyms count this much of its own weight (0: none).</param>
-    public IReadOnlyList<ItemReading> Classify(string text, string? industry = null, int max = 5, double minShare = 0.3, double requestWeight = 1,
-        double synonymWeight = 0)
+    public IReadOnlyList<ItemReading> Classify(string text, string? industry = null, int max = 5, double minShare = 0.3, double requestWeight = 1)
     {
         var found = Features(text);
         if (found.Count == 0)
@@ -263,34 +260,18 @@ public sealed class NeedModel
         }
 
         var request = requestWeight == 1 ? null : RequestClauses(text);
-        var folded = _knowledge is null ? null : Folded(text);
         var queryWeights = new Dictionary<long, double>();
-        void Weigh(NeedFeature feature, double scale)
+        foreach (var feature in found)
         {
             if (_features.TryGetValue(feature.Key, out var info))
             {
-                var weight = info.Idf * scale * (context?.Contains(feature.Key) == true ? IndustryFeatureWeight : 1)
+                var weight = info.Idf * (context?.Contains(feature.Key) == true ? IndustryFeatureWeight : 1)
                     * (request?[feature.Start] == true ? requestWeight : 1);
                 if (weight > queryWeights.GetValueOrDefault(feature.Key))
                 {
                     queryWeights[feature.Key] = weight;
                 }
             }
-        }
-        foreach (var feature in found)
-        {
-            Weigh(feature, folded is null ? 1 : _knowledge!.Informativeness(folded.AsSpan(feature.Start, feature.Length)));
-        }
-        if (synonymWeight > 0)
-        {
-            // A synonym's features stand where the owner's word stands, so the evidence shows the owner's word.
-            var synonymFeatures = SynonymFeatures(text);
-            foreach (var feature in synonymFeatures)
-            {
-                Weigh(feature, synonymWeight * _knowledge!.Informativeness(folded.AsSpan(feature.Start, feature.Length)));
-            }
-            found.AddRange(synonymFeatures);
-            found.Sort(NeedFeatures.ByPosition);
         }
         if (queryWeights.Count == 0)
         {
@@ -317,35 +298,6 @@ public sealed class NeedModel
             .Take(max)
             .Select(i => new ItemReading(_codes[i], Math.Round(scores[i] / queryNorm, 4), Evidence(text, found, queryWeights, i)))
             .ToArray();
-    }
-
-    /// <summary>The features of the close synonyms of each word of <paramref name="text"/>, placed at that word.</summary>
-    private List<NeedFeature> SynonymFeatures(string text)
-    {
-        var result = new List<NeedFeature>();
-        if (_knowledge is null || _segmentation is null)
-        {
-            return result;
-        }
-        var folded = Folded(text);
-        foreach (var word in _segmentation.Words(text))
-        {
-            if (word.Length < 2)
-            {
-                continue;
-            }
-            foreach (var synonym in _knowledge.Synonyms(folded.Substring(word.Start, word.Length)))
-            {
-                foreach (var feature in Features(synonym))
-                {
-                    if (_features.ContainsKey(feature.Key))
-                    {
-                        result.Add(new NeedFeature(feature.Key, word.Start, word.Length));
-                    }
-                }
-            }
-        }
-        return result;
     }
 
     private List<NeedFeature> Features(string text)
@@ -426,8 +378,11 @@ public sealed class NeedModel
 
     private static readonly string[] RequestMarkers = ["想", "希望", "需要", "要求", "能不能", "打算", "最好", "求", "请"];
 
-    /// <summary>A run of the text is shown as evidence when it weighs at least this share of the strongest run.</summary>
+    /// <summary>A run of the text is shown as evidence when it weighs at least this share of the strongest run…</summary>
     private const double EvidenceShare = 0.3;
+
+    /// <summary>…and says at least this much in general Chinese (<see cref="IWordKnowledge.Informativeness"/>: 知道 0.2, 客户 0.6).</summary>
+    private const double EvidenceInformativeness = 0.5;
 
     /// <summary>Runs of the text whose features point to <paramref name="item"/>, merged, strongest first (at most three).</summary>
     private IReadOnlyList<string> Evidence(string text, List<NeedFeature> found, Dictionary<long, double> queryWeights, int item)
@@ -461,6 +416,10 @@ public sealed class NeedModel
             {
                 runs.Add((feature.Start, end, weight * itemWeight));
             }
+        }
+        if (_knowledge is { } knowledge)
+        {
+            runs.RemoveAll(r => knowledge.Informativeness(Folded(text[r.Start..r.End])) < EvidenceInformativeness);
         }
         var strongest = runs.Count == 0 ? 0 : runs.Max(r => r.Weight);
         return runs
