@@ -17,12 +17,12 @@ public enum AcquisitionWish
 /// <summary>
 /// Reads renting versus buying from a demand and from an offering's title, summary and keywords. Only what the owner
 /// says about acquiring the solution counts: 厂房是租的 or 新租的仓库 describe the premises, not the wish, so 租 counts only
-/// after a word of wanting or trying (想租、先租、能不能租) or before a count of machines (租两台、租个).
+/// after a word of wanting or trying (想租、先租、能不能租、考虑租) or before a count of machines (租两台、租个).
 /// </summary>
 public static class Acquisition
 {
     private const string Negations = "不别没";
-    private const string WishesBefore = "先想能可愿打考要";
+    private const string WishesBefore = "先想能可愿算虑要";
     private const string CountsAfter = "个台套几一两二三用";
 
     public static AcquisitionWish Wish(string text)

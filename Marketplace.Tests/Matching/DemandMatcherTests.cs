@@ -278,6 +278,7 @@ public sealed class DemandMatcherTests
     [TestCase("厂房是租的，不想打地基", AcquisitionWish.None)]
     [TestCase("新租的成品库在马路对面", AcquisitionWish.None)]
     [TestCase("不用买，先租着用", AcquisitionWish.Rent)]
+    [TestCase("钱紧，也在考虑租赁", AcquisitionWish.Rent)]
     public void The_acquisition_wish_is_read_from_what_the_owner_says_about_the_solution(string text, AcquisitionWish expected) =>
         Assert.That(Acquisition.Wish(text), Is.EqualTo(expected));
 
