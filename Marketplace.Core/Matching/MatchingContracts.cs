@@ -16,8 +16,9 @@ public sealed record DemandQuery(
 
 /// <summary>
 /// A machine-readable reason, in Chinese, e.g. {"kind":"budget","ok":false,"detail":"最低报价80万元，超出预算50万元"}.
-/// Kinds: text, need, direction, subDirection, inferredDirection, budget, time, district, lightweight, evidence (verified work of
-/// the integrator in the same technology item, e.g. 同类项目已验收3个，平均评分4.6).
+/// Kinds: text, need, direction, subDirection, inferredDirection, budget, time, district, lightweight, acquisition (renting or
+/// buying when the demand says which, e.g. 提供租赁，可先租后买), evidence (verified work of the integrator in the same technology
+/// item, e.g. 同类项目已验收3个，平均评分4.6).
 /// </summary>
 public sealed record MatchReason(string Kind, bool Ok, string Detail);
 
