@@ -20,13 +20,9 @@ public sealed class JiebaWordKnowledge : IWordKnowledge
 
     private readonly Dictionary<string, float> _informativeness;
 
-    public JiebaWordKnowledge() : this(JiebaSegmentation.ResourceDirectory)
+    public JiebaWordKnowledge()
     {
-    }
-
-    public JiebaWordKnowledge(string resourceDirectory)
-    {
-        _informativeness = LoadInformativeness(Path.Combine(resourceDirectory, "idf.txt"));
+        _informativeness = LoadInformativeness(Path.Combine(JiebaSegmentation.ResourceDirectory, "idf.txt"));
     }
 
     public static JiebaWordKnowledge Default => Shared.Value;

@@ -37,7 +37,7 @@ public static class SearchServiceRegistration
         services.TryAddSingleton<SearchIndexSignal>();
         services.TryAddSingleton<ITextAnalysis, Analysis.ChineseTextAnalysis>();
         services.TryAddSingleton<IWordSegmentation, Analysis.JiebaWordSegmentation>();
-        services.TryAddSingleton<IWordKnowledge>(_ => new Analysis.JiebaWordKnowledge());
+        services.TryAddSingleton<IWordKnowledge, Analysis.JiebaWordKnowledge>();
         if (!services.Any(s => s.ServiceType == typeof(SearchOutbox)))
         {
             services.AddSingleton<SearchOutbox>();

@@ -173,15 +173,25 @@ public sealed class MatchingEvaluation
         {
             return configured.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
         }
-        sets ??= DefaultSets;
+        return (sets ?? DefaultSets).Select(DatasetFolder).OfType<string>().ToArray();
+    }
+
+    /// <summary>
+    /// One evaluation set's folder: ../shared/&lt;set&gt; (the shared sets) or tools/Marketplace.Eval/sets/&lt;set&gt; (the
+    /// project's own) in the nearest folder above the test binaries that has it; null when absent.
+    /// </summary>
+    internal static string? DatasetFolder(string set)
+    {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var shared = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(shared, sets[0])))
+            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", set), Path.Combine(dir.FullName, "tools", "Marketplace.Eval", "sets", set) })
             {
-                return sets.Select(s => Path.Combine(shared, s)).Where(Directory.Exists).ToArray();
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
             }
         }
-        return [];
+        return null;
     }
 }

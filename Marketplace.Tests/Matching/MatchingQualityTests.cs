@@ -16,7 +16,7 @@ public sealed class MatchingQualityTests
     [TestCase("own-symptom", 0.84)]
     public async Task Matching_keeps_its_recorded_quality(string set, double floor)
     {
-        var folder = Folder(set);
+        var folder = MatchingEvaluation.DatasetFolder(set);
         if (folder is null)
         {
             Assert.Ignore($"{set} not found (../shared beside the clone, or tools/Marketplace.Eval/sets): its quality guard is skipped.");
@@ -24,20 +24,5 @@ public sealed class MatchingQualityTests
         var data = EvalDataset.Load(folder);
         var summary = RelevanceMetrics.Evaluate(data, await MatchingEvaluation.RunAsync(data));
         Assert.That(summary.Ndcg, Is.GreaterThanOrEqualTo(floor), summary.Line);
-    }
-
-    private static string? Folder(string set)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "tools", "Marketplace.Eval", "sets", set), Path.Combine(dir.FullName, "shared", set) })
-            {
-                if (File.Exists(Path.Combine(candidate, "qrels.tsv")))
-                {
-                    return candidate;
-                }
-            }
-        }
-        return null;
     }
 }
