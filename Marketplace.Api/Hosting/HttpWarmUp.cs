@@ -24,6 +24,7 @@ public sealed class HttpWarmUp(
     IServer server,
     IHostApplicationLifetime lifetime,
     IOfferingIndex index,
+    SearchIndexStatus status,
     TaxonomyCatalog taxonomy,
     IOptions<SearchOptions> options,
     ILogger<HttpWarmUp> logger) : BackgroundService
@@ -32,6 +33,9 @@ public sealed class HttpWarmUp(
 
     private static readonly byte[] Token = RandomNumberGenerator.GetBytes(32);
     private static readonly string TokenText = Convert.ToHexString(Token);
+
+    /// <summary>When the first this many searches were all answered other than 200, the warm-up ends early.</summary>
+    private const int NotAnsweringAfter = 50;
 
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -48,7 +52,20 @@ public sealed class HttpWarmUp(
         try
         {
             var seconds = options.Value.HttpWarmUpSeconds;
-            if (seconds <= 0 || !await StartedAsync(ct))
+            if (seconds <= 0)
+            {
+                return;
+            }
+            // Read before the host has started: SearchIndexStartup (registered earlier) has set it by then, and a quick
+            // repair cannot race the decision.
+            if (status.Availability == SearchAvailability.Unavailable)
+            {
+                // Searches answer 503 until the repair is swapped in: nothing to warm, and readiness must not wait for the
+                // rebuild (the node publishes and reads meanwhile; /health/ready shows search as degraded).
+                logger.LogWarning("HTTP warm-up skipped: the search index is being rebuilt; the first searches after it is swapped in will be slower");
+                return;
+            }
+            if (!await StartedAsync(ct))
             {
                 return;
             }
@@ -69,6 +86,10 @@ public sealed class HttpWarmUp(
             {
                 for (var i = worker * 7919; clock.Elapsed.TotalSeconds < seconds; i++)
                 {
+                    if (sent >= NotAnsweringAfter && failed == sent)
+                    {
+                        return; // the engine is not answering (a remote one that is down): warming would only delay readiness
+                    }
                     using var request = new HttpRequestMessage(HttpMethod.Get, paths[i % paths.Count]);
                     request.Headers.Add(TokenHeader, TokenText);
                     using var response = await http.SendAsync(request, token);

@@ -10,9 +10,11 @@ public sealed class LeaseOptions
     /// <summary>
     /// A claim reserves rows for this long; the holder renews it every third of it while it works, and heartbeats its
     /// registration as often. A process that dies stops renewing: its rows are free again after at most this long (at
-    /// once for a successor on the same host, which sees that the process is gone).
+    /// once for a successor on the same host, which sees that the process is gone). Short, so that a node on another host
+    /// takes over a killed node's work within seconds (a pause longer than this only makes two nodes index the same rows,
+    /// which is harmless: the index keeps the highest version).
     /// </summary>
-    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Prefix of this process's holder id (default: the machine name); the id adds the process id and a random part.</summary>
     public string? NodeName { get; set; }

@@ -92,7 +92,7 @@ public sealed class SearchIndexerOptions
     /// <summary>First back-off after a failed batch; doubles per failure up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Processed outbox rows are deleted after this long.</summary>
     public TimeSpan RetainProcessed { get; set; } = TimeSpan.FromDays(7);

@@ -161,10 +161,10 @@ public sealed class SearchIndexStartup(
                 status.AwaitRepair(SearchAvailability.Unavailable, $"the index was missing while the database has {live} published offerings");
                 break;
             case IndexOpening.Recovered:
-                status.AwaitRepair(SearchAvailability.ServingOlderCopy, $"the current index generation could not be opened ({problem}); an older intact generation answers meanwhile");
+                status.AwaitRepair(SearchAvailability.ServingOlderCopy, "the current index generation could not be opened; an older intact generation answers meanwhile");
                 break;
             default:
-                status.AwaitRepair(SearchAvailability.Unavailable, $"the index was damaged ({problem})");
+                status.AwaitRepair(SearchAvailability.Unavailable, "the index was damaged");
                 break;
         }
         if (lucene is not null)
@@ -173,7 +173,12 @@ public sealed class SearchIndexStartup(
             File.Delete(Path.Combine(options.Value.IndexDirectory!, OutboxFollower.PositionFile));
         }
         _repair = true;
-        logger.LogError("Search index {Opening}: {Reason}. Rebuilding it from the database in the background; {Meanwhile}", opening, status.Reason,
+        // The engine's own account of the damage (file names, checksums) goes to the log only; the status, which anonymous
+        // callers read in 503 answers and /health/ready, keeps to what happened.
+        // A missing folder is also what a new data folder seeded with offerings (the demo) looks like: a warning, not an error.
+        logger.Log(opening == IndexOpening.Created ? LogLevel.Warning : LogLevel.Error,
+            "Search index {Opening}: {Reason} ({Problem}). Rebuilding it from the database in the background; {Meanwhile}", opening, status.Reason,
+            opening == IndexOpening.Created ? "no index folder" : problem,
             status.Availability == SearchAvailability.Unavailable ? "searches answer 503 until it is swapped in" : "searches may lack recent changes until then");
     }
 

@@ -6,24 +6,28 @@ using Polly.Timeout;
 
 namespace Marketplace.Search.Resilience;
 
-/// <summary>Settings of the index-write pipeline; the defaults suit production, tests shrink the delays.</summary>
+/// <summary>
+/// Settings of the index-write pipeline. The defaults keep every wait short (issue 9: within 10 s of an engine's recovery
+/// everything waiting is indexed): an attempt that hangs is given up after 4 s, an open circuit tries again after 2 s, and
+/// the outbox indexer's own back-off stops at 2 s (<see cref="Indexing.SearchIndexerOptions.MaxBackoff"/>).
+/// </summary>
 public sealed record SearchResilienceOptions
 {
     /// <summary>Retries after the first attempt.</summary>
-    public int MaxRetryAttempts { get; init; } = 5;
+    public int MaxRetryAttempts { get; init; } = 3;
     /// <summary>Delay before the first retry; doubles with each further retry (with jitter).</summary>
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(2);
     public bool UseJitter { get; init; } = true;
-    /// <summary>Time limit of one attempt.</summary>
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Time limit of one attempt (a bulk write of a batch; retried, which the version guard makes harmless).</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(4);
     /// <summary>Share of transient failures, within <see cref="SamplingDuration"/>, that opens the circuit.</summary>
     public double FailureRatio { get; init; } = 0.5;
     /// <summary>Calls needed within <see cref="SamplingDuration"/> before the circuit may open (at least 2).</summary>
     public int MinimumThroughput { get; init; } = 10;
     public TimeSpan SamplingDuration { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>How long an open circuit fails calls fast with <see cref="BrokenCircuitException"/>.</summary>
-    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>

@@ -44,6 +44,11 @@ public class DamagedIndexTests
             var refused = await host.Client().GetAsync("/api/v1/offerings/search?q=数控机床");
             var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
             Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("rebuilt from the database"));
+            foreach (var shown in new[] { problem["detail"]!.GetValue<string>(), search["description"]!.GetValue<string>() })
+            {
+                Assert.That(shown, Does.Not.Contain(data).And.Not.Contain("Exception").And.Not.Contain(".cfs"),
+                    "anonymous callers learn what happened, not the engine's internals (those are in the log)");
+            }
             Assert.That(refused.Headers.RetryAfter?.Delta, Is.Not.Null);
 
             var enterprise = await host.Operator().PostAsJsonAsync("/api/v1/organizations", new Dictionary<string, object?>
@@ -98,6 +103,37 @@ public class DamagedIndexTests
         finally
         {
             host.DisposeAndDelete();
+        }
+    }
+
+    [Test]
+    public async Task A_real_node_whose_index_is_missing_reports_ready_without_waiting_for_the_rebuild_or_its_http_warm_up()
+    {
+        var data = NewDataDirectory();
+        var published = await PublishAndStopAsync(data, 2);
+        IndexFolder.Delete(Path.Combine(data, "index"));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var node = await ApiProcess.StartAsync(data, "repair", new Dictionary<string, string?> { ["Marketplace:Search:HttpWarmUpSeconds"] = "60" });
+        try
+        {
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(40)), $"ready without a 60 s warm-up of searches that answer 503:\n{node.LogTail()}");
+            using var client = node.Client();
+            var ready = JsonNode.Parse(await client.GetStringAsync("/health/ready"))!;
+            Assert.That(ready["entries"]!["storage"]!["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));
+            Assert.That(ready["entries"]!["search"], Is.Not.Null);
+            Assert.That(node.LogTail(lines: 10_000), Does.Contain("HTTP warm-up skipped"));
+            await SearchTestHost.EventuallyAsync(async () =>
+            {
+                var response = await client.GetAsync("/api/v1/offerings/search?q=数控机床");
+                return response.StatusCode == HttpStatusCode.OK
+                    && SearchTestHost.Ids(await MarketplaceApp.ReadJsonAsync(response)).ToHashSet().SetEquals(published);
+            }, Patience, "the index is rebuilt from the database");
+        }
+        finally
+        {
+            node.Dispose();
+            MarketplaceApp.DeleteDirectory(data);
         }
     }
 

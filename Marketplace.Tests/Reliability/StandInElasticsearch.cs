@@ -40,6 +40,9 @@ public sealed class StandInElasticsearch : IAsyncDisposable
     /// <summary>Every accepted write: offering, version, live.</summary>
     public ConcurrentQueue<(Guid Id, long Version, bool Live)> Accepted { get; } = new();
 
+    /// <summary>Every index operation received while up, in the order of arrival, whether applied or refused as older.</summary>
+    public ConcurrentQueue<(Guid Id, long Version)> Received { get; } = new();
+
     /// <summary>Bulk requests received, whatever the answer.</summary>
     public int BulkRequests => Volatile.Read(ref _bulkRequests);
 
@@ -126,6 +129,10 @@ public sealed class StandInElasticsearch : IAsyncDisposable
             var source = JsonNode.Parse(lines[n + 1])!;
             var id = Guid.Parse(action["_id"]!.GetValue<string>());
             var version = action["version"]?.GetValue<long>();
+            if (version is not null)
+            {
+                Received.Enqueue((id, version.Value));
+            }
             int status;
             if (version is null || action["version_type"]?.GetValue<string>() != "external")
             {
