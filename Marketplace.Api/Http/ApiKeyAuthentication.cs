@@ -20,11 +20,16 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+        if (!Request.Headers.TryGetValue(HeaderName, out var values))
         {
             return AuthenticateResult.NoResult();
         }
+        // A header that is present but blank is a malformed key, not an anonymous request.
         var secret = values.ToString().Trim();
+        if (secret.Length == 0)
+        {
+            return AuthenticateResult.Fail("Empty API key.");
+        }
         if (secret.Length > 200)
         {
             return AuthenticateResult.Fail("Invalid API key.");

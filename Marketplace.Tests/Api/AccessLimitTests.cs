@@ -58,6 +58,28 @@ public partial class AccessLimitTests
         MarketplaceApp.DeleteDirectory(app.DataDirectory);
     }
 
+    [TestCase("")]
+    [TestCase("   ")]
+    public async Task A_blank_key_is_refused_with_401_and_a_request_without_the_header_stays_anonymous(string blank)
+    {
+        // On Kestrel: the header goes over the wire as a client sends it (the in-memory test server drops an empty one).
+        using var app = new MarketplaceApp();
+        app.UseKestrel(0);
+        app.StartServer();
+        var client = app.Client();
+        foreach (var path in new[] { "/api/v1/taxonomy", "/api/v1/offerings/search?q=焊接", "/api/v1/organizations/me" })
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            Assert.That(request.Headers.TryAddWithoutValidation("X-Api-Key", blank), Is.True);
+            var response = await client.SendAsync(request);
+            var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+            Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("X-Api-Key"), path);
+        }
+        Assert.That((await client.GetAsync("/api/v1/taxonomy")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "no header: anonymous");
+        Assert.That((await client.GetAsync("/api/v1/offerings/search?q=焊接")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "no header: anonymous");
+        MarketplaceApp.DeleteDirectory(app.DataDirectory);
+    }
+
     [Test]
     public async Task A_made_up_key_does_not_escape_the_anonymous_limit()
     {
