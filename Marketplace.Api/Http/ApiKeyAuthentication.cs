@@ -18,6 +18,9 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
 
+    /// <summary>The <c>WWW-Authenticate</c> challenge of every 401 (RFC 9110 §11.6.1): the scheme and where the key goes.</summary>
+    public const string Challenge = $"{SchemeName} header=\"{HeaderName}\"";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(HeaderName, out var values))

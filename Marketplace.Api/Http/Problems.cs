@@ -9,8 +9,13 @@ namespace Marketplace.Api.Http;
 /// <summary>Writes RFC 9457 problem details; the one place that maps errors to status codes.</summary>
 public static class Problems
 {
+    /// <summary>Every 401 the API gives is written here, so every one carries the <c>WWW-Authenticate</c> challenge.</summary>
     public static Task WriteAsync(HttpContext context, int status, string title, string detail, IDictionary<string, string[]>? errors = null)
     {
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = ApiKeyAuthenticationHandler.Challenge;
+        }
         var problem = errors is null
             ? new ProblemDetails()
             : new ValidationProblemDetails(errors);

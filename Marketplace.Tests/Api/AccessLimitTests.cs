@@ -52,11 +52,16 @@ public partial class AccessLimitTests
                 var response = await client.SendAsync(Request(method, path, key));
                 var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
                 Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("X-Api-Key"), $"{method} {path}");
+                AssertChallenge(response, $"{method} {path}");
             }
         }
         Assert.That((await client.GetAsync("/api/v1/taxonomy")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "without a key: public reads stay public");
         MarketplaceApp.DeleteDirectory(app.DataDirectory);
     }
+
+    /// <summary>A 401 says how to authenticate (RFC 9110 §11.6.1).</summary>
+    private static void AssertChallenge(HttpResponseMessage response, string what) =>
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Is.EqualTo("ApiKey header=\"X-Api-Key\""), what);
 
     [TestCase("")]
     [TestCase("   ")]
@@ -74,9 +79,30 @@ public partial class AccessLimitTests
             var response = await client.SendAsync(request);
             var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
             Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("X-Api-Key"), path);
+            AssertChallenge(response, path);
         }
         Assert.That((await client.GetAsync("/api/v1/taxonomy")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "no header: anonymous");
         Assert.That((await client.GetAsync("/api/v1/offerings/search?q=焊接")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "no header: anonymous");
+        MarketplaceApp.DeleteDirectory(app.DataDirectory);
+    }
+
+    [Test]
+    public async Task Every_401_carries_the_challenge()
+    {
+        using var app = new MarketplaceApp();
+        var anonymous = app.Client();
+        // The authentication handler's challenge (an endpoint behind a key), and the 401 of a handler that needs the caller.
+        var challenged = await anonymous.GetAsync("/api/v1/matches/feed");
+        await ProblemAssert.IsProblemAsync(challenged, HttpStatusCode.Unauthorized);
+        AssertChallenge(challenged, "GET /api/v1/matches/feed without a key");
+        var ownOfferings = await anonymous.GetAsync("/api/v1/offerings?owner=me");
+        await ProblemAssert.IsProblemAsync(ownOfferings, HttpStatusCode.Unauthorized);
+        AssertChallenge(ownOfferings, "GET /api/v1/offerings?owner=me without a key");
+        // Other refusals don't challenge.
+        var integrator = await app.CreateOrganizationAsync("integrator");
+        var forbidden = await integrator.Client.GetAsync("/api/v1/matches/feed");
+        await ProblemAssert.IsProblemAsync(forbidden, HttpStatusCode.Forbidden);
+        Assert.That(forbidden.Headers.WwwAuthenticate, Is.Empty);
         MarketplaceApp.DeleteDirectory(app.DataDirectory);
     }
 
