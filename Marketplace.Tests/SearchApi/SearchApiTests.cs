@@ -129,6 +129,8 @@ public class SearchApiTests
     [TestCase("page=1000&pageSize=100", "page")]
     [TestCase("maxPriceYuan=-1", "maxPriceYuan")]
     [TestCase("maxDays=0", "maxDays")]
+    [TestCase("maxDays=abc", "maxDays")]
+    [TestCase("pageSize=abc", "pageSize")]
     public async Task Invalid_parameters_answer_400_with_the_field(string query, string field)
     {
         var response = await _app.Client().GetAsync("/api/v1/offerings/search?" + query);
