@@ -74,10 +74,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
 
     private static (int, string, string, Dictionary<string, string[]>?) BadRequest(HttpContext context, BadHttpRequestException exception)
     {
-        if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (413, "请求体过大 (payload too large)", exception.Message, null);
-        }
+        // 413 (a body over the limit while it is read) is answered by RequestSizeLimitMiddleware, which knows the limit.
         if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
             return (415, "不支持的内容类型 (unsupported media type)", "请求体须为 application/json (send Content-Type: application/json).", null);

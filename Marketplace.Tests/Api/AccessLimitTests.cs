@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -166,16 +167,29 @@ public partial class AccessLimitTests
     }
 
     [Test]
-    public async Task Oversized_bodies_are_413_with_or_without_a_content_length()
+    public async Task Oversized_bodies_are_413_stating_the_limit_with_or_without_a_content_length()
     {
+        // On Kestrel: the in-memory test server has no body-size limit of its own, so only a real server stops a chunked body.
         using var app = new MarketplaceApp(settings: new Dictionary<string, string?> { ["Marketplace:MaxRequestBodyBytes"] = "4096" });
+        app.UseKestrel(0);
+        app.StartServer();
         var integrator = await app.CreateOrganizationAsync("integrator");
         var body = MarketplaceApp.OfferingBody(description: new string('长', 3_000)); // ≈ 9 KB of UTF-8
+        var json = System.Text.Json.JsonSerializer.Serialize(body);
 
-        var declared = new StringContent(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-        await ProblemAssert.IsProblemAsync(await integrator.Client.PostAsync("/api/v1/offerings", declared), HttpStatusCode.RequestEntityTooLarge);
-        var chunked = JsonContent.Create(body); // no Content-Length: the limit applies while reading
-        await ProblemAssert.IsProblemAsync(await integrator.Client.PostAsync("/api/v1/offerings", chunked), HttpStatusCode.RequestEntityTooLarge);
+        var declared = new StringContent(json, Encoding.UTF8, "application/json");
+        var chunkedRequest = new HttpRequestMessage(HttpMethod.Post, "/api/v1/offerings") { Content = JsonContent.Create(body) };
+        chunkedRequest.Headers.TransferEncodingChunked = true; // no Content-Length: the limit applies while the body is read
+        var problems = new List<JsonObject>();
+        foreach (var response in new[] { await integrator.Client.PostAsync("/api/v1/offerings", declared), await integrator.Client.SendAsync(chunkedRequest) })
+        {
+            var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+            Assert.That(problem["title"]!.GetValue<string>(), Is.EqualTo("请求体过大 (payload too large)"));
+            Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("4096 bytes"));
+            problems.Add(problem);
+        }
+        Assert.That(chunkedRequest.Content.Headers.ContentLength, Is.Null, "the second body was sent chunked");
+        Assert.That(problems[1]["detail"]!.GetValue<string>(), Is.EqualTo(problems[0]["detail"]!.GetValue<string>()), "the same answer either way");
         MarketplaceApp.DeleteDirectory(app.DataDirectory);
     }
 
