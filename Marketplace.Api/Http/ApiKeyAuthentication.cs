@@ -18,13 +18,21 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
 
+    /// <summary>The <c>WWW-Authenticate</c> challenge of every 401 (RFC 9110 §11.6.1): the scheme and where the key goes.</summary>
+    public const string Challenge = $"{SchemeName} header=\"{HeaderName}\"";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+        if (!Request.Headers.TryGetValue(HeaderName, out var values))
         {
             return AuthenticateResult.NoResult();
         }
+        // A header that is present but blank is a malformed key, not an anonymous request.
         var secret = values.ToString().Trim();
+        if (secret.Length == 0)
+        {
+            return AuthenticateResult.Fail("Empty API key.");
+        }
         if (secret.Length > 200)
         {
             return AuthenticateResult.Fail("Invalid API key.");

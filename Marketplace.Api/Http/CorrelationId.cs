@@ -40,7 +40,12 @@ public sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Correl
     }
 }
 
-/// <summary>Refuses bodies over the configured size (or the endpoint's own) with 413 before anything reads them.</summary>
+/// <summary>
+/// Refuses bodies over the configured size (or the endpoint's own) with 413 and the limit: at once when the declared
+/// <c>Content-Length</c> is over it, else while the body is read (a chunked body). The server then stops the read: a handler
+/// reading the body sees a <see cref="BadHttpRequestException"/> (413), and the framework's JSON body binding catches that
+/// exception itself and leaves an empty 413 response — both are answered here, like the declared case.
+/// </summary>
 public sealed class RequestSizeLimitMiddleware(RequestDelegate next, long defaultMaxBytes)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -49,14 +54,29 @@ public sealed class RequestSizeLimitMiddleware(RequestDelegate next, long defaul
         var maxBytes = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? defaultMaxBytes;
         if (context.Request.ContentLength > maxBytes)
         {
-            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "请求体过大 (payload too large)",
-                $"请求体不能超过 {maxBytes} 字节 (request bodies are limited to {maxBytes} bytes).");
+            await TooLargeAsync(context, maxBytes);
             return;
         }
         if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
             feature.MaxRequestBodySize = maxBytes;
         }
-        await next(context);
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+        {
+            await TooLargeAsync(context, maxBytes);
+            return;
+        }
+        if (context.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+        {
+            await TooLargeAsync(context, maxBytes);
+        }
     }
+
+    private static Task TooLargeAsync(HttpContext context, long maxBytes) =>
+        Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "请求体过大 (payload too large)",
+            $"请求体不能超过 {maxBytes} 字节 (request bodies are limited to {maxBytes} bytes).");
 }

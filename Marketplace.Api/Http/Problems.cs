@@ -1,7 +1,10 @@
+using System.Reflection;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Marketplace.Core.Common;
 using Marketplace.Core.Searching;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Marketplace.Api.Http;
@@ -9,8 +12,13 @@ namespace Marketplace.Api.Http;
 /// <summary>Writes RFC 9457 problem details; the one place that maps errors to status codes.</summary>
 public static class Problems
 {
+    /// <summary>Every 401 the API gives is written here, so every one carries the <c>WWW-Authenticate</c> challenge.</summary>
     public static Task WriteAsync(HttpContext context, int status, string title, string detail, IDictionary<string, string[]>? errors = null)
     {
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = ApiKeyAuthenticationHandler.Challenge;
+        }
         var problem = errors is null
             ? new ProblemDetails()
             : new ValidationProblemDetails(errors);
@@ -25,7 +33,7 @@ public static class Problems
 }
 
 /// <summary>Maps domain errors and request-binding errors to problem details; anything else is a 500 without internals.</summary>
-public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
@@ -41,7 +49,7 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
             PayloadTooLargeException l => (413, "请求体过大 (payload too large)", l.Message, null),
             PreconditionFailedException p => (412, "版本不一致 (precondition failed)", p.Message, null),
             PreconditionRequiredException p => (428, "需要 If-Match (precondition required)", p.Message, null),
-            BadHttpRequestException b => BadRequest(b),
+            BadHttpRequestException b => BadRequest(context, b),
             UnauthorizedAccessException => (401, "未认证 (unauthorized)", "需要 X-Api-Key 请求头 (send your API key in the X-Api-Key header).", null),
             _ => (0, "", "", null),
         };
@@ -64,12 +72,9 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
         return true;
     }
 
-    private static (int, string, string, Dictionary<string, string[]>?) BadRequest(BadHttpRequestException exception)
+    private static (int, string, string, Dictionary<string, string[]>?) BadRequest(HttpContext context, BadHttpRequestException exception)
     {
-        if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (413, "请求体过大 (payload too large)", exception.Message, null);
-        }
+        // 413 (a body over the limit while it is read) is answered by RequestSizeLimitMiddleware, which knows the limit.
         if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
             return (415, "不支持的内容类型 (unsupported media type)", "请求体须为 application/json (send Content-Type: application/json).", null);
@@ -82,7 +87,79 @@ public sealed class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExcepti
                 : $"JSON 格式错误或类型不符 (malformed JSON or wrong type at {json.Path}).";
             return (400, "请求体无法解析 (malformed request body)", message, new Dictionary<string, string[]> { [field] = [message] });
         }
-        // Route/query binding failures: the message names the parameter and the value, never internals.
+        if (ParameterFailure().Match(exception.Message) is { Success: true } failure)
+        {
+            return ParameterProblem(context, failure);
+        }
         return (exception.StatusCode, "请求参数有误 (bad request)", exception.Message, null);
     }
+
+    /// <summary>
+    /// A route, query or header parameter that did not bind. The framework's message names it as "CLR type, name"
+    /// (<c>Failed to bind parameter "Nullable&lt;int&gt; pageSize" from "abc".</c>, <c>Required parameter "int year" was not
+    /// provided from query string.</c>); the answer names the parameter as the client sends it, and says what its value must
+    /// be by the handler parameter's declared type.
+    /// </summary>
+    private static (int, string, string, Dictionary<string, string[]>?) ParameterProblem(HttpContext context, Match failure)
+    {
+        var name = failure.Groups["name"].Value;
+        var parameter = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<MethodInfo>()?
+            .GetParameters().FirstOrDefault(p => p.Name == name);
+        var field = WireName(parameter) ?? name;
+        const string title = "请求参数有误 (bad request)";
+        if (failure.Groups["required"].Success)
+        {
+            return (400, title, $"缺少必填参数 {field} (the required parameter {field} was not provided).",
+                new Dictionary<string, string[]> { [field] = ["必填 (required)."] });
+        }
+        var value = failure.Groups["value"].Value;
+        var (zh, en) = ExpectedValue(parameter?.ParameterType, value);
+        value = value.Length > 50 ? value[..50] + "…" : value;
+        var detail = failure.Groups["value"].Success
+            ? $"参数 {field} 的值 \"{value}\" 无效：{zh} (the value \"{value}\" of {field} is invalid: {en})."
+            : $"参数 {field} 无效：{zh} ({field} is invalid: {en}).";
+        return (400, title, detail, new Dictionary<string, string[]> { [field] = [$"{zh} ({en})"] });
+    }
+
+    /// <summary>The name in the query string, route or header (<c>[FromQuery(Name = "…")]</c>), when it isn't the C# name.</summary>
+    private static string? WireName(ParameterInfo? parameter) =>
+        parameter?.GetCustomAttributes(inherit: true).Select(a => a switch
+        {
+            IFromQueryMetadata q => q.Name,
+            IFromRouteMetadata r => r.Name,
+            IFromHeaderMetadata h => h.Name,
+            _ => null,
+        }).FirstOrDefault(n => !string.IsNullOrEmpty(n));
+
+    private static (string Zh, string En) ExpectedValue(Type? type, string value)
+    {
+        type = type is { IsArray: true } ? type.GetElementType() : type; // a repeated query parameter: each value
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        if (type is { IsEnum: true })
+        {
+            return ("取值无效", $"must be one of: {string.Join(", ", Enum.GetNames(type))}");
+        }
+        var whole = WholeNumber().IsMatch(value); // an integer that overflows the type
+        return Type.GetTypeCode(type) switch
+        {
+            TypeCode.Int32 when whole => ($"必须是 {int.MinValue} 到 {int.MaxValue} 之间的整数", $"must be an integer between {int.MinValue} and {int.MaxValue}"),
+            TypeCode.Int64 when whole => ($"必须是 {long.MinValue} 到 {long.MaxValue} 之间的整数", $"must be an integer between {long.MinValue} and {long.MaxValue}"),
+            TypeCode.SByte or TypeCode.Byte or TypeCode.Int16 or TypeCode.UInt16 or TypeCode.Int32 or TypeCode.UInt32 or TypeCode.Int64 or TypeCode.UInt64
+                => ("必须是整数", "must be an integer"),
+            TypeCode.Single or TypeCode.Double or TypeCode.Decimal => ("必须是数字", "must be a number"),
+            TypeCode.Boolean => ("必须是 true 或 false", "must be true or false"),
+            TypeCode.DateTime => ("必须是 ISO 8601 日期时间", "must be an ISO 8601 date-time"),
+            _ when type == typeof(Guid) => ("必须是 UUID", "must be a UUID"),
+            _ when type == typeof(DateTimeOffset) => ("必须是 ISO 8601 日期时间", "must be an ISO 8601 date-time"),
+            _ when type == typeof(DateOnly) => ("必须是日期 yyyy-MM-dd", "must be a date, yyyy-MM-dd"),
+            _ when type == typeof(TimeOnly) => ("必须是时间 HH:mm:ss", "must be a time, HH:mm:ss"),
+            _ => ("格式不正确", "invalid value"),
+        };
+    }
+
+    [GeneratedRegex("""^(?:Failed to (?:bind|read)|(?<required>Required)) parameter "(?:[^"]* )?(?<name>[^" ]+)"(?: from "(?<value>.*)"\.$)?""", RegexOptions.Singleline)]
+    private static partial Regex ParameterFailure();
+
+    [GeneratedRegex(@"^[+-]?[0-9]+$")]
+    private static partial Regex WholeNumber();
 }

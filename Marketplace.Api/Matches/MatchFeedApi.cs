@@ -38,13 +38,13 @@ public static class MatchFeedApi
         group.MapGet("/feed", Feed)
             .WithName("GetMatchFeed")
             .WithSummary("匹配事件流 (the match event feed)")
-            .WithDescription("Capability center or operator. Every stored match result (a demand item in a match run) in sequence order, with the top 10 offerings as ranked. Cursor-based: pass the previous page's `nextCursor` as `after` (omit it to start from the beginning); no gaps or duplicates under concurrent writes. `limit` defaults to 100, at most 500. Filters: `district` (the enterprise's district) and `direction` (the item's stated or top inferred direction).")
+            .WithDescription("Capability center or operator. Every stored match result (a demand item in a match run) in sequence order, with the top 10 offerings as ranked. Cursor-based: pass the previous page's `nextCursor` as `after` (omit it to start from the beginning); no gaps or duplicates under concurrent writes. An `after` beyond the feed's last event is a 400 (the feed never issued it; holding it would skip the events to come). `limit` defaults to 100, at most 500. Filters: `district` (the enterprise's district) and `direction` (the item's stated or top inferred direction).")
             .WithAuthProblems().WithProblems(400);
         return app;
     }
 
     private static async Task<Ok<MatchFeedResponse>> Feed(
-        [Description("The previous page's nextCursor; omit it to start from the beginning.")] string? after,
+        [Description("The previous page's nextCursor; omit it to start from the beginning. A cursor beyond the feed's last event is a 400.")] string? after,
         [Range(1, MatchQueries.FeedMaxLimit)] int? limit,
         [CodeList(CodeList.Districts)] string? district,
         [CodeList(CodeList.Directions)] string? direction,

@@ -33,8 +33,9 @@ public static class SearchApi
                 (repeatable, ORed), `type`, `deployment`, `district` (offerings serving it or 全市), `maxPriceYuan` (minimum price at most this), `maxDays`.
                 Codes are those of GET /api/v1/taxonomy; unknown codes answer 400 with field errors. `sort`: relevance (default), newest, price, price_desc;
                 equal scores are ordered by a stable hash of the id. `page`/`pageSize` (default 20, at most 100) reach the first 10,000 results;
-                beyond that follow `nextCursor` with `cursor`. `facets` count direction, subDirection, type, deployment and district over all matches,
-                each ignoring its own filter. An approved offering is searchable within about 2 s.
+                beyond that follow `nextCursor` with `cursor` (and `pageSize`): `page` and `cursor` are two ways of paging, both at once is a 400.
+                `facets` count direction, subDirection, type, deployment and district over all matches, each ignoring its own filter.
+                An approved offering is searchable within about 2 s.
                 """)
             .WithProblems(400, 429, 503);
         return app;
@@ -55,7 +56,7 @@ public static class SearchApi
         [CodeList(CodeList.SearchSorts)] string? sort,
         [Range(1, Paging.MaxPage)] int? page,
         [Range(1, Paging.MaxPageSize)] int? pageSize,
-        [MaxLength(CursorMaxLength), Description("The previous page's nextCursor, to page beyond the first 10,000 results.")] string? cursor,
+        [MaxLength(CursorMaxLength), Description("The previous page's nextCursor, to page beyond the first 10,000 results; not with page.")] string? cursor,
         CancellationToken ct)
     {
         var v = new Validator();
@@ -104,6 +105,13 @@ public static class SearchApi
         }
         cursor = Blank(cursor);
         v.MaxLength("cursor", cursor, CursorMaxLength);
+        if (cursor is not null && page is not null)
+        {
+            // Two paging modes: a cursor continues after the page it came from, so a page number would be ignored.
+            const string both = "page 与 cursor 不能同时使用：按页码翻页用 page，跟随 nextCursor 用 cursor (page and cursor are two ways of paging; send one).";
+            v.Add("page", both);
+            v.Add("cursor", both);
+        }
         if (cursor is null && v.IsValid && (long)p * size > MaxOffsetWindow)
         {
             v.Add("page", $"页码过深：前 {MaxOffsetWindow} 条之后请使用 cursor (offset paging reaches the first {MaxOffsetWindow} results; follow nextCursor beyond).");

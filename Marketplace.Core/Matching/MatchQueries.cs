@@ -91,7 +91,8 @@ public sealed class MatchQueries(Database db)
 
     /// <summary>
     /// Match events after <paramref name="cursor"/> in sequence order. Writers commit sequence numbers in order
-    /// (see <see cref="MatchRuns.LockAsync"/>), so a reader never skips an event that commits later.
+    /// (see <see cref="MatchRuns.LockAsync"/>), so a reader never skips an event that commits later. A cursor beyond the
+    /// feed's head is refused: the feed never issued it, and a consumer holding it would skip the events still to come.
     /// </summary>
     public async Task<FeedPage> FeedAsync(string? cursor, int? limit, string? district, string? direction, CancellationToken ct)
     {
@@ -107,6 +108,18 @@ public sealed class MatchQueries(Database db)
         await using var c = await db.OpenAsync(ct);
         var rows = (await c.QueryAsync<FeedRow>(db.Command(db.Dialect.Page(MatchSql.Feed),
             new { After = after, District = district, Direction = direction, Skip = 0, Take = take }, ct: ct))).ToArray();
+        // Only an empty page can be past the head (an event after the cursor exists otherwise): one more cheap read then,
+        // of the primary key's maximum; on every node the same committed head, which only grows.
+        if (rows.Length == 0 && after > 0)
+        {
+            var head = await c.ExecuteScalarAsync<long>(db.Command(MatchSql.FeedHead, ct: ct));
+            if (after > head)
+            {
+                new Validator().Add("after",
+                    $"游标超出事件流末尾 {FormatCursor(head)} (the cursor is beyond the feed's last event, {FormatCursor(head)}; pass a nextCursor the feed returned).")
+                    .ThrowIfAny();
+            }
+        }
         var results = await ResultsAsync(c, rows.Select(r => r.EventId).ToArray(), FeedMatches, ct, light: true);
         var items = rows.Select(r => new FeedEvent(r.Sequence, r.EventId, r.ListId, r.ItemId, r.RunId, r.EnterpriseDistrict, r.Direction, r.OccurredAt, r.Reason,
             results.TryGetValue(r.EventId, out var matches) ? matches : [])).ToArray();

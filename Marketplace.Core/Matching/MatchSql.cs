@@ -67,6 +67,9 @@ internal static class MatchSql
         ORDER BY seq
         """;
 
+    /// <summary>The feed's head: the last sequence number committed (0 while the feed is empty). Shared by both dialects.</summary>
+    public const string FeedHead = "SELECT COALESCE(MAX(seq), 0) FROM match_events";
+
     /// <summary>Open items whose stated or top inferred direction is one of @Directions, or that have none (text alone may match).</summary>
     public const string RematchCandidates = """
         SELECT i.id AS ItemId, i.list_id AS ListId, l.row_version AS ListRowVersion, i.latest_event_id AS LatestEventId,

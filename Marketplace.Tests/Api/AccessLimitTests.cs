@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,9 +53,57 @@ public partial class AccessLimitTests
                 var response = await client.SendAsync(Request(method, path, key));
                 var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
                 Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("X-Api-Key"), $"{method} {path}");
+                AssertChallenge(response, $"{method} {path}");
             }
         }
         Assert.That((await client.GetAsync("/api/v1/taxonomy")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "without a key: public reads stay public");
+        MarketplaceApp.DeleteDirectory(app.DataDirectory);
+    }
+
+    /// <summary>A 401 says how to authenticate (RFC 9110 §11.6.1).</summary>
+    private static void AssertChallenge(HttpResponseMessage response, string what) =>
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Is.EqualTo("ApiKey header=\"X-Api-Key\""), what);
+
+    [TestCase("")]
+    [TestCase("   ")]
+    public async Task A_blank_key_is_refused_with_401_and_a_request_without_the_header_stays_anonymous(string blank)
+    {
+        // On Kestrel: the header goes over the wire as a client sends it (the in-memory test server drops an empty one).
+        using var app = new MarketplaceApp();
+        app.UseKestrel(0);
+        app.StartServer();
+        var client = app.Client();
+        foreach (var path in new[] { "/api/v1/taxonomy", "/api/v1/offerings/search?q=焊接", "/api/v1/organizations/me" })
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            Assert.That(request.Headers.TryAddWithoutValidation("X-Api-Key", blank), Is.True);
+            var response = await client.SendAsync(request);
+            var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+            Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("X-Api-Key"), path);
+            AssertChallenge(response, path);
+        }
+        Assert.That((await client.GetAsync("/api/v1/taxonomy")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "no header: anonymous");
+        Assert.That((await client.GetAsync("/api/v1/offerings/search?q=焊接")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "no header: anonymous");
+        MarketplaceApp.DeleteDirectory(app.DataDirectory);
+    }
+
+    [Test]
+    public async Task Every_401_carries_the_challenge()
+    {
+        using var app = new MarketplaceApp();
+        var anonymous = app.Client();
+        // The authentication handler's challenge (an endpoint behind a key), and the 401 of a handler that needs the caller.
+        var challenged = await anonymous.GetAsync("/api/v1/matches/feed");
+        await ProblemAssert.IsProblemAsync(challenged, HttpStatusCode.Unauthorized);
+        AssertChallenge(challenged, "GET /api/v1/matches/feed without a key");
+        var ownOfferings = await anonymous.GetAsync("/api/v1/offerings?owner=me");
+        await ProblemAssert.IsProblemAsync(ownOfferings, HttpStatusCode.Unauthorized);
+        AssertChallenge(ownOfferings, "GET /api/v1/offerings?owner=me without a key");
+        // Other refusals don't challenge.
+        var integrator = await app.CreateOrganizationAsync("integrator");
+        var forbidden = await integrator.Client.GetAsync("/api/v1/matches/feed");
+        await ProblemAssert.IsProblemAsync(forbidden, HttpStatusCode.Forbidden);
+        Assert.That(forbidden.Headers.WwwAuthenticate, Is.Empty);
         MarketplaceApp.DeleteDirectory(app.DataDirectory);
     }
 
@@ -118,16 +167,29 @@ public partial class AccessLimitTests
     }
 
     [Test]
-    public async Task Oversized_bodies_are_413_with_or_without_a_content_length()
+    public async Task Oversized_bodies_are_413_stating_the_limit_with_or_without_a_content_length()
     {
+        // On Kestrel: the in-memory test server has no body-size limit of its own, so only a real server stops a chunked body.
         using var app = new MarketplaceApp(settings: new Dictionary<string, string?> { ["Marketplace:MaxRequestBodyBytes"] = "4096" });
+        app.UseKestrel(0);
+        app.StartServer();
         var integrator = await app.CreateOrganizationAsync("integrator");
         var body = MarketplaceApp.OfferingBody(description: new string('长', 3_000)); // ≈ 9 KB of UTF-8
+        var json = System.Text.Json.JsonSerializer.Serialize(body);
 
-        var declared = new StringContent(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-        await ProblemAssert.IsProblemAsync(await integrator.Client.PostAsync("/api/v1/offerings", declared), HttpStatusCode.RequestEntityTooLarge);
-        var chunked = JsonContent.Create(body); // no Content-Length: the limit applies while reading
-        await ProblemAssert.IsProblemAsync(await integrator.Client.PostAsync("/api/v1/offerings", chunked), HttpStatusCode.RequestEntityTooLarge);
+        var declared = new StringContent(json, Encoding.UTF8, "application/json");
+        var chunkedRequest = new HttpRequestMessage(HttpMethod.Post, "/api/v1/offerings") { Content = JsonContent.Create(body) };
+        chunkedRequest.Headers.TransferEncodingChunked = true; // no Content-Length: the limit applies while the body is read
+        var problems = new List<JsonObject>();
+        foreach (var response in new[] { await integrator.Client.PostAsync("/api/v1/offerings", declared), await integrator.Client.SendAsync(chunkedRequest) })
+        {
+            var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+            Assert.That(problem["title"]!.GetValue<string>(), Is.EqualTo("请求体过大 (payload too large)"));
+            Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("4096 bytes"));
+            problems.Add(problem);
+        }
+        Assert.That(chunkedRequest.Content.Headers.ContentLength, Is.Null, "the second body was sent chunked");
+        Assert.That(problems[1]["detail"]!.GetValue<string>(), Is.EqualTo(problems[0]["detail"]!.GetValue<string>()), "the same answer either way");
         MarketplaceApp.DeleteDirectory(app.DataDirectory);
     }
 

@@ -163,6 +163,8 @@ public class OpenApiDocumentTests
             Assert.That(Headers("/api/v1/demand-lists", "post", "201"), Is.EquivalentTo(new[] { "Location", "ETag" }));
             Assert.That(Headers("/api/v1/admin/search/rebuild", "post", "202"), Is.EquivalentTo(new[] { "Location" }));
             Assert.That(Headers("/api/v1/offerings/search", "get", "429"), Is.EquivalentTo(new[] { "Retry-After" }));
+            Assert.That(Headers("/api/v1/offerings/search", "get", "401"), Is.EquivalentTo(new[] { "WWW-Authenticate" }));
+            Assert.That(Headers("/api/v1/matches/feed", "get", "401"), Is.EquivalentTo(new[] { "WWW-Authenticate" }));
         });
     }
 

@@ -197,6 +197,34 @@ public class MatchingTests
     }
 
     [Test]
+    public async Task Feed_refuses_a_cursor_beyond_its_head()
+    {
+        var enterprise = await _host.CreateOrganizationAsync("enterprise", district: "铜梁区");
+        await CreateListAsync(enterprise, Item("焊接机器人", "machinery"));
+        var head = (await FeedAsync(_center.Client, "")).Max(e => e!["sequence"]!.GetValue<long>());
+
+        // At the head: nothing new yet, the same cursor back (also under a filter that matches nothing after it).
+        var atHead = await GetJsonAsync(_center.Client, $"/api/v1/matches/feed?after={head}");
+        Assert.That(atHead["items"]!.AsArray(), Is.Empty);
+        Assert.That(atHead["nextCursor"]!.GetValue<string>(), Is.EqualTo(head.ToString()));
+        var filtered = await GetJsonAsync(_center.Client, $"/api/v1/matches/feed?district=城口县&after={head - 1}");
+        Assert.That(filtered["nextCursor"]!.GetValue<string>(), Is.EqualTo((head - 1).ToString()), "behind the head: an empty filtered page is fine");
+
+        // Beyond it: a cursor the feed never issued, which would skip the events still to come.
+        foreach (var beyond in new[] { head + 1, 999_999_999L })
+        {
+            var refused = await _center.Client.GetAsync($"/api/v1/matches/feed?after={beyond}");
+            var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.BadRequest, "after");
+            Assert.That(problem["errors"]!["after"]![0]!.GetValue<string>(), Does.Contain(head.ToString()));
+        }
+
+        // The feed moves on from the head it had.
+        await CreateListAsync(enterprise, Item("焊缝检测", "machinery"));
+        var next = await GetJsonAsync(_center.Client, $"/api/v1/matches/feed?district=铜梁区&after={head}");
+        Assert.That(next["items"]!.AsArray(), Is.Not.Empty);
+    }
+
+    [Test]
     public async Task Feed_has_no_gaps_or_duplicates_while_lists_are_created_concurrently()
     {
         var enterprises = new List<Org>();

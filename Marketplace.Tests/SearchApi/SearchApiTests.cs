@@ -129,6 +129,10 @@ public class SearchApiTests
     [TestCase("page=1000&pageSize=100", "page")]
     [TestCase("maxPriceYuan=-1", "maxPriceYuan")]
     [TestCase("maxDays=0", "maxDays")]
+    [TestCase("maxDays=abc", "maxDays")]
+    [TestCase("pageSize=abc", "pageSize")]
+    [TestCase("page=2&cursor=abc", "page")]
+    [TestCase("page=1&cursor=abc", "cursor")]
     public async Task Invalid_parameters_answer_400_with_the_field(string query, string field)
     {
         var response = await _app.Client().GetAsync("/api/v1/offerings/search?" + query);
@@ -149,6 +153,19 @@ public class SearchApiTests
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "q");
         var atLimit = await _app.Client().GetAsync("/api/v1/offerings/search?q=" + Uri.EscapeDataString(new string('焊', 200)));
         Assert.That(atLimit.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Page_and_cursor_are_two_ways_of_paging_and_not_sent_together()
+    {
+        var first = await SearchAsync("?pageSize=1&sort=newest");
+        var cursor = Uri.EscapeDataString(first["nextCursor"]!.GetValue<string>());
+
+        var both = await _app.Client().GetAsync($"/api/v1/offerings/search?pageSize=1&sort=newest&page=2&cursor={cursor}");
+
+        var problem = await ProblemAssert.IsProblemAsync(both, HttpStatusCode.BadRequest, "page");
+        Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "page", "cursor" }));
+        Assert.That(SearchTestHost.Ids(await SearchAsync($"?pageSize=1&sort=newest&cursor={cursor}")), Has.Count.EqualTo(1), "the cursor alone pages on");
     }
 
     [TestCase("")]

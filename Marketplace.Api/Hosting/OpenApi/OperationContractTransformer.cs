@@ -14,7 +14,7 @@ namespace Marketplace.Api.Hosting.OpenApi;
 /// security (a required key, or an optional one on public endpoints), 401 wherever a key is read,
 /// request bodies required and never <c>null</c>, <c>[Required]</c>/<c>[Description]</c> on handler parameters,
 /// and the response headers the API sends: <c>Location</c> on 201/202, <c>ETag</c> where the endpoint says
-/// <see cref="EndpointConventions.ProducesETag"/>, <c>Retry-After</c> on 429.
+/// <see cref="EndpointConventions.ProducesETag"/>, <c>WWW-Authenticate</c> on 401, <c>Retry-After</c> on 429.
 /// </summary>
 public sealed class OperationContractTransformer : IOpenApiOperationTransformer
 {
@@ -78,6 +78,11 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
             if (etag && status.StartsWith('2'))
             {
                 AddHeader(response, "ETag", "The resource's version; send it as If-Match to change it.", JsonSchemaType.String, null);
+            }
+            if (status == "401")
+            {
+                AddHeader(response, "WWW-Authenticate", $"The challenge: `{ApiKeyAuthenticationHandler.Challenge}` (send the organization's API key in that header).",
+                    JsonSchemaType.String, null);
             }
             if (status == "429")
             {
