@@ -21,6 +21,12 @@ public sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Correl
             : Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
         context.TraceIdentifier = id;
         context.Response.Headers[HeaderName] = id;
+        // The exception handler clears the response's headers before it writes a problem: set it again as the answer starts.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[HeaderName] = id;
+            return Task.CompletedTask;
+        });
         using var scope = logger.BeginScope("CorrelationId:{CorrelationId}", id);
         var started = Stopwatch.GetTimestamp();
         // Logged once the response is complete: an exception thrown below is turned into its status (400, 404 …) by the

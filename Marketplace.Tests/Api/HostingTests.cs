@@ -81,6 +81,16 @@ public class HostingTests
 
         Assert.That(echoed.Headers.GetValues("X-Correlation-Id").Single(), Is.EqualTo("abc-123"));
         Assert.That(generated.Headers.GetValues("X-Correlation-Id").Single(), Is.Not.Empty);
+
+        // A problem written by the exception handler (which clears the response's headers first) carries it too.
+        foreach (var path in new[] { "/api/v1/offerings/search?pageSize=abc", $"/api/v1/offerings/{Guid.NewGuid()}" })
+        {
+            var failing = new HttpRequestMessage(HttpMethod.Get, path);
+            failing.Headers.Add("X-Correlation-Id", "failed-1");
+            var problem = await client.SendAsync(failing);
+            Assert.That((int)problem.StatusCode, Is.InRange(400, 499), path);
+            Assert.That(problem.Headers.GetValues("X-Correlation-Id").Single(), Is.EqualTo("failed-1"), path);
+        }
         MarketplaceApp.DeleteDirectory(app.DataDirectory);
     }
 
