@@ -179,6 +179,7 @@ public static class SoakCommand
         private readonly ConcurrentQueue<string> _openLists = new();
         private const int OpenListsKept = 200;
         private int _sequence;
+        private long _feedHead;
 
         private Traffic(string url, BenchKeys keys, HttpClient[] integrators)
         {
@@ -228,7 +229,13 @@ public static class SoakCommand
                         await SendAsync(_anonymous, HttpMethod.Get, _queries[random.Next(_queries.Count)].Path, null);
                         break;
                     case "feed":
-                        await SendAsync(_center, HttpMethod.Get, $"/api/v1/matches/feed?limit=100&after={random.Next(0, 2_000)}", null);
+                        // A capability center re-reading from a cursor it was given: one at or before the feed's head (a cursor
+                        // beyond it is refused with 400).
+                        var page = await SendAsync(_center, HttpMethod.Get, $"/api/v1/matches/feed?limit=100&after={random.NextInt64(0, Interlocked.Read(ref _feedHead) + 1)}", null);
+                        if (long.TryParse(page.GetProperty("nextCursor").GetString(), out var next) && next > Interlocked.Read(ref _feedHead))
+                        {
+                            Interlocked.Exchange(ref _feedHead, next);
+                        }
                         break;
                     case "demand":
                         var list = MatchCommand.DemandList(random, _corpus, Interlocked.Increment(ref _sequence),
