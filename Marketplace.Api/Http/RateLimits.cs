@@ -11,7 +11,10 @@ namespace Marketplace.Api.Http;
 /// Every request under <c>/api</c> counts against one fixed window: its organization's when its API key is valid (all keys
 /// and addresses of the organization together), otherwise its client address's — requests without a key and requests with
 /// an unknown or revoked key alike (those are then refused with 401, see <see cref="InvalidApiKeyMiddleware"/>), so a
-/// made-up key neither escapes the anonymous limit nor gets a request served. A refusal is 429 with <c>Retry-After</c>.
+/// made-up key neither escapes the anonymous limit nor gets a request served. A refusal is 429 with <c>Retry-After</c>:
+/// the seconds left in the caller's window. Windows are numbered from the epoch, each caller's shifted by a stable offset of
+/// its own (so that callers' windows do not all open at once); a window's counter is a partition of its own, dropped by the
+/// limiter once idle, so the time left is known exactly.
 /// </summary>
 public static class RateLimits
 {
@@ -26,18 +29,30 @@ public static class RateLimits
             return RateLimitPartition.GetNoLimiter("warm-up");
         }
         var limits = context.RequestServices.GetRequiredService<IOptions<MarketplaceOptions>>().Value.RateLimit;
-        var organization = context.User.FindActor()?.OrganizationId;
-        return organization is { } id
-            ? FixedWindow("organization:" + id.ToString("N"), limits.AuthenticatedPermitLimit, limits.WindowSeconds)
-            : FixedWindow("address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), limits.AnonymousPermitLimit, limits.WindowSeconds);
+        var (caller, permits) = Caller(context, limits);
+        var window = Window(context, caller, limits.WindowSeconds);
+        return FixedWindow($"{caller}@{window.Number}", permits, limits.WindowSeconds);
+    }
+
+    private static (string Caller, int Permits) Caller(HttpContext context, RateLimitOptions limits) =>
+        context.User.FindActor()?.OrganizationId is { } id
+            ? ("organization:" + id.ToString("N"), limits.AuthenticatedPermitLimit)
+            : ("address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), limits.AnonymousPermitLimit);
+
+    /// <summary>The caller's current window: its number and the seconds until it ends.</summary>
+    private static (long Number, int SecondsLeft) Window(HttpContext context, string caller, int windowSeconds)
+    {
+        var offset = (StringComparer.Ordinal.GetHashCode(caller) & int.MaxValue) % windowSeconds; // stable within the process, like the counters
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds() + offset * 1000L;
+        var length = windowSeconds * 1000L;
+        return (now / length, (int)Math.Ceiling((length - now % length) / 1000.0));
     }
 
     public static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
     {
         var http = context.HttpContext;
         var limits = http.RequestServices.GetRequiredService<IOptions<MarketplaceOptions>>().Value.RateLimit;
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(limits.WindowSeconds);
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var seconds = Math.Max(1, Window(http, Caller(http, limits).Caller, limits.WindowSeconds).SecondsLeft);
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var detail = http.User.FindActor() is null
             ? $"匿名访问已达频率上限（每 {limits.WindowSeconds} 秒 {limits.AnonymousPermitLimit} 次），请 {seconds} 秒后重试或使用 API key " +

@@ -167,6 +167,44 @@ public partial class AccessLimitTests
     }
 
     [Test]
+    public async Task Retry_After_counts_down_the_callers_window_and_a_retry_then_is_served()
+    {
+        using var app = new MarketplaceApp(settings: new Dictionary<string, string?>
+        {
+            ["Marketplace:RateLimit:AnonymousPermitLimit"] = "3",
+            ["Marketplace:RateLimit:WindowSeconds"] = "8",
+        });
+        var anonymous = app.Client();
+        async Task<TimeSpan> LimitedAsync()
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var response = await anonymous.GetAsync("/api/v1/taxonomy");
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    return response.Headers.RetryAfter!.Delta!.Value;
+                }
+            }
+            Assert.Fail("never limited");
+            return TimeSpan.Zero;
+        }
+
+        var first = await LimitedAsync();
+        if (first.TotalSeconds < 4)
+        {
+            await Task.Delay(first); // too near the window's end to see it count down: start in the next one
+            first = await LimitedAsync();
+        }
+        Assert.That(first.TotalSeconds, Is.InRange(4, 8));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var later = await LimitedAsync();
+        Assert.That(later.TotalSeconds, Is.InRange(first.TotalSeconds - 3, first.TotalSeconds - 1), "what is left of the window, not the whole window");
+        await Task.Delay(later);
+        Assert.That((await anonymous.GetAsync("/api/v1/taxonomy")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "a retry after Retry-After is served");
+        MarketplaceApp.DeleteDirectory(app.DataDirectory);
+    }
+
+    [Test]
     public async Task Oversized_bodies_are_413_stating_the_limit_with_or_without_a_content_length()
     {
         // On Kestrel: the in-memory test server has no body-size limit of its own, so only a real server stops a chunked body.
