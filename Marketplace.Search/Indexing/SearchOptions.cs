@@ -47,6 +47,13 @@ public sealed class SearchOptions
     /// <summary>How often this node compares its index with the database and repairs the drift (0 turns the periodic check off).</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// The periodic check's first pass runs this long after start-up, then every <see cref="ReconcileInterval"/>: an index
+    /// folder restored from an old copy (which goes with a restart) is found within a minute, not a quarter of an hour. Long
+    /// enough for the node to catch up on the outbox first; at most the interval.
+    /// </summary>
+    public TimeSpan ReconcileAfterStart { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Documents per batch when rebuilding the index.</summary>
     public int RebuildBatchSize { get; set; } = 1_000;
 
@@ -152,6 +159,10 @@ public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
             || (options.ReconcileInterval > TimeSpan.Zero && options.ReconcileInterval < TimeSpan.FromSeconds(1)))
         {
             errors.Add("Marketplace:Search:ReconcileInterval must be 0 (off) or between 1 second and 7 days.");
+        }
+        if (options.ReconcileAfterStart < TimeSpan.FromSeconds(1) || options.ReconcileAfterStart > TimeSpan.FromDays(7))
+        {
+            errors.Add("Marketplace:Search:ReconcileAfterStart must be between 1 second and 7 days.");
         }
         if (options.RebuildBatchSize is < 1 or > 10_000)
         {

@@ -147,11 +147,13 @@ public sealed class SearchReconciliationService(
             logger.LogInformation("Periodic search reconciliation is off on this node");
             return;
         }
+        var wait = options.Value.ReconcileAfterStart < interval ? options.Value.ReconcileAfterStart : interval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(interval, clock, stoppingToken);
+                await Task.Delay(wait, clock, stoppingToken);
+                wait = interval;
                 if (status.Availability == SearchAvailability.Ready)
                 {
                     await reconciler.ReconcileAsync(dryRun: false, stoppingToken);
