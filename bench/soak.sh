@@ -7,7 +7,8 @@
 # Environment: SOAK_DATA (/tmp/marketplace-soak), SOAK_COUNT (20000), SOAK_MINUTES (10), SOAK_PORT (5081),
 # SOAK_SKIP_GENERATE=1 to reuse the data, SOAK_RATE (operations/s) instead of half the peak to compare runs at one rate.
 # Output: bench/out/soak-<timestamp>/ (soak.log, api.log, env.txt).
-# Exit status 0 when the verdict passes (0 errors, last minute's memory within 10 % of the second's).
+# Exit status 0 when the verdict passes (0 errors, last minute's memory within 10 % of the second's; each minute's memory is the mean
+# of a VmRSS sample every 5 s, because one sample at the minute's end mostly shows where the GC cycle stands).
 set -euo pipefail
 export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}"  # as in the Dockerfile
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"  # as in the Dockerfile
