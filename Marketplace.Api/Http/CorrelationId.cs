@@ -20,8 +20,7 @@ public sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Correl
             ? incoming
             : Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
         context.TraceIdentifier = id;
-        context.Response.Headers[HeaderName] = id;
-        // The exception handler clears the response's headers before it writes a problem: set it again as the answer starts.
+        // Set as the answer starts, not now: the exception handler clears the response's headers before it writes a problem.
         context.Response.OnStarting(() =>
         {
             context.Response.Headers[HeaderName] = id;
