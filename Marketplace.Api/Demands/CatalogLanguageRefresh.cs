@@ -1,18 +1,22 @@
 using System.Diagnostics;
+using Marketplace.Core.Engagements;
 using Marketplace.Core.Matching;
 using Marketplace.Core.Offerings;
+using Marketplace.Core.Searching;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Api.Demands;
 
 /// <summary>
 /// Reads the whole live catalog into <see cref="CatalogLanguage"/> once the matching warm-up has read the offerings' items
-/// (the pass reuses them), then every <see cref="MatchingOptions.CatalogRefreshInterval"/>. Until the first pass ends, a
-/// node that starts on a catalog reads demands with the taxonomy's language alone.
+/// (the pass reuses them), then every <see cref="MatchingOptions.CatalogRefreshInterval"/>; each pass also reads the
+/// demands that integrators accepted engagements for (<see cref="CatalogLanguage.LearnFromEngagements"/>). Until the first
+/// pass ends, a node that starts on a catalog reads demands with the taxonomy's language alone.
 /// </summary>
 public sealed class CatalogLanguageRefresh(
     CatalogLanguage language,
     OfferingStore offerings,
+    EngagementStore engagements,
     MatchingWarmUp warmUp,
     IOptions<MatchingOptions> options,
     TimeProvider clock,
@@ -22,7 +26,7 @@ public sealed class CatalogLanguageRefresh(
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        if (!options.Value.LearnFromCatalog)
+        if (!options.Value.LearnFromCatalog && !options.Value.LearnFromEngagements)
         {
             return;
         }
@@ -32,10 +36,7 @@ public sealed class CatalogLanguageRefresh(
         {
             try
             {
-                var started = Stopwatch.GetTimestamp();
-                await language.RefreshAsync(offerings.LiveDocumentBatchesAsync(BatchSize, ct), ct);
-                logger.LogInformation("Catalog language: {Examples} offerings teach the items' language (catalog read in {Seconds:F1} s, model built in {BuildMs:F0} ms)",
-                    language.Examples, Stopwatch.GetElapsedTime(started).TotalSeconds, language.LastRebuildCost.TotalMilliseconds);
+                await RefreshAsync(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -48,4 +49,41 @@ public sealed class CatalogLanguageRefresh(
         }
         while (await timer.WaitForNextTickAsync(ct));
     }
+
+    private readonly SemaphoreSlim _pass = new(1, 1);
+
+    /// <summary>One pass: the live catalog, then the accepted engagements' demands (each rebuilds the model). Passes do not overlap.</summary>
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        await _pass.WaitAsync(ct);
+        try
+        {
+            await PassAsync(ct);
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    private async Task PassAsync(CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (options.Value.LearnFromCatalog)
+        {
+            await language.RefreshAsync(offerings.LiveDocumentBatchesAsync(BatchSize, ct), ct);
+        }
+        if (options.Value.LearnFromEngagements)
+        {
+            var accepted = await engagements.AcceptedDemandsAsync(MaxEngagedDemands, ct);
+            var engaged = (await offerings.IndexDocumentsAsync(accepted.Select(a => a.OfferingId).ToArray(), ct)).ToDictionary(d => d.Id);
+            language.LearnFromEngagements(accepted.GroupBy(a => a.ItemId).Select(item =>
+                (item.First().Text, (IReadOnlyList<OfferingDocument>)item.Where(a => engaged.ContainsKey(a.OfferingId)).Select(a => engaged[a.OfferingId]).ToArray())));
+        }
+        logger.LogInformation("Catalog language: {Examples} offerings and {Demands} engaged demands teach the items' language (read in {Seconds:F1} s, model built in {BuildMs:F0} ms)",
+            language.Examples, language.EngagedDemands, Stopwatch.GetElapsedTime(started).TotalSeconds, language.LastRebuildCost.TotalMilliseconds);
+    }
+
+    /// <summary>At most this many accepted demands are read per pass (the most recent): enough for every item's share.</summary>
+    private const int MaxEngagedDemands = 20_000;
 }

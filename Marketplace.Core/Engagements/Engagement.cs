@@ -211,3 +211,11 @@ public sealed record EngagementSummary
     public string Status { get; init; } = "";
     public DateTimeOffset UpdatedAt { get; init; }
 }
+
+/// <summary>A demand item's text and the offering an integrator accepted an engagement for on it.</summary>
+public sealed record AcceptedDemand
+{
+    public Guid ItemId { get; init; }
+    public string Text { get; init; } = "";
+    public Guid OfferingId { get; init; }
+}

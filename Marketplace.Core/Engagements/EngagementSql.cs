@@ -54,6 +54,17 @@ internal static class EngagementSql
         ORDER BY me.seq DESC
         """;
 
+    /// <summary>
+    /// Demand items an integrator accepted an engagement for (not declined or withdrawn since; the item not removed), most
+    /// recently accepted first: what owners asked for, in their words, and the offering that meets it. Paged.
+    /// </summary>
+    public const string AcceptedDemands = """
+        SELECT e.item_id AS ItemId, i.item_text AS Text, e.offering_id AS OfferingId
+        FROM engagements e JOIN demand_items i ON i.id = e.item_id
+        WHERE e.accepted_at IS NOT NULL AND e.status NOT IN ('declined', 'withdrawn') AND i.removed_at IS NULL
+        ORDER BY e.accepted_at DESC, e.id
+        """;
+
     public const string OpenForMatch = """
         SELECT id FROM engagements WHERE item_id = @ItemId AND offering_id = @OfferingId AND ended_at IS NULL
         """;

@@ -443,6 +443,16 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
         return (await c.QueryAsync<EngagementSummary>(db.Command(EngagementSql.SummariesOfList, new { ListId = listId }, ct: ct))).ToArray();
     }
 
+    /// <summary>
+    /// Demand texts with the offering an integrator accepted to engage on them, most recently accepted first (at most
+    /// <paramref name="take"/>): owners' words for what the offering does, which matching learns from.
+    /// </summary>
+    public async Task<IReadOnlyList<AcceptedDemand>> AcceptedDemandsAsync(int take, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<AcceptedDemand>(db.Command(db.Dialect.Page(EngagementSql.AcceptedDemands), new { Skip = 0, Take = take }, ct: ct))).ToArray();
+    }
+
     /// <summary>An integrator's engagements on the given demand items (shown on its leads).</summary>
     public async Task<IReadOnlyList<EngagementSummary>> OfIntegratorItemsAsync(Guid integratorId, IReadOnlyCollection<Guid> itemIds, CancellationToken ct)
     {

@@ -8,7 +8,9 @@ namespace Marketplace.Core.Matching;
 /// Learns the technology items' everyday language from the catalog: integrators describe what their offerings do in
 /// words the taxonomy lacks, and each offering is labelled by the items it declares (or, declaring none, is clearly read as).
 /// Those texts extend the items' profiles in the model demands are read with (<see cref="NeedModel.WithCatalog"/>,
-/// <see cref="DemandMatcher.DemandNeeds"/>); offerings themselves are still read with the taxonomy's model alone.
+/// <see cref="DemandMatcher.DemandNeeds"/>); offerings themselves are still read with the taxonomy's model alone. Owners'
+/// words are learnt the same way from demands an integrator accepted an engagement for, labelled by the engaged offering's
+/// items (<see cref="LearnFromEngagements"/>): the pool's own labelled demands, which grow with its use.
 /// <para>
 /// Which offerings teach: per item, the <see cref="ExamplesPerItem"/> offerings providing it with the lowest hash of
 /// their id. The sample is bounded whatever the catalog's size, and the same on every node whatever order it reads the
@@ -40,8 +42,14 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     private TimeSpan _lastRebuildCost;
     private bool _rebuildScheduled;
 
+    /// <summary>Demands accepted for engagement that teach the model (<see cref="LearnFromEngagements"/>), as of the last call.</summary>
+    private CatalogExample[] _engaged = [];
+
     /// <summary>How many offerings teach the current model.</summary>
     public int Examples { get; private set; }
+
+    /// <summary>How many engaged demands teach the current model.</summary>
+    public int EngagedDemands { get; private set; }
 
     /// <summary>How long building the current model took.</summary>
     public TimeSpan LastRebuildCost => _lastRebuildCost;
@@ -114,15 +122,18 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     public void Rebuild()
     {
         var started = Stopwatch.GetTimestamp();
-        CatalogExample[] examples;
+        CatalogExample[] offerings, engaged;
         lock (_gate)
         {
-            examples = _sample.Examples();
+            offerings = _sample.Examples();
+            engaged = _engaged;
             _rebuildScheduled = false;
         }
         var weights = matcher.Weights;
-        matcher.DemandNeeds = examples.Length == 0 ? taxonomyNeeds : taxonomyNeeds.WithCatalog(examples, weights.CatalogWeight, weights.CatalogSmoothing);
-        Examples = examples.Length;
+        matcher.DemandNeeds = offerings.Length + engaged.Length == 0 ? taxonomyNeeds
+            : taxonomyNeeds.WithCatalog([.. offerings, .. engaged], weights.CatalogWeight, weights.CatalogSmoothing);
+        Examples = offerings.Length;
+        EngagedDemands = engaged.Length;
         _lastRebuildCost = Stopwatch.GetElapsedTime(started);
         Volatile.Write(ref _lastRebuild, clock.GetTimestamp());
     }
@@ -153,6 +164,46 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
             : Task.Run(Rebuild);
     }
 
+    /// <summary>
+    /// Learns owners' words from the demand items integrators accepted engagements for (most recently accepted first):
+    /// each item's text teaches the items of the live offerings engaged on it — their declared sub-directions, else the
+    /// items their title, summary and keywords read as — at most <see cref="ExamplesPerItem"/> demands per item. Replaces
+    /// what earlier calls taught, and rebuilds the model.
+    /// </summary>
+    public void LearnFromEngagements(IEnumerable<(string DemandText, IReadOnlyList<OfferingDocument> Offerings)> engaged)
+    {
+        ArgumentNullException.ThrowIfNull(engaged);
+        var perItem = new Dictionary<string, int>(StringComparer.Ordinal);
+        var examples = new List<CatalogExample>();
+        foreach (var (text, offerings) in engaged)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+            var items = offerings.Where(o => o.Live)
+                .SelectMany(o => o.SubDirections.Count > 0 ? o.SubDirections.Select(code => (Code: code, Strength: 1.0)) : matcher.PrepareOffering(o))
+                .GroupBy(i => i.Code, StringComparer.Ordinal)
+                .Select(g => (Code: g.Key, Strength: g.Max(i => i.Strength)))
+                .Where(i => perItem.GetValueOrDefault(i.Code) < ExamplesPerItem)
+                .ToArray();
+            if (items.Length == 0)
+            {
+                continue;
+            }
+            foreach (var (code, _) in items)
+            {
+                perItem[code] = perItem.GetValueOrDefault(code) + 1;
+            }
+            examples.Add(new CatalogExample(taxonomyNeeds.FeatureKeys(text), items));
+        }
+        lock (_gate)
+        {
+            _engaged = [.. examples];
+        }
+        Rebuild();
+    }
+
     /// <summary>Updates the sample with an indexed document; whether the sample changed.</summary>
     private bool Observe(Sample sample, OfferingDocument document)
     {
@@ -161,12 +212,16 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
         {
             return removed;
         }
-        // The integrator's own labels where it gave them; else the items its title, summary and keywords read as clearly.
+        return sample.Add(document.Id, Labels(document), () => taxonomyNeeds.FeatureKeys(TextOf(document))) || removed;
+    }
+
+    /// <summary>The items an offering teaches: the integrator's own labels where it gave them; else the items its title, summary and keywords read as clearly.</summary>
+    private (string Code, double Strength)[] Labels(OfferingDocument document)
+    {
         var minStrength = matcher.Weights.CatalogMinStrength;
-        var items = document.SubDirections.Count > 0
+        return document.SubDirections.Count > 0
             ? document.SubDirections.Distinct(StringComparer.Ordinal).Select(code => (Code: code, Strength: 1.0)).ToArray()
             : matcher.PrepareOffering(document).Where(i => i.Strength >= minStrength).ToArray();
-        return sample.Add(document.Id, items, () => taxonomyNeeds.FeatureKeys(TextOf(document))) || removed;
     }
 
     private static string TextOf(OfferingDocument offering) =>

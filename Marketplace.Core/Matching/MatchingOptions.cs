@@ -11,6 +11,12 @@ public sealed class MatchingOptions
     public bool LearnFromCatalog { get; set; } = true;
 
     /// <summary>
+    /// Whether demands are also read with the owners' own words learnt from demand items that integrators accepted
+    /// engagements for (<see cref="CatalogLanguage.LearnFromEngagements"/>), read again at each catalog refresh.
+    /// </summary>
+    public bool LearnFromEngagements { get; set; } = true;
+
+    /// <summary>
     /// How often each node reads the whole live catalog again to learn from it. Between passes the node learns from the
     /// batches its own indexer writes; a pass brings in what other nodes indexed and fills the places of retired offerings.
     /// </summary>

@@ -139,6 +139,32 @@ public class CatalogLanguageTests
         }
     }
 
+    [Test]
+    public void A_demand_an_integrator_accepted_teaches_the_owners_words_to_the_engaged_offerings_items()
+    {
+        var (matcher, language) = Create();
+        var engaged = Offering(Guid.NewGuid(), "停机自动记录", [Item]) with { Summary = "停机自动记录", Description = "停机时长自动记录。", Keywords = [] };
+        language.LearnFromEngagements([("机台旁边挂个铃铛，停了就响，想自动记下来", [engaged])]);
+
+        var reading = matcher.DemandNeeds.Classify(Demand);
+        Assert.That(reading[0].Code, Is.EqualTo(Item), "the owner's word now reads as the engaged offering's item");
+        Assert.That(reading[0].Evidence, Has.Some.Contains("铃铛"));
+        Assert.That(language.EngagedDemands, Is.EqualTo(1));
+
+        language.LearnFromEngagements([("机台旁边挂个铃铛，停了就响，想自动记下来", [engaged with { Live = false }])]);
+        Assert.That(language.EngagedDemands, Is.Zero, "a retired offering teaches nothing, and each call replaces what the last taught");
+        Assert.That(matcher.DemandNeeds.Classify(Demand).Select(r => r.Code), Does.Not.Contain(Item));
+    }
+
+    [Test]
+    public void Each_item_learns_from_a_bounded_number_of_engaged_demands_the_most_recent_first()
+    {
+        var (_, language) = Create();
+        var engaged = Offering(Guid.NewGuid(), "停机自动记录", [Item]);
+        language.LearnFromEngagements(Enumerable.Range(0, 100).Select(i => ($"第{i}台机器停了没人知道", (IReadOnlyList<OfferingDocument>)[engaged])));
+        Assert.That(language.EngagedDemands, Is.EqualTo(CatalogLanguage.ExamplesPerItem));
+    }
+
     [TestCase("00:00:05", false)]
     [TestCase("00:10:00", true)]
     [TestCase("2.00:00:00", false)]

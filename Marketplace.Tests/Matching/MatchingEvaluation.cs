@@ -91,6 +91,10 @@ public sealed class MatchingEvaluation
         var learn = Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_CATALOG") != "0";
         var language = new CatalogLanguage(matcher, Needs.Value, Options.Create(new MatchingOptions { LearnFromCatalog = learn }), TimeProvider.System);
         await language.OnIndexedAsync(data.Offerings.Select(ToDocument).ToArray(), CancellationToken.None);
+        if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_HISTORY") is { Length: > 0 } history)
+        {
+            language.LearnFromEngagements(EngagementsOf(history, except: data.Name));
+        }
         var ranked = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var demand in data.Demands)
         {
@@ -110,6 +114,29 @@ public sealed class MatchingEvaluation
             }
         }
         return ranked;
+    }
+
+    /// <summary>
+    /// MARKETPLACE_EVAL_HISTORY (dataset folders): other sets' demands stand for the pool's history, each engaged on its
+    /// grade-3 offerings, to measure what learning from engagements transfers to a set it has not seen (the set being
+    /// evaluated is never its own history).
+    /// </summary>
+    private static IEnumerable<(string, IReadOnlyList<OfferingDocument>)> EngagementsOf(string folders, string except)
+    {
+        foreach (var folder in folders.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var past = EvalDataset.Load(folder);
+            if (past.Name == except)
+            {
+                continue;
+            }
+            var offerings = past.Offerings.ToDictionary(o => o.Key, ToDocument);
+            foreach (var demand in past.Demands)
+            {
+                var engaged = (past.Qrels.GetValueOrDefault(demand.Item) ?? new Dictionary<string, int>()).Where(kv => kv.Value == 3).Select(kv => offerings[kv.Key]).ToArray();
+                yield return (demand.Text, engaged);
+            }
+        }
     }
 
     /// <summary>The need model as the API builds it: on the search engine's word segmentation.</summary>
