@@ -181,8 +181,9 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
             {
                 continue;
             }
+            // The engagement is the label, so every item the offering is read as counts, not only the clear ones.
             var items = offerings.Where(o => o.Live)
-                .SelectMany(o => o.SubDirections.Count > 0 ? o.SubDirections.Select(code => (Code: code, Strength: 1.0)) : matcher.PrepareOffering(o))
+                .SelectMany(o => Labels(o, minStrength: 0))
                 .GroupBy(i => i.Code, StringComparer.Ordinal)
                 .Select(g => (Code: g.Key, Strength: g.Max(i => i.Strength)))
                 .Where(i => perItem.GetValueOrDefault(i.Code) < ExamplesPerItem)
@@ -212,17 +213,17 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
         {
             return removed;
         }
-        return sample.Add(document.Id, Labels(document), () => taxonomyNeeds.FeatureKeys(TextOf(document))) || removed;
+        return sample.Add(document.Id, Labels(document, matcher.Weights.CatalogMinStrength), () => taxonomyNeeds.FeatureKeys(TextOf(document))) || removed;
     }
 
-    /// <summary>The items an offering teaches: the integrator's own labels where it gave them; else the items its title, summary and keywords read as clearly.</summary>
-    private (string Code, double Strength)[] Labels(OfferingDocument document)
-    {
-        var minStrength = matcher.Weights.CatalogMinStrength;
-        return document.SubDirections.Count > 0
+    /// <summary>
+    /// The items an offering teaches: the integrator's own labels where it gave them; else the items its title, summary and
+    /// keywords read as, with at least <paramref name="minStrength"/> of the best.
+    /// </summary>
+    private (string Code, double Strength)[] Labels(OfferingDocument document, double minStrength) =>
+        document.SubDirections.Count > 0
             ? document.SubDirections.Distinct(StringComparer.Ordinal).Select(code => (Code: code, Strength: 1.0)).ToArray()
             : matcher.PrepareOffering(document).Where(i => i.Strength >= minStrength).ToArray();
-    }
 
     private static string TextOf(OfferingDocument offering) =>
         offering.Title + "。" + offering.Summary + "。" + offering.Description + "。" + string.Join("，", offering.Keywords);
