@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Marketplace.Core.Demands;
 using Marketplace.Core.Engagements;
 using Marketplace.Core.Matching;
 using Marketplace.Core.Offerings;
@@ -10,13 +11,15 @@ namespace Marketplace.Api.Demands;
 /// <summary>
 /// Reads the whole live catalog into <see cref="CatalogLanguage"/> once the matching warm-up has read the offerings' items
 /// (the pass reuses them), then every <see cref="MatchingOptions.CatalogRefreshInterval"/>; each pass also reads the
-/// demands that integrators accepted engagements for (<see cref="CatalogLanguage.LearnFromEngagements"/>). Until the first
-/// pass ends, a node that starts on a catalog reads demands with the taxonomy's language alone.
+/// labelled demands: those integrators accepted engagements for, then those whose owner stated the technology item
+/// (<see cref="CatalogLanguage.LearnFromDemands"/>). Until the first pass ends, a node that starts on a catalog reads
+/// demands with the taxonomy's language alone.
 /// </summary>
 public sealed class CatalogLanguageRefresh(
     CatalogLanguage language,
     OfferingStore offerings,
     EngagementStore engagements,
+    DemandStore demands,
     MatchingWarmUp warmUp,
     IOptions<MatchingOptions> options,
     TimeProvider clock,
@@ -26,7 +29,7 @@ public sealed class CatalogLanguageRefresh(
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        if (!options.Value.LearnFromCatalog && !options.Value.LearnFromEngagements)
+        if (!options.Value.LearnFromCatalog && !options.Value.LearnFromDemands)
         {
             return;
         }
@@ -52,7 +55,7 @@ public sealed class CatalogLanguageRefresh(
 
     private readonly SemaphoreSlim _pass = new(1, 1);
 
-    /// <summary>One pass: the live catalog, then the accepted engagements' demands (each rebuilds the model). Passes do not overlap.</summary>
+    /// <summary>One pass: the live catalog, then the labelled demands (each rebuilds the model). Passes do not overlap.</summary>
     public async Task RefreshAsync(CancellationToken ct)
     {
         await _pass.WaitAsync(ct);
@@ -73,17 +76,29 @@ public sealed class CatalogLanguageRefresh(
         {
             await language.RefreshAsync(offerings.LiveDocumentBatchesAsync(BatchSize, ct), ct);
         }
-        if (options.Value.LearnFromEngagements)
+        if (options.Value.LearnFromDemands)
         {
-            var accepted = await engagements.AcceptedDemandsAsync(MaxEngagedDemands, ct);
-            var engaged = (await offerings.IndexDocumentsAsync(accepted.Select(a => a.OfferingId).ToArray(), ct)).ToDictionary(d => d.Id);
-            language.LearnFromEngagements(accepted.GroupBy(a => a.ItemId).Select(item =>
-                (item.First().Text, (IReadOnlyList<OfferingDocument>)item.Where(a => engaged.ContainsKey(a.OfferingId)).Select(a => engaged[a.OfferingId]).ToArray())));
+            language.LearnFromDemands(await LabelledDemandsAsync(ct));
         }
-        logger.LogInformation("Catalog language: {Examples} offerings and {Demands} engaged demands teach the items' language (read in {Seconds:F1} s, model built in {BuildMs:F0} ms)",
-            language.Examples, language.EngagedDemands, Stopwatch.GetElapsedTime(started).TotalSeconds, language.LastRebuildCost.TotalMilliseconds);
+        logger.LogInformation("Catalog language: {Examples} offerings and {Demands} labelled demands teach the items' language (read in {Seconds:F1} s, model built in {BuildMs:F0} ms)",
+            language.Examples, language.LabelledDemands, Stopwatch.GetElapsedTime(started).TotalSeconds, language.LastRebuildCost.TotalMilliseconds);
     }
 
-    /// <summary>At most this many accepted demands are read per pass (the most recent): enough for every item's share.</summary>
-    private const int MaxEngagedDemands = 20_000;
+    /// <summary>Demand items with an accepted engagement (most recently accepted first), then those with a stated item only (newest first).</summary>
+    private async Task<IReadOnlyList<LabelledDemand>> LabelledDemandsAsync(CancellationToken ct)
+    {
+        var accepted = await engagements.AcceptedDemandsAsync(MaxLabelledDemands, ct);
+        var stated = (await demands.StatedItemsAsync(MaxLabelledDemands, ct)).ToDictionary(d => d.ItemId);
+        var engaged = (await offerings.IndexDocumentsAsync(accepted.Select(a => a.OfferingId).ToArray(), ct)).ToDictionary(d => d.Id);
+        var labelled = accepted.GroupBy(a => a.ItemId)
+            .Select(item => new LabelledDemand(item.First().Text, stated.GetValueOrDefault(item.Key)?.SubDirection,
+                item.Where(a => engaged.ContainsKey(a.OfferingId)).Select(a => engaged[a.OfferingId]).ToArray()))
+            .ToList();
+        var seen = accepted.Select(a => a.ItemId).ToHashSet();
+        labelled.AddRange(stated.Values.Where(d => !seen.Contains(d.ItemId)).Select(d => new LabelledDemand(d.Text, d.SubDirection, [])));
+        return labelled;
+    }
+
+    /// <summary>At most this many demands of each kind are read per pass (the most recent): enough for every item's share.</summary>
+    private const int MaxLabelledDemands = 20_000;
 }

@@ -52,3 +52,11 @@ public sealed record DemandListSummary(
     int ItemCount,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
+
+/// <summary>A demand item's text and the technology item its owner stated.</summary>
+public sealed record StatedDemand
+{
+    public Guid ItemId { get; init; }
+    public string Text { get; init; } = "";
+    public string SubDirection { get; init; } = "";
+}

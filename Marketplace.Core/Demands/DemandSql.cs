@@ -34,6 +34,17 @@ internal static class DemandSql
         WHERE id = @Id AND list_id = @ListId AND removed_at IS NULL
         """;
 
+    /// <summary>
+    /// Demand items whose owner stated the technology item asked for (the item not removed), newest lists first: owners'
+    /// words labelled by the owners themselves. Paged.
+    /// </summary>
+    public const string StatedItems = """
+        SELECT i.id AS ItemId, i.item_text AS Text, i.sub_direction AS SubDirection
+        FROM demand_items i JOIN demand_lists l ON l.id = i.list_id
+        WHERE i.sub_direction IS NOT NULL AND i.removed_at IS NULL
+        ORDER BY l.created_at DESC, i.id
+        """;
+
     public const string RemoveItem = "UPDATE demand_items SET removed_at = @Now WHERE id = @Id AND list_id = @ListId AND removed_at IS NULL";
 
     /// <summary>Optimistic change of an open list: rows affected 0 means it changed (or closed) under us.</summary>

@@ -9,8 +9,8 @@ namespace Marketplace.Core.Matching;
 /// words the taxonomy lacks, and each offering is labelled by the items it declares (or, declaring none, is clearly read as).
 /// Those texts extend the items' profiles in the model demands are read with (<see cref="NeedModel.WithCatalog"/>,
 /// <see cref="DemandMatcher.DemandNeeds"/>); offerings themselves are still read with the taxonomy's model alone. Owners'
-/// words are learnt the same way from demands an integrator accepted an engagement for, labelled by the engaged offering's
-/// items (<see cref="LearnFromEngagements"/>): the pool's own labelled demands, which grow with its use.
+/// words are learnt the same way from labelled demands (<see cref="LearnFromDemands"/>): the technology item the owner
+/// stated, and the offering an integrator accepted an engagement for — the pool's own labelled data, growing with its use.
 /// <para>
 /// Which offerings teach: per item, the <see cref="ExamplesPerItem"/> offerings providing it with the lowest hash of
 /// their id. The sample is bounded whatever the catalog's size, and the same on every node whatever order it reads the
@@ -42,14 +42,14 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     private TimeSpan _lastRebuildCost;
     private bool _rebuildScheduled;
 
-    /// <summary>Demands accepted for engagement that teach the model (<see cref="LearnFromEngagements"/>), as of the last call.</summary>
-    private CatalogExample[] _engaged = [];
+    /// <summary>Labelled demands that teach the model (<see cref="LearnFromDemands"/>), as of the last call.</summary>
+    private CatalogExample[] _demands = [];
 
     /// <summary>How many offerings teach the current model.</summary>
     public int Examples { get; private set; }
 
-    /// <summary>How many engaged demands teach the current model.</summary>
-    public int EngagedDemands { get; private set; }
+    /// <summary>How many labelled demands teach the current model.</summary>
+    public int LabelledDemands { get; private set; }
 
     /// <summary>How long building the current model took.</summary>
     public TimeSpan LastRebuildCost => _lastRebuildCost;
@@ -122,18 +122,18 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     public void Rebuild()
     {
         var started = Stopwatch.GetTimestamp();
-        CatalogExample[] offerings, engaged;
+        CatalogExample[] offerings, demands;
         lock (_gate)
         {
             offerings = _sample.Examples();
-            engaged = _engaged;
+            demands = _demands;
             _rebuildScheduled = false;
         }
         var weights = matcher.Weights;
-        matcher.DemandNeeds = offerings.Length + engaged.Length == 0 ? taxonomyNeeds
-            : taxonomyNeeds.WithCatalog([.. offerings, .. engaged], weights.CatalogWeight, weights.CatalogSmoothing);
+        matcher.DemandNeeds = offerings.Length + demands.Length == 0 ? taxonomyNeeds
+            : taxonomyNeeds.WithCatalog([.. offerings, .. demands], weights.CatalogWeight, weights.CatalogSmoothing);
         Examples = offerings.Length;
-        EngagedDemands = engaged.Length;
+        LabelledDemands = demands.Length;
         _lastRebuildCost = Stopwatch.GetElapsedTime(started);
         Volatile.Write(ref _lastRebuild, clock.GetTimestamp());
     }
@@ -165,25 +165,26 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     }
 
     /// <summary>
-    /// Learns owners' words from the demand items integrators accepted engagements for (most recently accepted first):
-    /// each item's text teaches the items of the live offerings engaged on it — their declared sub-directions, else the
-    /// items their title, summary and keywords read as — at most <see cref="ExamplesPerItem"/> demands per item. Replaces
-    /// what earlier calls taught, and rebuilds the model.
+    /// Learns owners' words from labelled demands, most trusted and most recent first: each demand's text teaches the
+    /// technology item its owner stated and the items of the live offerings an integrator accepted an engagement for on it
+    /// (their declared sub-directions, else the items their title, summary and keywords read as), at most
+    /// <see cref="ExamplesPerItem"/> demands per item. Replaces what earlier calls taught, and rebuilds the model.
     /// </summary>
-    public void LearnFromEngagements(IEnumerable<(string DemandText, IReadOnlyList<OfferingDocument> Offerings)> engaged)
+    public void LearnFromDemands(IEnumerable<LabelledDemand> demands)
     {
-        ArgumentNullException.ThrowIfNull(engaged);
+        ArgumentNullException.ThrowIfNull(demands);
         var perItem = new Dictionary<string, int>(StringComparer.Ordinal);
         var examples = new List<CatalogExample>();
-        foreach (var (text, offerings) in engaged)
+        foreach (var demand in demands)
         {
-            if (string.IsNullOrWhiteSpace(text))
+            if (string.IsNullOrWhiteSpace(demand.Text))
             {
                 continue;
             }
             // The engagement is the label, so every item the offering is read as counts, not only the clear ones.
-            var items = offerings.Where(o => o.Live)
+            var items = demand.Engaged.Where(o => o.Live)
                 .SelectMany(o => Labels(o, minStrength: 0))
+                .Concat(demand.StatedItem is { } stated ? [(Code: stated, Strength: 1.0)] : [])
                 .GroupBy(i => i.Code, StringComparer.Ordinal)
                 .Select(g => (Code: g.Key, Strength: g.Max(i => i.Strength)))
                 .Where(i => perItem.GetValueOrDefault(i.Code) < ExamplesPerItem)
@@ -196,11 +197,11 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
             {
                 perItem[code] = perItem.GetValueOrDefault(code) + 1;
             }
-            examples.Add(new CatalogExample(taxonomyNeeds.FeatureKeys(text), items));
+            examples.Add(new CatalogExample(taxonomyNeeds.FeatureKeys(demand.Text), items));
         }
         lock (_gate)
         {
-            _engaged = [.. examples];
+            _demands = [.. examples];
         }
         Rebuild();
     }
@@ -307,3 +308,6 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
         }
     }
 }
+
+/// <summary>A demand's text with its labels: the technology item its owner stated, and the offerings engaged on it.</summary>
+public sealed record LabelledDemand(string Text, string? StatedItem, IReadOnlyList<OfferingDocument> Engaged);

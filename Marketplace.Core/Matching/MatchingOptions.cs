@@ -11,10 +11,11 @@ public sealed class MatchingOptions
     public bool LearnFromCatalog { get; set; } = true;
 
     /// <summary>
-    /// Whether demands are also read with the owners' own words learnt from demand items that integrators accepted
-    /// engagements for (<see cref="CatalogLanguage.LearnFromEngagements"/>), read again at each catalog refresh.
+    /// Whether demands are also read with owners' own words, learnt from labelled demand items — the technology item the
+    /// owner stated, or the offering an integrator accepted an engagement for (<see cref="CatalogLanguage.LearnFromDemands"/>)
+    /// — read again at each catalog refresh.
     /// </summary>
-    public bool LearnFromEngagements { get; set; } = true;
+    public bool LearnFromDemands { get; set; } = true;
 
     /// <summary>
     /// How often each node reads the whole live catalog again to learn from it. Between passes the node learns from the

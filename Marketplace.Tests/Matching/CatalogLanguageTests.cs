@@ -144,25 +144,35 @@ public class CatalogLanguageTests
     {
         var (matcher, language) = Create();
         var engaged = Offering(Guid.NewGuid(), "停机自动记录", [Item]) with { Summary = "停机自动记录", Description = "停机时长自动记录。", Keywords = [] };
-        language.LearnFromEngagements([("机台旁边挂个铃铛，停了就响，想自动记下来", [engaged])]);
+        language.LearnFromDemands([new LabelledDemand("机台旁边挂个铃铛，停了就响，想自动记下来", null, [engaged])]);
 
         var reading = matcher.DemandNeeds.Classify(Demand);
         Assert.That(reading[0].Code, Is.EqualTo(Item), "the owner's word now reads as the engaged offering's item");
         Assert.That(reading[0].Evidence, Has.Some.Contains("铃铛"));
-        Assert.That(language.EngagedDemands, Is.EqualTo(1));
+        Assert.That(language.LabelledDemands, Is.EqualTo(1));
 
-        language.LearnFromEngagements([("机台旁边挂个铃铛，停了就响，想自动记下来", [engaged with { Live = false }])]);
-        Assert.That(language.EngagedDemands, Is.Zero, "a retired offering teaches nothing, and each call replaces what the last taught");
+        language.LearnFromDemands([new LabelledDemand("机台旁边挂个铃铛，停了就响，想自动记下来", null, [engaged with { Live = false }])]);
+        Assert.That(language.LabelledDemands, Is.Zero, "a retired offering teaches nothing, and each call replaces what the last taught");
         Assert.That(matcher.DemandNeeds.Classify(Demand).Select(r => r.Code), Does.Not.Contain(Item));
     }
 
     [Test]
-    public void Each_item_learns_from_a_bounded_number_of_engaged_demands_the_most_recent_first()
+    public void A_demand_whose_owner_stated_the_item_teaches_its_words_to_that_item()
     {
-        var (_, language) = Create();
+        var (matcher, language) = Create();
+        language.LearnFromDemands([new LabelledDemand("机台旁边挂个铃铛，停了就响，想自动记下来", Item, [])]);
+        Assert.That(matcher.DemandNeeds.Classify(Demand)[0].Code, Is.EqualTo(Item));
+    }
+
+    [Test]
+    public void Each_item_learns_from_a_bounded_number_of_labelled_demands_the_first_given()
+    {
+        var (matcher, language) = Create();
         var engaged = Offering(Guid.NewGuid(), "停机自动记录", [Item]);
-        language.LearnFromEngagements(Enumerable.Range(0, 100).Select(i => ($"第{i}台机器停了没人知道", (IReadOnlyList<OfferingDocument>)[engaged])));
-        Assert.That(language.EngagedDemands, Is.EqualTo(CatalogLanguage.ExamplesPerItem));
+        language.LearnFromDemands(Enumerable.Range(0, 100).Select(i => new LabelledDemand($"第{i}台机器停了没人知道", null, [engaged]))
+            .Append(new LabelledDemand("机台旁边挂个铃铛，停了就响", Item, [])));
+        Assert.That(language.LabelledDemands, Is.EqualTo(CatalogLanguage.ExamplesPerItem));
+        Assert.That(matcher.DemandNeeds.Classify(Demand).Select(r => r.Code), Does.Not.Contain(Item), "the demand past the item's bound teaches nothing");
     }
 
     [TestCase("00:00:05", false)]

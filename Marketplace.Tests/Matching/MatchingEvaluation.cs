@@ -93,7 +93,7 @@ public sealed class MatchingEvaluation
         await language.OnIndexedAsync(data.Offerings.Select(ToDocument).ToArray(), CancellationToken.None);
         if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_HISTORY") is { Length: > 0 } history)
         {
-            language.LearnFromEngagements(EngagementsOf(history, except: data.Name));
+            language.LearnFromDemands(EngagementsOf(history, except: data.Name));
         }
         var ranked = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var demand in data.Demands)
@@ -121,7 +121,7 @@ public sealed class MatchingEvaluation
     /// grade-3 offerings, to measure what learning from engagements transfers to a set it has not seen (the set being
     /// evaluated is never its own history).
     /// </summary>
-    private static IEnumerable<(string, IReadOnlyList<OfferingDocument>)> EngagementsOf(string folders, string except)
+    private static IEnumerable<LabelledDemand> EngagementsOf(string folders, string except)
     {
         foreach (var folder in folders.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
@@ -134,7 +134,7 @@ public sealed class MatchingEvaluation
             foreach (var demand in past.Demands)
             {
                 var engaged = (past.Qrels.GetValueOrDefault(demand.Item) ?? new Dictionary<string, int>()).Where(kv => kv.Value == 3).Select(kv => offerings[kv.Key]).ToArray();
-                yield return (demand.Text, engaged);
+                yield return new LabelledDemand(demand.Text, null, engaged);
             }
         }
     }
