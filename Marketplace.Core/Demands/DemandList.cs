@@ -57,6 +57,7 @@ public sealed record DemandListSummary(
 public sealed record StatedDemand
 {
     public Guid ItemId { get; init; }
+    public Guid OwnerId { get; init; }
     public string Text { get; init; } = "";
     public string SubDirection { get; init; } = "";
 }

@@ -39,7 +39,7 @@ internal static class DemandSql
     /// words labelled by the owners themselves. Paged.
     /// </summary>
     public const string StatedItems = """
-        SELECT i.id AS ItemId, i.item_text AS Text, i.sub_direction AS SubDirection
+        SELECT i.id AS ItemId, l.owner_id AS OwnerId, i.item_text AS Text, i.sub_direction AS SubDirection
         FROM demand_items i JOIN demand_lists l ON l.id = i.list_id
         WHERE i.sub_direction IS NOT NULL AND i.removed_at IS NULL
         ORDER BY l.created_at DESC, i.id

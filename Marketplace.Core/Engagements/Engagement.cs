@@ -216,6 +216,7 @@ public sealed record EngagementSummary
 public sealed record AcceptedDemand
 {
     public Guid ItemId { get; init; }
+    public Guid OwnerId { get; init; }
     public string Text { get; init; } = "";
     public Guid OfferingId { get; init; }
 }

@@ -59,7 +59,7 @@ internal static class EngagementSql
     /// recently accepted first: what owners asked for, in their words, and the offering that meets it. Paged.
     /// </summary>
     public const string AcceptedDemands = """
-        SELECT e.item_id AS ItemId, i.item_text AS Text, e.offering_id AS OfferingId
+        SELECT e.item_id AS ItemId, e.enterprise_id AS OwnerId, i.item_text AS Text, e.offering_id AS OfferingId
         FROM engagements e JOIN demand_items i ON i.id = e.item_id
         WHERE e.accepted_at IS NOT NULL AND e.status NOT IN ('declined', 'withdrawn') AND i.removed_at IS NULL
         ORDER BY e.accepted_at DESC, e.id

@@ -24,6 +24,12 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     public const int ExamplesPerItem = 64;
 
     /// <summary>
+    /// One enterprise teaches an item at most this many demands, so that no organization can fill an item's sample with its
+    /// own words (or flood it on purpose with lists that state an item).
+    /// </summary>
+    public const int DemandsPerOwnerAndItem = 4;
+
+    /// <summary>
     /// A slow rebuild runs at most once per this many times the last one took: a busy indexer does not rebuild per batch
     /// (at 100,000 offerings a rebuild takes about 0.1 s and makes a model's worth of garbage, so at most one every 5 s).
     /// </summary>
@@ -168,12 +174,13 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     /// Learns owners' words from labelled demands, most trusted and most recent first: each demand's text teaches the
     /// technology item its owner stated and the items of the live offerings an integrator accepted an engagement for on it
     /// (their declared sub-directions, else the items their title, summary and keywords read as), at most
-    /// <see cref="ExamplesPerItem"/> demands per item. Replaces what earlier calls taught, and rebuilds the model.
+    /// <see cref="ExamplesPerItem"/> demands per item and <see cref="DemandsPerOwnerAndItem"/> per enterprise and item. Replaces what earlier calls taught, and rebuilds the model.
     /// </summary>
     public void LearnFromDemands(IEnumerable<LabelledDemand> demands)
     {
         ArgumentNullException.ThrowIfNull(demands);
         var perItem = new Dictionary<string, int>(StringComparer.Ordinal);
+        var perOwner = new Dictionary<(Guid, string), int>();
         var examples = new List<CatalogExample>();
         foreach (var demand in demands)
         {
@@ -187,7 +194,7 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
                 .Concat(demand.StatedItem is { } stated ? [(Code: stated, Strength: 1.0)] : [])
                 .GroupBy(i => i.Code, StringComparer.Ordinal)
                 .Select(g => (Code: g.Key, Strength: g.Max(i => i.Strength)))
-                .Where(i => perItem.GetValueOrDefault(i.Code) < ExamplesPerItem)
+                .Where(i => perItem.GetValueOrDefault(i.Code) < ExamplesPerItem && perOwner.GetValueOrDefault((demand.Owner, i.Code)) < DemandsPerOwnerAndItem)
                 .ToArray();
             if (items.Length == 0)
             {
@@ -196,6 +203,7 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
             foreach (var (code, _) in items)
             {
                 perItem[code] = perItem.GetValueOrDefault(code) + 1;
+                perOwner[(demand.Owner, code)] = perOwner.GetValueOrDefault((demand.Owner, code)) + 1;
             }
             examples.Add(new CatalogExample(taxonomyNeeds.FeatureKeys(demand.Text), items));
         }
@@ -310,4 +318,5 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
 }
 
 /// <summary>A demand's text with its labels: the technology item its owner stated, and the offerings engaged on it.</summary>
-public sealed record LabelledDemand(string Text, string? StatedItem, IReadOnlyList<OfferingDocument> Engaged);
+/// <param name="Owner">The enterprise that wrote it: one organization teaches an item at most <see cref="CatalogLanguage.DemandsPerOwnerAndItem"/> demands.</param>
+public sealed record LabelledDemand(Guid Owner, string Text, string? StatedItem, IReadOnlyList<OfferingDocument> Engaged);

@@ -144,14 +144,14 @@ public class CatalogLanguageTests
     {
         var (matcher, language) = Create();
         var engaged = Offering(Guid.NewGuid(), "停机自动记录", [Item]) with { Summary = "停机自动记录", Description = "停机时长自动记录。", Keywords = [] };
-        language.LearnFromDemands([new LabelledDemand("机台旁边挂个铃铛，停了就响，想自动记下来", null, [engaged])]);
+        language.LearnFromDemands([new LabelledDemand(Guid.NewGuid(), "机台旁边挂个铃铛，停了就响，想自动记下来", null, [engaged])]);
 
         var reading = matcher.DemandNeeds.Classify(Demand);
         Assert.That(reading[0].Code, Is.EqualTo(Item), "the owner's word now reads as the engaged offering's item");
         Assert.That(reading[0].Evidence, Has.Some.Contains("铃铛"));
         Assert.That(language.LabelledDemands, Is.EqualTo(1));
 
-        language.LearnFromDemands([new LabelledDemand("机台旁边挂个铃铛，停了就响，想自动记下来", null, [engaged with { Live = false }])]);
+        language.LearnFromDemands([new LabelledDemand(Guid.NewGuid(), "机台旁边挂个铃铛，停了就响，想自动记下来", null, [engaged with { Live = false }])]);
         Assert.That(language.LabelledDemands, Is.Zero, "a retired offering teaches nothing, and each call replaces what the last taught");
         Assert.That(matcher.DemandNeeds.Classify(Demand).Select(r => r.Code), Does.Not.Contain(Item));
     }
@@ -160,7 +160,7 @@ public class CatalogLanguageTests
     public void A_demand_whose_owner_stated_the_item_teaches_its_words_to_that_item()
     {
         var (matcher, language) = Create();
-        language.LearnFromDemands([new LabelledDemand("机台旁边挂个铃铛，停了就响，想自动记下来", Item, [])]);
+        language.LearnFromDemands([new LabelledDemand(Guid.NewGuid(), "机台旁边挂个铃铛，停了就响，想自动记下来", Item, [])]);
         Assert.That(matcher.DemandNeeds.Classify(Demand)[0].Code, Is.EqualTo(Item));
     }
 
@@ -169,10 +169,20 @@ public class CatalogLanguageTests
     {
         var (matcher, language) = Create();
         var engaged = Offering(Guid.NewGuid(), "停机自动记录", [Item]);
-        language.LearnFromDemands(Enumerable.Range(0, 100).Select(i => new LabelledDemand($"第{i}台机器停了没人知道", null, [engaged]))
-            .Append(new LabelledDemand("机台旁边挂个铃铛，停了就响", Item, [])));
+        language.LearnFromDemands(Enumerable.Range(0, 100).Select(i => new LabelledDemand(Guid.NewGuid(), $"第{i}台机器停了没人知道", null, [engaged]))
+            .Append(new LabelledDemand(Guid.NewGuid(), "机台旁边挂个铃铛，停了就响", Item, [])));
         Assert.That(language.LabelledDemands, Is.EqualTo(CatalogLanguage.ExamplesPerItem));
         Assert.That(matcher.DemandNeeds.Classify(Demand).Select(r => r.Code), Does.Not.Contain(Item), "the demand past the item's bound teaches nothing");
+    }
+
+    [Test]
+    public void One_enterprise_teaches_an_item_only_a_few_demands()
+    {
+        var (_, language) = Create();
+        var owner = Guid.NewGuid();
+        language.LearnFromDemands(Enumerable.Range(0, 50).Select(i => new LabelledDemand(owner, $"第{i}台机器停了没人知道", Item, []))
+            .Append(new LabelledDemand(Guid.NewGuid(), "机台旁边挂个铃铛，停了就响", Item, [])));
+        Assert.That(language.LabelledDemands, Is.EqualTo(CatalogLanguage.DemandsPerOwnerAndItem + 1), "a flood from one enterprise does not fill the item's sample");
     }
 
     [TestCase("00:00:05", false)]

@@ -134,7 +134,8 @@ public sealed class MatchingEvaluation
             foreach (var demand in past.Demands)
             {
                 var engaged = (past.Qrels.GetValueOrDefault(demand.Item) ?? new Dictionary<string, int>()).Where(kv => kv.Value == 3).Select(kv => offerings[kv.Key]).ToArray();
-                yield return new LabelledDemand(demand.Text, null, engaged);
+                // The sets' enterprises have three demands each, below the per-owner bound, so each demand stands alone.
+                yield return new LabelledDemand(Guid.NewGuid(), demand.Text, null, engaged);
             }
         }
     }
