@@ -96,7 +96,6 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
     public async Task CloseAsync(DbConnection c, DbTransaction t, Guid id, DateTimeOffset now, CancellationToken ct) =>
         await c.ExecuteAsync(db.Command(DemandSql.CloseOpenList, new { Id = id, Now = now }, t, ct));
 
-    /// <summary>The list as <paramref name="actor"/> may see it: the owner, operators and the capability center; others get 404.</summary>
     /// <summary>Demand items whose owner stated the technology item, newest lists first (at most <paramref name="take"/>): matching learns owners' words from them.</summary>
     public async Task<IReadOnlyList<StatedDemand>> StatedItemsAsync(int take, CancellationToken ct)
     {
@@ -104,6 +103,7 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         return (await c.QueryAsync<StatedDemand>(db.Command(db.Dialect.Page(DemandSql.StatedItems), new { Skip = 0, Take = take }, ct: ct))).ToArray();
     }
 
+    /// <summary>The list as <paramref name="actor"/> may see it: the owner, operators and the capability center; others get 404.</summary>
     public async Task<DemandList> GetAsync(Actor actor, Guid id, CancellationToken ct)
     {
         var list = await FindAsync(id, ct);
