@@ -39,22 +39,25 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
     public const string SqlServerVariable = "MARKETPLACE_TEST_SQLSERVER";
 
     /// <summary>The app on SQLite, or on the live SQL Server named by MARKETPLACE_TEST_SQLSERVER (ignored with the reason when unset).</summary>
-    public static MarketplaceApp WithStorage(StorageKind storage)
+    public static MarketplaceApp WithStorage(StorageKind storage) => new(settings: StorageSettings(storage));
+
+    /// <summary>The settings that put the app on <paramref name="storage"/> (ignores the test with the reason when a live SQL Server is not named).</summary>
+    public static Dictionary<string, string?> StorageSettings(StorageKind storage)
     {
         if (storage == StorageKind.Sqlite)
         {
-            return new MarketplaceApp();
+            return [];
         }
         var connectionString = Environment.GetEnvironmentVariable(SqlServerVariable);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             Assert.Ignore($"{SqlServerVariable} is not set: storage tests against a live SQL Server are skipped.");
         }
-        return new MarketplaceApp(settings: new Dictionary<string, string?>
+        return new Dictionary<string, string?>
         {
             ["Marketplace:Storage:Provider"] = "SqlServer",
             ["ConnectionStrings:Marketplace"] = connectionString,
-        });
+        };
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

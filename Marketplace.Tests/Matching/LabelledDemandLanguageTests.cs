@@ -1,5 +1,6 @@
 using Marketplace.Api.Demands;
 using Marketplace.Core.Matching;
+using Marketplace.Tests.Api;
 using Marketplace.Tests.Demands;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,7 +15,9 @@ namespace Marketplace.Tests.Matching;
 /// owner stated — through the real API on a real SQLite file and Lucene index. Invented words (嘟嘟、咔咔、呱呱) stand for
 /// an owner's everyday name for a function.
 /// </summary>
-public class LabelledDemandLanguageTests
+[TestFixture(StorageKind.Sqlite)]
+[TestFixture(StorageKind.SqlServer, Category = TestCategories.SqlServer)]
+public class LabelledDemandLanguageTests(StorageKind storage)
 {
     private const string Welding = "machinery.welding";
     private const string Painting = "machinery.painting";
@@ -25,13 +28,13 @@ public class LabelledDemandLanguageTests
     [SetUp]
     public async Task Start()
     {
-        _host = new DemandsHost();
+        _host = new DemandsHost(settings: StorageSettings(storage));
         await _host.StartAsync();
         _matcher = _host.Services.GetRequiredService<DemandMatcher>();
     }
 
     [TearDown]
-    public void Stop() => _host.Dispose();
+    public void Stop() => _host?.Dispose();
 
     /// <summary>A catalog pass now, as the node runs one every <c>CatalogRefreshInterval</c>.</summary>
     private Task RefreshAsync() => _host.Services.GetServices<IHostedService>().OfType<CatalogLanguageRefresh>().Single().RefreshAsync(CancellationToken.None);
