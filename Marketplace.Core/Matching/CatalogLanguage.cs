@@ -45,6 +45,10 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     private List<OfferingDocument>? _seenDuringRefresh;
 
     private long _lastRebuild = long.MinValue / 2;
+
+    /// <summary>Snapshots taken for rebuilds, and the newest one published: see <see cref="Rebuild"/>.</summary>
+    private long _snapshots;
+    private long _published;
     private TimeSpan _lastRebuildCost;
     private bool _rebuildScheduled;
 
@@ -129,17 +133,29 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     {
         var started = Stopwatch.GetTimestamp();
         CatalogExample[] offerings, demands;
+        long snapshot;
         lock (_gate)
         {
             offerings = _sample.Examples();
             demands = _demands;
+            snapshot = ++_snapshots;
             _rebuildScheduled = false;
         }
         var weights = matcher.Weights;
-        matcher.DemandNeeds = offerings.Length + demands.Length == 0 ? taxonomyNeeds
+        var model = offerings.Length + demands.Length == 0 ? taxonomyNeeds
             : taxonomyNeeds.WithCatalog([.. offerings, .. demands], weights.CatalogWeight, weights.CatalogSmoothing);
-        Examples = offerings.Length;
-        LabelledDemands = demands.Length;
+        lock (_gate)
+        {
+            // Rebuilds can overlap (the indexer's, a catalog pass's): a slower one from an older snapshot must not win.
+            if (snapshot < _published)
+            {
+                return;
+            }
+            _published = snapshot;
+            matcher.DemandNeeds = model;
+            Examples = offerings.Length;
+            LabelledDemands = demands.Length;
+        }
         _lastRebuildCost = Stopwatch.GetElapsedTime(started);
         Volatile.Write(ref _lastRebuild, clock.GetTimestamp());
     }
