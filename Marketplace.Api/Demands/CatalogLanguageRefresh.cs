@@ -88,14 +88,15 @@ public sealed class CatalogLanguageRefresh(
     private async Task<IReadOnlyList<LabelledDemand>> LabelledDemandsAsync(CancellationToken ct)
     {
         var accepted = await engagements.AcceptedDemandsAsync(MaxLabelledDemands, ct);
-        var stated = (await demands.StatedItemsAsync(MaxLabelledDemands, ct)).ToDictionary(d => d.ItemId);
+        var statedNewestFirst = await demands.StatedItemsAsync(MaxLabelledDemands, ct);
+        var stated = statedNewestFirst.ToDictionary(d => d.ItemId);
         var engaged = (await offerings.IndexDocumentsAsync(accepted.Select(a => a.OfferingId).ToArray(), ct)).ToDictionary(d => d.Id);
         var labelled = accepted.GroupBy(a => a.ItemId)
             .Select(item => new LabelledDemand(item.First().OwnerId, item.First().Text, stated.GetValueOrDefault(item.Key)?.SubDirection,
                 item.Where(a => engaged.ContainsKey(a.OfferingId)).Select(a => engaged[a.OfferingId]).ToArray()))
             .ToList();
         var seen = accepted.Select(a => a.ItemId).ToHashSet();
-        labelled.AddRange(stated.Values.Where(d => !seen.Contains(d.ItemId)).Select(d => new LabelledDemand(d.OwnerId, d.Text, d.SubDirection, [])));
+        labelled.AddRange(statedNewestFirst.Where(d => !seen.Contains(d.ItemId)).Select(d => new LabelledDemand(d.OwnerId, d.Text, d.SubDirection, [])));
         return labelled;
     }
 
