@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Marketplace.Core.Demands;
+using Marketplace.Core.Diagnostics;
 using Marketplace.Core.Engagements;
 using Marketplace.Core.Matching;
 using Marketplace.Core.Offerings;
@@ -11,8 +12,8 @@ namespace Marketplace.Api.Demands;
 /// <summary>
 /// Reads the whole live catalog into <see cref="CatalogLanguage"/> once the matching warm-up has read the offerings' items
 /// (the pass reuses them), then every <see cref="MatchingOptions.CatalogRefreshInterval"/>; each pass also reads the
-/// labelled demands: those integrators accepted engagements for, then those whose owner stated the technology item
-/// (<see cref="CatalogLanguage.LearnFromDemands"/>). Until the first pass ends, a node that starts on a catalog reads
+/// labelled demands: those integrators accepted engagements for, those whose owner stated the technology item, and the
+/// findings of diagnosis reports that name one (<see cref="CatalogLanguage.LearnFromDemands"/>). Until the first pass ends, a node that starts on a catalog reads
 /// demands with the taxonomy's language alone.
 /// </summary>
 public sealed class CatalogLanguageRefresh(
@@ -20,6 +21,7 @@ public sealed class CatalogLanguageRefresh(
     OfferingStore offerings,
     EngagementStore engagements,
     DemandStore demands,
+    DiagnosisStore diagnoses,
     MatchingWarmUp warmUp,
     IOptions<MatchingOptions> options,
     TimeProvider clock,
@@ -84,7 +86,10 @@ public sealed class CatalogLanguageRefresh(
             language.Examples, language.LabelledDemands, Stopwatch.GetElapsedTime(started).TotalSeconds, language.LastRebuildCost.TotalMilliseconds);
     }
 
-    /// <summary>Demand items with an accepted engagement (most recently accepted first), then those with a stated item only (newest first).</summary>
+    /// <summary>
+    /// Demand items with an accepted engagement (most recently accepted first), then those with a stated item only (newest
+    /// first), then the findings of diagnosis reports that name an item (the newest reports first).
+    /// </summary>
     private async Task<IReadOnlyList<LabelledDemand>> LabelledDemandsAsync(CancellationToken ct)
     {
         var accepted = await engagements.AcceptedDemandsAsync(MaxLabelledDemands, ct);
@@ -97,9 +102,14 @@ public sealed class CatalogLanguageRefresh(
             .ToList();
         var seen = accepted.Select(a => a.ItemId).ToHashSet();
         labelled.AddRange(statedNewestFirst.Where(d => !seen.Contains(d.ItemId)).Select(d => new LabelledDemand(d.OwnerId, d.Text, d.SubDirection, [])));
+        var findings = await diagnoses.LabelledFindingsAsync(MaxDiagnosisReports, ct);
+        labelled.AddRange(findings.Select(f => new LabelledDemand(f.Enterprise, f.Finding.Text, f.Finding.SubDirection, [])));
         return labelled;
     }
 
     /// <summary>At most this many demands of each kind are read per pass (the most recent): enough for every item's share.</summary>
     private const int MaxLabelledDemands = 20_000;
+
+    /// <summary>At most the latest reports of this many diagnoses are read per pass (each up to 50 findings).</summary>
+    private const int MaxDiagnosisReports = 5_000;
 }

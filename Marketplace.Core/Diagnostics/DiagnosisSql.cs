@@ -58,6 +58,13 @@ internal static class DiagnosisSql
         VALUES (@Id, @DiagnosisId, @Version, @Content, @DemandListId, @SubmittedBy, @Now)
         """;
 
+    /// <summary>The latest submitted report of every diagnosis with its enterprise, newest first. Paged.</summary>
+    public const string LatestReports = """
+        SELECT d.enterprise_id AS EnterpriseId, r.content AS Content
+        FROM diagnosis_reports r JOIN diagnoses d ON d.id = r.diagnosis_id AND r.version = d.latest_version
+        ORDER BY r.submitted_at DESC, r.id
+        """;
+
     public const string Reports = """
         SELECT id AS Id, version AS Version, content AS Content, demand_list_id AS DemandListId, submitted_by AS SubmittedBy, submitted_at AS SubmittedAt
         FROM diagnosis_reports WHERE diagnosis_id = @DiagnosisId ORDER BY version

@@ -316,6 +316,24 @@ public sealed class DiagnosisStore(
         return await ReportsAsync(id, ct);
     }
 
+    private sealed class LatestReportRow
+    {
+        public Guid EnterpriseId { get; init; }
+        public string Content { get; init; } = "";
+    }
+
+    /// <summary>
+    /// The findings that name a technology item, from the latest report of the <paramref name="reports"/> most recently
+    /// submitted diagnoses, with the enterprise each is about: assessors' descriptions of a problem, labelled by the item
+    /// that answers it, which matching learns owners' words from.
+    /// </summary>
+    public async Task<IReadOnlyList<(Guid Enterprise, Finding Finding)>> LabelledFindingsAsync(int reports, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<LatestReportRow>(db.Command(db.Dialect.Page(DiagnosisSql.LatestReports), new { Skip = 0, Take = reports }, ct: ct));
+        return rows.SelectMany(r => Deserialize(r.Content).Findings.Where(f => f.SubDirection is not null).Select(f => (r.EnterpriseId, f))).ToArray();
+    }
+
     private async Task<IReadOnlyList<SubmittedReport>> ReportsAsync(Guid id, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);

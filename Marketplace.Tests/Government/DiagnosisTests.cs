@@ -27,13 +27,13 @@ public class DiagnosisTests
     [OneTimeTearDown]
     public void Stop() => _host.Dispose();
 
-    public static object Report(int equipmentLevel = 2, string[]? dimensions = null, int recommendationFinding = 1) => new
+    public static object Report(int equipmentLevel = 2, string[]? dimensions = null, int recommendationFinding = 1, string weldingFinding = "车架焊接全部人工，焊缝宽窄不一，返工多") => new
     {
         summary = "焊接与设备管理依赖人工，建议先上焊接机器人，再做设备联网。",
         scores = (dimensions ?? Dimensions).Select((d, n) => new { dimension = d, level = d == "equipment" ? equipmentLevel : 1 + n % 3, note = "现场查看" }).ToArray(),
         findings = new object[]
         {
-            new { dimension = "equipment", text = "车架焊接全部人工，焊缝宽窄不一，返工多", severity = "high", direction = "machinery", subDirection = "machinery.welding" },
+            new { dimension = "equipment", text = weldingFinding, severity = "high", direction = "machinery", subDirection = "machinery.welding" },
             new { dimension = "data-network", text = "机床未联网，产量靠班组长报数", severity = "medium", subDirection = "general.production-data" },
         },
         recommendations = new object[]
