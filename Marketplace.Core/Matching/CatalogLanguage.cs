@@ -35,8 +35,19 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     /// </summary>
     private const int RebuildSpacing = 50;
 
-    /// <summary>A rebuild that last took at most this long runs at once, on the indexer's thread; a longer one in the background.</summary>
+    /// <summary>A rebuild that last took at most this long runs at once, on the indexer's thread; a longer one in the background…</summary>
     private static readonly TimeSpan InlineRebuildLimit = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// …except that a model of at most this many examples is always rebuilt at once: a small catalog's costs little, and on a
+    /// loaded machine (where even a small rebuild can take longer) demands must still read what was just published rather
+    /// than wait out the spacing, so that the same catalog is read the same way however busy the node is.
+    /// </summary>
+    public const int InlineRebuildExamples = 1_000;
+
+    /// <summary>Whether the rebuild after an indexed batch runs at once (else in the background, spaced by <see cref="RebuildSpacing"/>).</summary>
+    public static bool RebuildsAtOnce(int examples, TimeSpan lastRebuildCost) =>
+        examples <= InlineRebuildExamples || lastRebuildCost <= InlineRebuildLimit;
 
     private readonly Lock _gate = new();
     private Sample _sample = new();
@@ -162,12 +173,17 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
 
     /// <summary>
     /// A quick rebuild (a small catalog: little work, little garbage) runs at once on the indexer's thread, so demands read
-    /// what the batch taught as soon as it is searchable. A slow one runs in the background once the last rebuild is long
-    /// enough ago (<see cref="RebuildSpacing"/>).
+    /// what the batch taught as soon as it is searchable (<see cref="RebuildsAtOnce"/>). A slow one runs in the background
+    /// once the last rebuild is long enough ago (<see cref="RebuildSpacing"/>).
     /// </summary>
     private void RebuildSoon()
     {
-        if (_lastRebuildCost <= InlineRebuildLimit)
+        int examples;
+        lock (_gate)
+        {
+            examples = _sample.Count + _demands.Length;
+        }
+        if (RebuildsAtOnce(examples, _lastRebuildCost))
         {
             Rebuild();
             return;
@@ -305,6 +321,8 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
             }
             return true;
         }
+
+        public int Count => _byOffering.Count;
 
         public CatalogExample[] Examples() => _byOffering.OrderBy(kv => kv.Key).Select(kv => new CatalogExample(kv.Value.Keys, kv.Value.Items.ToArray())).ToArray();
 

@@ -185,6 +185,14 @@ public class CatalogLanguageTests
         Assert.That(language.LabelledDemands, Is.EqualTo(CatalogLanguage.DemandsPerOwnerAndItem + 1), "a flood from one enterprise does not fill the item's sample");
     }
 
+    [TestCase(60, 2_000, true)]
+    [TestCase(CatalogLanguage.InlineRebuildExamples, 2_000, true)]
+    [TestCase(CatalogLanguage.InlineRebuildExamples + 1, 2_000, false)]
+    [TestCase(6_656, 20, true)]
+    public void A_small_model_is_rebuilt_at_once_however_long_the_last_rebuild_took(int examples, int lastRebuildMilliseconds, bool atOnce) =>
+        Assert.That(CatalogLanguage.RebuildsAtOnce(examples, TimeSpan.FromMilliseconds(lastRebuildMilliseconds)), Is.EqualTo(atOnce),
+            "on a loaded machine a small catalog's model must not lag behind what was published");
+
     [TestCase("00:00:05", false)]
     [TestCase("00:10:00", true)]
     [TestCase("2.00:00:00", false)]
