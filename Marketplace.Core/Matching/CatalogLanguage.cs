@@ -10,7 +10,8 @@ namespace Marketplace.Core.Matching;
 /// Those texts extend the items' profiles in the model demands are read with (<see cref="NeedModel.WithCatalog"/>,
 /// <see cref="DemandMatcher.DemandNeeds"/>); offerings themselves are still read with the taxonomy's model alone. Owners'
 /// words are learnt the same way from labelled demands (<see cref="LearnFromDemands"/>): the technology item the owner
-/// stated, and the offering an integrator accepted an engagement for — the pool's own labelled data, growing with its use.
+/// stated, the offering an integrator accepted an engagement for, the item an assessor's finding names — the pool's own
+/// labelled data, growing with its use.
 /// <para>
 /// Which offerings teach: per item, the <see cref="ExamplesPerItem"/> offerings providing it with the lowest hash of
 /// their id. The sample is bounded whatever the catalog's size, and the same on every node whatever order it reads the
@@ -206,7 +207,8 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     /// Learns owners' words from labelled demands, most trusted and most recent first: each demand's text teaches the
     /// technology item its owner stated and the items of the live offerings an integrator accepted an engagement for on it
     /// (their declared sub-directions, else the items their title, summary and keywords read as), at most
-    /// <see cref="ExamplesPerItem"/> demands per item and <see cref="DemandsPerOwnerAndItem"/> per enterprise and item. Replaces what earlier calls taught, and rebuilds the model.
+    /// <see cref="ExamplesPerItem"/> demands per item and <see cref="DemandsPerOwnerAndItem"/> per enterprise and item.
+    /// Replaces what earlier calls taught, and rebuilds the model.
     /// </summary>
     public void LearnFromDemands(IEnumerable<LabelledDemand> demands)
     {
