@@ -13,8 +13,8 @@ namespace Marketplace.Api.Demands;
 /// Reads the whole live catalog into <see cref="CatalogLanguage"/> once the matching warm-up has read the offerings' items
 /// (the pass reuses them), then every <see cref="MatchingOptions.CatalogRefreshInterval"/>; each pass also reads the
 /// labelled demands: those integrators accepted engagements for, those whose owner stated the technology item, and the
-/// findings of diagnosis reports that name one (<see cref="CatalogLanguage.LearnFromDemands"/>). Until the first pass ends, a node that starts on a catalog reads
-/// demands with the taxonomy's language alone.
+/// findings of diagnosis reports that name one (<see cref="CatalogLanguage.LearnFromDemands"/>). Until the first pass
+/// ends, a node that starts on a catalog reads demands with the taxonomy's language alone.
 /// </summary>
 public sealed class CatalogLanguageRefresh(
     CatalogLanguage language,
@@ -57,7 +57,7 @@ public sealed class CatalogLanguageRefresh(
 
     private readonly SemaphoreSlim _pass = new(1, 1);
 
-    /// <summary>One pass: the live catalog, then the labelled demands (each rebuilds the model). Passes do not overlap.</summary>
+    /// <summary>One pass: the labelled demands and the live catalog, then one rebuild of the model. Passes do not overlap.</summary>
     public async Task RefreshAsync(CancellationToken ct)
     {
         await _pass.WaitAsync(ct);
@@ -74,13 +74,14 @@ public sealed class CatalogLanguageRefresh(
     private async Task PassAsync(CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        if (options.Value.LearnFromDemands)
+        {
+            // The catalog pass below rebuilds the model; without one, this does.
+            language.LearnFromDemands(await LabelledDemandsAsync(ct), rebuild: !options.Value.LearnFromCatalog);
+        }
         if (options.Value.LearnFromCatalog)
         {
             await language.RefreshAsync(offerings.LiveDocumentBatchesAsync(BatchSize, ct), ct);
-        }
-        if (options.Value.LearnFromDemands)
-        {
-            language.LearnFromDemands(await LabelledDemandsAsync(ct));
         }
         logger.LogInformation("Catalog language: {Examples} offerings and {Demands} labelled demands teach the items' language (read in {Seconds:F1} s, model built in {BuildMs:F0} ms)",
             language.Examples, language.LabelledDemands, Stopwatch.GetElapsedTime(started).TotalSeconds, language.LastRebuildCost.TotalMilliseconds);

@@ -208,9 +208,10 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     /// technology item its owner stated and the items of the live offerings an integrator accepted an engagement for on it
     /// (their declared sub-directions, else the items their title, summary and keywords read as), at most
     /// <see cref="ExamplesPerItem"/> demands per item and <see cref="DemandsPerOwnerAndItem"/> per enterprise and item.
-    /// Replaces what earlier calls taught, and rebuilds the model.
+    /// Replaces what earlier calls taught, and rebuilds the model unless <paramref name="rebuild"/> is false (a catalog
+    /// pass that follows rebuilds it once for both).
     /// </summary>
-    public void LearnFromDemands(IEnumerable<LabelledDemand> demands)
+    public void LearnFromDemands(IEnumerable<LabelledDemand> demands, bool rebuild = true)
     {
         ArgumentNullException.ThrowIfNull(demands);
         var perItem = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -245,7 +246,10 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
         {
             _demands = [.. examples];
         }
-        Rebuild();
+        if (rebuild)
+        {
+            Rebuild();
+        }
     }
 
     /// <summary>Updates the sample with an indexed document; whether the sample changed.</summary>
