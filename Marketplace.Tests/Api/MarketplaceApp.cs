@@ -3,11 +3,13 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Marketplace.Api.Demands;
 using Marketplace.Core.Organizations;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Marketplace.Tests.Api;
 
@@ -116,6 +118,10 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
             throw new AssertionException("The app started.");
         }
     }
+
+    /// <summary>A catalog-language pass now, as each node runs one every <c>CatalogRefreshInterval</c>.</summary>
+    public Task CatalogLanguagePassAsync() =>
+        Services.GetServices<IHostedService>().OfType<CatalogLanguageRefresh>().Single().RefreshAsync(CancellationToken.None);
 
     /// <summary>Waits until the outbox indexer has written every pending change (and told the index observers).</summary>
     public async Task WaitForIndexingAsync(TimeSpan? timeout = null)

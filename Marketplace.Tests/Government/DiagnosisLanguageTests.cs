@@ -1,7 +1,5 @@
-using Marketplace.Api.Demands;
 using Marketplace.Core.Matching;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Marketplace.Tests.Government;
 
@@ -22,7 +20,7 @@ public class DiagnosisLanguageTests
 
         var (project, _) = await host.CreateProjectAsync();
         await host.DiagnoseAsync(project["id"]!.GetValue<string>(), DiagnosisTests.Report(weldingFinding: "车架焊接全部人工，工人管这叫嘟嘟活，焊缝宽窄不一，返工多"));
-        await host.App.Services.GetServices<IHostedService>().OfType<CatalogLanguageRefresh>().Single().RefreshAsync(CancellationToken.None);
+        await host.App.CatalogLanguagePassAsync();
 
         Assert.That(ReadsAsWelding(), Is.True, "the finding's words read as the item it names");
     }

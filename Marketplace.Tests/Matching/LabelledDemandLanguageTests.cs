@@ -1,9 +1,7 @@
-using Marketplace.Api.Demands;
 using Marketplace.Core.Matching;
 using Marketplace.Tests.Api;
 using Marketplace.Tests.Demands;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using static Marketplace.Tests.Api.MarketplaceApp;
 using static Marketplace.Tests.Demands.DemandsHost;
 using static Marketplace.Tests.Engagements.EngagementSteps;
@@ -36,9 +34,6 @@ public class LabelledDemandLanguageTests(StorageKind storage)
     [TearDown]
     public void Stop() => _host?.Dispose();
 
-    /// <summary>A catalog pass now, as the node runs one every <c>CatalogRefreshInterval</c>.</summary>
-    private Task RefreshAsync() => _host.Services.GetServices<IHostedService>().OfType<CatalogLanguageRefresh>().Single().RefreshAsync(CancellationToken.None);
-
     private bool Reads(string text, string item) => _matcher.DemandNeeds.Classify(text).FirstOrDefault()?.Code == item;
 
     [Test]
@@ -56,7 +51,7 @@ public class LabelledDemandLanguageTests(StorageKind storage)
         (opened, etag) = await OpenAsync(enterprise, declined, offering);
         await StepAsync(integrator, Guid.Parse(opened["id"]!.GetValue<string>()), etag, new { action = "decline", reason = "排期已满" });
 
-        await RefreshAsync();
+        await _host.App.CatalogLanguagePassAsync();
 
         Assert.Multiple(() =>
         {
@@ -73,13 +68,13 @@ public class LabelledDemandLanguageTests(StorageKind storage)
         Assert.That(Reads("想弄个呱呱线", Painting), Is.False);
         var (list, etag) = await CreateListAsync(enterprise, Item("喷漆全靠人工，漆面流挂，老师傅叫它呱呱线，想改自动喷涂", subDirection: Painting));
 
-        await RefreshAsync();
+        await _host.App.CatalogLanguagePassAsync();
         Assert.That(Reads("想弄个呱呱线", Painting), Is.True, "the owner's word reads as the item the owner stated");
 
         var removed = await enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/demand-lists/{list["id"]}", etag,
             new { items = new[] { Item("仓库找料靠翻，想上扫码出入库") } }));
         Assert.That(removed.IsSuccessStatusCode, Is.True, await removed.Content.ReadAsStringAsync());
-        await RefreshAsync();
+        await _host.App.CatalogLanguagePassAsync();
         Assert.That(Reads("想弄个呱呱线", Painting), Is.False, "a removed item no longer teaches");
     }
 }
