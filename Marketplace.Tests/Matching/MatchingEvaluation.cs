@@ -48,6 +48,7 @@ public sealed class MatchingEvaluation
                 }
             }
             summaries.Add(summary);
+            summaries.AddRange(RelevanceMetrics.ByKind(data, summary));
         }
         foreach (var summary in summaries)
         {

@@ -48,6 +48,8 @@ public sealed class EvalDataset
     public required IReadOnlyList<EvalDemand> Demands { get; init; }
     /// <summary>Per demand item: offering key → grade (0–3). Unlisted offerings are grade 0.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Qrels { get; init; }
+    /// <summary>Per demand item, its kind (ordinary, symptom, need) when the set has a <c>kinds.tsv</c>; else empty.</summary>
+    public IReadOnlyDictionary<string, string> Kinds { get; init; } = new Dictionary<string, string>();
 
     public static EvalDataset Load(string folder)
     {
@@ -75,8 +77,16 @@ public sealed class EvalDataset
             Offerings = ReadLines<EvalOffering>(Path.Combine(folder, "offerings.jsonl")),
             Demands = ReadLines<EvalDemand>(Path.Combine(folder, "demands.jsonl")),
             Qrels = qrels.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, int>)kv.Value, StringComparer.Ordinal),
+            Kinds = ReadKinds(Path.Combine(folder, "kinds.tsv")),
         };
     }
+
+    private static Dictionary<string, string> ReadKinds(string path) =>
+        !File.Exists(path) ? new Dictionary<string, string>()
+        : File.ReadLines(path)
+            .Select(l => l.Split('\t'))
+            .Where(p => p.Length == 2 && p[0] != "item")
+            .ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.Ordinal);
 
     private static T[] ReadLines<T>(string path) =>
         File.ReadLines(path)

@@ -27,6 +27,7 @@ foreach (var folder in options.Data)
         }
     }
     summaries.Add(summary);
+    summaries.AddRange(RelevanceMetrics.ByKind(data, summary));
 }
 foreach (var summary in summaries)
 {

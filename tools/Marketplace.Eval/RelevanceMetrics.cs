@@ -46,6 +46,14 @@ public static class RelevanceMetrics
                 data.Qrels.GetValueOrDefault(d.Item) ?? new Dictionary<string, int>()))
             .ToArray());
 
+    /// <summary>One summary per kind of demand item (<c>kinds.tsv</c>), named <c>set/kind</c>; none when the set has no kinds.</summary>
+    public static IEnumerable<EvalSummary> ByKind(EvalDataset data, EvalSummary summary) =>
+        summary.PerItem
+            .Where(i => data.Kinds.ContainsKey(i.Item))
+            .GroupBy(i => data.Kinds[i.Item], StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Summarize($"{summary.Dataset}/{g.Key}", g.ToArray()));
+
     /// <summary>The per-item lines of <c>--verbose</c>: measures and the top 10 with their grades.</summary>
     public static IEnumerable<string> Describe(EvalDataset data, EvalSummary summary)
     {
