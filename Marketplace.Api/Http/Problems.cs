@@ -103,14 +103,16 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
     private static (int, string, string, Dictionary<string, string[]>?) ParameterProblem(HttpContext context, Match failure)
     {
         var name = failure.Groups["name"].Value;
-        var parameter = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<MethodInfo>()?
-            .GetParameters().FirstOrDefault(p => p.Name == name);
+        var parameters = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<MethodInfo>()?.GetParameters() ?? [];
+        var parameter = parameters.FirstOrDefault(p => p.Name == name);
         var field = WireName(parameter) ?? name;
         const string title = "请求参数有误 (bad request)";
+        // The framework stops at the first parameter that does not bind; the answer names every other bad one as well.
+        var errors = OtherUnparsableQueryParameters(context, parameters, except: parameter);
         if (failure.Groups["required"].Success)
         {
-            return (400, title, $"缺少必填参数 {field} (the required parameter {field} was not provided).",
-                new Dictionary<string, string[]> { [field] = ["必填 (required)."] });
+            errors[field] = ["必填 (required)."];
+            return (400, title, $"缺少必填参数 {field} (the required parameter {field} was not provided).", errors);
         }
         var value = failure.Groups["value"].Value;
         var (zh, en) = ExpectedValue(parameter?.ParameterType, value);
@@ -118,7 +120,58 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         var detail = failure.Groups["value"].Success
             ? $"参数 {field} 的值 \"{value}\" 无效：{zh} (the value \"{value}\" of {field} is invalid: {en})."
             : $"参数 {field} 无效：{zh} ({field} is invalid: {en}).";
-        return (400, title, detail, new Dictionary<string, string[]> { [field] = [$"{zh} ({en})"] });
+        errors[field] = [$"{zh} ({en})"];
+        return (400, title, detail, errors);
+    }
+
+    /// <summary>The handler's other query parameters whose value in the request does not parse as their type.</summary>
+    private static Dictionary<string, string[]> OtherUnparsableQueryParameters(HttpContext context, ParameterInfo[] parameters, ParameterInfo? except)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var parameter in parameters)
+        {
+            if (parameter == except || parameter.Name is null || context.Request.RouteValues.ContainsKey(parameter.Name)
+                || parameter.GetCustomAttributes(inherit: true).Any(a => a is IFromRouteMetadata or IFromHeaderMetadata or IFromBodyMetadata))
+            {
+                continue;
+            }
+            var field = WireName(parameter) ?? parameter.Name;
+            if (!context.Request.Query.TryGetValue(field, out var values))
+            {
+                continue;
+            }
+            var bad = values.FirstOrDefault(v => v is not null && !Parses(parameter.ParameterType, v));
+            if (bad is not null)
+            {
+                var (zh, en) = ExpectedValue(parameter.ParameterType, bad);
+                errors[field] = [$"{zh} ({en})"];
+            }
+        }
+        return errors;
+    }
+
+    /// <summary>Whether <paramref name="value"/> parses as <paramref name="type"/> as the framework binds it; true for types it does not know.</summary>
+    private static bool Parses(Type type, string value)
+    {
+        type = type.IsArray ? type.GetElementType()! : type;
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        const System.Globalization.NumberStyles integer = System.Globalization.NumberStyles.Integer;
+        const System.Globalization.NumberStyles number = System.Globalization.NumberStyles.Float | System.Globalization.NumberStyles.AllowThousands;
+        return type.IsEnum ? Enum.TryParse(type, value, ignoreCase: true, out _)
+            : Type.GetTypeCode(type) switch
+            {
+                TypeCode.Int16 => short.TryParse(value, integer, invariant, out _),
+                TypeCode.Int32 => int.TryParse(value, integer, invariant, out _),
+                TypeCode.Int64 => long.TryParse(value, integer, invariant, out _),
+                TypeCode.Double => double.TryParse(value, number, invariant, out _),
+                TypeCode.Decimal => decimal.TryParse(value, number, invariant, out _),
+                TypeCode.Boolean => bool.TryParse(value, out _),
+                _ when type == typeof(Guid) => Guid.TryParse(value, out _),
+                _ when type == typeof(DateOnly) => DateOnly.TryParse(value, invariant, out _),
+                _ when type == typeof(DateTimeOffset) => DateTimeOffset.TryParse(value, invariant, out _),
+                _ => true,
+            };
     }
 
     /// <summary>The name in the query string, route or header (<c>[FromQuery(Name = "…")]</c>), when it isn't the C# name.</summary>

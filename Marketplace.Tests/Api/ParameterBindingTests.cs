@@ -45,6 +45,26 @@ public class ParameterBindingTests
         Assert.That(problem.ToJsonString(), Does.Not.Contain("Nullable").And.Not.Contain("Failed to bind").And.Not.Contain("Int32").And.Not.Contain("Guid "));
     }
 
+    [Test]
+    public async Task Every_bad_query_parameter_is_named_not_only_the_first()
+    {
+        var response = await _app.Operator().GetAsync($"/api/v1/offerings/search?page=one&pageSize=abc&maxPriceYuan=lots&q={Uri.EscapeDataString("检测")}");
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "page");
+        var errors = problem["errors"]!.AsObject();
+        Assert.That(errors.Select(e => e.Key), Is.EquivalentTo(new[] { "page", "pageSize", "maxPriceYuan" }));
+        Assert.That(errors["maxPriceYuan"]![0]!.GetValue<string>(), Is.EqualTo("必须是整数 (must be an integer)"));
+    }
+
+    [Test]
+    public async Task Good_values_beside_a_bad_one_are_not_reported()
+    {
+        var response = await _app.Operator().GetAsync($"/api/v1/engagements?itemId=42&page=2&pageSize=5");
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "itemId");
+        Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.EqualTo(new[] { "itemId" }));
+    }
+
     /// <summary>No operation has a required query parameter today; the handler's mapping of the framework's message is checked directly.</summary>
     [Test]
     public async Task A_missing_required_parameter_is_a_400_naming_it()
