@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -155,21 +156,20 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
     {
         type = type.IsArray ? type.GetElementType()! : type;
         type = Nullable.GetUnderlyingType(type) ?? type;
-        var invariant = System.Globalization.CultureInfo.InvariantCulture;
-        const System.Globalization.NumberStyles integer = System.Globalization.NumberStyles.Integer;
-        const System.Globalization.NumberStyles number = System.Globalization.NumberStyles.Float | System.Globalization.NumberStyles.AllowThousands;
+        var invariant = CultureInfo.InvariantCulture;
+        const NumberStyles number = NumberStyles.Float | NumberStyles.AllowThousands;
         return type.IsEnum ? Enum.TryParse(type, value, ignoreCase: true, out _)
             : Type.GetTypeCode(type) switch
             {
-                TypeCode.Int16 => short.TryParse(value, integer, invariant, out _),
-                TypeCode.Int32 => int.TryParse(value, integer, invariant, out _),
-                TypeCode.Int64 => long.TryParse(value, integer, invariant, out _),
+                TypeCode.Int16 => short.TryParse(value, NumberStyles.Integer, invariant, out _),
+                TypeCode.Int32 => int.TryParse(value, NumberStyles.Integer, invariant, out _),
+                TypeCode.Int64 => long.TryParse(value, NumberStyles.Integer, invariant, out _),
                 TypeCode.Double => double.TryParse(value, number, invariant, out _),
                 TypeCode.Decimal => decimal.TryParse(value, number, invariant, out _),
                 TypeCode.Boolean => bool.TryParse(value, out _),
                 _ when type == typeof(Guid) => Guid.TryParse(value, out _),
-                _ when type == typeof(DateOnly) => DateOnly.TryParse(value, invariant, out _),
-                _ when type == typeof(DateTimeOffset) => DateTimeOffset.TryParse(value, invariant, out _),
+                _ when type == typeof(DateOnly) => DateOnly.TryParse(value, invariant, DateTimeStyles.AllowWhiteSpaces, out _),
+                _ when type == typeof(DateTimeOffset) => DateTimeOffset.TryParse(value, invariant, DateTimeStyles.AllowWhiteSpaces, out _),
                 _ => true,
             };
     }
