@@ -109,7 +109,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         var field = WireName(parameter) ?? name;
         const string title = "请求参数有误 (bad request)";
         // The framework stops at the first parameter that does not bind; the answer names every other bad one as well.
-        var errors = OtherUnparsableQueryParameters(context, parameters, except: parameter);
+        var errors = OtherBadQueryParameters(context, parameters, except: parameter);
         if (failure.Groups["required"].Success)
         {
             errors[field] = ["必填 (required)."];
@@ -125,10 +125,14 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         return (400, title, detail, errors);
     }
 
-    /// <summary>The handler's other query parameters whose value in the request does not parse as their type.</summary>
-    private static Dictionary<string, string[]> OtherUnparsableQueryParameters(HttpContext context, ParameterInfo[] parameters, ParameterInfo? except)
+    /// <summary>
+    /// The handler's other query parameters whose value in the request does not parse as their type, or, parsed, lies
+    /// outside the parameter's declared <see cref="System.ComponentModel.DataAnnotations.RangeAttribute"/> (the handler would have said so had binding reached it).
+    /// </summary>
+    private static Dictionary<string, string[]> OtherBadQueryParameters(HttpContext context, ParameterInfo[] parameters, ParameterInfo? except)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var outOfRange = new Validator();
         foreach (var parameter in parameters)
         {
             if (parameter == except || parameter.Name is null || context.Request.RouteValues.ContainsKey(parameter.Name)
@@ -147,6 +151,15 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
                 var (zh, en) = ExpectedValue(parameter.ParameterType, bad);
                 errors[field] = [$"{zh} ({en})"];
             }
+            else if (parameter.GetCustomAttribute<System.ComponentModel.DataAnnotations.RangeAttribute>() is { Minimum: int min, Maximum: int max }
+                && values.Count == 1 && long.TryParse(values[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
+            {
+                outOfRange.Range(field, number, min, max);
+            }
+        }
+        foreach (var (field, messages) in outOfRange.Errors())
+        {
+            errors[field] = messages;
         }
         return errors;
     }

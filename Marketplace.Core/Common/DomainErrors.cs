@@ -71,11 +71,14 @@ public sealed class Validator
         }
     }
 
+    /// <summary>The messages collected so far, per field.</summary>
+    public Dictionary<string, string[]> Errors() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
     public void ThrowIfAny()
     {
         if (_errors.Count > 0)
         {
-            throw new ValidationException(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+            throw new ValidationException(Errors());
         }
     }
 }

@@ -57,6 +57,17 @@ public class ParameterBindingTests
     }
 
     [Test]
+    public async Task A_value_out_of_its_range_beside_a_bad_one_is_named_too()
+    {
+        var response = await _app.Operator().GetAsync("/api/v1/offerings/search?page=0&pageSize=abc");
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "pageSize");
+        var errors = problem["errors"]!.AsObject();
+        Assert.That(errors.Select(e => e.Key), Is.EquivalentTo(new[] { "page", "pageSize" }));
+        Assert.That(errors["page"]![0]!.GetValue<string>(), Does.StartWith("应在 1 到"));
+    }
+
+    [Test]
     public async Task Good_values_beside_a_bad_one_are_not_reported()
     {
         var response = await _app.Operator().GetAsync($"/api/v1/engagements?itemId=42&page=2&pageSize=5");
