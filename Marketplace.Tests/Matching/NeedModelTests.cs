@@ -17,6 +17,16 @@ public class NeedModelTests
         Assert.That(Model.Classify(text)[0].Code, Is.EqualTo(item));
     }
 
+    /// <summary>Defects and failures as owners tell them (the taxonomy's problem phrases in everyday words, written blind to every evaluation set).</summary>
+    [TestCase("装完的变速箱一试就漏油，拆开看是油封装歪了", "machinery.assembly")]
+    [TestCase("腌菜的盐水没法排，污水池一下雨就满了往外溢", "food.wastewater")]
+    [TestCase("货架堆到顶，取货要爬梯子，东西放哪只有仓管知道", "general.smart-warehouse")]
+    [TestCase("客户说在面条里吃出钢丝球，螺丝掉进去我们都不知道", "food.online-inspection")]
+    public void Reads_the_item_behind_a_defect_told_in_everyday_words(string text, string item)
+    {
+        Assert.That(Model.Classify(text)[0].Code, Is.EqualTo(item));
+    }
+
     [Test]
     public void Evidence_is_the_texts_own_words_of_two_characters_or_more()
     {
