@@ -12,17 +12,12 @@ public class NeedModelTests
     [TestCase("空压机下班了也在转，车间里到处漏气，电费太高", "general.energy-management")]
     [TestCase("仓库几千种料，盘点一次对不上，找料靠翻", "general.smart-warehouse")]
     [TestCase("想上一套MES，车间报工还靠纸", "general.production-data")]
-    public void Reads_the_function_a_text_asks_for(string text, string item)
-    {
-        Assert.That(Model.Classify(text)[0].Code, Is.EqualTo(item));
-    }
-
-    /// <summary>Defects and failures as owners tell them (the taxonomy's problem phrases in everyday words, written blind to every evaluation set).</summary>
+    // Defects told in everyday words (the taxonomy's problem phrases, written blind to every evaluation set).
     [TestCase("装完的变速箱一试就漏油，拆开看是油封装歪了", "machinery.assembly")]
     [TestCase("腌菜的盐水没法排，污水池一下雨就满了往外溢", "food.wastewater")]
     [TestCase("货架堆到顶，取货要爬梯子，东西放哪只有仓管知道", "general.smart-warehouse")]
     [TestCase("客户说在面条里吃出钢丝球，螺丝掉进去我们都不知道", "food.online-inspection")]
-    public void Reads_the_item_behind_a_defect_told_in_everyday_words(string text, string item)
+    public void Reads_the_function_a_text_asks_for(string text, string item)
     {
         Assert.That(Model.Classify(text)[0].Code, Is.EqualTo(item));
     }
