@@ -4,7 +4,7 @@ namespace Marketplace.Tests.Matching;
 
 /// <summary>
 /// A guard against relevance regressions in every build: the in-process evaluation (<see cref="MatchingEvaluation.RunAsync"/>)
-/// of the two shared dev sets and the project's own sets D to H must keep nDCG@10 within 0.03 of the figures recorded in
+/// of the two shared dev sets and the project's own sets D to I must keep nDCG@10 within 0.03 of the figures recorded in
 /// docs/matching.md (one or two items falling fails it). eval-dev-need is deliberately not here: it is looked at only at
 /// checkpoints, never on every run.
 /// </summary>
@@ -13,10 +13,11 @@ public sealed class MatchingQualityTests
     [TestCase("eval-dev", 0.90)]
     [TestCase("eval-dev-hard", 0.84)]
     [TestCase("own-need", 0.81)]
-    [TestCase("own-symptom", 0.84)]
-    [TestCase("own-function", 0.78)]
-    [TestCase("own-mixed", 0.71)]
+    [TestCase("own-symptom", 0.86)]
+    [TestCase("own-function", 0.79)]
+    [TestCase("own-mixed", 0.73)]
     [TestCase("own-cause", 0.79)]
+    [TestCase("own-low-overlap", 0.54)]
     public async Task Matching_keeps_its_recorded_quality(string set, double floor)
     {
         var folder = MatchingEvaluation.DatasetFolder(set);
