@@ -127,21 +127,17 @@ public sealed class SearchTestHost : IDisposable
         return id;
     }
 
-    public async Task<JsonObject> SearchAsync(string query)
-    {
-        var response = await Client().GetAsync("/api/v1/offerings/search" + query);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        return await MarketplaceApp.ReadJsonAsync(response);
-    }
+    public async Task<JsonObject> SearchAsync(string query) => await OkJsonAsync(await Client().GetAsync("/api/v1/offerings/search" + query));
 
     /// <summary>The search's answer, or null while the index answers 503 (being rebuilt, as on a new data folder seeded with offerings).</summary>
     public async Task<JsonObject?> SearchOnceIndexedAsync(string query)
     {
         var response = await Client().GetAsync("/api/v1/offerings/search" + query);
-        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-        {
-            return null;
-        }
+        return response.StatusCode == HttpStatusCode.ServiceUnavailable ? null : await OkJsonAsync(response);
+    }
+
+    private static async Task<JsonObject> OkJsonAsync(HttpResponseMessage response)
+    {
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         return await MarketplaceApp.ReadJsonAsync(response);
     }
