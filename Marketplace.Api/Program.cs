@@ -33,6 +33,7 @@ builder.AddMarketplace();
 
 var app = builder.Build();
 
+app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<CorrelationIdMiddleware>();

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Threading.RateLimiting;
@@ -15,6 +16,7 @@ using Marketplace.Core.Storage;
 using Marketplace.Core.Taxonomy;
 using Marketplace.Search.Indexing;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Api.Hosting;
@@ -101,6 +103,17 @@ public static class ServiceRegistration
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(RateLimits.Partition);
             o.OnRejected = RateLimits.RejectAsync;
         });
+
+        // Over plain HTTP only (the default): behind TLS the ingress compresses, and answers that carry a key (registration,
+        // rotation) stay out of BREACH's reach. Fastest levels: most answers are small and frequent.
+        services.AddResponseCompression(o =>
+        {
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = [.. ResponseCompressionDefaults.MimeTypes, "application/problem+json", "text/csv"];
+        });
+        services.Configure<BrotliCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
+        services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
 
         services.AddSingleton<HttpWarmUp>();
         services.AddHostedService(sp => sp.GetRequiredService<HttpWarmUp>());

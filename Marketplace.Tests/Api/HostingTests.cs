@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -65,6 +66,43 @@ public class HostingTests
         Assert.That(report["entries"]!["storage"]!["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));
         Assert.That(report["entries"]!["search"]!["status"]!.GetValue<string>(), Is.EqualTo("Healthy"), "search is its own entry");
         Assert.That(report["entries"]!["search"]!["data"]!["provider"]!.GetValue<string>(), Is.EqualTo("lucene"));
+        MarketplaceApp.DeleteDirectory(app.DataDirectory);
+    }
+
+    [Test]
+    public async Task Json_answers_are_compressed_for_clients_that_ask()
+    {
+        using var app = new MarketplaceApp();
+        var client = app.Client();
+        var plain = await client.GetAsync("/api/v1/taxonomy");
+        var plainBytes = await plain.Content.ReadAsByteArrayAsync();
+
+        foreach (var (encoding, decompress) in new (string, Func<Stream, Stream>)[]
+                 {
+                     ("gzip", s => new GZipStream(s, CompressionMode.Decompress)),
+                     ("br", s => new BrotliStream(s, CompressionMode.Decompress)),
+                 })
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/taxonomy");
+            request.Headers.AcceptEncoding.ParseAdd(encoding);
+            var compressed = await client.SendAsync(request);
+            var body = await compressed.Content.ReadAsByteArrayAsync();
+            using var inflated = new MemoryStream();
+            await using (var stream = decompress(new MemoryStream(body)))
+            {
+                await stream.CopyToAsync(inflated);
+            }
+            Assert.That(compressed.Content.Headers.ContentEncoding, Is.EqualTo(new[] { encoding }));
+            Assert.That(body.Length, Is.LessThan(plainBytes.Length * 2 / 3), encoding);
+            Assert.That(inflated.ToArray(), Is.EqualTo(plainBytes), encoding);
+        }
+        Assert.That(plain.Content.Headers.ContentEncoding, Is.Empty, "no compression unless asked");
+
+        var problem = new HttpRequestMessage(HttpMethod.Get, "/api/v1/offerings/search?pageSize=abc");
+        problem.Headers.AcceptEncoding.ParseAdd("gzip");
+        var failed = await client.SendAsync(problem);
+        Assert.That((int)failed.StatusCode, Is.EqualTo(400));
+        Assert.That(failed.Content.Headers.ContentEncoding, Is.EqualTo(new[] { "gzip" }), "problem details too");
         MarketplaceApp.DeleteDirectory(app.DataDirectory);
     }
 
