@@ -164,8 +164,8 @@ public static class DiagnosesApi
             .WithName("SubmitDiagnosisReport")
             .ProducesETag()
             .WithSummary("提交报告 (submit the draft as a new version)")
-            .WithDescription("The assigned assessor only. Every dimension must be scored, with at least one finding and one recommendation (400 otherwise); no draft is a 409. The version is stored immutable; its recommendations become a demand list for the enterprise (each item takes its finding's direction and item, `demandItemId` links them) and are matched at once (reason `diagnosis-submitted` in the feed); an 意向 plan project moves to 已诊断. A later version closes the previous version's list unless the enterprise accepted it. Answers 201 with the version's Location. If-Match is optional and checked when sent.")
-            .WithAuthProblems().WithProblems(400, 404, 409, 412);
+            .WithDescription("The assigned assessor only. Every dimension must be scored, with at least one finding and one recommendation (400 otherwise); no draft is a 409. The version is stored immutable; its recommendations become a demand list for the enterprise (each item takes its finding's direction and item, `demandItemId` links them) and are matched at once (reason `diagnosis-submitted` in the feed); an 意向 plan project moves to 已诊断. A later version closes the previous version's list unless the enterprise accepted it. Answers 201 with the version's Location; 503 with Retry-After while the search engine is unavailable (the draft stays as it is). If-Match is optional and checked when sent.")
+            .WithAuthProblems().WithProblems(400, 404, 409, 412, 503);
 
         group.MapGet("/{id:guid}/reports", Reports)
             .RequireAuthorization()

@@ -67,6 +67,10 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         }
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
+            if (exception.InnerException is { } cause)
+            {
+                logger.LogWarning(cause, "Search engine unavailable on {Method} {Path}", context.Request.Method, context.Request.Path);
+            }
             context.Response.Headers.RetryAfter = "5";
         }
         await Problems.WriteAsync(context, status, title, detail, errors);

@@ -5,7 +5,6 @@ using Marketplace.Core.Common;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
-using Marketplace.Search.Resilience;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Marketplace.Api.Search;
@@ -41,10 +40,9 @@ public static class SearchApi
         return app;
     }
 
-    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> Search(
+    private static async Task<Ok<SearchResponse>> Search(
         IOfferingIndex index,
         TaxonomyCatalog taxonomy,
-        ILoggerFactory loggers,
         [MaxLength(QueryMaxLength), Description("Words in Chinese (or English terms); blank matches everything.")] string? q,
         [FromQuery, MaxLength(MaxFilterValues), CodeList(CodeList.Directions)] string[]? direction,
         [FromQuery, MaxLength(MaxFilterValues), CodeList(CodeList.SubDirections)] string[]? subDirection,
@@ -133,20 +131,7 @@ public static class SearchApi
             Limit = size,
             Cursor = cursor,
         };
-        OfferingSearchResult result;
-        try
-        {
-            result = await index.SearchAsync(request, ct);
-        }
-        catch (Exception e) when (SearchResilience.IsTransient(e) && !ct.IsCancellationRequested)
-        {
-            loggers.CreateLogger(typeof(SearchApi)).LogError(e, "Search engine unavailable");
-            return TypedResults.Problem(
-                title: "搜索服务暂不可用 (search unavailable)",
-                detail: "搜索引擎暂时无法访问，请稍后重试 (the search engine is unreachable; retry later).",
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                type: "https://httpstatuses.io/503");
-        }
+        var result = await index.SearchAsync(request, ct);
         return TypedResults.Ok(new SearchResponse(result.Total, p, size, result.NextCursor,
             result.Hits.Select(SearchItem.From).ToArray(), SearchFacets.From(result.Facets)));
     }

@@ -51,10 +51,10 @@ public enum IndexOpening
 public readonly record struct IndexedVersion(long Version, bool Live);
 
 /// <summary>
-/// The index cannot answer searches yet: it is being rebuilt from the database after it was found damaged or missing.
-/// Maps to 503 with Retry-After.
+/// The index cannot answer searches now: it is being rebuilt from the database after it was found damaged or missing, or
+/// the engine does not answer (the cause is the inner exception). Maps to 503 with Retry-After.
 /// </summary>
-public sealed class SearchIndexUnavailableException(string message) : Exception(message);
+public sealed class SearchIndexUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 public interface IIndexRebuild : IAsyncDisposable
 {

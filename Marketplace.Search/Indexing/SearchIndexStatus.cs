@@ -1,4 +1,5 @@
 using Marketplace.Core.Searching;
+using Marketplace.Search.Resilience;
 
 namespace Marketplace.Search.Indexing;
 
@@ -76,7 +77,8 @@ public sealed class SearchIndexStatus(TimeProvider clock)
 
 /// <summary>
 /// The configured engine behind <see cref="IOfferingIndex"/>, answering <see cref="SearchIndexUnavailableException"/>
-/// (503) to searches while <see cref="SearchIndexStatus"/> says the index is unavailable; everything else passes through.
+/// (503) to searches while <see cref="SearchIndexStatus"/> says the index is unavailable or when the engine fails
+/// transiently (no answer, 408, 429, 5xx); everything else passes through.
 /// </summary>
 public sealed class AvailabilityGatedIndex(IOfferingIndex engine, SearchIndexStatus status) : IOfferingIndex
 {
@@ -86,10 +88,18 @@ public sealed class AvailabilityGatedIndex(IOfferingIndex engine, SearchIndexSta
 
     public Task WriteAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct) => engine.WriteAsync(documents, ct);
 
-    public Task<OfferingSearchResult> SearchAsync(OfferingSearchRequest request, CancellationToken ct)
+    public async Task<OfferingSearchResult> SearchAsync(OfferingSearchRequest request, CancellationToken ct)
     {
         status.ThrowIfUnavailable();
-        return engine.SearchAsync(request, ct);
+        try
+        {
+            return await engine.SearchAsync(request, ct);
+        }
+        catch (Exception e) when (SearchResilience.IsTransient(e) && !ct.IsCancellationRequested)
+        {
+            // Every caller (search, matching a demand list, a diagnosis report's list) answers 503, not 500.
+            throw new SearchIndexUnavailableException("搜索引擎暂时无法访问，请稍后重试 (the search engine is unreachable; retry shortly).", e);
+        }
     }
 
     public Task<IIndexRebuild> BeginRebuildAsync(CancellationToken ct) => engine.BeginRebuildAsync(ct);

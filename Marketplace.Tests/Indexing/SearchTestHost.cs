@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Marketplace.Core.Searching;
+using Marketplace.Search.Indexing;
 using Marketplace.Search.Lucene;
 using Marketplace.Tests.Api;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -73,7 +74,9 @@ public sealed class SearchTestHost : IDisposable
             if (injectFaults)
             {
                 s.AddSingleton(Faults);
-                s.AddSingleton<IOfferingIndex>(sp => new FaultInjectingIndex(sp.GetRequiredService<LuceneOfferingIndex>(), Faults));
+                // Under the availability gate, as an engine's own failures are in production.
+                s.AddSingleton<IOfferingIndex>(sp => new AvailabilityGatedIndex(
+                    new FaultInjectingIndex(sp.GetRequiredService<LuceneOfferingIndex>(), Faults), sp.GetRequiredService<SearchIndexStatus>()));
             }
             services?.Invoke(s);
         }));
@@ -99,16 +102,25 @@ public sealed class SearchTestHost : IDisposable
 
     public HttpClient Operator() => Client(MarketplaceApp.OperatorKey);
 
-    public async Task<string> CreateIntegratorAsync(string? name = null)
+    public Task<string> CreateIntegratorAsync(string? name = null) => CreateOrganizationAsync("integrator", name);
+
+    /// <summary>A new organization of <paramref name="kind"/> in 渝北区; returns its API key.</summary>
+    public async Task<string> CreateOrganizationAsync(string kind, string? name = null)
     {
-        var response = await Operator().PostAsJsonAsync("/api/v1/organizations", new Dictionary<string, object?>
+        var body = new Dictionary<string, object?>
         {
-            ["kind"] = "integrator",
-            ["name"] = name ?? $"测试服务商{Guid.NewGuid():N}"[..16],
+            ["kind"] = kind,
+            ["name"] = name ?? $"测试{kind}{Guid.NewGuid():N}"[..20],
             ["creditCode"] = MarketplaceApp.NewCreditCode(),
             ["district"] = "渝北区",
             ["discloseName"] = true,
-        });
+        };
+        if (kind == "enterprise")
+        {
+            body["industry"] = "摩托车零部件制造";
+            body["scale"] = "规下高成长";
+        }
+        var response = await Operator().PostAsJsonAsync("/api/v1/organizations", body);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         return (await MarketplaceApp.ReadJsonAsync(response))["apiKey"]!.GetValue<string>();
     }
