@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Marketplace.Core.Common;
 using Marketplace.Core.Searching;
+using Marketplace.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
@@ -43,6 +44,8 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
             ValidationException v => (400, "请求参数有误 (validation failed)", v.Message, v.Errors.ToDictionary(e => e.Key, e => e.Value)),
             InvalidSearchRequestException s => (400, "请求参数有误 (validation failed)", s.Message, new Dictionary<string, string[]> { [s.Field] = [s.Message] }),
             SearchIndexUnavailableException u => (503, "搜索服务暂不可用 (search unavailable)", u.Message, null),
+            _ when StorageErrors.IsTransient(exception) => (503, "存储服务繁忙 (storage busy)",
+                "数据库繁忙或暂时无法访问，请稍后重试 (the database is busy or unreachable; retry shortly).", null),
             NotFoundException n => (404, "未找到 (not found)", n.Message, null),
             ConflictException c => (409, "状态冲突 (conflict)", c.Message, null),
             ForbiddenException f => (403, "无权限 (forbidden)", f.Message, null),
@@ -67,9 +70,13 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         }
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            if (exception.InnerException is { } cause)
+            if (exception is SearchIndexUnavailableException { InnerException: { } cause })
             {
                 logger.LogWarning(cause, "Search engine unavailable on {Method} {Path}", context.Request.Method, context.Request.Path);
+            }
+            else if (exception is not SearchIndexUnavailableException)
+            {
+                logger.LogWarning(exception, "Storage busy or unreachable on {Method} {Path}", context.Request.Method, context.Request.Path);
             }
             context.Response.Headers.RetryAfter = "5";
         }

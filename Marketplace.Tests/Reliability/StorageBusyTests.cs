@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Http.Json;
+using Marketplace.Core.Storage;
+using Marketplace.Tests.Api;
+using Microsoft.Data.Sqlite;
+
+namespace Marketplace.Tests.Reliability;
+
+/// <summary>
+/// A database busy beyond the command timeout (another process holding the write lock of the real SQLite file) answers
+/// 503 with Retry-After, not 500; reads go on, and writes work again as soon as the lock is gone.
+/// </summary>
+public class StorageBusyTests
+{
+    [Test]
+    public async Task A_write_lock_held_elsewhere_answers_503_and_writes_work_again_once_it_is_released()
+    {
+        using var app = new MarketplaceApp(settings: new Dictionary<string, string?> { ["Marketplace:Storage:CommandTimeoutSeconds"] = "1" });
+        var integrator = await app.CreateOrganizationAsync("integrator");
+
+        await using (var holder = new SqliteConnection($"Data Source={Path.Combine(app.DataDirectory, "marketplace.db")};Pooling=False"))
+        {
+            await holder.OpenAsync();
+            await using var exclusive = holder.CreateCommand();
+            exclusive.CommandText = "BEGIN IMMEDIATE;";
+            await exclusive.ExecuteNonQueryAsync();
+
+            var write = await integrator.Client.PostAsJsonAsync("/api/v1/offerings", MarketplaceApp.OfferingBody(title: "锁住时提交的方案"));
+            var problem = await ProblemAssert.IsProblemAsync(write, HttpStatusCode.ServiceUnavailable);
+            Assert.That(write.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(5)));
+            Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("retry"));
+            Assert.That(problem.ToJsonString(), Does.Not.Contain("SQLite").And.Not.Contain("Exception"), "no internals");
+            Assert.That((await integrator.Client.GetAsync("/api/v1/organizations/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "reads go on");
+        }
+
+        var retried = await integrator.Client.PostAsJsonAsync("/api/v1/offerings", MarketplaceApp.OfferingBody(title: "锁住时提交的方案"));
+        Assert.That(retried.StatusCode, Is.EqualTo(HttpStatusCode.Created), await retried.Content.ReadAsStringAsync());
+        var mine = await MarketplaceApp.ReadJsonAsync(await integrator.Client.GetAsync("/api/v1/offerings?owner=me"));
+        Assert.That(mine["total"]!.GetValue<int>(), Is.EqualTo(1), "the refused write left nothing behind");
+        MarketplaceApp.DeleteDirectory(app.DataDirectory);
+    }
+
+    [TestCase(1205, true, TestName = "SQL Server deadlock victim is transient")]
+    [TestCase(-2, true, TestName = "SQL Server timeout is transient")]
+    [TestCase(40613, true, TestName = "SQL Server database unavailable is transient")]
+    [TestCase(2627, false, TestName = "SQL Server unique key violation is not transient")]
+    [TestCase(547, false, TestName = "SQL Server constraint violation is not transient")]
+    public void Sql_server_errors_are_classified(int number, bool transient) =>
+        Assert.That(StorageErrors.IsTransientSqlServerError(number), Is.EqualTo(transient));
+}
