@@ -36,6 +36,8 @@ public sealed record DemandItemRequest(
 public sealed record DemandItemResponse(Guid Id, string Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays,
     IReadOnlyList<EngagementSummaryResponse> Engagements);
 
+/// <param name="MatchPending">Stored while the search engine could not answer: matched automatically as soon as it answers
+/// (the run then appears in the matches and the feed); until then the items have no matches, or those of before an edit.</param>
 public sealed record DemandListResponse(
     Guid Id,
     Guid EnterpriseId,
@@ -44,7 +46,8 @@ public sealed record DemandListResponse(
     IReadOnlyList<DemandItemResponse> Items,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? ClosedAt)
+    DateTimeOffset? ClosedAt,
+    bool MatchPending)
 {
     public static DemandListResponse From(DemandList list, IReadOnlyList<EngagementSummary> engagements)
     {
@@ -52,7 +55,7 @@ public sealed record DemandListResponse(
         return new(list.Id, list.OwnerId, list.Title, list.Status,
             list.Items.Select(i => new DemandItemResponse(i.Id, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays,
                 byItem[i.Id].Select(EngagementSummaryResponse.From).ToArray())).ToArray(),
-            list.CreatedAt, list.UpdatedAt, list.ClosedAt);
+            list.CreatedAt, list.UpdatedAt, list.ClosedAt, list.IsMatchPending);
     }
 }
 
@@ -79,7 +82,8 @@ public sealed record UnderstoodItemResponse(string SubDirection, string Name, do
 
 /// <param name="Understanding">What the matcher understood, in Chinese, e.g. <c>理解为：生产流程数据采集与可视化（停机、产量）；行业：造纸</c> (null for runs stored before it said so).</param>
 /// <param name="UnderstoodItems">The technology items behind <paramref name="Understanding"/>, strongest first.</param>
-/// <param name="Note">Set when fewer matches than asked for are shown because the other candidates are unrelated to the need.</param>
+/// <param name="Note">Set when fewer matches than asked for are shown because the other candidates are unrelated to the need,
+/// and while the list waits to be matched (<c>matchPending</c>).</param>
 public sealed record ItemMatchesResponse(
     Guid ItemId,
     string Text,
@@ -91,9 +95,14 @@ public sealed record ItemMatchesResponse(
     IReadOnlyList<InferredDirectionResponse> InferredDirections,
     IReadOnlyList<MatchResponse> Matches);
 
-/// <summary>The latest stored match run of each item; <c>runId</c>/<c>computedAt</c> are the most recent among them.</summary>
-public sealed record DemandMatchesResponse(Guid ListId, Guid? RunId, DateTimeOffset? ComputedAt, IReadOnlyList<ItemMatchesResponse> Items)
+/// <summary>
+/// The latest stored match run of each item; <c>runId</c>/<c>computedAt</c> are the most recent among them. <c>matchPending</c>:
+/// the list was stored or edited while the search engine could not answer and is matched as soon as it answers.
+/// </summary>
+public sealed record DemandMatchesResponse(Guid ListId, Guid? RunId, DateTimeOffset? ComputedAt, bool MatchPending, IReadOnlyList<ItemMatchesResponse> Items)
 {
+    public const string PendingNote = "搜索服务暂不可用，恢复后自动匹配 (matching pending: the list is matched as soon as the search engine answers again).";
+
     /// <summary>Every item of the list with its latest stored matches (an item not matched yet has none).</summary>
     public static DemandMatchesResponse From(DemandList list, IReadOnlyDictionary<Guid, ItemSnapshot> snapshots)
     {
@@ -105,7 +114,11 @@ public sealed record DemandMatchesResponse(Guid ListId, Guid? RunId, DateTimeOff
                 s.InferredDirections.Select(i => new InferredDirectionResponse(i.Direction, i.SubDirection, i.Confidence, i.MatchedTerms)).ToArray(),
                 s.Matches.Select(m => new MatchResponse(m.OfferingId, m.RevisionId, m.Title, m.SupplierName, m.Score, m.Reasons, m.MatchedTerms)).ToArray())
             : new ItemMatchesResponse(item.Id, item.Text, null, null, null, [], null, [], [])).ToArray();
+        if (list.IsMatchPending)
+        {
+            items = items.Select(i => i with { Note = PendingNote }).ToArray();
+        }
         var latest = snapshots.Values.OrderByDescending(s => s.Sequence).FirstOrDefault();
-        return new DemandMatchesResponse(list.Id, latest?.RunId, latest?.ComputedAt, items);
+        return new DemandMatchesResponse(list.Id, latest?.RunId, latest?.ComputedAt, list.IsMatchPending, items);
     }
 }

@@ -20,8 +20,8 @@ public static class DemandListsApi
             .WithName("CreateDemandList")
             .ProducesETag()
             .WithSummary("提交需求清单 (submit a demand list)")
-            .WithDescription("Enterprise only. 1–50 items, each a need in the enterprise's own words (≤ 1,000 characters) with optional direction, sub-direction, budget (yuan) and time frame (days). Every item is matched at once and the run is stored (a match event per item in the feed). Answers 201 with Location and ETag; 503 with Retry-After while the search engine is unavailable (nothing is stored).")
-            .WithAuthProblems().WithProblems(400, 413, 415, 503);
+            .WithDescription("Enterprise only. 1–50 items, each a need in the enterprise's own words (≤ 1,000 characters) with optional direction, sub-direction, budget (yuan) and time frame (days). Every item is matched at once and the run is stored (a match event per item in the feed). While the search engine cannot answer, the list is stored all the same with `matchPending: true` and matched as soon as search answers again (its events then appear in the feed). Answers 201 with Location and ETag.")
+            .WithAuthProblems().WithProblems(400, 413, 415);
 
         group.MapGet("/", List)
             .WithName("ListDemandLists")
@@ -41,8 +41,8 @@ public static class DemandListsApi
             .WithName("UpdateDemandList")
             .ProducesETag()
             .WithSummary("修改需求清单 (edit a demand list)")
-            .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). Replaces the title and items: items sent with their `id` keep it, items without one are new, items left out are removed. The list is matched again (reason `list-updated`); 503 with Retry-After while the search engine is unavailable (the list is left as it was). Closed lists can't be edited (409).")
-            .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428, 503);
+            .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). Replaces the title and items: items sent with their `id` keep it, items without one are new, items left out are removed. The list is matched again (reason `list-updated`), or, while the search engine cannot answer, stored with `matchPending: true` and matched as soon as it answers. Closed lists can't be edited (409).")
+            .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
         group.MapPost("/{id:guid}/close", Close)
             .RequireAuthorization(Policies.Enterprise)

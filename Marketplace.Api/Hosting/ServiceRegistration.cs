@@ -68,6 +68,7 @@ public static class ServiceRegistration
             services.AddHostedService(sp => sp.GetRequiredService<MatchingWarmUp>());
             services.AddHostedService<CatalogLanguageRefresh>();
             services.AddHostedService<DemandRematchWorker>();
+            services.AddHostedService<PendingMatchWorker>();
         }
         services.AddSingleton<MatchingWarmUp>();
 

@@ -16,9 +16,13 @@ public sealed record DemandList(
     IReadOnlyList<DemandItem> Items,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? ClosedAt)
+    DateTimeOffset? ClosedAt,
+    string? MatchPending = null)
 {
     public bool IsOpen => Status == DemandListStatuses.Open;
+
+    /// <summary>Stored while search was unavailable and not matched yet: its items have no matches (or those of before an edit).</summary>
+    public bool IsMatchPending => MatchPending is not null;
 
     public string ETag => $"\"{RowVersion}\"";
 }

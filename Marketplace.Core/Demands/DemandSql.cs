@@ -4,7 +4,7 @@ internal static class DemandSql
 {
     public const string ListColumns = """
         l.id AS Id, l.owner_id AS OwnerId, l.title AS Title, l.status AS Status, l.row_version AS RowVersion,
-        l.created_at AS CreatedAt, l.updated_at AS UpdatedAt, l.closed_at AS ClosedAt
+        l.created_at AS CreatedAt, l.updated_at AS UpdatedAt, l.closed_at AS ClosedAt, l.match_pending AS MatchPending
         """;
 
     public const string ListById = "SELECT " + ListColumns + " FROM demand_lists l WHERE l.id = @Id";
@@ -17,8 +17,8 @@ internal static class DemandSql
         """;
 
     public const string InsertList = """
-        INSERT INTO demand_lists (id, owner_id, title, status, row_version, created_at, updated_at, closed_at)
-        VALUES (@Id, @OwnerId, @Title, 'open', 1, @Now, @Now, NULL)
+        INSERT INTO demand_lists (id, owner_id, title, status, row_version, created_at, updated_at, closed_at, match_pending)
+        VALUES (@Id, @OwnerId, @Title, 'open', 1, @Now, @Now, NULL, @MatchPending)
         """;
 
     public const string InsertItem = """
@@ -47,19 +47,33 @@ internal static class DemandSql
 
     public const string RemoveItem = "UPDATE demand_items SET removed_at = @Now WHERE id = @Id AND list_id = @ListId AND removed_at IS NULL";
 
-    /// <summary>Optimistic change of an open list: rows affected 0 means it changed (or closed) under us.</summary>
+    /// <summary>
+    /// Optimistic change of an open list: rows affected 0 means it changed (or closed) under us. Matched now
+    /// (@MatchPending null), it is no longer pending; not matched, it keeps the reason it was first stored with.
+    /// </summary>
     public const string TouchList = """
-        UPDATE demand_lists SET title = @Title, row_version = row_version + 1, updated_at = @Now
+        UPDATE demand_lists
+        SET title = @Title, row_version = row_version + 1, updated_at = @Now,
+            match_pending = CASE WHEN @MatchPending IS NULL THEN NULL ELSE COALESCE(match_pending, @MatchPending) END
         WHERE id = @Id AND row_version = @ExpectedRowVersion AND status = 'open'
         """;
 
+    /// <summary>Open lists stored while search was unavailable, oldest change first. Paged.</summary>
+    public const string PendingLists = "SELECT l.id FROM demand_lists l WHERE l.match_pending IS NOT NULL AND l.status = 'open' ORDER BY l.updated_at, l.id";
+
+    /// <summary>Takes a pending list's first run for the caller: 0 rows when it was edited, closed or matched meanwhile.</summary>
+    public const string ClearPendingMatch = """
+        UPDATE demand_lists SET match_pending = NULL
+        WHERE id = @Id AND row_version = @ExpectedRowVersion AND status = 'open' AND match_pending IS NOT NULL
+        """;
+
     public const string CloseList = """
-        UPDATE demand_lists SET status = 'closed', row_version = row_version + 1, updated_at = @Now, closed_at = @Now
+        UPDATE demand_lists SET status = 'closed', row_version = row_version + 1, updated_at = @Now, closed_at = @Now, match_pending = NULL
         WHERE id = @Id AND row_version = @ExpectedRowVersion AND status = 'open'
         """;
 
     public const string CloseOpenList = """
-        UPDATE demand_lists SET status = 'closed', row_version = row_version + 1, updated_at = @Now, closed_at = @Now
+        UPDATE demand_lists SET status = 'closed', row_version = row_version + 1, updated_at = @Now, closed_at = @Now, match_pending = NULL
         WHERE id = @Id AND status = 'open'
         """;
 

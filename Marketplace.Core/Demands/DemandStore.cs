@@ -3,6 +3,7 @@ using Dapper;
 using Marketplace.Core.Common;
 using Marketplace.Core.Matching;
 using Marketplace.Core.Organizations;
+using Marketplace.Core.Searching;
 using Marketplace.Core.Storage;
 using Marketplace.Core.Taxonomy;
 
@@ -11,6 +12,9 @@ namespace Marketplace.Core.Demands;
 /// <summary>
 /// Demand lists. Creating or editing a list matches every item first, then stores the list and the match run
 /// (one match event per item) in one transaction, so what the feed shows always belongs to a stored list version.
+/// While the search engine cannot answer, the list is stored without a run and marked pending; any node's
+/// <see cref="MatchPendingAsync"/> writes its run once search answers again (an owner's submission is never lost to an
+/// outage of the search engine).
 /// </summary>
 public sealed class DemandStore(Database db, OrganizationStore organizations, MatchRuns runs, TaxonomyCatalog taxonomy, TimeProvider clock)
 {
@@ -29,6 +33,7 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         public DateTimeOffset CreatedAt { get; init; }
         public DateTimeOffset UpdatedAt { get; init; }
         public DateTimeOffset? ClosedAt { get; init; }
+        public string? MatchPending { get; init; }
     }
 
     private sealed class ItemRow
@@ -65,8 +70,8 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         }
         var (title, items) = Validate(input, allowIds: false, existing: null);
         var enterprise = await organizations.GetAsync(actor.OrganizationId, ct);
-        var list = await PrepareAsync(enterprise, title,
-            items.Select(i => new ItemToMatch(Guid.NewGuid(), i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray(), ct);
+        var toMatch = items.Select(i => new ItemToMatch(Guid.NewGuid(), i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray();
+        var list = new PreparedList(Guid.NewGuid(), enterprise, title, toMatch, await ComputeOrDeferAsync(toMatch, enterprise, ct));
         await db.InTransactionAsync(async (c, t) =>
         {
             await runs.LockAsync(c, t, ct);
@@ -75,21 +80,86 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         return await GetAsync(actor, list.Id, ct);
     }
 
-    /// <summary>A new list for an enterprise with its items matched, ready to be written (matching runs outside any transaction).</summary>
-    public sealed record PreparedList(Guid Id, Organization Enterprise, string? Title, IReadOnlyList<ItemToMatch> Items, IReadOnlyList<ItemMatchOutcome> Outcomes);
+    /// <summary>
+    /// A new list for an enterprise with its items matched, ready to be written (matching runs outside any transaction);
+    /// <see cref="Outcomes"/> is null when search could not answer and the list is to be matched later.
+    /// </summary>
+    public sealed record PreparedList(Guid Id, Organization Enterprise, string? Title, IReadOnlyList<ItemToMatch> Items, IReadOnlyList<ItemMatchOutcome>? Outcomes);
 
+    /// <summary>A list matched now; throws <see cref="SearchIndexUnavailableException"/> (503) while search cannot answer.</summary>
     public async Task<PreparedList> PrepareAsync(Organization enterprise, string? title, IReadOnlyList<ItemToMatch> items, CancellationToken ct) =>
         new(Guid.NewGuid(), enterprise, title, items, await runs.ComputeAsync(items, Profile(enterprise), ct));
 
-    /// <summary>Writes a prepared list and its first match run in the caller's transaction; the caller holds <see cref="MatchRuns.LockAsync"/>.</summary>
+    /// <summary>The items' outcomes, or null while the search engine cannot answer (the caller stores the list as pending).</summary>
+    private async Task<IReadOnlyList<ItemMatchOutcome>?> ComputeOrDeferAsync(IReadOnlyList<ItemToMatch> items, Organization enterprise, CancellationToken ct)
+    {
+        try
+        {
+            return await runs.ComputeAsync(items, Profile(enterprise), ct);
+        }
+        catch (SearchIndexUnavailableException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes a prepared list and its first match run (or, not matched yet, marks it pending with <paramref name="reason"/>)
+    /// in the caller's transaction; the caller holds <see cref="MatchRuns.LockAsync"/>.
+    /// </summary>
     public async Task InsertAsync(DbConnection c, DbTransaction t, PreparedList list, string reason, DateTimeOffset now, CancellationToken ct)
     {
-        await c.ExecuteAsync(db.Command(DemandSql.InsertList, new { list.Id, OwnerId = list.Enterprise.Id, list.Title, Now = now }, t, ct));
+        var pending = list.Outcomes is null ? reason : null;
+        await c.ExecuteAsync(db.Command(DemandSql.InsertList, new { list.Id, OwnerId = list.Enterprise.Id, list.Title, Now = now, MatchPending = pending }, t, ct));
         for (var n = 0; n < list.Items.Count; n++)
         {
             await c.ExecuteAsync(db.Command(DemandSql.InsertItem, ItemArgs(list.Id, n + 1, list.Items[n]), t, ct));
         }
-        await runs.WriteRunAsync(c, t, list.Id, list.Enterprise.District, reason, list.Outcomes, now, ct);
+        if (list.Outcomes is not null)
+        {
+            await runs.WriteRunAsync(c, t, list.Id, list.Enterprise.District, reason, list.Outcomes, now, ct);
+        }
+    }
+
+    /// <summary>
+    /// Matches up to <paramref name="take"/> lists stored while search could not answer (oldest change first) and writes
+    /// each one's run with the reason it was stored with. A list edited, closed or matched by another node meanwhile is
+    /// left to that change; nodes may run this together. Stops at the first search that still cannot answer. Returns the
+    /// number of runs written.
+    /// </summary>
+    public async Task<int> MatchPendingAsync(int take, CancellationToken ct)
+    {
+        Guid[] pending;
+        await using (var c = await db.OpenAsync(ct))
+        {
+            pending = (await c.QueryAsync<Guid>(db.Command(db.Dialect.Page(DemandSql.PendingLists), new { Skip = 0, Take = take }, ct: ct))).ToArray();
+        }
+        var written = 0;
+        foreach (var id in pending)
+        {
+            if (await FindAsync(id, ct) is not { IsOpen: true, MatchPending: { } reason } list)
+            {
+                continue;
+            }
+            var enterprise = await organizations.GetAsync(list.OwnerId, ct);
+            var items = list.Items.Select(i => new ItemToMatch(i.Id, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray();
+            if (await ComputeOrDeferAsync(items, enterprise, ct) is not { } outcomes)
+            {
+                break;
+            }
+            var wrote = await db.InTransactionAsync(async (c, t) =>
+            {
+                await runs.LockAsync(c, t, ct);
+                if (await c.ExecuteAsync(db.Command(DemandSql.ClearPendingMatch, new { list.Id, ExpectedRowVersion = list.RowVersion }, t, ct)) == 0)
+                {
+                    return false;
+                }
+                await runs.WriteRunAsync(c, t, list.Id, enterprise.District, reason, outcomes, clock.GetUtcNow(), ct);
+                return true;
+            }, ct);
+            written += wrote ? 1 : 0;
+        }
+        return written;
     }
 
     /// <summary>Closes an open list in the caller's transaction (e.g. one superseded by a corrected diagnosis report).</summary>
@@ -134,7 +204,7 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         var items = await c.QueryAsync<ItemRow>(db.Command(DemandSql.ItemsByList, new { ListId = id }, ct: ct));
         return new DemandList(row.Id, row.OwnerId, row.Title, row.Status, row.RowVersion,
             items.Select(i => new DemandItem(i.Id, i.Position, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays, i.EffectiveDirection, i.EffectiveSubDirection)).ToArray(),
-            row.CreatedAt, row.UpdatedAt, row.ClosedAt);
+            row.CreatedAt, row.UpdatedAt, row.ClosedAt, row.MatchPending);
     }
 
     /// <summary>Enterprises see their own lists; operators and the capability center see every list.</summary>
@@ -167,13 +237,14 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         var (title, items) = Validate(input, allowIds: true, existing: list.Items.Select(i => i.Id).ToHashSet());
         var enterprise = await organizations.GetAsync(list.OwnerId, ct);
         var toMatch = items.Select(i => new ItemToMatch(i.Id ?? Guid.NewGuid(), i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray();
-        var outcomes = await runs.ComputeAsync(toMatch, Profile(enterprise), ct);
+        var outcomes = await ComputeOrDeferAsync(toMatch, enterprise, ct);
         var kept = items.Where(i => i.Id is not null).Select(i => i.Id!.Value).ToHashSet();
         var now = clock.GetUtcNow();
         await db.InTransactionAsync(async (c, t) =>
         {
             await runs.LockAsync(c, t, ct);
-            var touched = await c.ExecuteAsync(db.Command(DemandSql.TouchList, new { Id = id, Title = title, Now = now, ExpectedRowVersion = list.RowVersion }, t, ct));
+            var touched = await c.ExecuteAsync(db.Command(DemandSql.TouchList,
+                new { Id = id, Title = title, Now = now, ExpectedRowVersion = list.RowVersion, MatchPending = outcomes is null ? MatchEventReasons.ListUpdated : null }, t, ct));
             if (touched == 0)
             {
                 throw new PreconditionFailedException("需求清单已被修改或关闭，请重新获取后再试 (the list changed meanwhile; fetch it again).");
@@ -187,7 +258,10 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
                 var sql = kept.Contains(toMatch[n].ItemId) ? DemandSql.UpdateItem : DemandSql.InsertItem;
                 await c.ExecuteAsync(db.Command(sql, ItemArgs(id, n + 1, toMatch[n]), t, ct));
             }
-            await runs.WriteRunAsync(c, t, id, enterprise.District, MatchEventReasons.ListUpdated, outcomes, now, ct);
+            if (outcomes is not null)
+            {
+                await runs.WriteRunAsync(c, t, id, enterprise.District, MatchEventReasons.ListUpdated, outcomes, now, ct);
+            }
         }, ct);
         return await GetAsync(actor, id, ct);
     }

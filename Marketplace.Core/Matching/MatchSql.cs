@@ -79,7 +79,7 @@ internal static class MatchSql
         FROM demand_items i
         JOIN demand_lists l ON l.id = i.list_id
         JOIN organizations org ON org.id = l.owner_id
-        WHERE l.status = 'open' AND i.removed_at IS NULL
+        WHERE l.status = 'open' AND l.match_pending IS NULL AND i.removed_at IS NULL
           AND (i.effective_direction IN @Directions OR i.direction IN @Directions OR i.effective_direction IS NULL)
         ORDER BY i.list_id, i.ordinal
         """;

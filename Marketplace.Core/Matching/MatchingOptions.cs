@@ -23,7 +23,10 @@ public sealed class MatchingOptions
     /// </summary>
     public TimeSpan CatalogRefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Whether this node re-matches open demand items after offerings are published (<see cref="RematchQueue"/>); other nodes do when off.</summary>
+    /// <summary>
+    /// Whether this node re-matches open demand items after offerings are published (<see cref="RematchQueue"/>) and matches the
+    /// lists stored while search could not answer; other nodes do when off.
+    /// </summary>
     public bool RematchWorkerEnabled { get; set; } = true;
 }
 

@@ -59,7 +59,9 @@ public class DamagedIndexTests
             var enterpriseKey = (await MarketplaceApp.ReadJsonAsync(enterprise))["apiKey"]!.GetValue<string>();
             var demand = await host.Client(enterpriseKey).PostAsJsonAsync("/api/v1/demand-lists",
                 new { items = new[] { new { text = "几十台数控机床想联网看开机率" } } });
-            await ProblemAssert.IsProblemAsync(demand, HttpStatusCode.ServiceUnavailable); // matching needs the index: nothing is stored half-matched
+            Assert.That(demand.StatusCode, Is.EqualTo(HttpStatusCode.Created), "the owner's list is stored during the repair");
+            var demandList = await MarketplaceApp.ReadJsonAsync(demand);
+            Assert.That(demandList["matchPending"]!.GetValue<bool>(), Is.True, "matching needs the index: the list waits for it");
 
             var integrator = await host.CreateIntegratorAsync();
             var during = await host.PublishAsync(integrator, Offering("修复期间发布"));
@@ -72,6 +74,9 @@ public class DamagedIndexTests
                 SearchTestHost.Ids(await host.SearchAsync("?q=数控机床&pageSize=50")).ToHashSet().SetEquals(published.Append(during)),
                 Patience, "the rebuilt index holds every published offering, the one published during the repair too");
             Assert.That((await ReadyAsync(host))["entries"]!["search"]!["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));
+            await SearchTestHost.EventuallyAsync(async () =>
+                !(await MarketplaceApp.ReadJsonAsync(await host.Client(enterpriseKey).GetAsync($"/api/v1/demand-lists/{demandList["id"]}")))["matchPending"]!.GetValue<bool>(),
+                Patience, "the list stored during the repair is matched once search answers");
             Assert.That(Directory.Exists(Path.Combine(index, "damaged-" + generation)), Is.True, "the damaged generation is kept aside for inspection");
             await SearchTestHost.EventuallyAsync(async () => await host.Service<SearchOutbox>().PendingCountAsync(CancellationToken.None) == 0,
                 Patience, "the outbox drains after the repair");
