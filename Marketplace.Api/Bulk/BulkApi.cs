@@ -77,7 +77,7 @@ public static class BulkApi
             .RequireAuthorization(Policies.Integrator)
             .WithName("CommitOfferingImport")
             .WithSummary("按检查结果导入 (import a checked file)")
-            .WithDescription("The integrator that uploaded it: imports the file of a finished dry run as drafts, as a new job (202). With invalid rows it needs `skipInvalid=true` (409 otherwise) and imports the valid ones only; every draft is created in one transaction or none is. 409 when the dry run isn't finished or its file is no longer kept.")
+            .WithDescription("The integrator that uploaded it: imports the file of a finished dry run as drafts, as a new job (202). With invalid rows it needs `skipInvalid=true` (409 otherwise) and imports the valid ones only; every draft is created in one transaction or none is. A dry run is imported once: 409 while another commit of it is queued, running or done (again only after that commit failed), when the dry run isn't finished, or when its file is no longer kept.")
             .WithAuthProblems().WithProblems(404, 409);
 
         var exportsGroup = app.MapGroup("/api/v1/exports").WithTags("Bulk files").RequireAuthorization(Policies.Operator);
@@ -210,8 +210,8 @@ public static class BulkApi
         {
             throw new ConflictException("上传的文件已不再保存，请重新上传 (the uploaded file is no longer kept; upload it again).");
         }
-        var commitId = await bulk.CreateAsync(actor, bulk.Node, JobKinds.OfferingImport, BulkOperations.OfferingImport,
-            new ImportParameters(false, skipInvalid ?? false, id), source.TableFormat, source.FileName, null, source.FileJobId, ct);
+        var commitId = await bulk.CreateCommitAsync(actor, bulk.Node, JobKinds.OfferingImport, BulkOperations.OfferingImport,
+            new ImportParameters(false, skipInvalid ?? false, id), source.TableFormat, source.FileName, source.FileJobId, id, ct);
         return TypedResults.Accepted($"/api/v1/offering-imports/{commitId}", await ImportAsync(actor, commitId, bulk, ct));
     }
 

@@ -97,13 +97,29 @@ public sealed class BulkJobStore(Database db, JobStore jobs, TimeProvider clock)
     public ChannelReader<Guid> Queued => _queued.Reader;
 
     /// <summary>Queues a job, storing <paramref name="upload"/> (when given) as its file in the same transaction.</summary>
-    public async Task<Guid> CreateAsync(Actor actor, string node, string kind, string operation, object parameters, TableFormat format, string? fileName,
-        Stream? upload, Guid? fileJobId, CancellationToken ct)
+    public Task<Guid> CreateAsync(Actor actor, string node, string kind, string operation, object parameters, TableFormat format, string? fileName,
+        Stream? upload, Guid? fileJobId, CancellationToken ct) =>
+        CreateAsync(actor, node, kind, operation, parameters, format, fileName, upload, fileJobId, committing: null, ct);
+
+    /// <summary>
+    /// The job that imports the file of the finished dry run <paramref name="dryRunId"/>. A dry run is imported once: 409 while
+    /// another commit of it is queued, running or succeeded (a failed commit created nothing, so it may be committed again).
+    /// </summary>
+    public Task<Guid> CreateCommitAsync(Actor actor, string node, string kind, string operation, object parameters, TableFormat format, string? fileName,
+        Guid fileJobId, Guid dryRunId, CancellationToken ct) =>
+        CreateAsync(actor, node, kind, operation, parameters, format, fileName, upload: null, fileJobId, committing: dryRunId, ct);
+
+    private async Task<Guid> CreateAsync(Actor actor, string node, string kind, string operation, object parameters, TableFormat format, string? fileName,
+        Stream? upload, Guid? fileJobId, Guid? committing, CancellationToken ct)
     {
         var id = Guid.NewGuid();
         await db.InTransactionAsync(async (c, t) =>
         {
             await jobs.InsertAsync(c, t, id, kind, node, actor.OrganizationId, ct);
+            if (committing is { } dryRunId && await c.ExecuteAsync(db.Command(BulkSql.ClaimDryRun, new { CommitId = id, DryRunId = dryRunId }, t, ct)) == 0)
+            {
+                throw new ConflictException("该试导入已经导入过或正在导入 (this dry run is already imported or being imported; see its commit job).");
+            }
             await c.ExecuteAsync(db.Command(BulkSql.InsertBulkJob, new
             {
                 JobId = id,

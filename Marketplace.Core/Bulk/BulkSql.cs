@@ -20,6 +20,13 @@ internal static class BulkSql
         ORDER BY j.created_at, j.id
         """;
 
+    /// <summary>Takes a dry run for the commit job @CommitId: 0 rows while another commit of it is queued, running or done.</summary>
+    public const string ClaimDryRun = """
+        UPDATE bulk_jobs SET committed_by = @CommitId
+        WHERE job_id = @DryRunId
+          AND (committed_by IS NULL OR committed_by IN (SELECT j.id FROM jobs j WHERE j.status = 'failed'))
+        """;
+
     public const string CountAttempt = "UPDATE bulk_jobs SET attempts = attempts + 1 WHERE job_id = @JobId";
 
     public const string SetResult = "UPDATE bulk_jobs SET result = @Result WHERE job_id = @JobId";

@@ -156,6 +156,29 @@ public class OfferingImportTests
     }
 
     [Test]
+    public async Task A_dry_run_is_imported_once_however_often_and_however_fast_its_commit_is_sent()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        var dryRun = await ImportAsync(integrator.Client, Csv(3));
+        var commitUrl = $"/api/v1/offering-imports/{dryRun["id"]}/commit";
+
+        var racing = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => integrator.Client.PostAsync(commitUrl, null)));
+        var accepted = racing.Where(r => r.StatusCode == HttpStatusCode.Accepted).ToArray();
+        Assert.That(accepted, Has.Length.EqualTo(1), string.Join(", ", racing.Select(r => (int)r.StatusCode)));
+        foreach (var refused in racing.Except(accepted))
+        {
+            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Conflict);
+        }
+        var imported = await WaitAsync(integrator.Client, accepted[0].Headers.Location!.ToString());
+        Assert.That(imported["result"]!["created"]!.GetValue<long>(), Is.EqualTo(3));
+
+        var again = await integrator.Client.PostAsync(commitUrl, null);
+        var problem = await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict);
+        Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("already imported"));
+        Assert.That(await OwnOfferingsAsync(integrator.Client), Is.EqualTo(3), "each row imported once");
+    }
+
+    [Test]
     public async Task Bad_files_are_refused_at_once()
     {
         var integrator = await _app.CreateOrganizationAsync("integrator");
