@@ -143,6 +143,8 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
                     break;
                 case OfferingStatus.Published:
                     var revisionId = Guid.NewGuid();
+                    // The version check first: a concurrent edit that won already holds the next revision number (412, not a key violation).
+                    await TransitionAsync(c, t, offering, OfferingStatus.Draft, revisionId, offering.Published?.Id, offering.IndexVersion, null, offering.PublishedAt, now, ct);
                     await c.ExecuteAsync(db.Command(OfferingSql.InsertRevision, new
                     {
                         Id = revisionId,
@@ -152,7 +154,6 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
                         Now = now,
                         CreatedBy = actor.OrganizationId,
                     }, t, ct));
-                    await TransitionAsync(c, t, offering, OfferingStatus.Draft, revisionId, offering.Published?.Id, offering.IndexVersion, null, offering.PublishedAt, now, ct);
                     await AuditAsync(c, t, id, revisionId, "revised", actor, $"revision {offering.Working.Number + 1}", now, ct);
                     break;
                 default:

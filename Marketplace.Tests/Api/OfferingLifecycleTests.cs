@@ -155,6 +155,45 @@ public class OfferingLifecycleTests(StorageKind storage)
     }
 
     [Test]
+    public async Task Concurrent_edits_of_a_published_offering_make_one_revision_and_412s()
+    {
+        var published = await _app.PublishOfferingAsync(_integrator);
+        var etag = (await _integrator.Client.GetAsync($"/api/v1/offerings/{published}")).Headers.ETag!.ToString();
+        Task<HttpResponseMessage> Edit(int n) => _integrator.Client.SendAsync(
+            MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{published}", etag, MarketplaceApp.OfferingBody(title: $"同时修改{n}")));
+
+        HttpResponseMessage[] answers;
+        // On SQLite, the write lock held elsewhere lets both edits read the same version before either writes.
+        await using (var holder = await HoldWriteLockAsync())
+        {
+            var edits = Enumerable.Range(0, 4).Select(Edit).ToArray();
+            await Task.Delay(500);
+            await holder.DisposeAsync();
+            answers = await Task.WhenAll(edits);
+        }
+
+        Assert.That(answers.Count(a => a.StatusCode == HttpStatusCode.OK), Is.EqualTo(1), string.Join(", ", answers.Select(a => (int)a.StatusCode)));
+        Assert.That(answers.Where(a => a.StatusCode != HttpStatusCode.OK).Select(a => a.StatusCode), Has.All.EqualTo(HttpStatusCode.PreconditionFailed));
+        var history = await MarketplaceApp.ReadJsonAsync(await _integrator.Client.GetAsync($"/api/v1/offerings/{published}/history"));
+        Assert.That(history["events"]!.AsArray().Count(e => e!["action"]!.GetValue<string>() == "revised"), Is.EqualTo(1));
+    }
+
+    /// <summary>SQLite: another connection holding the database's write lock until disposed. SQL Server: nothing to hold.</summary>
+    private async Task<IAsyncDisposable> HoldWriteLockAsync()
+    {
+        if (storage != StorageKind.Sqlite)
+        {
+            return new Microsoft.Data.Sqlite.SqliteConnection();
+        }
+        var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_app.DataDirectory, "marketplace.db")};Pooling=False");
+        await holder.OpenAsync();
+        await using var begin = holder.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE;";
+        await begin.ExecuteNonQueryAsync();
+        return holder;
+    }
+
+    [Test]
     public async Task Unknown_ids_are_404()
     {
         var unknown = Guid.NewGuid();
