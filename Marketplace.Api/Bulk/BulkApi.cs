@@ -238,10 +238,7 @@ public static class BulkApi
         }
         PlansApi.CheckDistrict(v, taxonomy, request?.District);
         PlansApi.CheckDirection(v, taxonomy, request?.Direction);
-        if (request?.From is { } from && request.To is { } to && to < from)
-        {
-            v.Add("to", "结束日期不能早于开始日期 (must not be before from).");
-        }
+        PlansApi.CheckDays(v, request?.From, request?.To);
         v.ThrowIfAny();
         var parameters = new ExportParameters(kind!, status, request!.District, request.Direction, request.From, request.To);
         var actor = user.GetActor();

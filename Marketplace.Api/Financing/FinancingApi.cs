@@ -160,10 +160,7 @@ public static class FinancingApi
     {
         PlansApi.CheckDistrict(v, taxonomy, district);
         PlansApi.CheckDirection(v, taxonomy, direction);
-        if (from is not null && to is not null && to < from)
-        {
-            v.Add("to", "结束日期不能早于开始日期 (must not be before from).");
-        }
+        PlansApi.CheckDays(v, from, to);
         v.ThrowIfAny();
         return new FinancingFilter(status, district, direction, from, to);
     }

@@ -218,6 +218,24 @@ public static class PlansApi
         }
     }
 
+    /// <summary>A from/to pair of calendar days (both included): within the years the pool keeps (2000–2100), to not before from.</summary>
+    public static void CheckDays(Validator v, DateOnly? from, DateOnly? to)
+    {
+        var first = new DateOnly(PlanStore.MinYear, 1, 1);
+        var last = new DateOnly(PlanStore.MaxYear, 12, 31);
+        foreach (var (field, day) in new[] { ("from", from), ("to", to) })
+        {
+            if (day is { } d && (d < first || d > last))
+            {
+                v.Add(field, $"日期应在 {first:yyyy-MM-dd} 到 {last:yyyy-MM-dd} 之间 (must be between {first:yyyy-MM-dd} and {last:yyyy-MM-dd}).");
+            }
+        }
+        if (from is not null && to is not null && to < from)
+        {
+            v.Add("to", "结束日期不能早于开始日期 (must not be before from).");
+        }
+    }
+
     public static void CheckDistrict(Validator v, TaxonomyCatalog taxonomy, string? district)
     {
         if (district is not null && !taxonomy.IsDistrict(district))

@@ -181,7 +181,8 @@ public sealed class WebhookDispatcher(
             {
                 Polly.Timeout.TimeoutRejectedException or TaskCanceledException => $"no answer within {options.Value.AttemptTimeout.TotalSeconds:0.#} s",
                 Polly.CircuitBreaker.BrokenCircuitException => "circuit open after repeated failures of this receiver",
-                _ => $"{e.GetType().Name}: {e.Message}",
+                HttpRequestException h => $"connection failed: {h.Message}",
+                _ => $"delivery failed: {e.Message}",
             };
             return new WebhookOutbox.AttemptResult(false, null, error, Stopwatch.GetElapsedTime(started));
         }

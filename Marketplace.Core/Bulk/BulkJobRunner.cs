@@ -151,7 +151,8 @@ public sealed class BulkJobRunner(
         catch (Exception e)
         {
             logger.LogError(e, "Bulk job {JobId} failed", id);
-            await FailAsync(id, $"任务失败 (the job failed): {e.GetType().Name}: {e.Message}");
+            // The cause is in the log under the job id; the caller learns what to do, not the internals.
+            await FailAsync(id, "任务因意外错误失败，请重试；仍失败请向运营方提供任务编号 (the job failed on an unexpected error; retry, and if it fails again give the operator the job id).");
         }
         finally
         {

@@ -93,6 +93,9 @@ public class ExportTests
         await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "offerings", status = "open" }), HttpStatusCode.BadRequest, "status");
         await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "match-events", from = "2025-02-01", to = "2025-01-01" }), HttpStatusCode.BadRequest, "to");
         await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "demand-lists", district = "火星" }), HttpStatusCode.BadRequest, "district");
+        // Days at the ends of the calendar are refused before a job exists (they failed inside the job before).
+        await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "financing-needs", from = "0001-01-01" }), HttpStatusCode.BadRequest, "from");
+        await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "match-events", to = "9999-12-31" }), HttpStatusCode.BadRequest, "to");
         foreach (var other in new[] { _integrator.Client, _enterprise.Client })
         {
             await ProblemAssert.IsProblemAsync(await other.PostAsJsonAsync("/api/v1/exports", new { kind = "offerings" }), HttpStatusCode.Forbidden);

@@ -210,6 +210,12 @@ public class FinancingTests
         await ProblemAssert.IsProblemAsync(await _host.Enterprise.Client.GetAsync("/api/v1/financing-needs/export"), HttpStatusCode.Forbidden);
         await ProblemAssert.IsProblemAsync(await _host.Operator().GetAsync("/api/v1/financing-needs/export?format=pdf"), HttpStatusCode.BadRequest, "format");
         await ProblemAssert.IsProblemAsync(await _host.Operator().GetAsync($"/api/v1/financing-needs/export?from={tomorrow}&to={today}"), HttpStatusCode.BadRequest, "to");
+        foreach (var path in new[] { "/api/v1/financing-needs", "/api/v1/financing-needs/export" })
+        {
+            // The ends of the calendar overflowed when the China-time day was turned into UTC (a 500 before).
+            await ProblemAssert.IsProblemAsync(await _host.Operator().GetAsync($"{path}?from=0001-01-01"), HttpStatusCode.BadRequest, "from");
+            await ProblemAssert.IsProblemAsync(await _host.Operator().GetAsync($"{path}?to=9999-12-31"), HttpStatusCode.BadRequest, "to");
+        }
     }
 
     /// <summary>Parses CSV back as a spreadsheet would (CsvHelper's RFC 4180 reader).</summary>
