@@ -137,6 +137,20 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// Another connection holding the write lock of this app's SQLite file (BEGIN IMMEDIATE) until disposed: the app's
+    /// reads go on, its writes wait (up to the command timeout).
+    /// </summary>
+    public async Task<Microsoft.Data.Sqlite.SqliteConnection> HoldSqliteWriteLockAsync()
+    {
+        var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataDirectory, "marketplace.db")};Pooling=False");
+        await holder.OpenAsync();
+        await using var begin = holder.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE;";
+        await begin.ExecuteNonQueryAsync();
+        return holder;
+    }
+
     public static void DeleteDirectory(string path)
     {
         try

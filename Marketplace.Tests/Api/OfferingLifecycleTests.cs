@@ -179,19 +179,8 @@ public class OfferingLifecycleTests(StorageKind storage)
     }
 
     /// <summary>SQLite: another connection holding the database's write lock until disposed. SQL Server: nothing to hold.</summary>
-    private async Task<IAsyncDisposable> HoldWriteLockAsync()
-    {
-        if (storage != StorageKind.Sqlite)
-        {
-            return new Microsoft.Data.Sqlite.SqliteConnection();
-        }
-        var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_app.DataDirectory, "marketplace.db")};Pooling=False");
-        await holder.OpenAsync();
-        await using var begin = holder.CreateCommand();
-        begin.CommandText = "BEGIN IMMEDIATE;";
-        await begin.ExecuteNonQueryAsync();
-        return holder;
-    }
+    private async Task<IAsyncDisposable> HoldWriteLockAsync() =>
+        storage == StorageKind.Sqlite ? await _app.HoldSqliteWriteLockAsync() : new Microsoft.Data.Sqlite.SqliteConnection();
 
     [Test]
     public async Task Unknown_ids_are_404()

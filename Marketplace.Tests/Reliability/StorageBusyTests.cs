@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Marketplace.Core.Storage;
 using Marketplace.Tests.Api;
-using Microsoft.Data.Sqlite;
 
 namespace Marketplace.Tests.Reliability;
 
@@ -18,13 +17,8 @@ public class StorageBusyTests
         using var app = new MarketplaceApp(settings: new Dictionary<string, string?> { ["Marketplace:Storage:CommandTimeoutSeconds"] = "1" });
         var integrator = await app.CreateOrganizationAsync("integrator");
 
-        await using (var holder = new SqliteConnection($"Data Source={Path.Combine(app.DataDirectory, "marketplace.db")};Pooling=False"))
+        await using (await app.HoldSqliteWriteLockAsync())
         {
-            await holder.OpenAsync();
-            await using var exclusive = holder.CreateCommand();
-            exclusive.CommandText = "BEGIN IMMEDIATE;";
-            await exclusive.ExecuteNonQueryAsync();
-
             var write = await integrator.Client.PostAsJsonAsync("/api/v1/offerings", MarketplaceApp.OfferingBody(title: "锁住时提交的方案"));
             var problem = await ProblemAssert.IsProblemAsync(write, HttpStatusCode.ServiceUnavailable);
             Assert.That(write.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(5)));
