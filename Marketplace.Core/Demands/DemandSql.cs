@@ -61,9 +61,12 @@ internal static class DemandSql
     /// <summary>Open lists stored while search was unavailable, oldest change first. Paged.</summary>
     public const string PendingLists = "SELECT l.id FROM demand_lists l WHERE l.match_pending IS NOT NULL AND l.status = 'open' ORDER BY l.updated_at, l.id";
 
-    /// <summary>Takes a pending list's first run for the caller: 0 rows when it was edited, closed or matched meanwhile.</summary>
+    /// <summary>
+    /// Takes a pending list's run for the caller: 0 rows when it was edited, closed or matched meanwhile. A new version
+    /// (ETag): what the list shows changed from waiting to matched.
+    /// </summary>
     public const string ClearPendingMatch = """
-        UPDATE demand_lists SET match_pending = NULL
+        UPDATE demand_lists SET match_pending = NULL, row_version = row_version + 1, updated_at = @Now
         WHERE id = @Id AND row_version = @ExpectedRowVersion AND status = 'open' AND match_pending IS NOT NULL
         """;
 

@@ -150,11 +150,12 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
             var wrote = await db.InTransactionAsync(async (c, t) =>
             {
                 await runs.LockAsync(c, t, ct);
-                if (await c.ExecuteAsync(db.Command(DemandSql.ClearPendingMatch, new { list.Id, ExpectedRowVersion = list.RowVersion }, t, ct)) == 0)
+                var now = clock.GetUtcNow();
+                if (await c.ExecuteAsync(db.Command(DemandSql.ClearPendingMatch, new { list.Id, ExpectedRowVersion = list.RowVersion, Now = now }, t, ct)) == 0)
                 {
                     return false;
                 }
-                await runs.WriteRunAsync(c, t, list.Id, enterprise.District, reason, outcomes, clock.GetUtcNow(), ct);
+                await runs.WriteRunAsync(c, t, list.Id, enterprise.District, reason, outcomes, now, ct);
                 return true;
             }, ct);
             written += wrote ? 1 : 0;
@@ -260,7 +261,8 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
             }
             if (outcomes is not null)
             {
-                await runs.WriteRunAsync(c, t, id, enterprise.District, MatchEventReasons.ListUpdated, outcomes, now, ct);
+                // A list never matched yet (stored while search was unavailable) gets the run it was stored for: its first.
+                await runs.WriteRunAsync(c, t, id, enterprise.District, list.MatchPending ?? MatchEventReasons.ListUpdated, outcomes, now, ct);
             }
         }, ct);
         return await GetAsync(actor, id, ct);

@@ -110,8 +110,8 @@ internal sealed class NothingToFollow : IHostedService
 
 /// <summary>
 /// Opens (or creates) the index at start-up, before the node reports ready, and acts on how it was found: a damaged index
-/// (the engine served an older intact generation, or an empty one) or a missing one while the database has published
-/// offerings is rebuilt from the database in the background — searches answer 503 meanwhile, or are served by the older
+/// (the engine served an older intact generation, or an empty one), a missing one, or an empty one (a rebuild the node
+/// stopped before swapping in) while the database has published offerings is rebuilt from the database in the background — searches answer 503 meanwhile, or are served by the older
 /// generation — and the node starts and publishes as usual. A remote engine that is down at start-up only degrades search.
 /// </summary>
 public sealed class SearchIndexStartup(
@@ -149,10 +149,18 @@ public sealed class SearchIndexStartup(
         switch (opening)
         {
             case IndexOpening.Existing:
+                // An index left empty by a start-up rebuild that never got swapped in (the node stopped first) opens as
+                // an ordinary index: served, it would answer every search with nothing until the reconciler caught up.
+                var published = await LiveInDatabaseAsync(ct);
+                if (published > 0 && await IndexedAsync(ct) == 0)
+                {
+                    status.AwaitRepair(SearchAvailability.Unavailable, $"the index was empty while the database has {published} published offerings");
+                    break;
+                }
                 logger.LogInformation("Search index ready ({Provider})", options.Value.Provider);
                 return;
             case IndexOpening.Created:
-                var live = (await offerings.ListAsync(new OfferingListFilter(null, null, LiveOnly: true), 1, 1, ct)).Total;
+                var live = await LiveInDatabaseAsync(ct);
                 if (live == 0)
                 {
                     logger.LogInformation("Search index created ({Provider}); the catalog has no published offerings yet", options.Value.Provider);
@@ -178,9 +186,15 @@ public sealed class SearchIndexStartup(
         // A missing folder is also what a new data folder seeded with offerings (the demo) looks like: a warning, not an error.
         logger.Log(opening == IndexOpening.Created ? LogLevel.Warning : LogLevel.Error,
             "Search index {Opening}: {Reason} ({Problem}). Rebuilding it from the database in the background; {Meanwhile}", opening, status.Reason,
-            opening == IndexOpening.Created ? "no index folder" : problem,
+            opening switch { IndexOpening.Created => "no index folder", IndexOpening.Existing => "a rebuild was not finished", _ => problem },
             status.Availability == SearchAvailability.Unavailable ? "searches answer 503 until it is swapped in" : "searches may lack recent changes until then");
     }
+
+    private async Task<long> LiveInDatabaseAsync(CancellationToken ct) =>
+        (await offerings.ListAsync(new OfferingListFilter(null, null, LiveOnly: true), 1, 1, ct)).Total;
+
+    private async Task<long> IndexedAsync(CancellationToken ct) =>
+        (await index.SearchAsync(new OfferingSearchRequest { Limit = 0, IncludeFacets = false, Highlight = false }, ct)).Total;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

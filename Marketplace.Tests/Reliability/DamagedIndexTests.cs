@@ -88,6 +88,44 @@ public class DamagedIndexTests
     }
 
     [Test]
+    public async Task A_restart_before_the_start_up_rebuild_is_swapped_in_rebuilds_again_rather_than_serving_an_empty_index()
+    {
+        var data = NewDataDirectory();
+        var published = await PublishAndStopAsync(data, 3);
+        IndexFolder.Delete(Path.Combine(data, "index"));
+
+        // First start: the rebuild runs but is never swapped in, and the node stops (as a kill or a deploy would stop it).
+        var interrupted = new SearchTestHost(data, SearchTestHost.Settings(), services: s => HoldRebuildSwaps(s, new TaskCompletionSource().Task));
+        await ProblemAssert.IsProblemAsync(await interrupted.Client().GetAsync("/api/v1/offerings/search?q=数控机床"), HttpStatusCode.ServiceUnavailable);
+        interrupted.Dispose();
+
+        var host = new SearchTestHost(data, SearchTestHost.Settings());
+        try
+        {
+            var first = await host.Client().GetAsync("/api/v1/offerings/search?q=数控机床");
+            if (first.StatusCode == HttpStatusCode.OK)
+            {
+                Assert.That(SearchTestHost.Ids(await MarketplaceApp.ReadJsonAsync(first)).ToHashSet(), Is.EquivalentTo(published),
+                    "never an empty catalog served as if it were whole");
+            }
+            else
+            {
+                await ProblemAssert.IsProblemAsync(first, HttpStatusCode.ServiceUnavailable);
+            }
+            await SearchTestHost.EventuallyAsync(async () =>
+            {
+                var response = await host.Client().GetAsync("/api/v1/offerings/search?q=数控机床");
+                return response.StatusCode == HttpStatusCode.OK
+                    && SearchTestHost.Ids(await MarketplaceApp.ReadJsonAsync(response)).ToHashSet().SetEquals(published);
+            }, Patience, "the index is rebuilt from the database again");
+        }
+        finally
+        {
+            host.DisposeAndDelete();
+        }
+    }
+
+    [Test]
     public async Task A_missing_index_folder_is_rebuilt_from_the_database()
     {
         var data = NewDataDirectory();

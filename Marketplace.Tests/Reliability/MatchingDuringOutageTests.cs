@@ -84,7 +84,13 @@ public class MatchingDuringOutageTests
         Assert.That(await ReasonsAsync(center, pendingId), Is.Empty);
         Assert.That(await ReasonsAsync(center, editedId), Is.EqualTo(new[] { "list-created" }));
 
+        var racing = (await CreatedAsync(enterprise, "想给焊接车间上一套焊缝检测"))["id"]!.GetValue<string>();
+
         setDown(false);
+        // The owner edits a list never matched yet while the worker may be taking it: its first run is still list-created.
+        var racingEdit = await enterprise.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/demand-lists/{racing}", "\"1\"",
+            new { items = new[] { new { text = "想给焊接车间上一套焊缝视觉检测" } } }));
+        Assert.That(racingEdit.StatusCode, Is.AnyOf(HttpStatusCode.OK, HttpStatusCode.PreconditionFailed), "412 when the worker matched it first (a new version)");
         // Nodes racing for the same pending lists (three passes beside this node's worker): each run is written once.
         var store = host.Service<DemandStore>();
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => store.MatchPendingAsync(20, CancellationToken.None)));
@@ -92,14 +98,18 @@ public class MatchingDuringOutageTests
             TimeSpan.FromSeconds(30), "both lists matched once the engine answers again");
         Assert.That(await ReasonsAsync(center, pendingId), Is.EqualTo(new[] { "list-created" }), "the run it was stored for, once");
         Assert.That(await ReasonsAsync(center, editedId), Is.EqualTo(new[] { "list-created", "list-updated" }));
+        await SearchTestHost.EventuallyAsync(async () => (await ReasonsAsync(center, racing)).Count >= 1, TimeSpan.FromSeconds(30), "the raced list is matched");
+        Assert.That((await ReasonsAsync(center, racing))[0], Is.EqualTo("list-created"), "whichever wrote it, the first run of a list is list-created");
         var matched = await MarketplaceApp.ReadJsonAsync(await enterprise.GetAsync($"/api/v1/demand-lists/{pendingId}/matches"));
         Assert.That(matched["matchPending"]!.GetValue<bool>(), Is.False);
         if (findsOfferings)
         {
             Assert.That(matched["items"]![0]!["matches"]!.AsArray().Select(m => m!["title"]!.GetValue<string>()), Does.Contain("车架焊接机器人工作站"));
         }
-        var list = await MarketplaceApp.ReadJsonAsync(await enterprise.GetAsync($"/api/v1/demand-lists/{pendingId}"));
+        var read = await enterprise.GetAsync($"/api/v1/demand-lists/{pendingId}");
+        var list = await MarketplaceApp.ReadJsonAsync(read);
         Assert.That(list["matchPending"]!.GetValue<bool>(), Is.False);
+        Assert.That(read.Headers.ETag!.ToString(), Is.EqualTo("\"2\""), "matched is a new version of the list");
         Assert.That(list["items"]![0]!["text"]!.GetValue<string>(), Is.EqualTo("焊缝老是开裂，客户退货，想找焊接机器人"));
     }
 
