@@ -112,12 +112,7 @@ public class DamagedIndexTests
             {
                 await ProblemAssert.IsProblemAsync(first, HttpStatusCode.ServiceUnavailable);
             }
-            await SearchTestHost.EventuallyAsync(async () =>
-            {
-                var response = await host.Client().GetAsync("/api/v1/offerings/search?q=数控机床");
-                return response.StatusCode == HttpStatusCode.OK
-                    && SearchTestHost.Ids(await MarketplaceApp.ReadJsonAsync(response)).ToHashSet().SetEquals(published);
-            }, Patience, "the index is rebuilt from the database again");
+            await RebuiltAsync(host, published, "the index is rebuilt from the database again");
         }
         finally
         {
@@ -136,12 +131,7 @@ public class DamagedIndexTests
         try
         {
             Assert.That((await host.Client().GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            await SearchTestHost.EventuallyAsync(async () =>
-            {
-                var response = await host.Client().GetAsync("/api/v1/offerings/search?q=数控机床");
-                return response.StatusCode == HttpStatusCode.OK
-                    && SearchTestHost.Ids(await MarketplaceApp.ReadJsonAsync(response)).ToHashSet().SetEquals(published);
-            }, Patience, "the index is rebuilt from the database");
+            await RebuiltAsync(host, published, "the index is rebuilt from the database");
         }
         finally
         {
@@ -246,6 +236,15 @@ public class DamagedIndexTests
             stream.Write(Enumerable.Repeat((byte)0x5A, (int)Math.Min(64, stream.Length / 4)).ToArray());
         }
     }
+
+    /// <summary>Waits until a search answers 200 with exactly the <paramref name="published"/> offerings.</summary>
+    private static Task RebuiltAsync(SearchTestHost host, IEnumerable<Guid> published, string because) =>
+        SearchTestHost.EventuallyAsync(async () =>
+        {
+            var response = await host.Client().GetAsync("/api/v1/offerings/search?q=数控机床");
+            return response.StatusCode == HttpStatusCode.OK
+                && SearchTestHost.Ids(await MarketplaceApp.ReadJsonAsync(response)).ToHashSet().SetEquals(published);
+        }, Patience, because);
 
     private static async Task<JsonObject> ReadyAsync(SearchTestHost host)
     {
