@@ -106,18 +106,15 @@ public sealed record DemandMatchesResponse(Guid ListId, Guid? RunId, DateTimeOff
     /// <summary>Every item of the list with its latest stored matches (an item not matched yet has none).</summary>
     public static DemandMatchesResponse From(DemandList list, IReadOnlyDictionary<Guid, ItemSnapshot> snapshots)
     {
+        var pending = list.IsMatchPending ? PendingNote : null;
         var items = list.Items.Select(item => snapshots.TryGetValue(item.Id, out var s)
             ? new ItemMatchesResponse(item.Id, item.Text, s.RunId, s.ComputedAt,
                 s.Need?.Summary,
                 s.Need?.Items.Select(u => new UnderstoodItemResponse(u.Code, u.Name, u.Weight, u.Evidence)).ToArray() ?? [],
-                s.Need?.Note,
+                pending ?? s.Need?.Note,
                 s.InferredDirections.Select(i => new InferredDirectionResponse(i.Direction, i.SubDirection, i.Confidence, i.MatchedTerms)).ToArray(),
                 s.Matches.Select(m => new MatchResponse(m.OfferingId, m.RevisionId, m.Title, m.SupplierName, m.Score, m.Reasons, m.MatchedTerms)).ToArray())
-            : new ItemMatchesResponse(item.Id, item.Text, null, null, null, [], null, [], [])).ToArray();
-        if (list.IsMatchPending)
-        {
-            items = items.Select(i => i with { Note = PendingNote }).ToArray();
-        }
+            : new ItemMatchesResponse(item.Id, item.Text, null, null, null, [], pending, [], [])).ToArray();
         var latest = snapshots.Values.OrderByDescending(s => s.Sequence).FirstOrDefault();
         return new DemandMatchesResponse(list.Id, latest?.RunId, latest?.ComputedAt, list.IsMatchPending, items);
     }

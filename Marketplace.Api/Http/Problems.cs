@@ -70,13 +70,11 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         }
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            if (exception is SearchIndexUnavailableException { InnerException: { } cause })
+            // An engine's or a database's failure is logged; an index being rebuilt is logged once, by the rebuild.
+            var cause = exception is SearchIndexUnavailableException ? exception.InnerException : exception;
+            if (cause is not null)
             {
-                logger.LogWarning(cause, "Search engine unavailable on {Method} {Path}", context.Request.Method, context.Request.Path);
-            }
-            else if (exception is not SearchIndexUnavailableException)
-            {
-                logger.LogWarning(exception, "Storage busy or unreachable on {Method} {Path}", context.Request.Method, context.Request.Path);
+                logger.LogWarning(cause, "{Title} on {Method} {Path}", title, context.Request.Method, context.Request.Path);
             }
             context.Response.Headers.RetryAfter = "5";
         }

@@ -111,8 +111,8 @@ internal sealed class NothingToFollow : IHostedService
 /// <summary>
 /// Opens (or creates) the index at start-up, before the node reports ready, and acts on how it was found: a damaged index
 /// (the engine served an older intact generation, or an empty one), a missing one, or an empty one (a rebuild the node
-/// stopped before swapping in) while the database has published offerings is rebuilt from the database in the background — searches answer 503 meanwhile, or are served by the older
-/// generation — and the node starts and publishes as usual. A remote engine that is down at start-up only degrades search.
+/// stopped before swapping in) while the database has published offerings is rebuilt from the database in the background
+/// — searches answer 503 meanwhile, or are served by the older generation — and the node starts and publishes as usual. A remote engine that is down at start-up only degrades search.
 /// </summary>
 public sealed class SearchIndexStartup(
     IOfferingIndex index,
@@ -151,8 +151,8 @@ public sealed class SearchIndexStartup(
             case IndexOpening.Existing:
                 // An index left empty by a start-up rebuild that never got swapped in (the node stopped first) opens as
                 // an ordinary index: served, it would answer every search with nothing until the reconciler caught up.
-                var published = await LiveInDatabaseAsync(ct);
-                if (published > 0 && await IndexedAsync(ct) == 0)
+                // The index is asked first: the database is counted only when the index holds nothing.
+                if (await IndexedAsync(ct) == 0 && await LiveInDatabaseAsync(ct) is > 0 and var published)
                 {
                     status.AwaitRepair(SearchAvailability.Unavailable, $"the index was empty while the database has {published} published offerings");
                     break;

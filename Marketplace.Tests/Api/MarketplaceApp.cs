@@ -180,6 +180,17 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
 
     public async Task<Org> CreateOrganizationAsync(string kind, string? name = null, string district = "沙坪坝区", string? industry = null, string? scale = null, bool discloseName = false)
     {
+        var response = await Operator().PostAsJsonAsync("/api/v1/organizations", OrganizationBody(kind, name, district, industry, scale, discloseName));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        var json = await response.Content.ReadFromJsonAsync<JsonObject>();
+        var key = json!["apiKey"]!.GetValue<string>();
+        return new Org(Guid.Parse(json["organization"]!["id"]!.GetValue<string>()), key, Client(key));
+    }
+
+    /// <summary>A valid registration of an organization of <paramref name="kind"/> (an enterprise with industry and scale).</summary>
+    public static Dictionary<string, object?> OrganizationBody(string kind, string? name = null, string district = "沙坪坝区", string? industry = null,
+        string? scale = null, bool discloseName = false)
+    {
         var body = new Dictionary<string, object?>
         {
             ["kind"] = kind,
@@ -193,11 +204,7 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
             body["industry"] = industry ?? "摩托车零部件制造";
             body["scale"] = scale ?? "规下高成长";
         }
-        var response = await Operator().PostAsJsonAsync("/api/v1/organizations", body);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
-        var json = await response.Content.ReadFromJsonAsync<JsonObject>();
-        var key = json!["apiKey"]!.GetValue<string>();
-        return new Org(Guid.Parse(json["organization"]!["id"]!.GetValue<string>()), key, Client(key));
+        return body;
     }
 
     public static Dictionary<string, object?> OfferingBody(

@@ -107,20 +107,7 @@ public sealed class SearchTestHost : IDisposable
     /// <summary>A new organization of <paramref name="kind"/> in 渝北区; returns its API key.</summary>
     public async Task<string> CreateOrganizationAsync(string kind, string? name = null)
     {
-        var body = new Dictionary<string, object?>
-        {
-            ["kind"] = kind,
-            ["name"] = name ?? $"测试{kind}{Guid.NewGuid():N}"[..20],
-            ["creditCode"] = MarketplaceApp.NewCreditCode(),
-            ["district"] = "渝北区",
-            ["discloseName"] = true,
-        };
-        if (kind == "enterprise")
-        {
-            body["industry"] = "摩托车零部件制造";
-            body["scale"] = "规下高成长";
-        }
-        var response = await Operator().PostAsJsonAsync("/api/v1/organizations", body);
+        var response = await Operator().PostAsJsonAsync("/api/v1/organizations", MarketplaceApp.OrganizationBody(kind, name, "渝北区", discloseName: true));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         return (await MarketplaceApp.ReadJsonAsync(response))["apiKey"]!.GetValue<string>();
     }
