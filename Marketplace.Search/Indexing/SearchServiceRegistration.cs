@@ -119,6 +119,7 @@ public sealed class SearchIndexStartup(
     IServiceProvider services,
     SearchIndexStatus status,
     OfferingStore offerings,
+    SearchOutbox outbox,
     SearchRebuildService rebuilds,
     IOptions<SearchOptions> options,
     TimeProvider clock,
@@ -151,8 +152,10 @@ public sealed class SearchIndexStartup(
             case IndexOpening.Existing:
                 // An index left empty by a start-up rebuild that never got swapped in (the node stopped first) opens as
                 // an ordinary index: served, it would answer every search with nothing until the reconciler caught up.
-                // The index is asked first: the database is counted only when the index holds nothing.
-                if (await IndexedAsync(ct) == 0 && await LiveInDatabaseAsync(ct) is > 0 and var published)
+                // Empty while the outbox still holds a write for every published offering (a restart before the indexer
+                // ran), the indexer fills it in a moment. The index is asked first: the database only when it is empty.
+                if (await IndexedAsync(ct) == 0 && await LiveInDatabaseAsync(ct) is > 0 and var published
+                    && await outbox.PendingCountAsync(ct) < published)
                 {
                     status.AwaitRepair(SearchAvailability.Unavailable, $"the index was empty while the database has {published} published offerings");
                     break;
