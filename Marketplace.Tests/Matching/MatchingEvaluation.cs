@@ -92,9 +92,17 @@ public sealed class MatchingEvaluation
         var learn = Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_CATALOG") != "0";
         var language = new CatalogLanguage(matcher, Needs.Value, Options.Create(new MatchingOptions { LearnFromCatalog = learn }), TimeProvider.System);
         await language.OnIndexedAsync(data.Offerings.Select(ToDocument).ToArray(), CancellationToken.None);
+        var seed = Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_SEED") is { Length: > 0 } seedFile
+            ? File.ReadLines(seedFile).Where(l => l.Length > 0).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+                .Select(e => new LabelledDemand(Guid.NewGuid(), e.GetProperty("text").GetString()!, e.GetProperty("item").GetString(), [])).ToArray()
+            : [];
         if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_HISTORY") is { Length: > 0 } history)
         {
-            language.LearnFromDemands(EngagementsOf(history, except: data.Name));
+            language.LearnFromDemands(EngagementsOf(history, except: data.Name).Concat(seed));
+        }
+        else if (seed.Length > 0)
+        {
+            language.LearnFromDemands(seed);
         }
         var ranked = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var demand in data.Demands)
