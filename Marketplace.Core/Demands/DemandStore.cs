@@ -71,7 +71,7 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         var (title, items) = Validate(input, allowIds: false, existing: null);
         var enterprise = await organizations.GetAsync(actor.OrganizationId, ct);
         var toMatch = items.Select(i => new ItemToMatch(Guid.NewGuid(), i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray();
-        var list = new PreparedList(Guid.NewGuid(), enterprise, title, toMatch, await ComputeOrDeferAsync(toMatch, enterprise, ct));
+        var list = await PrepareAsync(enterprise, title, toMatch, ct);
         await db.InTransactionAsync(async (c, t) =>
         {
             await runs.LockAsync(c, t, ct);
@@ -86,9 +86,9 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
     /// </summary>
     public sealed record PreparedList(Guid Id, Organization Enterprise, string? Title, IReadOnlyList<ItemToMatch> Items, IReadOnlyList<ItemMatchOutcome>? Outcomes);
 
-    /// <summary>A list matched now; throws <see cref="SearchIndexUnavailableException"/> (503) while search cannot answer.</summary>
+    /// <summary>A list matched now, or while search cannot answer a list to store as pending (matched by <see cref="MatchPendingAsync"/>).</summary>
     public async Task<PreparedList> PrepareAsync(Organization enterprise, string? title, IReadOnlyList<ItemToMatch> items, CancellationToken ct) =>
-        new(Guid.NewGuid(), enterprise, title, items, await runs.ComputeAsync(items, Profile(enterprise), ct));
+        new(Guid.NewGuid(), enterprise, title, items, await ComputeOrDeferAsync(items, enterprise, ct));
 
     /// <summary>The items' outcomes, or null while the search engine cannot answer (the caller stores the list as pending).</summary>
     private async Task<IReadOnlyList<ItemMatchOutcome>?> ComputeOrDeferAsync(IReadOnlyList<ItemToMatch> items, Organization enterprise, CancellationToken ct)

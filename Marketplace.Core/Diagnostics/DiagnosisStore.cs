@@ -229,7 +229,7 @@ public sealed class DiagnosisStore(
 
     /// <summary>
     /// Submits the draft as the next version: the recommendations become the enterprise's demand list (each item takes
-    /// its finding's direction and item) matched at once, the version is stored immutable with the item ids, the plan
+    /// its finding's direction and item) matched at once (or, while search cannot answer, as soon as it can), the version is stored immutable with the item ids, the plan
     /// project links the list (意向 → 已诊断), and a previous version's list the enterprise had not accepted is closed.
     /// </summary>
     public async Task<(Diagnosis Diagnosis, SubmittedReport Report)> SubmitAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)

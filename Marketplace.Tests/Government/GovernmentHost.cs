@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Marketplace.Tests.Api;
+using Microsoft.Extensions.DependencyInjection;
 using static Marketplace.Tests.Api.MarketplaceApp;
 
 namespace Marketplace.Tests.Government;
@@ -10,12 +11,12 @@ namespace Marketplace.Tests.Government;
 /// One API on a temporary data folder with the organizations the government-side tests share: two district offices
 /// (璧山区, 江北区) with an enterprise each, two assessors, an integrator, a capability center.
 /// </summary>
-public sealed class GovernmentHost : IDisposable
+public sealed class GovernmentHost(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) : IDisposable
 {
     public const string HomeDistrict = "璧山区";
     public const string OtherDistrict = "江北区";
 
-    public MarketplaceApp App { get; } = new();
+    public MarketplaceApp App { get; } = new(settings: settings, services: services);
 
     public Org District { get; private set; } = null!;
     public Org OtherDistrictOffice { get; private set; } = null!;

@@ -73,13 +73,18 @@ public sealed class SearchTestHost : IDisposable
         {
             if (injectFaults)
             {
-                s.AddSingleton(Faults);
-                // Under the availability gate, as an engine's own failures are in production.
-                s.AddSingleton<IOfferingIndex>(sp => new AvailabilityGatedIndex(
-                    new FaultInjectingIndex(sp.GetRequiredService<LuceneOfferingIndex>(), Faults), sp.GetRequiredService<SearchIndexStatus>()));
+                InjectFaults(s, Faults);
             }
             services?.Invoke(s);
         }));
+    }
+
+    /// <summary>Puts the Lucene index behind <paramref name="faults"/>, under the availability gate as an engine's own failures are in production.</summary>
+    public static void InjectFaults(IServiceCollection services, FaultSwitch faults)
+    {
+        services.AddSingleton(faults);
+        services.AddSingleton<IOfferingIndex>(sp => new AvailabilityGatedIndex(
+            new FaultInjectingIndex(sp.GetRequiredService<LuceneOfferingIndex>(), faults), sp.GetRequiredService<SearchIndexStatus>()));
     }
 
     public FaultSwitch Faults { get; } = new();

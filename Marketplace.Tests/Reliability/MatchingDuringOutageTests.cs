@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Marketplace.Core.Demands;
+using Marketplace.Tests.Government;
 using Marketplace.Tests.Api;
 using Marketplace.Tests.Indexing;
 
@@ -47,6 +48,41 @@ public class MatchingDuringOutageTests
         {
             host.DisposeAndDelete();
         }
+    }
+
+    [Test]
+    public async Task A_diagnosis_report_submitted_meanwhile_is_kept_and_its_list_matched_later()
+    {
+        var faults = new FaultSwitch();
+        using var host = new GovernmentHost(new Dictionary<string, string?>(SearchTestHost.FastRecovery), s => SearchTestHost.InjectFaults(s, faults));
+        await host.StartAsync();
+        await host.App.PublishOfferingAsync(host.Integrator);
+        await host.App.WaitForIndexingAsync();
+        var (project, _) = await host.CreateProjectAsync();
+        var assigned = await host.District.Client.PostAsJsonAsync("/api/v1/diagnoses", new { planProjectId = project["id"]!.GetValue<string>(), assessorId = host.Assessor.Id });
+        var id = (await MarketplaceApp.ReadJsonAsync(assigned))["id"]!.GetValue<string>();
+        var draft = await host.Assessor.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/diagnoses/{id}/draft", assigned.Headers.ETag!.ToString(), DiagnosisTests.Report()));
+        Assert.That(draft.StatusCode, Is.EqualTo(HttpStatusCode.OK), await draft.Content.ReadAsStringAsync());
+
+        faults.Down = true;
+        var submitted = await host.Assessor.Client.PostAsync($"/api/v1/diagnoses/{id}/submit", null);
+        Assert.That(submitted.StatusCode, Is.EqualTo(HttpStatusCode.Created), await submitted.Content.ReadAsStringAsync());
+        var listId = (await MarketplaceApp.ReadJsonAsync(submitted))["demandListId"]!.GetValue<string>();
+        var waiting = await host.Enterprise.Client.GetFromJsonAsync<JsonObject>($"/api/v1/diagnoses/{id}/result");
+        Assert.That(waiting!["demandList"]!["matchPending"]!.GetValue<bool>(), Is.True);
+        Assert.That(waiting["matches"]!["items"]![0]!["matches"]!.AsArray(), Is.Empty);
+        var stored = await host.District.Client.GetFromJsonAsync<JsonObject>($"/api/v1/plan-projects/{project["id"]}");
+        Assert.That(stored!["status"]!.GetValue<string>(), Is.EqualTo("diagnosed"), "the submission is stored whole");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a few passes of the worker: nothing is written while the engine is down
+        Assert.That(await ReasonsAsync(host.Center.Client, listId), Is.Empty);
+
+        faults.Down = false;
+        await SearchTestHost.EventuallyAsync(async () => (await ReasonsAsync(host.Center.Client, listId)).Count > 0, TimeSpan.FromSeconds(30), "the list is matched once search answers");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // another pass of the worker writes nothing more
+        Assert.That(await ReasonsAsync(host.Center.Client, listId), Is.EqualTo(new[] { "diagnosis-submitted", "diagnosis-submitted" }), "one run: an event for each of its two items");
+        var result = await host.Enterprise.Client.GetFromJsonAsync<JsonObject>($"/api/v1/diagnoses/{id}/result");
+        Assert.That(result!["demandList"]!["matchPending"]!.GetValue<bool>(), Is.False);
+        Assert.That(result["matches"]!["items"]![0]!["matches"]![0]!["title"]!.GetValue<string>(), Is.EqualTo("弧焊机器人工作站"));
     }
 
     private static async Task AnswersUnavailableThenRecoversAsync(SearchTestHost host, Action<bool> setDown, bool findsOfferings)
