@@ -27,7 +27,7 @@ public static class OfferingsApi
         group.MapGet("/", List)
             .WithName("ListOfferings")
             .WithSummary("方案列表 (list offerings)")
-            .WithDescription("Paged (pageSize ≤ 100). `owner=me` lists the caller's own offerings in any status; operators may list any owner or status (e.g. `status=submitted` is the review queue). Anonymous callers and other organizations see published offerings only.")
+            .WithDescription("Paged (pageSize ≤ 100). `owner=me` lists the caller's own offerings in any status; operators may list any owner or status (e.g. `status=submitted` is the review queue). Anonymous callers and other organizations see the published version of every live offering (also one its owner is revising), and may filter by `status=published` only (400 otherwise).")
             .WithProblems(400, 401, 429);
 
         group.MapGet("/{id:guid}", Get)
@@ -126,9 +126,15 @@ public static class OfferingsApi
                 v.Add("owner", "owner 应为 me 或机构 id (use 'me' or an organization id).");
             }
         }
-        v.ThrowIfAny();
         var manager = actor is not null && (actor.IsOperator || (ownerId is not null && ownerId == actor.OrganizationId));
-        var result = await store.ListAsync(new OfferingListFilter(ownerId, manager ? statusFilter : statusFilter ?? OfferingStatus.Published, LiveOnly: !manager), p, size, ct);
+        if (!manager && statusFilter is not (null or OfferingStatus.Published))
+        {
+            // Others see the published version of live offerings; a status filter would tell which of them are being revised.
+            v.Add("status", "只有方案所有者和运营方可按其他状态筛选 (only the owner and operators filter by status; others see published offerings).");
+        }
+        v.ThrowIfAny();
+        // A live offering being revised is still published for others: its row status is the revision's, so others filter on live only.
+        var result = await store.ListAsync(new OfferingListFilter(ownerId, manager ? statusFilter : null, LiveOnly: !manager), p, size, ct);
         return TypedResults.Ok(new PagedList<OfferingResponse>(result.Items.Select(o => OfferingResponse.For(o, manager)).ToArray(), result.Page, result.PageSize, result.Total));
     }
 

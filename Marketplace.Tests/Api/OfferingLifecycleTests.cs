@@ -265,4 +265,30 @@ public class OfferingLifecycleTests(StorageKind storage)
         await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync("/api/v1/offerings?pageSize=101"), HttpStatusCode.BadRequest, "pageSize");
         await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync("/api/v1/offerings?status=archived"), HttpStatusCode.BadRequest, "status");
     }
+
+    [Test]
+    public async Task A_published_offering_being_revised_stays_in_the_public_list_and_others_cannot_filter_by_its_revision()
+    {
+        var id = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(title: "修订中的方案"));
+        var current = await _integrator.Client.GetAsync($"/api/v1/offerings/{id}");
+        var edited = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{id}",
+            current.Headers.ETag!.ToString(), MarketplaceApp.OfferingBody(title: "修订中的方案（第二版）")));
+        Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        foreach (var query in new[] { $"owner={_integrator.Id}", $"owner={_integrator.Id}&status=published" })
+        {
+            var listed = await _otherIntegrator.Client.GetFromJsonAsync<JsonObject>($"/api/v1/offerings?{query}&pageSize=100");
+            var item = listed!["items"]!.AsArray().SingleOrDefault(i => i!["id"]!.GetValue<string>() == id.ToString());
+            Assert.That(item, Is.Not.Null, $"{query}: a live offering under revision is still listed");
+            Assert.That(item!["title"]!.GetValue<string>(), Is.EqualTo("修订中的方案"), "in its published version");
+            Assert.That(item["status"]!.GetValue<string>(), Is.EqualTo("published"));
+        }
+        foreach (var status in new[] { "draft", "submitted", "retired" })
+        {
+            await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync($"/api/v1/offerings?status={status}"), HttpStatusCode.BadRequest, "status");
+            await ProblemAssert.IsProblemAsync(await _otherIntegrator.Client.GetAsync($"/api/v1/offerings?owner={_integrator.Id}&status={status}"), HttpStatusCode.BadRequest, "status");
+        }
+        var own = await _integrator.Client.GetFromJsonAsync<JsonObject>("/api/v1/offerings?owner=me&status=draft&pageSize=100");
+        Assert.That(own!["items"]!.AsArray().Select(i => i!["title"]!.GetValue<string>()), Does.Contain("修订中的方案（第二版）"), "the owner filters by the revision's status");
+    }
 }
