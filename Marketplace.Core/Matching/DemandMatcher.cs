@@ -240,7 +240,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         {
             // Without a stated direction, the directions of the understood items (not the industry nouns of the text).
             direction = weights.DirectionFromNeed && need.Items.Count > 0
-                ? need.Items.Max(i => DirectionAgreement(hit, i.Code[..i.Code.IndexOf('.')], i.Weight))
+                ? need.Items.Max(i => DirectionAgreement(hit, SubDirection.DirectionOf(i.Code), i.Weight))
                 : inferred.Count == 0 ? 0 : inferred.Max(i => DirectionAgreement(hit, i.DirectionCode, i.Confidence));
             if (inferred.Count > 0)
             {
@@ -430,7 +430,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     public bool IsPrepared(Guid revisionId) => _offeringItems.ContainsKey(revisionId);
 
     private static bool OfferingDeclares(IReadOnlyList<string> directions, string itemCode) =>
-        directions.Contains(itemCode[..itemCode.IndexOf('.')]) || itemCode.StartsWith(GeneralDirection + ".", StringComparison.Ordinal);
+        directions.Contains(SubDirection.DirectionOf(itemCode)) || itemCode.StartsWith(GeneralDirection + ".", StringComparison.Ordinal);
 
     private string DirectionName(string code) => taxonomy.FindDirection(code)?.Name ?? code;
 

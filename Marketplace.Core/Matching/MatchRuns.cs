@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using Marketplace.Core.Common;
 using Marketplace.Core.Storage;
+using Marketplace.Core.Taxonomy;
 using Marketplace.Core.Webhooks;
 
 namespace Marketplace.Core.Matching;
@@ -14,13 +15,21 @@ public sealed record ItemToMatch(Guid ItemId, string Text, string? Direction, st
 /// <summary>The ranked matches of one item in one run.</summary>
 public sealed record ItemMatchOutcome(ItemToMatch Item, DemandMatchResult Result)
 {
-    /// <summary>The stated direction, or the top inferred one.</summary>
-    public string? EffectiveDirection => Item.Direction ?? Result.InferredDirections.FirstOrDefault()?.DirectionCode;
+    /// <summary>The stated direction (or the stated technology item's), else that of the item the need is understood to ask for most, else the top inferred one.</summary>
+    public string? EffectiveDirection => Item.Direction
+        ?? DirectionOf(Item.SubDirection)
+        ?? DirectionOf(Result.Need.Items.FirstOrDefault()?.Code)
+        ?? Result.InferredDirections.FirstOrDefault()?.DirectionCode;
 
-    /// <summary>The stated technology item, else the one the need is understood to ask for most, else the inferred direction's.</summary>
+    /// <summary>
+    /// The stated technology item, else the one of the effective direction the need is understood to ask for most, else the
+    /// inferred direction's: always an item of <see cref="EffectiveDirection"/>, so statistics by direction and by item agree.
+    /// </summary>
     public string? EffectiveSubDirection => Item.SubDirection
-        ?? Result.Need.Items.FirstOrDefault()?.Code
-        ?? Result.InferredDirections.FirstOrDefault(i => EffectiveDirection is null || i.DirectionCode == EffectiveDirection)?.SubDirectionCode;
+        ?? Result.Need.Items.FirstOrDefault(i => DirectionOf(i.Code) == EffectiveDirection)?.Code
+        ?? Result.InferredDirections.FirstOrDefault(i => i.DirectionCode == EffectiveDirection)?.SubDirectionCode;
+
+    private static string? DirectionOf(string? itemCode) => itemCode is null ? null : SubDirection.DirectionOf(itemCode);
 
     public double? BestScore => Result.Matches.Count == 0 ? null : Result.Matches.Max(m => m.Score);
 }

@@ -8,7 +8,10 @@ public sealed record Direction(string Code, string Name, IReadOnlyList<string> A
 public sealed record SubDirection(string Code, string Name, IReadOnlyList<string> Aliases, IReadOnlyList<string> Problems)
 {
     /// <summary>The parent direction's code: the part of <see cref="Code"/> before the first dot.</summary>
-    public string DirectionCode => Code[..Code.IndexOf('.')];
+    public string DirectionCode => DirectionOf(Code);
+
+    /// <summary>The direction of a technology item's code (machinery.welding → machinery).</summary>
+    public static string DirectionOf(string itemCode) => itemCode[..itemCode.IndexOf('.', StringComparison.Ordinal)];
 }
 
 public sealed record District(string Code, string Name);
