@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Api.Hosting;
 
@@ -17,16 +18,28 @@ public sealed class MarketplaceOptions
     [Range(1024, 100 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    [ValidateObjectMembers]
     public AuthOptions Auth { get; set; } = new();
 
+    [ValidateObjectMembers]
     public RateLimitOptions RateLimit { get; set; } = new();
 }
 
-public sealed class AuthOptions
+public sealed class AuthOptions : IValidatableObject
 {
-    /// <summary>The first operator's API key. When unset, one is generated on first start and written to the data folder.</summary>
-    [MinLength(24)]
+    public const int MinimumKeyLength = 24;
+
+    /// <summary>The first operator's API key. When unset (or empty), one is generated on first start and written to the data folder.</summary>
     public string? OperatorKey { get; set; }
+
+    // Keys are stored as unsalted hashes, which is safe only for long random keys.
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(OperatorKey) && OperatorKey.Trim().Length < MinimumKeyLength)
+        {
+            yield return new ValidationResult($"Marketplace:Auth:OperatorKey must be at least {MinimumKeyLength} characters (or unset to generate one).", [nameof(OperatorKey)]);
+        }
+    }
 }
 
 public sealed class RateLimitOptions

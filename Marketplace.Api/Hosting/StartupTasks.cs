@@ -35,9 +35,10 @@ public sealed class StartupTasks(
         if (generated is not null)
         {
             var path = Path.Combine(options.Value.DataDirectory, GeneratedKeyFile);
-            await File.WriteAllTextAsync(path, generated + Environment.NewLine, ct);
-            logger.LogWarning("No Marketplace:Auth:OperatorKey configured: generated the first operator API key {OperatorKey} (also written to {Path}). It is shown only once.",
-                generated, Path.GetFullPath(path));
+            await WriteSecretAsync(path, generated + Environment.NewLine, ct);
+            // The key itself never goes to the logs (they are shipped and kept elsewhere); its prefix tells which key it is.
+            logger.LogWarning("No Marketplace:Auth:OperatorKey configured: generated the first operator API key {KeyPrefix}… and wrote it to {Path}, readable by this user only.",
+                ApiKeys.DisplayPrefix(generated), Path.GetFullPath(path));
         }
         if (options.Value.SeedDemo)
         {
@@ -46,4 +47,18 @@ public sealed class StartupTasks(
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Writes a file only its owner can read (on Unix; Windows keeps the folder's access rules).</summary>
+    private static async Task WriteSecretAsync(string path, string content, CancellationToken ct)
+    {
+        File.Delete(path); // a file left from an earlier database keeps its mode if overwritten
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        await using var stream = new FileStream(path, options);
+        await using var writer = new StreamWriter(stream);
+        await writer.WriteAsync(content.AsMemory(), ct);
+    }
 }

@@ -101,7 +101,10 @@ public sealed class SearchIndexerOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Processed outbox rows are deleted after this long.</summary>
+    /// <summary>
+    /// Processed outbox rows are deleted after this long. Nodes that follow the outbox as a log (their own Lucene index)
+    /// read processed rows too, so a short retention would make a lagging node miss updates until it reconciles.
+    /// </summary>
     public TimeSpan RetainProcessed { get; set; } = TimeSpan.FromDays(7);
 }
 
@@ -154,6 +157,10 @@ public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
         if (indexer.InitialBackoff <= TimeSpan.Zero || indexer.MaxBackoff < indexer.InitialBackoff)
         {
             errors.Add("Marketplace:Search:Indexer:InitialBackoff must be positive and at most MaxBackoff.");
+        }
+        if (indexer.RetainProcessed < TimeSpan.FromHours(1) || indexer.RetainProcessed > TimeSpan.FromDays(365))
+        {
+            errors.Add("Marketplace:Search:Indexer:RetainProcessed must be between 1 hour and 365 days.");
         }
         if (options.ReconcileInterval < TimeSpan.Zero || options.ReconcileInterval > TimeSpan.FromDays(7)
             || (options.ReconcileInterval > TimeSpan.Zero && options.ReconcileInterval < TimeSpan.FromSeconds(1)))

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Tests.Api;
 
@@ -35,16 +36,38 @@ public class HostingTests
     public async Task Without_a_configured_operator_key_one_is_generated_and_written_to_the_data_folder()
     {
         var directory = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
+        var logs = new CapturedLogs();
         using (var app = new MarketplaceApp(directory, new Dictionary<string, string?> { ["Marketplace:Auth:OperatorKey"] = null }))
+        using (var logged = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs))))
         {
-            app.Client();
+            logged.CreateClient();
             var file = Path.Combine(directory, "operator-api-key.txt");
             Assert.That(File.Exists(file), Is.True);
             var generated = (await File.ReadAllTextAsync(file)).Trim();
-            var me = await app.Client(generated).GetFromJsonAsync<JsonObject>("/api/v1/organizations/me");
+            Assert.That(logs.Lines, Has.Some.Contains(generated[..12]).And.Contains(file), "the log says which key and where");
+            Assert.That(logs.Lines, Has.None.Contains(generated), "never the key itself");
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.That(File.GetUnixFileMode(file), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            }
+            var client = logged.CreateClient();
+            client.DefaultRequestHeaders.Add("X-Api-Key", generated);
+            var me = await client.GetFromJsonAsync<JsonObject>("/api/v1/organizations/me");
             Assert.That(me!["kind"]!.GetValue<string>(), Is.EqualTo("operator"));
         }
         MarketplaceApp.DeleteDirectory(directory);
+    }
+
+    [TestCase("Marketplace:Auth:OperatorKey", "short")]
+    [TestCase("Marketplace:RateLimit:WindowSeconds", "0")]
+    [TestCase("Marketplace:RateLimit:AnonymousPermitLimit", "0")]
+    [TestCase("Marketplace:MaxRequestBodyBytes", "10")]
+    public void Invalid_settings_stop_the_start_up(string key, string value)
+    {
+        var error = MarketplaceApp.StartUpFailure(() => new MarketplaceApp(settings: new Dictionary<string, string?> { [key] = value }),
+            app => app.Client(), app => { app.Dispose(); MarketplaceApp.DeleteDirectory(app.DataDirectory); });
+        Assert.That(error, Is.InstanceOf<OptionsValidationException>().Or.InnerException.InstanceOf<OptionsValidationException>(), error.ToString());
+        Assert.That(error.ToString(), Does.Contain(key.Split(':')[^1]), "the message names the setting");
     }
 
     [Test]

@@ -22,6 +22,7 @@ public class SearchConfigurationTests
     [TestCase("Marketplace:Search:Elasticsearch:IndexAlias", "Upper Case")]
     [TestCase("Marketplace:Search:Indexer:BatchSize", "0")]
     [TestCase("Marketplace:Search:RebuildRamBufferMegabytes", "8")]
+    [TestCase("Marketplace:Search:Indexer:RetainProcessed", "00:00:00")]
     public void Invalid_search_settings_stop_the_start_up(string key, string value)
     {
         var settings = SearchTestHost.Settings(("Marketplace:Search:Provider", "elasticsearch"), ("Marketplace:Search:Elasticsearch:Url", "http://127.0.0.1:9"), (key, value));
