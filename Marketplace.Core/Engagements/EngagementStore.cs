@@ -124,41 +124,37 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
         var contact = ValidateContact(input.Contact, v);
         v.ThrowIfAny();
 
-        ItemRow? item;
-        MatchRow? match;
-        await using (var c = await db.OpenAsync(ct))
-        {
-            item = await c.QuerySingleOrDefaultAsync<ItemRow>(db.Command(EngagementSql.ItemForEngagement, new { input.ItemId }, ct: ct));
-            match = (await c.QueryAsync<MatchRow>(db.Command(EngagementSql.MatchOfItem, new { input.ItemId, input.OfferingId }, ct: ct))).FirstOrDefault();
-        }
-        if (item is null || item.OwnerId != actor.OrganizationId)
-        {
-            throw new ValidationException(new Dictionary<string, string[]>
-            {
-                ["itemId"] = [$"贵企业的需求清单中没有需求项 {input.ItemId} (no such item in your demand lists)."],
-            });
-        }
-        if (item.ListStatus != "open")
-        {
-            throw new ConflictException("需求清单已关闭，不能再发起对接 (the item's demand list is closed).");
-        }
-        if (match is null)
-        {
-            throw new ValidationException(new Dictionary<string, string[]>
-            {
-                ["offeringId"] = [$"方案 {input.OfferingId} 不在该需求项的匹配结果中 (the offering is not among this item's matches)."],
-            });
-        }
-        if (match.PublishedRevisionId is null || match.Status == "retired")
-        {
-            throw new ConflictException("该方案已下架，不能发起对接 (the offering has been retired).");
-        }
         var id = Guid.NewGuid();
         var now = clock.GetUtcNow();
         try
         {
             await db.InTransactionAsync(async (c, t) =>
             {
+                // Read in the write transaction: a list closed or an offering retired meanwhile is seen (SQLite serializes writers).
+                var item = await c.QuerySingleOrDefaultAsync<ItemRow>(db.Command(EngagementSql.ItemForEngagement, new { input.ItemId }, t, ct));
+                var match = (await c.QueryAsync<MatchRow>(db.Command(EngagementSql.MatchOfItem, new { input.ItemId, input.OfferingId }, t, ct))).FirstOrDefault();
+                if (item is null || item.OwnerId != actor.OrganizationId)
+                {
+                    throw new ValidationException(new Dictionary<string, string[]>
+                    {
+                        ["itemId"] = [$"贵企业的需求清单中没有需求项 {input.ItemId} (no such item in your demand lists)."],
+                    });
+                }
+                if (item.ListStatus != "open")
+                {
+                    throw new ConflictException("需求清单已关闭，不能再发起对接 (the item's demand list is closed).");
+                }
+                if (match is null)
+                {
+                    throw new ValidationException(new Dictionary<string, string[]>
+                    {
+                        ["offeringId"] = [$"方案 {input.OfferingId} 不在该需求项的匹配结果中 (the offering is not among this item's matches)."],
+                    });
+                }
+                if (match.PublishedRevisionId is null || match.Status == "retired")
+                {
+                    throw new ConflictException("该方案已下架，不能发起对接 (the offering has been retired).");
+                }
                 var open = await c.ExecuteScalarAsync<Guid?>(db.Command(EngagementSql.OpenForMatch, new { input.ItemId, input.OfferingId }, t, ct));
                 if (open is not null)
                 {
@@ -462,7 +458,7 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
         }
         await using var c = await db.OpenAsync(ct);
         var result = new List<EngagementSummary>();
-        foreach (var chunk in itemIds.Chunk(500))
+        foreach (var chunk in itemIds.Chunk(Database.KeysPerStatement))
         {
             result.AddRange(await c.QueryAsync<EngagementSummary>(db.Command(EngagementSql.SummariesOfIntegratorItems,
                 new { IntegratorId = integratorId, ItemIds = DapperTypeHandlers.ListParameter(chunk) }, ct: ct)));

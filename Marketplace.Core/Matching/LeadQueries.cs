@@ -66,7 +66,7 @@ public sealed class LeadQueries(Database db, Engagements.EngagementStore engagem
         var rows = (await c.QueryAsync<LeadRow>(db.Command(db.Dialect.Page(MatchSql.Leads), args, ct: ct))).ToArray();
         var matches = rows.Length == 0
             ? []
-            : (await c.QueryAsync<MatchRow>(db.Command(MatchSql.LeadMatches, new { EventIds = MatchQueries.GuidList(rows.Select(r => r.EventId)), SupplierId = actor.OrganizationId }, ct: ct))).ToArray();
+            : (await c.QueryAsync<MatchRow>(db.Command(MatchSql.LeadMatches, new { EventIds = DapperTypeHandlers.ListParameter(rows.Select(r => r.EventId)), SupplierId = actor.OrganizationId }, ct: ct))).ToArray();
         var byEvent = matches.ToLookup(m => m.EventId);
         var engaged = (await engagements.OfIntegratorItemsAsync(actor.OrganizationId, rows.Select(r => r.ItemId).ToArray(), ct))
             .GroupBy(e => (e.ItemId, e.OfferingId))

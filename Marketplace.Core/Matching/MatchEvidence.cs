@@ -40,7 +40,10 @@ public sealed class MatchEvidence(Database db, TimeProvider clock)
         public string SubDirections { get; init; } = "";
     }
 
-    private (DateTimeOffset Until, IReadOnlyDictionary<(Guid, string), ItemEvidence> Table)? _cache;
+    /// <summary>The table and until when it is used; replaced whole (a reference), so readers without the lock see one or the other.</summary>
+    private sealed record CachedTable(DateTimeOffset Until, IReadOnlyDictionary<(Guid, string), ItemEvidence> Table);
+
+    private CachedTable? _cache;
     private readonly SemaphoreSlim _loading = new(1, 1);
 
     /// <summary>Re-ranks <paramref name="result"/> with the evidence of each match's integrator in <paramref name="item"/>.</summary>
@@ -97,14 +100,14 @@ public sealed class MatchEvidence(Database db, TimeProvider clock)
 
     private async Task<IReadOnlyDictionary<(Guid, string), ItemEvidence>> TableAsync(CancellationToken ct)
     {
-        if (_cache is { } cached && cached.Until > clock.GetUtcNow())
+        if (Volatile.Read(ref _cache) is { } cached && cached.Until > clock.GetUtcNow())
         {
             return cached.Table;
         }
         await _loading.WaitAsync(ct);
         try
         {
-            if (_cache is { } again && again.Until > clock.GetUtcNow())
+            if (Volatile.Read(ref _cache) is { } again && again.Until > clock.GetUtcNow())
             {
                 return again.Table;
             }
@@ -119,7 +122,7 @@ public sealed class MatchEvidence(Database db, TimeProvider clock)
                 table[(row.IntegratorId, row.Item!)] = new ItemEvidence(row.Verified, row.Rating is null ? null : Math.Round(row.Rating.Value, 1), row.Rated,
                     cases.GetValueOrDefault((row.IntegratorId, row.Item!)));
             }
-            _cache = (clock.GetUtcNow() + CacheFor, table);
+            Volatile.Write(ref _cache, new CachedTable(clock.GetUtcNow() + CacheFor, table));
             return table;
         }
         finally
@@ -127,9 +130,6 @@ public sealed class MatchEvidence(Database db, TimeProvider clock)
             _loading.Release();
         }
     }
-
-    /// <summary>Forget the cached table (tests, and after a 验收 on this node).</summary>
-    public void Invalidate() => _cache = null;
 }
 
 internal static class EvidenceSql

@@ -126,12 +126,6 @@ public sealed class MatchQueries(Database db)
         return new FeedPage(items, FormatCursor(items.Length > 0 ? items[^1].Sequence : after));
     }
 
-    /// <summary>
-    /// Dapper expands <c>IN @List</c> without the Guid type handler, so on SQLite (Guids stored as text) Guid lists
-    /// never match; text compares on both engines (SQL Server converts it to uniqueidentifier).
-    /// </summary>
-    internal static string[] GuidList(IEnumerable<Guid> ids) => ids.Select(id => id.ToString("D")).ToArray();
-
     public static string FormatCursor(long sequence) => sequence.ToString(CultureInfo.InvariantCulture);
 
     public static bool TryParseCursor(string cursor, out long sequence) =>
@@ -144,7 +138,7 @@ public sealed class MatchQueries(Database db)
         var map = new Dictionary<Guid, IReadOnlyList<OfferingMatch>>();
         foreach (var chunk in eventIds.Chunk(200))
         {
-            var rows = await c.QueryAsync<ResultRow>(db.Command(sql, new { EventIds = GuidList(chunk), TopK = topK }, ct: ct));
+            var rows = await c.QueryAsync<ResultRow>(db.Command(sql, new { EventIds = DapperTypeHandlers.ListParameter(chunk), TopK = topK }, ct: ct));
             foreach (var group in rows.GroupBy(r => r.EventId))
             {
                 map[group.Key] = group.OrderBy(r => r.Ordinal).Select(r => r.ToMatch()).ToArray();

@@ -22,8 +22,6 @@ internal static class NeedFeatures
 
     public static long WordKey(int wordId) => WordBase + wordId;
 
-    public static bool IsWord(long key) => key >= WordBase;
-
     /// <summary>Adds every feature of <paramref name="text"/> to <paramref name="features"/>, in text order (repeats included).</summary>
     /// <param name="wordId">Maps a folded Latin/digit word to its id, or -1 to skip it.</param>
     /// <param name="words">The text's words; null reads each run of Han characters as one word.</param>

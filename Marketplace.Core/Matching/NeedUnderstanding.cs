@@ -34,19 +34,6 @@ public sealed record NeedUnderstanding(IReadOnlyList<UnderstoodItem> Items, stri
     /// <summary>A second item is named in <see cref="Summary"/> when it weighs at least this share of the first.</summary>
     public const double SecondItemShare = 0.6;
 
-    /// <summary>The weight of <paramref name="code"/> in the need, 0 when it is not asked for.</summary>
-    public double WeightOf(string code)
-    {
-        foreach (var item in Items)
-        {
-            if (item.Code == code)
-            {
-                return item.Weight;
-            }
-        }
-        return 0;
-    }
-
     internal static string? IndustryOf(EnterpriseProfile enterprise, TaxonomyCatalog taxonomy, string? direction) =>
         !string.IsNullOrWhiteSpace(enterprise.Industry) ? enterprise.Industry.Trim()
         : direction is not null ? taxonomy.FindDirection(direction)?.Name

@@ -82,9 +82,4 @@ internal static class OfferingSql
         SELECT id AS Id, offering_id AS OfferingId, number AS Number, content AS Content, created_at AS CreatedAt, published_at AS PublishedAt
         FROM offering_revisions WHERE offering_id = @OfferingId ORDER BY number
         """;
-
-    public const string RevisionsByIds = """
-        SELECT id AS Id, offering_id AS OfferingId, number AS Number, content AS Content, created_at AS CreatedAt, published_at AS PublishedAt
-        FROM offering_revisions WHERE id IN @Ids
-        """;
 }

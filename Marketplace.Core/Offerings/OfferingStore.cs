@@ -236,28 +236,12 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         return (events, revisions);
     }
 
-    /// <summary>Revisions by id (for match snapshots that refer to what was ranked).</summary>
-    public async Task<IReadOnlyDictionary<Guid, RevisionRow>> RevisionsAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
-    {
-        if (ids.Count == 0)
-        {
-            return new Dictionary<Guid, RevisionRow>();
-        }
-        await using var c = await db.OpenAsync(ct);
-        var rows = new List<RevisionRow>();
-        foreach (var chunk in ids.Chunk(500))
-        {
-            rows.AddRange(await c.QueryAsync<RevisionRow>(db.Command(OfferingSql.RevisionsByIds, new { Ids = DapperTypeHandlers.ListParameter(chunk) }, ct: ct)));
-        }
-        return rows.ToDictionary(r => r.Id);
-    }
-
     /// <summary>Index documents for the given offerings as they are now: live ones in full, others as tombstones.</summary>
     public async Task<IReadOnlyList<OfferingDocument>> IndexDocumentsAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var documents = new List<OfferingDocument>();
-        foreach (var chunk in ids.Distinct().Chunk(500))
+        foreach (var chunk in ids.Distinct().Chunk(Database.KeysPerStatement))
         {
             var rows = await c.QueryAsync<Row>(db.Command(OfferingSql.ByIds, new { Ids = DapperTypeHandlers.ListParameter(chunk) }, ct: ct));
             documents.AddRange(rows.Select(r => ToDocument(r.ToOffering())));

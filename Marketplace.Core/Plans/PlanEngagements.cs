@@ -35,7 +35,7 @@ public sealed class PlanEngagements(Database db)
             return result;
         }
         await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in listIds.Distinct().Chunk(500))
+        foreach (var chunk in listIds.Distinct().Chunk(Database.KeysPerStatement))
         {
             var rows = await c.QueryAsync<Row>(db.Command(PlanEngagementSql.OfLists, new { ListIds = DapperTypeHandlers.ListParameter(chunk) }, ct: ct));
             foreach (var group in rows.GroupBy(r => r.ListId))
@@ -51,7 +51,7 @@ public sealed class PlanEngagements(Database db)
     {
         var engaged = new HashSet<Guid>();
         await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in enterpriseIds.Distinct().Chunk(500))
+        foreach (var chunk in enterpriseIds.Distinct().Chunk(Database.KeysPerStatement))
         {
             engaged.UnionWith(await c.QueryAsync<Guid>(db.Command(PlanEngagementSql.EngagedEnterprises, new { EnterpriseIds = DapperTypeHandlers.ListParameter(chunk) }, ct: ct)));
         }

@@ -75,7 +75,7 @@ public sealed class SearchOutbox(Database db, TimeProvider clock) : ILeasedQueue
     {
         var rows = new List<OutboxEntry>();
         await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in seqs.Chunk(500))
+        foreach (var chunk in seqs.Chunk(Database.KeysPerStatement))
         {
             rows.AddRange(await c.QueryAsync<OutboxEntry>(db.Command(SearchOutboxSql.ReadSeqs, new { Seqs = chunk }, ct: ct)));
         }

@@ -41,12 +41,20 @@ public sealed class Database
         DbConnection connection = Options.Provider == StorageProvider.SqlServer
             ? new SqlConnection(_connectionString)
             : new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        if (connection is SqliteConnection)
+        try
         {
-            await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+            await connection.OpenAsync(ct);
+            if (connection is SqliteConnection)
+            {
+                await connection.ExecuteAsync(Command("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", ct: ct));
+            }
+            return connection;
         }
-        return connection;
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> in a write transaction and commits it (SQLite: BEGIN IMMEDIATE).</summary>

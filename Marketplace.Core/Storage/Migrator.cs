@@ -34,7 +34,7 @@ public sealed class Migrator(Database database, TimeProvider clock, ILogger<Migr
         await using var connection = await database.OpenAsync(ct);
         if (database.Dialect is SqliteDialect)
         {
-            await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
+            await connection.ExecuteAsync(database.Command("PRAGMA journal_mode = WAL;", ct: ct));
         }
         // Several nodes may start at once: one migrates, the others wait and then find nothing to do.
         await connection.ExecuteAsync(database.Command(database.Dialect.AcquireStartupLock, ct: ct));

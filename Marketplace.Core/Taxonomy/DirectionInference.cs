@@ -182,39 +182,6 @@ public sealed class DirectionInference
     }
 
     /// <summary>
-    /// Evidence per technology item in <paramref name="text"/> (item code → score, the same evidence
-    /// <see cref="Infer"/> uses to pick one item per direction), for callers that weigh several items.
-    /// </summary>
-    internal IReadOnlyDictionary<string, double> ItemScores(string text)
-    {
-        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return scores;
-        }
-        var matches = new List<TermMatch>();
-        _matcher.FindAll(text, matches);
-        var seen = new HashSet<int>();
-        foreach (var match in matches)
-        {
-            if (!seen.Add(match.TermId))
-            {
-                continue;
-            }
-            var info = _terms[match.TermId];
-            foreach (var posting in info.Postings)
-            {
-                if (posting.Item >= 0)
-                {
-                    var code = _itemCodes[posting.Item];
-                    scores[code] = scores.GetValueOrDefault(code) + posting.Weight * info.LengthFactor / info.ItemCount;
-                }
-            }
-        }
-        return scores;
-    }
-
-    /// <summary>
     /// Where <paramref name="text"/> speaks of the enterprise's industry rather than of a function: the directions'
     /// industry nouns (涂料, 榨菜, 铝型材, 齿轮) that are no technology item's name, alias or problem, and runs of two or
     /// more characters the text shares with the enterprise's declared <paramref name="industry"/> that are not part of

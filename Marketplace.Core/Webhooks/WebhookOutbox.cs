@@ -13,8 +13,6 @@ namespace Marketplace.Core.Webhooks;
 public sealed record WebhookAudience(IReadOnlyList<Guid> Organizations, IReadOnlyList<OrganizationKind> Kinds)
 {
     public static WebhookAudience Of(params Guid[] organizations) => new(organizations, []);
-
-    public static WebhookAudience OfKind(OrganizationKind kind) => new([], [kind]);
 }
 
 /// <summary>A claimed delivery with what sending it needs.</summary>

@@ -463,8 +463,6 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
     {
         private bool _swapped;
 
-        public string PhysicalIndex => physical;
-
         public Task AddAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
         {
             ArgumentNullException.ThrowIfNull(documents);

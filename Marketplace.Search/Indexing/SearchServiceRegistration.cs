@@ -62,7 +62,8 @@ public static class SearchServiceRegistration
                     RebuildRamBufferSizeMb = options.RebuildRamBufferMegabytes,
                 },
                 sp.GetRequiredService<Thesaurus>(),
-                sp.GetRequiredService<TaxonomyCatalog>());
+                sp.GetRequiredService<TaxonomyCatalog>(),
+                sp.GetRequiredService<ILogger<LuceneOfferingIndex>>());
         });
         services.TryAddSingleton(sp =>
         {

@@ -5,6 +5,8 @@ using Lucene.Net.Search;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
 using Marketplace.Search.Analysis;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Marketplace.Search.Lucene;
 
@@ -35,11 +37,13 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     private LuceneRebuild? _rebuild;
     private SearchResultCache _results = SearchResultCache.Empty;
     private Task _warmedUp = Task.CompletedTask;
+    private readonly ILogger _logger;
     private Timer? _warmTermsSaver;
     private bool _disposed;
 
-    public LuceneOfferingIndex(LuceneIndexOptions options, Thesaurus thesaurus, TaxonomyCatalog taxonomy)
+    public LuceneOfferingIndex(LuceneIndexOptions options, Thesaurus thesaurus, TaxonomyCatalog taxonomy, ILogger<LuceneOfferingIndex>? logger = null)
     {
+        _logger = logger ?? NullLogger<LuceneOfferingIndex>.Instance;
         ArgumentException.ThrowIfNullOrWhiteSpace(options.IndexDirectory);
         _options = options;
         _taxonomy = taxonomy;
@@ -438,9 +442,14 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
                 searchers.Release(searcher);
             }
         }
-        catch (ObjectDisposedException)
+        catch (Exception e) when (e is ObjectDisposedException or IOException)
         {
-            // Closed meanwhile (disposed, or the rebuild abandoned): nothing to warm.
+            // Closed or changed underneath (disposed or Lucene's AlreadyClosed, the rebuild abandoned, files deleted): nothing to warm.
+        }
+        catch (Exception e)
+        {
+            // Warming is best effort (searches decode what they need themselves), but a defect in it must show.
+            _logger.LogError(e, "Warming the search index's postings failed; the first searches will be slower");
         }
     }
 

@@ -64,10 +64,9 @@ internal static class PostingsWarmUp
                 }
             }
         }
-        catch (Exception)
+        catch (Exception e) when (e is ObjectDisposedException or IOException)
         {
-            // Best effort (an exception on a background thread would end the process): the index closed or changed
-            // underneath, and searches decode what they need themselves.
+            // The index closed or changed underneath: searches decode what they need themselves.
         }
         return decoded;
     }
