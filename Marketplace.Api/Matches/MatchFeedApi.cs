@@ -11,7 +11,7 @@ public sealed record FeedMatchResponse(Guid OfferingId, Guid RevisionId, string 
 
 /// <param name="Sequence">Feed position; strictly increasing, committed in order.</param>
 /// <param name="Direction">The item's stated direction, or its top inferred one at the time of the run.</param>
-/// <param name="Reason">list-created, list-updated or offering-published.</param>
+/// <param name="Reason">list-created, list-updated, diagnosis-submitted, offering-published (a new offering entered the item's matches) or offering-retired (one of its matches was withdrawn).</param>
 /// <param name="Matches">The top 10 offerings of the run, as ranked.</param>
 public sealed record FeedEventResponse(
     long Sequence,

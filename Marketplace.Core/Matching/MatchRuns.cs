@@ -53,6 +53,7 @@ public static class MatchEventReasons
     public const string ListUpdated = "list-updated";
     public const string OfferingPublished = "offering-published";
     public const string DiagnosisSubmitted = "diagnosis-submitted";
+    public const string OfferingRetired = "offering-retired";
 }
 
 /// <summary>

@@ -84,6 +84,23 @@ internal static class MatchSql
         ORDER BY i.list_id, i.ordinal
         """;
 
+    /// <summary>Of @Ids, the offerings no longer live (retired, or never published).</summary>
+    public const string WithdrawnOfferings = "SELECT id FROM offerings WHERE id IN @Ids AND (published_revision_id IS NULL OR status = 'retired')";
+
+    /// <summary>Open items whose current matches (their latest event's results) show one of the offerings @Ids.</summary>
+    public const string ItemsShowingOfferings = """
+        SELECT i.id AS ItemId, i.list_id AS ListId, l.row_version AS ListRowVersion, i.latest_event_id AS LatestEventId,
+               i.ordinal AS Position, i.item_text AS Text, i.direction AS Direction, i.sub_direction AS SubDirection,
+               i.budget_yuan AS BudgetYuan, i.within_days AS WithinDays,
+               org.district AS District, org.industry AS Industry, org.scale AS Scale
+        FROM demand_items i
+        JOIN demand_lists l ON l.id = i.list_id
+        JOIN organizations org ON org.id = l.owner_id
+        WHERE l.status = 'open' AND l.match_pending IS NULL AND i.removed_at IS NULL
+          AND i.latest_event_id IN (SELECT r.event_id FROM match_results r WHERE r.offering_id IN @Ids)
+        ORDER BY i.list_id, i.ordinal
+        """;
+
     public const string ItemState = """
         SELECT l.row_version AS ListRowVersion, l.status AS Status, i.latest_event_id AS LatestEventId
         FROM demand_items i JOIN demand_lists l ON l.id = i.list_id

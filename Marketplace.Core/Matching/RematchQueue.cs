@@ -8,7 +8,7 @@ namespace Marketplace.Core.Matching;
 /// <summary>Wakes the re-match worker when the indexer queued work.</summary>
 public sealed class RematchSignal : Common.WakeUpSignal;
 
-/// <summary>One claimed re-match row: a live offering just indexed, and its directions (comma-separated).</summary>
+/// <summary>One claimed re-match row: an offering just indexed (published or retired), and its directions (comma-separated).</summary>
 public sealed record RematchEntry
 {
     public long Seq { get; init; }
@@ -18,7 +18,7 @@ public sealed record RematchEntry
 }
 
 /// <summary>
-/// Offerings whose open demand items are still to be re-matched. The indexer adds a row per live offering of each batch
+/// Offerings whose open demand items are still to be re-matched. The indexer adds a row per offering of each batch
 /// before it completes the batch's outbox rows (<see cref="DemandRematcher.OnIndexedAsync"/>), so a crash re-delivers
 /// rather than loses them; any node's <see cref="DemandRematcher"/> worker claims rows with the process's lease, renews it
 /// while it works and deletes the rows it finished, and a failed row waits out a back-off with its attempt count and
@@ -28,16 +28,16 @@ public sealed class RematchQueue(Database db, TimeProvider clock) : ILeasedQueue
 {
     public string Name => "re-match queue";
 
-    public async Task EnqueueAsync(IReadOnlyList<OfferingDocument> liveOfferings, CancellationToken ct)
+    public async Task EnqueueAsync(IReadOnlyList<OfferingDocument> offerings, CancellationToken ct)
     {
-        if (liveOfferings.Count == 0)
+        if (offerings.Count == 0)
         {
             return;
         }
         var now = clock.GetUtcNow();
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(db.Command(RematchSql.Enqueue,
-            liveOfferings.Select(o => new { OfferingId = o.Id, Directions = string.Join(',', o.Directions), Now = now }), ct: ct));
+            offerings.Select(o => new { OfferingId = o.Id, Directions = string.Join(',', o.Directions), Now = now }), ct: ct));
     }
 
     public async Task<IReadOnlyList<RematchEntry>> ClaimAsync(string holder, int take, DateTimeOffset leaseUntil, CancellationToken ct)

@@ -62,6 +62,8 @@ public sealed class DemandsHost : IDisposable
     }
 
     /// <summary>Delivers these offerings again, as the at-least-once indexer may: writes their documents and tells the observers.</summary>
+    public Task WaitForIndexingAsync() => _app.WaitForIndexingAsync();
+
     public async Task RedeliverAsync(params Guid[] offeringIds)
     {
         var documents = await Services.GetRequiredService<OfferingStore>().IndexDocumentsAsync(offeringIds, CancellationToken.None);

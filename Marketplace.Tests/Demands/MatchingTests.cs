@@ -146,6 +146,42 @@ public class MatchingTests
     }
 
     [Test]
+    public async Task A_retired_offering_leaves_the_matches_leads_and_supply_gaps_it_was_in()
+    {
+        var supplier = await _host.CreateOrganizationAsync("integrator");
+        var dryer = await _host.PublishOfferingAsync(supplier, OfferingBody(title: "辣椒烘干线智能温控改造", direction: "food", subDirections: ["food.energy-saving"],
+            summary: "辣椒烘干温度湿度自动控制", description: "辣椒 烘干 温湿度 自动控制 烘干房改造", keywords: ["辣椒烘干", "温控"], priceMin: 100_000, priceMax: 200_000));
+        var enterprise = await _host.CreateOrganizationAsync("enterprise", district: "石柱土家族自治县");
+        var (list, _) = await CreateListAsync(enterprise, Item("辣椒烘干房温度全靠人看，烘干不匀，想上自动温控", "food"), Item("宠物狗洗澡美容", "general"));
+        var listId = list["id"]!.GetValue<string>();
+        var url = $"/api/v1/demand-lists/{listId}/matches";
+        var before = await GetJsonAsync(enterprise.Client, url);
+        Assert.That(MatchesOf(before, 0).Select(m => m!["offeringId"]!.GetValue<string>()), Does.Contain(dryer.ToString()));
+        var leads = await GetJsonAsync(supplier.Client, "/api/v1/leads?pageSize=100");
+        Assert.That(leads["items"]!.AsArray().Select(i => i!["listId"]!.GetValue<string>()), Does.Contain(listId));
+
+        Assert.That((await supplier.Client.PostAsync($"/api/v1/offerings/{dryer}/retire", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await _host.WaitForIndexingAsync();
+
+        var after = await GetJsonAsync(enterprise.Client, url);
+        Assert.Multiple(() =>
+        {
+            Assert.That(MatchesOf(after, 0).Select(m => m!["offeringId"]!.GetValue<string>()), Does.Not.Contain(dryer.ToString()));
+            Assert.That(after["items"]![1]!["runId"]!.GetValue<string>(), Is.EqualTo(before["items"]![1]!["runId"]!.GetValue<string>()), "an item it was not in keeps its run");
+        });
+        var reasons = (await FeedAsync(_center.Client, "?district=石柱土家族自治县")).Where(e => e["listId"]!.GetValue<string>() == listId).Select(e => e["reason"]!.GetValue<string>());
+        Assert.That(reasons, Is.EqualTo(new[] { "list-created", "list-created", "offering-retired" }));
+        leads = await GetJsonAsync(supplier.Client, "/api/v1/leads?pageSize=100");
+        Assert.That(leads["items"]!.AsArray().Select(i => i!["listId"]!.GetValue<string>()), Does.Not.Contain(listId), "no lead through a retired offering");
+        var stats = await GetJsonAsync(_center.Client, "/api/v1/stats/supply-demand?threshold=0.01");
+        var gapItems = stats["gaps"]!.AsArray().SelectMany(g => g!["items"]!.AsArray()).Select(i => i!["itemId"]!.GetValue<string>());
+        Assert.That(gapItems, Does.Contain(list["items"]![0]!["id"]!.GetValue<string>()), "nothing else matches it: a supply gap again");
+
+        await _host.RedeliverAsync(dryer); // delivered again (at-least-once): no new event
+        Assert.That((await FeedAsync(_center.Client, "?district=石柱土家族自治县")).Count(e => e["listId"]!.GetValue<string>() == listId), Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task Closed_lists_are_not_rematched()
     {
         var enterprise = await _host.CreateOrganizationAsync("enterprise", district: "潼南区");
