@@ -43,10 +43,12 @@ public sealed record OfferingResponse(
             ? (o.Status.ToCode(), o.Working)
             : (OfferingStatus.Published.ToCode(), o.Published!);
         var c = revision.Content;
+        // Others see when the published version changed, not when the owner last touched an unpublished draft.
+        var updatedAt = manager || !o.IsLive ? o.UpdatedAt : o.Published!.PublishedAt ?? o.UpdatedAt;
         return new OfferingResponse(o.Id, new SupplierRef(o.OwnerId, o.OwnerName), status, revision.Number, o.Published?.Number,
             c.Type, c.Title, c.Summary, c.Description, c.Directions, c.SubDirections, c.Keywords, c.Deployment,
             c.PriceMinYuan, c.PriceMaxYuan, c.ImplementationDays, c.Districts, c.Cases,
-            manager ? o.RejectReason : null, o.CreatedAt, o.UpdatedAt, o.PublishedAt);
+            manager ? o.RejectReason : null, o.CreatedAt, updatedAt, o.PublishedAt);
     }
 }
 

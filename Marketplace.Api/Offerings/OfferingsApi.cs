@@ -34,7 +34,7 @@ public static class OfferingsApi
             .WithName("GetOffering")
             .ProducesETag()
             .WithSummary("方案详情 (read an offering)")
-            .WithDescription("Published offerings are public; drafts, submitted and retired ones only to their owner and operators (404 otherwise). `verifiedCases` lists the offering's published cases from verified engagements with their outcome figures. The ETag header is the value If-Match expects.")
+            .WithDescription("Published offerings are public; drafts, submitted and retired ones only to their owner and operators (404 otherwise). `verifiedCases` lists the offering's published cases from verified engagements with their outcome figures. The ETag header is the value If-Match expects (for others it follows the published version, so an owner's unpublished edits do not show).")
             .WithProblems(401, 404, 429);
 
         group.MapPut("/{id:guid}", Update)
@@ -142,9 +142,10 @@ public static class OfferingsApi
     {
         var actor = user.FindActor();
         var offering = await store.GetForAsync(actor, id, ct);
-        context.Response.Headers.ETag = offering.ETag;
+        var manager = OfferingStore.CanManage(actor, offering);
+        context.Response.Headers.ETag = manager ? offering.ETag : offering.PublicETag;
         var verified = await cases.OfOfferingAsync(id, VerifiedCasesShown, ct);
-        return TypedResults.Ok(OfferingResponse.For(offering, OfferingStore.CanManage(actor, offering)) with
+        return TypedResults.Ok(OfferingResponse.For(offering, manager) with
         {
             VerifiedCases = verified.Select(CaseSummaryResponse.From).ToArray(),
         });

@@ -41,6 +41,12 @@ public sealed record Offering(
     public bool IsLive => Published is not null && Status != OfferingStatus.Retired;
 
     public string ETag => $"\"{RowVersion}\"";
+
+    /// <summary>
+    /// The version others see: the published revision's, so editing a draft (which they cannot see) does not change it.
+    /// Only owners and operators edit, with <see cref="ETag"/>.
+    /// </summary>
+    public string PublicETag => $"\"p{Published?.Number ?? 0}\"";
 }
 
 public sealed record Revision(Guid Id, int Number, OfferingContent Content, DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt);

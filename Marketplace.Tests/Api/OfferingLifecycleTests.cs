@@ -270,10 +270,16 @@ public class OfferingLifecycleTests(StorageKind storage)
     public async Task A_published_offering_being_revised_stays_in_the_public_list_and_others_cannot_filter_by_its_revision()
     {
         var id = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(title: "修订中的方案"));
+        var publicBefore = await _otherIntegrator.Client.GetAsync($"/api/v1/offerings/{id}");
         var current = await _integrator.Client.GetAsync($"/api/v1/offerings/{id}");
         var edited = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{id}",
             current.Headers.ETag!.ToString(), MarketplaceApp.OfferingBody(title: "修订中的方案（第二版）")));
         Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var publicAfter = await _otherIntegrator.Client.GetAsync($"/api/v1/offerings/{id}");
+        Assert.That(publicAfter.Headers.ETag, Is.EqualTo(publicBefore.Headers.ETag), "others' version follows the published one, not the draft");
+        Assert.That((await MarketplaceApp.ReadJsonAsync(publicAfter))["updatedAt"]!.ToJsonString(),
+            Is.EqualTo((await MarketplaceApp.ReadJsonAsync(publicBefore))["updatedAt"]!.ToJsonString()), "nor when the draft was edited");
+        Assert.That(edited.Headers.ETag, Is.Not.EqualTo(current.Headers.ETag), "the owner's version moves with the draft");
 
         foreach (var query in new[] { $"owner={_integrator.Id}", $"owner={_integrator.Id}&status=published" })
         {
