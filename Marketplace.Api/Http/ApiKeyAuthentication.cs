@@ -51,12 +51,11 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var failure = await HandleAuthenticateOnceSafeAsync();
-        var detail = failure.Failure?.Message ?? $"需要 {HeaderName} 请求头 (send your API key in the {HeaderName} header).";
-        await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "未认证 (unauthorized)", detail);
+        await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, Problems.UnauthorizedTitle, failure.Failure?.Message ?? Problems.MissingKeyDetail);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "无权限 (forbidden)", "此 API key 所属机构无权执行该操作 (your organization's kind may not do this).");
+        Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, Problems.ForbiddenTitle, "此 API key 所属机构无权执行该操作 (your organization's kind may not do this).");
 }
 
 public static class Policies

@@ -14,6 +14,13 @@ namespace Marketplace.Api.Http;
 /// <summary>Writes RFC 9457 problem details; the one place that maps errors to status codes.</summary>
 public static class Problems
 {
+    public const string UnauthorizedTitle = "未认证 (unauthorized)";
+
+    public const string ForbiddenTitle = "无权限 (forbidden)";
+
+    /// <summary>The 401 detail when no key was sent.</summary>
+    public static readonly string MissingKeyDetail = $"需要 {ApiKeyAuthenticationHandler.HeaderName} 请求头 (send your API key in the {ApiKeyAuthenticationHandler.HeaderName} header).";
+
     /// <summary>Every 401 the API gives is written here, so every one carries the <c>WWW-Authenticate</c> challenge.</summary>
     public static Task WriteAsync(HttpContext context, int status, string title, string detail, IDictionary<string, string[]>? errors = null)
     {
@@ -48,13 +55,13 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
                 "数据库繁忙或暂时无法访问，请稍后重试 (the database is busy or unreachable; retry shortly).", null),
             NotFoundException n => (404, "未找到 (not found)", n.Message, null),
             ConflictException c => (409, "状态冲突 (conflict)", c.Message, null),
-            ForbiddenException f => (403, "无权限 (forbidden)", f.Message, null),
+            ForbiddenException f => (403, Problems.ForbiddenTitle, f.Message, null),
             UnsupportedMediaTypeException u => (415, "不支持的内容类型 (unsupported media type)", u.Message, null),
             PayloadTooLargeException l => (413, "请求体过大 (payload too large)", l.Message, null),
             PreconditionFailedException p => (412, "版本不一致 (precondition failed)", p.Message, null),
             PreconditionRequiredException p => (428, "需要 If-Match (precondition required)", p.Message, null),
             BadHttpRequestException b => BadRequest(context, b),
-            UnauthorizedAccessException => (401, "未认证 (unauthorized)", "需要 X-Api-Key 请求头 (send your API key in the X-Api-Key header).", null),
+            UnauthorizedAccessException => (401, Problems.UnauthorizedTitle, Problems.MissingKeyDetail, null),
             _ => (0, "", "", null),
         };
         if (status == 0)

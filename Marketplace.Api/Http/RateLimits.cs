@@ -86,7 +86,7 @@ public sealed class InvalidApiKeyMiddleware(RequestDelegate next)
             var result = await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName);
             if (result.Failure is not null)
             {
-                await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, "未认证 (unauthorized)",
+                await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, Problems.UnauthorizedTitle,
                     $"API key 无效或已吊销 ({result.Failure.Message} Send a valid key in the {ApiKeyAuthenticationHandler.HeaderName} header, or none for public reads).");
                 return;
             }

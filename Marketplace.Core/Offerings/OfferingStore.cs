@@ -312,7 +312,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
                             continue;
                         }
                     }
-                    await c.ExecuteAsync(db.Command(db.Dialect.InsertOutbox, new { OfferingId = repair.Id, IndexVersion = version, CreatedAt = now }, t, ct));
+                    await c.ExecuteAsync(db.Command(SearchOutboxSql.Insert, new { OfferingId = repair.Id, IndexVersion = version, CreatedAt = now }, t, ct));
                     count++;
                 }
                 return count;
@@ -374,7 +374,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
             }
             if (indexVersion != offering.IndexVersion)
             {
-                await c.ExecuteAsync(db.Command(db.Dialect.InsertOutbox, new { OfferingId = offering.Id, IndexVersion = indexVersion, CreatedAt = now }, t, ct));
+                await c.ExecuteAsync(db.Command(SearchOutboxSql.Insert, new { OfferingId = offering.Id, IndexVersion = indexVersion, CreatedAt = now }, t, ct));
             }
             await AuditAsync(c, t, offering.Id, workingId, action, actor, detail, now, ct);
             if (webhooks is not null && action is "approved" or "rejected")

@@ -133,6 +133,9 @@ public sealed record OutboxBacklog
 /// <summary>Outbox statements shared by SQLite and SQL Server (claiming is dialect-specific: <see cref="SqlDialect.ClaimOutbox"/>).</summary>
 public static class SearchOutboxSql
 {
+    public const string Insert =
+        "INSERT INTO search_outbox (offering_id, index_version, created_at, attempts) VALUES (@OfferingId, @IndexVersion, @CreatedAt, 0)";
+
     public const int ErrorMaxLength = 2000;
 
     public const string Complete = """

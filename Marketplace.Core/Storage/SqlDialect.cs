@@ -14,9 +14,6 @@ public abstract class SqlDialect
     /// <summary>Appends paging to a query that already ends with ORDER BY. Parameters: @Skip, @Take.</summary>
     public abstract string Page(string orderedQuery);
 
-    /// <summary>Inserts an outbox row: @OfferingId, @IndexVersion, @CreatedAt.</summary>
-    public abstract string InsertOutbox { get; }
-
     /// <summary>
     /// Claims up to @Take unprocessed outbox rows whose lease is free or expired for @Holder until @LeaseUntil
     /// (@Now is the current time); returns seq, offering_id, index_version, attempts. Safe with several nodes.
@@ -84,9 +81,6 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string Page(string orderedQuery) => orderedQuery + " LIMIT @Take OFFSET @Skip";
 
-    public override string InsertOutbox =>
-        "INSERT INTO search_outbox (offering_id, index_version, created_at, attempts) VALUES (@OfferingId, @IndexVersion, @CreatedAt, 0)";
-
     public override string ClaimOutbox => """
         UPDATE search_outbox SET claimed_by = @Holder, claimed_until = @LeaseUntil
         WHERE seq IN (
@@ -138,9 +132,6 @@ public sealed class SqlServerDialect : SqlDialect
     public override string MigrationFolder => "sqlserver";
 
     public override string Page(string orderedQuery) => orderedQuery + " OFFSET @Skip ROWS FETCH NEXT @Take ROWS ONLY";
-
-    public override string InsertOutbox =>
-        "INSERT INTO search_outbox (offering_id, index_version, created_at, attempts) VALUES (@OfferingId, @IndexVersion, @CreatedAt, 0)";
 
     public override string ClaimOutbox => """
         WITH next AS (

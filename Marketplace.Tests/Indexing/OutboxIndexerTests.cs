@@ -104,7 +104,7 @@ public class OutboxIndexerTests
             {
                 for (var n = 0; n < rows; n++)
                 {
-                    await c.ExecuteAsync(db.Command(db.Dialect.InsertOutbox, new { OfferingId = Guid.NewGuid(), IndexVersion = 1L, CreatedAt = DateTimeOffset.UtcNow }, t));
+                    await c.ExecuteAsync(db.Command(SearchOutboxSql.Insert, new { OfferingId = Guid.NewGuid(), IndexVersion = 1L, CreatedAt = DateTimeOffset.UtcNow }, t));
                 }
             }, CancellationToken.None);
             var outbox = host.Service<SearchOutbox>();
@@ -158,7 +158,7 @@ public class OutboxIndexerTests
         {
             var db = host.Service<Database>();
             await db.InTransactionAsync(async (c, t) =>
-                await c.ExecuteAsync(db.Command(db.Dialect.InsertOutbox, new { OfferingId = Guid.NewGuid(), IndexVersion = 1L, CreatedAt = DateTimeOffset.UtcNow }, t)),
+                await c.ExecuteAsync(db.Command(SearchOutboxSql.Insert, new { OfferingId = Guid.NewGuid(), IndexVersion = 1L, CreatedAt = DateTimeOffset.UtcNow }, t)),
                 CancellationToken.None);
             var outbox = host.Service<SearchOutbox>();
 

@@ -21,7 +21,7 @@ public class LeaseTests
         {
             for (var n = 0; n < count; n++)
             {
-                await c.ExecuteAsync(db.Command(db.Dialect.InsertOutbox, new { OfferingId = Guid.NewGuid(), IndexVersion = 1L, CreatedAt = DateTimeOffset.UtcNow }, t));
+                await c.ExecuteAsync(db.Command(SearchOutboxSql.Insert, new { OfferingId = Guid.NewGuid(), IndexVersion = 1L, CreatedAt = DateTimeOffset.UtcNow }, t));
             }
         }, CancellationToken.None);
         await using var connection = await db.OpenAsync(CancellationToken.None);
