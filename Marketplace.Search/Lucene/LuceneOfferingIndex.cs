@@ -38,6 +38,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     private SearchResultCache _results = SearchResultCache.Empty;
     private Task _warmedUp = Task.CompletedTask;
     private readonly ILogger _logger;
+    private readonly Lock _warmTermsSaving = new();
     private Timer? _warmTermsSaver;
     private bool _disposed;
 
@@ -485,6 +486,8 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         {
             return;
         }
+        // The timer's save and the one at disposal may overlap (disposing a timer does not wait for its callback).
+        using var saving = _warmTermsSaving.EnterScope();
         try
         {
             var terms = HotClausesOf(live).Select(c => c.Term).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
