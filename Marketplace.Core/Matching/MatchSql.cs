@@ -70,8 +70,8 @@ internal static class MatchSql
     /// <summary>The feed's head: the last sequence number committed (0 while the feed is empty). Shared by both dialects.</summary>
     public const string FeedHead = "SELECT COALESCE(MAX(seq), 0) FROM match_events";
 
-    /// <summary>Open items whose stated or top inferred direction is one of @Directions, or that have none (text alone may match).</summary>
-    public const string RematchCandidates = """
+    /// <summary>Open items that are matched (not pending), with what matching them again needs; callers add a condition and the order.</summary>
+    private const string OpenItemsToRematch = """
         SELECT i.id AS ItemId, i.list_id AS ListId, l.row_version AS ListRowVersion, i.latest_event_id AS LatestEventId,
                i.ordinal AS Position, i.item_text AS Text, i.direction AS Direction, i.sub_direction AS SubDirection,
                i.budget_yuan AS BudgetYuan, i.within_days AS WithinDays,
@@ -80,6 +80,10 @@ internal static class MatchSql
         JOIN demand_lists l ON l.id = i.list_id
         JOIN organizations org ON org.id = l.owner_id
         WHERE l.status = 'open' AND l.match_pending IS NULL AND i.removed_at IS NULL
+        """;
+
+    /// <summary>Open items whose stated or top inferred direction is one of @Directions, or that have none (text alone may match).</summary>
+    public const string RematchCandidates = OpenItemsToRematch + """
           AND (i.effective_direction IN @Directions OR i.direction IN @Directions OR i.effective_direction IS NULL)
         ORDER BY i.list_id, i.ordinal
         """;
@@ -88,15 +92,7 @@ internal static class MatchSql
     public const string WithdrawnOfferings = "SELECT id FROM offerings WHERE id IN @Ids AND (published_revision_id IS NULL OR status = 'retired')";
 
     /// <summary>Open items whose current matches (their latest event's results) show one of the offerings @Ids.</summary>
-    public const string ItemsShowingOfferings = """
-        SELECT i.id AS ItemId, i.list_id AS ListId, l.row_version AS ListRowVersion, i.latest_event_id AS LatestEventId,
-               i.ordinal AS Position, i.item_text AS Text, i.direction AS Direction, i.sub_direction AS SubDirection,
-               i.budget_yuan AS BudgetYuan, i.within_days AS WithinDays,
-               org.district AS District, org.industry AS Industry, org.scale AS Scale
-        FROM demand_items i
-        JOIN demand_lists l ON l.id = i.list_id
-        JOIN organizations org ON org.id = l.owner_id
-        WHERE l.status = 'open' AND l.match_pending IS NULL AND i.removed_at IS NULL
+    public const string ItemsShowingOfferings = OpenItemsToRematch + """
           AND i.latest_event_id IN (SELECT r.event_id FROM match_results r WHERE r.offering_id IN @Ids)
         ORDER BY i.list_id, i.ordinal
         """;
