@@ -111,7 +111,7 @@ public static class PlansApi
         group.MapGet("/rolling", Rolling)
             .WithName("GetRollingPlan")
             .WithSummary("五年滚动计划 (the five-year rolling plan)")
-            .WithDescription("Five consecutive years from `fromYear` (default: this year), each with its projects (at most 500 listed per year, `truncated` says when more exist), enterprises, planned investment and counts by status. Same visibility as the list; operators and the capability center may pass `district`.")
+            .WithDescription("Five consecutive years from `fromYear` (default: this year), each with its projects (at most 500 listed per year, `truncated` says when more exist), enterprises, planned investment (of the projects not abandoned, as on the scoreboard) and counts by status. Same visibility as the list; operators and the capability center may pass `district`.")
             .WithAuthProblems().WithProblems(400);
 
         group.MapGet("/{id:guid}", Get)

@@ -108,6 +108,6 @@ public sealed record PlanStatusEvent
 
 public sealed record PlanFilter(string? District, int? Year, int? FromYear, int? ToYear, string? Status, Guid? EnterpriseId, string? Direction);
 
-/// <summary>A year of the rolling plan: its projects and their totals.</summary>
+/// <summary>A year of the rolling plan: its projects and their totals (planned investment of the projects not abandoned, as on the scoreboard).</summary>
 public sealed record PlanYear(int Year, int Projects, int Enterprises, long PlannedInvestmentYuan, IReadOnlyDictionary<string, int> ByStatus,
     IReadOnlyList<PlanProject> Items, bool Truncated);

@@ -144,7 +144,8 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
         return Enumerable.Range(fromYear, RollingYears).Select(year =>
         {
             var items = rows.Where(p => p.Year == year).ToArray();
-            return new PlanYear(year, items.Length, items.Select(p => p.EnterpriseId).Distinct().Count(), items.Sum(p => p.PlannedInvestmentYuan),
+            return new PlanYear(year, items.Length, items.Select(p => p.EnterpriseId).Distinct().Count(),
+                items.Where(p => p.Status != PlanStatuses.Abandoned).Sum(p => p.PlannedInvestmentYuan),
                 PlanStatuses.Codes.ToDictionary(s => s, s => items.Count(p => p.Status == s)),
                 items.Take(RollingItemsPerYear).ToArray(), items.Length > RollingItemsPerYear);
         }).ToArray();

@@ -215,6 +215,8 @@ public class PlanTests
         await _host.CreateProjectAsync(year: 2032, title: "滚动二", investment: 200);
         await _host.CreateProjectAsync(year: 2032, title: "滚动三", investment: 300);
         await _host.CreateProjectAsync(year: 2035, title: "五年之外", investment: 400);
+        var (dropped, _) = await _host.CreateProjectAsync(year: 2032, title: "滚动放弃", investment: 1_000);
+        await GovernmentHost.MoveAsync(_host.District.Client, dropped["id"]!.GetValue<string>(), "abandoned", reason: "企业搬迁");
 
         var rolling = await _host.District.Client.GetFromJsonAsync<JsonObject>("/api/v1/plan-projects/rolling?fromYear=2030");
 
@@ -222,9 +224,10 @@ public class PlanTests
         Assert.Multiple(() =>
         {
             Assert.That(years.Select(y => y!["year"]!.GetValue<int>()), Is.EqualTo(new[] { 2030, 2031, 2032, 2033, 2034 }));
-            Assert.That(years[2]!["projects"]!.GetValue<int>(), Is.EqualTo(2));
-            Assert.That(years[2]!["plannedInvestmentYuan"]!.GetValue<long>(), Is.EqualTo(500));
+            Assert.That(years[2]!["projects"]!.GetValue<int>(), Is.EqualTo(3));
+            Assert.That(years[2]!["plannedInvestmentYuan"]!.GetValue<long>(), Is.EqualTo(500), "an abandoned project's investment is not planned any more");
             Assert.That(years[2]!["byStatus"]!["intent"]!.GetValue<int>(), Is.EqualTo(2));
+            Assert.That(years[2]!["byStatus"]!["abandoned"]!.GetValue<int>(), Is.EqualTo(1));
             Assert.That(years[1]!["items"]!.AsArray(), Is.Empty);
             Assert.That(rolling.ToJsonString(), Does.Not.Contain("五年之外"));
         });
