@@ -88,9 +88,8 @@ public sealed class DemandRematcher(Database db, MatchRuns runs, RematchQueue qu
             var outcomes = new List<(CandidateRow Row, ItemMatchOutcome Outcome)>();
             foreach (var row in list)
             {
-                var outcome = await ComputeAsync(row, ct);
-                // Another node's index may not have dropped it yet: the run never shows what was withdrawn.
-                outcomes.Add((row, outcome with { Result = outcome.Result with { Matches = outcome.Result.Matches.Where(m => !withdrawn.Contains(m.OfferingId)).ToArray() } }));
+                // Another node's index may not have dropped it yet: writing the run leaves out what was withdrawn.
+                outcomes.Add((row, await ComputeAsync(row, ct)));
             }
             changed += await WriteAsync(list.Key, list.First().District, MatchEventReasons.OfferingRetired, outcomes, ct);
         }

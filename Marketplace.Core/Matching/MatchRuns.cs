@@ -98,10 +98,14 @@ public sealed class MatchRuns(Database db, DemandMatcher matcher, WebhookOutbox?
     public Task LockAsync(DbConnection c, DbTransaction t, CancellationToken ct) =>
         c.ExecuteAsync(db.Command(db.Dialect.LockMatchEvents, transaction: t, ct: ct));
 
-    /// <summary>Stores one run of a list: one match event per outcome. The caller holds <see cref="LockAsync"/>.</summary>
+    /// <summary>
+    /// Stores one run of a list: one match event per outcome, without the offerings withdrawn since they were ranked. The
+    /// caller holds <see cref="LockAsync"/>.
+    /// </summary>
     public async Task<Guid> WriteRunAsync(DbConnection c, DbTransaction t, Guid listId, string enterpriseDistrict, string reason,
         IReadOnlyList<ItemMatchOutcome> outcomes, DateTimeOffset now, CancellationToken ct)
     {
+        outcomes = await WithoutWithdrawnAsync(c, t, outcomes, ct);
         var runId = Guid.NewGuid();
         await c.ExecuteAsync(db.Command(MatchSql.InsertRun, new { Id = runId, ListId = listId, Reason = reason, Now = now }, t, ct));
         var leadsWanted = webhooks is not null && await webhooks.AnySubscriberAsync(c, t, WebhookEventTypes.LeadCreated, ct);
@@ -161,6 +165,23 @@ public sealed class MatchRuns(Database db, DemandMatcher matcher, WebhookOutbox?
             await NotifyAsync(c, t, webhooks, listId, runId, reason, written, leadsWanted, now, ct);
         }
         return runId;
+    }
+
+    /// <summary>
+    /// Runs are ranked outside the transaction, on a node's own index: one ranked before an offering was retired may be
+    /// written after the retirement's re-match chose the items showing it, and must not bring the offering back.
+    /// </summary>
+    private async Task<IReadOnlyList<ItemMatchOutcome>> WithoutWithdrawnAsync(DbConnection c, DbTransaction t, IReadOnlyList<ItemMatchOutcome> outcomes, CancellationToken ct)
+    {
+        var ranked = outcomes.SelectMany(o => o.Result.Matches.Take(StoredTopK)).Select(m => m.OfferingId).Distinct().ToArray();
+        var withdrawn = new HashSet<Guid>();
+        foreach (var chunk in ranked.Chunk(Database.KeysPerStatement))
+        {
+            withdrawn.UnionWith(await c.QueryAsync<Guid>(db.Command(MatchSql.WithdrawnOfferings, new { Ids = DapperTypeHandlers.ListParameter(chunk) }, t, ct)));
+        }
+        return withdrawn.Count == 0
+            ? outcomes
+            : outcomes.Select(o => o with { Result = o.Result with { Matches = o.Result.Matches.Where(m => !withdrawn.Contains(m.OfferingId)).ToArray() } }).ToArray();
     }
 
     private sealed class ListOwnerRow

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Marketplace.Core.Matching;
+using Marketplace.Core.Storage;
 using Marketplace.Tests.Api;
+using Microsoft.Extensions.DependencyInjection;
 using static Marketplace.Tests.Api.MarketplaceApp;
 using static Marketplace.Tests.Demands.DemandsHost;
 
@@ -179,6 +182,37 @@ public class MatchingTests
 
         await _host.RedeliverAsync(dryer); // delivered again (at-least-once): no new event
         Assert.That((await FeedAsync(_center.Client, "?district=石柱土家族自治县")).Count(e => e["listId"]!.GetValue<string>() == listId), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task A_run_ranked_before_a_retirement_and_written_after_it_does_not_bring_the_offering_back()
+    {
+        var supplier = await _host.CreateOrganizationAsync("integrator");
+        var press = await _host.PublishOfferingAsync(supplier, OfferingBody(title: "冲压模具寿命监测系统", subDirections: ["machinery.casting-forging"],
+            summary: "冲压模具磨损在线监测", description: "冲压 模具 磨损 寿命 在线监测 预警", keywords: ["冲压模具", "模具寿命"]));
+        var enterprise = await _host.CreateOrganizationAsync("enterprise", district: "梁平区");
+        var (list, _) = await CreateListAsync(enterprise, Item("冲压模具老是崩刃，想监测模具寿命提前预警", "machinery"));
+        var item = list["items"]![0]!;
+        var runs = _host.Services.GetRequiredService<MatchRuns>();
+        // Ranked by a node whose index still holds the offering (or before the retirement)…
+        var stale = await runs.ComputeAsync(new ItemToMatch(Guid.Parse(item["id"]!.GetValue<string>()), item["text"]!.GetValue<string>(), "machinery", null, null, null),
+            new EnterpriseProfile("梁平区", null, null), CancellationToken.None);
+        Assert.That(stale.Result.Matches.Select(m => m.OfferingId), Does.Contain(press));
+
+        Assert.That((await supplier.Client.PostAsync($"/api/v1/offerings/{press}/retire", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await _host.WaitForIndexingAsync();
+        // …and written after the retirement's re-match has run.
+        var db = _host.Services.GetRequiredService<Database>();
+        await db.InTransactionAsync(async (c, t) =>
+        {
+            await runs.LockAsync(c, t, CancellationToken.None);
+            await runs.WriteRunAsync(c, t, Guid.Parse(list["id"]!.GetValue<string>()), "梁平区", MatchEventReasons.ListUpdated, [stale], DateTimeOffset.UtcNow, CancellationToken.None);
+        }, CancellationToken.None);
+
+        var matches = await GetJsonAsync(enterprise.Client, $"/api/v1/demand-lists/{list["id"]}/matches");
+        Assert.That(MatchesOf(matches, 0).Select(m => m!["offeringId"]!.GetValue<string>()), Does.Not.Contain(press.ToString()));
+        var leads = await GetJsonAsync(supplier.Client, "/api/v1/leads?pageSize=100");
+        Assert.That(leads["items"]!.AsArray(), Is.Empty, "no lead through the retired offering");
     }
 
     [Test]
