@@ -27,7 +27,7 @@ public static class OfferingsApi
         group.MapGet("/", List)
             .WithName("ListOfferings")
             .WithSummary("方案列表 (list offerings)")
-            .WithDescription("Paged (pageSize ≤ 100). `owner=me` lists the caller's own offerings in any status; operators may list any owner or status (e.g. `status=submitted` is the review queue). Anonymous callers and other organizations see the published version of every live offering (also one its owner is revising), and may filter by `status=published` only (400 otherwise).")
+            .WithDescription("Paged (pageSize ≤ 100). `owner=me` lists the caller's own offerings in any status; operators may list any owner or status (e.g. `status=submitted` is the review queue). Anonymous callers and other organizations see the published version of every live offering (also one its owner is revising), and may filter by `status=published` only (400 otherwise). Order: the owner and operators see the latest change first; others the newest published version first.")
             .WithProblems(400, 401, 429);
 
         group.MapGet("/{id:guid}", Get)

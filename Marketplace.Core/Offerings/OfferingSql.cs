@@ -26,6 +26,9 @@ internal static class OfferingSql
 
     public const string List = Select + " " + ListWhere + " ORDER BY o.updated_at DESC, o.id";
 
+    /// <summary>Live offerings as others see them: newest published version first, so an owner's draft edits do not reorder them.</summary>
+    public const string ListLive = Select + " " + ListWhere + " ORDER BY o.published_at DESC, o.id";
+
     public const string Count = "SELECT COUNT(*) FROM offerings o " + ListWhere;
 
     /// <summary>Offerings after @AfterId in id order (keyset paging): live ones only with @LiveOnly = 1 (index rebuilds), or all (exports).</summary>

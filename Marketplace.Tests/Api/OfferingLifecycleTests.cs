@@ -267,6 +267,24 @@ public class OfferingLifecycleTests(StorageKind storage)
     }
 
     [Test]
+    public async Task Others_list_live_offerings_newest_published_first_whatever_their_owners_edit()
+    {
+        var supplier = await _app.CreateOrganizationAsync("integrator");
+        var first = await _app.PublishOfferingAsync(supplier, MarketplaceApp.OfferingBody(title: "先发布的方案"));
+        var second = await _app.PublishOfferingAsync(supplier, MarketplaceApp.OfferingBody(title: "后发布的方案"));
+        var current = await supplier.Client.GetAsync($"/api/v1/offerings/{first}");
+        var edited = await supplier.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{first}",
+            current.Headers.ETag!.ToString(), MarketplaceApp.OfferingBody(title: "先发布的方案（草稿修改）")));
+        Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var listed = await _app.Client().GetFromJsonAsync<JsonObject>($"/api/v1/offerings?owner={supplier.Id}");
+        Assert.That(listed!["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()), Is.EqualTo(new[] { second.ToString(), first.ToString() }),
+            "an unpublished edit does not move an offering up for others");
+        var own = await supplier.Client.GetFromJsonAsync<JsonObject>("/api/v1/offerings?owner=me");
+        Assert.That(own!["items"]![0]!["id"]!.GetValue<string>(), Is.EqualTo(first.ToString()), "the owner sees its latest change first");
+    }
+
+    [Test]
     public async Task A_published_offering_being_revised_stays_in_the_public_list_and_others_cannot_filter_by_its_revision()
     {
         var id = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(title: "修订中的方案"));
