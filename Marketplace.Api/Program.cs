@@ -27,6 +27,16 @@ if (args.Contains("--demo"))
     args = [.. args.Where(a => a != "--demo"), "--Marketplace:SeedDemo=true"];
 }
 
+// A setting out of range stops the start-up: say which, without a stack trace, and exit as a configuration error (EX_CONFIG).
+AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+{
+    if (e.ExceptionObject is OptionsValidationException invalid)
+    {
+        Console.Error.WriteLine($"Marketplace did not start: {string.Join(" ", invalid.Failures)}");
+        Environment.Exit(78);
+    }
+};
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
 builder.AddMarketplace();

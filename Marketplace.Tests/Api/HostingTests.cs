@@ -71,6 +71,24 @@ public class HostingTests
     }
 
     [Test]
+    public async Task A_node_with_an_invalid_setting_exits_as_a_configuration_error_naming_it()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            using var api = Reliability.ApiProcess.Launch(directory, "bad-key", new Dictionary<string, string?> { ["Marketplace:Auth:OperatorKey"] = "short" });
+            Assert.That(await api.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(78), "EX_CONFIG, not an abort");
+            Assert.That(api.LogTail(5), Does.Contain("Marketplace did not start").And.Contain("Marketplace:Auth:OperatorKey must be at least 24 characters"));
+            Assert.That(api.LogTail(5), Does.Not.Contain("Unhandled exception"));
+        }
+        finally
+        {
+            MarketplaceApp.DeleteDirectory(directory);
+        }
+    }
+
+    [Test]
     public async Task Health_endpoints_answer()
     {
         using var app = new MarketplaceApp();

@@ -87,6 +87,17 @@ public sealed class ApiProcess : IDisposable
         }
     }
 
+    /// <summary>Starts the API without waiting for it (for a start-up expected to fail).</summary>
+    public static ApiProcess Launch(string dataDirectory, string name, IReadOnlyDictionary<string, string?> settings) => new(dataDirectory, name, settings);
+
+    /// <summary>Waits for the process to end; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var expiry = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(expiry.Token);
+        return _process.ExitCode;
+    }
+
     public HttpClient Client(string? apiKey = null)
     {
         var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
