@@ -26,10 +26,10 @@ public sealed class DemoCatalog(OrganizationStore organizations, OfferingStore o
 
     public async Task SeedIfEmptyAsync(CancellationToken ct)
     {
-        var existing = await offerings.ListAsync(new OfferingListFilter(null, null, LiveOnly: false), 1, 1, ct);
-        if (existing.Total > 0)
+        var existing = await offerings.CountAsync(new OfferingListFilter(null, null, LiveOnly: false), ct);
+        if (existing > 0)
         {
-            logger.LogInformation("Demo catalog not loaded: the catalog already has {Count} offerings", existing.Total);
+            logger.LogInformation("Demo catalog not loaded: the catalog already has {Count} offerings", existing);
             return;
         }
         var operatorOrg = (await organizations.ListAsync(OrganizationKind.Operator.ToCode(), 1, 1, ct)).Items.FirstOrDefault()

@@ -108,6 +108,13 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
     public static bool CanManage(Actor? actor, Offering offering) =>
         actor is not null && (actor.IsOperator || actor.OrganizationId == offering.OwnerId);
 
+    /// <summary>How many offerings <paramref name="filter"/> lists (start-up checks, rebuild totals, the demo's seeding).</summary>
+    public async Task<long> CountAsync(OfferingListFilter filter, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(db.Command(OfferingSql.Count, new { filter.OwnerId, Status = filter.Status?.ToCode(), filter.LiveOnly }, ct: ct));
+    }
+
     public async Task<PagedList<Offering>> ListAsync(OfferingListFilter filter, int page, int pageSize, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);

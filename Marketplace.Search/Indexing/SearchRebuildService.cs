@@ -70,7 +70,7 @@ public sealed class SearchRebuildService(
         long processed = 0;
         try
         {
-            var total = (await offerings.ListAsync(new OfferingListFilter(null, null, LiveOnly: true), 1, 1, ct)).Total;
+            var total = await offerings.CountAsync(new OfferingListFilter(null, null, LiveOnly: true), ct);
             await jobs.StartAsync(id, total, ct);
             logger.LogInformation("Search index rebuild {JobId} started: {Total} live offerings", id, total);
             await using (var rebuild = await index.BeginRebuildAsync(ct))

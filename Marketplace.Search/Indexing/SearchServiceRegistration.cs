@@ -194,8 +194,8 @@ public sealed class SearchIndexStartup(
             status.Availability == SearchAvailability.Unavailable ? "searches answer 503 until it is swapped in" : "searches may lack recent changes until then");
     }
 
-    private async Task<long> LiveInDatabaseAsync(CancellationToken ct) =>
-        (await offerings.ListAsync(new OfferingListFilter(null, null, LiveOnly: true), 1, 1, ct)).Total;
+    private Task<long> LiveInDatabaseAsync(CancellationToken ct) =>
+        offerings.CountAsync(new OfferingListFilter(null, null, LiveOnly: true), ct);
 
     private async Task<long> IndexedAsync(CancellationToken ct) =>
         (await index.SearchAsync(new OfferingSearchRequest { Limit = 0, IncludeFacets = false, Highlight = false }, ct)).Total;
