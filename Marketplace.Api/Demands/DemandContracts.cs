@@ -83,7 +83,8 @@ public sealed record UnderstoodItemResponse(string SubDirection, string Name, do
 /// <param name="Understanding">What the matcher understood, in Chinese, e.g. <c>理解为：生产流程数据采集与可视化（停机、产量）；行业：造纸</c> (null for runs stored before it said so).</param>
 /// <param name="UnderstoodItems">The technology items behind <paramref name="Understanding"/>, strongest first.</param>
 /// <param name="Note">Set when fewer matches than asked for are shown because the other candidates are unrelated to the need,
-/// and while the list waits to be matched (<c>matchPending</c>).</param>
+/// when the demand names no function (only general wishes such as 数字化转型: then it asks for the concrete problem), and
+/// while the list waits to be matched (<c>matchPending</c>).</param>
 public sealed record ItemMatchesResponse(
     Guid ItemId,
     string Text,

@@ -57,6 +57,8 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     /// <summary>The taxonomy's need model: how offerings are read and how alike two items are.</summary>
     private readonly NeedModel _taxonomyNeeds = needs;
 
+    private readonly HashSet<string> _generalWishes = taxonomy.Document.GeneralWishes.ToHashSet(StringComparer.Ordinal);
+
     private NeedModel _demandNeeds = needs;
 
     /// <summary>
@@ -111,7 +113,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     /// </summary>
     private NeedUnderstanding Understand(DemandQuery query, IReadOnlyList<InferredDirection> inferred)
     {
-        var broad = DemandNeeds.Classify(query.Text, query.Enterprise.Industry, max: weights.MaxRelatedItems, minShare: weights.RelatedMinShare, weights.RequestWeight);
+        var (broad, generalWords) = SpecificReadings(query.Text, DemandNeeds.Classify(query.Text, query.Enterprise.Industry, max: weights.MaxRelatedItems, minShare: weights.RelatedMinShare, weights.RequestWeight));
         var classified = broad.Where(c => c.Score >= weights.NeedMinShare * broad[0].Score).Take(weights.MaxNeedItems).ToArray();
         var items = new List<UnderstoodItem>();
         if (query.SubDirection is { } stated && taxonomy.FindSubDirection(stated) is { } statedItem)
@@ -139,7 +141,62 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         return new NeedUnderstanding(items, NeedUnderstanding.IndustryOf(query.Enterprise, taxonomy, direction), Math.Round(confidence, 4))
         {
             Related = broad.Select(c => c.Code).Concat(items.Select(i => i.Code)).ToHashSet(StringComparer.Ordinal),
+            IsVague = items.Count == 0,
+            GeneralWords = items.Count == 0 ? generalWords : [],
         };
+    }
+
+    /// <summary>
+    /// A reading that rests only on words naming no function (the taxonomy's general wishes: 数字化、转型、降本增效, or pieces
+    /// of them such as 化转型) is a guess. When the best reading is such a guess, the weaker ones are weaker still: the
+    /// demand is vague, it has no readings, and the words are returned to tell the owner what was too general.
+    /// </summary>
+    private (IReadOnlyList<ItemReading> Readings, IReadOnlyList<string> GeneralWords) SpecificReadings(string text, IReadOnlyList<ItemReading> readings)
+    {
+        if (readings.Count == 0)
+        {
+            return (readings, []);
+        }
+        var general = GeneralSpans(text);
+        if (readings[0].Evidence.Any(word => !IsGeneral(word)))
+        {
+            return (readings, []);
+        }
+        return ([], general.Words);
+
+        bool IsGeneral(string word)
+        {
+            var found = false;
+            for (var at = text.IndexOf(word, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(word, at + 1, StringComparison.OrdinalIgnoreCase))
+            {
+                found = true;
+                if (general.Covered.AsSpan(at, word.Length).Contains(false))
+                {
+                    return false;
+                }
+            }
+            return found;
+        }
+    }
+
+    /// <summary>Which characters of <paramref name="text"/> belong to a general wish, and those wishes in order of appearance.</summary>
+    private (bool[] Covered, IReadOnlyList<string> Words) GeneralSpans(string text)
+    {
+        var covered = new bool[text.Length];
+        var words = new List<(int At, string Word)>();
+        foreach (var wish in _generalWishes)
+        {
+            for (var at = text.IndexOf(wish, StringComparison.Ordinal); at >= 0; at = text.IndexOf(wish, at + 1, StringComparison.Ordinal))
+            {
+                Array.Fill(covered, true, at, wish.Length);
+                words.Add((at, wish));
+            }
+        }
+        // The longest wish at each place (数字化转型 over 数字化 and 转型), once each.
+        var shown = words.OrderBy(w => w.At).ThenByDescending(w => w.Word.Length)
+            .Where(w => !words.Any(o => o.Word.Length > w.Word.Length && o.At <= w.At && w.At + w.Word.Length <= o.At + o.Word.Length))
+            .Select(w => w.Word).Distinct(StringComparer.Ordinal).ToArray();
+        return (covered, shown);
     }
 
     /// <summary>

@@ -18,12 +18,27 @@ public sealed record NeedUnderstanding(IReadOnlyList<UnderstoodItem> Items, stri
     /// <summary>Every item the text points to at all (the understood ones and weaker readings): an offering of none of them provides another function.</summary>
     public IReadOnlySet<string> Related { get; init; } = new HashSet<string>();
 
+    /// <summary>
+    /// The text names no function the taxonomy knows, at most general wishes (数字化、转型, in <see cref="GeneralWords"/>):
+    /// <see cref="Items"/> is empty, and the answer asks for the concrete problem rather than guessing an item.
+    /// </summary>
+    public bool IsVague { get; init; }
+
+    /// <summary>The general wishes a vague demand was read through, shown in <see cref="Summary"/>.</summary>
+    public IReadOnlyList<string> GeneralWords { get; init; } = [];
+
+    /// <summary>Said with the matches of a vague demand: what would make the matching precise.</summary>
+    public const string VagueNote = "需求描述较笼统，以下方案仅按文字相关列出：请说明想解决的具体问题（如设备停机多、质量难追溯、库存对不上、能耗高），"
+        + "或通过区县经信部门申请智能化改造数字化转型诊断";
+
     /// <summary>The understood need in Chinese, for the answer and the reasons.</summary>
     public string Summary
     {
         get
         {
-            var function = Items.Count == 0
+            var function = IsVague && GeneralWords.Count > 0
+                ? $"未能从描述中确定所需功能（{string.Join("、", GeneralWords)}是笼统的说法）"
+                : Items.Count == 0
                 ? "未能从描述中确定所需功能"
                 : "理解为：" + string.Join("；", Items.Take(2).Where(i => i.Weight >= SecondItemShare * Items[0].Weight)
                     .Select(i => i.Evidence.Count == 0 ? i.Name : $"{i.Name}（{string.Join("、", i.Evidence)}）"));

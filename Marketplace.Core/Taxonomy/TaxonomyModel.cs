@@ -19,6 +19,8 @@ public sealed record District(string Code, string Name);
 public sealed record CodeName(string Code, string Name);
 
 /// <summary>The whole taxonomy as served by GET /api/v1/taxonomy.</summary>
+/// <param name="GeneralWishes">Words that name no function (数字化、转型、降本增效): a demand read only through them is vague,
+/// and its answer asks for the concrete problem instead of guessing a technology item.</param>
 public sealed record TaxonomyDocument(
     string Version,
     IReadOnlyList<Direction> Directions,
@@ -27,4 +29,5 @@ public sealed record TaxonomyDocument(
     IReadOnlyList<CodeName> OfferingTypes,
     IReadOnlyList<CodeName> DeploymentModes,
     IReadOnlyList<string> EnterpriseScales,
-    IReadOnlyList<IReadOnlyList<string>> Synonyms);
+    IReadOnlyList<IReadOnlyList<string>> Synonyms,
+    IReadOnlyList<string> GeneralWishes);

@@ -232,6 +232,42 @@ public sealed class DemandMatcherTests
     }
 
     [Test]
+    public async Task A_demand_naming_only_general_wishes_is_vague_and_the_answer_asks_for_the_problem()
+    {
+        var enterprise = new EnterpriseProfile("璧山区", "五金制品", "规下高成长");
+        var result = await MatchAsync(Query(direction: null, enterprise: enterprise, text: "老板想搞数字化转型，不知道从哪里开始"),
+            ("焊接", Doc()),
+            ("转型咨询", Doc(title: "中小企业数字化转型咨询", summary: "数字化转型现状评估与路线规划", directions: ["general"])));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Need.IsVague, Is.True);
+            Assert.That(result.Need.Items, Is.Empty, "no technology item is guessed from 数字化转型");
+            Assert.That(result.Need.Summary, Is.EqualTo("未能从描述中确定所需功能（数字化转型是笼统的说法）；行业：五金制品"));
+            Assert.That(result.Note, Is.EqualTo(NeedUnderstanding.VagueNote));
+            Assert.That(result.Matches.Select(Label), Is.EqualTo(new[] { "转型咨询" }), "offerings are still listed by their text");
+        });
+    }
+
+    [Test]
+    public async Task General_wishes_beside_a_concrete_problem_leave_the_problem_understood()
+    {
+        var result = await MatchAsync(Query(direction: null, text: "想做数字化转型，先把车架焊接换成机器人，焊缝宽窄不一"), ("焊接", Doc()));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Need.IsVague, Is.False);
+            Assert.That(result.Need.Items[0].Code, Is.EqualTo("machinery.welding"));
+            Assert.That(result.Note, Is.Null);
+        });
+    }
+
+    [Test]
+    public void General_wishes_name_no_technology_item()
+    {
+        var items = TaxonomyCatalog.Default.SubDirections.SelectMany(s => s.Aliases.Append(s.Name)).ToHashSet();
+        Assert.That(TaxonomyCatalog.Default.Document.GeneralWishes, Is.Not.Empty.And.None.Matches<string>(items.Contains));
+    }
+
+    [Test]
     public async Task Small_enterprises_prefer_quick_cheap_SaaS_and_tools()
     {
         (string, OfferingDocument) saas = ("云平台", Doc(price: 20_000, days: 14, type: "tool", deployment: "saas"));
