@@ -177,20 +177,29 @@ public sealed class WebhookDispatcher(
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            var error = e switch
-            {
-                Polly.Timeout.TimeoutRejectedException or TaskCanceledException => $"no answer within {options.Value.AttemptTimeout.TotalSeconds:0.#} s",
-                Polly.CircuitBreaker.BrokenCircuitException => "circuit open after repeated failures of this receiver",
-                HttpRequestException h => $"connection failed: {h.Message}",
-                _ => $"delivery failed: {e.Message}",
-            };
-            return new WebhookOutbox.AttemptResult(false, null, error, Stopwatch.GetElapsedTime(started));
+            return new WebhookOutbox.AttemptResult(false, null, FailureText(e, options.Value.AttemptTimeout), Stopwatch.GetElapsedTime(started));
         }
         catch (OperationCanceledException)
         {
-            return new WebhookOutbox.AttemptResult(false, null, "interrupted", Stopwatch.GetElapsedTime(started));
+            return new WebhookOutbox.AttemptResult(false, null, "投递中断 (interrupted)", Stopwatch.GetElapsedTime(started));
         }
     }
+
+    /// <summary>
+    /// A failed attempt as shown in the delivery's <c>lastError</c>. The receiver learns what to fix, not how this host's
+    /// network looks: an internal address and a name that does not resolve read the same, and no resolver or socket
+    /// message is passed on (it would tell which internal names exist and which ports answer).
+    /// </summary>
+    public static string FailureText(Exception e, TimeSpan attemptTimeout) => e switch
+    {
+        Polly.Timeout.TimeoutRejectedException or TaskCanceledException => $"{attemptTimeout.TotalSeconds:0.#} 秒内无应答 (no answer within {attemptTimeout.TotalSeconds:0.#} s)",
+        Polly.CircuitBreaker.BrokenCircuitException => "接收端连续失败，暂停投递 (circuit open after repeated failures of this receiver)",
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } or HttpRequestException { InnerException: ReceiverRefusedException }
+            => "接收地址未解析到可用的公网地址 (the receiver's name resolves to no public address)",
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "TLS 握手失败 (TLS handshake failed)",
+        HttpRequestException => "连接失败 (connection failed)",
+        _ => "投递失败 (delivery failed)",
+    };
 
     /// <summary>Initial back-off doubling per attempt up to the maximum, ±20 % jitter so retries of many events spread out.</summary>
     private TimeSpan Backoff(int attempt)

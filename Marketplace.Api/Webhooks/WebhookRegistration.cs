@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Marketplace.Core.Leasing;
 using Marketplace.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -52,7 +50,7 @@ public static class WebhookRegistration
                 };
                 if (o.AllowPrivateNetworks != true)
                 {
-                    handler.ConnectCallback = ConnectToPublicAddressAsync;
+                    handler.ConnectCallback = ReceiverConnector.ConnectAsync;
                 }
                 return handler;
             })
@@ -76,27 +74,5 @@ public static class WebhookRegistration
     {
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         return services;
-    }
-
-    /// <summary>Connects only to public addresses: a receiver's name may not resolve to loopback, private or link-local space (SSRF).</summary>
-    private static async ValueTask<Stream> ConnectToPublicAddressAsync(SocketsHttpConnectionContext context, CancellationToken ct)
-    {
-        var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, ct);
-        var allowed = addresses.Where(a => !WebhookStore.IsInternal(a)).ToArray();
-        if (allowed.Length == 0)
-        {
-            throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves to no public address; internal addresses are not called.");
-        }
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, ct);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 }

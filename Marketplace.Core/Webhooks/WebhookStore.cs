@@ -257,30 +257,14 @@ public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, 
         {
             return "地址中不能包含用户信息或片段 (no user info or fragment).";
         }
-        if (options.Value.AllowPrivateNetworks != true && (uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var ip) && IsInternal(ip))))
+        if (options.Value.AllowPrivateNetworks != true)
         {
-            return "不能回调内网或本机地址 (loopback, private and link-local addresses are not allowed).";
+            var host = ReceiverAddress.NormalizedHost(uri);
+            if (IPAddress.TryParse(host, out var ip) ? !ReceiverAddress.IsPublic(ip) : ReceiverAddress.IsLocalName(host))
+            {
+                return "不能回调内网、本机或保留地址 (only public receivers: no loopback, private, link-local, reserved or special-purpose addresses, and no local or single-label host names).";
+            }
         }
         return null;
-    }
-
-    /// <summary>Loopback, private (RFC 1918, unique local), link-local, carrier-grade NAT, unspecified and multicast addresses.</summary>
-    public static bool IsInternal(IPAddress ip)
-    {
-        if (ip.IsIPv4MappedToIPv6)
-        {
-            ip = ip.MapToIPv4();
-        }
-        if (IPAddress.IsLoopback(ip) || ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any) || ip.Equals(IPAddress.IPv6None))
-        {
-            return true;
-        }
-        if (ip.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal || ip.IsIPv6Multicast;
-        }
-        var b = ip.GetAddressBytes();
-        return b[0] == 10 || b[0] == 127 || b[0] == 0 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168)
-            || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && b[1] is >= 64 and <= 127) || b[0] >= 224;
     }
 }

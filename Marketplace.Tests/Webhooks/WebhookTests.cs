@@ -91,8 +91,12 @@ public class WebhookTests
         var org = await production.CreateOrganizationAsync("enterprise");
         await ProblemAssert.IsProblemAsync(await org.Client.PostAsJsonAsync("/api/v1/webhooks", new { url = _receiver.Url("/x"), eventTypes = new[] { "match.changed" } }),
             HttpStatusCode.BadRequest, "url");
-        await ProblemAssert.IsProblemAsync(await org.Client.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://127.0.0.1/hook", eventTypes = new[] { "match.changed" } }),
-            HttpStatusCode.BadRequest, "url");
+        foreach (var url in new[] { "https://127.0.0.1/hook", "https://localhost./hook", "https://127.0.0.1./hook", "https://[64:ff9b::a9fe:a9fe]/x",
+            "https://[2002:a00:1::]/x", "https://192.0.2.2:5398/hook", "https://[2001:db8::1]/x", "https://vm:5398/hook" })
+        {
+            await ProblemAssert.IsProblemAsync(await org.Client.PostAsJsonAsync("/api/v1/webhooks", new { url, eventTypes = new[] { "match.changed" } }),
+                HttpStatusCode.BadRequest, "url");
+        }
         DeleteDirectory(production.DataDirectory);
     }
 
