@@ -80,8 +80,8 @@ public static class OrganizationsApi
         group.MapDelete("/{id:guid}/api-keys/{keyId:guid}", Revoke)
             .WithName("RevokeApiKey")
             .WithSummary("吊销 API key (revoke a key)")
-            .WithDescription("The key stops working at once. The organization itself or an operator.")
-            .WithAuthProblems().WithProblems(404);
+            .WithDescription("The key stops working at once. The organization itself or an operator. An organization cannot revoke its own last active key (409: rotate instead, which issues a new key and revokes the others); an operator revoking another organization's last key suspends it until its key is rotated.")
+            .WithAuthProblems().WithProblems(404, 409);
         return app;
     }
 
@@ -155,8 +155,9 @@ public static class OrganizationsApi
 
     private static async Task<NoContent> Revoke(Guid id, Guid keyId, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)
     {
-        EnsureSelfOrOperator(user.GetActor(), id);
-        await store.RevokeKeyAsync(id, keyId, ct);
+        var actor = user.GetActor();
+        EnsureSelfOrOperator(actor, id);
+        await store.RevokeKeyAsync(id, keyId, keepOneActive: actor.OrganizationId == id, ct);
         return TypedResults.NoContent();
     }
 

@@ -12,8 +12,12 @@ public static class ApiKeys
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
-    /// <summary>The first characters, stored to let people tell their keys apart.</summary>
-    public static string DisplayPrefix(string secret) => secret[..Math.Min(12, secret.Length)];
+    /// <summary>
+    /// What lets people tell their keys apart: a generated key's first characters (mkp_ and 8 random ones), or for a key
+    /// people chose (the configured operator key) a fingerprint of its hash, which shows none of its characters.
+    /// </summary>
+    public static string DisplayPrefix(string secret) =>
+        secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[..Math.Min(12, secret.Length)] : "#" + Hash(secret)[..8];
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

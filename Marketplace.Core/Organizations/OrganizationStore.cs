@@ -187,15 +187,30 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         }, ct);
     }
 
-    public async Task RevokeKeyAsync(Guid organizationId, Guid keyId, CancellationToken ct)
+    /// <summary>
+    /// Revokes one key. With <paramref name="keepOneActive"/> (an organization revoking its own key) its last active key
+    /// cannot be revoked (409): that would lock it out, and an operator the whole pool, until someone with access issues
+    /// a new one; rotating replaces it instead. An operator may revoke another organization's last key: that suspends it.
+    /// </summary>
+    public async Task RevokeKeyAsync(Guid organizationId, Guid keyId, bool keepOneActive, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
-        var exists = await c.ExecuteScalarAsync<long>(db.Command(OrganizationSql.KeyExists, new { OrganizationId = organizationId, KeyId = keyId }, ct: ct));
-        if (exists == 0)
+        await db.InTransactionAsync(async (c, t) =>
         {
-            throw new NotFoundException($"API key {keyId} 不存在 (API key not found).");
-        }
-        await c.ExecuteAsync(db.Command(OrganizationSql.RevokeKey, new { OrganizationId = organizationId, KeyId = keyId, Now = clock.GetUtcNow() }, ct: ct));
+            var exists = await c.ExecuteScalarAsync<long>(db.Command(OrganizationSql.KeyExists, new { OrganizationId = organizationId, KeyId = keyId }, t, ct));
+            if (exists == 0)
+            {
+                throw new NotFoundException($"API key {keyId} 不存在 (API key not found).");
+            }
+            // Revoked first, then counted: two revocations of an organization's last two keys at once cannot both see the
+            // other key still active (the second waits for the first's row, or one of them is chosen to fail).
+            var revoked = await c.ExecuteAsync(db.Command(OrganizationSql.RevokeKey, new { OrganizationId = organizationId, KeyId = keyId, Now = clock.GetUtcNow() }, t, ct));
+            var othersActive = await c.ExecuteScalarAsync<long>(db.Command(OrganizationSql.OtherActiveKeys, new { OrganizationId = organizationId, KeyId = keyId }, t, ct));
+            if (keepOneActive && revoked > 0 && othersActive == 0)
+            {
+                throw new ConflictException("这是该机构唯一有效的 API key，不能吊销；请改用轮换，签发新 key 并吊销其余 key (the organization's only active key cannot be revoked: rotate instead).");
+            }
+            return true;
+        }, ct);
     }
 
     /// <summary>

@@ -141,6 +141,38 @@ public class OrganizationTests(StorageKind storage)
     }
 
     [Test]
+    public async Task An_organization_cannot_revoke_its_own_last_active_key()
+    {
+        var org = await _app.CreateOrganizationAsync("enterprise");
+        var keys = await org.Client.GetFromJsonAsync<JsonArray>($"/api/v1/organizations/{org.Id}/api-keys");
+
+        await ProblemAssert.IsProblemAsync(await org.Client.DeleteAsync($"/api/v1/organizations/{org.Id}/api-keys/{keys![0]!["id"]}"), HttpStatusCode.Conflict);
+        Assert.That((await org.Client.GetAsync("/api/v1/organizations/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the key still works");
+
+        // The operator's own last key neither: revoking it would lock every operator out of the pool.
+        var operatorId = (await _app.Operator().GetFromJsonAsync<JsonObject>("/api/v1/organizations/me"))!["id"]!.GetValue<string>();
+        var operatorKeys = await _app.Operator().GetFromJsonAsync<JsonArray>($"/api/v1/organizations/{operatorId}/api-keys");
+        var active = operatorKeys!.Where(k => k!["revokedAt"] is null).ToArray();
+        Assert.That(active, Has.Length.EqualTo(1));
+        await ProblemAssert.IsProblemAsync(await _app.Operator().DeleteAsync($"/api/v1/organizations/{operatorId}/api-keys/{active[0]!["id"]}"), HttpStatusCode.Conflict);
+        Assert.That((await _app.Operator().GetAsync("/api/v1/organizations/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task A_chosen_key_is_listed_by_a_fingerprint_not_its_first_characters()
+    {
+        var operatorId = (await _app.Operator().GetFromJsonAsync<JsonObject>("/api/v1/organizations/me"))!["id"]!.GetValue<string>();
+        var operatorKeys = await _app.Operator().GetFromJsonAsync<JsonArray>($"/api/v1/organizations/{operatorId}/api-keys");
+        var prefix = operatorKeys![0]!["prefix"]!.GetValue<string>();
+        Assert.That(prefix, Does.Match("^#[0-9a-f]{8}$"));
+        Assert.That(prefix, Does.Not.Contain(MarketplaceApp.OperatorKey[..4]), "none of the key's characters");
+
+        var org = await _app.CreateOrganizationAsync("enterprise");
+        var keys = await org.Client.GetFromJsonAsync<JsonArray>($"/api/v1/organizations/{org.Id}/api-keys");
+        Assert.That(keys![0]!["prefix"]!.GetValue<string>(), Does.Match("^mkp_.{8}$"), "generated keys keep their random prefix");
+    }
+
+    [Test]
     public async Task Organizations_cannot_read_each_other()
     {
         var a = await _app.CreateOrganizationAsync("integrator");

@@ -1,0 +1,3 @@
+-- A key chosen by people (the configured operator key) was listed by its first 12 characters, half of a 24-character key:
+-- it is now listed by a fingerprint of its hash. Generated keys keep their prefix (mkp_ and 8 random characters).
+UPDATE dbo.api_keys SET key_prefix = N'#' + SUBSTRING(key_hash, 1, 8) WHERE key_prefix NOT LIKE N'mkp[_]%';
