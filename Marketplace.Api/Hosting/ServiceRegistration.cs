@@ -96,6 +96,7 @@ public static class ServiceRegistration
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
             c.ProblemDetails.Extensions["correlationId"] = c.HttpContext.TraceIdentifier;
         });
+        services.AddSingleton<IProblemDetailsWriter, FallbackProblemDetailsWriter>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
         services.AddRateLimiter(o =>

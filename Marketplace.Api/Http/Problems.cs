@@ -8,6 +8,7 @@ using Marketplace.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Api.Http;
 
@@ -61,6 +62,8 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
             PreconditionFailedException p => (412, "版本不一致 (precondition failed)", p.Message, null),
             PreconditionRequiredException p => (428, "需要 If-Match (precondition required)", p.Message, null),
             BadHttpRequestException b => BadRequest(context, b),
+            InvalidOperationException when HasUnknownCharset(context.Request) => (415, "不支持的内容类型 (unsupported media type)",
+                "请求体须为 UTF-8 编码的 JSON (send the body as JSON in UTF-8: Content-Type: application/json; charset=utf-8).", null),
             UnauthorizedAccessException => (401, Problems.UnauthorizedTitle, Problems.MissingKeyDetail, null),
             _ => (0, "", "", null),
         };
@@ -87,6 +90,24 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         }
         await Problems.WriteAsync(context, status, title, detail, errors);
         return true;
+    }
+
+    /// <summary>A body declared in a charset this server cannot decode (gbk, made-up names): the JSON reader refuses it.</summary>
+    private static bool HasUnknownCharset(HttpRequest request)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || type.Charset.Length == 0)
+        {
+            return false;
+        }
+        try
+        {
+            System.Text.Encoding.GetEncoding(type.Charset.ToString());
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
     }
 
     private static (int, string, string, Dictionary<string, string[]>?) BadRequest(HttpContext context, BadHttpRequestException exception)
@@ -244,4 +265,21 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
 
     [GeneratedRegex(@"^[+-]?[0-9]+$")]
     private static partial Regex WholeNumber();
+}
+
+/// <summary>
+/// Writes problem details as JSON whatever the request's <c>Accept</c> says (text/html, application/xml …): the default
+/// writer declines those, and an error would otherwise end as an empty 500. Registered after the default writer, so it
+/// only answers what that one declines.
+/// </summary>
+public sealed class FallbackProblemDetailsWriter(IOptions<ProblemDetailsOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
+{
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        options.Value.CustomizeProblemDetails?.Invoke(context);
+        var problem = context.ProblemDetails;
+        return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(problem, problem.GetType(), json.Value.SerializerOptions, "application/problem+json"));
+    }
 }

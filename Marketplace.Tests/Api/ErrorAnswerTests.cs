@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Marketplace.Tests.Api;
+
+/// <summary>Every error is answered as problem details, whatever the request says it accepts or how it encodes its body.</summary>
+public class ErrorAnswerTests
+{
+    private MarketplaceApp _app = null!;
+
+    [OneTimeSetUp]
+    public void Start() => _app = new MarketplaceApp();
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _app.Dispose();
+        MarketplaceApp.DeleteDirectory(_app.DataDirectory);
+    }
+
+    [TestCase("text/html")]
+    [TestCase("application/xml")]
+    [TestCase("text/plain")]
+    [TestCase("image/png")]
+    public async Task Errors_are_problem_details_whatever_the_Accept_header(string accept)
+    {
+        async Task<HttpResponseMessage> Send(HttpClient client, string url)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Accept.ParseAdd(accept);
+            return await client.SendAsync(request);
+        }
+        await ProblemAssert.IsProblemAsync(await Send(_app.Client(), $"/api/v1/offerings/{Guid.Empty}"), HttpStatusCode.NotFound);
+        var unauthorized = await Send(_app.Client(), "/api/v1/organizations/me");
+        await ProblemAssert.IsProblemAsync(unauthorized, HttpStatusCode.Unauthorized);
+        Assert.That(unauthorized.Headers.WwwAuthenticate, Is.Not.Empty);
+        await ProblemAssert.IsProblemAsync(await Send(_app.Operator(), "/api/v1/offerings?pageSize=abc"), HttpStatusCode.BadRequest, "pageSize");
+        await ProblemAssert.IsProblemAsync(await Send(_app.Client(), "/api/v1/no-such-route"), HttpStatusCode.NotFound);
+    }
+
+    [TestCase("gbk")]
+    [TestCase("nonsense")]
+    public async Task A_body_in_a_charset_the_server_cannot_read_is_a_415(string charset)
+    {
+        var enterprise = await _app.CreateOrganizationAsync("enterprise");
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"items":[{"text":"想上一套焊接机器人"}]}"""));
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse($"application/json; charset={charset}");
+        await ProblemAssert.IsProblemAsync(await enterprise.Client.PostAsync("/api/v1/demand-lists", content), HttpStatusCode.UnsupportedMediaType);
+    }
+}
