@@ -122,7 +122,7 @@ public static class BulkApi
             throw new UnsupportedMediaTypeException("请求体须为 XLSX 或 CSV 文件本身 (send the file as the body with Content-Type text/csv or an XLSX type).");
         }
         var v = new Validator();
-        v.MaxLength("fileName", fileName, 200);
+        v.Text("fileName", fileName, 200);
         v.ThrowIfAny();
         await using var file = TempFiles.Create();
         var limit = options.Value.MaxUploadBytes;

@@ -116,8 +116,8 @@ public static class CasesApi
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);
-        v.MaxLength("q", q, QueryMax);
-        v.MaxLength("industry", industry, IndustryMax);
+        v.Text("q", q, QueryMax);
+        v.Text("industry", industry, IndustryMax);
         if (direction is not null && !taxonomy.IsDirection(direction))
         {
             v.Add("direction", $"未知的方向 '{direction}' (see GET /api/v1/taxonomy directions).");

@@ -59,7 +59,7 @@ public static class SearchApi
     {
         var v = new Validator();
         var text = q?.Trim();
-        v.MaxLength("q", text, QueryMaxLength);
+        v.Text("q", text, QueryMaxLength);
         var (p, size) = Paging.Validate(page, pageSize, v);
         var directions = Codes(direction);
         foreach (var code in directions.Where(c => !taxonomy.IsDirection(c)))
@@ -102,7 +102,7 @@ public static class SearchApi
             v.Add("sort", $"未知的排序 '{sortCode}' (one of: {string.Join(", ", SearchSorts.ByCode.Keys)}).");
         }
         cursor = Blank(cursor);
-        v.MaxLength("cursor", cursor, CursorMaxLength);
+        v.Text("cursor", cursor, CursorMaxLength);
         if (cursor is not null && page is not null)
         {
             // Two paging modes: a cursor continues after the page it came from, so a page number would be ignored.

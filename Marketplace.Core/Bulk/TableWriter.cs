@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Xml;
 using CsvHelper;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
@@ -217,17 +218,44 @@ public static class TableWriter
     };
 
     /// <summary>XML 1.0 can't carry most control characters; they are dropped from XLSX cells.</summary>
+    /// <summary>
+    /// The text without what XML 1.0 cannot hold (control characters other than tab and line breaks, U+FFFE, U+FFFF,
+    /// unpaired surrogates): text stored before such characters were refused must not fail a whole export.
+    /// </summary>
     private static string XmlSafe(string text)
     {
-        if (!text.Any(c => c < 0x20 && c is not ('\t' or '\n' or '\r')))
+        if (IsXmlText(text))
         {
             return text;
         }
         var builder = new StringBuilder(text.Length);
-        foreach (var c in text.Where(c => c >= 0x20 || c is '\t' or '\n' or '\r'))
+        for (var i = 0; i < text.Length; i++)
         {
-            builder.Append(c);
+            if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]))
+            {
+                builder.Append(text, i++, 2);
+            }
+            else if (XmlConvert.IsXmlChar(text[i]))
+            {
+                builder.Append(text[i]);
+            }
         }
         return builder.ToString();
+    }
+
+    private static bool IsXmlText(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]))
+            {
+                i++;
+            }
+            else if (!XmlConvert.IsXmlChar(text[i]))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -247,7 +247,7 @@ public sealed class CaseStore(Database db, EngagementStore engagements, ITextAna
         reason = reason?.Trim();
         if (v.Required("reason", reason))
         {
-            v.MaxLength("reason", reason, ReasonMax);
+            v.Text("reason", reason, ReasonMax);
         }
         v.ThrowIfAny();
         var found = await ForReviewAsync(actor, id, ifMatch, ct);
@@ -459,11 +459,11 @@ public sealed class CaseStore(Database db, EngagementStore engagements, ITextAna
         summary = summary?.Trim();
         if (v.Required("title", title))
         {
-            v.MaxLength("title", title, TitleMax);
+            v.Text("title", title, TitleMax);
         }
         if (v.Required("summary", summary))
         {
-            v.MaxLength("summary", summary, SummaryMax);
+            v.Text("summary", summary, SummaryMax);
         }
         return (title ?? "", summary ?? "");
     }

@@ -47,7 +47,7 @@ public sealed class Validator
 
     public bool Required(string field, object? value)
     {
-        if (value is null || (value is string s && string.IsNullOrWhiteSpace(s)))
+        if (value is null || (value is string s && TextRules.IsBlank(s)))
         {
             Add(field, "必填 (required).");
             return false;
@@ -55,11 +55,20 @@ public sealed class Validator
         return true;
     }
 
-    public void MaxLength(string field, string? value, int max)
+    /// <summary>A text of at most <paramref name="max"/> characters, holding only characters text may hold (<see cref="TextRules"/>).</summary>
+    public void Text(string field, string? value, int max)
     {
-        if (value is not null && value.Length > max)
+        if (value is null)
+        {
+            return;
+        }
+        if (value.Length > max)
         {
             Add(field, $"最多 {max} 个字符 (at most {max} characters; got {value.Length}).");
+        }
+        else if (TextRules.FirstDisallowed(value) is { } character)
+        {
+            Add(field, $"含有不允许的字符 {character}（控制字符、非字符或双向控制符）(holds {character}: control characters, noncharacters and bidirectional overrides are not allowed).");
         }
     }
 

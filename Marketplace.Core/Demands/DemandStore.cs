@@ -316,7 +316,7 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
     {
         var v = new Validator();
         var title = string.IsNullOrWhiteSpace(input?.Title) ? null : input.Title.Trim();
-        v.MaxLength("title", title, TitleMax);
+        v.Text("title", title, TitleMax);
         var items = new List<ValidItem>();
         if (input?.Items is null || input.Items.Count == 0)
         {
@@ -356,7 +356,7 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
                 var text = item.Text?.Trim();
                 if (v.Required($"{field}.text", text))
                 {
-                    v.MaxLength($"{field}.text", text, TextMax);
+                    v.Text($"{field}.text", text, TextMax);
                 }
                 var (direction, subDirection) = TaxonomyChecks.Single(taxonomy, v, field, item.Direction, item.SubDirection);
                 if (item.BudgetYuan is < 0)

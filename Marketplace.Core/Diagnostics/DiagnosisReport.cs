@@ -55,7 +55,7 @@ public static class ReportValidation
             v.ThrowIfAny();
         }
         var summary = string.IsNullOrWhiteSpace(input!.Summary) ? null : input.Summary.Trim();
-        v.MaxLength("summary", summary, SummaryMax);
+        v.Text("summary", summary, SummaryMax);
 
         var scores = new List<DimensionScore>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -90,7 +90,7 @@ public static class ReportValidation
                 v.Range($"{field}.level", s.Level, model.MinLevel, model.MaxLevel);
             }
             var note = string.IsNullOrWhiteSpace(s.Note) ? null : s.Note.Trim();
-            v.MaxLength($"{field}.note", note, NoteMax);
+            v.Text($"{field}.note", note, NoteMax);
             scores.Add(new DimensionScore(dimension ?? "", s.Level ?? 0, note));
         }
 
@@ -117,7 +117,7 @@ public static class ReportValidation
             var text = f.Text?.Trim();
             if (v.Required($"{field}.text", text))
             {
-                v.MaxLength($"{field}.text", text, FindingTextMax);
+                v.Text($"{field}.text", text, FindingTextMax);
             }
             var severity = f.Severity?.Trim();
             if (v.Required($"{field}.severity", severity) && !model.IsSeverity(severity!))
@@ -154,7 +154,7 @@ public static class ReportValidation
             var text = r.Text?.Trim();
             if (v.Required($"{field}.text", text))
             {
-                v.MaxLength($"{field}.text", text, DemandStore.TextMax);
+                v.Text($"{field}.text", text, DemandStore.TextMax);
             }
             if (r.BudgetYuan is < 0)
             {

@@ -119,7 +119,7 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
         var message = input.Message?.Trim();
         if (v.Required("message", message))
         {
-            v.MaxLength("message", message, MessageMax);
+            v.Text("message", message, MessageMax);
         }
         var contact = ValidateContact(input.Contact, v);
         v.ThrowIfAny();
@@ -202,7 +202,7 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
         var name = input.Name?.Trim();
         if (v.Required("contact.name", name))
         {
-            v.MaxLength("contact.name", name, ContactNameMax);
+            v.Text("contact.name", name, ContactNameMax);
         }
         var phone = string.IsNullOrWhiteSpace(input.Phone) ? null : input.Phone.Trim();
         var email = string.IsNullOrWhiteSpace(input.Email) ? null : input.Email.Trim();
@@ -388,8 +388,8 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
         {
             v.Required("reason", reason);
         }
-        v.MaxLength("reason", reason, ReasonMax);
-        v.MaxLength("note", note, NoteMax);
+        v.Text("reason", reason, ReasonMax);
+        v.Text("note", note, NoteMax);
         var next = engagement;
         var facts = new List<string>();
         if (allowed.HasFlag(TransitionFields.Contract))

@@ -119,7 +119,7 @@ public static class Outcomes
             }
             else if (metric!.Length > MetricMax)
             {
-                v.MaxLength($"{at}.metric", metric, MetricMax);
+                v.Text($"{at}.metric", metric, MetricMax);
                 ok = false;
             }
             else if (!metrics.Add(metric))

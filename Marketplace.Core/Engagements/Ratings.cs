@@ -154,7 +154,7 @@ public sealed class RatingStore(Database db, EngagementStore engagements, TimePr
         reason = reason?.Trim();
         if (v.Required("reason", reason))
         {
-            v.MaxLength("reason", reason, HideReasonMax);
+            v.Text("reason", reason, HideReasonMax);
         }
         v.ThrowIfAny();
         var rating = await GetAsync(actor, engagementId, ct);
@@ -239,7 +239,7 @@ public sealed class RatingStore(Database db, EngagementStore engagements, TimePr
             }
         }
         var comment = string.IsNullOrWhiteSpace(input.Comment) ? null : input.Comment.Trim();
-        v.MaxLength("comment", comment, CommentMax);
+        v.Text("comment", comment, CommentMax);
         v.ThrowIfAny();
         return (input.Quality!.Value, input.Timeliness!.Value, input.Value!.Value, comment);
     }

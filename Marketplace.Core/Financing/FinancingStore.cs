@@ -155,7 +155,7 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
         var v = new Validator();
         if (v.Required("reason", reason))
         {
-            v.MaxLength("reason", reason!.Trim(), TextMax);
+            v.Text("reason", reason!.Trim(), TextMax);
         }
         v.ThrowIfAny();
         return DecideAsync(actor, id, ifMatch, FinancingStatuses.Returned, reason!.Trim(), ct);
@@ -243,12 +243,12 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
         var purpose = input.Purpose?.Trim();
         if (v.Required("purpose", purpose))
         {
-            v.MaxLength("purpose", purpose, TextMax);
+            v.Text("purpose", purpose, TextMax);
         }
         var benefits = input.ExpectedBenefits?.Trim();
         if (v.Required("expectedBenefits", benefits))
         {
-            v.MaxLength("expectedBenefits", benefits, TextMax);
+            v.Text("expectedBenefits", benefits, TextMax);
         }
         v.ThrowIfAny();
         return new Valid(input.PlanProjectId, input.EngagementId, directions, input.AmountYuan!.Value, input.TermMonths!.Value, purpose!, benefits!);

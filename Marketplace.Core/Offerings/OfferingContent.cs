@@ -101,7 +101,7 @@ public static class OfferingValidation
         }
         for (var n = 0; n < keywords.Count; n++)
         {
-            v.MaxLength($"keywords[{n}]", keywords[n], KeywordLengthMax);
+            v.Text($"keywords[{n}]", keywords[n], KeywordLengthMax);
         }
         if (v.Required("deployment", i.Deployment) && !taxonomy.IsDeployment(i.Deployment!))
         {
@@ -150,14 +150,14 @@ public static class OfferingValidation
             }
             if (v.Required($"cases[{n}].customer", c.Customer))
             {
-                v.MaxLength($"cases[{n}].customer", c.Customer, CaseCustomerMax);
+                v.Text($"cases[{n}].customer", c.Customer, CaseCustomerMax);
             }
             if (c.District is not null && !taxonomy.IsDistrict(c.District))
             {
                 v.Add($"cases[{n}].district", $"未知的区县 '{c.District}'.");
             }
             v.Range($"cases[{n}].year", c.Year, CaseYearMin, currentYear + 1);
-            v.MaxLength($"cases[{n}].outcome", c.Outcome, CaseOutcomeMax);
+            v.Text($"cases[{n}].outcome", c.Outcome, CaseOutcomeMax);
         }
         v.ThrowIfAny();
         return new OfferingContent(i.Type!, i.Title!.Trim(), i.Summary!.Trim(), i.Description!.Trim(), directions, subDirections, keywords,
@@ -169,7 +169,7 @@ public static class OfferingValidation
     {
         if (v.Required(field, value))
         {
-            v.MaxLength(field, value!.Trim(), max);
+            v.Text(field, value!.Trim(), max);
         }
     }
 

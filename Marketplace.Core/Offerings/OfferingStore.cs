@@ -199,7 +199,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         var v = new Validator();
         if (v.Required("reason", reason))
         {
-            v.MaxLength("reason", reason!.Trim(), RejectReasonMax);
+            v.Text("reason", reason!.Trim(), RejectReasonMax);
         }
         v.ThrowIfAny();
         Preconditions.CheckIfMatch(ifMatch, offering.ETag, "方案");

@@ -67,7 +67,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         }
         if (v.Required("name", input.Name))
         {
-            v.MaxLength("name", input.Name!.Trim(), NameMax);
+            v.Text("name", input.Name!.Trim(), NameMax);
         }
         if (CreditCode.Problem(input.CreditCode) is { } problem)
         {
@@ -81,7 +81,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         {
             if (v.Required("industry", input.Industry))
             {
-                v.MaxLength("industry", input.Industry!.Trim(), IndustryMax);
+                v.Text("industry", input.Industry!.Trim(), IndustryMax);
             }
             if (v.Required("scale", input.Scale) && !taxonomy.IsEnterpriseScale(input.Scale!))
             {
@@ -90,7 +90,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         }
         else
         {
-            v.MaxLength("industry", input.Industry, IndustryMax);
+            v.Text("industry", input.Industry, IndustryMax);
             if (input.Scale is not null)
             {
                 v.Add("scale", "只有企业 (enterprise) 有规模 (only enterprises have a scale).");

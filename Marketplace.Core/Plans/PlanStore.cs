@@ -190,7 +190,7 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
         var v = new Validator();
         var target = move?.Status?.Trim();
         var reason = string.IsNullOrWhiteSpace(move?.Reason) ? null : move.Reason.Trim();
-        v.MaxLength("reason", reason, ReasonMax);
+        v.Text("reason", reason, ReasonMax);
         if (v.Required("status", target) && !PlanStatuses.IsKnown(target))
         {
             v.Add("status", $"未知的状态 '{target}' (one of: {string.Join(", ", PlanStatuses.Codes)}).");
@@ -326,10 +326,10 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
         var title = input.Title?.Trim();
         if (v.Required("title", title))
         {
-            v.MaxLength("title", title, TitleMax);
+            v.Text("title", title, TitleMax);
         }
         var description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
-        v.MaxLength("description", description, DescriptionMax);
+        v.Text("description", description, DescriptionMax);
         var (directions, subDirections) = TaxonomyChecks.Directions(taxonomy, v, input.Directions, input.SubDirections, max: DirectionsMax);
         if (v.Required("plannedInvestmentYuan", input.PlannedInvestmentYuan))
         {

@@ -233,7 +233,7 @@ public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, 
             }
         }
         var description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
-        v.MaxLength("description", description, DescriptionMax);
+        v.Text("description", description, DescriptionMax);
         v.ThrowIfAny();
         return (url!, types, description);
     }

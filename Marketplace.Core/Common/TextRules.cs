@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+
+namespace Marketplace.Core.Common;
+
+/// <summary>
+/// What stored text may hold. People's text, in any script, but not control characters (tab and line breaks aside),
+/// Unicode noncharacters (U+FFFE, U+FFFF …), unpaired surrogates or bidirectional overrides: they cannot be written to
+/// XML (every XLSX export failed on one such row), and they hide or reorder what readers see.
+/// </summary>
+public static class TextRules
+{
+    /// <summary>The first character <paramref name="text"/> may not hold, as U+XXXX, or null when it holds none.</summary>
+    public static string? FirstDisallowed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c < 0x80 && c >= 0x20 && c != 0x7f)
+            {
+                continue; // ASCII text, the common case
+            }
+            if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return $"U+{(int)c:X4}";
+            }
+            if (IsDisallowed(rune))
+            {
+                return $"U+{rune.Value:X4}";
+            }
+            i += consumed - 1;
+        }
+        return null;
+    }
+
+    private static bool IsDisallowed(Rune rune)
+    {
+        var v = rune.Value;
+        return (Rune.GetUnicodeCategory(rune) == UnicodeCategory.Control && v is not ('\t' or '\n' or '\r'))
+            || v is >= 0xFDD0 and <= 0xFDEF || (v & 0xFFFE) == 0xFFFE // noncharacters
+            || v is >= 0x202A and <= 0x202E || v is >= 0x2066 and <= 0x2069; // bidirectional embeddings, overrides and isolates
+    }
+
+    /// <summary>True when <paramref name="text"/> holds nothing visible: only white space and format characters (U+200B, U+FEFF).</summary>
+    public static bool IsBlank(string text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (!Rune.IsWhiteSpace(rune) && Rune.GetUnicodeCategory(rune) != UnicodeCategory.Format)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
