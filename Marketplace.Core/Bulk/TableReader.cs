@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using CsvHelper;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
@@ -30,6 +31,15 @@ public abstract class TableReader : IDisposable
 
     /// <summary>Cells beyond this column are ignored (a crafted reference like ZZZZ1 must not allocate a huge row).</summary>
     public const int MaxColumns = 256;
+
+    /// <summary>Excel's own limit for a cell: a longer one was not written by a spreadsheet program.</summary>
+    public const int MaxCellChars = 32_767;
+
+    /// <summary>
+    /// The most an XLSX file's parts may unpack to, each (the worksheet and the shared strings are read whole or cell by cell:
+    /// a small file of one 300-million-character cell would otherwise take gigabytes).
+    /// </summary>
+    public const long MaxXlsxPartBytes = 128L * 1024 * 1024;
 
     public abstract IReadOnlyList<string> Headers { get; }
 
@@ -111,6 +121,7 @@ public abstract class TableReader : IDisposable
         {
             try
             {
+                CheckUnpackedSizes(file);
                 _document = SpreadsheetDocument.Open(file, false);
                 var workbook = _document.WorkbookPart ?? throw new UnreadableTableException("XLSX 文件没有工作簿 (the file has no workbook).");
                 var first = workbook.Workbook?.Sheets?.Elements<Sheet>().FirstOrDefault()
@@ -142,7 +153,7 @@ public abstract class TableReader : IDisposable
                 if (_headers is null)
                 {
                     _rows = ReadRows().GetEnumerator();
-                    _headers = _rows.MoveNext() ? _rows.Current.Cells.Select(c => c?.Trim() ?? "").ToArray() : [];
+                    _headers = Next() ? _rows.Current.Cells.Select(c => c?.Trim() ?? "").ToArray() : [];
                 }
                 return _headers;
             }
@@ -151,10 +162,36 @@ public abstract class TableReader : IDisposable
         public override IEnumerable<TableRow> Rows()
         {
             _ = Headers;
-            while (_rows!.MoveNext())
+            while (Next())
             {
-                yield return _rows.Current;
+                yield return _rows!.Current;
             }
+        }
+
+        /// <summary>The next row; a worksheet that is not well-formed XML is an unreadable table, wherever the damage lies.</summary>
+        private bool Next()
+        {
+            try
+            {
+                return _rows!.MoveNext();
+            }
+            catch (Exception e) when (e is not UnreadableTableException and not OperationCanceledException)
+            {
+                throw new UnreadableTableException("XLSX 工作表内容损坏 (the worksheet is damaged).", e);
+            }
+        }
+
+        /// <summary>Refuses a file whose parts unpack to more than <see cref="MaxXlsxPartBytes"/> each, before any is read.</summary>
+        private static void CheckUnpackedSizes(Stream file)
+        {
+            using (var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true))
+            {
+                if (zip.Entries.Any(e => e.Length > MaxXlsxPartBytes))
+                {
+                    throw new UnreadableTableException($"XLSX 文件解压后过大（单个部件超过 {MaxXlsxPartBytes / 1024 / 1024} MB） (a part of the file unpacks to more than {MaxXlsxPartBytes / 1024 / 1024} MB).");
+                }
+            }
+            file.Position = 0;
         }
 
         private IEnumerable<TableRow> ReadRows()
@@ -220,7 +257,7 @@ public abstract class TableReader : IDisposable
             var type = cell.DataType?.Value;
             if (type == CellValues.InlineString)
             {
-                return cell.InlineString?.InnerText;
+                return Bounded(cell.InlineString?.InnerText);
             }
             var raw = cell.CellValue?.Text;
             if (raw is null)
@@ -229,7 +266,7 @@ public abstract class TableReader : IDisposable
             }
             if (type == CellValues.SharedString)
             {
-                return int.TryParse(raw, out var i) && i >= 0 && i < _sharedStrings.Count ? _sharedStrings[i] : null;
+                return int.TryParse(raw, out var i) && i >= 0 && i < _sharedStrings.Count ? Bounded(_sharedStrings[i]) : null;
             }
             if (type == CellValues.Boolean)
             {
@@ -237,6 +274,10 @@ public abstract class TableReader : IDisposable
             }
             return raw;
         }
+
+        private static string? Bounded(string? text) => text is { Length: > MaxCellChars }
+            ? throw new UnreadableTableException($"单元格超过 {MaxCellChars} 个字符 (a cell holds more than {MaxCellChars} characters, Excel's own limit).")
+            : text;
 
         /// <summary>"C12" → 2.</summary>
         private static int ColumnIndex(string reference)

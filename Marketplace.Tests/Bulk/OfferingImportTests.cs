@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -197,6 +198,44 @@ public class OfferingImportTests
         await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, Csv(1_000)), HttpStatusCode.RequestEntityTooLarge);
         await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, Encoding.UTF8.GetBytes("类型,标题\n\"unclosed,x\n")), HttpStatusCode.BadRequest, "file");
         Assert.That(await OwnOfferingsAsync(integrator.Client), Is.Zero);
+    }
+
+    [Test]
+    public async Task Damaged_or_oversized_workbooks_are_refused_at_once_without_unpacking_them()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        async Task Refused(byte[] file) => await ProblemAssert.IsProblemAsync(
+            await UploadAsync(integrator.Client, file, contentType: TableFormats.XlsxContentType), HttpStatusCode.BadRequest, "file");
+
+        // A zip whose worksheet is not XML.
+        await Refused(Rewritten(Xlsx(2), "xl/worksheets/sheet1.xml", w => w.Write("not xml <<‹")));
+        // A header cell longer than a spreadsheet program writes.
+        var longCell = $"""<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{new string('长', TableReader.MaxCellChars + 1)}</t></is></c></row></sheetData></worksheet>""";
+        await Refused(Rewritten(Xlsx(2), "xl/worksheets/sheet1.xml", w => w.Write(longCell)));
+        // A small file with a part that unpacks to more than the limit (zeros compress about a thousandfold).
+        await Refused(Rewritten(Xlsx(2), "xl/media/padding.bin", w =>
+        {
+            var zeros = new char[1024 * 1024];
+            for (var mb = 0; mb <= TableReader.MaxXlsxPartBytes / zeros.Length; mb++)
+            {
+                w.Write(zeros);
+            }
+        }));
+        Assert.That(await OwnOfferingsAsync(integrator.Client), Is.Zero);
+    }
+
+    /// <summary>The workbook with one part written anew (added when it isn't there).</summary>
+    private static byte[] Rewritten(byte[] xlsx, string part, Action<StreamWriter> write)
+    {
+        using var copy = new MemoryStream();
+        copy.Write(xlsx);
+        using (var zip = new ZipArchive(copy, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            zip.GetEntry(part)?.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry(part, CompressionLevel.SmallestSize).Open());
+            write(writer);
+        }
+        return copy.ToArray();
     }
 
     [Test]
