@@ -29,4 +29,24 @@ public static class Preconditions
             throw new PreconditionFailedException($"If-Match 与{what}当前版本 {currentETag} 不一致 (it has changed; current ETag is {currentETag}).");
         }
     }
+
+    /// <summary>
+    /// Runs a state change that reads, decides and writes with an optimistic version check. A request without If-Match asked
+    /// for the change whatever the version, so losing the write to a concurrent change is no failed precondition: the
+    /// change is read and decided again (a state that no longer allows it is then a 409, like any other).
+    /// </summary>
+    public static async Task<T> DecidedAgainWithoutIfMatchAsync<T>(string? ifMatch, Func<Task<T>> change)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await change();
+            }
+            catch (PreconditionFailedException) when (ifMatch is null && attempt < 3)
+            {
+                // lost a race: read it again
+            }
+        }
+    }
 }

@@ -170,7 +170,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         return await GetForAsync(actor, id, ct);
     }
 
-    public async Task<Offering> SubmitAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
+    public Task<Offering> SubmitAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct) => Preconditions.DecidedAgainWithoutIfMatchAsync(ifMatch, async () =>
     {
         var offering = await GetOwnedAsync(actor, id, ct);
         Preconditions.CheckIfMatch(ifMatch, offering.ETag, "方案");
@@ -179,9 +179,9 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
             throw WrongState(offering, "submit");
         }
         return await ChangeAsync(actor, offering, OfferingStatus.Submitted, offering.Working.Id, offering.Published?.Id, offering.IndexVersion, null, "submitted", null, publish: false, ct);
-    }
+    });
 
-    public async Task<Offering> ApproveAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
+    public Task<Offering> ApproveAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct) => Preconditions.DecidedAgainWithoutIfMatchAsync(ifMatch, async () =>
     {
         var offering = await GetForReviewAsync(actor, id, ct);
         Preconditions.CheckIfMatch(ifMatch, offering.ETag, "方案");
@@ -191,9 +191,9 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         }
         return await ChangeAsync(actor, offering, OfferingStatus.Published, offering.Working.Id, offering.Working.Id, offering.IndexVersion + 1, null,
             "approved", $"revision {offering.Working.Number}", publish: true, ct);
-    }
+    });
 
-    public async Task<Offering> RejectAsync(Actor actor, Guid id, string? ifMatch, string? reason, CancellationToken ct)
+    public Task<Offering> RejectAsync(Actor actor, Guid id, string? ifMatch, string? reason, CancellationToken ct) => Preconditions.DecidedAgainWithoutIfMatchAsync(ifMatch, async () =>
     {
         var offering = await GetForReviewAsync(actor, id, ct);
         var v = new Validator();
@@ -209,9 +209,9 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         }
         return await ChangeAsync(actor, offering, OfferingStatus.Draft, offering.Working.Id, offering.Published?.Id, offering.IndexVersion, reason!.Trim(),
             "rejected", reason.Trim(), publish: false, ct);
-    }
+    });
 
-    public async Task<Offering> RetireAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
+    public Task<Offering> RetireAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct) => Preconditions.DecidedAgainWithoutIfMatchAsync(ifMatch, async () =>
     {
         var offering = await GetForAsync(actor, id, ct);
         if (!CanManage(actor, offering))
@@ -225,7 +225,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         }
         return await ChangeAsync(actor, offering, OfferingStatus.Retired, offering.Working.Id, offering.Published?.Id, offering.IndexVersion + 1, null,
             "retired", null, publish: false, ct);
-    }
+    });
 
     public async Task<(IReadOnlyList<AuditEvent> Events, IReadOnlyList<Revision> PublishedRevisions)> HistoryAsync(Actor actor, Guid id, CancellationToken ct)
     {

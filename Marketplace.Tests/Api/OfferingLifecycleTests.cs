@@ -125,6 +125,22 @@ public class OfferingLifecycleTests(StorageKind storage)
     }
 
     [Test]
+    public async Task Concurrent_transitions_without_If_Match_have_one_winner_and_the_others_a_409_never_a_412()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var (draft, _) = await CreateDraftAsync();
+            var submits = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _integrator.Client.PostAsync($"/api/v1/offerings/{draft}/submit", null)));
+            var approvals = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _app.Operator().PostAsync($"/api/v1/offerings/{draft}/approve", null)));
+            foreach (var answers in new[] { submits, approvals })
+            {
+                Assert.That(answers.Count(a => a.StatusCode == HttpStatusCode.OK), Is.EqualTo(1));
+                Assert.That(answers.Where(a => a.StatusCode != HttpStatusCode.OK).Select(a => a.StatusCode), Is.All.EqualTo(HttpStatusCode.Conflict));
+            }
+        }
+    }
+
+    [Test]
     public async Task Wrong_role_is_403_and_anonymous_is_401()
     {
         var (id, _) = await CreateDraftAsync();
