@@ -32,6 +32,11 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         NumbersAsNumbers(schema);
+        if (context.JsonTypeInfo.Type == typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))
+        {
+            ProblemExtensions(schema);
+            return Task.CompletedTask;
+        }
         var attributes = AttributesOf(context);
         if (attributes.Count > 0)
         {
@@ -49,6 +54,20 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
             schema.Extensions[RequiredExtension] = new JsonNodeExtension(new JsonArray(required));
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>The members every problem answer of this API adds to RFC 9457's: field-level errors and the ids to quote.</summary>
+    private static void ProblemExtensions(OpenApiSchema schema)
+    {
+        schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+        schema.Properties["errors"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "Field-level messages (400): the field as the client sent it (`items[0].text`, a query parameter's name) → its messages, in Chinese with English.",
+            AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+        };
+        schema.Properties["correlationId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Quote it when reporting a problem: it names the request in the logs." };
+        schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The W3C trace context of the request." };
     }
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace Marketplace.Api.Hosting.OpenApi;
 
 /// <summary>
 /// Operation conventions every endpoint gets without code of its own (docs/openapi.md):
-/// security (a required key, or an optional one on public endpoints), 401 wherever a key is read,
+/// security (a required key, or an optional one on public endpoints), 401 wherever a key is read, 413 everywhere, 400
+/// wherever a query parameter or a body is read,
 /// request bodies required and never <c>null</c>, <c>[Required]</c>/<c>[Description]</c> on handler parameters,
 /// and the response headers the API sends: <c>Location</c> on 201/202, <c>ETag</c> where the endpoint says
 /// <see cref="EndpointConventions.ProducesETag"/>, <c>WWW-Authenticate</c> on 401, <c>Retry-After</c> on 429.
@@ -33,16 +34,13 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
         operation.Security = keyRequired ? [apiKey] : [new OpenApiSecurityRequirement(), apiKey];
 
         operation.Responses ??= [];
-        if (!operation.Responses.ContainsKey("401"))
+        // A key is read everywhere (401); any request may carry a body over the limit (413); a query parameter or a body
+        // may be malformed (400).
+        AddProblem(operation, "401", "Unauthorized", context);
+        AddProblem(operation, "413", "Payload Too Large", context);
+        if (operation.RequestBody is not null || (operation.Parameters ?? []).Any(p => p.In == ParameterLocation.Query))
         {
-            operation.Responses["401"] = new OpenApiResponse
-            {
-                Description = "Unauthorized",
-                Content = new Dictionary<string, OpenApiMediaType>
-                {
-                    ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(nameof(ProblemDetails), context.Document) },
-                },
-            };
+            AddProblem(operation, "400", "Bad Request", context);
         }
 
         if (operation.RequestBody is OpenApiRequestBody body)
@@ -90,6 +88,22 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
             }
         }
         return Task.CompletedTask;
+    }
+
+    private static void AddProblem(OpenApiOperation operation, string status, string description, OpenApiOperationTransformerContext context)
+    {
+        if (operation.Responses!.ContainsKey(status))
+        {
+            return;
+        }
+        operation.Responses[status] = new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(nameof(ProblemDetails), context.Document) },
+            },
+        };
     }
 
     private static void AddHeader(OpenApiResponse response, string name, string description, JsonSchemaType type, string? format)
