@@ -33,7 +33,7 @@ public static class DemandListsApi
             .WithName("GetDemandList")
             .ProducesETag()
             .WithSummary("需求清单详情 (read a demand list)")
-            .WithDescription("The owning enterprise, operators and the capability center; anyone else gets 404. Each item lists the engagements opened from its matches (only for the enterprise and operators). The ETag header is the value If-Match expects.")
+            .WithDescription("The owning enterprise, operators, the capability center and the office of the enterprise's district (by id: its plan and diagnoses link the lists); anyone else gets 404. Each item lists the engagements opened from its matches (only for the enterprise and operators). The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
         group.MapPut("/{id:guid}", Update)
@@ -55,7 +55,7 @@ public static class DemandListsApi
         group.MapGet("/{id:guid}/matches", Matches)
             .WithName("GetDemandListMatches")
             .WithSummary("匹配结果 (matched offerings with reasons)")
-            .WithDescription("The latest stored match run of every item: what the matcher understood the item to ask for (`understanding`, in Chinese, with the technology items and the words of the demand behind them), inferred directions and the top `topK` (default 10, ≤ 50) offerings with score (0–1), machine-readable reasons in Chinese (`need` says which part of the need the offering meets) and matched terms. Offerings unrelated to the need are left out rather than listed (`note` says so). A snapshot: titles, suppliers and revisions are as ranked, even after the offering changes. Readable by the owner, operators and the capability center.")
+            .WithDescription("The latest stored match run of every item: what the matcher understood the item to ask for (`understanding`, in Chinese, with the technology items and the words of the demand behind them), inferred directions and the top `topK` (default 10, ≤ 50) offerings with score (0–1), machine-readable reasons in Chinese (`need` says which part of the need the offering meets) and matched terms. Offerings unrelated to the need are left out rather than listed (`note` says so). A snapshot: titles, suppliers and revisions are as ranked, even after the offering changes. Readable by the owner, operators, the capability center and the office of the enterprise's district.")
             .WithAuthProblems().WithProblems(400, 404);
         return app;
     }

@@ -174,7 +174,7 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         return (await c.QueryAsync<StatedDemand>(db.Command(db.Dialect.Page(DemandSql.StatedItems), new { Skip = 0, Take = take }, ct: ct))).ToArray();
     }
 
-    /// <summary>The list as <paramref name="actor"/> may see it: the owner, operators and the capability center; others get 404.</summary>
+    /// <summary>The list as <paramref name="actor"/> may see it: the owner, operators, the capability center and its district's office; others get 404.</summary>
     public async Task<DemandList> GetAsync(Actor actor, Guid id, CancellationToken ct)
     {
         var list = await FindAsync(id, ct);

@@ -226,6 +226,10 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
         }
         else if (await engagements.FindForEnterpriseAsync(input.EngagementId!.Value, actor.OrganizationId, ct) is { } engagement)
         {
+            if (engagement.EndedWithoutProject)
+            {
+                v.Add("engagementId", "对接已结束且未验收（已拒绝、撤回或争议后关闭），不能提出融资需求 (the engagement ended without a project: declined, withdrawn, or closed after a dispute).");
+            }
             directions = engagement.Directions;
         }
         else

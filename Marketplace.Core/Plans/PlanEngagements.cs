@@ -1,12 +1,17 @@
 using System.Text.Json;
 using Dapper;
+using Marketplace.Core.Engagements;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Storage;
 
 namespace Marketplace.Core.Plans;
 
 /// <summary>An engagement as a plan project, the scoreboard and a financing need see it.</summary>
-public sealed record PlanEngagement(Guid Id, Guid ListId, Guid ItemId, string OfferingTitle, string Status, IReadOnlyList<string> Directions);
+public sealed record PlanEngagement(Guid Id, Guid ListId, Guid ItemId, string OfferingTitle, string Status, IReadOnlyList<string> Directions, bool WasVerified)
+{
+    /// <summary>Declined, withdrawn, or closed after a dispute without 验收: no project came of it.</summary>
+    public bool EndedWithoutProject => EngagementStatuses.TryParse(Status, out var status) && status.IsFinal() && !WasVerified;
+}
 
 /// <summary>
 /// What district plans read of engagements (对接): those opened from a project's demand list, which enterprises have one
@@ -22,8 +27,9 @@ public sealed class PlanEngagements(Database db)
         public string OfferingTitle { get; init; } = "";
         public string Status { get; init; } = "";
         public string Content { get; init; } = "{}";
+        public DateTimeOffset? VerifiedAt { get; init; }
 
-        public PlanEngagement ToEngagement() => new(Id, ListId, ItemId, OfferingTitle, Status, OfferingStore.Deserialize(Content).Directions);
+        public PlanEngagement ToEngagement() => new(Id, ListId, ItemId, OfferingTitle, Status, OfferingStore.Deserialize(Content).Directions, VerifiedAt is not null);
     }
 
     /// <summary>The engagements opened from the items of each list, oldest first.</summary>
@@ -70,7 +76,8 @@ public sealed class PlanEngagements(Database db)
 internal static class PlanEngagementSql
 {
     private const string Select = """
-        SELECT e.id AS Id, e.list_id AS ListId, e.item_id AS ItemId, e.offering_title AS OfferingTitle, e.status AS Status, r.content AS Content
+        SELECT e.id AS Id, e.list_id AS ListId, e.item_id AS ItemId, e.offering_title AS OfferingTitle, e.status AS Status, r.content AS Content,
+               e.verified_at AS VerifiedAt
         FROM engagements e JOIN offering_revisions r ON r.id = e.revision_id
         """;
 

@@ -111,6 +111,15 @@ public class FinancingTests
         Assert.That(need["directions"]![0]!.GetValue<string>(), Is.EqualTo("machinery"), "the engaged offering's directions");
         await ProblemAssert.IsProblemAsync(await _host.OtherEnterprise.Client.PostAsJsonAsync("/api/v1/financing-needs", Need(null, engagementId: engagementId)),
             HttpStatusCode.BadRequest, "engagementId");
+
+        // Withdrawn, it ended without a project: no financing need can rest on it.
+        var etag = (await _host.Enterprise.Client.GetAsync($"/api/v1/engagements/{engagementId}")).Headers.ETag!.ToString();
+        var withdrawn = await _host.Enterprise.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Post, $"/api/v1/engagements/{engagementId}/transitions", etag,
+            new { action = "withdraw", reason = "改用其他方案" }));
+        Assert.That(withdrawn.StatusCode, Is.EqualTo(HttpStatusCode.OK), await withdrawn.Content.ReadAsStringAsync());
+        var problem = await ProblemAssert.IsProblemAsync(await _host.Enterprise.Client.PostAsJsonAsync("/api/v1/financing-needs", Need(null, engagementId: engagementId)),
+            HttpStatusCode.BadRequest, "engagementId");
+        Assert.That(problem["errors"]!["engagementId"]![0]!.GetValue<string>(), Does.StartWith("对接已结束且未验收"));
     }
 
     [Test]
