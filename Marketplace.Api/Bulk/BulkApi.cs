@@ -122,7 +122,13 @@ public static class BulkApi
             throw new UnsupportedMediaTypeException("请求体须为 XLSX 或 CSV 文件本身 (send the file as the body with Content-Type text/csv or an XLSX type).");
         }
         var v = new Validator();
+        // Only the name is kept, never a path a client might later use (../../x.csv → x.csv); it is one line.
+        fileName = fileName is null ? null : fileName[(fileName.LastIndexOfAny(['/', '\\']) + 1)..].Trim();
         v.Text("fileName", fileName, 200);
+        if (fileName is not null && fileName.Any(char.IsControl))
+        {
+            v.Add("fileName", "文件名不能含换行或控制字符 (a file name holds no line breaks or control characters).");
+        }
         v.ThrowIfAny();
         await using var file = TempFiles.Create();
         var limit = options.Value.MaxUploadBytes;
@@ -165,7 +171,7 @@ public static class BulkApi
         file.Position = 0;
         var actor = user.GetActor();
         var id = await bulk.CreateAsync(actor, bulk.Node, JobKinds.OfferingImport, BulkOperations.OfferingImport,
-            new ImportParameters(dryRun ?? true, skipInvalid ?? false, null), format, fileName?.Trim(), file, null, ct);
+            new ImportParameters(dryRun ?? true, skipInvalid ?? false, null), format, fileName is { Length: > 0 } ? fileName : null, file, null, ct);
         return TypedResults.Accepted($"/api/v1/offering-imports/{id}", await ImportAsync(actor, id, bulk, ct));
     }
 

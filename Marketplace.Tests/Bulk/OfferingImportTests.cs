@@ -224,6 +224,19 @@ public class OfferingImportTests
         Assert.That(await OwnOfferingsAsync(integrator.Client), Is.Zero);
     }
 
+    [Test]
+    public async Task A_file_name_is_kept_without_its_path_and_never_holds_a_line_break()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        async Task<HttpResponseMessage> Upload(string name) => await integrator.Client.PostAsync(
+            "/api/v1/offering-imports?fileName=" + Uri.EscapeDataString(name), new ByteArrayContent(Csv(2)) { Headers = { ContentType = new("text/csv") } });
+
+        var accepted = await Upload("../../../../tmp/我的方案.csv");
+        Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await accepted.Content.ReadAsStringAsync());
+        Assert.That((await MarketplaceApp.ReadJsonAsync(accepted))["fileName"]!.GetValue<string>(), Is.EqualTo("我的方案.csv"));
+        await ProblemAssert.IsProblemAsync(await Upload("a\r\nX-Injected: 1.csv"), HttpStatusCode.BadRequest, "fileName");
+    }
+
     /// <summary>The workbook with one part written anew (added when it isn't there).</summary>
     private static byte[] Rewritten(byte[] xlsx, string part, Action<StreamWriter> write)
     {
