@@ -73,7 +73,7 @@ public static class ScoreboardApi
             .RequireAuthorization()
             .WithName("GetDistrictScoreDetails")
             .WithSummary("某区县企业明细 (per-enterprise details)")
-            .WithDescription("The district's row with each enterprise of its plan: projects, statuses, diagnosed, matched, engaged, completed, planned and completed investment. Only the district's own office, operators and the capability center; other district offices get 404, other kinds 403.")
+            .WithDescription("The district's row with each enterprise of its plan: projects, statuses, diagnosed, matched, engaged, completed, planned and completed investment. Only the district's own office, operators and the capability center; others get 403.")
             .WithAuthProblems().WithProblems(400, 404);
         return app;
     }
@@ -117,7 +117,8 @@ public static class ScoreboardApi
             case OrganizationKind.District:
                 if (await organizations.HomeDistrictAsync(actor, ct) != district.Name)
                 {
-                    throw UnknownDistrict(code); // another district's details are not there for this caller
+                    // The district exists (the taxonomy is public): say what is refused rather than deny it exists.
+                    throw new ForbiddenException("区县经信部门只能查看本区县的企业明细 (a district office reads its own district's details only).");
                 }
                 break;
             default:

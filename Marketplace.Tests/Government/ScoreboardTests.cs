@@ -91,7 +91,7 @@ public class ScoreboardTests
             Assert.That(first["completed"]!.GetValue<bool>(), Is.False);
         }
         await ProblemAssert.IsProblemAsync(await _host.Anonymous().GetAsync(url), HttpStatusCode.Unauthorized);
-        await ProblemAssert.IsProblemAsync(await _host.OtherDistrictOffice.Client.GetAsync(url), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await _host.OtherDistrictOffice.Client.GetAsync(url), HttpStatusCode.Forbidden);
         foreach (var other in new[] { _host.Enterprise.Client, _host.Integrator.Client, _host.Assessor.Client })
         {
             await ProblemAssert.IsProblemAsync(await other.GetAsync(url), HttpStatusCode.Forbidden);
