@@ -335,14 +335,30 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
         {
             v.Range("plannedInvestmentYuan", input.PlannedInvestmentYuan, 0, InvestmentLimitYuan);
         }
-        v.Required("plannedStart", input.PlannedStart);
-        if (v.Required("plannedFinish", input.PlannedFinish) && input.PlannedStart is { } start && input.PlannedFinish < start)
+        if (v.Required("plannedStart", input.PlannedStart))
         {
-            v.Add("plannedFinish", "计划完成日期不能早于计划开工日期 (must not be before plannedStart).");
+            WithinPlanYears(v, "plannedStart", input.PlannedStart!.Value);
+        }
+        if (v.Required("plannedFinish", input.PlannedFinish))
+        {
+            WithinPlanYears(v, "plannedFinish", input.PlannedFinish!.Value);
+            if (input.PlannedStart is { } start && input.PlannedFinish < start)
+            {
+                v.Add("plannedFinish", "计划完成日期不能早于计划开工日期 (must not be before plannedStart).");
+            }
         }
         return v.IsValid
             ? new Valid(input.Year!.Value, title!, description, directions, subDirections, input.PlannedInvestmentYuan!.Value, input.PlannedStart!.Value, input.PlannedFinish!.Value)
             : null;
+    }
+
+    /// <summary>A plan's dates lie in the years plans may have (0001-01-01 is a client's default, not a date).</summary>
+    private static void WithinPlanYears(Validator v, string field, DateOnly date)
+    {
+        if (date.Year is < MinYear or > MaxYear)
+        {
+            v.Add(field, $"应在 {MinYear} 到 {MaxYear} 年之间 (must lie between {MinYear} and {MaxYear}).");
+        }
     }
 
     private static object Args(Valid valid, object extra)

@@ -92,6 +92,8 @@ public class PlanTests
         yield return new TestCaseData("plannedInvestmentYuan", (object?)-1L).SetName("negative investment");
         yield return new TestCaseData("plannedFinish", (object?)"2025-01-01").SetName("finish before start");
         yield return new TestCaseData("plannedStart", (object?)null).SetName("no start");
+        yield return new TestCaseData("plannedStart", (object?)"0001-01-01").SetName("start at a client's default date");
+        yield return new TestCaseData("plannedFinish", (object?)"9999-12-31").SetName("finish beyond the plan years");
     }
 
     [TestCaseSource(nameof(InvalidProjects))]
