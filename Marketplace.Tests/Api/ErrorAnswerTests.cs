@@ -48,4 +48,14 @@ public class ErrorAnswerTests
         content.Headers.ContentType = MediaTypeHeaderValue.Parse($"application/json; charset={charset}");
         await ProblemAssert.IsProblemAsync(await enterprise.Client.PostAsync("/api/v1/demand-lists", content), HttpStatusCode.UnsupportedMediaType);
     }
+
+    [TestCase("gzip")]
+    [TestCase("br")]
+    public async Task An_encoded_body_is_a_415_not_malformed_JSON_nor_silently_read(string encoding)
+    {
+        var enterprise = await _app.CreateOrganizationAsync("enterprise");
+        var content = new StringContent("""{"items":[{"text":"想上一套焊接机器人"}]}""", Encoding.UTF8, "application/json");
+        content.Headers.ContentEncoding.Add(encoding);
+        await ProblemAssert.IsProblemAsync(await enterprise.Client.PostAsync("/api/v1/demand-lists", content), HttpStatusCode.UnsupportedMediaType);
+    }
 }

@@ -42,6 +42,10 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
         {
             AddProblem(operation, "400", "Bad Request", context);
         }
+        if (operation.RequestBody is not null)
+        {
+            AddProblem(operation, "415", "Unsupported Media Type", context); // another content type, charset or a Content-Encoding
+        }
 
         if (operation.RequestBody is OpenApiRequestBody body)
         {
