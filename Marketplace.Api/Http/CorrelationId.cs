@@ -58,7 +58,8 @@ public sealed class RequestSizeLimitMiddleware(RequestDelegate next, long defaul
     {
         // An endpoint may carry its own limit (file uploads); routing has chosen the endpoint before this runs.
         // Bodies are not decoded: a gzip body would otherwise read as malformed JSON, and one labelled br but plain would pass.
-        if (context.Request.Headers.ContentEncoding.Any(e => !string.Equals(e?.Trim(), "identity", StringComparison.OrdinalIgnoreCase)))
+        if (context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>() is not null
+            && context.Request.Headers.ContentEncoding.Any(e => !string.Equals(e?.Trim(), "identity", StringComparison.OrdinalIgnoreCase)))
         {
             await Problems.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "不支持的内容编码 (unsupported content encoding)",
                 "请求体不能压缩，请去掉 Content-Encoding (send the body uncompressed, without Content-Encoding).");

@@ -37,15 +37,20 @@ public static class Preconditions
     /// </summary>
     public static async Task<T> DecidedAgainWithoutIfMatchAsync<T>(string? ifMatch, Func<Task<T>> change)
     {
+        const int attempts = 5;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await change();
             }
-            catch (PreconditionFailedException) when (ifMatch is null && attempt < 3)
+            catch (PreconditionFailedException) when (ifMatch is null && attempt < attempts)
             {
                 // lost a race: read it again
+            }
+            catch (PreconditionFailedException) when (ifMatch is null)
+            {
+                throw new ConflictException("正被并发修改，请稍后重试 (it keeps changing concurrently; retry shortly).");
             }
         }
     }
