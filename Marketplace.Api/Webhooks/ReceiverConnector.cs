@@ -25,8 +25,7 @@ public static class ReceiverConnector
         {
             addresses = []; // told like an internal address: which internal names exist is not the receiver's business
         }
-        var own = OwnAddresses();
-        var allowed = addresses.Where(a => ReceiverAddress.IsPublic(a) && !own.Contains(a)).ToArray();
+        var allowed = addresses.Where(a => ReceiverAddress.IsPublic(a) && !IsOwnAddress(a)).ToArray();
         if (allowed.Length == 0)
         {
             throw new ReceiverRefusedException();
@@ -44,13 +43,16 @@ public static class ReceiverConnector
         }
     }
 
-    private static (HashSet<IPAddress> Addresses, long At) _ownAddresses = ([], long.MinValue);
+    /// <summary>True for an address of one of this host's network interfaces (read again at most once a minute).</summary>
+    public static bool IsOwnAddress(IPAddress address) => OwnAddresses().Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 
-    /// <summary>The addresses of this host's network interfaces, read again at most once a minute.</summary>
+    private sealed record OwnAddressSnapshot(HashSet<IPAddress> Addresses, long ReadAt);
+
+    private static OwnAddressSnapshot? _ownAddresses;
+
     private static HashSet<IPAddress> OwnAddresses()
     {
-        var cached = _ownAddresses;
-        if (Stopwatch.GetElapsedTime(cached.At) < TimeSpan.FromMinutes(1))
+        if (Volatile.Read(ref _ownAddresses) is { } cached && Stopwatch.GetElapsedTime(cached.ReadAt) < TimeSpan.FromMinutes(1))
         {
             return cached.Addresses;
         }
@@ -58,7 +60,7 @@ public static class ReceiverConnector
             .SelectMany(i => i.GetIPProperties().UnicastAddresses)
             .Select(u => u.Address.IsIPv4MappedToIPv6 ? u.Address.MapToIPv4() : u.Address)
             .ToHashSet();
-        _ownAddresses = (addresses, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _ownAddresses, new OwnAddressSnapshot(addresses, Stopwatch.GetTimestamp()));
         return addresses;
     }
 }

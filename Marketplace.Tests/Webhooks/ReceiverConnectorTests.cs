@@ -26,4 +26,21 @@ public sealed class ReceiverConnectorTests
         var tls = new HttpRequestException(HttpRequestError.SecureConnectionError, "The SSL connection could not be established");
         Assert.That(WebhookDispatcher.FailureText(tls, TimeSpan.FromSeconds(4)), Is.EqualTo("TLS 握手失败 (TLS handshake failed)"));
     }
+
+    [Test]
+    public void The_hosts_own_interface_addresses_are_known_and_refused()
+    {
+        var own = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(u => u.Address).ToArray();
+        Assert.That(own, Is.Not.Empty);
+        Assert.Multiple(() =>
+        {
+            foreach (var address in own)
+            {
+                // Asked twice: the second answer comes from the cache.
+                Assert.That(ReceiverConnector.IsOwnAddress(address) && ReceiverConnector.IsOwnAddress(address), Is.True, address.ToString());
+            }
+            Assert.That(ReceiverConnector.IsOwnAddress(IPAddress.Parse("8.8.8.8")), Is.False);
+        });
+    }
 }
