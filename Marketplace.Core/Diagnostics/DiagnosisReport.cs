@@ -149,7 +149,9 @@ public static class ReportValidation
             }
             if (v.Required($"{field}.finding", r.Finding) && (r.Finding < 1 || r.Finding > findingInputs.Count))
             {
-                v.Add($"{field}.finding", $"应为所针对问题的序号 1–{findingInputs.Count} (the 1-based number of the finding it answers).");
+                v.Add($"{field}.finding", findingInputs.Count == 0
+                    ? "报告中还没有问题（findings），建议须针对其中一个 (the report has no findings yet: a recommendation answers one of them)."
+                    : $"应为所针对问题的序号 1–{findingInputs.Count} (the 1-based number of the finding it answers).");
             }
             var text = r.Text?.Trim();
             if (v.Required($"{field}.text", text))

@@ -191,6 +191,7 @@ public class DiagnosisTests
         yield return new TestCaseData(new { findings = new[] { new { text = "焊缝差", severity = "fatal", direction = "machinery" } } }, "findings[0].severity").SetName("unknown severity");
         yield return new TestCaseData(new { findings = new[] { new { text = "焊缝差", severity = "low", direction = "machinery", subDirection = "food.bakery-nutrition" } } }, "findings[0].subDirection").SetName("item of another direction");
         yield return new TestCaseData(new { findings = new[] { new { text = "焊缝差", severity = "low", direction = "machinery" } }, recommendations = new[] { new { finding = 2, text = "上机器人" } } }, "recommendations[0].finding").SetName("recommendation of no finding");
+        yield return new TestCaseData(new { recommendations = new[] { new { finding = 1, text = "上机器人" } } }, "recommendations[0].finding").SetName("recommendation without findings");
     }
 
     [TestCaseSource(nameof(InvalidReports))]
@@ -200,6 +201,15 @@ public class DiagnosisTests
 
         await ProblemAssert.IsProblemAsync(await _host.Assessor.Client.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/diagnoses/{id}/draft", etag, report)),
             HttpStatusCode.BadRequest, field);
+    }
+
+    [Test]
+    public async Task A_recommendation_without_findings_says_so_rather_than_naming_an_empty_range()
+    {
+        var (id, etag, _) = await AssignAsync();
+        var problem = await ProblemAssert.IsProblemAsync(await _host.Assessor.Client.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/diagnoses/{id}/draft", etag,
+            new { recommendations = new[] { new { finding = 1, text = "上机器人" } } })), HttpStatusCode.BadRequest, "recommendations[0].finding");
+        Assert.That(problem["errors"]!["recommendations[0].finding"]![0]!.GetValue<string>(), Does.StartWith("报告中还没有问题"));
     }
 
     [Test]
