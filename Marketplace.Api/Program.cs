@@ -53,7 +53,8 @@ app.UseRateLimiter(); // before the key check: requests with made-up keys count 
 app.UseMiddleware<InvalidApiKeyMiddleware>();
 app.UseAuthorization();
 
-app.MapOpenApi("/openapi/{documentName}.json");
+app.UseOutputCache();
+app.MapOpenApi("/openapi/{documentName}.json").CacheOutput(OpenApiSetup.CachePolicy);
 app.UseSwaggerUI(o =>
 {
     o.RoutePrefix = "swagger";

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Security.Claims;
 using Marketplace.Api.Cases;
 using Marketplace.Api.Http;
+using Marketplace.Api.Search;
 using Marketplace.Core.Cases;
 using Marketplace.Core.Common;
 using Marketplace.Core.Offerings;
@@ -27,7 +28,7 @@ public static class OfferingsApi
         group.MapGet("/", List)
             .WithName("ListOfferings")
             .WithSummary("方案列表 (list offerings)")
-            .WithDescription("Paged (pageSize ≤ 100). `owner=me` lists the caller's own offerings in any status; operators may list any owner or status (e.g. `status=submitted` is the review queue). Anonymous callers and other organizations see the published version of every live offering (also one its owner is revising), and may filter by `status=published` only (400 otherwise). Order: the owner and operators see the latest change first; others the newest published version first.")
+            .WithDescription("Paged (pageSize ≤ 100; for others than owners and operators, the first 10,000 offerings: page on through search's cursor). `owner=me` lists the caller's own offerings in any status; operators may list any owner or status (e.g. `status=submitted` is the review queue). Anonymous callers and other organizations see the published version of every live offering (also one its owner is revising), and may filter by `status=published` only (400 otherwise). Order: the owner and operators see the latest change first; others the newest published version first.")
             .WithProblems(400, 401, 429);
 
         group.MapGet("/{id:guid}", Get)
@@ -131,6 +132,11 @@ public static class OfferingsApi
         {
             // Others see the published version of live offerings; a status filter would tell which of them are being revised.
             v.Add("status", "只有方案所有者和运营方可按其他状态筛选 (only the owner and operators filter by status; others see published offerings).");
+        }
+        if (!manager && v.IsValid && (long)p * size > SearchApi.MaxOffsetWindow)
+        {
+            // The whole catalog by page number is what search's cursor is for; every deeper page cost a walk over the skipped ones.
+            v.Add("page", $"页码过深：前 {SearchApi.MaxOffsetWindow} 个方案之后请用 GET /api/v1/offerings/search 的 cursor 翻页 (the list reaches the first {SearchApi.MaxOffsetWindow} offerings; page on through search's nextCursor).");
         }
         v.ThrowIfAny();
         // A live offering being revised is still published for others: its row status is the revision's, so others filter on live only.

@@ -103,6 +103,9 @@ internal static class MatchSql
         WHERE i.id = @ItemId AND i.removed_at IS NULL
         """;
 
+    /// <summary>The live catalog's version: every publication, revision and retirement writes a search-outbox row.</summary>
+    public const string CatalogVersion = "SELECT MAX(seq) FROM search_outbox";
+
     public const string LiveOfferingContents = """
         SELECT p.content
         FROM offerings o JOIN offering_revisions p ON p.id = o.published_revision_id
@@ -119,10 +122,12 @@ internal static class MatchSql
         ORDER BY i.list_id, i.ordinal
         """;
 
+    // Driven from the integrator's own offerings (their results through ix_match_results_offering), not from every open
+    // item's 50 results: the cost follows the integrator's share of the matches, not all enterprises' demand.
     private const string LeadWhere = """
         WHERE l.status = 'open' AND i.removed_at IS NULL
-          AND EXISTS (SELECT 1 FROM match_results r JOIN offerings o ON o.id = r.offering_id
-                      WHERE r.event_id = i.latest_event_id AND o.owner_id = @SupplierId)
+          AND i.latest_event_id IN (SELECT r.event_id FROM match_results r JOIN offerings o ON o.id = r.offering_id
+                                    WHERE o.owner_id = @SupplierId)
         """;
 
     public const string CountLeads = "SELECT COUNT(*) FROM demand_items i JOIN demand_lists l ON l.id = i.list_id " + LeadWhere;

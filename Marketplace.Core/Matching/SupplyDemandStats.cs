@@ -33,6 +33,17 @@ public sealed class SupplyDemandStats(Database db, TaxonomyCatalog taxonomy)
     public const string Unclassified = "unclassified";
     public const int GapItemsShown = 50;
 
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    /// <summary>The supply side as last counted, with the catalog version it was counted at.</summary>
+    private sealed record SupplySnapshot(SupplyCounts Counts, long? CatalogVersion);
+
+    private readonly SemaphoreSlim _supplyGate = new(1, 1);
+    private SupplySnapshot? _supply;
+
+    /// <summary>The fields of an offering's content the supply side counts (the rest, descriptions above all, is skipped).</summary>
+    private sealed record SupplyFields(IReadOnlyList<string>? Directions, IReadOnlyList<string>? SubDirections, IReadOnlyList<string>? Districts);
+
     private sealed class DemandRow
     {
         public Guid ItemId { get; init; }
@@ -50,16 +61,9 @@ public sealed class SupplyDemandStats(Database db, TaxonomyCatalog taxonomy)
         {
             new Validator().Add("threshold", "应在 0 到 1 之间 (must be between 0 and 1).").ThrowIfAny();
         }
+        var offerings = await SupplyAsync(ct);
         await using var c = await db.OpenAsync(ct);
-        var contents = (await c.QueryAsync<string>(db.Command(MatchSql.LiveOfferingContents, ct: ct))).Select(OfferingStore.Deserialize).ToArray();
         var demand = (await c.QueryAsync<DemandRow>(db.Command(MatchSql.OpenDemandItems, ct: ct))).ToArray();
-
-        var offerings = new SupplyCounts(contents.Length,
-            Count(contents.SelectMany(o => o.Directions
-                .Concat(o.SubDirections.Select(s => taxonomy.FindSubDirection(s)?.DirectionCode).OfType<string>())
-                .Distinct())),
-            Count(contents.SelectMany(o => o.SubDirections.Distinct())),
-            Count(contents.SelectMany(o => o.Districts.Distinct())));
         var items = new SupplyCounts(demand.Length,
             Count(demand.Select(d => d.Direction ?? Unclassified)),
             Count(demand.Where(d => d.SubDirection is not null).Select(d => d.SubDirection!)),
@@ -70,6 +74,49 @@ public sealed class SupplyDemandStats(Database db, TaxonomyCatalog taxonomy)
             .OrderByDescending(g => g.Count).ThenBy(g => g.Direction, StringComparer.Ordinal)
             .ToArray();
         return new SupplyDemandReport(limit, offerings, items, gaps.Sum(g => g.Count), gaps);
+    }
+
+    /// <summary>
+    /// The supply side. Counting it reads every live offering (about 2 s and hundreds of megabytes at 100,000 offerings):
+    /// each caller doing it again, several at once, took both cores and gigabytes. It is counted again only when the live
+    /// catalog changed — every publication, revision and retirement adds a search-outbox row, so the outbox's highest
+    /// sequence number is the catalog's version — and by one caller while the others wait for its count.
+    /// </summary>
+    private async Task<SupplyCounts> SupplyAsync(CancellationToken ct)
+    {
+        long? version;
+        await using (var c = await db.OpenAsync(ct))
+        {
+            version = await c.ExecuteScalarAsync<long?>(db.Command(MatchSql.CatalogVersion, ct: ct));
+        }
+        if (Volatile.Read(ref _supply) is { } fresh && fresh.CatalogVersion == version)
+        {
+            return fresh.Counts;
+        }
+        await _supplyGate.WaitAsync(ct);
+        try
+        {
+            if (Volatile.Read(ref _supply) is { } counted && counted.CatalogVersion == version)
+            {
+                return counted.Counts;
+            }
+            await using var c = await db.OpenAsync(ct);
+            var fields = (await c.QueryAsync<string>(db.Command(MatchSql.LiveOfferingContents, ct: ct)))
+                .Select(content => System.Text.Json.JsonSerializer.Deserialize<SupplyFields>(content, Json)!)
+                .ToArray();
+            var counts = new SupplyCounts(fields.Length,
+                Count(fields.SelectMany(o => (o.Directions ?? [])
+                    .Concat((o.SubDirections ?? []).Select(s => taxonomy.FindSubDirection(s)?.DirectionCode).OfType<string>())
+                    .Distinct())),
+                Count(fields.SelectMany(o => (o.SubDirections ?? []).Distinct())),
+                Count(fields.SelectMany(o => (o.Districts ?? []).Distinct())));
+            Volatile.Write(ref _supply, new SupplySnapshot(counts, version));
+            return counts;
+        }
+        finally
+        {
+            _supplyGate.Release();
+        }
     }
 
     private static CountByKey[] Count(IEnumerable<string> keys) =>

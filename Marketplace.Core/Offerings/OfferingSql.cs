@@ -1,3 +1,5 @@
+using Marketplace.Core.Storage;
+
 namespace Marketplace.Core.Offerings;
 
 internal static class OfferingSql
@@ -24,10 +26,18 @@ internal static class OfferingSql
           AND (@LiveOnly = 0 OR (o.published_revision_id IS NOT NULL AND o.status <> 'retired'))
         """;
 
-    public const string List = Select + " " + ListWhere + " ORDER BY o.updated_at DESC, o.id";
+    public const string ListOrder = " ORDER BY o.updated_at DESC, o.id";
 
     /// <summary>Live offerings as others see them: newest published version first, so an owner's draft edits do not reorder them.</summary>
-    public const string ListLive = Select + " " + ListWhere + " ORDER BY o.published_at DESC, o.id";
+    public const string ListLiveOrder = " ORDER BY o.published_at DESC, o.id";
+
+    /// <summary>
+    /// One page in <paramref name="order"/>: the page's ids are chosen on the offerings table alone (its indexes, no
+    /// revision contents), then only those rows are read whole. Sorting and skipping whole rows read every live
+    /// offering's contents for each page (0.3 s for page 1 of 100,000, 4.5 s deep down).
+    /// </summary>
+    public static string Page(SqlDialect dialect, string order) =>
+        Select + " WHERE o.id IN (" + dialect.Page("SELECT o.id FROM offerings o " + ListWhere + order) + ")" + order;
 
     public const string Count = "SELECT COUNT(*) FROM offerings o " + ListWhere;
 

@@ -127,7 +127,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
             Take = pageSize,
         };
         var total = await c.ExecuteScalarAsync<long>(db.Command(OfferingSql.Count, args, ct: ct));
-        var rows = await c.QueryAsync<Row>(db.Command(db.Dialect.Page(filter.LiveOnly ? OfferingSql.ListLive : OfferingSql.List), args, ct: ct));
+        var rows = await c.QueryAsync<Row>(db.Command(OfferingSql.Page(db.Dialect, filter.LiveOnly ? OfferingSql.ListLiveOrder : OfferingSql.ListOrder), args, ct: ct));
         return new PagedList<Offering>(rows.Select(r => r.ToOffering()).ToArray(), page, pageSize, total);
     }
 

@@ -141,6 +141,16 @@ public class OfferingLifecycleTests(StorageKind storage)
     }
 
     [Test]
+    public async Task Others_page_the_list_within_the_first_10000_offerings_and_managers_beyond()
+    {
+        await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync("/api/v1/offerings?page=101&pageSize=100"), HttpStatusCode.BadRequest, "page");
+        await ProblemAssert.IsProblemAsync(await _enterprise.Client.GetAsync("/api/v1/offerings?page=10001&pageSize=1"), HttpStatusCode.BadRequest, "page");
+        Assert.That((await _app.Client().GetAsync("/api/v1/offerings?page=100&pageSize=100")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await _app.Operator().GetAsync("/api/v1/offerings?page=101&pageSize=100")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await _integrator.Client.GetAsync("/api/v1/offerings?owner=me&page=101&pageSize=100")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
     public async Task Wrong_role_is_403_and_anonymous_is_401()
     {
         var (id, _) = await CreateDraftAsync();

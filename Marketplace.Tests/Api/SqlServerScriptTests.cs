@@ -41,6 +41,18 @@ public partial class SqlServerScriptTests
                         yield return new TestCaseData(Dialect.Page(sql)).SetName($"{type.Name}.{field.Name} paged");
                     }
                 }
+                // Statements built for a dialect from an order (OfferingSql.Page(dialect, ListOrder)): each with each order.
+                var orders = type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+                    .Where(f => f.IsLiteral && f.FieldType == typeof(string) && ((string)f.GetRawConstantValue()!).TrimStart().StartsWith("ORDER BY", StringComparison.Ordinal))
+                    .ToArray();
+                foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+                    .Where(m => m.ReturnType == typeof(string) && m.GetParameters().Select(p => p.ParameterType).SequenceEqual([typeof(SqlDialect), typeof(string)])))
+                {
+                    foreach (var order in orders)
+                    {
+                        yield return new TestCaseData((string)method.Invoke(null, [Dialect, order.GetRawConstantValue()])!).SetName($"{type.Name}.{method.Name}({order.Name})");
+                    }
+                }
             }
         }
     }

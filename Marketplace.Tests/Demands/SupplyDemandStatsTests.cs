@@ -94,4 +94,23 @@ public class SupplyDemandStatsTests
         await ProblemAssert.IsProblemAsync(await _center.Client.GetAsync("/api/v1/stats/supply-demand?threshold=1.5"), HttpStatusCode.BadRequest, "threshold");
         await ProblemAssert.IsProblemAsync(await _center.Client.GetAsync("/api/v1/stats/supply-demand?threshold=-0.1"), HttpStatusCode.BadRequest, "threshold");
     }
+
+    [Test]
+    public async Task The_supply_side_follows_every_publication_and_retirement_at_once()
+    {
+        using var host = new DemandsHost();
+        await host.StartAsync();
+        var center = await host.CreateOrganizationAsync("capability-center");
+        var integrator = await host.CreateOrganizationAsync("integrator");
+        async Task<long> Total() => (await GetJsonAsync(center.Client, "/api/v1/stats/supply-demand"))["offerings"]!["total"]!.GetValue<long>();
+
+        Assert.That(await Total(), Is.Zero);
+        Assert.That(await Total(), Is.Zero, "counted again from the same catalog");
+        var first = await host.PublishOfferingAsync(integrator, OfferingBody(title: "弧焊机器人工作站"));
+        Assert.That(await Total(), Is.EqualTo(1));
+        await host.PublishOfferingAsync(integrator, OfferingBody(title: "激光焊接单元"));
+        Assert.That(await Total(), Is.EqualTo(2));
+        Assert.That((await host.Operator().PostAsync($"/api/v1/offerings/{first}/retire", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await Total(), Is.EqualTo(1));
+    }
 }

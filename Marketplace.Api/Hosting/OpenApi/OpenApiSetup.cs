@@ -8,6 +8,9 @@ public static class OpenApiSetup
 {
     public const string DocumentName = "v1";
 
+    /// <summary>The output-cache policy of the served document (generated once an hour at most).</summary>
+    public const string CachePolicy = "openapi-document";
+
     public static IServiceCollection AddMarketplaceOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, options =>
         {
