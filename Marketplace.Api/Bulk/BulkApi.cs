@@ -185,13 +185,15 @@ public static class BulkApi
             details.ResultAs<ImportResult>(), $"/api/v1/offering-imports/{id}/errors");
     }
 
-    private static async Task<Ok<PagedList<RowError>>> Errors(Guid id, ClaimsPrincipal user, BulkJobStore bulk, int? page, int? pageSize, CancellationToken ct)
+    private const int ErrorsPageSizeMax = 500;
+
+    private static async Task<Ok<PagedList<RowError>>> Errors(Guid id, ClaimsPrincipal user, BulkJobStore bulk, [Range(1, Paging.MaxPage)] int? page, [Range(1, ErrorsPageSizeMax)] int? pageSize, CancellationToken ct)
     {
         var v = new Validator();
         var p = page ?? 1;
         var size = pageSize ?? 100;
-        v.Range("page", p, 1, 100_000);
-        v.Range("pageSize", size, 1, 500);
+        v.Range("page", p, 1, Paging.MaxPage);
+        v.Range("pageSize", size, 1, ErrorsPageSizeMax);
         v.ThrowIfAny();
         await bulk.GetAsync(user.GetActor(), id, BulkOperations.OfferingImport, ct);
         return TypedResults.Ok(await bulk.ErrorsAsync(id, p, size, ct));

@@ -210,7 +210,7 @@ public static class DiagnosesApi
     }
 
     private static async Task<Ok<PagedList<DiagnosisResponse>>> List(ClaimsPrincipal user, DiagnosisStore store, DiagnosticModel model,
-        Guid? projectId, string? status, int? page, int? pageSize, CancellationToken ct)
+        Guid? projectId, string? status, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);
@@ -255,7 +255,7 @@ public static class DiagnosesApi
         return TypedResults.Ok(ReportVersionResponse.From(id, report, model));
     }
 
-    private static async Task<Ok<DiagnosisResultResponse>> Result(Guid id, int? topK, ClaimsPrincipal user, DiagnosisStore store, DemandStore demands,
+    private static async Task<Ok<DiagnosisResultResponse>> Result(Guid id, [Range(1, MatchRuns.StoredTopK)] int? topK, ClaimsPrincipal user, DiagnosisStore store, DemandStore demands,
         MatchQueries matches, EngagementStore engagements, DiagnosticModel model, CancellationToken ct)
     {
         var v = new Validator();

@@ -121,7 +121,7 @@ public static class FinancingApi
     }
 
     private static async Task<Ok<PagedList<FinancingNeedResponse>>> List(ClaimsPrincipal user, FinancingStore store, TaxonomyCatalog taxonomy,
-        string? status, string? district, string? direction, DateOnly? from, DateOnly? to, int? page, int? pageSize, CancellationToken ct)
+        string? status, string? district, string? direction, DateOnly? from, DateOnly? to, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);

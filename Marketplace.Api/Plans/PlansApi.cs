@@ -151,7 +151,7 @@ public static class PlansApi
     }
 
     private static async Task<Ok<PagedList<PlanProjectResponse>>> List(ClaimsPrincipal user, PlanStore store, PlanEngagements engagements, TaxonomyCatalog taxonomy,
-        int? year, int? fromYear, int? toYear, string? status, Guid? enterpriseId, string? direction, string? district, int? page, int? pageSize, CancellationToken ct)
+        int? year, int? fromYear, int? toYear, string? status, Guid? enterpriseId, string? direction, string? district, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);
