@@ -36,6 +36,12 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     private IndexGeneration? _live;
     private LuceneRebuild? _rebuild;
     private SearchResultCache _results = SearchResultCache.Empty;
+
+    /// <summary>
+    /// Pages of more hits are not cached: the cache is bounded by entries, and 2,048 pages of 100 highlighted hits took
+    /// about 335 MB. People's pages (20 by default) are the repeated ones; matching's 200 candidates are not repeated.
+    /// </summary>
+    private const int MaxCachedHits = 20;
     private Task _warmedUp = Task.CompletedTask;
     private readonly ILogger _logger;
     private readonly Lock _warmTermsSaving = new();
@@ -193,7 +199,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             var searcher = searchers.Acquire();
             try
             {
-                if (_options.ResultCacheEntries == 0)
+                if (_options.ResultCacheEntries == 0 || request.Limit > MaxCachedHits)
                 {
                     return Search(searcher, request);
                 }

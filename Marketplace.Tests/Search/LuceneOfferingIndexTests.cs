@@ -53,6 +53,10 @@ public class LuceneOfferingIndexTests : OfferingIndexConformance
 
         await index.WriteAsync([OfferingDocument.Tombstone(first.Id, 2)], None);
         Assert.That((await index.SearchAsync(request, None)).Hits.Select(h => h.Id), Does.Not.Contain(first.Id));
+
+        // Large pages are not kept: the cache is bounded by entries, not bytes.
+        var large = request with { Limit = 100 };
+        Assert.That(await index.SearchAsync(large, None), Is.Not.SameAs(await index.SearchAsync(large with { }, None)));
     }
 
     [Test]
