@@ -1,6 +1,6 @@
+using System.Text.Json;
 using Dapper;
 using Marketplace.Core.Common;
-using Marketplace.Core.Offerings;
 using Marketplace.Core.Storage;
 using Marketplace.Core.Taxonomy;
 
@@ -33,7 +33,7 @@ public sealed class SupplyDemandStats(Database db, TaxonomyCatalog taxonomy)
     public const string Unclassified = "unclassified";
     public const int GapItemsShown = 50;
 
-    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The supply side as last counted, with the catalog version it was counted at.</summary>
     private sealed record SupplySnapshot(SupplyCounts Counts, long? CatalogVersion);
@@ -102,7 +102,7 @@ public sealed class SupplyDemandStats(Database db, TaxonomyCatalog taxonomy)
             }
             await using var c = await db.OpenAsync(ct);
             var fields = (await c.QueryAsync<string>(db.Command(MatchSql.LiveOfferingContents, ct: ct)))
-                .Select(content => System.Text.Json.JsonSerializer.Deserialize<SupplyFields>(content, Json)!)
+                .Select(content => JsonSerializer.Deserialize<SupplyFields>(content, Json)!)
                 .ToArray();
             var counts = new SupplyCounts(fields.Length,
                 Count(fields.SelectMany(o => (o.Directions ?? [])
