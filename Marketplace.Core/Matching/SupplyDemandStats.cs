@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Marketplace.Core.Common;
@@ -61,8 +62,8 @@ public sealed class SupplyDemandStats(Database db, TaxonomyCatalog taxonomy)
         {
             new Validator().Add("threshold", "应在 0 到 1 之间 (must be between 0 and 1).").ThrowIfAny();
         }
-        var offerings = await SupplyAsync(ct);
         await using var c = await db.OpenAsync(ct);
+        var offerings = await SupplyAsync(c, ct);
         var demand = (await c.QueryAsync<DemandRow>(db.Command(MatchSql.OpenDemandItems, ct: ct))).ToArray();
         var items = new SupplyCounts(demand.Length,
             Count(demand.Select(d => d.Direction ?? Unclassified)),
@@ -82,13 +83,9 @@ public sealed class SupplyDemandStats(Database db, TaxonomyCatalog taxonomy)
     /// catalog changed — every publication, revision and retirement adds a search-outbox row, so the outbox's highest
     /// sequence number is the catalog's version — and by one caller while the others wait for its count.
     /// </summary>
-    private async Task<SupplyCounts> SupplyAsync(CancellationToken ct)
+    private async Task<SupplyCounts> SupplyAsync(DbConnection c, CancellationToken ct)
     {
-        long? version;
-        await using (var c = await db.OpenAsync(ct))
-        {
-            version = await c.ExecuteScalarAsync<long?>(db.Command(MatchSql.CatalogVersion, ct: ct));
-        }
+        var version = await c.ExecuteScalarAsync<long?>(db.Command(MatchSql.CatalogVersion, ct: ct));
         if (Volatile.Read(ref _supply) is { } fresh && fresh.CatalogVersion == version)
         {
             return fresh.Counts;
@@ -100,7 +97,6 @@ public sealed class SupplyDemandStats(Database db, TaxonomyCatalog taxonomy)
             {
                 return counted.Counts;
             }
-            await using var c = await db.OpenAsync(ct);
             var fields = (await c.QueryAsync<string>(db.Command(MatchSql.LiveOfferingContents, ct: ct)))
                 .Select(content => JsonSerializer.Deserialize<SupplyFields>(content, Json)!)
                 .ToArray();

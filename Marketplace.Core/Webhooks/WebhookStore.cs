@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Dapper;
 using Marketplace.Core.Common;
 using Marketplace.Core.Storage;
