@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Reflection;
 using System.Text.Encodings.Web;
+using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Marketplace.Api.Demands;
 using Marketplace.Api.Hosting.OpenApi;
@@ -76,6 +77,8 @@ public static class ServiceRegistration
         {
             // Chinese text readable in responses; the API serves JSON, never HTML.
             o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            // Numbers are numbers, as the OpenAPI document declares them (the web default also reads "100" as 100).
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 

@@ -58,4 +58,15 @@ public class ErrorAnswerTests
         content.Headers.ContentEncoding.Add(encoding);
         await ProblemAssert.IsProblemAsync(await enterprise.Client.PostAsync("/api/v1/demand-lists", content), HttpStatusCode.UnsupportedMediaType);
     }
+
+    [TestCase("""{"items":[{"text":"想上一套焊接机器人","budgetYuan":"500000"}]}""", "items[0].budgetYuan")]
+    [TestCase("""{"items":[{"text":"想上一套焊接机器人","withinDays":"60"}]}""", "items[0].withinDays")]
+    public async Task A_number_sent_as_a_string_is_a_400_naming_the_field(string body, string field)
+    {
+        var enterprise = await _app.CreateOrganizationAsync("enterprise");
+        var content = new StringContent(body, Encoding.UTF8, "application/json");
+        await ProblemAssert.IsProblemAsync(await enterprise.Client.PostAsync("/api/v1/demand-lists", content), HttpStatusCode.BadRequest, field);
+        var lists = await enterprise.Client.GetStringAsync("/api/v1/demand-lists");
+        Assert.That(lists, Does.Not.Contain("焊接机器人"), "nothing is stored");
+    }
 }
