@@ -41,7 +41,7 @@ public static class DemandListsApi
             .WithName("UpdateDemandList")
             .ProducesETag()
             .WithSummary("修改需求清单 (edit a demand list)")
-            .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). Replaces the title and items: items sent with their `id` keep it, items without one are new, items left out are removed. The list is matched again (reason `list-updated`), or, while the search engine cannot answer, stored with `matchPending: true` and matched as soon as it answers. Closed lists can't be edited (409).")
+            .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). Replaces the title and items: items sent with their `id` keep it, items without one are new, items left out are removed. The items that are new or whose text, direction, sub-direction, budget or time frame changed are matched again (one run, reason `list-updated`; the others keep their stored matches, so a title edit or a new order stores no run), or, while the search engine cannot answer, stored with `matchPending: true` and matched as soon as it answers. Closed lists can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
         group.MapPost("/{id:guid}/close", Close)

@@ -10,8 +10,8 @@ using Marketplace.Core.Taxonomy;
 namespace Marketplace.Core.Demands;
 
 /// <summary>
-/// Demand lists. Creating or editing a list matches every item first, then stores the list and the match run
-/// (one match event per item) in one transaction, so what the feed shows always belongs to a stored list version.
+/// Demand lists. Creating a list matches every item first (editing one, the items that changed), then stores the list and
+/// the match run (one match event per item matched) in one transaction, so what the feed shows always belongs to a stored list version.
 /// While the search engine cannot answer, the list is stored without a run and marked pending; any node's
 /// <see cref="MatchPendingAsync"/> writes its run once search answers again (an owner's submission is never lost to an
 /// outage of the search engine).
@@ -225,7 +225,11 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
             rows.Select(r => new DemandListSummary(r.Id, r.OwnerId, r.Title, r.Status, (int)r.ItemCount, r.CreatedAt, r.UpdatedAt)).ToArray(), page, pageSize, total);
     }
 
-    /// <summary>Replaces the title and items (items sent with their id keep it) and re-matches the list.</summary>
+    /// <summary>
+    /// Replaces the title and items (items sent with their id keep it) and matches the items that are new or whose text,
+    /// direction, technology item, budget or deadline changed; the others keep their latest run (a title edit or a new
+    /// order of items stores no run). A list never matched yet is matched whole.
+    /// </summary>
     public async Task<DemandList> UpdateAsync(Actor actor, Guid id, string? ifMatch, DemandListInput? input, CancellationToken ct)
     {
         var list = await GetOwnedAsync(actor, id, ct);
@@ -238,7 +242,11 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         var (title, items) = Validate(input, allowIds: true, existing: list.Items.Select(i => i.Id).ToHashSet());
         var enterprise = await organizations.GetAsync(list.OwnerId, ct);
         var toMatch = items.Select(i => new ItemToMatch(i.Id ?? Guid.NewGuid(), i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays)).ToArray();
-        var outcomes = await ComputeOrDeferAsync(toMatch, enterprise, ct);
+        var stored = list.Items.ToDictionary(i => i.Id, i => new ItemToMatch(i.Id, i.Text, i.Direction, i.SubDirection, i.BudgetYuan, i.WithinDays));
+        var changed = list.MatchPending is null
+            ? toMatch.Where(i => !stored.TryGetValue(i.ItemId, out var before) || before != i).ToArray()
+            : toMatch;
+        var outcomes = changed.Length == 0 ? [] : await ComputeOrDeferAsync(changed, enterprise, ct);
         var kept = items.Where(i => i.Id is not null).Select(i => i.Id!.Value).ToHashSet();
         var now = clock.GetUtcNow();
         await db.InTransactionAsync(async (c, t) =>
@@ -259,7 +267,7 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
                 var sql = kept.Contains(toMatch[n].ItemId) ? DemandSql.UpdateItem : DemandSql.InsertItem;
                 await c.ExecuteAsync(db.Command(sql, ItemArgs(id, n + 1, toMatch[n]), t, ct));
             }
-            if (outcomes is not null)
+            if (outcomes is { Count: > 0 })
             {
                 // A list never matched yet (stored while search was unavailable) gets the run it was stored for: its first.
                 await runs.WriteRunAsync(c, t, id, enterprise.District, list.MatchPending ?? MatchEventReasons.ListUpdated, outcomes, now, ct);

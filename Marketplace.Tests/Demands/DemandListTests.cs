@@ -174,6 +174,42 @@ public class DemandListTests
     }
 
     [Test]
+    public async Task Update_matches_only_the_items_that_changed()
+    {
+        var (list, etag) = await CreateListAsync(_enterprise, Item("焊缝不均匀 想上焊接机器人"), Item("仓库账实不符"), Item("喷涂流挂", budgetYuan: 300_000));
+        var url = $"/api/v1/demand-lists/{list["id"]}";
+        var ids = list["items"]!.AsArray().Select(i => Guid.Parse(i!["id"]!.GetValue<string>())).ToArray();
+        async Task<Dictionary<Guid, string>> RunsAsync() => (await GetJsonAsync(_enterprise.Client, url + "/matches"))["items"]!.AsArray()
+            .ToDictionary(i => Guid.Parse(i!["itemId"]!.GetValue<string>()), i => i!["runId"]!.GetValue<string>());
+        var first = await RunsAsync();
+
+        // Reordered, the title changed, one text and one budget changed, one item unchanged.
+        var response = await _enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Put, url, etag, new
+        {
+            title = "改过的",
+            items = new[] { Item("喷涂流挂", budgetYuan: 500_000, id: ids[2]), Item("焊缝不均匀 想上焊接机器人", id: ids[0]), Item("仓库账实不符 想扫码", id: ids[1]) },
+        }));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        var second = await RunsAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(second[ids[0]], Is.EqualTo(first[ids[0]]), "unchanged: keeps its run");
+            Assert.That(second[ids[1]], Is.Not.EqualTo(first[ids[1]]), "text changed");
+            Assert.That(second[ids[2]], Is.Not.EqualTo(first[ids[2]]), "budget changed");
+            Assert.That(second[ids[2]], Is.EqualTo(second[ids[1]]), "one run for the changed items");
+        });
+
+        // A title-only edit stores no run.
+        var again = await _enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Put, url, response.Headers.ETag!.ToString(), new
+        {
+            title = "只改标题",
+            items = new[] { Item("喷涂流挂", budgetYuan: 500_000, id: ids[2]), Item("焊缝不均匀 想上焊接机器人", id: ids[0]), Item("仓库账实不符 想扫码", id: ids[1]) },
+        }));
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), await again.Content.ReadAsStringAsync());
+        Assert.That(await RunsAsync(), Is.EqualTo(second));
+    }
+
+    [Test]
     public async Task Update_needs_a_current_if_match_and_the_owner()
     {
         var (list, etag) = await CreateListAsync(_enterprise, Item("焊接"));
