@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Marketplace.Api.Demands;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
+using Marketplace.Core.Matching;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
@@ -28,6 +30,8 @@ public static class SearchApi
             .WithDescription("""
                 Public; anonymous callers are rate-limited. Chinese full-text search over title, summary, description, keywords, cases and supplier,
                 with the domain thesaurus (MES ↔ 制造执行系统, AGV ↔ 智能搬运机器人 …) applied to `q` (at most 200 characters; blank matches everything).
+                `q` may be a sentence in the owner's words (仓库老是账实不符，想扫码管进出库): it is read as a demand item is, and the offerings of the
+                technology items it asks for are found as well (`understanding`, `understoodItems`; a query of general wishes only, such as 数字化转型, adds none).
                 Filters are ANDed: `direction` (repeatable, ORed; a direction also matches offerings listing only its sub-directions), `subDirection`
                 (repeatable, ORed), `type`, `deployment`, `district` (offerings serving it or 全市), `maxPriceYuan` (minimum price at most this), `maxDays`.
                 Codes are those of GET /api/v1/taxonomy; unknown codes answer 400 with field errors. `sort`: relevance (default), newest, price, price_desc;
@@ -43,6 +47,7 @@ public static class SearchApi
     private static async Task<Ok<SearchResponse>> Search(
         IOfferingIndex index,
         TaxonomyCatalog taxonomy,
+        DemandMatcher matcher,
         [MaxLength(QueryMaxLength), Description("Words in Chinese (or English terms); blank matches everything.")] string? q,
         [FromQuery, MaxLength(MaxFilterValues), CodeList(CodeList.Directions)] string[]? direction,
         [FromQuery, MaxLength(MaxFilterValues), CodeList(CodeList.SubDirections)] string[]? subDirection,
@@ -116,9 +121,11 @@ public static class SearchApi
         }
         v.ThrowIfAny();
 
+        var reading = string.IsNullOrEmpty(text) ? null : matcher.ReadSearchQuery(text);
         var request = new OfferingSearchRequest
         {
             Text = string.IsNullOrEmpty(text) ? null : text,
+            BoostTerms = reading?.BoostTerms ?? [],
             Directions = directions,
             SubDirections = subDirections,
             Type = type,
@@ -132,8 +139,12 @@ public static class SearchApi
             Cursor = cursor,
         };
         var result = await index.SearchAsync(request, ct);
+        var need = reading?.Need;
+        var understood = need is { Items.Count: > 0 } or { IsVague: true, GeneralWords.Count: > 0 };
         return TypedResults.Ok(new SearchResponse(result.Total, p, size, result.NextCursor,
-            result.Hits.Select(SearchItem.From).ToArray(), SearchFacets.From(result.Facets)));
+            result.Hits.Select(SearchItem.From).ToArray(), SearchFacets.From(result.Facets),
+            understood ? need!.Summary : null,
+            need?.Items.Select(u => new UnderstoodItemResponse(u.Code, u.Name, u.Weight, u.Evidence)).ToArray() ?? []));
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -1,15 +1,23 @@
+using Marketplace.Api.Demands;
 using Marketplace.Core.Searching;
 
 namespace Marketplace.Api.Search;
 
 /// <summary>One page of search results with facet counts over every match.</summary>
+/// <param name="Understanding">
+/// What <c>q</c> was understood to ask for, in Chinese, as for a demand item (<c>理解为：仓储管理（扫码、进出库）</c>, or
+/// <c>未能从描述中确定所需功能（数字化转型是笼统的说法）</c>); null when <c>q</c> is blank or names no function the taxonomy knows.
+/// </param>
+/// <param name="UnderstoodItems">The technology items behind <paramref name="Understanding"/>, strongest first: their offerings are found as well.</param>
 public sealed record SearchResponse(
     long Total,
     int Page,
     int PageSize,
     string? NextCursor,
     IReadOnlyList<SearchItem> Items,
-    SearchFacets Facets);
+    SearchFacets Facets,
+    string? Understanding,
+    IReadOnlyList<UnderstoodItemResponse> UnderstoodItems);
 
 /// <summary>A published offering as found by search (its current published revision).</summary>
 public sealed record SearchItem(

@@ -1,3 +1,4 @@
+using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
 
 namespace Marketplace.Core.Matching;
@@ -61,3 +62,6 @@ public static class MatchReasonKinds
     public const string Acquisition = "acquisition";
     public const string Evidence = MatchEvidence.ReasonKind;
 }
+
+/// <summary>A search query read as a need: what it is understood to ask for, and the terms that find that function.</summary>
+public sealed record SearchReading(NeedUnderstanding Need, IReadOnlyList<WeightedTerm> BoostTerms);

@@ -109,6 +109,15 @@ public sealed class MatchingEvaluation
         {
             var query = new DemandQuery(demand.Text, demand.Direction, demand.SubDirection, demand.BudgetYuan, demand.WithinDays,
                 new EnterpriseProfile(demand.Enterprise.District, demand.Enterprise.Industry, demand.Enterprise.Scale));
+            // MARKETPLACE_EVAL_MODE=search: the demand's text as a catalog search, read as a need as the search API reads it
+            // (=search-words: its words only).
+            if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_MODE") is "search" or "search-words")
+            {
+                var boost = Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_MODE") == "search" ? matcher.ReadSearchQuery(demand.Text).BoostTerms : [];
+                var found = await index.SearchAsync(new OfferingSearchRequest { Text = demand.Text, BoostTerms = boost, Limit = RelevanceMetrics.Depth, IncludeFacets = false }, CancellationToken.None);
+                ranked[demand.Item] = found.Hits.Select(h => keyOf[h.Id]).ToArray();
+                continue;
+            }
             var result = await matcher.MatchAsync(query, RelevanceMetrics.Depth, CancellationToken.None);
             ranked[demand.Item] = result.Matches.Select(m => keyOf[m.OfferingId]).ToArray();
             if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_VERBOSE") == "2")

@@ -94,6 +94,33 @@ public class SearchApiTests
     }
 
     [Test]
+    public async Task A_sentence_in_the_owners_words_is_read_as_a_need_and_finds_the_offerings_of_that_function()
+    {
+        var id = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(
+            title: "轻量 WMS 仓储管理", direction: "general", subDirections: ["general.smart-warehouse"], type: "tool", deployment: "saas",
+            summary: "货位、批次与先进先出", description: "手持终端作业，按单拣选，实时库存，支持按月订阅。", keywords: ["WMS"]));
+        await SearchTestHost.EventuallyAsync(async () => SearchTestHost.Ids(await SearchAsync("?q=WMS")).Contains(id), TimeSpan.FromSeconds(5), "indexed");
+
+        // The sentence shares no word with the offering, nor a problem phrase of the thesaurus (its words alone find nothing):
+        // the function it describes finds it.
+        var result = await SearchAsync("?q=" + Uri.EscapeDataString("要个立体的库，仓库太挤"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(SearchTestHost.Ids(result), Does.Contain(id));
+            Assert.That(result["understanding"]!.GetValue<string>(), Does.StartWith("理解为：智能立体仓库（").And.Not.Contains("行业"),
+                "no industry is named: the query states none");
+            Assert.That(result["understoodItems"]!.AsArray()[0]!["subDirection"]!.GetValue<string>(), Is.EqualTo("general.smart-warehouse"));
+        });
+
+        var vague = await SearchAsync("?q=" + Uri.EscapeDataString("老板想搞数字化转型"));
+        Assert.That(vague["understanding"]!.GetValue<string>(), Does.StartWith("未能从描述中确定所需功能（数字化转型"));
+        Assert.That(vague["understoodItems"]!.AsArray(), Is.Empty);
+        var blank = await SearchAsync("");
+        Assert.That(blank["understanding"], Is.Null);
+        Assert.That(blank["understoodItems"]!.AsArray(), Is.Empty);
+    }
+
+    [Test]
     public async Task Filters_narrow_the_results()
     {
         Assert.That(SearchTestHost.Ids(await SearchAsync("?type=tool")), Does.Contain(_mes).And.Not.Contain(_welding));
