@@ -8,6 +8,7 @@ using Marketplace.Api.Hosting.OpenApi;
 using Marketplace.Api.Http;
 using Marketplace.Api.Webhooks;
 using Marketplace.Api.Plans;
+using Marketplace.Api.Search;
 using Marketplace.Core.Bulk;
 using Marketplace.Core.Common;
 using Marketplace.Core.Leasing;
@@ -53,6 +54,7 @@ public static class ServiceRegistration
         services.AddSingleton<OrganizationStore>();
         services.AddSingleton<OfferingStore>();
         services.AddSingleton<DemoCatalog>();
+        services.AddSingleton<SearchQueryReadings>();
         services.AddMarketplaceSearch(configuration);
         services.AddOptions<SearchOptions>().PostConfigure<IOptions<MarketplaceOptions>>((search, marketplace) =>
             search.IndexDirectory ??= Path.Combine(DataDirectory(marketplace.Value), "index"));

@@ -47,7 +47,7 @@ public static class SearchApi
     private static async Task<Ok<SearchResponse>> Search(
         IOfferingIndex index,
         TaxonomyCatalog taxonomy,
-        DemandMatcher matcher,
+        SearchQueryReadings readings,
         [MaxLength(QueryMaxLength), Description("Words in Chinese (or English terms); blank matches everything.")] string? q,
         [FromQuery, MaxLength(MaxFilterValues), CodeList(CodeList.Directions)] string[]? direction,
         [FromQuery, MaxLength(MaxFilterValues), CodeList(CodeList.SubDirections)] string[]? subDirection,
@@ -121,7 +121,7 @@ public static class SearchApi
         }
         v.ThrowIfAny();
 
-        var reading = string.IsNullOrEmpty(text) ? null : matcher.ReadSearchQuery(text);
+        var reading = string.IsNullOrEmpty(text) ? null : readings.Read(text);
         var request = new OfferingSearchRequest
         {
             Text = string.IsNullOrEmpty(text) ? null : text,

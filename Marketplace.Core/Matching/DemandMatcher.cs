@@ -115,37 +115,11 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     public SearchReading ReadSearchQuery(string text)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
-        // Reading takes about 0.2 ms, a cached search less: repeated queries are read once per model.
-        var readings = Volatile.Read(ref _searchReadings);
-        if (!ReferenceEquals(readings.Model, DemandNeeds))
-        {
-            readings = new SearchReadings(DemandNeeds);
-            Volatile.Write(ref _searchReadings, readings);
-        }
-        if (readings.Entries.TryGetValue(text, out var known))
-        {
-            return known;
-        }
         var query = new DemandQuery(text, null, null, null, null, new EnterpriseProfile("", null, null));
         // A search states no industry: none is named in the answer (the demand's would come from the enterprise).
         var need = Understand(query, inference.Infer(text)) with { Industry = null };
-        var reading = new SearchReading(need, BoostTerms(query, need));
-        if (readings.Entries.Count < MaxCachedSearchReadings)
-        {
-            readings.Entries.TryAdd(text, reading);
-        }
-        return reading;
+        return new SearchReading(need, BoostTerms(query, need));
     }
-
-    /// <summary>Search queries whose reading is kept (per need model); beyond it new ones are read each time.</summary>
-    public const int MaxCachedSearchReadings = 4_096;
-
-    private sealed record SearchReadings(NeedModel Model)
-    {
-        public ConcurrentDictionary<string, SearchReading> Entries { get; } = new(StringComparer.Ordinal);
-    }
-
-    private SearchReadings _searchReadings = new(needs);
 
     /// <summary>
     /// The function the demand asks for: the stated technology item (weight 1), then the items the need model reads in
