@@ -37,7 +37,8 @@ public sealed class Migrator(Database database, TimeProvider clock, ILogger<Migr
             await connection.ExecuteAsync(database.Command("PRAGMA journal_mode = WAL;", ct: ct));
         }
         // Several nodes may start at once: one migrates, the others wait and then find nothing to do.
-        await connection.ExecuteAsync(database.Command(database.Dialect.AcquireStartupLock, ct: ct));
+        // The wait may be long (another node's migration): the lock's own timeout ends it, not the command timeout.
+        await connection.ExecuteAsync(new CommandDefinition(database.Dialect.AcquireStartupLock, commandTimeout: 0, cancellationToken: ct));
         try
         {
             await ApplyPendingAsync(connection, ct);

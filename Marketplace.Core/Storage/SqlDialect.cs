@@ -153,8 +153,13 @@ public sealed class SqlServerDialect : SqlDialect
         OUTPUT inserted.seq AS Seq, inserted.offering_id AS OfferingId, inserted.directions AS Directions, inserted.attempts AS Attempts;
         """;
 
-    public override string LockMatchEvents =>
-        "EXEC sp_getapplock @Resource = 'match_events', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 10000";
+    // sp_getapplock says "not granted" (timed out, deadlock victim) only in its return code: without the THROW the writer
+    // would go on unlocked and feed sequence numbers could commit out of order.
+    public override string LockMatchEvents => $"""
+        DECLARE @granted int;
+        EXEC @granted = sp_getapplock @Resource = 'match_events', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 10000;
+        IF @granted < 0 THROW {StorageErrors.AppLockNotGranted}, 'match_events lock not granted', 1;
+        """;
 
     // Rows another node is claiming are skipped (READPAST) rather than waited for; the update re-checks the lease.
     public override string ClaimWebhookDeliveries => $"""
@@ -178,8 +183,12 @@ public sealed class SqlServerDialect : SqlDialect
         CREATE TABLE dbo.schema_migrations (version INT NOT NULL PRIMARY KEY, name NVARCHAR(200) NOT NULL, applied_at DATETIMEOFFSET NOT NULL)
         """;
 
-    public override string AcquireStartupLock =>
-        "EXEC sp_getapplock @Resource = 'marketplace_startup', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 120000";
+    // Not granted within 10 minutes (another node's migration still running): start-up fails rather than migrating alongside it.
+    public override string AcquireStartupLock => $"""
+        DECLARE @granted int;
+        EXEC @granted = sp_getapplock @Resource = 'marketplace_startup', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 600000;
+        IF @granted < 0 THROW {StorageErrors.AppLockNotGranted}, 'marketplace_startup lock not granted', 1;
+        """;
 
     public override string ReleaseStartupLock =>
         "EXEC sp_releaseapplock @Resource = 'marketplace_startup', @LockOwner = 'Session'";

@@ -17,7 +17,11 @@ public static class StorageErrors
     [
         -2, 20, 53, 64, 121, 233, 1205, 1222, 4060, 4221, 10053, 10054, 10060, 10928, 10929, 10936, 12015,
         40143, 40197, 40501, 40540, 40613, 41301, 41302, 41305, 41325, 41839, 49918, 49919, 49920,
+        AppLockNotGranted,
     ];
+
+    /// <summary>Our THROW when <c>sp_getapplock</c> did not grant a lock (timed out or chosen as deadlock victim): retry later.</summary>
+    public const int AppLockNotGranted = 51205;
 
     public static bool IsTransient(Exception exception) => exception switch
     {

@@ -69,6 +69,28 @@ public partial class SqlServerScriptTests
         Assert.That(errors.Select(e => $"line {e.Line}: {e.Message}"), Is.Empty, expanded);
     }
 
+    /// <summary>
+    /// <c>sp_getapplock</c> reports a lock not granted (timeout, deadlock victim) only in its return code: every call keeps it
+    /// and throws when it is negative, so a caller never goes on unlocked.
+    /// </summary>
+    [Test]
+    public void Every_application_lock_checks_that_it_was_granted()
+    {
+        var locks = Statements().Select(c => (string)c.Arguments[0]!).Where(sql => sql.Contains("sp_getapplock", StringComparison.OrdinalIgnoreCase)).ToArray();
+        Assert.That(locks, Has.Length.GreaterThanOrEqualTo(2));
+        foreach (var sql in locks)
+        {
+            var script = (TSqlScript)new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out _);
+            var statements = script.Batches.SelectMany(b => b.Statements).ToArray();
+            var exec = statements.OfType<ExecuteStatement>().Single();
+            var result = exec.ExecuteSpecification.Variable?.Name;
+            Assert.That(result, Is.Not.Null, $"the return code is kept: {sql}");
+            var check = statements.OfType<IfStatement>().SingleOrDefault();
+            Assert.That(check?.ThenStatement, Is.InstanceOf<ThrowStatement>(), $"a negative return code throws: {sql}");
+            Assert.That(sql[check!.StartOffset..(check.StartOffset + check.FragmentLength)], Does.Contain($"{result} < 0"));
+        }
+    }
+
     [Test]
     public void The_suite_covers_the_storage_code()
     {
