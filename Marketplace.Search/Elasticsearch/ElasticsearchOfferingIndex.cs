@@ -104,9 +104,11 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
     {
         ArgumentNullException.ThrowIfNull(documents);
         var rebuildTarget = Volatile.Read(ref _rebuildTarget);
+        // The indexer's observers (re-matching open demands) search right after a write: it waits until the write is
+        // visible to search (at the next refresh, about 1 s), as a Lucene write is when it returns.
         return rebuildTarget is null
-            ? BulkWriteAsync([Alias], documents, ct)
-            : BulkWriteAsync([Alias, rebuildTarget], documents, ct);
+            ? BulkWriteAsync([Alias], documents, ct, waitForRefresh: true)
+            : BulkWriteAsync([Alias, rebuildTarget], documents, ct, waitForRefresh: true);
     }
 
     /// <summary>
@@ -114,13 +116,13 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
     /// stale write (the index already holds that version or a newer one) and is skipped; any other
     /// item failure throws, carrying the worst item status (so a 429 rejection is retried).
     /// </summary>
-    internal async Task BulkWriteAsync(IReadOnlyList<string> targets, IReadOnlyList<OfferingDocument> documents, CancellationToken ct)
+    internal async Task BulkWriteAsync(IReadOnlyList<string> targets, IReadOnlyList<OfferingDocument> documents, CancellationToken ct, bool waitForRefresh = false)
     {
         if (documents.Count == 0)
         {
             return;
         }
-        var bulk = new BulkRequest(targets[0]) { Operations = [] };
+        var bulk = new BulkRequest(targets[0]) { Operations = [], Refresh = waitForRefresh ? Refresh.WaitFor : null };
         foreach (var target in targets)
         {
             foreach (var document in documents)

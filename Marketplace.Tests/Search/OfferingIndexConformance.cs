@@ -54,6 +54,19 @@ public abstract class OfferingIndexConformance
     private static long CountOf(OfferingSearchResult result, string facet, string value) =>
         result.Facets[facet].SingleOrDefault(f => f.Value == value)?.Count ?? 0;
 
+    /// <summary>The indexer's observers (re-matching open demands) search as soon as a write returns: it must be visible then.</summary>
+    [Test]
+    public async Task A_write_is_searchable_when_it_returns()
+    {
+        var index = await CreateIndexAsync();
+        var doc = Doc("注塑机联网看板");
+        await index.WriteAsync([doc], CancellationToken.None);
+
+        var result = await index.SearchAsync(new OfferingSearchRequest { Text = "注塑机联网" }, CancellationToken.None);
+
+        Assert.That(result.Hits.Select(h => h.Id), Does.Contain(doc.Id), "no refresh between the write and the search");
+    }
+
     // ---- text ----
 
     [Test]

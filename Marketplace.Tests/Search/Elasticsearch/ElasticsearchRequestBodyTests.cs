@@ -119,6 +119,7 @@ public sealed class ElasticsearchRequestBodyTests
 
         var bulk = es.Single(HttpMethod.POST, "/_bulk");
         Assert.That(bulk.Path, Does.StartWith($"/{Alias}/_bulk"));
+        Assert.That(bulk.Path, Does.Contain("refresh=wait_for"), "visible to the re-match that searches right after the write");
         var lines = bulk.Lines;
         Assert.That(lines, Has.Count.EqualTo(4));
         using (Assert.EnterMultipleScope())
