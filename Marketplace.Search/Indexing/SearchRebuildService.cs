@@ -21,6 +21,8 @@ public sealed class SearchRebuildService(
     LeaseHolder node,
     IOptions<SearchOptions> options,
     SearchIndexStatus status,
+    SearchOutbox outbox,
+    TimeProvider clock,
     ILogger<SearchRebuildService> logger) : BackgroundService
 {
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
@@ -73,6 +75,7 @@ public sealed class SearchRebuildService(
             var total = await offerings.CountAsync(new OfferingListFilter(null, null, LiveOnly: true), ct);
             await jobs.StartAsync(id, total, ct);
             logger.LogInformation("Search index rebuild {JobId} started: {Total} live offerings", id, total);
+            var started = clock.GetUtcNow();
             await using (var rebuild = await index.BeginRebuildAsync(ct))
             {
                 // The next batch is read from SQL while this one is analysed.
@@ -84,6 +87,7 @@ public sealed class SearchRebuildService(
                 }
                 await rebuild.SwapAsync(ct);
             }
+            await CatchUpAsync(started, ct);
             status.Repaired();
             await jobs.SucceedAsync(id, processed, ct);
             logger.LogInformation("Search index rebuild {JobId} finished: {Processed} offerings indexed and swapped in", id, processed);
@@ -98,6 +102,25 @@ public sealed class SearchRebuildService(
         {
             logger.LogError(e, "Search index rebuild {JobId} failed after {Processed} offerings; the previous index stays live", id, processed);
             await TryFailAsync(id, processed, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Writes again, now into the swapped-in index, every offering changed since the rebuild began. With a shared engine
+    /// (Elasticsearch) only this node wrote to the new index while it was filled: other nodes' indexers wrote their changes
+    /// to the old one, which the swap dropped, and the scan of the catalog may have passed an offering before it changed.
+    /// Versions make a repeated write harmless.
+    /// </summary>
+    private async Task CatchUpAsync(DateTimeOffset started, CancellationToken ct)
+    {
+        var changed = await outbox.InFlightAsync(started - SearchReconciler.Settling, ct);
+        foreach (var chunk in changed.Chunk(options.Value.RebuildBatchSize))
+        {
+            await index.WriteAsync(await offerings.IndexDocumentsAsync(chunk, ct), ct);
+        }
+        if (changed.Count > 0)
+        {
+            logger.LogInformation("Search index rebuild: {Count} offerings changed during the rebuild written again into the new index", changed.Count);
         }
     }
 
