@@ -65,6 +65,8 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
             InvalidOperationException when HasUnknownCharset(context.Request) => (415, "不支持的内容类型 (unsupported media type)",
                 "请求体须为 UTF-8 编码的 JSON (send the body as JSON in UTF-8: Content-Type: application/json; charset=utf-8).", null),
             UnauthorizedAccessException => (401, Problems.UnauthorizedTitle, Problems.MissingKeyDetail, null),
+            _ when StorageErrors.IsUniqueViolation(exception) => (409, "状态冲突 (conflict)",
+                "与同时提交的另一请求冲突，该记录已存在；请重新获取后再试 (another request made the same record at the same time; fetch it again).", null),
             _ => (0, "", "", null),
         };
         if (status == 0)

@@ -44,9 +44,6 @@ internal static class OrganizationSql
 
     public const string KeyExists = "SELECT COUNT(*) FROM api_keys WHERE id = @KeyId AND organization_id = @OrganizationId";
 
-    public const string OtherActiveKeys =
-        "SELECT COUNT(*) FROM api_keys WHERE organization_id = @OrganizationId AND id <> @KeyId AND revoked_at IS NULL";
-
     public const string KeyHashExists = "SELECT COUNT(*) FROM api_keys WHERE key_hash = @KeyHash";
 
     public const string FirstOperator = "SELECT " + Columns + " FROM organizations WHERE kind = 'operator' ORDER BY created_at, id";

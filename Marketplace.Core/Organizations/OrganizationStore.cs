@@ -201,10 +201,11 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
             {
                 throw new NotFoundException($"API key {keyId} 不存在 (API key not found).");
             }
-            // Revoked first, then counted: two revocations of an organization's last two keys at once cannot both see the
-            // other key still active (the second waits for the first's row, or one of them is chosen to fail).
+            // Revoked first, then counted with a locking read: two revocations of an organization's last two keys at once
+            // cannot both see the other key still active (the second waits for the first's row, or one of them is chosen
+            // to fail), also where reads see the last committed rows without waiting (READ_COMMITTED_SNAPSHOT).
             var revoked = await c.ExecuteAsync(db.Command(OrganizationSql.RevokeKey, new { OrganizationId = organizationId, KeyId = keyId, Now = clock.GetUtcNow() }, t, ct));
-            var othersActive = await c.ExecuteScalarAsync<long>(db.Command(OrganizationSql.OtherActiveKeys, new { OrganizationId = organizationId, KeyId = keyId }, t, ct));
+            var othersActive = await c.ExecuteScalarAsync<long>(db.Command(db.Dialect.OtherActiveKeys, new { OrganizationId = organizationId, KeyId = keyId }, t, ct));
             if (keepOneActive && revoked > 0 && othersActive == 0)
             {
                 throw new ConflictException("这是该机构唯一有效的 API key，不能吊销；请改用轮换，签发新 key 并吊销其余 key (the organization's only active key cannot be revoked: rotate instead).");

@@ -47,6 +47,12 @@ public sealed class Migrator(Database database, TimeProvider clock, ILogger<Migr
         {
             await connection.ExecuteAsync(database.Command(database.Dialect.ReleaseStartupLock, ct: CancellationToken.None));
         }
+        if (database.Dialect.ReadCommittedSnapshotCheck is { } check
+            && await connection.ExecuteScalarAsync<int>(database.Command(check, ct: ct)) == 0)
+        {
+            logger.LogWarning("READ_COMMITTED_SNAPSHOT is OFF for this database: readers wait for writers, so a large offering import holds " +
+                "up catalog reads while it commits. Turn it on (ALTER DATABASE CURRENT SET READ_COMMITTED_SNAPSHOT ON, with no other connection open)");
+        }
     }
 
     private async Task ApplyPendingAsync(System.Data.Common.DbConnection connection, CancellationToken ct)

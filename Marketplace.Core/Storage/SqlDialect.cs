@@ -52,11 +52,23 @@ public abstract class SqlDialect
         INSERT INTO jobs (id, kind, status, processed, total, node, requested_by, created_at, started_at, finished_at, updated_at, error)
         SELECT @Id, @Kind, 'queued', 0, NULL, @Node, @RequestedBy, @Now, NULL, NULL, @Now, NULL
         WHERE NOT EXISTS (
-            SELECT 1 FROM jobs {ActiveJobCheckHint} WHERE kind = @Kind AND status IN ('queued', 'running') AND updated_at > @StaleBefore)
+            SELECT 1 FROM jobs {LockingRead} WHERE kind = @Kind AND status IN ('queued', 'running') AND updated_at > @StaleBefore)
         """;
 
     /// <summary>Table hint that makes the active-job check and the insert after it one atomic step.</summary>
-    protected abstract string ActiveJobCheckHint { get; }
+    /// <summary>
+    /// A table hint for a read that decides a write in the same transaction (a count that must stay true until commit):
+    /// SQLite queues writers, so none is needed; SQL Server's is a key-range update lock that reads the latest committed
+    /// rows whatever READ_COMMITTED_SNAPSHOT says.
+    /// </summary>
+    protected abstract string LockingRead { get; }
+
+    /// <summary>The organization's active keys other than one (read after revoking that one, to keep the last).</summary>
+    public string OtherActiveKeys =>
+        $"SELECT COUNT(*) FROM api_keys {LockingRead} WHERE organization_id = @OrganizationId AND id <> @KeyId AND revoked_at IS NULL";
+
+    /// <summary>Whether the database reads committed rows without waiting for writers (null where that is always so).</summary>
+    public virtual string? ReadCommittedSnapshotCheck => null;
 
     public abstract string CreateMigrationsTable { get; }
 
@@ -112,7 +124,7 @@ public sealed class SqliteDialect : SqlDialect
         """;
 
     // One writer at a time: the INSERT … SELECT runs as one write, nothing can slip in between.
-    protected override string ActiveJobCheckHint => "";
+    protected override string LockingRead => "";
 
     public override bool IsEmbedded => true;
 
@@ -174,7 +186,9 @@ public sealed class SqlServerDialect : SqlDialect
     // Under READ COMMITTED two requests could both see "none active" and both insert: the key-range lock held to the end
     // of the statement (HOLDLOCK), taken as an update lock so two checkers do not deadlock, makes the second wait and
     // then see the first's row.
-    protected override string ActiveJobCheckHint => "WITH (UPDLOCK, HOLDLOCK)";
+    protected override string LockingRead => "WITH (UPDLOCK, HOLDLOCK)";
+
+    public override string ReadCommittedSnapshotCheck => "SELECT CAST(is_read_committed_snapshot_on AS INT) FROM sys.databases WHERE database_id = DB_ID()";
 
     public override bool IsEmbedded => false;
 

@@ -31,4 +31,19 @@ public static class StorageErrors
     };
 
     public static bool IsTransientSqlServerError(int number) => SqlServerTransient.Contains(number);
+
+    private const int SqliteConstraint = 19;
+    private const int SqliteConstraintUnique = 2067;
+    private const int SqliteConstraintPrimaryKey = 1555;
+
+    /// <summary>
+    /// A write that a unique index refused: the loser of a race the store's own check could not see (two nodes, or SQL
+    /// Server's concurrent writers), answered 409 like the check's own refusal.
+    /// </summary>
+    public static bool IsUniqueViolation(Exception exception) => exception switch
+    {
+        SqliteException s => s.SqliteErrorCode == SqliteConstraint && s.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey,
+        SqlException s => s.Errors.Cast<SqlError>().Any(e => e.Number is 2627 or 2601),
+        _ => false,
+    };
 }
