@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using Marketplace.Core.Searching;
+using Marketplace.Search.Indexing;
 
 namespace Marketplace.Search.Elasticsearch;
 
@@ -52,12 +51,6 @@ internal sealed record IndexedOffering
         PriceMaxYuan = d.PriceMaxYuan,
         ImplementationDays = d.ImplementationDays,
         PublishedAt = d.PublishedAt,
-        TieBreak = TieBreakOf(d.Id),
+        TieBreak = StableIdHash.Compute(d.Id),
     };
-
-    /// <summary>
-    /// A stable 64-bit hash of the id: the last sort key, so offerings with equal scores come in an
-    /// order that is fixed but unrelated to supplier or title (no alphabetical advantage).
-    /// </summary>
-    public static long TieBreakOf(Guid id) => BinaryPrimitives.ReadInt64LittleEndian(SHA256.HashData(id.ToByteArray()));
 }

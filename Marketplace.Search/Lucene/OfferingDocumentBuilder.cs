@@ -4,6 +4,7 @@ using Lucene.Net.Util;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
 using Marketplace.Search.Analysis;
+using Marketplace.Search.Indexing;
 
 namespace Marketplace.Search.Lucene;
 

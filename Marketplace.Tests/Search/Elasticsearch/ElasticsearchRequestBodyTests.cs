@@ -130,7 +130,8 @@ public sealed class ElasticsearchRequestBodyTests
             Assert.That(lines[0]["index"]!["version_type"]!.GetValue<string>(), Is.EqualTo("external"));
             Assert.That(lines[1]["title"]!.GetValue<string>(), Is.EqualTo("弧焊机器人工作站"));
             Assert.That(lines[1]["live"]!.GetValue<bool>(), Is.True);
-            Assert.That(lines[1]["tieBreak"]!.GetValueKind(), Is.EqualTo(System.Text.Json.JsonValueKind.Number));
+            Assert.That(lines[1]["tieBreak"]!.GetValue<long>(), Is.EqualTo(Marketplace.Search.Indexing.StableIdHash.Compute(live.Id)),
+                "ties broken as on Lucene");
             Assert.That(lines[2]["index"]!["_id"]!.GetValue<string>(), Is.EqualTo(tombstone.Id.ToString()));
             Assert.That(lines[2]["index"]!["version"]!.GetValue<long>(), Is.EqualTo(12));
             Assert.That(lines[2]["index"]!["version_type"]!.GetValue<string>(), Is.EqualTo("external"));

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Marketplace.Search.Lucene;
+namespace Marketplace.Search.Indexing;
 
 /// <summary>
 /// A stable 64-bit hash of an offering id, the last sort key of every search so that ties are
