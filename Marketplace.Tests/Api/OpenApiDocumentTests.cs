@@ -188,6 +188,11 @@ public class OpenApiDocumentTests
                 var security = operation["security"]?.AsArray();
                 Assert.That(security, Is.Not.Null.And.Not.Empty, $"{name} declares no security");
                 Assert.That(responses, Does.Contain("401"), name);
+                Assert.That(responses, Does.Contain("429").And.Contain("503"), $"{name}: the rate limit and a busy store apply everywhere");
+                foreach (var retried in new[] { "429", "503" })
+                {
+                    Assert.That(operation["responses"]![retried]!["headers"]?.AsObject().ContainsKey("Retry-After"), Is.True, $"{name} {retried}");
+                }
                 if (security!.All(s => s!.AsObject().Count > 0))
                 {
                     Assert.That(responses, Does.Contain("403"), name);

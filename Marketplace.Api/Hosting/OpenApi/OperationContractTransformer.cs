@@ -11,11 +11,11 @@ namespace Marketplace.Api.Hosting.OpenApi;
 
 /// <summary>
 /// Operation conventions every endpoint gets without code of its own (docs/openapi.md):
-/// security (a required key, or an optional one on public endpoints), 401 wherever a key is read, 413 everywhere, 400
+/// security (a required key, or an optional one on public endpoints), 401 wherever a key is read, 413, 429 and 503 everywhere, 400
 /// wherever a query parameter or a body is read,
 /// request bodies required and never <c>null</c>, <c>[Required]</c>/<c>[Description]</c> on handler parameters,
 /// and the response headers the API sends: <c>Location</c> on 201/202, <c>ETag</c> where the endpoint says
-/// <see cref="EndpointConventions.ProducesETag"/>, <c>WWW-Authenticate</c> on 401, <c>Retry-After</c> on 429.
+/// <see cref="EndpointConventions.ProducesETag"/>, <c>WWW-Authenticate</c> on 401, <c>Retry-After</c> on 429 and 503.
 /// </summary>
 public sealed class OperationContractTransformer : IOpenApiOperationTransformer
 {
@@ -38,6 +38,10 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
         // may be malformed (400).
         AddProblem(operation, "401", "Unauthorized", context);
         AddProblem(operation, "413", "Payload Too Large", context);
+        // Every request counts against its caller's rate limit (429), and any may meet a database (or search engine) that
+        // is busy or unreachable (503); both say when to retry.
+        AddProblem(operation, "429", "Too Many Requests", context);
+        AddProblem(operation, "503", "Service Unavailable", context);
         if (operation.RequestBody is not null || (operation.Parameters ?? []).Any(p => p.In == ParameterLocation.Query))
         {
             AddProblem(operation, "400", "Bad Request", context);
@@ -86,7 +90,7 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
                 AddHeader(response, "WWW-Authenticate", $"The challenge: `{ApiKeyAuthenticationHandler.Challenge}` (send the organization's API key in that header).",
                     JsonSchemaType.String, null);
             }
-            if (status == "429")
+            if (status is "429" or "503")
             {
                 AddHeader(response, "Retry-After", "Seconds to wait before retrying.", JsonSchemaType.Integer, null);
             }
