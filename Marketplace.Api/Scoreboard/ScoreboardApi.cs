@@ -66,7 +66,7 @@ public static class ScoreboardApi
         group.MapGet("/districts/{code}", District)
             .WithName("GetDistrictScore")
             .WithSummary("某区县得分 (one district's row)")
-            .WithDescription("Public. One district's row by its code (e.g. 500227 璧山区); 404 for an unknown code.")
+            .WithDescription("Public. One district's row by its code (e.g. 500120 璧山区); 404 for an unknown code.")
             .WithProblems(400, 404, 429);
 
         group.MapGet("/districts/{code}/enterprises", Enterprises)

@@ -215,7 +215,7 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         {
             OrganizationKind.Enterprise => actor.OrganizationId,
             OrganizationKind.Operator or OrganizationKind.CapabilityCenter => null,
-            _ => throw new ForbiddenException("只有企业、运营方和能力中心可以查看需求清单 (integrators can't list demand lists; see /api/v1/leads)."),
+            _ => throw new ForbiddenException("只有企业、运营方和能力中心可以列出需求清单 (only enterprises, operators and the capability center list demand lists; integrators see /api/v1/leads, district offices read the lists their diagnoses link to)."),
         };
         await using var c = await db.OpenAsync(ct);
         var args = new { OwnerId = ownerId, Skip = (page - 1) * pageSize, Take = pageSize };

@@ -42,7 +42,7 @@ public sealed record DemandMatchResult(IReadOnlyList<InferredDirection> Inferred
     public int Withheld { get; init; }
 
     /// <summary>Said in the answer when the demand is vague or the floor shortened the list.</summary>
-    public string? Note => Need.IsVague ? NeedUnderstanding.VagueNote
+    public string? Note => Need.IsVague ? (Matches.Count == 0 ? NeedUnderstanding.VagueNoteWithoutMatches : NeedUnderstanding.VagueNote)
         : Withheld <= 0 ? null
         : Matches.Count == 0 ? "没有方案与所需功能足够相关，未列出关联过弱的方案"
         : $"仅{Matches.Count}个方案与所需功能足够相关，其余关联过弱，未列出";

@@ -28,8 +28,12 @@ public sealed record NeedUnderstanding(IReadOnlyList<UnderstoodItem> Items, stri
     public IReadOnlyList<string> GeneralWords { get; init; } = [];
 
     /// <summary>Said with the matches of a vague demand: what would make the matching precise.</summary>
-    public const string VagueNote = "需求描述较笼统，以下方案仅按文字相关列出：请说明想解决的具体问题（如设备停机多、质量难追溯、库存对不上、能耗高），"
-        + "或通过区县经信部门申请智能化改造数字化转型诊断";
+    public const string VagueNote = "需求描述较笼统，以下方案仅按文字相关列出：" + VagueAsk;
+
+    /// <summary>Said for a vague demand that no offering's text meets either.</summary>
+    public const string VagueNoteWithoutMatches = "需求描述较笼统，也没有文字相关的方案：" + VagueAsk;
+
+    private const string VagueAsk = "请说明想解决的具体问题（如设备停机多、质量难追溯、库存对不上、能耗高），或通过区县经信部门申请智能化改造数字化转型诊断";
 
     /// <summary>The understood need in Chinese, for the answer and the reasons.</summary>
     public string Summary

@@ -165,7 +165,7 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
         v.ThrowIfAny();
         if (PlanStatuses.IsTerminal(project.Status))
         {
-            throw new ConflictException($"项目已{PlanStatuses.Name(project.Status)}，不能修改 (a {project.Status} project can't be edited).");
+            throw new ConflictException($"项目状态为{PlanStatuses.Name(project.Status)}，不能修改 (a {project.Status} project can't be edited).");
         }
         var now = clock.GetUtcNow();
         await using (var c = await db.OpenAsync(ct))
@@ -198,7 +198,7 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
         v.ThrowIfAny();
         if (PlanStatuses.IsTerminal(project.Status))
         {
-            throw new ConflictException($"项目已{PlanStatuses.Name(project.Status)}，状态不能再变更 (a {project.Status} project's status is final).");
+            throw new ConflictException($"项目状态为{PlanStatuses.Name(project.Status)}，状态不能再变更 (a {project.Status} project's status is final).");
         }
         if (target == project.Status)
         {

@@ -249,6 +249,14 @@ public sealed class DemandMatcherTests
     }
 
     [Test]
+    public async Task A_vague_demand_that_no_offering_meets_is_not_told_of_offerings_below()
+    {
+        var result = await MatchAsync(Query(direction: null, enterprise: new EnterpriseProfile("璧山区", null, null), text: "老板想搞数字化转型"), ("焊接", Doc()));
+        Assert.That(result.Matches, Is.Empty);
+        Assert.That(result.Note, Does.StartWith("需求描述较笼统，也没有文字相关的方案："), "no 'the following offerings' before an empty list");
+    }
+
+    [Test]
     public async Task General_wishes_beside_a_concrete_problem_leave_the_problem_understood()
     {
         var result = await MatchAsync(Query(direction: null, text: "想做数字化转型，先把车架焊接换成机器人，焊缝宽窄不一"), ("焊接", Doc()));

@@ -1,7 +1,7 @@
 using Marketplace.Eval;
 
 // Relevance evaluation through a running API:
-//   dotnet run --project tools/Marketplace.Eval -- --api http://127.0.0.1:5080 --operator-key K --data ../shared/eval-dev [--verbose]
+//   dotnet run --project tools/Marketplace.Eval -- --api http://localhost:5000 --operator-key K --data ../shared/eval-dev [--verbose]
 // --data may be given several times; each dataset is loaded and scored on its own.
 
 var options = EvalOptions.Parse(args);
