@@ -108,9 +108,11 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
 
     /// <summary>
     /// A search query read as a need, as a demand without a stated direction or enterprise is read: the technology items it
-    /// asks for and their names and aliases as boost terms (the engine ORs them with the query's own words, as for a
-    /// demand), so that a sentence in an owner's words also finds the offerings of the function it describes. A vague query
-    /// (only general wishes) or one naming no function gets no terms.
+    /// asks for, and for a sentence (<see cref="SearchSentenceLength"/> characters or more) the names and aliases of the
+    /// first <see cref="SearchBoostItems"/> as boost terms, which the engine ORs with the query's own words as for a demand,
+    /// so that a sentence in an owner's words also finds the offerings of the function it describes. A shorter query is a
+    /// keyword, which the thesaurus already expands; a vague query (only general wishes) or one naming no function gets no
+    /// terms.
     /// </summary>
     public SearchReading ReadSearchQuery(string text)
     {
@@ -118,8 +120,18 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         var query = new DemandQuery(text, null, null, null, null, new EnterpriseProfile("", null, null));
         // A search states no industry: none is named in the answer (the demand's would come from the enterprise).
         var need = Understand(query, inference.Infer(text)) with { Industry = null };
-        return new SearchReading(need, BoostTerms(query, need));
+        var sentence = text.Count(char.IsLetterOrDigit) >= SearchSentenceLength;
+        return new SearchReading(need, sentence ? BoostTerms(query, need with { Items = need.Items.Take(SearchBoostItems).ToArray() }) : []);
     }
+
+    /// <summary>A search query this long (letters and digits) is read as a sentence.</summary>
+    public const int SearchSentenceLength = 12;
+
+    /// <summary>
+    /// The understood items whose terms a search sentence adds: each adds about ten terms to the query, and a third and
+    /// fourth item added cost (about a tenth of the throughput) without finding more (docs/matching.md).
+    /// </summary>
+    public const int SearchBoostItems = 2;
 
     /// <summary>
     /// The function the demand asks for: the stated technology item (weight 1), then the items the need model reads in

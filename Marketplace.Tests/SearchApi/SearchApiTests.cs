@@ -103,7 +103,7 @@ public class SearchApiTests
 
         // The sentence shares no word with the offering, nor a problem phrase of the thesaurus (its words alone find nothing):
         // the function it describes finds it.
-        var result = await SearchAsync("?q=" + Uri.EscapeDataString("要个立体的库，仓库太挤"));
+        var result = await SearchAsync("?q=" + Uri.EscapeDataString("我们想要个立体的库，现在的仓库太挤了"));
         Assert.Multiple(() =>
         {
             Assert.That(SearchTestHost.Ids(result), Does.Contain(id));
