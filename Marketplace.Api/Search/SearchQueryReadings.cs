@@ -8,11 +8,13 @@ namespace Marketplace.Api.Search;
 /// <summary>
 /// Search queries read as needs (<see cref="DemandMatcher.ReadSearchQuery"/>, about 0.2 ms each), the last ones kept per need
 /// model: repeated queries are read once until the model learns from the catalog again. Kept as many as the search result
-/// cache keeps answers (<c>Marketplace:Search:ResultCacheEntries</c>; 0 reads every query).
+/// cache keeps answers (<c>Marketplace:Search:ResultCacheEntries</c>; 0 reads every query). With
+/// <c>Marketplace:Search:ReadSentences=false</c> the reading is only shown, its terms are not searched.
 /// </summary>
 public sealed class SearchQueryReadings(DemandMatcher matcher, IOptions<SearchOptions> options)
 {
     private readonly int _capacity = options.Value.ResultCacheEntries;
+    private readonly bool _searchReadings = options.Value.ReadSentences;
     private Readings _readings = new(null);
 
     private sealed record Readings(NeedModel? Model)
@@ -21,6 +23,12 @@ public sealed class SearchQueryReadings(DemandMatcher matcher, IOptions<SearchOp
     }
 
     public SearchReading Read(string text)
+    {
+        var reading = Cached(text);
+        return _searchReadings ? reading : reading with { BoostTerms = [] };
+    }
+
+    private SearchReading Cached(string text)
     {
         if (_capacity == 0)
         {

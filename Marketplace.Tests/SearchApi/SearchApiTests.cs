@@ -121,6 +121,36 @@ public class SearchApiTests
     }
 
     [Test]
+    public async Task With_ReadSentences_off_a_sentence_is_searched_by_its_words_and_its_reading_only_shown()
+    {
+        using var app = new MarketplaceApp(settings: new Dictionary<string, string?> { ["Marketplace:Search:ReadSentences"] = "false" });
+        try
+        {
+            var integrator = await app.CreateOrganizationAsync("integrator");
+            var id = await app.PublishOfferingAsync(integrator, MarketplaceApp.OfferingBody(
+                title: "轻量 WMS 仓储管理", direction: "general", subDirections: ["general.smart-warehouse"], type: "tool", deployment: "saas",
+                summary: "货位、批次与先进先出", description: "手持终端作业，按单拣选，实时库存，支持按月订阅。", keywords: ["WMS"]));
+            await SearchTestHost.EventuallyAsync(async () => SearchTestHost.Ids(await SearchOnAsync(app, "?q=WMS")).Contains(id), TimeSpan.FromSeconds(5), "indexed");
+
+            var result = await SearchOnAsync(app, "?q=" + Uri.EscapeDataString("我们想要个立体的库，现在的仓库太挤了"));
+
+            Assert.That(SearchTestHost.Ids(result), Does.Not.Contain(id));
+            Assert.That(result["understanding"]!.GetValue<string>(), Does.StartWith("理解为：智能立体仓库（"));
+        }
+        finally
+        {
+            MarketplaceApp.DeleteDirectory(app.DataDirectory);
+        }
+    }
+
+    private static async Task<JsonObject> SearchOnAsync(MarketplaceApp app, string query)
+    {
+        var response = await app.Client().GetAsync("/api/v1/offerings/search" + query);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return await MarketplaceApp.ReadJsonAsync(response);
+    }
+
+    [Test]
     public async Task Filters_narrow_the_results()
     {
         Assert.That(SearchTestHost.Ids(await SearchAsync("?type=tool")), Does.Contain(_mes).And.Not.Contain(_welding));
