@@ -34,12 +34,7 @@ public class SearchApiTests
         MarketplaceApp.DeleteDirectory(_app.DataDirectory);
     }
 
-    private async Task<JsonObject> SearchAsync(string query)
-    {
-        var response = await _app.Client().GetAsync("/api/v1/offerings/search" + query);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        return await MarketplaceApp.ReadJsonAsync(response);
-    }
+    private Task<JsonObject> SearchAsync(string query) => SearchOnAsync(_app, query);
 
     [Test]
     public async Task An_approved_offering_is_found_by_a_Chinese_query_and_by_its_direction_within_2_seconds()
