@@ -56,7 +56,8 @@ public static class OfferingIndexMapping
         Settings = new IndexSettings
         {
             // One shard: the catalogue is small, and one shard keeps scoring (IDF) identical across
-            // requests so equal queries rank equally.
+            // requests so equal queries rank equally (with the query's own preference, the same copy of it
+            // answers every page: a replica's statistics differ by its deleted documents).
             NumberOfShards = 1,
             // BM25 with Elasticsearch's defaults, stated so that the ranking function is the embedded engine's
             // (Lucene.Net BM25Similarity, same k1 and b) whatever a cluster's index templates say.

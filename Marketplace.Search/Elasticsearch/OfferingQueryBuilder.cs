@@ -63,6 +63,7 @@ internal static class OfferingQueryBuilder
             Size = request.Limit,
             TrackTotalHits = true,
             TrackScores = request.Sort != SearchSort.Relevance && (text is not null || terms.Count > 0) ? true : null,
+            Preference = PreferenceOf(request),
         };
         if (searchAfter is null)
         {
@@ -99,6 +100,17 @@ internal static class OfferingQueryBuilder
     }
 
     /// <summary>Thesaurus expansions of the text and the caller's boost terms, deduplicated (highest weight wins), positive weights only.</summary>
+    /// <summary>
+    /// The same query (whatever page) goes to the same shard copies: copies differ in deleted documents and merge state, so
+    /// their BM25 statistics do, and a page's score cursor applied on another copy could skip or repeat hits.
+    /// </summary>
+    internal static string PreferenceOf(OfferingSearchRequest request)
+    {
+        var query = request with { Offset = 0, Limit = 0, Cursor = null, IncludeFacets = false, Highlight = false };
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(query)));
+        return "q" + Convert.ToHexString(hash, 0, 8);
+    }
+
     private static IReadOnlyList<WeightedTerm> WeightedTerms(string? text, IReadOnlyList<WeightedTerm> boostTerms, Thesaurus thesaurus)
     {
         var expansions = text is null ? [] : thesaurus.Expand(text);

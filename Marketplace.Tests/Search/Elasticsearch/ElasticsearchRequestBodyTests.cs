@@ -257,6 +257,12 @@ public sealed class ElasticsearchRequestBodyTests
             Assert.That(body["sort"]!.ToJsonString(), Is.EqualTo("""[{"priceMinYuan":{"order":"asc"}},{"tieBreak":{"order":"asc"}}]"""));
             Assert.That(body["track_scores"]!.GetValue<bool>(), Is.True);
         }
+        // Every page of one query goes to the same shard copies (their statistics differ); another query may go elsewhere.
+        await index.SearchAsync(new OfferingSearchRequest { Text = "喷涂", Sort = SearchSort.PriceAsc, Limit = 2 }, CancellationToken.None);
+        var preferences = es.Requests.Select(r => System.Web.HttpUtility.ParseQueryString(r.Path.Split('?').ElementAtOrDefault(1) ?? "")["preference"]).ToArray();
+        Assert.That(preferences[0], Is.Not.Null.And.Not.StartWith("_"));
+        Assert.That(preferences[1], Is.EqualTo(preferences[0]));
+        Assert.That(preferences[2], Is.Not.EqualTo(preferences[0]));
     }
 
     [Test]
