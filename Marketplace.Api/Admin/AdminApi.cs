@@ -77,7 +77,7 @@ public static class AdminApi
             .WithDescription("Operator only. The answering node's search index: availability (ready, serving-older-copy while a damaged index is rebuilt, unavailable while searches answer 503) and why, the search outbox backlog (pending rows, rows that failed at least once, the oldest pending), the node's outbox-follower position (Lucene), the last reconciliation and the running nodes (lease holders) with their heartbeats.")
             .WithAuthProblems();
 
-        group.MapGet("/jobs/{id:guid}", GetJob)
+        group.MapGet("/jobs/{id}", GetJob)
             .RequireAuthorization()
             .WithName("GetJob")
             .WithSummary("任务进度 (job progress)")

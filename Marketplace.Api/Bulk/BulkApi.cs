@@ -59,21 +59,21 @@ public static class BulkApi
             .WithDescription("Integrator only. The body is the file itself (XLSX or UTF-8 CSV in the template's layout, ≤ `Marketplace:Bulk:MaxUploadBytes`); `fileName` names it. A file that isn't a readable table (checked up to its header row), or whose header row misses required columns or has unknown ones, is a 400 at once; damage further down (a broken quote, a cell over 32,767 characters) ends the job as failed with the reason. Otherwise the import runs as a job (202 with its Location; progress also at GET /api/v1/admin/jobs/{id}): every row is checked exactly as POST /api/v1/offerings checks an offering. `dryRun=true` (default) only reports the per-row errors (row, column, message in Chinese); `dryRun=false` creates the valid rows as drafts in one transaction — all of them or none — and, unless `skipInvalid=true`, refuses to import anything when a row is invalid. A formula, or text starting with = + - @, is a row error.")
             .WithAuthProblems().WithProblems(400, 413, 415);
 
-        imports.MapGet("/{id:guid}", GetImport)
+        imports.MapGet("/{id}", GetImport)
             .RequireAuthorization()
             .WithName("GetOfferingImport")
             .WithSummary("导入任务 (an import and its outcome)")
             .WithDescription("The job's status and progress and, when done, rows read, valid and invalid rows, errors and drafts created (`result.refused` says why nothing was imported). The integrator that uploaded it and operators; others get 404.")
             .WithAuthProblems().WithProblems(404);
 
-        imports.MapGet("/{id:guid}/errors", Errors)
+        imports.MapGet("/{id}/errors", Errors)
             .RequireAuthorization()
             .WithName("ListOfferingImportErrors")
             .WithSummary("逐行错误 (per-row errors)")
             .WithDescription("Every error found: spreadsheet row number (the header is row 1), column header and message in Chinese, in file order. Paged (pageSize ≤ 500, default 100). Same visibility as the import.")
             .WithAuthProblems().WithProblems(400, 404);
 
-        imports.MapPost("/{id:guid}/commit", Commit)
+        imports.MapPost("/{id}/commit", Commit)
             .RequireAuthorization(Policies.Integrator)
             .WithName("CommitOfferingImport")
             .WithSummary("按检查结果导入 (import a checked file)")
@@ -88,13 +88,13 @@ public static class BulkApi
             .WithDescription("Operator only. Exports the catalog (`offerings`), demand lists (`demand-lists`, one row per item), match events (`match-events`) or confirmed financing needs (`financing-needs`) as a job (202 with its Location); download the file from `downloadUrl` when it has succeeded. CSV is UTF-8 with BOM and RFC 4180 quoting; text starting with = + - @ is prefixed with ' so no spreadsheet runs it. Columns are fixed per kind (docs/bulk-files.md).")
             .WithAuthProblems().WithProblems(400, 413, 415);
 
-        exportsGroup.MapGet("/{id:guid}", GetExport)
+        exportsGroup.MapGet("/{id}", GetExport)
             .WithName("GetExport")
             .WithSummary("导出任务 (an export and its outcome)")
             .WithDescription("Operator only. The job's status and progress (rows written) and, when done, rows, file name, size and the download URL.")
             .WithAuthProblems().WithProblems(404);
 
-        exportsGroup.MapGet("/{id:guid}/file", Download)
+        exportsGroup.MapGet("/{id}/file", Download)
             .WithName("DownloadExport")
             .WithSummary("下载导出文件 (download the file)")
             .WithDescription("Operator only. The exported file; 409 while the export hasn't succeeded, 404 once it's no longer kept (`Marketplace:Bulk:RetentionDays`).")

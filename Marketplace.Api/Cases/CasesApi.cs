@@ -38,14 +38,14 @@ public static class CasesApi
             .WithDescription("Public. Published cases by Chinese text (`q`, the offering search's analysis: words, bigrams and the taxonomy thesaurus; results carry a 0–1 `score`), direction, technology item (`subDirection`), the enterprise's district and industry (substring), or offering. Without `q`, newest first. Paged (pageSize ≤ 100).")
             .WithProblems(400, 429);
 
-        group.MapGet("/{id:guid}", Get)
+        group.MapGet("/{id}", Get)
             .WithName("GetCase")
             .ProducesETag()
             .WithSummary("案例详情 (read a case)")
             .WithDescription("Published cases are public; drafts and cases in review only to the two parties and operators (404 otherwise). The enterprise is named only when it chose so. The ETag header is the value If-Match expects.")
             .WithProblems(404, 429);
 
-        group.MapPut("/{id:guid}", Update)
+        group.MapPut("/{id}", Update)
             .RequireAuthorization()
             .WithName("UpdateCase")
             .ProducesETag()
@@ -53,7 +53,7 @@ public static class CasesApi
             .WithDescription("Either party, drafts only (409 otherwise; revoke consent to take a published case back to draft). If-Match is required (428 without it, 412 when stale). The other party's consent is withdrawn: it consented to other words.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
-        group.MapPost("/{id:guid}/consent", Consent)
+        group.MapPost("/{id}/consent", Consent)
             .RequireAuthorization()
             .WithName("ConsentToCase")
             .ProducesETag()
@@ -61,7 +61,7 @@ public static class CasesApi
             .WithDescription("Either party, on a draft. The enterprise may say whether it is named (`named`). With both consents the case goes to operator review (status submitted). If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);
 
-        group.MapPost("/{id:guid}/revoke-consent", Revoke)
+        group.MapPost("/{id}/revoke-consent", Revoke)
             .RequireAuthorization()
             .WithName("RevokeCaseConsent")
             .ProducesETag()
@@ -69,7 +69,7 @@ public static class CasesApi
             .WithDescription("Either party, at any time: the case leaves the library (or the review queue) at once and is a draft again.")
             .WithAuthProblems().WithProblems(404, 409);
 
-        group.MapPost("/{id:guid}/approve", Approve)
+        group.MapPost("/{id}/approve", Approve)
             .RequireAuthorization(Policies.Operator)
             .WithName("ApproveCase")
             .ProducesETag()
@@ -77,7 +77,7 @@ public static class CasesApi
             .WithDescription("Operator only: submitted → published. The case enters the library and becomes searchable in the same transaction.")
             .WithAuthProblems().WithProblems(404, 409, 412);
 
-        group.MapPost("/{id:guid}/reject", Reject)
+        group.MapPost("/{id}/reject", Reject)
             .RequireAuthorization(Policies.Operator)
             .WithName("RejectCase")
             .ProducesETag()

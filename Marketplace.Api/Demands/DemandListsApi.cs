@@ -29,14 +29,14 @@ public static class DemandListsApi
             .WithDescription("Paged (pageSize ≤ 100), newest change first. Enterprises see their own lists; operators and the capability center see all. Integrators get 403 (they see leads instead).")
             .WithAuthProblems().WithProblems(400);
 
-        group.MapGet("/{id:guid}", Get)
+        group.MapGet("/{id}", Get)
             .WithName("GetDemandList")
             .ProducesETag()
             .WithSummary("需求清单详情 (read a demand list)")
             .WithDescription("The owning enterprise, operators, the capability center and the office of the enterprise's district (by id: its plan and diagnoses link the lists); anyone else gets 404. Each item lists the engagements opened from its matches (only for the enterprise and operators). The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapPut("/{id:guid}", Update)
+        group.MapPut("/{id}", Update)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("UpdateDemandList")
             .ProducesETag()
@@ -44,7 +44,7 @@ public static class DemandListsApi
             .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). Replaces the title and items: items sent with their `id` keep it, items without one are new, items left out are removed. The items that are new or whose text, direction, sub-direction, budget or time frame changed are matched again (one run, reason `list-updated`; the others keep their stored matches, so a title edit or a new order stores no run), or, while the search engine cannot answer, stored with `matchPending: true` and matched as soon as it answers. Closed lists can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
-        group.MapPost("/{id:guid}/close", Close)
+        group.MapPost("/{id}/close", Close)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("CloseDemandList")
             .ProducesETag()
@@ -52,7 +52,7 @@ public static class DemandListsApi
             .WithDescription("Owner only. A closed list keeps its stored matches but is no longer re-matched, counted in statistics or offered as a lead. If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(404, 409, 412);
 
-        group.MapGet("/{id:guid}/matches", Matches)
+        group.MapGet("/{id}/matches", Matches)
             .WithName("GetDemandListMatches")
             .WithSummary("匹配结果 (matched offerings with reasons)")
             .WithDescription("The latest stored match run of every item: what the matcher understood the item to ask for (`understanding`, in Chinese, with the technology items and the words of the demand behind them), inferred directions and the top `topK` (default 10, ≤ 50) offerings with score (0–1), machine-readable reasons in Chinese (`need` says which part of the need the offering meets) and matched terms. Offerings unrelated to the need are left out rather than listed (`note` says so). A snapshot: titles, suppliers and revisions are as ranked, even after the offering changes. Readable by the owner, operators, the capability center and the office of the enterprise's district.")

@@ -143,7 +143,7 @@ public static class DiagnosesApi
             .WithDescription("Paged (pageSize ≤ 100), latest change first. An assessor sees its assignments, an enterprise its diagnoses once a report is submitted, a district office its district's, operators all; others get 403. Filters: projectId, status (assigned, submitted, accepted).")
             .WithAuthProblems().WithProblems(400);
 
-        group.MapGet("/{id:guid}", Get)
+        group.MapGet("/{id}", Get)
             .RequireAuthorization()
             .WithName("GetDiagnosis")
             .ProducesETag()
@@ -151,7 +151,7 @@ public static class DiagnosesApi
             .WithDescription("The assessor (with its draft), the district office, operators, and the enterprise once a version is submitted; anyone else gets 404. The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapPut("/{id:guid}/draft", SaveDraft)
+        group.MapPut("/{id}/draft", SaveDraft)
             .RequireAuthorization(Policies.Assessor)
             .WithName("SaveDiagnosisDraft")
             .ProducesETag()
@@ -159,7 +159,7 @@ public static class DiagnosesApi
             .WithDescription("The assigned assessor only; If-Match is required (428 without it, 412 when stale). Replaces the draft of the next version: scores per dimension (unknown dimension, repeated dimension, or a level outside 1–5 is a 400), findings with severity and direction/technology item, recommendations naming their finding. Completeness is checked on submit.")
             .WithAuthProblems().WithProblems(400, 404, 412, 413, 415, 428);
 
-        group.MapPost("/{id:guid}/submit", Submit)
+        group.MapPost("/{id}/submit", Submit)
             .RequireAuthorization(Policies.Assessor)
             .WithName("SubmitDiagnosisReport")
             .ProducesETag()
@@ -167,28 +167,28 @@ public static class DiagnosesApi
             .WithDescription("The assigned assessor only. Every dimension must be scored, with at least one finding and one recommendation (400 otherwise); no draft is a 409. The version is stored immutable; its recommendations become a demand list for the enterprise (each item takes its finding's direction and item, `demandItemId` links them) and are matched at once (reason `diagnosis-submitted` in the feed; while the search engine cannot answer, the list is stored with `matchPending: true` and matched as soon as it answers again); an 意向 plan project moves to 已诊断. A later version closes the previous version's list unless the enterprise accepted it. Answers 201 with the version's Location; 503 with Retry-After while the database is busy (nothing is stored). If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 503);
 
-        group.MapGet("/{id:guid}/reports", Reports)
+        group.MapGet("/{id}/reports", Reports)
             .RequireAuthorization()
             .WithName("ListDiagnosisReports")
             .WithSummary("报告版本 (submitted report versions)")
             .WithDescription("Every submitted version, oldest first. Same visibility as the diagnosis.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapGet("/{id:guid}/reports/{version:int}", Report)
+        group.MapGet("/{id}/reports/{version}", Report)
             .RequireAuthorization()
             .WithName("GetDiagnosisReport")
             .WithSummary("报告某一版本 (one submitted version)")
             .WithDescription("A submitted version as it was submitted (immutable). Same visibility as the diagnosis.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapGet("/{id:guid}/result", Result)
+        group.MapGet("/{id}/result", Result)
             .RequireAuthorization()
             .WithName("GetDiagnosisResult")
             .WithSummary("一企业一报告一建议 (report, demand list and matches together)")
             .WithDescription("The latest submitted version with the demand list made from its recommendations (as the enterprise has it now, edits included) and that list's latest matches with reasons (top `topK`, default 10, ≤ 50). Same visibility as the diagnosis; 404 before the first version.")
             .WithAuthProblems().WithProblems(400, 404);
 
-        group.MapPost("/{id:guid}/accept", Accept)
+        group.MapPost("/{id}/accept", Accept)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("AcceptDiagnosis")
             .ProducesETag()

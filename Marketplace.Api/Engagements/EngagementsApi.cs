@@ -27,14 +27,14 @@ public static class EngagementsApi
             .WithDescription("Paged (pageSize ≤ 100), newest change first. Enterprises and integrators see the engagements they are a party to, operators all; the capability center gets 403. Filters: `status`, `itemId`, `offeringId`.")
             .WithAuthProblems().WithProblems(400);
 
-        group.MapGet("/{id:guid}", Get)
+        group.MapGet("/{id}", Get)
             .WithName("GetEngagement")
             .ProducesETag()
             .WithSummary("对接详情 (read an engagement)")
             .WithDescription("The two parties and operators; anyone else gets 404. Carries the audit trail (`history`: who did what, when) and the actions the caller may take now (`allowedActions`). The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapPost("/{id:guid}/transitions", Transition)
+        group.MapPost("/{id}/transitions", Transition)
             .WithName("TransitionEngagement")
             .ProducesETag()
             .WithSummary("推进对接状态 (take a step of the engagement)")

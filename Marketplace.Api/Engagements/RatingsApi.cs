@@ -51,7 +51,7 @@ public static class RatingsApi
 {
     public static IEndpointRouteBuilder MapRatings(this IEndpointRouteBuilder app)
     {
-        var rating = app.MapGroup("/api/v1/engagements/{id:guid}/rating").WithTags("Ratings").RequireAuthorization();
+        var rating = app.MapGroup("/api/v1/engagements/{id}/rating").WithTags("Ratings").RequireAuthorization();
 
         rating.MapPost("/", Create)
             .RequireAuthorization(Policies.Enterprise)
@@ -86,13 +86,13 @@ public static class RatingsApi
 
         var integrators = app.MapGroup("/api/v1/integrators").WithTags("Ratings");
 
-        integrators.MapGet("/{id:guid}/profile", Profile)
+        integrators.MapGet("/{id}/profile", Profile)
             .WithName("GetIntegratorProfile")
             .WithSummary("服务商履约档案 (an integrator's track record)")
             .WithDescription("Public. Counts of published offerings, completed (verified) engagements and published cases; average ratings with the number of ratings; the share of completed engagements delivered within the planned days (on time) and of those whose actual cost exceeded the agreed price (cost overrun), each with the number it is taken over. Null averages and shares mean no data yet.")
             .WithProblems(404, 429);
 
-        integrators.MapGet("/{id:guid}/ratings", Ratings)
+        integrators.MapGet("/{id}/ratings", Ratings)
             .WithName("ListIntegratorRatings")
             .WithSummary("服务商评价列表 (an integrator's ratings)")
             .WithDescription("Public, newest first, paged (pageSize ≤ 100). Hidden comments are left out; enterprises are named only when they opted in.")

@@ -80,14 +80,14 @@ public static class FinancingApi
             .Produces(StatusCodes.Status200OK, typeof(string), TableFormats.CsvContentType, TableFormats.XlsxContentType)
             .WithAuthProblems().WithProblems(400);
 
-        group.MapGet("/{id:guid}", Get)
+        group.MapGet("/{id}", Get)
             .WithName("GetFinancingNeed")
             .ProducesETag()
             .WithSummary("融资需求详情 (read a financing need)")
             .WithDescription("The enterprise, its district office and operators; anyone else gets 404. The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapPut("/{id:guid}", Update)
+        group.MapPut("/{id}", Update)
             .RequireAuthorization(Policies.Enterprise)
             .WithName("UpdateFinancingNeed")
             .ProducesETag()
@@ -95,7 +95,7 @@ public static class FinancingApi
             .WithDescription("The enterprise only; If-Match is required (428 without it, 412 when stale). Editing a returned need submits it again; confirmed needs can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
-        group.MapPost("/{id:guid}/confirm", Confirm)
+        group.MapPost("/{id}/confirm", Confirm)
             .RequireAuthorization(Policies.District)
             .WithName("ConfirmFinancingNeed")
             .ProducesETag()
@@ -103,7 +103,7 @@ public static class FinancingApi
             .WithDescription("The district office of the enterprise's district: a submitted need becomes confirmed and goes on the list for banks (409 otherwise). If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(404, 409, 412);
 
-        group.MapPost("/{id:guid}/return", Return)
+        group.MapPost("/{id}/return", Return)
             .RequireAuthorization(Policies.District)
             .WithName("ReturnFinancingNeed")
             .ProducesETag()

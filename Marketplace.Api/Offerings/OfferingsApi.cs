@@ -31,14 +31,14 @@ public static class OfferingsApi
             .WithDescription("Paged (pageSize ≤ 100; for others than owners and operators, the first 10,000 offerings: page on through search's cursor). `owner=me` lists the caller's own offerings in any status; operators may list any owner or status (e.g. `status=submitted` is the review queue). Anonymous callers and other organizations see the published version of every live offering (also one its owner is revising), and may filter by `status=published` only (400 otherwise). Order: the owner and operators see the latest change first; others the newest published version first.")
             .WithProblems(400, 401, 429);
 
-        group.MapGet("/{id:guid}", Get)
+        group.MapGet("/{id}", Get)
             .WithName("GetOffering")
             .ProducesETag()
             .WithSummary("方案详情 (read an offering)")
             .WithDescription("Published offerings are public; drafts, submitted and retired ones only to their owner and operators (404 otherwise). `verifiedCases` lists the offering's published cases from verified engagements with their outcome figures. The ETag header is the value If-Match expects (for others it follows the published version, so an owner's unpublished edits do not show).")
             .WithProblems(401, 404, 429);
 
-        group.MapPut("/{id:guid}", Update)
+        group.MapPut("/{id}", Update)
             .RequireAuthorization(Policies.Integrator)
             .WithName("UpdateOffering")
             .ProducesETag()
@@ -46,7 +46,7 @@ public static class OfferingsApi
             .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). A draft is edited in place; editing a published offering starts a new draft revision that goes through review while the published one stays visible. Submitted (under review) and retired offerings can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
-        group.MapPost("/{id:guid}/submit", Submit)
+        group.MapPost("/{id}/submit", Submit)
             .RequireAuthorization(Policies.Integrator)
             .WithName("SubmitOffering")
             .ProducesETag()
@@ -54,7 +54,7 @@ public static class OfferingsApi
             .WithDescription("Owner only: draft → submitted. If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(404, 409, 412);
 
-        group.MapPost("/{id:guid}/approve", Approve)
+        group.MapPost("/{id}/approve", Approve)
             .RequireAuthorization(Policies.Operator)
             .WithName("ApproveOffering")
             .ProducesETag()
@@ -62,7 +62,7 @@ public static class OfferingsApi
             .WithDescription("Operator only: submitted → published. The revision becomes the live one and is queued for search indexing in the same transaction.")
             .WithAuthProblems().WithProblems(404, 409, 412);
 
-        group.MapPost("/{id:guid}/reject", Reject)
+        group.MapPost("/{id}/reject", Reject)
             .RequireAuthorization(Policies.Operator)
             .WithName("RejectOffering")
             .ProducesETag()
@@ -70,7 +70,7 @@ public static class OfferingsApi
             .WithDescription("Operator only: submitted → draft, with a reason the owner sees in `rejectReason`.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);
 
-        group.MapPost("/{id:guid}/retire", Retire)
+        group.MapPost("/{id}/retire", Retire)
             .RequireAuthorization()
             .WithName("RetireOffering")
             .ProducesETag()
@@ -78,7 +78,7 @@ public static class OfferingsApi
             .WithDescription("Owner or operator: a published offering leaves the catalog and the search index. Published versions stay in the history.")
             .WithAuthProblems().WithProblems(404, 409, 412);
 
-        group.MapGet("/{id:guid}/history", History)
+        group.MapGet("/{id}/history", History)
             .RequireAuthorization()
             .WithName("GetOfferingHistory")
             .WithSummary("审核记录与历史版本 (audit trail and published versions)")

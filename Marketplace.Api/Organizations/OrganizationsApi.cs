@@ -59,25 +59,25 @@ public static class OrganizationsApi
             .WithDescription("The organization the X-Api-Key belongs to.")
             .WithAuthProblems();
 
-        group.MapGet("/{id:guid}", Get)
+        group.MapGet("/{id}", Get)
             .WithName("GetOrganization")
             .WithSummary("机构详情 (read an organization)")
             .WithDescription("The organization itself or an operator; a district office also reads the enterprises of its district and the assessors. Anyone else gets 404.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapGet("/{id:guid}/api-keys", Keys)
+        group.MapGet("/{id}/api-keys", Keys)
             .WithName("ListApiKeys")
             .WithSummary("API key 列表 (list an organization's keys)")
             .WithDescription("Key ids, display prefixes and revocation times; never the secrets. The organization itself or an operator.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapPost("/{id:guid}/api-keys/rotate", Rotate)
+        group.MapPost("/{id}/api-keys/rotate", Rotate)
             .WithName("RotateApiKey")
             .WithSummary("轮换 API key (rotate keys)")
             .WithDescription("Issues a new key (shown once) and revokes every other key of the organization. The organization itself or an operator.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapDelete("/{id:guid}/api-keys/{keyId:guid}", Revoke)
+        group.MapDelete("/{id}/api-keys/{keyId}", Revoke)
             .WithName("RevokeApiKey")
             .WithSummary("吊销 API key (revoke a key)")
             .WithDescription("The key stops working at once. The organization itself or an operator. An organization cannot revoke its own last active key (409: rotate instead, which issues a new key and revokes the others); an operator revoking another organization's last key suspends it until its key is rotated.")

@@ -114,28 +114,28 @@ public static class PlansApi
             .WithDescription("Five consecutive years from `fromYear` (default: this year), each with its projects (at most 500 listed per year, `truncated` says when more exist), enterprises, planned investment (of the projects not abandoned, as on the scoreboard) and counts by status. Same visibility as the list; operators and the capability center may pass `district`.")
             .WithAuthProblems().WithProblems(400);
 
-        group.MapGet("/{id:guid}", Get)
+        group.MapGet("/{id}", Get)
             .WithName("GetPlanProject")
             .ProducesETag()
             .WithSummary("计划项目详情 (read a plan project)")
             .WithDescription("With its linked diagnosis, demand list and the engagements opened from that list. The district office of the project's district, the enterprise, operators and the capability center; anyone else gets 404. The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapPut("/{id:guid}", Update)
+        group.MapPut("/{id}", Update)
             .WithName("UpdatePlanProject")
             .ProducesETag()
             .WithSummary("修改计划项目 (edit a plan project)")
             .WithDescription("The district office or an operator; If-Match is required (428 without it, 412 when stale). Replaces year, title, description, directions, items, planned investment and dates; the enterprise can't change. Completed and abandoned projects can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
-        group.MapPost("/{id:guid}/status", Move)
+        group.MapPost("/{id}/status", Move)
             .WithName("MovePlanProjectStatus")
             .ProducesETag()
             .WithSummary("变更项目状态 (move a project's status)")
             .WithDescription("The district office or an operator. 意向 intent → 已诊断 diagnosed → 已对接 engaged → 实施中 implementing → 已完成 completed, or 放弃 abandoned. The next step needs nothing more; a move that skips steps, a step back and abandoning need a `reason` (400 without); completing needs `actualInvestmentYuan`. Completed and abandoned are final (409). Every move is audited (see history). If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);
 
-        group.MapGet("/{id:guid}/history", History)
+        group.MapGet("/{id}/history", History)
             .WithName("GetPlanProjectHistory")
             .WithSummary("状态变更记录 (status history)")
             .WithDescription("Every status move of the project: from, to, reason, who (organization and kind) and when. Same visibility as the project.")

@@ -21,7 +21,7 @@ public static class SearchApi
 
     public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder app)
     {
-        // A literal segment: never taken for /api/v1/offerings/{id:guid}.
+        // A literal segment: never taken for /api/v1/offerings/{id}.
         app.MapGet("/api/v1/offerings/search", Search)
             .WithTags("Search")
             .AllowAnonymous()

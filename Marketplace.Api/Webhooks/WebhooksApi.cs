@@ -94,46 +94,46 @@ public static class WebhooksApi
             .WithDescription("The caller's organization's endpoints (never their secrets).")
             .WithAuthProblems();
 
-        group.MapGet("/{id:guid}", Get)
+        group.MapGet("/{id}", Get)
             .WithName("GetWebhookEndpoint")
             .ProducesETag()
             .WithSummary("回调地址详情 (read an endpoint)")
             .WithDescription("The owning organization only (404 for anyone else). The ETag header is the value If-Match expects.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapPut("/{id:guid}", Update)
+        group.MapPut("/{id}", Update)
             .WithName("UpdateWebhookEndpoint")
             .ProducesETag()
             .WithSummary("修改回调地址 (edit an endpoint)")
             .WithDescription("URL, event types, description and `active` (false pauses deliveries). If-Match is required (428 without it, 412 when stale).")
             .WithAuthProblems().WithProblems(400, 404, 412, 413, 415, 428);
 
-        group.MapDelete("/{id:guid}", Delete)
+        group.MapDelete("/{id}", Delete)
             .WithName("DeleteWebhookEndpoint")
             .WithSummary("删除回调地址 (delete an endpoint)")
             .WithDescription("Deliveries stop; the undelivered ones end as dead.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapPost("/{id:guid}/rotate-secret", Rotate)
+        group.MapPost("/{id}/rotate-secret", Rotate)
             .WithName("RotateWebhookSecret")
             .ProducesETag()
             .WithSummary("轮换签名密钥 (rotate the secret)")
             .WithDescription("A new secret, shown only in this answer. For a grace period (a day by default) deliveries carry a second `v1=` signature made with the previous secret, so receivers can switch without losing events.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapGet("/{id:guid}/deliveries", Deliveries)
+        group.MapGet("/{id}/deliveries", Deliveries)
             .WithName("ListWebhookDeliveries")
             .WithSummary("投递记录 (deliveries of an endpoint)")
             .WithDescription("Newest first, paged (pageSize ≤ 100); `status=dead` lists the dead letters.")
             .WithAuthProblems().WithProblems(400, 404);
 
-        group.MapGet("/{id:guid}/deliveries/{deliveryId:guid}", Delivery)
+        group.MapGet("/{id}/deliveries/{deliveryId}", Delivery)
             .WithName("GetWebhookDelivery")
             .WithSummary("投递详情 (one delivery with its attempts)")
             .WithDescription("The payload sent and every attempt: when, from which node, the receiver's status code or the error, how long it took.")
             .WithAuthProblems().WithProblems(404);
 
-        group.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/redeliver", Redeliver)
+        group.MapPost("/{id}/deliveries/{deliveryId}/redeliver", Redeliver)
             .WithName("RedeliverWebhook")
             .WithSummary("重新投递 (redeliver)")
             .WithDescription("Sends a dead (or delivered) delivery again from now, with a fresh retry period and the same event id. 409 while it is still pending or when the endpoint is inactive.")

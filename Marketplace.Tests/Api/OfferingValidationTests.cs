@@ -117,11 +117,11 @@ public class OfferingValidationTests
     }
 
     [Test]
-    public async Task Malformed_ids_in_routes_are_404_not_500()
+    public async Task Malformed_ids_in_routes_are_a_400_naming_the_id_even_without_a_key()
     {
         var response = await _app.Client().GetAsync("/api/v1/offerings/not-a-guid");
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "id");
     }
 
     [Test]

@@ -7,7 +7,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Tests.Api;
 
-/// <summary>A query parameter that doesn't parse as its type is a 400 naming the parameter and the value, never a CLR type.</summary>
+/// <summary>
+/// A query or path parameter that doesn't parse as its type is a 400 naming the parameter and the value, never a CLR type
+/// (routes carry no type constraints, so a malformed id is not a bare 404).
+/// </summary>
 public class ParameterBindingTests
 {
     private MarketplaceApp _app = null!;
@@ -34,6 +37,11 @@ public class ParameterBindingTests
     [TestCase("GET", "/api/v1/cases/search?offeringId=not-a-uuid", "offeringId", "not-a-uuid", "必须是 UUID (must be a UUID)")]
     [TestCase("GET", "/api/v1/financing-needs?from=2024-13-45", "from", "2024-13-45", "必须是日期 yyyy-MM-dd (must be a date, yyyy-MM-dd)")]
     [TestCase("POST", "/api/v1/admin/search/reconcile?dryRun=maybe", "dryRun", "maybe", "必须是 true 或 false (must be true or false)")]
+    [TestCase("GET", "/api/v1/offerings/not-a-uuid", "id", "not-a-uuid", "必须是 UUID (must be a UUID)")]
+    [TestCase("GET", "/api/v1/demand-lists/42/matches", "id", "42", "必须是 UUID (must be a UUID)")]
+    [TestCase("GET", "/api/v1/webhooks/6f1c2a5e-0d4b-4c1e-9a57-3b8e2f0c9d11/deliveries/latest", "deliveryId", "latest", "必须是 UUID (must be a UUID)")]
+    [TestCase("DELETE", "/api/v1/organizations/6f1c2a5e-0d4b-4c1e-9a57-3b8e2f0c9d11/api-keys/first", "keyId", "first", "必须是 UUID (must be a UUID)")]
+    [TestCase("GET", "/api/v1/diagnoses/6f1c2a5e-0d4b-4c1e-9a57-3b8e2f0c9d11/reports/v2", "version", "v2", "必须是整数 (must be an integer)")]
     public async Task A_value_of_the_wrong_type_is_a_400_naming_the_parameter(string method, string url, string field, string value, string message)
     {
         var response = await _app.Operator().SendAsync(new HttpRequestMessage(new HttpMethod(method), url));

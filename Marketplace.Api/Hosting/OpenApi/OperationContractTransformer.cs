@@ -12,7 +12,7 @@ namespace Marketplace.Api.Hosting.OpenApi;
 /// <summary>
 /// Operation conventions every endpoint gets without code of its own (docs/openapi.md):
 /// security (a required key, or an optional one on public endpoints), 401 wherever a key is read, 413, 429 and 503 everywhere, 400
-/// wherever a query parameter or a body is read,
+/// wherever a query parameter, a UUID or number in the path or a body is read,
 /// request bodies required and never <c>null</c>, <c>[Required]</c>/<c>[Description]</c> on handler parameters,
 /// and the response headers the API sends: <c>Location</c> on 201/202, <c>ETag</c> where the endpoint says
 /// <see cref="EndpointConventions.ProducesETag"/>, <c>WWW-Authenticate</c> on 401, <c>Retry-After</c> on 429 and 503.
@@ -34,15 +34,16 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
         operation.Security = keyRequired ? [apiKey] : [new OpenApiSecurityRequirement(), apiKey];
 
         operation.Responses ??= [];
-        // A key is read everywhere (401); any request may carry a body over the limit (413); a query parameter or a body
-        // may be malformed (400).
+        // A key is read everywhere (401); any request may carry a body over the limit (413); a query parameter, a typed path
+        // parameter (a UUID, a number: no route constraint, so a malformed one is named in a 400 rather than a bare 404) or a
+        // body may be malformed (400).
         AddProblem(operation, "401", "Unauthorized", context);
         AddProblem(operation, "413", "Payload Too Large", context);
         // Every request counts against its caller's rate limit (429), and any may meet a database (or search engine) that
         // is busy or unreachable (503); both say when to retry.
         AddProblem(operation, "429", "Too Many Requests", context);
         AddProblem(operation, "503", "Service Unavailable", context);
-        if (operation.RequestBody is not null || (operation.Parameters ?? []).Any(p => p.In == ParameterLocation.Query))
+        if (operation.RequestBody is not null || (operation.Parameters ?? []).Any(p => p.In == ParameterLocation.Query || IsTypedPathParameter(p)))
         {
             AddProblem(operation, "400", "Bad Request", context);
         }
@@ -97,6 +98,10 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
         }
         return Task.CompletedTask;
     }
+
+    private static bool IsTypedPathParameter(IOpenApiParameter parameter) =>
+        parameter.In == ParameterLocation.Path && parameter.Schema is { } schema
+        && (schema.Format == "uuid" || (schema.Type is { } type && !type.HasFlag(JsonSchemaType.String)));
 
     private static void AddProblem(OpenApiOperation operation, string status, string description, OpenApiOperationTransformerContext context)
     {
