@@ -83,10 +83,14 @@ public sealed class MatchQueries(Database db)
         await using var c = await db.OpenAsync(ct);
         var events = (await c.QueryAsync<EventRow>(db.Command(MatchSql.LatestEventsOfList, new { ListId = listId }, ct: ct))).ToArray();
         var results = await ResultsAsync(c, events.Select(e => e.EventId).ToArray(), topK, ct);
-        return events.ToDictionary(e => e.ItemId, e => new ItemSnapshot(e.ItemId, e.EventId, e.Sequence, e.RunId, e.OccurredAt,
-            JsonSerializer.Deserialize<StoredInference[]>(e.Inferred, MatchRuns.Json) ?? [],
-            results.TryGetValue(e.EventId, out var matches) ? matches : [],
-            e.Need is null ? null : JsonSerializer.Deserialize<StoredNeed>(e.Need, MatchRuns.Json)));
+        return events.ToDictionary(e => e.ItemId, e =>
+        {
+            var matches = results.TryGetValue(e.EventId, out var stored) ? stored : [];
+            return new ItemSnapshot(e.ItemId, e.EventId, e.Sequence, e.RunId, e.OccurredAt,
+                JsonSerializer.Deserialize<StoredInference[]>(e.Inferred, MatchRuns.Json) ?? [],
+                matches,
+                e.Need is null ? null : JsonSerializer.Deserialize<StoredNeed>(e.Need, MatchRuns.Json)?.ShownWith(matches.Count, topK));
+        });
     }
 
     /// <summary>

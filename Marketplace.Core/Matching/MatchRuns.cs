@@ -45,6 +45,13 @@ public sealed record StoredNeed(string Summary, IReadOnlyList<UnderstoodItem> It
 {
     public static StoredNeed From(DemandMatchResult result) =>
         new(result.Need.Summary, result.Need.Items, result.Need.Industry, result.Need.Confidence, result.Note);
+
+    /// <summary>
+    /// As read with a top K: the run is stored with <see cref="MatchRuns.StoredTopK"/> places, so its floor note (仅N个方案…)
+    /// belongs only to a reading the floor shortened, one that shows fewer than K; a vague demand's note always stands.
+    /// </summary>
+    public StoredNeed ShownWith(int shown, int topK) =>
+        shown >= topK && Note is not (NeedUnderstanding.VagueNote or NeedUnderstanding.VagueNoteWithoutMatches) ? this with { Note = null } : this;
 }
 
 public static class MatchEventReasons

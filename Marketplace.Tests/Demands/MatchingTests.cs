@@ -93,6 +93,31 @@ public class MatchingTests
     }
 
     [Test]
+    public async Task The_note_on_a_list_the_floor_shortened_is_shown_only_when_fewer_than_topK_are_shown()
+    {
+        var supplier = await _host.CreateOrganizationAsync("integrator");
+        // Shares a word with the demand (全靠), so it is a candidate, but meets no part of the need: the floor leaves it out.
+        await _host.PublishOfferingAsync(supplier, OfferingBody(title: "火锅底料质量追溯系统", direction: "food",
+            summary: "原料批次不再全靠手记，一物一码，扫码查看", description: "火锅底料原料批次追溯", keywords: ["追溯"]));
+        var enterprise = await _host.CreateOrganizationAsync("enterprise");
+        var (list, _) = await CreateListAsync(enterprise, Item("焊接全靠老焊工，焊缝宽窄不一，想上焊接机器人"));
+        var url = $"/api/v1/demand-lists/{list["id"]}/matches";
+
+        var all = await GetJsonAsync(enterprise.Client, $"{url}?topK=50");
+        var one = await GetJsonAsync(enterprise.Client, $"{url}?topK=1");
+
+        var shown = MatchesOf(all, 0).Count;
+        Assert.Multiple(() =>
+        {
+            Assert.That(shown, Is.InRange(1, 49));
+            Assert.That(MatchesOf(all, 0).Select(m => m!["title"]!.GetValue<string>()), Has.None.EqualTo("火锅底料质量追溯系统"));
+            Assert.That(all["items"]![0]!["note"]!.GetValue<string>(), Is.EqualTo($"仅{shown}个方案与所需功能足够相关，其余关联过弱，未列出"));
+            Assert.That(MatchesOf(one, 0), Has.Count.EqualTo(1));
+            Assert.That(one["items"]![0]!["note"], Is.Null, "one was asked for and one is shown: the floor shortened nothing");
+        });
+    }
+
+    [Test]
     public async Task A_snapshot_is_unchanged_after_the_offering_it_ranked_is_edited_and_republished()
     {
         var supplier = await _host.CreateOrganizationAsync("integrator", name: "原供应商名");
