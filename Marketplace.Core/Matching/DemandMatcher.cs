@@ -168,7 +168,11 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         var direction = query.Direction ?? inferred.FirstOrDefault()?.DirectionCode;
         return new NeedUnderstanding(items, NeedUnderstanding.IndustryOf(query.Enterprise, taxonomy, direction), Math.Round(confidence, 4))
         {
-            Related = broad.Select(c => c.Code).Concat(items.Select(i => i.Code)).ToHashSet(StringComparer.Ordinal),
+            // The neighbourhood is read with the taxonomy's model: the catalog's language teaches an offering's item that
+            // offering's own incidental words (全靠 of a traceability system's 不再全靠手记), so read with it, any demand holding
+            // such a word would count as near that offering's function and keep it above the floor.
+            Related = _taxonomyNeeds.Classify(query.Text, query.Enterprise.Industry, max: weights.MaxRelatedItems, minShare: weights.RelatedMinShare, weights.RequestWeight)
+                .Select(c => c.Code).Concat(items.Select(i => i.Code)).ToHashSet(StringComparer.Ordinal),
             IsVague = items.Count == 0,
             GeneralWords = items.Count == 0 ? generalWords : [],
         };

@@ -131,6 +131,16 @@ public sealed class MatchingEvaluation
                 }
             }
         }
+        if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_PADDING") == "1")
+        {
+            // What the relevance floor leaves in a top 10: offerings judged unrelated (grade 0 or not judged), and the judged
+            // ones a list shows at all.
+            var shown = ranked.Values.Sum(r => r.Count);
+            var unrelated = ranked.Sum(r => r.Value.Count(key => (data.Qrels.GetValueOrDefault(r.Key)?.GetValueOrDefault(key) ?? 0) == 0));
+            var judged = data.Qrels.Sum(q => q.Value.Count(kv => kv.Value > 0));
+            var judgedShown = ranked.Sum(r => r.Value.Count(key => (data.Qrels.GetValueOrDefault(r.Key)?.GetValueOrDefault(key) ?? 0) > 0));
+            TestContext.Out.WriteLine($"padding {data.Name}: shown {shown}, unrelated shown {unrelated}, judged shown {judgedShown} of {judged}");
+        }
         return ranked;
     }
 
