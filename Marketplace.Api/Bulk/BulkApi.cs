@@ -56,7 +56,7 @@ public static class BulkApi
             .Accepts<Stream>(TableFormats.XlsxContentType, TableFormats.CsvContentType, "application/octet-stream")
             .WithName("UploadOfferingImport")
             .WithSummary("上传并检查或导入方案表格 (upload offerings as XLSX/CSV)")
-            .WithDescription("Integrator only. The body is the file itself (XLSX or UTF-8 CSV in the template's layout, ≤ `Marketplace:Bulk:MaxUploadBytes`); `fileName` names it. A file that isn't a readable table (checked up to its header row), or whose header row misses required columns or has unknown ones, is a 400 at once; damage further down (a broken quote, a cell over 32,767 characters) ends the job as failed with the reason. Otherwise the import runs as a job (202 with its Location; progress also at GET /api/v1/admin/jobs/{id}): every row is checked exactly as POST /api/v1/offerings checks an offering. `dryRun=true` (default) only reports the per-row errors (row, column, message in Chinese); `dryRun=false` creates the valid rows as drafts in one transaction — all of them or none — and, unless `skipInvalid=true`, refuses to import anything when a row is invalid. A formula, or text starting with = + - @, is a row error.")
+            .WithDescription("Integrator only. The body is the file itself (XLSX or UTF-8 CSV in the template's layout, ≤ `Marketplace:Bulk:MaxUploadBytes`); `fileName` names it. A file that isn't a readable table (checked up to its header row), or whose header row misses required columns or has unknown ones, is a 400 at once; damage further down (a broken quote, a cell over 32,767 characters) ends the job as failed with the reason. Otherwise the import runs as a job (202 with its Location; progress also at GET /api/v1/admin/jobs/{id}): every row is checked exactly as POST /api/v1/offerings checks an offering. `dryRun=true` (default) only reports the per-row errors (row, column, message in Chinese); `dryRun=false` creates the valid rows as drafts in one transaction — all of them or none — and, unless `skipInvalid=true`, refuses to import anything when a row is invalid. A formula, or text starting with = + - @, is a row error. An organization has at most `Marketplace:Bulk:MaxUnfinishedJobsPerOrganization` (default 5) imports and exports queued or running: one more is a 429 with Retry-After.")
             .WithAuthProblems().WithProblems(400, 413, 415);
 
         imports.MapGet("/{id}", GetImport)
@@ -77,7 +77,7 @@ public static class BulkApi
             .RequireAuthorization(Policies.Integrator)
             .WithName("CommitOfferingImport")
             .WithSummary("按检查结果导入 (import a checked file)")
-            .WithDescription("The integrator that uploaded it: imports the file of a finished dry run as drafts, as a new job (202). With invalid rows it needs `skipInvalid=true` (409 otherwise) and imports the valid ones only; every draft is created in one transaction or none is. A dry run is imported once: 409 while another commit of it is queued, running or done (again only after that commit failed), when the dry run isn't finished, or when its file is no longer kept.")
+            .WithDescription("The integrator that uploaded it: imports the file of a finished dry run as drafts, as a new job (202). With invalid rows it needs `skipInvalid=true` (409 otherwise) and imports the valid ones only; every draft is created in one transaction or none is. A dry run is imported once: 409 while another commit of it is queued, running or done (again only after that commit failed), when the dry run isn't finished, or when its file is no longer kept. An organization has at most `Marketplace:Bulk:MaxUnfinishedJobsPerOrganization` (default 5) imports and exports queued or running: one more is a 429 with Retry-After.")
             .WithAuthProblems().WithProblems(404, 409);
 
         var exportsGroup = app.MapGroup("/api/v1/exports").WithTags("Bulk files").RequireAuthorization(Policies.Operator);
@@ -85,7 +85,7 @@ public static class BulkApi
         exportsGroup.MapPost("/", StartExport)
             .WithName("StartExport")
             .WithSummary("导出数据 (export as CSV/XLSX)")
-            .WithDescription("Operator only. Exports the catalog (`offerings`), demand lists (`demand-lists`, one row per item), match events (`match-events`) or confirmed financing needs (`financing-needs`) as a job (202 with its Location); download the file from `downloadUrl` when it has succeeded. CSV is UTF-8 with BOM and RFC 4180 quoting; text starting with = + - @ is prefixed with ' so no spreadsheet runs it. Columns are fixed per kind (docs/bulk-files.md).")
+            .WithDescription("Operator only. Exports the catalog (`offerings`), demand lists (`demand-lists`, one row per item), match events (`match-events`) or confirmed financing needs (`financing-needs`) as a job (202 with its Location); download the file from `downloadUrl` when it has succeeded. CSV is UTF-8 with BOM and RFC 4180 quoting; text starting with = + - @ is prefixed with ' so no spreadsheet runs it. Columns are fixed per kind (docs/bulk-files.md). An organization has at most `Marketplace:Bulk:MaxUnfinishedJobsPerOrganization` (default 5) imports and exports queued or running: one more is a 429 with Retry-After.")
             .WithAuthProblems().WithProblems(400, 413, 415);
 
         exportsGroup.MapGet("/{id}", GetExport)

@@ -59,6 +59,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
             ForbiddenException f => (403, Problems.ForbiddenTitle, f.Message, null),
             UnsupportedMediaTypeException u => (415, "不支持的内容类型 (unsupported media type)", u.Message, null),
             PayloadTooLargeException l => (413, "请求体过大 (payload too large)", l.Message, null),
+            TooManyInProgressException => (429, "任务过多 (too many in progress)", exception.Message, null),
             PreconditionFailedException p => (412, "版本不一致 (precondition failed)", p.Message, null),
             PreconditionRequiredException p => (428, "需要 If-Match (precondition required)", p.Message, null),
             BadHttpRequestException b => BadRequest(context, b),
@@ -89,6 +90,10 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
                 logger.LogWarning(cause, "{Title} on {Method} {Path}", title, context.Request.Method, context.Request.Path);
             }
             context.Response.Headers.RetryAfter = "5";
+        }
+        if (exception is TooManyInProgressException busy)
+        {
+            context.Response.Headers.RetryAfter = busy.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         }
         await Problems.WriteAsync(context, status, title, detail, errors);
         return true;

@@ -7,6 +7,7 @@ using Dapper;
 using Marketplace.Core.Common;
 using Marketplace.Core.Jobs;
 using Marketplace.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Core.Bulk;
 
@@ -51,6 +52,13 @@ public sealed class BulkOptions
     /// <summary>Row errors kept per import; the count of all errors is still reported.</summary>
     [Range(1, 1_000_000)]
     public int MaxStoredErrors { get; set; } = 20_000;
+
+    /// <summary>
+    /// Imports and exports one organization may have queued or running at once (each holds a file of up to
+    /// <see cref="MaxUploadBytes"/> until it finishes); one more is refused with 429 until one finishes.
+    /// </summary>
+    [Range(1, 1_000)]
+    public int MaxUnfinishedJobsPerOrganization { get; set; } = 5;
 }
 
 /// <summary>A job's bulk details: who asked, what, on which file, and the outcome summary (JSON).</summary>
@@ -79,7 +87,7 @@ public sealed record RowError(long RowNumber, string ColumnName, string Message)
 /// Bulk jobs (imports and exports) and their files. Files live in SQL in 1 MiB chunks, so any node can run or resume a
 /// job and serve its result; a job is visible to the organization that started it and to operators.
 /// </summary>
-public sealed class BulkJobStore(Database db, JobStore jobs, TimeProvider clock)
+public sealed class BulkJobStore(Database db, JobStore jobs, TimeProvider clock, IOptions<BulkOptions> options)
 {
     public const int ChunkBytes = 1024 * 1024;
 
@@ -92,6 +100,9 @@ public sealed class BulkJobStore(Database db, JobStore jobs, TimeProvider clock)
 
     /// <summary>In-process progress of running jobs, for when the database can't take a progress write (SQLite during the import transaction).</summary>
     public ConcurrentDictionary<Guid, long> LiveProgress { get; } = new();
+
+    /// <summary>The Retry-After of a job refused because the organization has too many unfinished.</summary>
+    public const int UnfinishedJobRetrySeconds = 30;
 
     /// <summary>Jobs queued on this node, for the runner to start without waiting for its poll.</summary>
     public ChannelReader<Guid> Queued => _queued.Reader;
@@ -115,6 +126,14 @@ public sealed class BulkJobStore(Database db, JobStore jobs, TimeProvider clock)
         var id = Guid.NewGuid();
         await db.InTransactionAsync(async (c, t) =>
         {
+            // A soft limit: two requests at the same moment may both pass the count (the next one is refused).
+            var limit = options.Value.MaxUnfinishedJobsPerOrganization;
+            if (await c.ExecuteScalarAsync<int>(db.Command(BulkSql.CountUnfinishedOfOwner, new { OwnerId = actor.OrganizationId }, t, ct)) >= limit)
+            {
+                throw new TooManyInProgressException(
+                    $"已有 {limit} 个导入或导出任务在排队或处理中，请等其中一个完成后再提交 (your organization has {limit} imports or exports queued or running; " +
+                    "submit this one when one of them has finished).", UnfinishedJobRetrySeconds);
+            }
             await jobs.InsertAsync(c, t, id, kind, node, actor.OrganizationId, ct);
             if (committing is { } dryRunId && await c.ExecuteAsync(db.Command(BulkSql.ClaimDryRun, new { CommitId = id, DryRunId = dryRunId }, t, ct)) == 0)
             {

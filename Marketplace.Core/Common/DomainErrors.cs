@@ -16,6 +16,12 @@ public sealed class UnsupportedMediaTypeException(string message) : DomainExcept
 /// <summary>The request body is over the operation's limit (413).</summary>
 public sealed class PayloadTooLargeException(string message) : DomainException(message);
 
+/// <summary>The caller has as much work in progress as it may have (429); <see cref="RetryAfterSeconds"/> says when to try again.</summary>
+public sealed class TooManyInProgressException(string message, int retryAfterSeconds) : DomainException(message)
+{
+    public int RetryAfterSeconds { get; } = retryAfterSeconds;
+}
+
 /// <summary>If-Match did not match the current ETag.</summary>
 public sealed class PreconditionFailedException(string message) : DomainException(message);
 

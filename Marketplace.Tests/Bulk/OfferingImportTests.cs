@@ -78,10 +78,12 @@ public class OfferingImportTests
         // Regression (a CI failure): the details were read before the status, so a poll whose two reads straddled the
         // finishing commit read "succeeded" with no result. The window is narrow; tight polling of many jobs widens the
         // chance, and every WaitAsync checks the same rule.
-        var integrator = await _app.CreateOrganizationAsync("integrator");
-        var uploads = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => UploadAsync(integrator.Client, Csv(20, 3))));
+        // Four integrators with five jobs each (an organization may have five unfinished at once).
+        var integrators = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _app.CreateOrganizationAsync("integrator")));
+        var jobs = integrators.SelectMany(i => Enumerable.Range(0, 5).Select(_ => i)).ToArray();
+        var uploads = await Task.WhenAll(jobs.Select(i => UploadAsync(i.Client, Csv(20, 3))));
 
-        var imports = await Task.WhenAll(uploads.Select(u => WaitAsync(integrator.Client, u.Headers.Location!.ToString(), pollInterval: TimeSpan.Zero)));
+        var imports = await Task.WhenAll(uploads.Zip(jobs).Select(u => WaitAsync(u.Second.Client, u.First.Headers.Location!.ToString(), pollInterval: TimeSpan.Zero)));
 
         Assert.That(imports.Select(i => i["result"]!["rows"]!.GetValue<long>()), Is.All.EqualTo(20));
     }
