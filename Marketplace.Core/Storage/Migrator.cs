@@ -53,7 +53,24 @@ public sealed class Migrator(Database database, TimeProvider clock, ILogger<Migr
             logger.LogWarning("READ_COMMITTED_SNAPSHOT is OFF for this database: readers wait for writers, so a large offering import holds " +
                 "up catalog reads while it commits. Turn it on (ALTER DATABASE CURRENT SET READ_COMMITTED_SNAPSHOT ON, with no other connection open)");
         }
+        if (database.Dialect.DatabaseUtcNow is { } now)
+        {
+            var skew = clock.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(await connection.ExecuteScalarAsync<DateTime>(database.Command(now, ct: ct)), DateTimeKind.Utc));
+            if (skew.Duration() > MaxClockSkew)
+            {
+                logger.LogWarning("This node's clock is {Skew:0.0} s {Direction} the database server's: leases between nodes (search indexing, re-matching, " +
+                    "webhook deliveries, jobs) are judged by each node's own clock, so a node may take over work another still holds. Keep the clocks " +
+                    "of every node in sync (NTP)", skew.Duration().TotalSeconds, skew > TimeSpan.Zero ? "ahead of" : "behind");
+            }
+        }
     }
+
+    /// <summary>
+    /// The largest difference between a node's clock and the database server's that goes without a warning at start-up: a
+    /// lease lasts 5 s by default (<c>Marketplace:Leases:Duration</c>) and is renewed every third of it, so a node whose clock
+    /// runs some 3 s ahead of the holder's sees it expired between renewals.
+    /// </summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromSeconds(1);
 
     private async Task ApplyPendingAsync(System.Data.Common.DbConnection connection, CancellationToken ct)
     {

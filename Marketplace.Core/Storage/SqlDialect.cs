@@ -70,6 +70,9 @@ public abstract class SqlDialect
     /// <summary>Whether the database reads committed rows without waiting for writers (null where that is always so).</summary>
     public virtual string? ReadCommittedSnapshotCheck => null;
 
+    /// <summary>The database server's UTC time, for a node to compare its own clock with (null for an embedded database, one node only).</summary>
+    public virtual string? DatabaseUtcNow => null;
+
     public abstract string CreateMigrationsTable { get; }
 
     /// <summary>
@@ -189,6 +192,8 @@ public sealed class SqlServerDialect : SqlDialect
     protected override string LockingRead => "WITH (UPDLOCK, HOLDLOCK)";
 
     public override string ReadCommittedSnapshotCheck => "SELECT CAST(is_read_committed_snapshot_on AS INT) FROM sys.databases WHERE database_id = DB_ID()";
+
+    public override string DatabaseUtcNow => "SELECT SYSUTCDATETIME()";
 
     public override bool IsEmbedded => false;
 
