@@ -41,7 +41,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     private const long LightweightPriceYuan = 100_000;
     private const int LightweightDays = 30;
 
-    public const string GeneralDirection = "general";
+    public const string GeneralDirection = TaxonomyCatalog.GeneralDirectionCode;
 
     /// <summary>Scales that count as small enterprises (规下高成长, 其他); 规上 is large.</summary>
     public const string LargeScale = "规上";
@@ -292,6 +292,9 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         // Function: the best agreement between an item the demand asks for and an item the offering provides.
         var offeringItems = OfferingItems(hit);
         var demandDirection = query.Direction ?? inferred.FirstOrDefault()?.DirectionCode;
+        // The enterprise's own direction, from its declared industry (工业涂料 → 化工): a function specialised for it is the
+        // function it asks for, whatever direction the text reads as.
+        var enterpriseDirection = taxonomy.DirectionOfIndustry(query.Enterprise.Industry);
         var function = 0.0;
         UnderstoodItem? met = null;
         foreach (var item in need.Items)
@@ -299,7 +302,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             foreach (var (code, strength) in offeringItems)
             {
                 // A sibling item (the same function for another industry: 食品追溯 / 产品追溯) stands in, in proportion.
-                var standIn = code == item.Code ? 1 : StandIn(item.Code, code, demandDirection);
+                var standIn = code == item.Code ? 1 : StandIn(item.Code, code, demandDirection, enterpriseDirection);
                 var agreement = item.Weight * strength * standIn;
                 if (agreement > function)
                 {
@@ -398,22 +401,30 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
 
     /// <summary>
     /// How much an offering's item stands in for a different item the demand asks for: by their profiles' similarity,
-    /// and fully when one is the general function and the other its specialisation for the demand's own direction
+    /// and fully when one is the general function and the other its specialisation for the demand's direction or the enterprise's
     /// (质量管理 and 钢铁全流程产品工艺质量管控 for a steel works).
     /// </summary>
-    private double StandIn(string asked, string provided, string? demandDirection)
+    private double StandIn(string asked, string provided, string? demandDirection, string? enterpriseDirection)
     {
         var similarity = _taxonomyNeeds.Similarity(asked, provided);
         // Any similarity at all (the model keeps only pairs at least 0.1 alike): across the general direction these are
-        // the same function, e.g. 食品追溯 / 产品质量追溯.
-        return demandDirection is not null && similarity > 0 && IsSpecialisation(asked, provided, demandDirection)
-            ? 1
-            : Math.Min(1, weights.SiblingScale * similarity);
+        // the same function, e.g. 食品追溯 / 产品质量追溯. The taxonomy also says so where the words differ
+        // (挥发性有机物治理 is 环保治理与监测 for chemicals).
+        var same = (similarity > 0 && (IsSpecialisation(asked, provided, demandDirection) || IsSpecialisation(asked, provided, enterpriseDirection)))
+            || (DeclaredSpecialisation(asked, provided) is { } direction && (direction == demandDirection || direction == enterpriseDirection));
+        return same ? 1 : Math.Min(1, weights.SiblingScale * similarity);
     }
 
-    private static bool IsSpecialisation(string a, string b, string direction) =>
-        (a.StartsWith(GeneralDirection + ".", StringComparison.Ordinal) && b.StartsWith(direction + ".", StringComparison.Ordinal))
-        || (b.StartsWith(GeneralDirection + ".", StringComparison.Ordinal) && a.StartsWith(direction + ".", StringComparison.Ordinal));
+    /// <summary>The direction for which the taxonomy declares one item the other's 通用 function (<see cref="SubDirection.GeneralItem"/>).</summary>
+    private string? DeclaredSpecialisation(string a, string b) =>
+        taxonomy.FindSubDirection(a)?.GeneralItem == b ? SubDirection.DirectionOf(a)
+        : taxonomy.FindSubDirection(b)?.GeneralItem == a ? SubDirection.DirectionOf(b)
+        : null;
+
+    private static bool IsSpecialisation(string a, string b, string? direction) =>
+        direction is not null
+        && ((a.StartsWith(GeneralDirection + ".", StringComparison.Ordinal) && b.StartsWith(direction + ".", StringComparison.Ordinal))
+            || (b.StartsWith(GeneralDirection + ".", StringComparison.Ordinal) && a.StartsWith(direction + ".", StringComparison.Ordinal)));
 
     /// <summary>
     /// The one place where relevance components are combined (0–1): the engine's text score relative to the best hit

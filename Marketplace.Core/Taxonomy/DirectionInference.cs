@@ -239,7 +239,7 @@ public sealed class DirectionInference
         return spans;
     }
 
-    private const string GeneralDirection = "general";
+    private const string GeneralDirection = TaxonomyCatalog.GeneralDirectionCode;
 
     /// <summary>Saturates with the evidence and is shared out between competing directions.</summary>
     private static double Confidence(double score, double total) => (1 - Math.Exp(-score)) * (score / total);

@@ -42,6 +42,20 @@ public sealed class TaxonomyCatalog
 
     public Direction? FindDirection(string code) => _directions.GetValueOrDefault(code);
 
+    /// <summary>
+    /// The direction an enterprise's declared industry belongs to (工业涂料 → chemicals, 摩托车齿轮制造 → machinery): the
+    /// direction with the longest name or alias the industry holds, 通用 never; null when none is held.
+    /// </summary>
+    public string? DirectionOfIndustry(string? industry) =>
+        string.IsNullOrWhiteSpace(industry) ? null
+        : Document.Directions.Where(d => d.Code != GeneralDirectionCode)
+            .SelectMany(d => d.Aliases.Prepend(d.Name).Where(a => industry.Contains(a, StringComparison.OrdinalIgnoreCase)).Select(a => (d.Code, a.Length)))
+            .OrderByDescending(m => m.Length).ThenBy(m => m.Code, StringComparer.Ordinal)
+            .Select(m => m.Code).FirstOrDefault();
+
+    /// <summary>The code of the cross-industry direction (通用领域).</summary>
+    public const string GeneralDirectionCode = "general";
+
     public SubDirection? FindSubDirection(string code) => _subDirections.GetValueOrDefault(code);
 
     public bool IsDirection(string code) => _directions.ContainsKey(code);

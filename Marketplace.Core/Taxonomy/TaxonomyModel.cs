@@ -7,6 +7,12 @@ public sealed record Direction(string Code, string Name, IReadOnlyList<string> A
 /// <param name="Problems">Symptoms and consequences an enterprise describes when it needs this item (used for matching).</param>
 public sealed record SubDirection(string Code, string Name, IReadOnlyList<string> Aliases, IReadOnlyList<string> Problems)
 {
+    /// <summary>
+    /// The 通用 item this one is for its own direction (挥发性有机物治理 is 环保治理与监测 for chemicals), if any: for an
+    /// enterprise of that direction the two are the same function.
+    /// </summary>
+    public string? GeneralItem { get; init; }
+
     /// <summary>The parent direction's code: the part of <see cref="Code"/> before the first dot.</summary>
     public string DirectionCode => DirectionOf(Code);
 

@@ -199,6 +199,25 @@ public sealed class DemandMatcherTests
     }
 
     [Test]
+    public async Task The_general_function_asked_for_is_met_by_its_specialisation_for_the_enterprises_own_direction()
+    {
+        // A coatings plant (化工 by its declared industry) asks for environmental treatment in general words; the taxonomy
+        // declares VOCs treatment the chemical industry's form of it, though the two share no words.
+        var enterprise = new EnterpriseProfile("长寿区", "工业涂料", "规下高成长");
+        var text = "环保检查说我们车间排放超标，要求停产整改，想找人帮忙搞定";
+        var result = await MatchAsync(Query(direction: null, enterprise: enterprise, text: text),
+            ("VOCs", Doc(title: "涂料车间有机废气收集与RTO治理", summary: "VOCs收集、蓄热燃烧处理，达标排放", directions: ["chemicals"], keywords: ["VOCs治理"])));
+        var needs = result.Need.Items.Select(i => i.Code).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(needs, Does.Contain("general.environmental-protection"));
+            var need = Reason(Get(result, "VOCs"), MatchReasonKinds.Need);
+            Assert.That(need.Ok, Is.True, need.Detail);
+            Assert.That(need.Detail, Does.StartWith("满足所需功能「环保治理与监测」"));
+        });
+    }
+
+    [Test]
     public async Task Industry_words_do_not_outrank_the_function_asked_for()
     {
         // A paper mill wants its machines' stops recorded; a papermaking offering shares its industry words only.

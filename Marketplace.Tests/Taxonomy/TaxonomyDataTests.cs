@@ -32,6 +32,31 @@ public partial class TaxonomyDataTests
     }
 
     [Test]
+    public void A_general_item_is_declared_only_on_another_directions_item_and_names_a_general_item()
+    {
+        var declared = Catalog.SubDirections.Where(s => s.GeneralItem is not null).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(declared, Is.Not.Empty);
+            foreach (var item in declared)
+            {
+                Assert.That(item.DirectionCode, Is.Not.EqualTo(TaxonomyCatalog.GeneralDirectionCode), item.Code);
+                Assert.That(Catalog.FindSubDirection(item.GeneralItem!)?.DirectionCode, Is.EqualTo(TaxonomyCatalog.GeneralDirectionCode), item.Code);
+            }
+        });
+    }
+
+    [TestCase("工业涂料", "chemicals")]
+    [TestCase("摩托车齿轮制造", "machinery")]
+    [TestCase("陶瓷墙地砖", "building-materials")]
+    [TestCase("榨菜腌制", "food")]
+    [TestCase("汽车零部件制造", "machinery")]
+    [TestCase("软件开发", null)]
+    [TestCase("", null)]
+    public void An_enterprises_industry_reads_as_the_direction_whose_longest_name_or_alias_it_holds(string industry, string? direction) =>
+        Assert.That(Catalog.DirectionOfIndustry(industry), Is.EqualTo(direction));
+
+    [Test]
     public void Every_item_has_aliases_and_at_least_five_problems()
     {
         Assert.Multiple(() =>
