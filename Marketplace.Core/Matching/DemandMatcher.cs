@@ -77,6 +77,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         ArgumentNullException.ThrowIfNull(query);
         var inferred = inference.Infer(query.Text);
         var need = Understand(query, inferred);
+        need = need with { Related = Neighbourhood(query, need) };
         var (functionText, industryTerms) = FunctionText(query);
         var result = await index.SearchAsync(new OfferingSearchRequest
         {
@@ -168,15 +169,20 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         var direction = query.Direction ?? inferred.FirstOrDefault()?.DirectionCode;
         return new NeedUnderstanding(items, NeedUnderstanding.IndustryOf(query.Enterprise, taxonomy, direction), Math.Round(confidence, 4))
         {
-            // The neighbourhood is read with the taxonomy's model: the catalog's language teaches an offering's item that
-            // offering's own incidental words (全靠 of a traceability system's 不再全靠手记), so read with it, any demand holding
-            // such a word would count as near that offering's function and keep it above the floor.
-            Related = _taxonomyNeeds.Classify(query.Text, query.Enterprise.Industry, max: weights.MaxRelatedItems, minShare: weights.RelatedMinShare, weights.RequestWeight)
-                .Select(c => c.Code).Concat(items.Select(i => i.Code)).ToHashSet(StringComparer.Ordinal),
             IsVague = items.Count == 0,
             GeneralWords = items.Count == 0 ? generalWords : [],
         };
     }
+
+    /// <summary>
+    /// The understood items and the weaker readings of the text, for the relevance floor (matching only: a search does not
+    /// need it). Read with the taxonomy's model: the catalog's language teaches an offering's item that offering's own
+    /// incidental words (全靠 of a traceability system's 不再全靠手记), so read with it, any demand holding such a word would
+    /// count as near that offering's function and keep it above the floor.
+    /// </summary>
+    private HashSet<string> Neighbourhood(DemandQuery query, NeedUnderstanding need) =>
+        _taxonomyNeeds.Classify(query.Text, query.Enterprise.Industry, max: weights.MaxRelatedItems, minShare: weights.RelatedMinShare, weights.RequestWeight)
+            .Select(c => c.Code).Concat(need.Items.Select(i => i.Code)).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// A reading that rests only on words naming no function (the taxonomy's general wishes: 数字化、转型、降本增效, or pieces

@@ -15,7 +15,10 @@ public sealed record NeedUnderstanding(IReadOnlyList<UnderstoodItem> Items, stri
 {
     public static NeedUnderstanding None { get; } = new([], null, 0);
 
-    /// <summary>Every item the text points to at all (the understood ones and weaker readings): an offering of none of them provides another function.</summary>
+    /// <summary>
+    /// Every item the text points to at all (the understood ones and weaker readings): an offering of none of them provides
+    /// another function. Set by matching, for its relevance floor; empty in a search query's reading.
+    /// </summary>
     public IReadOnlySet<string> Related { get; init; } = new HashSet<string>();
 
     /// <summary>
