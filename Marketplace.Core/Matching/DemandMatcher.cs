@@ -90,8 +90,11 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
 
         var best = result.Hits.Count == 0 ? 1 : Math.Max(result.Hits.Max(h => h.Score), 1e-9);
         var wish = Acquisition.Wish(query.Text);
+        // The enterprise's own direction, from its declared industry (工业涂料 → 化工): a function specialised for it is the
+        // function it asks for, whatever direction the text reads as.
+        var enterpriseDirection = taxonomy.DirectionOfIndustry(query.Enterprise.Industry);
         var ranked = result.Hits
-            .Select(hit => Score(query, inferred, need, wish, hit, hit.Score / best))
+            .Select(hit => Score(query, inferred, need, wish, enterpriseDirection, hit, hit.Score / best))
             .OrderByDescending(m => m.Match.Score)
             .ThenBy(m => m.Match.OfferingId)
             .ToList();
@@ -286,7 +289,8 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         return terms.Select(kv => new WeightedTerm(kv.Key, kv.Value)).ToArray();
     }
 
-    private (OfferingMatch Match, double Relevance, double Function, double Text, bool OtherFunction) Score(DemandQuery query, IReadOnlyList<InferredDirection> inferred, NeedUnderstanding need, AcquisitionWish wish, OfferingHit hit, double text)
+    private (OfferingMatch Match, double Relevance, double Function, double Text, bool OtherFunction) Score(DemandQuery query, IReadOnlyList<InferredDirection> inferred, NeedUnderstanding need, AcquisitionWish wish,
+        string? enterpriseDirection, OfferingHit hit, double text)
     {
         var reasons = new List<MatchReason>(9);
         // A single Chinese character (一、要、上) is no evidence of a need: never shown as a matched term.
@@ -298,9 +302,6 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         // Function: the best agreement between an item the demand asks for and an item the offering provides.
         var offeringItems = OfferingItems(hit);
         var demandDirection = query.Direction ?? inferred.FirstOrDefault()?.DirectionCode;
-        // The enterprise's own direction, from its declared industry (工业涂料 → 化工): a function specialised for it is the
-        // function it asks for, whatever direction the text reads as.
-        var enterpriseDirection = taxonomy.DirectionOfIndustry(query.Enterprise.Industry);
         var function = 0.0;
         UnderstoodItem? met = null;
         foreach (var item in need.Items)
