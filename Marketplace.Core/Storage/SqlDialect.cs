@@ -55,7 +55,6 @@ public abstract class SqlDialect
             SELECT 1 FROM jobs {LockingRead} WHERE kind = @Kind AND status IN ('queued', 'running') AND updated_at > @StaleBefore)
         """;
 
-    /// <summary>Table hint that makes the active-job check and the insert after it one atomic step.</summary>
     /// <summary>
     /// A table hint for a read that decides a write in the same transaction (a count that must stay true until commit):
     /// SQLite queues writers, so none is needed; SQL Server's is a key-range update lock that reads the latest committed

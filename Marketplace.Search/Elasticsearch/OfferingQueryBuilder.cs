@@ -99,7 +99,6 @@ internal static class OfferingQueryBuilder
         return search;
     }
 
-    /// <summary>Thesaurus expansions of the text and the caller's boost terms, deduplicated (highest weight wins), positive weights only.</summary>
     /// <summary>
     /// The same query (whatever page) goes to the same shard copies: copies differ in deleted documents and merge state, so
     /// their BM25 statistics do, and a page's score cursor applied on another copy could skip or repeat hits.
@@ -111,6 +110,7 @@ internal static class OfferingQueryBuilder
         return "q" + Convert.ToHexString(hash, 0, 8);
     }
 
+    /// <summary>Thesaurus expansions of the text and the caller's boost terms, deduplicated (highest weight wins), positive weights only.</summary>
     private static IReadOnlyList<WeightedTerm> WeightedTerms(string? text, IReadOnlyList<WeightedTerm> boostTerms, Thesaurus thesaurus)
     {
         var expansions = text is null ? [] : thesaurus.Expand(text);
