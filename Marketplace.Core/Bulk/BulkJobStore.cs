@@ -126,9 +126,8 @@ public sealed class BulkJobStore(Database db, JobStore jobs, TimeProvider clock,
         var id = Guid.NewGuid();
         await db.InTransactionAsync(async (c, t) =>
         {
-            // A soft limit: two requests at the same moment may both pass the count (the next one is refused).
             var limit = options.Value.MaxUnfinishedJobsPerOrganization;
-            if (await c.ExecuteScalarAsync<int>(db.Command(BulkSql.CountUnfinishedOfOwner, new { OwnerId = actor.OrganizationId }, t, ct)) >= limit)
+            if (await c.ExecuteScalarAsync<int>(db.Command(db.Dialect.UnfinishedBulkJobsOfOwner, new { OwnerId = actor.OrganizationId }, t, ct)) >= limit)
             {
                 throw new TooManyInProgressException(
                     $"已有 {limit} 个导入或导出任务在排队或处理中，请等其中一个完成后再提交 (your organization has {limit} imports or exports queued or running; " +

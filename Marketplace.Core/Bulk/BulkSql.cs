@@ -7,11 +7,6 @@ internal static class BulkSql
         VALUES (@JobId, @OwnerId, @Operation, @Parameters, @FileJobId, @FileName, @Format, 0, NULL)
         """;
 
-    public const string CountUnfinishedOfOwner = """
-        SELECT COUNT(*) FROM bulk_jobs b JOIN jobs j ON j.id = b.job_id
-        WHERE b.owner_id = @OwnerId AND j.status IN ('queued', 'running')
-        """;
-
     public const string BulkJobById = """
         SELECT b.job_id AS JobId, b.owner_id AS OwnerId, b.operation AS Operation, b.parameters AS Parameters, b.file_job_id AS FileJobId,
                b.file_name AS FileName, b.format AS Format, b.attempts AS Attempts, b.result AS Result

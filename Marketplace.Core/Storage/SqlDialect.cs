@@ -66,6 +66,10 @@ public abstract class SqlDialect
     public string OtherActiveKeys =>
         $"SELECT COUNT(*) FROM api_keys {LockingRead} WHERE organization_id = @OrganizationId AND id <> @KeyId AND revoked_at IS NULL";
 
+    /// <summary>An organization's imports and exports queued or running (read before queuing one more, to keep the limit).</summary>
+    public string UnfinishedBulkJobsOfOwner =>
+        $"SELECT COUNT(*) FROM bulk_jobs b {LockingRead} JOIN jobs j ON j.id = b.job_id WHERE b.owner_id = @OwnerId AND j.status IN ('queued', 'running')";
+
     /// <summary>Whether the database reads committed rows without waiting for writers (null where that is always so).</summary>
     public virtual string? ReadCommittedSnapshotCheck => null;
 
