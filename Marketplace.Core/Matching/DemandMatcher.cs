@@ -276,7 +276,9 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         var terms = new Dictionary<string, float>(StringComparer.Ordinal);
         foreach (var item in need.Items)
         {
-            var weight = (item.Code == query.SubDirection ? StatedItemBoost : (float)weights.ItemBoost) * (float)item.Weight;
+            var weight = item.Code == query.SubDirection
+                ? StatedItemBoost * (float)item.Weight
+                : (float)(weights.ItemBoost * item.Weight * Math.Pow(need.Confidence, weights.ItemBoostConfidencePower));
             if (taxonomy.FindSubDirection(item.Code) is not { } sub || weight <= 0)
             {
                 continue;

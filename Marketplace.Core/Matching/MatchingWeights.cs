@@ -40,8 +40,15 @@ public sealed record MatchingWeights
     /// </summary>
     public double IndustryBoost { get; init; } = 0.3;
 
-    /// <summary>Boost weight of an understood item's names and aliases in retrieval, times the item's weight.</summary>
+    /// <summary>Boost weight of an understood item's names and aliases in retrieval, times the item's weight…</summary>
     public double ItemBoost { get; init; } = 0.8;
+
+    /// <summary>
+    /// …and times the need's confidence raised to this power (0.9 → 0.66, 0.5 → 0.06). A weak reading hardly adds its item's
+    /// vocabulary to the query: when it is a misreading, that vocabulary lifted the wrong item's offerings in text as well as
+    /// in function and, as the best text hit, pushed the offerings sharing the owner's own words down the text scale.
+    /// </summary>
+    public double ItemBoostConfidencePower { get; init; } = 4;
 
     /// <summary>Features in a clause that says what the owner wants (想…, 希望…) weigh this much more than the situation's.</summary>
     public double RequestWeight { get; init; } = 2;

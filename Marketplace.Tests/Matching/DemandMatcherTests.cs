@@ -236,6 +236,23 @@ public sealed class DemandMatcherTests
     }
 
     [Test]
+    public async Task A_weak_reading_does_not_lend_its_items_words_to_the_text_match()
+    {
+        // Read weakly as traceability (from 经销商 alone): the traceability system shares none of the owner's words and must
+        // not win on that item's vocabulary added to the query; the sterilisation retrofit shares them (灌好、袋子、胀).
+        var enterprise = new EnterpriseProfile("璧山区", "调味品", "规下");
+        var text = "酱料灌好放几天袋子就胀起来，经销商天天打电话要退";
+        var result = await MatchAsync(Query(direction: null, enterprise: enterprise, text: text),
+            ("追溯", Doc(title: "食品质量追溯系统", summary: "一物一码、批次管理，扫码追溯原料与成品", directions: ["food"])),
+            ("杀菌", Doc(title: "酱料灌装后杀菌工艺改造", summary: "灌好封口后巴氏杀菌，解决袋子胀起来、放几天就坏", directions: ["food"])));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Need.Confidence, Is.LessThan(0.5), result.Need.Summary);
+            Assert.That(Label(result.Matches[0]), Is.EqualTo("杀菌"), string.Join(" / ", result.Matches.SelectMany(m => m.Reasons).Select(r => r.Detail)));
+        });
+    }
+
+    [Test]
     public async Task Unrelated_offerings_are_left_out_and_the_answer_says_so()
     {
         var result = await MatchAsync(Query(direction: null, text: "车架焊接全靠老焊工，焊缝宽窄不一"),
