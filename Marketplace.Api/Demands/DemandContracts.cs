@@ -82,9 +82,12 @@ public sealed record UnderstoodItemResponse(string SubDirection, string Name, do
 
 /// <param name="Understanding">What the matcher understood, in Chinese, e.g. <c>理解为：生产流程数据采集与可视化（停机、产量）；行业：造纸</c> (null for runs stored before it said so).</param>
 /// <param name="UnderstoodItems">The technology items behind <paramref name="Understanding"/>, strongest first.</param>
+/// <param name="UnderstandingConfidence">0–1: how clearly the text names a function the taxonomy knows (null when the item is not matched
+/// yet). Below 0.5 the reading is a guess and <paramref name="Note"/> says so.</param>
 /// <param name="Note">Set when fewer matches than asked for are shown because the other candidates are unrelated to the need,
-/// when the demand names no function (only general wishes such as 数字化转型: then it asks for the concrete problem), and
-/// while the list waits to be matched (<c>matchPending</c>).</param>
+/// when the demand names no function (only general wishes such as 数字化转型: then it asks for the concrete problem), when the
+/// function was read with little confidence and the owner stated no technology item (it asks for the problem or the item),
+/// and while the list waits to be matched (<c>matchPending</c>).</param>
 public sealed record ItemMatchesResponse(
     Guid ItemId,
     string Text,
@@ -92,6 +95,7 @@ public sealed record ItemMatchesResponse(
     DateTimeOffset? ComputedAt,
     string? Understanding,
     IReadOnlyList<UnderstoodItemResponse> UnderstoodItems,
+    double? UnderstandingConfidence,
     string? Note,
     IReadOnlyList<InferredDirectionResponse> InferredDirections,
     IReadOnlyList<MatchResponse> Matches);
@@ -112,10 +116,11 @@ public sealed record DemandMatchesResponse(Guid ListId, Guid? RunId, DateTimeOff
             ? new ItemMatchesResponse(item.Id, item.Text, s.RunId, s.ComputedAt,
                 s.Need?.Summary,
                 s.Need?.Items.Select(u => new UnderstoodItemResponse(u.Code, u.Name, u.Weight, u.Evidence)).ToArray() ?? [],
+                s.Need?.Confidence,
                 pending ?? s.Need?.Note,
                 s.InferredDirections.Select(i => new InferredDirectionResponse(i.Direction, i.SubDirection, i.Confidence, i.MatchedTerms)).ToArray(),
                 s.Matches.Select(m => new MatchResponse(m.OfferingId, m.RevisionId, m.Title, m.SupplierName, m.Score, m.Reasons, m.MatchedTerms)).ToArray())
-            : new ItemMatchesResponse(item.Id, item.Text, null, null, null, [], pending, [], [])).ToArray();
+            : new ItemMatchesResponse(item.Id, item.Text, null, null, null, [], null, pending, [], [])).ToArray();
         var latest = snapshots.Values.OrderByDescending(s => s.Sequence).FirstOrDefault();
         return new DemandMatchesResponse(list.Id, latest?.RunId, latest?.ComputedAt, list.IsMatchPending, items);
     }

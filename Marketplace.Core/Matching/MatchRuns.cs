@@ -49,9 +49,16 @@ public sealed record StoredNeed(string Summary, IReadOnlyList<UnderstoodItem> It
     /// <summary>
     /// As read with a top K: the run is stored with <see cref="MatchRuns.StoredTopK"/> places, so its floor note (仅N个方案…)
     /// belongs only to a reading the floor shortened, one that shows fewer than K; a vague demand's note always stands.
+    /// A weak reading (<see cref="NeedUnderstanding.WeakConfidence"/>) of an item whose technology item the owner did not
+    /// state adds <see cref="NeedUnderstanding.WeakNote"/>; read here from the stored confidence, it also holds for runs
+    /// stored before the answer said so.
     /// </summary>
-    public StoredNeed ShownWith(int shown, int topK) =>
-        shown >= topK && Note is not (NeedUnderstanding.VagueNote or NeedUnderstanding.VagueNoteWithoutMatches) ? this with { Note = null } : this;
+    public StoredNeed ShownWith(int shown, int topK)
+    {
+        var note = shown >= topK && Note is not (NeedUnderstanding.VagueNote or NeedUnderstanding.VagueNoteWithoutMatches) ? null : Note;
+        var weak = Items.Count > 0 && Confidence < NeedUnderstanding.WeakConfidence && !Items.Any(i => i.Weight >= 1);
+        return this with { Note = !weak ? note : note is null ? NeedUnderstanding.WeakNote : $"{note}；{NeedUnderstanding.WeakNote}" };
+    }
 }
 
 public static class MatchEventReasons

@@ -56,6 +56,7 @@ public class MatchingTests
             Assert.That(item["understanding"]!.GetValue<string>(), Does.StartWith("理解为：焊接工艺设备（"));
             Assert.That(item["understoodItems"]![0]!["subDirection"]!.GetValue<string>(), Is.EqualTo("machinery.welding"));
             Assert.That(item["understoodItems"]![0]!["evidence"]!.AsArray().Select(e => e!.GetValue<string>()), Is.Not.Empty.And.All.Length.GreaterThan(1));
+            Assert.That(item["understandingConfidence"]!.GetValue<double>(), Is.InRange(NeedUnderstanding.WeakConfidence, 1.0));
             Assert.That(item["note"], Is.Null);
             Assert.That(reasons["need"]["ok"]!.GetValue<bool>(), Is.True);
             Assert.That(reasons["need"]["detail"]!.GetValue<string>(), Does.StartWith("满足所需功能「焊接工艺设备」"));
@@ -116,6 +117,26 @@ public class MatchingTests
             Assert.That(all["items"]![0]!["note"]!.GetValue<string>(), Is.EqualTo($"仅{shown}个方案与所需功能足够相关，其余关联过弱，未列出"));
             Assert.That(MatchesOf(one, 0), Has.Count.EqualTo(1));
             Assert.That(one["items"]![0]!["note"], Is.Null, "one was asked for and one is shown: the floor shortened nothing");
+        });
+    }
+
+    [Test]
+    public async Task A_weak_reading_says_so_and_asks_for_the_problem_or_the_item_unless_the_owner_stated_the_item()
+    {
+        var enterprise = await _host.CreateOrganizationAsync("enterprise");
+        // Only 经销商 points to a function (traceability): a guess.
+        const string text = "酱料灌好放几天袋子就胀起来，经销商天天打电话要退";
+        var (list, _) = await CreateListAsync(enterprise, Item(text), Item(text, subDirection: "food.sterilization"));
+
+        var snapshot = await GetJsonAsync(enterprise.Client, $"/api/v1/demand-lists/{list["id"]}/matches");
+
+        var (guessed, stated) = (snapshot["items"]![0]!, snapshot["items"]![1]!);
+        Assert.Multiple(() =>
+        {
+            Assert.That(guessed["understandingConfidence"]!.GetValue<double>(), Is.LessThan(NeedUnderstanding.WeakConfidence), guessed["understanding"]!.ToString());
+            Assert.That(guessed["note"]!.GetValue<string>(), Does.EndWith(NeedUnderstanding.WeakNote));
+            Assert.That(stated["understoodItems"]![0]!["subDirection"]!.GetValue<string>(), Is.EqualTo("food.sterilization"));
+            Assert.That(stated["note"]?.GetValue<string>() ?? "", Does.Not.Contain(NeedUnderstanding.WeakNote), "the owner named the item");
         });
     }
 
