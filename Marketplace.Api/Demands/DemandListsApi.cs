@@ -55,7 +55,7 @@ public static class DemandListsApi
         group.MapGet("/{id}/matches", Matches)
             .WithName("GetDemandListMatches")
             .WithSummary("匹配结果 (matched offerings with reasons)")
-            .WithDescription("The latest stored match run of every item: what the matcher understood the item to ask for (`understanding`, in Chinese, with the technology items and the words of the demand behind them), inferred directions and the top `topK` (default 10, ≤ 50) offerings with score (0–1), machine-readable reasons in Chinese (`need` says which part of the need the offering meets) and matched terms. Offerings unrelated to the need are left out rather than listed (`note` says so). A snapshot: titles, suppliers and revisions are as ranked, even after the offering changes. Readable by the owner, operators, the capability center and the office of the enterprise's district.")
+            .WithDescription("The latest stored match run of every item: what the matcher understood the item to ask for (`understanding`, in Chinese, with the technology items and the words of the demand behind them, and `understandingConfidence`: below 0.5 a guess, which `note` says, asking for the problem or the item), inferred directions and the top `topK` (default 10, ≤ 50) offerings with score (0–1), machine-readable reasons in Chinese (`need` says which part of the need the offering meets) and matched terms. Offerings unrelated to the need are left out rather than listed (`note` says so). A snapshot: titles, suppliers and revisions are as ranked, even after the offering changes. Readable by the owner, operators, the capability center and the office of the enterprise's district.")
             .WithAuthProblems().WithProblems(400, 404);
         return app;
     }
