@@ -47,6 +47,7 @@ public sealed record MatchingWeights
     /// …and times the need's confidence raised to this power (0.9 → 0.66, 0.5 → 0.06). A weak reading hardly adds its item's
     /// vocabulary to the query: when it is a misreading, that vocabulary lifted the wrong item's offerings in text as well as
     /// in function and, as the best text hit, pushed the offerings sharing the owner's own words down the text scale.
+    /// Matching only: a search's reading keeps its full boost (it has no function score beside the text).
     /// </summary>
     public double ItemBoostConfidencePower { get; init; } = 4;
 

@@ -253,6 +253,22 @@ public sealed class DemandMatcherTests
     }
 
     [Test]
+    public void A_search_sentence_read_weakly_keeps_its_items_full_boost()
+    {
+        // A search has no function score beside its text: the understood items' terms are all its reading adds, so they are
+        // not weighed by the confidence as a demand's are.
+        var matcher = new DemandMatcher(_index!, DirectionInference.Default, TaxonomyCatalog.Default, Needs);
+        var reading = matcher.ReadSearchQuery("酱料灌好放几天袋子就胀起来，经销商天天打电话要退");
+        var first = reading.Need.Items[0];
+        var name = reading.BoostTerms.Single(t => t.Term == first.Name);
+        Assert.Multiple(() =>
+        {
+            Assert.That(reading.Need.Confidence, Is.LessThan(NeedUnderstanding.WeakConfidence));
+            Assert.That(name.Weight, Is.EqualTo(new MatchingWeights().ItemBoost * first.Weight).Within(1e-4));
+        });
+    }
+
+    [Test]
     public async Task Unrelated_offerings_are_left_out_and_the_answer_says_so()
     {
         var result = await MatchAsync(Query(direction: null, text: "车架焊接全靠老焊工，焊缝宽窄不一"),
