@@ -58,14 +58,14 @@ public sealed class MatchingEvaluation
     }
 
     /// <summary>Indexes the offerings into a temporary Lucene index and matches every demand item; the offering keys per item, best first.</summary>
-    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> RunAsync(EvalDataset data)
+    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> RunAsync(EvalDataset data, EvalMode? mode = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "marketplace-eval-" + Guid.NewGuid().ToString("N"));
         try
         {
             using var index = new LuceneOfferingIndex(new LuceneIndexOptions { IndexDirectory = folder }, Thesaurus.Default, TaxonomyCatalog.Default);
             await index.EnsureCreatedAsync(CancellationToken.None);
-            return await RankAsync(data, index, () => Task.CompletedTask);
+            return await RankAsync(data, index, () => Task.CompletedTask, mode);
         }
         finally
         {
@@ -80,9 +80,18 @@ public sealed class MatchingEvaluation
         }
     }
 
-    /// <summary>Writes the offerings to <paramref name="index"/> (created and empty) and matches every demand item; the offering keys per item, best first.</summary>
-    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> RankAsync(EvalDataset data, IOfferingIndex index, Func<Task> refresh)
+    /// <summary>
+    /// Writes the offerings to <paramref name="index"/> (created and empty) and matches every demand item, or searches the
+    /// catalog with its text (<paramref name="mode"/>; MARKETPLACE_EVAL_MODE when not given); the offering keys per item, best first.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> RankAsync(EvalDataset data, IOfferingIndex index, Func<Task> refresh, EvalMode? mode = null)
     {
+        mode ??= Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_MODE") switch
+        {
+            "search" => EvalMode.Search,
+            "search-words" => EvalMode.SearchWords,
+            _ => EvalMode.Match,
+        };
         var keyOf = data.Offerings.ToDictionary(o => IdOf(o.Key), o => o.Key);
         await index.WriteAsync(data.Offerings.Select(ToDocument).ToArray(), CancellationToken.None);
         await refresh();
@@ -109,11 +118,9 @@ public sealed class MatchingEvaluation
         {
             var query = new DemandQuery(demand.Text, demand.Direction, demand.SubDirection, demand.BudgetYuan, demand.WithinDays,
                 new EnterpriseProfile(demand.Enterprise.District, demand.Enterprise.Industry, demand.Enterprise.Scale));
-            // MARKETPLACE_EVAL_MODE=search: the demand's text as a catalog search, read as a need as the search API reads it
-            // (=search-words: its words only).
-            if (Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_MODE") is "search" or "search-words")
+            if (mode is not EvalMode.Match)
             {
-                var boost = Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_MODE") == "search" ? matcher.ReadSearchQuery(demand.Text).BoostTerms : [];
+                var boost = mode is EvalMode.Search ? matcher.ReadSearchQuery(demand.Text).BoostTerms : [];
                 var found = await index.SearchAsync(new OfferingSearchRequest { Text = demand.Text, BoostTerms = boost, Limit = RelevanceMetrics.Depth, IncludeFacets = false }, CancellationToken.None);
                 ranked[demand.Item] = found.Hits.Select(h => keyOf[h.Id]).ToArray();
                 continue;
@@ -250,4 +257,17 @@ public sealed class MatchingEvaluation
         }
         return null;
     }
+}
+
+/// <summary>What the evaluation ranks with.</summary>
+public enum EvalMode
+{
+    /// <summary>Each demand item matched, as a demand list is.</summary>
+    Match,
+
+    /// <summary>The demand's text as a catalog search, read as a need as the search API reads it.</summary>
+    Search,
+
+    /// <summary>The demand's text as a catalog search of its words only.</summary>
+    SearchWords,
 }
