@@ -56,6 +56,7 @@ public sealed record StoredNeed(string Summary, IReadOnlyList<UnderstoodItem> It
     public StoredNeed ShownWith(int shown, int topK)
     {
         var note = shown >= topK && Note is not (NeedUnderstanding.VagueNote or NeedUnderstanding.VagueNoteWithoutMatches) ? null : Note;
+        // A stated technology item weighs 1 (a read one weighs less unless read with certainty).
         var weak = Items.Count > 0 && Confidence < NeedUnderstanding.WeakConfidence && !Items.Any(i => i.Weight >= 1);
         return this with { Note = !weak ? note : note is null ? NeedUnderstanding.WeakNote : $"{note}；{NeedUnderstanding.WeakNote}" };
     }

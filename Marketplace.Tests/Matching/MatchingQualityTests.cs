@@ -19,23 +19,15 @@ public sealed class MatchingQualityTests
     [TestCase("own-mixed", 0.73)]
     [TestCase("own-cause", 0.79)]
     [TestCase("own-low-overlap", 0.54)]
-    public async Task Matching_keeps_its_recorded_quality(string set, double floor)
-    {
-        var folder = MatchingEvaluation.DatasetFolder(set);
-        if (folder is null)
-        {
-            Assert.Ignore($"{set} not found (../shared beside the clone, or tools/Marketplace.Eval/sets): its quality guard is skipped.");
-        }
-        var data = EvalDataset.Load(folder);
-        var summary = RelevanceMetrics.Evaluate(data, await MatchingEvaluation.RunAsync(data));
-        Assert.That(summary.Ndcg, Is.GreaterThanOrEqualTo(floor), summary.Line);
-    }
+    public Task Matching_keeps_its_recorded_quality(string set, double floor) => AssertKeepsQuality(set, floor, EvalMode.Match);
 
     [TestCase("eval-dev", 0.82)]
     [TestCase("eval-dev-hard", 0.74)]
     [TestCase("own-need", 0.74)]
     [TestCase("own-symptom", 0.82)]
-    public async Task Search_keeps_its_recorded_quality(string set, double floor)
+    public Task Search_keeps_its_recorded_quality(string set, double floor) => AssertKeepsQuality(set, floor, EvalMode.Search);
+
+    private static async Task AssertKeepsQuality(string set, double floor, EvalMode mode)
     {
         var folder = MatchingEvaluation.DatasetFolder(set);
         if (folder is null)
@@ -43,7 +35,7 @@ public sealed class MatchingQualityTests
             Assert.Ignore($"{set} not found (../shared beside the clone, or tools/Marketplace.Eval/sets): its quality guard is skipped.");
         }
         var data = EvalDataset.Load(folder);
-        var summary = RelevanceMetrics.Evaluate(data, await MatchingEvaluation.RunAsync(data, EvalMode.Search));
+        var summary = RelevanceMetrics.Evaluate(data, await MatchingEvaluation.RunAsync(data, mode));
         Assert.That(summary.Ndcg, Is.GreaterThanOrEqualTo(floor), summary.Line);
     }
 }
