@@ -27,19 +27,8 @@ public static class OrganizationKinds
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    public static bool TryParse(string? code, out OrganizationKind kind)
-    {
-        foreach (var candidate in Enum.GetValues<OrganizationKind>())
-        {
-            if (candidate.ToCode() == code)
-            {
-                kind = candidate;
-                return true;
-            }
-        }
-        kind = default;
-        return false;
-    }
+    public static bool TryParse(string? code, out OrganizationKind kind) =>
+        EnumCodes.TryParse(code, s => s.ToCode(), out kind);
 
     public static readonly IReadOnlyList<string> Codes = Enum.GetValues<OrganizationKind>().Select(k => k.ToCode()).ToArray();
 }

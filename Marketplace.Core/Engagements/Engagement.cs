@@ -1,3 +1,5 @@
+using Marketplace.Core.Common;
+
 namespace Marketplace.Core.Engagements;
 
 /// <summary>
@@ -29,19 +31,8 @@ public static class EngagementStatuses
 {
     public static string ToCode(this EngagementStatus status) => status.ToString().ToLowerInvariant();
 
-    public static bool TryParse(string? code, out EngagementStatus status)
-    {
-        foreach (var candidate in Enum.GetValues<EngagementStatus>())
-        {
-            if (candidate.ToCode() == code)
-            {
-                status = candidate;
-                return true;
-            }
-        }
-        status = default;
-        return false;
-    }
+    public static bool TryParse(string? code, out EngagementStatus status) =>
+        EnumCodes.TryParse(code, s => s.ToCode(), out status);
 
     public static bool IsFinal(this EngagementStatus status) =>
         status is EngagementStatus.Declined or EngagementStatus.Withdrawn or EngagementStatus.Closed;

@@ -1,3 +1,5 @@
+using Marketplace.Core.Common;
+
 namespace Marketplace.Core.Offerings;
 
 public enum OfferingStatus
@@ -12,8 +14,9 @@ public static class OfferingStatuses
 {
     public static string ToCode(this OfferingStatus status) => status.ToString().ToLowerInvariant();
 
+    /// <summary>A status written as the API writes it (<c>draft</c>, <c>published</c>…): not the enum's name, another case or a number.</summary>
     public static bool TryParse(string? code, out OfferingStatus status) =>
-        Enum.TryParse(code, ignoreCase: false, out status) || (code is not null && Enum.TryParse(code, ignoreCase: true, out status) && code == code.ToLowerInvariant());
+        EnumCodes.TryParse(code, s => s.ToCode(), out status);
 
     public static readonly IReadOnlyList<string> Codes = Enum.GetValues<OfferingStatus>().Select(s => s.ToCode()).ToArray();
 }

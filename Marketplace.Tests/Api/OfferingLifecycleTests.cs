@@ -290,6 +290,11 @@ public class OfferingLifecycleTests(StorageKind storage)
         await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync("/api/v1/offerings?owner=me"), HttpStatusCode.Unauthorized);
         await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync("/api/v1/offerings?pageSize=101"), HttpStatusCode.BadRequest, "pageSize");
         await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync("/api/v1/offerings?status=archived"), HttpStatusCode.BadRequest, "status");
+        // A code is written as the API writes it: not the enum's name, another case or its number (9 is no status at all).
+        foreach (var notACode in new[] { "Draft", "PUBLISHED", "1", "9" })
+        {
+            await ProblemAssert.IsProblemAsync(await _integrator.Client.GetAsync($"/api/v1/offerings?owner=me&status={notACode}"), HttpStatusCode.BadRequest, "status");
+        }
     }
 
     [Test]
