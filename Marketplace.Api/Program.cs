@@ -18,6 +18,8 @@ using Marketplace.Api.Search;
 using Marketplace.Api.Stats;
 using Marketplace.Api.Taxonomy;
 using Marketplace.Api.Webhooks;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -84,7 +86,17 @@ app.MapScoreboard();
 app.MapFinancing();
 app.MapBulk();
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (IOException e) when (e.InnerException is AddressInUseException or SocketException)
+{
+    // The host has logged the failure; say it once more as the last line, and exit rather than abort with a stack trace.
+    Console.Error.WriteLine($"Marketplace did not start: {e.Message}");
+    return 1;
+}
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

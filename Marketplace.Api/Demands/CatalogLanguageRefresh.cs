@@ -35,24 +35,27 @@ public sealed class CatalogLanguageRefresh(
         {
             return;
         }
-        await warmUp.Completed.WaitAsync(ct);
-        using var timer = new PeriodicTimer(options.Value.CatalogRefreshInterval, clock);
-        do
+        try
         {
-            try
+            await warmUp.Completed.WaitAsync(ct);
+            using var timer = new PeriodicTimer(options.Value.CatalogRefreshInterval, clock);
+            do
             {
-                await RefreshAsync(ct);
+                try
+                {
+                    await RefreshAsync(ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    logger.LogWarning(e, "Catalog language: reading the catalog failed; demands are read with the language learnt before");
+                }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Catalog language: reading the catalog failed; demands are read with the language learnt before");
-            }
+            while (await timer.WaitForNextTickAsync(ct));
         }
-        while (await timer.WaitForNextTickAsync(ct));
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping, or a start-up that failed (the host then cancels without stopping, and would log it as a fault).
+        }
     }
 
     private readonly SemaphoreSlim _pass = new(1, 1);

@@ -89,6 +89,29 @@ public class HostingTests
     }
 
     [Test]
+    public async Task A_listening_address_in_use_stops_the_start_up_with_one_clear_error()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
+        try
+        {
+            using var api = Reliability.ApiProcess.Launch(directory, "port-in-use", new Dictionary<string, string?> { ["urls"] = $"http://127.0.0.1:{port}" });
+            Assert.That(await api.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(1), "an exit, not an abort (134)");
+            var log = File.ReadAllText(api.LogPath);
+            Assert.That(api.LogTail(3), Does.Contain("Marketplace did not start").And.Contain("address already in use"));
+            Assert.That(log, Does.Not.Contain("Unhandled exception"));
+            Assert.That(log, Does.Not.Contain("BackgroundService failed"), "the workers' cancellation is not a fault");
+        }
+        finally
+        {
+            MarketplaceApp.DeleteDirectory(directory);
+        }
+    }
+
+    [Test]
     public async Task Health_endpoints_answer()
     {
         using var app = new MarketplaceApp();
