@@ -18,8 +18,6 @@ using Marketplace.Api.Search;
 using Marketplace.Api.Stats;
 using Marketplace.Api.Taxonomy;
 using Marketplace.Api.Webhooks;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -86,13 +84,15 @@ app.MapScoreboard();
 app.MapFinancing();
 app.MapBulk();
 
+var started = app.Lifetime.ApplicationStarted; // read now: the host is disposed when Run throws
 try
 {
     app.Run();
 }
-catch (IOException e) when (e.InnerException is AddressInUseException or SocketException)
+catch (Exception e) when (e is not OptionsValidationException && !started.IsCancellationRequested)
 {
-    // The host has logged the failure; say it once more as the last line, and exit rather than abort with a stack trace.
+    // A start-up that failed (a port in use, storage out of reach): the host has logged it with its stack trace; say it
+    // once more as the last line, and exit rather than abort.
     Console.Error.WriteLine($"Marketplace did not start: {e.Message}");
     return 1;
 }

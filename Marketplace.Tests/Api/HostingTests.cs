@@ -112,6 +112,28 @@ public class HostingTests
     }
 
     [Test]
+    public async Task A_data_folder_that_cannot_be_created_stops_the_start_up_with_one_clear_error()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var blocker = Path.Combine(directory, "a-file");
+        File.WriteAllText(blocker, "not a folder");
+        try
+        {
+            using var api = Reliability.ApiProcess.Launch(directory, "no-data-folder",
+                new Dictionary<string, string?> { ["Marketplace:DataDirectory"] = Path.Combine(blocker, "data") });
+            Assert.That(await api.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(1), "an exit, not an abort (134)");
+            Assert.That(api.LogTail(3), Does.Contain("Marketplace did not start"));
+            Assert.That(File.ReadAllText(api.LogPath), Does.Not.Contain("Unhandled exception"));
+            Assert.That(File.ReadAllText(blocker), Is.EqualTo("not a folder"));
+        }
+        finally
+        {
+            MarketplaceApp.DeleteDirectory(directory);
+        }
+    }
+
+    [Test]
     public async Task Health_endpoints_answer()
     {
         using var app = new MarketplaceApp();
