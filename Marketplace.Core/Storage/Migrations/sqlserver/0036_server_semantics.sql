@@ -1,5 +1,9 @@
 -- One diagnosis per project (corrections are new report versions): the check before the insert does not stop two
 -- concurrent assignments on SQL Server, where writers do not queue as on SQLite; the index does (409).
+-- A database written before it may hold two diagnoses of one project (two concurrent assignments): stop with the remedy
+-- rather than fail on the index (the migration runs in one transaction, so nothing below is applied).
+IF EXISTS (SELECT project_id FROM dbo.diagnoses GROUP BY project_id HAVING COUNT(*) > 1)
+    THROW 50036, N'Migration 0036: some plan projects have two or more diagnoses (SELECT project_id FROM dbo.diagnoses GROUP BY project_id HAVING COUNT(*) > 1). Keep one diagnosis per project (move or delete the others and their reports), then start again.', 1;
 DROP INDEX ix_diagnoses_project ON dbo.diagnoses;
 CREATE UNIQUE INDEX ux_diagnoses_project ON dbo.diagnoses (project_id);
 
