@@ -13,8 +13,8 @@ namespace Marketplace.Api.Demands;
 /// Reads the whole live catalog into <see cref="CatalogLanguage"/> once the matching warm-up has read the offerings' items
 /// (the pass reuses them), then every <see cref="MatchingOptions.CatalogRefreshInterval"/>; each pass also reads the
 /// labelled demands: those integrators accepted engagements for, those whose owner stated the technology item, and the
-/// findings of diagnosis reports that name one (<see cref="CatalogLanguage.LearnFromDemands"/>). Until the first pass
-/// ends, a node that starts on a catalog reads demands with the taxonomy's language alone.
+/// findings of diagnosis reports that name one (<see cref="CatalogLanguage.LearnFromDemands"/>). A starting node's first
+/// pass reads only the labelled demands: the matching warm-up has just read the catalog into the catalog language.
 /// </summary>
 public sealed class CatalogLanguageRefresh(
     CatalogLanguage language,
@@ -38,17 +38,19 @@ public sealed class CatalogLanguageRefresh(
         try
         {
             await warmUp.Completed.WaitAsync(ct);
+            var readCatalog = !warmUp.ReadCatalog;
             using var timer = new PeriodicTimer(options.Value.CatalogRefreshInterval, clock);
             do
             {
                 try
                 {
-                    await RefreshAsync(ct);
+                    await RefreshAsync(readCatalog, ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
                     logger.LogWarning(e, "Catalog language: reading the catalog failed; demands are read with the language learnt before");
                 }
+                readCatalog = true;
             }
             while (await timer.WaitForNextTickAsync(ct));
         }
@@ -61,12 +63,14 @@ public sealed class CatalogLanguageRefresh(
     private readonly SemaphoreSlim _pass = new(1, 1);
 
     /// <summary>One pass: the labelled demands and the live catalog, then one rebuild of the model. Passes do not overlap.</summary>
-    public async Task RefreshAsync(CancellationToken ct)
+    public Task RefreshAsync(CancellationToken ct) => RefreshAsync(readCatalog: true, ct);
+
+    private async Task RefreshAsync(bool readCatalog, CancellationToken ct)
     {
         await _pass.WaitAsync(ct);
         try
         {
-            await PassAsync(ct);
+            await PassAsync(readCatalog && options.Value.LearnFromCatalog, ct);
         }
         finally
         {
@@ -74,15 +78,15 @@ public sealed class CatalogLanguageRefresh(
         }
     }
 
-    private async Task PassAsync(CancellationToken ct)
+    private async Task PassAsync(bool readCatalog, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         if (options.Value.LearnFromDemands)
         {
             // The catalog pass below rebuilds the model; without one, this does.
-            language.LearnFromDemands(await LabelledDemandsAsync(ct), rebuild: !options.Value.LearnFromCatalog);
+            language.LearnFromDemands(await LabelledDemandsAsync(ct), rebuild: !readCatalog);
         }
-        if (options.Value.LearnFromCatalog)
+        if (readCatalog)
         {
             await language.RefreshAsync(offerings.LiveDocumentBatchesAsync(BatchSize, ct), ct);
         }

@@ -1,7 +1,10 @@
+using Marketplace.Api.Demands;
 using Marketplace.Core.Matching;
 using Marketplace.Core.Offerings;
 using Marketplace.Tests.Api;
 using Marketplace.Tests.Indexing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Tests.Matching;
 
@@ -35,6 +38,18 @@ public class MatchingWarmUpTests
             var matcher = second.Service<DemandMatcher>();
             await SearchTestHost.EventuallyAsync(() => Task.FromResult(matcher.IsPrepared(live[0])), TimeSpan.FromSeconds(20),
                 "the matching warm-up read the live offering's items");
+
+            // The same read fills a catalog language before the warm-up ends (readiness waits for it): demands are read with
+            // the catalog's language from the node's first request, without a second read of the catalog. (A language of its
+            // own, which no other service of the host fills.)
+            var language = new CatalogLanguage(matcher, second.Service<NeedModel>(), second.Service<IOptions<MatchingOptions>>(), TimeProvider.System);
+            var warmUp = new MatchingWarmUp(second.Service<OfferingStore>(), matcher, language, second.Service<IOptions<MatchingOptions>>(),
+                NullLogger<MatchingWarmUp>.Instance);
+            await warmUp.StartAsync(CancellationToken.None);
+            await warmUp.Completed.WaitAsync(TimeSpan.FromSeconds(20));
+            await warmUp.StopAsync(CancellationToken.None);
+            Assert.That(warmUp.ReadCatalog, Is.True);
+            Assert.That(language.Examples, Is.EqualTo(1), "the live offering teaches its items' language");
         }
         finally
         {
