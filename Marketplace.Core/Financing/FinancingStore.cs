@@ -173,6 +173,10 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
         {
             throw new ConflictException($"融资需求当前状态为 {need.Status}，只有待确认的需求可以确认或退回 (only a submitted need can be confirmed or returned).");
         }
+        if (status == FinancingStatuses.Confirmed && await EndedSinceSubmittedAsync(need, ct) is { } ended)
+        {
+            throw new ConflictException(ended);
+        }
         var now = clock.GetUtcNow();
         await using (var c = await db.OpenAsync(ct))
         {
@@ -193,6 +197,23 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
             }
         }
         return await GetAsync(actor, id, ct);
+    }
+
+    /// <summary>
+    /// Why a need can no longer be confirmed: its project was abandoned, or its engagement ended without a project, after it
+    /// was submitted (the banks' list holds live projects only, as a new need is checked); null while both are alive.
+    /// </summary>
+    private async Task<string?> EndedSinceSubmittedAsync(FinancingNeed need, CancellationToken ct)
+    {
+        if (need.PlanProjectId is { } projectId && await plans.FindAsync(projectId, ct) is { Status: PlanStatuses.Abandoned })
+        {
+            return "关联的计划项目已放弃，不能确认，请退回 (the plan project was abandoned since the need was submitted; return the need instead).";
+        }
+        if (need.EngagementId is { } engagementId && await engagements.FindForEnterpriseAsync(engagementId, need.EnterpriseId, ct) is { EndedWithoutProject: true })
+        {
+            return "关联的对接已结束且未验收，不能确认，请退回 (the engagement ended without a project since the need was submitted; return the need instead).";
+        }
+        return null;
     }
 
     private async Task<Valid> ValidateAsync(Actor actor, FinancingNeedInput? input, CancellationToken ct)

@@ -106,6 +106,7 @@ public class FinancingTests
         var engagementId = Guid.Parse(await _host.OpenEngagementAsync(diagnosis));
 
         var (need, _) = await CreateAsync(_host, _host.Enterprise, _projectId, Need(null, engagementId: engagementId));
+        var (pending, _) = await CreateAsync(_host, _host.Enterprise, _projectId, Need(null, "对接项目贷款", engagementId: engagementId));
 
         Assert.That(need["engagementId"]!.GetValue<string>(), Is.EqualTo(engagementId.ToString()));
         Assert.That(need["directions"]![0]!.GetValue<string>(), Is.EqualTo("machinery"), "the engaged offering's directions");
@@ -120,6 +121,30 @@ public class FinancingTests
         var problem = await ProblemAssert.IsProblemAsync(await _host.Enterprise.Client.PostAsJsonAsync("/api/v1/financing-needs", Need(null, engagementId: engagementId)),
             HttpStatusCode.BadRequest, "engagementId");
         Assert.That(problem["errors"]!["engagementId"]![0]!.GetValue<string>(), Does.StartWith("对接已结束且未验收"));
+
+        // A need submitted before the engagement ended is not confirmed onto the banks' list; it can be returned.
+        var pendingUrl = $"/api/v1/financing-needs/{pending["id"]}";
+        var refused = await ProblemAssert.IsProblemAsync(await _host.District.Client.PostAsync(pendingUrl + "/confirm", null), HttpStatusCode.Conflict);
+        Assert.That(refused["detail"]!.GetValue<string>(), Does.StartWith("关联的对接已结束且未验收"));
+        Assert.That((await ReadJsonAsync(await _host.District.Client.GetAsync(pendingUrl)))["status"]!.GetValue<string>(), Is.EqualTo("submitted"));
+        var returned = await _host.District.Client.PostAsJsonAsync(pendingUrl + "/return", new { reason = "对接已撤回" });
+        Assert.That(returned.StatusCode, Is.EqualTo(HttpStatusCode.OK), await returned.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task A_need_whose_project_was_abandoned_after_it_was_submitted_is_not_confirmed()
+    {
+        var projectId = (await _host.CreateProjectAsync()).Project["id"]!.GetValue<string>();
+        var (need, _) = await CreateAsync(_host, _host.Enterprise, projectId, Need(projectId));
+        await GovernmentHost.MoveAsync(_host.District.Client, projectId, "abandoned", reason: "企业放弃");
+        var url = $"/api/v1/financing-needs/{need["id"]}";
+
+        var refused = await ProblemAssert.IsProblemAsync(await _host.District.Client.PostAsync(url + "/confirm", null), HttpStatusCode.Conflict);
+
+        Assert.That(refused["detail"]!.GetValue<string>(), Does.StartWith("关联的计划项目已放弃"));
+        Assert.That((await ReadJsonAsync(await _host.District.Client.GetAsync(url)))["status"]!.GetValue<string>(), Is.EqualTo("submitted"));
+        var export = await _host.District.Client.GetStringAsync("/api/v1/financing-needs/export?format=csv");
+        Assert.That(export, Does.Not.Contain(need["id"]!.GetValue<string>()));
     }
 
     [Test]
