@@ -150,6 +150,26 @@ public class OpenApiDocumentTests
     }
 
     [Test]
+    public void No_oneOf_has_a_branch_that_every_value_matches()
+    {
+        // oneOf fails when a value matches two branches: a branch that takes any value (the empty schema, or a reference to
+        // one, such as JsonElement) makes every null or object answer invalid beside the other branch.
+        var schemas = _served["components"]!["schemas"]!.AsObject();
+        bool TakesAnything(JsonNode? branch) =>
+            branch is JsonObject o && (o.Count == 0 || (o["$ref"]?.GetValue<string>() is { } reference
+                && schemas[reference.Split('/')[^1]] is JsonObject target && target.Count == 0));
+        IEnumerable<string> Offending(JsonNode? node, string at) => node switch
+        {
+            JsonObject o => (o["oneOf"] is JsonArray branches && branches.Any(TakesAnything) ? [at] : Array.Empty<string>())
+                .Concat(o.SelectMany(p => Offending(p.Value, $"{at}/{p.Key}"))),
+            JsonArray a => a.SelectMany((item, i) => Offending(item, $"{at}/{i}")),
+            _ => [],
+        };
+
+        Assert.That(Offending(_served, "#").ToArray(), Is.Empty);
+    }
+
+    [Test]
     public void Response_headers_are_declared_where_they_are_sent()
     {
         string[] Headers(string path, string method, string status) =>

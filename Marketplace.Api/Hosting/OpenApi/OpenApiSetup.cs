@@ -19,6 +19,7 @@ public static class OpenApiSetup
             options.AddDocumentTransformer<RequestContractTransformer>();
             options.AddDocumentTransformer<WebhooksDocumentTransformer>();
             options.AddDocumentTransformer<CodeListComponents>();
+            options.AddDocumentTransformer<AnyValueProperties>();
             options.AddDocumentTransformer((document, context, ct) =>
             {
                 document.Info = new OpenApiInfo
