@@ -91,8 +91,12 @@ public static class OrganizationsApi
         var actor = user.GetActor();
         if (actor.Is(OrganizationKind.District))
         {
+            if (input.Kind != OrganizationKind.Enterprise.ToCode())
+            {
+                throw new ForbiddenException("区县经信部门只能登记企业（kind=enterprise）(a district office registers enterprises only).");
+            }
             var home = await store.HomeDistrictAsync(actor, ct);
-            if (input.Kind != OrganizationKind.Enterprise.ToCode() || (input.District is not null && input.District != home))
+            if (input.District is not null && input.District != home)
             {
                 throw new ForbiddenException($"区县只能登记本区县（{home}）的企业 (a district office registers enterprises of its own district only).");
             }
@@ -119,7 +123,7 @@ public static class OrganizationsApi
         v.ThrowIfAny();
         if (actor.Is(OrganizationKind.District) && kind == OrganizationKind.Enterprise.ToCode())
         {
-            district = await store.HomeDistrictAsync(actor, ct);
+            district = await store.HomeDistrictAsync(actor, district, ct);
         }
         var result = await store.ListAsync(kind, p, size, ct, district);
         return TypedResults.Ok(new PagedList<OrganizationResponse>(result.Items.Select(OrganizationResponse.From).ToArray(), result.Page, result.PageSize, result.Total));

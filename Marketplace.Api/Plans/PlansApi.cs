@@ -178,9 +178,9 @@ public static class PlansApi
         CheckDistrict(v, taxonomy, district);
         v.ThrowIfAny();
         var actor = user.GetActor();
-        var years = await store.RollingAsync(actor, district, from, ct);
+        var (covered, years) = await store.RollingAsync(actor, district, from, ct);
         var items = (await PlanProjectResponse.ForAsync(years.SelectMany(y => y.Items).ToArray(), engagements, ct)).ToLookup(p => p.Year);
-        return TypedResults.Ok(new RollingPlanResponse(district, from, from + PlanStore.RollingYears - 1,
+        return TypedResults.Ok(new RollingPlanResponse(covered, from, from + PlanStore.RollingYears - 1,
             years.Select(y => new PlanYearResponse(y.Year, y.Projects, y.Enterprises, y.PlannedInvestmentYuan, y.ByStatus,
                 items[y.Year].ToArray(), y.Truncated)).ToArray()));
     }

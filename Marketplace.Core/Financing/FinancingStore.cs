@@ -291,7 +291,7 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
                 enterpriseId = actor.OrganizationId;
                 break;
             case OrganizationKind.District:
-                district = await organizations.HomeDistrictAsync(actor, ct);
+                district = await organizations.HomeDistrictAsync(actor, filter.District, ct);
                 break;
             default:
                 throw new ForbiddenException("只有企业、区县经信部门和运营方可以查看融资需求 (only enterprises, district offices and operators see financing needs).");

@@ -151,6 +151,20 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
     public async Task<string> HomeDistrictAsync(Actor actor, CancellationToken ct) => (await GetAsync(actor.OrganizationId, ct)).District;
 
     /// <summary>
+    /// A district office's district for a filter it sent: its own, named or left out. Another district is refused (403)
+    /// rather than answered with the office's own district's data under the other's name.
+    /// </summary>
+    public async Task<string> HomeDistrictAsync(Actor actor, string? requested, CancellationToken ct)
+    {
+        var home = await HomeDistrictAsync(actor, ct);
+        if (requested is not null && requested != home)
+        {
+            throw new ForbiddenException($"区县经信部门只能查看本区县（{home}）的数据，请不传 district 或传 {home} (a district office sees its own district only).");
+        }
+        return home;
+    }
+
+    /// <summary>
     /// Whether <paramref name="actor"/> may read <paramref name="organization"/>: itself, operators, and a district office
     /// for the enterprises of its own district and for assessors (whom it assigns).
     /// </summary>

@@ -121,7 +121,7 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
     public async Task<PlanFilter> ScopeAsync(Actor actor, PlanFilter filter, CancellationToken ct) => actor.Kind switch
     {
         OrganizationKind.Operator or OrganizationKind.CapabilityCenter => filter,
-        OrganizationKind.District => filter with { District = await organizations.HomeDistrictAsync(actor, ct) },
+        OrganizationKind.District => filter with { District = await organizations.HomeDistrictAsync(actor, filter.District, ct) },
         OrganizationKind.Enterprise => filter with { EnterpriseId = actor.OrganizationId },
         _ => throw new ForbiddenException("服务商和诊断机构不能查看区县计划 (integrators and assessors don't see district plans)."),
     };
@@ -135,20 +135,23 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
         return new PagedList<PlanProject>(rows.Select(r => r.ToProject()).ToArray(), page, pageSize, total);
     }
 
-    /// <summary>The five-year rolling plan (五年滚动计划) from <paramref name="fromYear"/>, grouped by year.</summary>
-    public async Task<IReadOnlyList<PlanYear>> RollingAsync(Actor actor, string? district, int fromYear, CancellationToken ct)
+    /// <summary>
+    /// The five-year rolling plan (五年滚动计划) from <paramref name="fromYear"/>, grouped by year, and the district it covers
+    /// (a district office's own, else the one asked for; null for all).
+    /// </summary>
+    public async Task<(string? District, IReadOnlyList<PlanYear> Years)> RollingAsync(Actor actor, string? district, int fromYear, CancellationToken ct)
     {
         var scope = await ScopeAsync(actor, new PlanFilter(district, null, fromYear, fromYear + RollingYears - 1, null, null, null), ct);
         await using var c = await db.OpenAsync(ct);
         var rows = (await c.QueryAsync<Row>(db.Command(PlanSql.List, FilterArgs(scope, 0, 0), ct: ct))).Select(r => r.ToProject()).ToArray();
-        return Enumerable.Range(fromYear, RollingYears).Select(year =>
+        return (scope.District, Enumerable.Range(fromYear, RollingYears).Select(year =>
         {
             var items = rows.Where(p => p.Year == year).ToArray();
             return new PlanYear(year, items.Length, items.Select(p => p.EnterpriseId).Distinct().Count(),
                 items.Where(p => p.Status != PlanStatuses.Abandoned).Sum(p => p.PlannedInvestmentYuan),
                 PlanStatuses.Codes.ToDictionary(s => s, s => items.Count(p => p.Status == s)),
                 items.Take(RollingItemsPerYear).ToArray(), items.Length > RollingItemsPerYear);
-        }).ToArray();
+        }).ToArray());
     }
 
     public async Task<PlanProject> UpdateAsync(Actor actor, Guid id, string? ifMatch, PlanProjectInput? input, CancellationToken ct)

@@ -236,8 +236,14 @@ public class FinancingTests
         {
             Assert.That(await Districts(_host.Operator(), ""), Is.EqualTo(new[] { GovernmentHost.OtherDistrict, GovernmentHost.HomeDistrict }.Order().ToArray()));
             Assert.That(await Districts(_host.Operator(), "&direction=food"), Is.EqualTo(new[] { GovernmentHost.OtherDistrict }));
-            Assert.That(await Districts(_host.OtherDistrictOffice.Client, $"&district={Uri.EscapeDataString(GovernmentHost.HomeDistrict)}"), Is.EqualTo(new[] { GovernmentHost.OtherDistrict }),
+            Assert.That(await Districts(_host.OtherDistrictOffice.Client, ""), Is.EqualTo(new[] { GovernmentHost.OtherDistrict }),
                 "a district office exports its own district only");
+            Assert.That(await Districts(_host.OtherDistrictOffice.Client, $"&district={Uri.EscapeDataString(GovernmentHost.OtherDistrict)}"), Is.EqualTo(new[] { GovernmentHost.OtherDistrict }));
+            // Another district is refused, not answered with the office's own rows.
+            var refused = await ProblemAssert.IsProblemAsync(
+                await _host.OtherDistrictOffice.Client.GetAsync($"/api/v1/financing-needs/export?format=csv&district={Uri.EscapeDataString(GovernmentHost.HomeDistrict)}"),
+                HttpStatusCode.Forbidden);
+            Assert.That(refused["detail"]!.GetValue<string>(), Does.Contain(GovernmentHost.OtherDistrict));
             Assert.That(await Districts(_host.Operator(), $"&from={today}&to={today}"), Has.Length.EqualTo(2));
             Assert.That(await Districts(_host.Operator(), $"&from={tomorrow}"), Is.Empty);
         }

@@ -33,14 +33,17 @@ public class PlanTests
         {
             kind = "enterprise", name = "别区企业", creditCode = NewCreditCode(), district = OtherDistrict, industry = "五金制造", scale = "规上",
         }), HttpStatusCode.Forbidden);
-        await ProblemAssert.IsProblemAsync(await _host.District.Client.PostAsJsonAsync("/api/v1/organizations", new
+        var integrator = await ProblemAssert.IsProblemAsync(await _host.District.Client.PostAsJsonAsync("/api/v1/organizations", new
         {
             kind = "integrator", name = "某服务商", creditCode = NewCreditCode(), district = HomeDistrict,
         }), HttpStatusCode.Forbidden);
+        Assert.That(integrator["detail"]!.GetValue<string>(), Does.Contain("只能登记企业"), "the kind is what is refused, not the district");
 
         var listed = await _host.District.Client.GetFromJsonAsync<JsonObject>("/api/v1/organizations?kind=enterprise&pageSize=100");
         var districts = listed!["items"]!.AsArray().Select(o => o!["district"]!.GetValue<string>()).Distinct().ToArray();
         Assert.That(districts, Is.EqualTo(new[] { HomeDistrict }));
+        await ProblemAssert.IsProblemAsync(await _host.District.Client.GetAsync($"/api/v1/organizations?kind=enterprise&district={Uri.EscapeDataString(OtherDistrict)}"),
+            HttpStatusCode.Forbidden);
         var assessors = await _host.District.Client.GetFromJsonAsync<JsonObject>("/api/v1/organizations?kind=assessor");
         Assert.That(assessors!["total"]!.GetValue<int>(), Is.EqualTo(2));
         await ProblemAssert.IsProblemAsync(await _host.District.Client.GetAsync("/api/v1/organizations?kind=integrator"), HttpStatusCode.BadRequest, "kind");
@@ -233,7 +236,17 @@ public class PlanTests
             Assert.That(years[1]!["items"]!.AsArray(), Is.Empty);
             Assert.That(rolling.ToJsonString(), Does.Not.Contain("五年之外"));
         });
+        Assert.That(rolling["district"]!.GetValue<string>(), Is.EqualTo(GovernmentHost.HomeDistrict), "the district the answer covers");
         var other = await _host.OtherDistrictOffice.Client.GetFromJsonAsync<JsonObject>("/api/v1/plan-projects/rolling?fromYear=2030");
         Assert.That(other!.ToJsonString(), Does.Not.Contain("滚动一"));
+        Assert.That(other["district"]!.GetValue<string>(), Is.EqualTo(GovernmentHost.OtherDistrict));
+        // Asking for another district is refused: before, its own district's plan came back labelled with the other's name.
+        foreach (var path in new[] { "/api/v1/plan-projects/rolling?fromYear=2030&district=", "/api/v1/plan-projects?district=" })
+        {
+            await ProblemAssert.IsProblemAsync(await _host.OtherDistrictOffice.Client.GetAsync(path + Uri.EscapeDataString(GovernmentHost.HomeDistrict)), HttpStatusCode.Forbidden);
+        }
+        var operatorView = await _host.Operator().GetFromJsonAsync<JsonObject>($"/api/v1/plan-projects/rolling?fromYear=2030&district={Uri.EscapeDataString(GovernmentHost.HomeDistrict)}");
+        Assert.That(operatorView!["district"]!.GetValue<string>(), Is.EqualTo(GovernmentHost.HomeDistrict));
+        Assert.That(operatorView["years"]![0]!["items"]!.AsArray().Select(i => i!["title"]!.GetValue<string>()), Does.Contain("滚动一"));
     }
 }
