@@ -162,8 +162,17 @@ public sealed class RatingStore(Database db, EngagementStore engagements, TimePr
         {
             throw new ConflictException("该评价没有文字内容 (the rating has no comment to hide).");
         }
+        // Hidden once: a repeat would overwrite the first moderator's reason (and change the ETag the enterprise edits with).
+        var alreadyHidden = new ConflictException("该评价内容已隐藏，隐藏原因保持不变 (the comment is already hidden; its reason stays).");
+        if (rating.CommentHidden)
+        {
+            throw alreadyHidden;
+        }
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(db.Command(RatingSql.HideComment, new { EngagementId = engagementId, Reason = reason, By = actor.OrganizationId, Now = clock.GetUtcNow() }, ct: ct));
+        if (await c.ExecuteAsync(db.Command(RatingSql.HideComment, new { EngagementId = engagementId, Reason = reason, By = actor.OrganizationId, Now = clock.GetUtcNow() }, ct: ct)) == 0)
+        {
+            throw alreadyHidden;
+        }
         return (await FindAsync(engagementId, ct))!;
     }
 
@@ -282,7 +291,7 @@ internal static class RatingSql
     public const string HideComment = """
         UPDATE engagement_ratings
         SET comment_hidden_at = @Now, comment_hidden_reason = @Reason, comment_hidden_by = @By, row_version = row_version + 1, updated_at = @Now
-        WHERE engagement_id = @EngagementId
+        WHERE engagement_id = @EngagementId AND comment_hidden_at IS NULL
         """;
 
     public const string Integrator = """

@@ -111,6 +111,13 @@ public class RatingTests
         Assert.That((await GetJsonAsync(integrator.Client, RatingUrl(id)))["comment"], Is.Null);
         var profile = await GetJsonAsync(_host.Client(), $"/api/v1/integrators/{integrator.Id}/profile");
         Assert.That(profile["quality"]!["value"]!.GetValue<double>(), Is.EqualTo(1));
+
+        // Hidden once: a repeat is a 409 and leaves the first reason and the rating's version as they were.
+        var etag = (await _host.Operator().GetAsync(RatingUrl(id))).Headers.ETag!.ToString();
+        await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync($"{RatingUrl(id)}/hide-comment", new { reason = "第二次" }), HttpStatusCode.Conflict);
+        var after = await _host.Operator().GetAsync(RatingUrl(id));
+        Assert.That(after.Headers.ETag!.ToString(), Is.EqualTo(etag));
+        Assert.That((await ReadJsonAsync(after))["commentHiddenReason"]!.GetValue<string>(), Is.EqualTo("含侮辱性言论"));
     }
 
     [Test]
