@@ -47,6 +47,7 @@ app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<CorrelationIdMiddleware>();
+app.UseMiddleware<CallerCachingMiddleware>();
 app.UseMiddleware<RequestSizeLimitMiddleware>(app.Services.GetRequiredService<IOptions<MarketplaceOptions>>().Value.MaxRequestBodyBytes);
 app.UseAuthentication();
 app.UseRateLimiter(); // before the key check: requests with made-up keys count against their address's limit

@@ -134,6 +134,37 @@ public class HostingTests
     }
 
     [Test]
+    public async Task Answers_vary_by_key_and_a_keyed_answer_is_private_to_shared_caches()
+    {
+        using var app = new MarketplaceApp();
+        try
+        {
+            var integrator = await app.CreateOrganizationAsync("integrator");
+            var id = await app.PublishOfferingAsync(integrator);
+
+            var owner = await integrator.Client.GetAsync($"/api/v1/offerings/{id}");
+            var anonymous = await app.Client().GetAsync($"/api/v1/offerings/{id}");
+            var taxonomy = await integrator.Client.GetAsync("/api/v1/taxonomy");
+            var problem = await integrator.Client.GetAsync($"/api/v1/offerings/{Guid.NewGuid()}");
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(owner.Headers.Vary, Does.Contain("X-Api-Key"));
+                Assert.That(owner.Headers.CacheControl?.Private, Is.True, "the owner's answer may hold its draft");
+                Assert.That(anonymous.Headers.Vary, Does.Contain("X-Api-Key"));
+                Assert.That(anonymous.Headers.CacheControl, Is.Null);
+                Assert.That(taxonomy.Headers.CacheControl?.Public, Is.True, "the same for every caller");
+                Assert.That(problem.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+                Assert.That(problem.Headers.CacheControl?.Private, Is.True);
+            });
+        }
+        finally
+        {
+            MarketplaceApp.DeleteDirectory(app.DataDirectory);
+        }
+    }
+
+    [Test]
     public async Task Health_endpoints_answer()
     {
         using var app = new MarketplaceApp();
