@@ -68,4 +68,12 @@ public interface IIndexRebuild : IAsyncDisposable
 public sealed class InvalidSearchRequestException(string field, string message) : Exception(message)
 {
     public string Field { get; } = field;
+
+    /// <summary>A cursor that does not decode as one this service issues (either engine).</summary>
+    public static InvalidSearchRequestException ForeignCursor() =>
+        new("cursor", "cursor 无效，请原样传回上一页的 nextCursor (the cursor is not one this service issued; pass a previous page's nextCursor unchanged).");
+
+    /// <summary>A cursor of a search in another order: it continues that order only.</summary>
+    public static InvalidSearchRequestException CursorOfOtherSort(SearchSort issued, SearchSort asked) =>
+        new("cursor", $"cursor 来自 sort={SearchSorts.Code(issued)} 的搜索，本次 sort={SearchSorts.Code(asked)} (the cursor was issued for sort={SearchSorts.Code(issued)}, not sort={SearchSorts.Code(asked)}).");
 }

@@ -18,6 +18,9 @@ public static class SearchSorts
         ["price"] = SearchSort.PriceAsc,
         ["price_desc"] = SearchSort.PriceDesc,
     };
+
+    /// <summary>The API's code of a sort order.</summary>
+    public static string Code(SearchSort sort) => ByCode.First(kv => kv.Value == sort).Key;
 }
 
 /// <summary>A search over live offerings. Filters are ANDed; values inside <see cref="Directions"/> are ORed.</summary>

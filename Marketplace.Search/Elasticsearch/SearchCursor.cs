@@ -60,7 +60,9 @@ internal static class SearchCursor
             }
             if (s.GetString() != sort.ToString())
             {
-                throw new InvalidSearchRequestException("cursor", "The cursor belongs to a search with a different sort order.");
+                throw Enum.TryParse<SearchSort>(s.GetString(), out var issued) && Enum.IsDefined(issued)
+                    ? InvalidSearchRequestException.CursorOfOtherSort(issued, sort)
+                    : Malformed();
             }
             var primary = v[0];
             var tieBreak = v[1];
@@ -79,6 +81,5 @@ internal static class SearchCursor
         }
     }
 
-    private static InvalidSearchRequestException Malformed() =>
-        new("cursor", "The cursor is malformed; pass the nextCursor of a previous page unchanged.");
+    private static InvalidSearchRequestException Malformed() => InvalidSearchRequestException.ForeignCursor();
 }

@@ -24,20 +24,20 @@ internal sealed record SearchCursor(SearchSort Sort, float? Score, long? Key, lo
         }
         catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
         {
-            throw new InvalidSearchRequestException("cursor", "The cursor is not one this service issued.");
+            throw InvalidSearchRequestException.ForeignCursor();
         }
         if (payload is null || !Enum.TryParse<SearchSort>(payload.S, out var sort) || !Enum.IsDefined(sort))
         {
-            throw new InvalidSearchRequestException("cursor", "The cursor is not one this service issued.");
+            throw InvalidSearchRequestException.ForeignCursor();
         }
         if (sort != expectedSort)
         {
-            throw new InvalidSearchRequestException("cursor", $"The cursor was issued for sort '{sort}', not '{expectedSort}'.");
+            throw InvalidSearchRequestException.CursorOfOtherSort(sort, expectedSort);
         }
         var valid = sort == SearchSort.Relevance ? payload.R is { } r && double.IsFinite(r) : payload.K is not null;
         if (!valid)
         {
-            throw new InvalidSearchRequestException("cursor", "The cursor is not one this service issued.");
+            throw InvalidSearchRequestException.ForeignCursor();
         }
         return new SearchCursor(sort, payload.R is { } score ? (float)score : null, payload.K, payload.H);
     }

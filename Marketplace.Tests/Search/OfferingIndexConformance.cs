@@ -547,6 +547,7 @@ public abstract class OfferingIndexConformance
         var error = Assert.ThrowsAsync<InvalidSearchRequestException>(() => index.SearchAsync(new() { Cursor = cursor, Sort = SearchSort.PriceAsc }, None));
 
         Assert.That(error!.Field, Is.EqualTo("cursor"));
+        Assert.That(error.Message, Does.Contain("sort=newest").And.Contain("sort=price"), "the API's codes, on either engine");
     }
 
     [Test]
