@@ -103,7 +103,7 @@ public static class BulkApi
         return app;
     }
 
-    private static async Task<FileStreamHttpResult> Template(string? format, CancellationToken ct)
+    private static async Task<FileStreamHttpResult> Template([CodeList(CodeList.TableFormats)] string? format, CancellationToken ct)
     {
         var v = new Validator();
         var tableFormat = TableFormats.Parse(format, v, fallback: TableFormat.Xlsx);

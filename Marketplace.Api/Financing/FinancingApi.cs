@@ -121,7 +121,8 @@ public static class FinancingApi
     }
 
     private static async Task<Ok<PagedList<FinancingNeedResponse>>> List(ClaimsPrincipal user, FinancingStore store, TaxonomyCatalog taxonomy,
-        string? status, string? district, string? direction, DateOnly? from, DateOnly? to, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
+        [CodeList(CodeList.FinancingStatuses)] string? status, [CodeList(CodeList.Districts)] string? district, [CodeList(CodeList.Directions)] string? direction,
+        DateOnly? from, DateOnly? to, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);
@@ -135,7 +136,8 @@ public static class FinancingApi
     }
 
     private static async Task<FileStreamHttpResult> Export(ClaimsPrincipal user, FinancingStore store, TaxonomyCatalog taxonomy, TimeProvider clock,
-        string? format, string? district, string? direction, DateOnly? from, DateOnly? to, CancellationToken ct)
+        [CodeList(CodeList.TableFormats)] string? format, [CodeList(CodeList.Districts)] string? district, [CodeList(CodeList.Directions)] string? direction,
+        DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         var v = new Validator();
         var tableFormat = TableFormats.Parse(format, v);

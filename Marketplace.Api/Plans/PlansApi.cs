@@ -151,7 +151,8 @@ public static class PlansApi
     }
 
     private static async Task<Ok<PagedList<PlanProjectResponse>>> List(ClaimsPrincipal user, PlanStore store, PlanEngagements engagements, TaxonomyCatalog taxonomy,
-        int? year, int? fromYear, int? toYear, string? status, Guid? enterpriseId, string? direction, string? district, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
+        [Range(PlanStore.MinYear, PlanStore.MaxYear)] int? year, [Range(PlanStore.MinYear, PlanStore.MaxYear)] int? fromYear, [Range(PlanStore.MinYear, PlanStore.MaxYear)] int? toYear, [CodeList(CodeList.PlanStatuses)] string? status, Guid? enterpriseId,
+        [CodeList(CodeList.Directions)] string? direction, [CodeList(CodeList.Districts)] string? district, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);
@@ -170,7 +171,7 @@ public static class PlansApi
     }
 
     private static async Task<Ok<RollingPlanResponse>> Rolling(ClaimsPrincipal user, PlanStore store, PlanEngagements engagements, TaxonomyCatalog taxonomy, TimeProvider clock,
-        int? fromYear, string? district, CancellationToken ct)
+        [Range(PlanStore.MinYear, PlanStore.MaxYear - PlanStore.RollingYears + 1)] int? fromYear, [CodeList(CodeList.Districts)] string? district, CancellationToken ct)
     {
         var v = new Validator();
         var from = fromYear ?? clock.GetUtcNow().Year;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
@@ -78,14 +79,14 @@ public static class ScoreboardApi
         return app;
     }
 
-    private static async Task<Ok<ScoreboardResponse>> All(int? year, ScoreboardQueries scoreboard, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<ScoreboardResponse>> All([Range(PlanStore.MinYear, PlanStore.MaxYear)] int? year, ScoreboardQueries scoreboard, TimeProvider clock, CancellationToken ct)
     {
         var y = ValidYear(year, clock);
         var rows = await scoreboard.DistrictsAsync(y, ct);
         return TypedResults.Ok(new ScoreboardResponse(y, Rules(scoreboard.Rules), rows.Select(ScoreboardRowResponse.From).ToArray()));
     }
 
-    private static async Task<FileContentHttpResult> Chart(int? year, string? highlight, ScoreboardQueries scoreboard, TaxonomyCatalog taxonomy, TimeProvider clock,
+    private static async Task<FileContentHttpResult> Chart([Range(PlanStore.MinYear, PlanStore.MaxYear)] int? year, string? highlight, ScoreboardQueries scoreboard, TaxonomyCatalog taxonomy, TimeProvider clock,
         HttpContext context, CancellationToken ct)
     {
         var y = ValidYear(year, clock);
@@ -97,14 +98,14 @@ public static class ScoreboardApi
         return TypedResults.File(ScoreboardChart.Render(y, await scoreboard.DistrictsAsync(y, ct), scoreboard.Rules, highlight), "image/svg+xml");
     }
 
-    private static async Task<Ok<ScoreboardRowResponse>> District(string code, int? year, ScoreboardQueries scoreboard, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<ScoreboardRowResponse>> District(string code, [Range(PlanStore.MinYear, PlanStore.MaxYear)] int? year, ScoreboardQueries scoreboard, TimeProvider clock, CancellationToken ct)
     {
         var y = ValidYear(year, clock);
         var row = await scoreboard.DistrictAsync(y, code, ct) ?? throw UnknownDistrict(code);
         return TypedResults.Ok(ScoreboardRowResponse.From(row));
     }
 
-    private static async Task<Ok<ScoreboardDetailResponse>> Enterprises(string code, int? year, ClaimsPrincipal user, ScoreboardQueries scoreboard,
+    private static async Task<Ok<ScoreboardDetailResponse>> Enterprises(string code, [Range(PlanStore.MinYear, PlanStore.MaxYear)] int? year, ClaimsPrincipal user, ScoreboardQueries scoreboard,
         OrganizationStore organizations, TaxonomyCatalog taxonomy, TimeProvider clock, CancellationToken ct)
     {
         var y = ValidYear(year, clock);
