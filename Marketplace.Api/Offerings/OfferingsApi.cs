@@ -184,7 +184,9 @@ public static class OfferingsApi
     {
         var (events, revisions) = await store.HistoryAsync(user.GetActor(), id, ct);
         return TypedResults.Ok(new OfferingHistoryResponse(id,
-            events.Select(e => new AuditEventResponse(e.Seq, e.RevisionId, e.Action, e.ActorId, e.ActorKind, e.Detail, e.At)).ToArray(),
+            // Numbered within the offering: the audit log's own sequence spans every tenant's offerings, and its gaps would
+            // tell an integrator how busy the others are.
+            events.Select((e, i) => new AuditEventResponse(i + 1, e.RevisionId, e.Action, e.ActorId, e.ActorKind, e.Detail, e.At)).ToArray(),
             revisions.Select(r => new PublishedRevisionResponse(r.Id, r.Number, r.PublishedAt, r.Content)).ToArray()));
     }
 

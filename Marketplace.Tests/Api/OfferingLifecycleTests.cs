@@ -266,6 +266,8 @@ public class OfferingLifecycleTests(StorageKind storage)
         var actions = history["events"]!.AsArray().Select(e => e!["action"]!.GetValue<string>());
         Assert.That(actions, Is.EqualTo(new[] { "created", "submitted", "approved", "revised", "submitted", "approved" }));
         Assert.That(history["events"]!.AsArray().All(e => e!["at"] is not null && e["actorId"] is not null), Is.True);
+        Assert.That(history["events"]!.AsArray().Select(e => e!["seq"]!.GetValue<long>()), Is.EqualTo(new long[] { 1, 2, 3, 4, 5, 6 }),
+            "numbered within the offering, not by the log shared with other tenants");
         await ProblemAssert.IsProblemAsync(await _otherIntegrator.Client.GetAsync($"/api/v1/offerings/{id}/history"), HttpStatusCode.Forbidden);
     }
 
