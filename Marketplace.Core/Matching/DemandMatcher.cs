@@ -300,8 +300,11 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         // A single Chinese character (一、要、上) is no evidence of a need: never shown as a matched term.
         var matchedTerms = hit.MatchedTerms.Where(t => t.Length > 1 || !NeedFeatures.IsHan(t[0])).ToArray();
         var terms = matchedTerms.Take(8).ToArray();
-        reasons.Add(new MatchReason(MatchReasonKinds.Text, text >= 0.5,
-            terms.Length > 0 ? $"文本相关度{text:0.00}，匹配词：{string.Join("、", terms)}" : $"文本相关度{text:0.00}"));
+        // Without a word in common the text score rests on single characters (多、人工's 人), relative to a best hit that
+        // matched nothing better: said so, and not counted as text agreement. (Weighing such text down in the ranking lost
+        // relevant offerings: set I 0.606 → 0.581, set F 0.834 → 0.824.)
+        reasons.Add(new MatchReason(MatchReasonKinds.Text, text >= 0.5 && terms.Length > 0,
+            terms.Length > 0 ? $"文本相关度{text:0.00}，匹配词：{string.Join("、", terms)}" : $"文本相关度{text:0.00}，仅个别单字相同，无共同词语"));
 
         // Function: the best agreement between an item the demand asks for and an item the offering provides.
         var offeringItems = OfferingItems(hit);

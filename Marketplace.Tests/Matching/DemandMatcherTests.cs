@@ -309,6 +309,27 @@ public sealed class DemandMatcherTests
     }
 
     [Test]
+    public async Task A_need_no_offering_provides_or_shares_words_with_says_so_rather_than_answering_an_empty_list()
+    {
+        // An empty catalog: no candidate at all, so no floor shortened the list either.
+        var result = await MatchAsync(Query(direction: null, text: "车架焊接还靠老师傅手工焊，焊缝宽窄不一"));
+
+        Assert.That(result.Matches, Is.Empty);
+        Assert.That(result.Note, Is.EqualTo("资源池暂无提供「焊接工艺设备」的方案；新方案发布后将自动重新匹配"));
+    }
+
+    [Test]
+    public async Task A_text_score_resting_on_single_characters_is_not_counted_as_text_agreement()
+    {
+        // 多 is the only character the demand shares with the offering: the best (and only) hit, so its relative text is 1.
+        var result = await MatchAsync(Query(direction: null, text: "喷漆老是流挂，返工多"), ("造纸", Doc(title: "白水回用节能改造", summary: "白水多圆盘回收，节水节能")));
+
+        var text = result.Matches.SelectMany(m => m.Reasons).Where(r => r.Kind == MatchReasonKinds.Text).ToArray();
+        Assert.That(text, Is.Not.Empty);
+        Assert.That(text, Is.All.Matches<MatchReason>(r => !r.Ok && r.Detail.EndsWith("仅个别单字相同，无共同词语")));
+    }
+
+    [Test]
     public async Task General_wishes_beside_a_concrete_problem_leave_the_problem_understood()
     {
         var result = await MatchAsync(Query(direction: null, text: "想做数字化转型，先把车架焊接换成机器人，焊缝宽窄不一"), ("焊接", Doc()));
