@@ -4,6 +4,7 @@ using Marketplace.Api.Engagements;
 using Marketplace.Core.Demands;
 using Marketplace.Core.Engagements;
 using Marketplace.Core.Matching;
+using Marketplace.Core.Offerings;
 
 namespace Marketplace.Api.Demands;
 
@@ -29,7 +30,7 @@ public sealed record DemandItemRequest(
     [Required, MaxLength(DemandStore.TextMax)] string? Text,
     [CodeList(CodeList.Directions)] string? Direction,
     [CodeList(CodeList.SubDirections)] string? SubDirection,
-    [Range(0d, long.MaxValue)] long? BudgetYuan,
+    [Range(0d, OfferingValidation.PriceLimitYuan)] long? BudgetYuan,
     [Range(1, DemandStore.DaysLimit)] int? WithinDays);
 
 /// <param name="Engagements">The engagements opened from this item's matches (the enterprise and operators see them; others get none).</param>

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Marketplace.Core.Common;
 using Marketplace.Core.Matching;
+using Marketplace.Core.Offerings;
 using Marketplace.Core.Organizations;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Storage;
@@ -337,6 +338,7 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         else
         {
             var seen = new HashSet<Guid>();
+            var sameAs = new Dictionary<(string, string?, string?, long?, int?), int>();
             for (var n = 0; n < input.Items.Count; n++)
             {
                 var field = $"items[{n}]";
@@ -365,13 +367,28 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
                 if (v.Required($"{field}.text", text))
                 {
                     v.Text($"{field}.text", text, TextMax);
+                    // Punctuation, symbols or emoji alone say nothing to match (they were matched to arbitrary offerings).
+                    if (!text!.Any(char.IsLetterOrDigit))
+                    {
+                        v.Add($"{field}.text", "需求描述需包含文字，不能只有标点、符号或表情 (the text must contain words, not only punctuation, symbols or emoji).");
+                    }
                 }
                 var (direction, subDirection) = TaxonomyChecks.Single(taxonomy, v, field, item.Direction, item.SubDirection);
                 if (item.BudgetYuan is < 0)
                 {
                     v.Add($"{field}.budgetYuan", "预算不能为负 (must be ≥ 0).");
                 }
+                else if (item.BudgetYuan > OfferingValidation.PriceLimitYuan)
+                {
+                    v.Add($"{field}.budgetYuan", $"预算不能超过 {OfferingValidation.PriceLimitYuan} 元 (at most {OfferingValidation.PriceLimitYuan}).");
+                }
                 v.Range($"{field}.withinDays", item.WithinDays, 1, DaysLimit);
+                // The same item twice would be matched, led and counted twice (leads, the feed, supply-and-demand statistics).
+                var key = (text ?? "", direction, subDirection, item.BudgetYuan, item.WithinDays);
+                if (text is not null && !sameAs.TryAdd(key, n))
+                {
+                    v.Add($"{field}.text", $"与第 {sameAs[key] + 1} 项重复 (the same item as items[{sameAs[key]}]).");
+                }
                 items.Add(new ValidItem(item.Id, text ?? "", direction, subDirection, item.BudgetYuan, item.WithinDays));
             }
         }

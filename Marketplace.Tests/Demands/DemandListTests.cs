@@ -77,6 +77,10 @@ public class DemandListTests
         yield return new TestCaseData(new { items = new[] { Item("ok", withinDays: 0) } }, "items[0].withinDays").SetName("zero days");
         yield return new TestCaseData(new { items = new[] { Item("ok", withinDays: 3651) } }, "items[0].withinDays").SetName("too many days");
         yield return new TestCaseData(new { items = new[] { Item("ok", id: Guid.NewGuid()) } }, "items[0].id").SetName("client-chosen item id");
+        yield return new TestCaseData(new { items = new[] { Item("ok"), Item("！！？…") } }, "items[1].text").SetName("punctuation only");
+        yield return new TestCaseData(new { items = new[] { Item("😀🔧⚙️") } }, "items[0].text").SetName("emoji only");
+        yield return new TestCaseData(new { items = new[] { Item("焊缝宽窄不一"), Item("喷漆流挂"), Item(" 焊缝宽窄不一 ") } }, "items[2].text").SetName("the same item twice");
+        yield return new TestCaseData(new { items = new[] { Item("ok", budgetYuan: 10_000_000_001) } }, "items[0].budgetYuan").SetName("budget over the limit");
     }
 
     [TestCaseSource(nameof(InvalidBodies))]
