@@ -73,6 +73,10 @@ public sealed class InvalidSearchRequestException(string field, string message) 
     public static InvalidSearchRequestException ForeignCursor() =>
         new("cursor", "cursor 无效，请原样传回上一页的 nextCursor (the cursor is not one this service issued; pass a previous page's nextCursor unchanged).");
 
+    /// <summary>A cursor of a search with other text or filters: it continues that search only.</summary>
+    public static InvalidSearchRequestException CursorOfOtherQuery() =>
+        new("cursor", "cursor 来自另一组查询条件（q 或筛选条件不同），请去掉 cursor 从第一页开始 (the cursor was issued for another query or other filters; start again without it).");
+
     /// <summary>A cursor of a search in another order: it continues that order only.</summary>
     public static InvalidSearchRequestException CursorOfOtherSort(SearchSort issued, SearchSort asked) =>
         new("cursor", $"cursor 来自 sort={SearchSorts.Code(issued)} 的搜索，本次 sort={SearchSorts.Code(asked)} (the cursor was issued for sort={SearchSorts.Code(issued)}, not sort={SearchSorts.Code(asked)}).");

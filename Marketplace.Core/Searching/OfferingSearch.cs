@@ -46,6 +46,22 @@ public sealed record OfferingSearchRequest
     public string? Cursor { get; init; }
     public bool IncludeFacets { get; init; } = true;
     public bool Highlight { get; init; } = true;
+
+    /// <summary>
+    /// What a cursor continues: the text and the filters (not the boost terms, which the API reads from the text with a
+    /// model that may be rebuilt between two pages), as a stable 64-bit hash (FNV-1a over their UTF-8 bytes).
+    /// </summary>
+    public long CursorScope()
+    {
+        var scope = string.Join("\u001f", (Text ?? "").Trim(), string.Join(',', Directions.Order(StringComparer.Ordinal)),
+            string.Join(',', SubDirections.Order(StringComparer.Ordinal)), Type, Deployment, District, MaxPriceYuan, MaxDays);
+        var hash = 14695981039346656037UL;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(scope))
+        {
+            hash = unchecked((hash ^ b) * 1099511628211UL);
+        }
+        return unchecked((long)hash);
+    }
 }
 
 public sealed record WeightedTerm(string Term, float Weight);

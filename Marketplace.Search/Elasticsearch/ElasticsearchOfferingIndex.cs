@@ -215,7 +215,7 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
         if (request.Limit > 0 && hits.Count == request.Limit && lastSort is { Count: > 0 }
             && (request.Cursor is not null || request.Offset + hits.Count < total))
         {
-            next = SearchCursor.Encode(request.Sort, lastSort);
+            next = SearchCursor.Encode(request.Sort, lastSort, request.CursorScope());
         }
         return new OfferingSearchResult(total, hits, request.IncludeFacets ? Facets(response) : new Dictionary<string, IReadOnlyList<FacetCount>>(), next);
     }

@@ -51,7 +51,7 @@ internal static class OfferingQueryBuilder
             throw new InvalidSearchRequestException("maxDays", "maxDays must not be negative.");
         }
 
-        var searchAfter = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort);
+        var searchAfter = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort, request.CursorScope());
         var text = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text.Trim();
         var terms = WeightedTerms(text, request.BoostTerms, thesaurus);
         var facetFilters = FacetFilters(request);

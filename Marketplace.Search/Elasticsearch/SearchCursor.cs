@@ -7,11 +7,12 @@ namespace Marketplace.Search.Elasticsearch;
 
 /// <summary>
 /// The opaque paging cursor: the <c>search_after</c> values of a page's last hit (primary sort key,
-/// tie-break) and the sort they belong to, as base64url JSON.
+/// tie-break), the sort they belong to and the search they continue (<see cref="OfferingSearchRequest.CursorScope"/>), as
+/// base64url JSON.
 /// </summary>
 internal static class SearchCursor
 {
-    public static string Encode(SearchSort sort, IReadOnlyCollection<FieldValue> sortValues)
+    public static string Encode(SearchSort sort, IReadOnlyCollection<FieldValue> sortValues, long scope)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -39,13 +40,14 @@ internal static class SearchCursor
                 }
             }
             writer.WriteEndArray();
+            writer.WriteNumber("q", scope);
             writer.WriteEndObject();
         }
         return Base64Url.EncodeToString(buffer.WrittenSpan);
     }
 
     /// <summary>The <c>search_after</c> values; throws <see cref="InvalidSearchRequestException"/> for a malformed cursor or one from another sort.</summary>
-    public static IReadOnlyList<FieldValue> Decode(string cursor, SearchSort sort)
+    public static IReadOnlyList<FieldValue> Decode(string cursor, SearchSort sort, long scope)
     {
         try
         {
@@ -63,6 +65,11 @@ internal static class SearchCursor
                 throw Enum.TryParse<SearchSort>(s.GetString(), out var issued) && Enum.IsDefined(issued)
                     ? InvalidSearchRequestException.CursorOfOtherSort(issued, sort)
                     : Malformed();
+            }
+            // A cursor issued before it carried its search (no "q") is taken as it is.
+            if (root.TryGetProperty("q", out var q) && (!q.TryGetInt64(out var issuedFor) || issuedFor != scope))
+            {
+                throw InvalidSearchRequestException.CursorOfOtherQuery();
             }
             var primary = v[0];
             var tieBreak = v[1];

@@ -702,7 +702,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     {
         var limit = Math.Clamp(request.Limit, 0, MaxLimit);
         var offset = request.Cursor is null ? Math.Clamp(request.Offset, 0, MaxOffset) : 0;
-        var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort);
+        var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort, request.CursorScope());
 
         var text = _queries.Build(request.Text, request.BoostTerms);
         var filters = new SearchFilters(request);
@@ -755,7 +755,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var page = top.Results().Skip(offset).ToList();
         var foldedTerms = text.Terms.Select(t => t.Folded).ToArray();
         var hits = page.Take(limit).Select(h => ToHit(searcher, h, text.Terms, foldedTerms, request.Highlight)).ToList();
-        var next = page.Count > limit && limit > 0 ? top.CursorAfter(page[limit - 1]).Encode() : null;
+        var next = page.Count > limit && limit > 0 ? top.CursorAfter(page[limit - 1]).Encode(request.CursorScope()) : null;
         return new OfferingSearchResult(top.TotalHits, hits, facets, next);
     }
 

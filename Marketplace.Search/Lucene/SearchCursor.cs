@@ -6,16 +6,17 @@ namespace Marketplace.Search.Lucene;
 
 /// <summary>
 /// The search-after cursor: the sort values of a page's last hit (score or sort key, then the id
-/// hash), as base64url JSON. Bound to the sort order it was made for.
+/// hash), as base64url JSON. Bound to the sort order and the search (<see cref="OfferingSearchRequest.CursorScope"/>) it
+/// was made for; a cursor issued before it carried its search is taken as it is.
 /// </summary>
 internal sealed record SearchCursor(SearchSort Sort, float? Score, long? Key, long IdHash)
 {
-    private sealed record Payload(string S, double? R, long? K, long H);
+    private sealed record Payload(string S, double? R, long? K, long H, long? Q);
 
-    public string Encode() =>
-        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Payload(Sort.ToString(), Score, Key, IdHash)));
+    public string Encode(long scope) =>
+        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Payload(Sort.ToString(), Score, Key, IdHash, scope)));
 
-    public static SearchCursor Decode(string cursor, SearchSort expectedSort)
+    public static SearchCursor Decode(string cursor, SearchSort expectedSort, long expectedScope)
     {
         Payload? payload;
         try
@@ -38,6 +39,10 @@ internal sealed record SearchCursor(SearchSort Sort, float? Score, long? Key, lo
         if (!valid)
         {
             throw InvalidSearchRequestException.ForeignCursor();
+        }
+        if (payload.Q is { } scope && scope != expectedScope)
+        {
+            throw InvalidSearchRequestException.CursorOfOtherQuery();
         }
         return new SearchCursor(sort, payload.R is { } score ? (float)score : null, payload.K, payload.H);
     }

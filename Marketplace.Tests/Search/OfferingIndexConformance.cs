@@ -539,6 +539,20 @@ public abstract class OfferingIndexConformance
     }
 
     [Test]
+    public async Task A_cursor_continues_only_the_search_it_was_issued_for()
+    {
+        var index = await IndexWithAsync(Doc("甲"), Doc("乙"), Doc("丙"));
+        var cursor = (await index.SearchAsync(new() { Limit = 1, Sort = SearchSort.Newest }, None)).NextCursor;
+
+        var error = Assert.ThrowsAsync<InvalidSearchRequestException>(() => index.SearchAsync(new() { Cursor = cursor, Sort = SearchSort.Newest, Type = "tool" }, None));
+
+        Assert.That(error!.Field, Is.EqualTo("cursor"));
+        Assert.That(error.Message, Does.StartWith("cursor 来自另一组查询条件"));
+        var next = await index.SearchAsync(new() { Cursor = cursor, Sort = SearchSort.Newest, Limit = 1, BoostTerms = [new("甲", 1)] }, None);
+        Assert.That(next.Hits, Has.Count.EqualTo(1), "the same search with other boost terms continues");
+    }
+
+    [Test]
     public async Task A_cursor_from_another_sort_order_is_an_invalid_request()
     {
         var index = await IndexWithAsync(Doc("甲"), Doc("乙"));

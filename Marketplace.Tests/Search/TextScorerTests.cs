@@ -192,7 +192,7 @@ public class TextScorerTests
     {
         var filter = new RequestFilter(new SearchFilters(request), sideways: request.IncludeFacets);
         var counter = request.IncludeFacets ? new FacetCounter() : null;
-        var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort);
+        var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort, request.CursorScope());
         var top = new TopHitsCollector(request.Sort, request.Offset + request.Limit + 1, cursor);
         ITextHits hits = new TextSearchCollector(top, counter, filter);
         counting ??= new CountingHits();
@@ -201,7 +201,7 @@ public class TextScorerTests
         TextScorer.Run(searcher, plan, filter, counting, 64L << 20);
         var results = top.Results();
         var facets = FacetNames.All.ToDictionary(f => f, f => counter?.Result(f) ?? []);
-        var next = results.Count > request.Offset + request.Limit ? top.CursorAfter(results[request.Offset + request.Limit - 1]).Encode() : null;
+        var next = results.Count > request.Offset + request.Limit ? top.CursorAfter(results[request.Offset + request.Limit - 1]).Encode(request.CursorScope()) : null;
         return (results, top.TotalHits, facets, next);
     }
 

@@ -82,6 +82,22 @@ public sealed class ElasticsearchResponseTests
     }
 
     [Test]
+    public async Task A_cursor_continues_only_the_search_it_was_issued_for()
+    {
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 200, CannedResponses.SearchPage);
+        var index = es.CreateIndex();
+        var page = await index.SearchAsync(new OfferingSearchRequest { Text = "焊接", Limit = 2 }, CancellationToken.None);
+
+        var ex = Assert.ThrowsAsync<InvalidSearchRequestException>(() =>
+            index.SearchAsync(new OfferingSearchRequest { Text = "喷涂", Limit = 2, Cursor = page.NextCursor }, CancellationToken.None));
+
+        Assert.That(ex!.Message, Does.StartWith("cursor 来自另一组查询条件"));
+        // Other boost terms (the API reads them from the text, with a model that may be rebuilt between pages) continue it.
+        Assert.DoesNotThrowAsync(() => index.SearchAsync(
+            new OfferingSearchRequest { Text = "焊接", Limit = 2, Cursor = page.NextCursor, BoostTerms = [new("焊接机器人", 0.8f)] }, CancellationToken.None));
+    }
+
+    [Test]
     public void A_503_becomes_a_typed_transient_exception()
     {
         var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 503, CannedResponses.ServiceUnavailable);
