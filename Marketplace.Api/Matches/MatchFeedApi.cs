@@ -38,7 +38,7 @@ public static class MatchFeedApi
         group.MapGet("/feed", Feed)
             .WithName("GetMatchFeed")
             .WithSummary("匹配事件流 (the match event feed)")
-            .WithDescription("Capability center or operator. Every stored match result (a demand item in a match run) in sequence order, with the top 10 offerings as ranked. Cursor-based: pass the previous page's `nextCursor` as `after` (omit it to start from the beginning); no gaps or duplicates under concurrent writes. An `after` beyond the feed's last event is a 400 (the feed never issued it; holding it would skip the events to come). `limit` defaults to 100, at most 500. Filters: `district` (the enterprise's district) and `direction` (the item's stated or top inferred direction). Each event's `reason`: `list-created`, `list-updated`, `diagnosis-submitted`, `offering-published` (a newly published offering entered the item's matches) or `offering-retired` (one of its matches was retired; the item's matches without it).")
+            .WithDescription("Capability center or operator. Every stored match result (a demand item in a match run) in sequence order, with the top 10 offerings as ranked. Cursor-based: pass the previous page's `nextCursor` as `after` (omit it to start from the beginning); no gaps or duplicates under concurrent writes. An `after` beyond the feed's last event is a 400 (the feed never issued it; holding it would skip the events to come). `limit` defaults to 100, at most 500. Filters: `district` (the enterprise's district) and `direction` (the item's stated or top inferred direction; `unclassified` for items with neither, as the supply-and-demand statistics group them). Each event's `reason`: `list-created`, `list-updated`, `diagnosis-submitted`, `offering-published` (a newly published offering entered the item's matches) or `offering-retired` (one of its matches was retired; the item's matches without it).")
             .WithAuthProblems().WithProblems(400);
         return app;
     }
@@ -47,7 +47,7 @@ public static class MatchFeedApi
         [Description("The previous page's nextCursor; omit it to start from the beginning. A cursor beyond the feed's last event is a 400.")] string? after,
         [Range(1, MatchQueries.FeedMaxLimit)] int? limit,
         [CodeList(CodeList.Districts)] string? district,
-        [CodeList(CodeList.Directions)] string? direction,
+        [CodeList(CodeList.DemandDirections)] string? direction,
         MatchQueries queries, TaxonomyCatalog taxonomy, CancellationToken ct)
     {
         var v = new Validator();
@@ -55,9 +55,9 @@ public static class MatchFeedApi
         {
             v.Add("district", $"未知的区县 '{district}' (see GET /api/v1/taxonomy districts).");
         }
-        if (direction is not null && !taxonomy.IsDirection(direction))
+        if (direction is not null && direction != SupplyDemandStats.Unclassified && !taxonomy.IsDirection(direction))
         {
-            v.Add("direction", $"未知的方向 '{direction}' (see GET /api/v1/taxonomy directions).");
+            v.Add("direction", $"未知的方向 '{direction}' (see GET /api/v1/taxonomy directions, or {SupplyDemandStats.Unclassified} for items without one).");
         }
         v.ThrowIfAny();
         var page = await queries.FeedAsync(after, limit, district, direction, ct);

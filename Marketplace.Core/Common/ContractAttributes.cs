@@ -7,6 +7,8 @@ namespace Marketplace.Core.Common;
 public enum CodeList
 {
     Directions,
+    /// <summary>Directions plus <c>unclassified</c>: how demand items are grouped by direction (none stated or inferred).</summary>
+    DemandDirections,
     SubDirections,
     Districts,
     /// <summary>Districts plus 全市 (an offering may serve the whole city).</summary>

@@ -111,7 +111,7 @@ public sealed class MatchQueries(Database db)
         v.ThrowIfAny();
         await using var c = await db.OpenAsync(ct);
         var rows = (await c.QueryAsync<FeedRow>(db.Command(db.Dialect.Page(MatchSql.Feed),
-            new { After = after, District = district, Direction = direction, Skip = 0, Take = take }, ct: ct))).ToArray();
+            new { After = after, District = district, Direction = direction, Unclassified = SupplyDemandStats.Unclassified, Skip = 0, Take = take }, ct: ct))).ToArray();
         // Only an empty page can be past the head (an event after the cursor exists otherwise): one more cheap read then,
         // of the primary key's maximum; on every node the same committed head, which only grows.
         if (rows.Length == 0 && after > 0)

@@ -63,7 +63,7 @@ internal static class MatchSql
         FROM match_events
         WHERE seq > @After
           AND (@District IS NULL OR enterprise_district = @District)
-          AND (@Direction IS NULL OR direction = @Direction)
+          AND (@Direction IS NULL OR direction = @Direction OR (@Direction = @Unclassified AND direction IS NULL))
         ORDER BY seq
         """;
 

@@ -315,6 +315,20 @@ public class MatchingTests
     }
 
     [Test]
+    public async Task Feed_filters_the_items_without_a_direction_as_the_statistics_name_them()
+    {
+        var enterprise = await _host.CreateOrganizationAsync("enterprise", district: "巫溪县");
+        await CreateListAsync(enterprise, Item("请尽快回复"), Item("焊接机器人", "machinery"));
+
+        var unclassified = await GetJsonAsync(_center.Client, "/api/v1/matches/feed?district=巫溪县&direction=unclassified");
+
+        var all = await GetJsonAsync(_center.Client, "/api/v1/matches/feed?district=巫溪县");
+        var events = unclassified["items"]!.AsArray();
+        Assert.That(events, Has.Count.EqualTo(1), all.ToJsonString());
+        Assert.That(events[0]!["direction"], Is.Null);
+    }
+
+    [Test]
     public async Task Feed_refuses_a_cursor_beyond_its_head()
     {
         var enterprise = await _host.CreateOrganizationAsync("enterprise", district: "铜梁区");

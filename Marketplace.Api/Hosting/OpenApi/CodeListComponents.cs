@@ -14,6 +14,7 @@ public sealed class CodeListComponents : IOpenApiDocumentTransformer
     private static readonly Dictionary<CodeList, (string Name, string Description)> Names = new()
     {
         [CodeList.Directions] = ("DirectionCode", "A priority direction's code (GET /api/v1/taxonomy directions)."),
+        [CodeList.DemandDirections] = ("DemandDirectionCode", "A demand item's direction: a priority direction's code, or unclassified when none was stated or inferred (as GET /api/v1/stats/supply-demand groups items)."),
         [CodeList.SubDirections] = ("SubDirectionCode", "A technology item's code (GET /api/v1/taxonomy directions[].subDirections)."),
         [CodeList.Districts] = ("DistrictName", "A district or county of Chongqing by its name (GET /api/v1/taxonomy districts)."),
         [CodeList.ServiceAreas] = ("ServiceArea", "A district served, or 全市 for the whole city."),

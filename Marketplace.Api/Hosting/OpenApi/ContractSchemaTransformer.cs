@@ -176,6 +176,7 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
     public static IEnumerable<string> Codes(CodeList list, TaxonomyCatalog taxonomy) => list switch
     {
         CodeList.Directions => taxonomy.Directions.Select(d => d.Code),
+        CodeList.DemandDirections => taxonomy.Directions.Select(d => d.Code).Append(Core.Matching.SupplyDemandStats.Unclassified),
         CodeList.SubDirections => taxonomy.Directions.SelectMany(d => d.SubDirections).Select(s => s.Code),
         CodeList.Districts => taxonomy.Districts.Select(d => d.Name),
         CodeList.ServiceAreas => taxonomy.Districts.Select(d => d.Name).Append(TaxonomyCatalog.WholeCityName),
