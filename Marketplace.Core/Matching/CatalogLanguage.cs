@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Marketplace.Core.Common;
 using Marketplace.Core.Searching;
 using Microsoft.Extensions.Options;
 
@@ -347,12 +348,7 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
         {
             Span<byte> bytes = stackalloc byte[16];
             id.TryWriteBytes(bytes);
-            var hash = 14695981039346656037UL;
-            foreach (var b in bytes)
-            {
-                hash = (hash ^ b) * 1099511628211UL;
-            }
-            return hash;
+            return Fnv1a.Hash(bytes);
         }
     }
 }

@@ -1,3 +1,5 @@
+using Marketplace.Core.Common;
+
 namespace Marketplace.Core.Searching;
 
 public enum SearchSort
@@ -55,12 +57,7 @@ public sealed record OfferingSearchRequest
     {
         var scope = string.Join("\u001f", (Text ?? "").Trim(), string.Join(',', Directions.Order(StringComparer.Ordinal)),
             string.Join(',', SubDirections.Order(StringComparer.Ordinal)), Type, Deployment, District, MaxPriceYuan, MaxDays);
-        var hash = 14695981039346656037UL;
-        foreach (var b in System.Text.Encoding.UTF8.GetBytes(scope))
-        {
-            hash = unchecked((hash ^ b) * 1099511628211UL);
-        }
-        return unchecked((long)hash);
+        return unchecked((long)Fnv1a.Hash(System.Text.Encoding.UTF8.GetBytes(scope)));
     }
 }
 
