@@ -10,11 +10,13 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Api.Demands;
 
 /// <summary>
-/// Reads the whole live catalog into <see cref="CatalogLanguage"/> once the matching warm-up has read the offerings' items
-/// (the pass reuses them), then every <see cref="MatchingOptions.CatalogRefreshInterval"/>; each pass also reads the
-/// labelled demands: those integrators accepted engagements for, those whose owner stated the technology item, and the
-/// findings of diagnosis reports that name one (<see cref="CatalogLanguage.LearnFromDemands"/>). A starting node's first
-/// pass reads only the labelled demands: the matching warm-up has just read the catalog into the catalog language.
+/// Reads the whole live catalog into <see cref="CatalogLanguage"/> every <see cref="MatchingOptions.CatalogRefreshInterval"/>
+/// once the matching warm-up has read it (the warm-up's read is the first); a pass finding the catalog's version
+/// (<see cref="OfferingStore.CatalogVersionAsync"/>) where the last read left it skips the read, so a quiet pool is not read
+/// again every interval by every node. The pass exists because a node's indexer sees only the changes it indexed itself,
+/// and a retired offering leaves a gap in the sample. Each pass also reads the labelled demands: those integrators
+/// accepted engagements for, those whose owner stated the technology item, and the findings of diagnosis reports that name
+/// one (<see cref="CatalogLanguage.LearnFromDemands"/>).
 /// </summary>
 public sealed class CatalogLanguageRefresh(
     CatalogLanguage language,
@@ -38,19 +40,17 @@ public sealed class CatalogLanguageRefresh(
         try
         {
             await warmUp.Completed.WaitAsync(ct);
-            var readCatalog = !warmUp.ReadCatalog;
             using var timer = new PeriodicTimer(options.Value.CatalogRefreshInterval, clock);
             do
             {
                 try
                 {
-                    await RefreshAsync(readCatalog, ct);
+                    await RefreshAsync(ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
                     logger.LogWarning(e, "Catalog language: reading the catalog failed; demands are read with the language learnt before");
                 }
-                readCatalog = true;
             }
             while (await timer.WaitForNextTickAsync(ct));
         }
@@ -62,15 +62,19 @@ public sealed class CatalogLanguageRefresh(
 
     private readonly SemaphoreSlim _pass = new(1, 1);
 
-    /// <summary>One pass: the labelled demands and the live catalog, then one rebuild of the model. Passes do not overlap.</summary>
-    public Task RefreshAsync(CancellationToken ct) => RefreshAsync(readCatalog: true, ct);
+    /// <summary>The catalog's version as this pass's last complete read of it found it (else as the warm-up's did; null: read it).</summary>
+    private CatalogVersion? _readCatalog;
 
-    private async Task RefreshAsync(bool readCatalog, CancellationToken ct)
+    /// <summary>
+    /// One pass: the labelled demands and the live catalog unless it is unchanged since the last read, then one rebuild of the
+    /// model. Passes do not overlap. Whether the catalog was read.
+    /// </summary>
+    public async Task<bool> RefreshAsync(CancellationToken ct)
     {
         await _pass.WaitAsync(ct);
         try
         {
-            await PassAsync(readCatalog && options.Value.LearnFromCatalog, ct);
+            return await PassAsync(ct);
         }
         finally
         {
@@ -78,9 +82,15 @@ public sealed class CatalogLanguageRefresh(
         }
     }
 
-    private async Task PassAsync(bool readCatalog, CancellationToken ct)
+    private async Task<bool> PassAsync(CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        CatalogVersion? version = null;
+        if (options.Value.LearnFromCatalog)
+        {
+            version = await offerings.CatalogVersionAsync(ct);
+        }
+        var readCatalog = version is not null && version != (_readCatalog ?? warmUp.ReadCatalog);
         if (options.Value.LearnFromDemands)
         {
             // The catalog pass below rebuilds the model; without one, this does.
@@ -89,9 +99,12 @@ public sealed class CatalogLanguageRefresh(
         if (readCatalog)
         {
             await language.RefreshAsync(offerings.LiveDocumentBatchesAsync(BatchSize, ct), ct);
+            _readCatalog = version;
         }
-        logger.LogInformation("Catalog language: {Examples} offerings and {Demands} labelled demands teach the items' language (read in {Seconds:F1} s, model built in {BuildMs:F0} ms)",
-            language.Examples, language.LabelledDemands, Stopwatch.GetElapsedTime(started).TotalSeconds, language.LastRebuildCost.TotalMilliseconds);
+        logger.LogInformation("Catalog language: {Examples} offerings and {Demands} labelled demands teach the items' language (read in {Seconds:F1} s{Unchanged}, model built in {BuildMs:F0} ms)",
+            language.Examples, language.LabelledDemands, Stopwatch.GetElapsedTime(started).TotalSeconds,
+            readCatalog || version is null ? "" : "; the catalog is unchanged since its last read", language.LastRebuildCost.TotalMilliseconds);
+        return readCatalog;
     }
 
     /// <summary>

@@ -30,8 +30,11 @@ public sealed class MatchingWarmUp(
     /// <summary>Completes when the warm-up has ended, read everything or not.</summary>
     public Task Completed => _completed.Task;
 
-    /// <summary>Whether the warm-up read the whole catalog into the catalog language (its first pass need not read it again).</summary>
-    public bool ReadCatalog { get; private set; }
+    /// <summary>
+    /// The catalog's version when the warm-up began reading it into the catalog language, or null when it did not read it all
+    /// (the catalog-language pass need not read it again while the version stays the same).
+    /// </summary>
+    public CatalogVersion? ReadCatalog { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -41,8 +44,9 @@ public sealed class MatchingWarmUp(
             var clock = Stopwatch.StartNew();
             if (options.Value.LearnFromCatalog)
             {
+                var version = await offerings.CatalogVersionAsync(ct);
                 await language.RefreshAsync(PreparedBatchesAsync(ct), ct);
-                ReadCatalog = true;
+                ReadCatalog = version;
             }
             else
             {
@@ -55,7 +59,7 @@ public sealed class MatchingWarmUp(
                 }
             }
             logger.LogInformation("Matching warm-up: read the technology items of {Offerings} live offerings in {Seconds:F1} s{Language}", _prepared,
-                clock.Elapsed.TotalSeconds, ReadCatalog ? $" ({language.Examples} of them teach the items' language)" : "");
+                clock.Elapsed.TotalSeconds, ReadCatalog is not null ? $" ({language.Examples} of them teach the items' language)" : "");
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

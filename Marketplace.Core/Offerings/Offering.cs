@@ -79,3 +79,10 @@ public sealed record OfferingIndexState
 /// <param name="IndexVersion">The offering's index version in the database when the drift was found.</param>
 /// <param name="IndexedVersion">The version the index holds (0 when none).</param>
 public sealed record IndexRepair(Guid Id, long IndexVersion, long IndexedVersion);
+
+/// <summary>A fingerprint of the published catalog (<see cref="OfferingStore.CatalogVersionAsync"/>).</summary>
+public sealed record CatalogVersion
+{
+    public long Offerings { get; init; }
+    public long IndexVersions { get; init; }
+}

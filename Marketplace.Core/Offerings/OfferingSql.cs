@@ -54,6 +54,15 @@ internal static class OfferingSql
         FROM offerings o WHERE o.index_version > 0
         """;
 
+    /// <summary>
+    /// A fingerprint of the published catalog: every change the index must see raises one offering's index version, so the
+    /// sum moves with each of them (the count covers a sum that could otherwise repeat).
+    /// </summary>
+    public const string CatalogVersion = """
+        SELECT COUNT(*) AS Offerings, COALESCE(SUM(CAST(index_version AS BIGINT)), 0) AS IndexVersions
+        FROM offerings WHERE index_version > 0
+        """;
+
     /// <summary>Moves an offering's index version up (a reconciliation found the index ahead of the database).</summary>
     public const string RaiseIndexVersion = "UPDATE offerings SET index_version = @Version WHERE id = @Id AND index_version = @Current";
 

@@ -286,6 +286,13 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         }
     }
 
+    /// <summary>The published catalog's version: equal versions mean no offering was published, changed or retired between them.</summary>
+    public async Task<CatalogVersion> CatalogVersionAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleAsync<CatalogVersion>(db.Command(OfferingSql.CatalogVersion, ct: ct));
+    }
+
     /// <summary>What the index should hold for every offering ever published: its index version and whether it is live.</summary>
     public async Task<IReadOnlyList<OfferingIndexState>> IndexStatesAsync(CancellationToken ct)
     {

@@ -48,7 +48,7 @@ public class MatchingWarmUpTests
             await warmUp.StartAsync(CancellationToken.None);
             await warmUp.Completed.WaitAsync(TimeSpan.FromSeconds(20));
             await warmUp.StopAsync(CancellationToken.None);
-            Assert.That(warmUp.ReadCatalog, Is.True);
+            Assert.That(warmUp.ReadCatalog?.Offerings, Is.EqualTo(1), "the catalog version the warm-up read");
             Assert.That(language.Examples, Is.EqualTo(1), "the live offering teaches its items' language");
         }
         finally
