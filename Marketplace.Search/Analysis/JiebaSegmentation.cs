@@ -33,6 +33,9 @@ public static class JiebaSegmentation
     public static List<Segment> Segment(string foldedText) =>
         string.IsNullOrWhiteSpace(foldedText) ? [] : Segmenter.Value.Segment(foldedText);
 
+    /// <summary>The dictionary words inside a long word (<see cref="WordSegmenter.SubWords"/>).</summary>
+    public static List<Segment> SubWords(Segment word) => Segmenter.Value.SubWords(word);
+
     /// <summary>The words that <see cref="AddUserWords"/> adds for <paramref name="words"/> (before skipping those already added).</summary>
     internal static List<string> UsableUserWords(IEnumerable<string> words) => words
         .Select(w => TextFolding.Fold(w.Trim()))

@@ -58,6 +58,33 @@ public sealed class WordSegmenter
     }
 
     /// <summary>
+    /// The dictionary words inside a Han word of three or more characters, as jieba's search mode (<c>cut_for_search</c>)
+    /// adds them: its two-character words, then (for four or more) its three-character words, in order. 服装厂 → 服装;
+    /// 化工厂 → 化工, 工厂.
+    /// </summary>
+    public List<Segment> SubWords(Segment word)
+    {
+        var found = new List<Segment>();
+        var text = word.Text;
+        if (text.Length < 3 || !text.All(HmmSegmenter.IsHan))
+        {
+            return found;
+        }
+        var dictionary = _dictionary;
+        for (var length = 2; length <= 3 && length < text.Length; length++)
+        {
+            for (var i = 0; i + length <= text.Length; i++)
+            {
+                if (dictionary.ContainsWord(text.AsSpan(i, length)))
+                {
+                    found.Add(new Segment(text.Substring(i, length), word.Start + i, word.Start + i + length));
+                }
+            }
+        }
+        return found;
+    }
+
+    /// <summary>
     /// jieba's <c>AddWord(word)</c> for each word in order: the frequency is suggested from the current
     /// dictionary (so that the word wins against its own parts) and the word's prefixes are added.
     /// </summary>

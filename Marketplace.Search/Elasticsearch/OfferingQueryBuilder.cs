@@ -4,6 +4,7 @@ using Elastic.Clients.Elasticsearch.Core.Search;
 using Elastic.Clients.Elasticsearch.QueryDsl;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Analysis;
 using F = Marketplace.Search.Elasticsearch.OfferingIndexMapping;
 
 namespace Marketplace.Search.Elasticsearch;
@@ -110,11 +111,16 @@ internal static class OfferingQueryBuilder
         return "q" + Convert.ToHexString(hash, 0, 8);
     }
 
-    /// <summary>Thesaurus expansions of the text and the caller's boost terms, deduplicated (highest weight wins), positive weights only.</summary>
+    /// <summary>
+    /// The sub-words of the text's long words (<see cref="QuerySubWords"/>), its thesaurus expansions and the caller's boost
+    /// terms, deduplicated (highest weight wins), positive weights only.
+    /// </summary>
     private static IReadOnlyList<WeightedTerm> WeightedTerms(string? text, IReadOnlyList<WeightedTerm> boostTerms, Thesaurus thesaurus)
     {
         var expansions = text is null ? [] : thesaurus.Expand(text);
-        return expansions.Concat(boostTerms)
+        var subWords = text is null ? [] : QuerySubWords.Of(JiebaSegmentation.Segment(TextFolding.Fold(text)).Where(s => !StopWords.Chinese.Contains(s.Text)))
+            .Select(s => new WeightedTerm(s.Text, QuerySubWords.Weight));
+        return subWords.Concat(expansions).Concat(boostTerms)
             .Where(t => !string.IsNullOrWhiteSpace(t.Term) && float.IsFinite(t.Weight) && t.Weight > 0)
             .Select(t => t with { Term = t.Term.Trim() })
             .Where(t => text is null || !string.Equals(t.Term, text, StringComparison.OrdinalIgnoreCase))

@@ -19,7 +19,8 @@ internal sealed record TextQuery(ScoringPlan Plan, IReadOnlyList<QueryTerm> Term
 
 /// <summary>
 /// Builds the relevance query from tokens, never through a query parser, so no user text can throw:
-/// each word of the text, each thesaurus expansion and each boost term becomes one SHOULD clause,
+/// each word of the text, each sub-word of its long words (<see cref="QuerySubWords"/>), each thesaurus expansion and each
+/// boost term becomes one SHOULD clause,
 /// a best-of over every text field (title ×3, keywords ×2, summary ×1.5, description, cases,
 /// supplier), in both its jieba-word form and its bigram form (a phrase when it has several tokens).
 /// </summary>
@@ -42,12 +43,17 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
             .Where(t => seen.Add(t.Folded))
             .Take(MaxTermsPerSource)
             .ToList();
+        var subWords = QuerySubWords.Of(textTerms.Select(t => new Segment(t.Folded, 0, t.Folded.Length)))
+            .Select(s => new QueryTerm(s.Text, s.Text, QuerySubWords.Weight))
+            .Where(t => seen.Add(t.Folded))
+            .Take(MaxTermsPerSource)
+            .ToList();
         var expansions = textTerms.Count == 0
             ? []
             : thesaurus.Expand(folded).Select(ToTerm).OfType<QueryTerm>().Where(t => seen.Add(t.Folded)).Take(MaxTermsPerSource).ToList();
         var boosts = boostTerms.Select(ToTerm).OfType<QueryTerm>().Where(t => seen.Add(t.Folded)).Take(MaxTermsPerSource).ToList();
 
-        var terms = textTerms.Concat(expansions).Concat(boosts).ToList();
+        var terms = textTerms.Concat(subWords).Concat(expansions).Concat(boosts).ToList();
         // Terms that analyze to the same tokens (MES / mes系统 spelled apart, an expansion equal to a word of the text)
         // are one clause, at the highest weight: the same postings scored once.
         var scoring = new List<ScoringClause>();

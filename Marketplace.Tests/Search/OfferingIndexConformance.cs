@@ -93,6 +93,18 @@ public abstract class OfferingIndexConformance
         Assert.That(await IdsAsync(index, new() { Text = "生产线" }), Is.EqualTo(new[] { welding.Id }));
     }
 
+    /// <summary>An owner names the kind of plant (服装厂), offerings the trade (服装): jieba keeps the query's word whole.</summary>
+    [Test]
+    public async Task A_plant_word_finds_offerings_naming_only_its_trade_below_those_naming_it_whole()
+    {
+        var trade = Doc("服装智能生产管理与吊挂系统");
+        var whole = Doc("服装厂数字化车间整体方案");
+        var other = Doc("企业财务共享云平台");
+        var index = await IndexWithAsync(trade, whole, other);
+
+        Assert.That(await IdsAsync(index, new() { Text = "服装厂" }), Is.EqualTo(new[] { whole.Id, trade.Id }));
+    }
+
     [TestCase("MES")]
     [TestCase("mes")]
     [TestCase("ＭＥＳ")]

@@ -35,6 +35,14 @@ public class WordSegmenterTests
         AssertSameAsJieba(Folded(texts));
     }
 
+    [TestCase("服装厂", new[] { "服装" })]
+    [TestCase("化工厂", new[] { "化工", "工厂" })]
+    [TestCase("服装", new string[0])]
+    [TestCase("mes系统", new string[0])]
+    public void Sub_words_are_the_dictionary_words_inside_a_long_word_as_in_jiebas_search_mode(string word, string[] expected) =>
+        Assert.That(JiebaSegmentation.SubWords(new Segment(word, 10, 10 + word.Length)).Select(s => (s.Text, s.Start)),
+            Is.EqualTo(expected.Select(e => (e, 10 + word.IndexOf(e, StringComparison.Ordinal)))));
+
     [Test]
     public void Taxonomy_terms_segment_as_in_jieba()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Marketplace.Core.Searching;
+using Marketplace.Search.Analysis;
 using HttpMethod = Elastic.Transport.HttpMethod;
 
 namespace Marketplace.Tests.Search.Elasticsearch;
@@ -217,6 +218,23 @@ public sealed class ElasticsearchRequestBodyTests
             Assert.That(Strings(body["highlight"]!["post_tags"]), Is.EqualTo(new[] { "</em>" }));
             Assert.That(body["highlight"]!["fragment_size"]!.GetValue<int>(), Is.EqualTo(80));
             Assert.That(HighlightFields(body["highlight"]!["fields"]!), Is.EquivalentTo(new[] { "summary", "description" }));
+        }
+    }
+
+    [Test]
+    public async Task A_long_word_of_the_text_adds_its_sub_words_as_lighter_phrase_clauses()
+    {
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 200, EmptySearch);
+
+        await es.CreateIndex().SearchAsync(new OfferingSearchRequest { Text = "服装厂", IncludeFacets = false }, CancellationToken.None);
+
+        var should = es.Single(HttpMethod.POST, "/_search").Json["query"]!["bool"]!["should"]!.AsArray();
+        var subWord = should.Single(q => q!["multi_match"]?["_name"]?.GetValue<string>() == "term:服装")!["multi_match"]!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(subWord["type"]!.GetValue<string>(), Is.EqualTo("phrase"));
+            Assert.That(subWord["boost"]!.GetValue<double>(), Is.EqualTo(QuerySubWords.Weight).Within(1e-6));
+            Assert.That(should.Count(q => q!["multi_match"]?["_name"]?.GetValue<string>() == "term:装厂"), Is.Zero, "装厂 is no word");
         }
     }
 
