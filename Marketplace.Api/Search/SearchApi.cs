@@ -7,6 +7,7 @@ using Marketplace.Core.Matching;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Analysis;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Marketplace.Api.Search;
@@ -121,10 +122,16 @@ public static class SearchApi
         }
         v.ThrowIfAny();
 
-        var reading = string.IsNullOrEmpty(text) ? null : readings.Read(text);
+        // Only stop words or symbols (的, 我们想要, ？？): nothing to search by, so everything is listed, and the answer says so.
+        var wordless = !string.IsNullOrEmpty(text) && !QueryWords.Any(text);
+        if (wordless || string.IsNullOrEmpty(text))
+        {
+            text = null;
+        }
+        var reading = text is null ? null : readings.Read(text);
         var request = new OfferingSearchRequest
         {
-            Text = string.IsNullOrEmpty(text) ? null : text,
+            Text = text,
             BoostTerms = reading?.BoostTerms ?? [],
             Directions = directions,
             SubDirections = subDirections,
@@ -143,9 +150,12 @@ public static class SearchApi
         var understood = need is { Items.Count: > 0 } or { IsVague: true, GeneralWords.Count: > 0 };
         return TypedResults.Ok(new SearchResponse(result.Total, p, size, result.NextCursor,
             result.Hits.Select(SearchItem.From).ToArray(), SearchFacets.From(result.Facets),
-            understood ? need!.Summary : null,
+            wordless ? NoWordsNote(q!.Trim()) : understood ? need!.Summary : null,
             need?.Items.Select(u => new UnderstoodItemResponse(u.Code, u.Name, u.Weight, u.Evidence)).ToArray() ?? []));
     }
+
+    internal static string NoWordsNote(string q) =>
+        $"「{(q.Length > 20 ? q[..20] + "…" : q)}」中没有可检索的词语（只有常用虚词或符号），列出的是全部方案";
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

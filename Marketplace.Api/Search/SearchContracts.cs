@@ -6,7 +6,9 @@ namespace Marketplace.Api.Search;
 /// <summary>One page of search results with facet counts over every match.</summary>
 /// <param name="Understanding">
 /// What <c>q</c> was understood to ask for, in Chinese, as for a demand item (<c>理解为：仓储管理（扫码、进出库）</c>, or
-/// <c>未能从描述中确定所需功能（数字化转型是笼统的说法）</c>); null when <c>q</c> is blank or names no function the taxonomy knows.
+/// <c>未能从描述中确定所需功能（数字化转型是笼统的说法）</c>), or that <c>q</c> has no word to search by (only stop words or
+/// symbols: <c>「的」中没有可检索的词语（只有常用虚词或符号），列出的是全部方案</c>, and every offering is listed); null when <c>q</c>
+/// is blank or names no function the taxonomy knows.
 /// </param>
 /// <param name="UnderstoodItems">The technology items behind <paramref name="Understanding"/>, strongest first: their offerings are found as well.</param>
 public sealed record SearchResponse(

@@ -53,7 +53,8 @@ internal static class OfferingQueryBuilder
         }
 
         var searchAfter = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort, request.CursorScope());
-        var text = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text.Trim();
+        // Text of only stop words or symbols lists everything, as on the embedded engine (cjk would match 的 everywhere).
+        var text = QueryWords.Any(request.Text) ? request.Text!.Trim() : null;
         var terms = WeightedTerms(text, request.BoostTerms, thesaurus);
         var facetFilters = FacetFilters(request);
 
@@ -112,14 +113,14 @@ internal static class OfferingQueryBuilder
     }
 
     /// <summary>
-    /// The sub-words of the text's long words (<see cref="QuerySubWords"/>), its thesaurus expansions and the caller's boost
+    /// The sub-words of the text's long words (<see cref="QueryWords.SubWords"/>), its thesaurus expansions and the caller's boost
     /// terms, deduplicated (highest weight wins), positive weights only.
     /// </summary>
     private static IReadOnlyList<WeightedTerm> WeightedTerms(string? text, IReadOnlyList<WeightedTerm> boostTerms, Thesaurus thesaurus)
     {
         var expansions = text is null ? [] : thesaurus.Expand(text);
-        var subWords = text is null ? [] : QuerySubWords.Of(JiebaSegmentation.Segment(TextFolding.Fold(text)).Where(s => !StopWords.Chinese.Contains(s.Text)))
-            .Select(s => new WeightedTerm(s.Text, QuerySubWords.Weight));
+        var subWords = text is null ? [] : QueryWords.SubWords(QueryWords.Of(TextFolding.Fold(text)))
+            .Select(s => new WeightedTerm(s.Text, QueryWords.SubWordWeight));
         return subWords.Concat(expansions).Concat(boostTerms)
             .Where(t => !string.IsNullOrWhiteSpace(t.Term) && float.IsFinite(t.Weight) && t.Weight > 0)
             .Select(t => t with { Term = t.Term.Trim() })

@@ -19,7 +19,7 @@ internal sealed record TextQuery(ScoringPlan Plan, IReadOnlyList<QueryTerm> Term
 
 /// <summary>
 /// Builds the relevance query from tokens, never through a query parser, so no user text can throw:
-/// each word of the text, each sub-word of its long words (<see cref="QuerySubWords"/>), each thesaurus expansion and each
+/// each word of the text, each sub-word of its long words (<see cref="QueryWords.SubWords"/>), each thesaurus expansion and each
 /// boost term becomes one SHOULD clause,
 /// a best-of over every text field (title ×3, keywords ×2, summary ×1.5, description, cases,
 /// supplier), in both its jieba-word form and its bigram form (a phrase when it has several tokens).
@@ -37,14 +37,13 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
         var folded = TextFolding.Fold(raw);
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
-        var textTerms = JiebaSegmentation.Segment(folded)
-            .Where(s => !StopWords.Chinese.Contains(s.Text))
+        var textTerms = QueryWords.Of(folded)
             .Select(s => new QueryTerm(raw[s.Start..s.End], s.Text, WordWeight(s.Text)))
             .Where(t => seen.Add(t.Folded))
             .Take(MaxTermsPerSource)
             .ToList();
-        var subWords = QuerySubWords.Of(textTerms.Select(t => new Segment(t.Folded, 0, t.Folded.Length)))
-            .Select(s => new QueryTerm(s.Text, s.Text, QuerySubWords.Weight))
+        var subWords = QueryWords.SubWords(textTerms.Select(t => new Segment(t.Folded, 0, t.Folded.Length)))
+            .Select(s => new QueryTerm(s.Text, s.Text, QueryWords.SubWordWeight))
             .Where(t => seen.Add(t.Folded))
             .Take(MaxTermsPerSource)
             .ToList();

@@ -88,6 +88,21 @@ public class SearchApiTests
         Assert.That(filteredDirections, Does.Contain("machinery"), "a facet's counts ignore its own filter");
     }
 
+    [TestCase("的")]
+    [TestCase("我们想要")]
+    [TestCase("？？！")]
+    public async Task A_query_with_no_word_to_search_by_lists_every_offering_and_says_so(string q)
+    {
+        var all = await SearchAsync("");
+        var result = await SearchAsync("?q=" + Uri.EscapeDataString(q));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result["total"]!.GetValue<long>(), Is.EqualTo(all["total"]!.GetValue<long>()));
+            Assert.That(result["understanding"]!.GetValue<string>(), Is.EqualTo($"「{q}」中没有可检索的词语（只有常用虚词或符号），列出的是全部方案"));
+            Assert.That(result["understoodItems"]!.AsArray(), Is.Empty);
+        });
+    }
+
     [Test]
     public async Task A_sentence_in_the_owners_words_is_read_as_a_need_and_finds_the_offerings_of_that_function()
     {

@@ -233,9 +233,20 @@ public sealed class ElasticsearchRequestBodyTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(subWord["type"]!.GetValue<string>(), Is.EqualTo("phrase"));
-            Assert.That(subWord["boost"]!.GetValue<double>(), Is.EqualTo(QuerySubWords.Weight).Within(1e-6));
+            Assert.That(subWord["boost"]!.GetValue<double>(), Is.EqualTo(QueryWords.SubWordWeight).Within(1e-6));
             Assert.That(should.Count(q => q!["multi_match"]?["_name"]?.GetValue<string>() == "term:装厂"), Is.Zero, "装厂 is no word");
         }
+    }
+
+    [Test]
+    public async Task Text_of_only_stop_words_matches_all_live_offerings_as_on_the_embedded_engine()
+    {
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 200, EmptySearch);
+
+        await es.CreateIndex().SearchAsync(new OfferingSearchRequest { Text = "我们想要的", IncludeFacets = false }, CancellationToken.None);
+
+        var query = es.Single(HttpMethod.POST, "/_search").Json["query"]!["bool"]!;
+        Assert.That(Items(query["must"]).Single()["match_all"], Is.Not.Null, "cjk would match 的 in nearly every offering");
     }
 
     [Test]

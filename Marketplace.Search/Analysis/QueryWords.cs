@@ -1,0 +1,26 @@
+namespace Marketplace.Search.Analysis;
+
+/// <summary>The words both engines search a query by (one reading of <c>q</c> for Lucene, Elasticsearch and the API).</summary>
+public static class QueryWords
+{
+    /// <summary>The weight of a sub-word (<see cref="SubWords"/>) against a word the owner wrote.</summary>
+    public const float SubWordWeight = 0.25f;
+
+    /// <summary>jieba's words of already folded text, stop words left out.</summary>
+    public static IEnumerable<Segment> Of(string foldedText) =>
+        JiebaSegmentation.Segment(foldedText).Where(s => !StopWords.Chinese.Contains(s.Text));
+
+    /// <summary>Whether the text has a word to search by: one of only stop words, punctuation or symbols (的, ？？) has none.</summary>
+    public static bool Any(string? text) => !string.IsNullOrWhiteSpace(text) && Of(TextFolding.Fold(text)).Any();
+
+    /// <summary>
+    /// A long word of a query that the catalog may write only in part: 服装厂 where offerings say 服装, 化工厂 where they say
+    /// 化工. jieba keeps such a word whole, so neither its word form nor its bigram phrase finds those offerings; both engines
+    /// add its dictionary sub-words (<see cref="WordSegmenter.SubWords"/>) as terms of their own, at
+    /// <see cref="SubWordWeight"/>. Stop words left out, each once.
+    /// </summary>
+    public static IEnumerable<Segment> SubWords(IEnumerable<Segment> words) => words
+        .SelectMany(JiebaSegmentation.SubWords)
+        .Where(s => !StopWords.Chinese.Contains(s.Text))
+        .DistinctBy(s => s.Text, StringComparer.Ordinal);
+}
