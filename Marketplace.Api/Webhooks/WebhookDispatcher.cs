@@ -133,6 +133,7 @@ public sealed class WebhookDispatcher(
                     break; // shutting down or the lease was lost mid-attempt: not an answer from the receiver
                 }
                 remaining.Remove(delivery.Seq);
+                held.Finished(delivery.Seq);
                 var attempt = delivery.Attempts + 1;
                 if (!await outbox.SettleAsync(delivery, leases.Holder.Id, result, Backoff(attempt), CancellationToken.None))
                 {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -32,11 +33,15 @@ public sealed class HeldLease : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Task _renewing;
 
+    /// <summary>The rows still being worked on: renewed, and counted when a renewal checks that none was taken over.</summary>
+    private readonly ConcurrentDictionary<long, byte> _working;
+
     internal HeldLease(ILeasedQueue queue, string holderId, IReadOnlyCollection<long> keys, LeaseOptions options, TimeProvider clock, ILogger logger,
         CancellationToken ct)
     {
+        _working = new ConcurrentDictionary<long, byte>(keys.Select(k => KeyValuePair.Create(k, (byte)0)));
         _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        _renewing = keys.Count == 0 ? Task.CompletedTask : RenewAsync(queue, holderId, keys, options, clock, logger, _stop.Token);
+        _renewing = keys.Count == 0 ? Task.CompletedTask : RenewAsync(queue, holderId, options, clock, logger, _stop.Token);
     }
 
     /// <summary>Fires when the rows may no longer be ours.</summary>
@@ -44,8 +49,13 @@ public sealed class HeldLease : IAsyncDisposable
 
     public bool IsLost => _lost.IsCancellationRequested;
 
-    private async Task RenewAsync(ILeasedQueue queue, string holderId, IReadOnlyCollection<long> keys, LeaseOptions options, TimeProvider clock,
-        ILogger logger, CancellationToken stop)
+    /// <summary>
+    /// The row is done with (call it before settling the row, which clears its claim): it is no longer renewed, so a batch
+    /// settled one row at a time is not taken for a lease another holder took over.
+    /// </summary>
+    public void Finished(long key) => _working.TryRemove(key, out _);
+
+    private async Task RenewAsync(ILeasedQueue queue, string holderId, LeaseOptions options, TimeProvider clock, ILogger logger, CancellationToken stop)
     {
         var confirmedUntil = clock.GetUtcNow() + options.Duration;
         while (!stop.IsCancellationRequested)
@@ -53,12 +63,19 @@ public sealed class HeldLease : IAsyncDisposable
             try
             {
                 await Task.Delay(options.RenewEvery, clock, stop);
+                var keys = _working.Keys.ToArray();
+                if (keys.Length == 0)
+                {
+                    return;
+                }
                 var until = clock.GetUtcNow() + options.Duration;
                 var held = await queue.RenewAsync(holderId, keys, until, stop);
-                if (held < keys.Count)
+                // A row finished while the renewal ran may have been settled before it: only the rows still worked on must be held.
+                var working = keys.Count(_working.ContainsKey);
+                if (held < working)
                 {
                     logger.LogWarning("{Queue}: {Lost} of {Count} leased rows of {Holder} were taken over by another holder; abandoning the batch",
-                        queue.Name, keys.Count - held, keys.Count, holderId);
+                        queue.Name, working - held, working, holderId);
                     await _lost.CancelAsync();
                     return;
                 }
