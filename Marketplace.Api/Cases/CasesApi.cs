@@ -42,7 +42,7 @@ public static class CasesApi
             .WithName("GetCase")
             .ProducesETag()
             .WithSummary("案例详情 (read a case)")
-            .WithDescription("Published cases are public; drafts and cases in review only to the two parties and operators (404 otherwise). The enterprise is named only when it chose so. The ETag header is the value If-Match expects.")
+            .WithDescription("Published cases are public; drafts and cases in review only to the two parties and operators (404 otherwise). The enterprise is named only when it chose so. The ETag header is the value If-Match expects; If-None-Match naming it is answered 304 Not Modified while it is current.")
             .WithProblems(404, 429);
 
         group.MapPut("/{id}", Update)
@@ -136,8 +136,16 @@ public static class CasesApi
         return TypedResults.Ok(new PagedList<CaseResponse>(result.Items.Select(k => CaseResponse.For(k, actor, withHistory: false)).ToArray(), result.Page, result.PageSize, result.Total));
     }
 
-    private static async Task<Ok<CaseResponse>> Get(Guid id, ClaimsPrincipal user, CaseStore store, HttpContext context, CancellationToken ct) =>
-        Respond(context, user.FindActor(), await store.GetAsync(user.FindActor(), id, ct));
+    private static async Task<Results<Ok<CaseResponse>, NotModified>> Get(Guid id, ClaimsPrincipal user, CaseStore store, HttpContext context,
+        [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, CancellationToken ct)
+    {
+        var k = await store.GetAsync(user.FindActor(), id, ct);
+        if (NotModified.When(ifNoneMatch, k.ETag) is { } unchanged)
+        {
+            return unchanged;
+        }
+        return Respond(context, user.FindActor(), k);
+    }
 
     private static async Task<Ok<CaseResponse>> Update(Guid id, UpdateCaseRequest? request, ClaimsPrincipal user, CaseStore store, HttpContext context,
         [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>

@@ -33,7 +33,7 @@ public static class DemandListsApi
             .WithName("GetDemandList")
             .ProducesETag()
             .WithSummary("需求清单详情 (read a demand list)")
-            .WithDescription("The owning enterprise, operators, the capability center and the office of the enterprise's district (by id: its plan and diagnoses link the lists); anyone else gets 404. Each item lists the engagements opened from its matches (only for the enterprise and operators). The ETag header is the value If-Match expects.")
+            .WithDescription("The owning enterprise, operators, the capability center and the office of the enterprise's district (by id: its plan and diagnoses link the lists); anyone else gets 404. Each item lists the engagements opened from its matches (only for the enterprise and operators). The ETag header is the value If-Match expects. If-None-Match naming it is answered 304 Not Modified while it is current, except to the enterprise and operators: the engagements they see change without a new ETag, so they always get the list in full.")
             .WithAuthProblems().WithProblems(404);
 
         group.MapPut("/{id}", Update)
@@ -76,8 +76,18 @@ public static class DemandListsApi
         return TypedResults.Ok(new PagedList<DemandListSummaryResponse>(result.Items.Select(DemandListSummaryResponse.From).ToArray(), result.Page, result.PageSize, result.Total));
     }
 
-    private static async Task<Ok<DemandListResponse>> Get(Guid id, ClaimsPrincipal user, DemandStore store, EngagementStore engagements, HttpContext context, CancellationToken ct) =>
-        await RespondAsync(context, user.GetActor(), await store.GetAsync(user.GetActor(), id, ct), engagements, ct);
+    private static async Task<Results<Ok<DemandListResponse>, NotModified>> Get(Guid id, ClaimsPrincipal user, DemandStore store, EngagementStore engagements,
+        HttpContext context, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, CancellationToken ct)
+    {
+        var actor = user.GetActor();
+        var list = await store.GetAsync(actor, id, ct);
+        // The engagements opened from its items change without a new version of the list: who sees them gets it in full.
+        if (!SeesEngagements(actor, list) && NotModified.When(ifNoneMatch, list.ETag) is { } unchanged)
+        {
+            return unchanged;
+        }
+        return await RespondAsync(context, actor, list, engagements, ct);
+    }
 
     private static async Task<Ok<DemandListResponse>> Update(Guid id, DemandListRequest? request, ClaimsPrincipal user, DemandStore store, EngagementStore engagements,
         HttpContext context, [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>
@@ -101,7 +111,9 @@ public static class DemandListsApi
     private static async Task<Ok<DemandListResponse>> RespondAsync(HttpContext context, Actor actor, DemandList list, EngagementStore engagements, CancellationToken ct)
     {
         context.Response.Headers.ETag = list.ETag;
-        var visible = actor.IsOperator || actor.OrganizationId == list.OwnerId ? await engagements.OfListAsync(list.Id, ct) : [];
+        var visible = SeesEngagements(actor, list) ? await engagements.OfListAsync(list.Id, ct) : [];
         return TypedResults.Ok(DemandListResponse.From(list, visible));
     }
+
+    private static bool SeesEngagements(Actor actor, DemandList list) => actor.IsOperator || actor.OrganizationId == list.OwnerId;
 }

@@ -73,7 +73,7 @@ public static class RatingsApi
             .WithName("GetEngagementRating")
             .ProducesETag()
             .WithSummary("读取评价 (read a rating)")
-            .WithDescription("The engagement's parties and operators; 404 for anyone else and when there is no rating yet. The ETag header is the value If-Match expects.")
+            .WithDescription("The engagement's parties and operators; 404 for anyone else and when there is no rating yet. The ETag header is the value If-Match expects; If-None-Match naming it is answered 304 Not Modified while it is current.")
             .WithAuthProblems().WithProblems(404);
 
         rating.MapPost("/hide-comment", Hide)
@@ -111,8 +111,16 @@ public static class RatingsApi
         [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>
         Respond(context, user.GetActor(), await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct));
 
-    private static async Task<Ok<RatingResponse>> Get(Guid id, ClaimsPrincipal user, RatingStore store, HttpContext context, CancellationToken ct) =>
-        Respond(context, user.GetActor(), await store.GetAsync(user.GetActor(), id, ct));
+    private static async Task<Results<Ok<RatingResponse>, NotModified>> Get(Guid id, ClaimsPrincipal user, RatingStore store, HttpContext context,
+        [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, CancellationToken ct)
+    {
+        var rating = await store.GetAsync(user.GetActor(), id, ct);
+        if (NotModified.When(ifNoneMatch, rating.ETag) is { } unchanged)
+        {
+            return unchanged;
+        }
+        return Respond(context, user.GetActor(), rating);
+    }
 
     private static async Task<Ok<RatingResponse>> Hide(Guid id, HideCommentRequest? request, ClaimsPrincipal user, RatingStore store, HttpContext context, CancellationToken ct) =>
         Respond(context, user.GetActor(), await store.HideCommentAsync(user.GetActor(), id, request?.Reason, ct));

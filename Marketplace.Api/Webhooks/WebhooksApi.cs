@@ -98,7 +98,7 @@ public static class WebhooksApi
             .WithName("GetWebhookEndpoint")
             .ProducesETag()
             .WithSummary("回调地址详情 (read an endpoint)")
-            .WithDescription("The owning organization only (404 for anyone else). The ETag header is the value If-Match expects.")
+            .WithDescription("The owning organization only (404 for anyone else). The ETag header is the value If-Match expects; If-None-Match naming it is answered 304 Not Modified while it is current.")
             .WithAuthProblems().WithProblems(404);
 
         group.MapPut("/{id}", Update)
@@ -155,9 +155,14 @@ public static class WebhooksApi
     private static async Task<Ok<IReadOnlyList<WebhookEndpointResponse>>> List(ClaimsPrincipal user, WebhookStore store, CancellationToken ct) =>
         TypedResults.Ok<IReadOnlyList<WebhookEndpointResponse>>((await store.ListAsync(user.GetActor(), ct)).Select(WebhookEndpointResponse.From).ToArray());
 
-    private static async Task<Ok<WebhookEndpointResponse>> Get(Guid id, ClaimsPrincipal user, WebhookStore store, HttpContext context, CancellationToken ct)
+    private static async Task<Results<Ok<WebhookEndpointResponse>, NotModified>> Get(Guid id, ClaimsPrincipal user, WebhookStore store, HttpContext context,
+        [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, CancellationToken ct)
     {
         var endpoint = await store.GetAsync(user.GetActor(), id, ct);
+        if (NotModified.When(ifNoneMatch, endpoint.ETag) is { } unchanged)
+        {
+            return unchanged;
+        }
         context.Response.Headers.ETag = endpoint.ETag;
         return TypedResults.Ok(WebhookEndpointResponse.From(endpoint));
     }

@@ -1,6 +1,6 @@
 namespace Marketplace.Core.Common;
 
-/// <summary>Optimistic concurrency through HTTP validators: the one place that reads If-Match.</summary>
+/// <summary>HTTP validators: the one place that reads If-Match (optimistic concurrency) and If-None-Match (conditional reads).</summary>
 public static class Preconditions
 {
     /// <summary>Throws 428 when If-Match is missing (edits must say which version they replace).</summary>
@@ -22,13 +22,24 @@ public static class Preconditions
         {
             return;
         }
-        var tags = ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(tag => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag);
-        if (!tags.Contains(currentETag))
+        if (!Names(ifMatch, currentETag))
         {
             throw new PreconditionFailedException($"If-Match 与{what}当前版本 {currentETag} 不一致 (it has changed; current ETag is {currentETag}).");
         }
     }
+
+    /// <summary>
+    /// If-None-Match on a read (RFC 9110 §13.1.2): true when it names the current ETag or is <c>*</c>, i.e. the caller
+    /// holds the current version. Weak comparison, as for If-Match.
+    /// </summary>
+    public static bool IsUnchanged(string? ifNoneMatch, string currentETag) =>
+        ifNoneMatch is not null && (ifNoneMatch.Trim() == "*" || Names(ifNoneMatch, currentETag));
+
+    /// <summary>A comma-separated list of entity tags names the current one, weak validators (W/"…") by their opaque part.</summary>
+    private static bool Names(string tags, string currentETag) =>
+        tags.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Opaque).Contains(Opaque(currentETag));
+
+    private static string Opaque(string tag) => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
 
     /// <summary>
     /// Runs a state change that reads, decides and writes with an optimistic version check. A request without If-Match asked

@@ -14,13 +14,17 @@ namespace Marketplace.Api.Hosting.OpenApi;
 /// security (a required key, or an optional one on public endpoints), 401 wherever a key is read, 413, 429 and 503 everywhere, 400
 /// wherever a query parameter, a UUID or number in the path or a body is read,
 /// request bodies required and never <c>null</c>, <c>[Required]</c>/<c>[Description]</c> on handler parameters,
-/// and the response headers the API sends: <c>Location</c> on 201/202, <c>ETag</c> where the endpoint says
-/// <see cref="EndpointConventions.ProducesETag"/>, <c>WWW-Authenticate</c> on 401, <c>Retry-After</c> on 429 and 503.
+/// a standard description on <c>If-Match</c> and <c>If-None-Match</c>, and the response headers the API sends: <c>Location</c>
+/// on 201/202, <c>ETag</c> where the endpoint says <see cref="EndpointConventions.ProducesETag"/> (on its 2xx and on a 304
+/// answered with <see cref="NotModified"/>), <c>WWW-Authenticate</c> on 401, <c>Retry-After</c> on 429 and 503.
 /// </summary>
 public sealed class OperationContractTransformer : IOpenApiOperationTransformer
 {
     public const string IfMatchDescription =
         "The ETag of the version you read. The change is refused with 412 when the resource has changed since (read it again and retry).";
+
+    public const string IfNoneMatchDescription =
+        "The ETag of the version you hold (or a comma-separated list of them, or `*`). While it is current the answer is 304 Not Modified, without a body.";
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -72,7 +76,7 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
                 parameter.Required = true;
             }
             parameter.Description ??= attributes.OfType<DescriptionAttribute>().FirstOrDefault()?.Description
-                ?? (parameter.Name == "If-Match" ? IfMatchDescription : null);
+                ?? parameter.Name switch { "If-Match" => IfMatchDescription, "If-None-Match" => IfNoneMatchDescription, _ => null };
         }
 
         var etag = metadata.OfType<ETagMetadata>().Any();
@@ -85,6 +89,10 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
             if (etag && status.StartsWith('2'))
             {
                 AddHeader(response, "ETag", "The resource's version; send it as If-Match to change it.", JsonSchemaType.String, null);
+            }
+            if (etag && status == "304")
+            {
+                AddHeader(response, "ETag", "The current version: the one If-None-Match named.", JsonSchemaType.String, null);
             }
             if (status == "401")
             {
