@@ -189,6 +189,30 @@ public class OpenApiDocumentTests
     }
 
     [Test]
+    public void Reads_that_answer_304_declare_it_with_the_etag_and_if_none_match()
+    {
+        JsonObject Read(string path) => _served["paths"]![path]!["get"]!.AsObject();
+        string[] Headers304(string path) => Read(path)["responses"]!["304"]?["headers"]?.AsObject().Select(h => h.Key).ToArray() ?? [];
+        string? IfNoneMatch(string path) => Read(path)["parameters"]?.AsArray()
+            .FirstOrDefault(p => p!["name"]!.GetValue<string>() == "If-None-Match" && p["in"]!.GetValue<string>() == "header")?["description"]?.GetValue<string>();
+
+        Assert.Multiple(() =>
+        {
+            foreach (var path in new[] { "/api/v1/webhooks/{id}", "/api/v1/engagements/{id}/rating", "/api/v1/cases/{id}", "/api/v1/demand-lists/{id}" })
+            {
+                Assert.That(Headers304(path), Is.EquivalentTo(new[] { "ETag" }), path);
+                Assert.That(IfNoneMatch(path), Does.Contain("304"), path);
+            }
+            // Their answers also show what changes without a new ETag (engagements, verified cases, a linked resource's title or text).
+            foreach (var path in new[] { "/api/v1/offerings/{id}", "/api/v1/plan-projects/{id}", "/api/v1/engagements/{id}", "/api/v1/diagnoses/{id}", "/api/v1/financing-needs/{id}" })
+            {
+                Assert.That(Read(path)["responses"]!.AsObject().ContainsKey("304"), Is.False, path);
+                Assert.That(IfNoneMatch(path), Is.Null, path);
+            }
+        });
+    }
+
+    [Test]
     public void Every_operation_has_an_id_a_summary_and_its_responses()
     {
         var operations = _served["paths"]!.AsObject()
