@@ -200,12 +200,14 @@ call 400 GET "/api/v1/demand-lists/$LIST/matches?topK=51" "$ENTERPRISE"
 call 403 POST /api/v1/demand-lists "$INTEGRATOR" '{"items":[{"text":"服务商不能提交需求"}]}'
 call 404 GET "/api/v1/demand-lists/$NONE" "$ENTERPRISE"
 
-section "8. The integrator sees the leads its offerings match; the capability center pulls match events and statistics"
+section "8. The integrator sees the leads its offerings match; the capability center pulls match events and statistics, and polls a list (304 while unchanged)"
 call 200 GET /api/v1/leads "$INTEGRATOR"
 call 200 GET "/api/v1/matches/feed?limit=100" "$CENTER"
 cursor=$(field nextCursor)
 call 200 GET "/api/v1/matches/feed?limit=100&after=$cursor" "$CENTER"
 call 200 GET /api/v1/stats/supply-demand "$CENTER"
+call 200 GET "/api/v1/demand-lists/$LIST" "$CENTER"
+call 304 GET "/api/v1/demand-lists/$LIST" "$CENTER" "" -H "If-None-Match: $(header ETag)"
 call 403 GET /api/v1/matches/feed "$ENTERPRISE"
 call 400 GET "/api/v1/stats/supply-demand?threshold=2" "$CENTER"
 
@@ -244,6 +246,8 @@ section "8c. Webhooks: an endpoint per event type, its signing secret shown once
 call 200 GET /api/v1/webhooks/event-types "$INTEGRATOR"
 call 201 POST /api/v1/webhooks "$INTEGRATOR" '{"url":"https://partner.example/hooks/marketplace","eventTypes":["lead.created","review.decided","engagement.changed"]}'
 HOOK=$(field id)
+call 200 GET "/api/v1/webhooks/$HOOK" "$INTEGRATOR"
+call 304 GET "/api/v1/webhooks/$HOOK" "$INTEGRATOR" "" -H "If-None-Match: $(header ETag)"
 call 200 GET "/api/v1/webhooks/$HOOK/deliveries?status=dead" "$INTEGRATOR"
 call 200 POST "/api/v1/webhooks/$HOOK/rotate-secret" "$INTEGRATOR"
 call 204 DELETE "/api/v1/webhooks/$HOOK" "$INTEGRATOR"
