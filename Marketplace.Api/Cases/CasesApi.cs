@@ -139,12 +139,12 @@ public static class CasesApi
     private static async Task<Results<Ok<CaseResponse>, NotModified>> Get(Guid id, ClaimsPrincipal user, CaseStore store, HttpContext context,
         [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, CancellationToken ct)
     {
-        var k = await store.GetAsync(user.FindActor(), id, ct);
-        if (NotModified.When(ifNoneMatch, k.ETag) is { } unchanged)
+        var found = await store.GetAsync(user.FindActor(), id, ct);
+        if (NotModified.When(ifNoneMatch, found.ETag) is { } unchanged)
         {
             return unchanged;
         }
-        return Respond(context, user.FindActor(), k);
+        return Respond(context, user.FindActor(), found);
     }
 
     private static async Task<Ok<CaseResponse>> Update(Guid id, UpdateCaseRequest? request, ClaimsPrincipal user, CaseStore store, HttpContext context,
