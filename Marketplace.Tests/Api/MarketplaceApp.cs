@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -27,6 +28,7 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
         _services = services;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
+        Running[DataDirectory] = this;
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Marketplace:DataDirectory"] = DataDirectory,
@@ -151,7 +153,50 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
         return holder;
     }
 
+    /// <summary>The data folders of apps not disposed yet (see <see cref="DeleteDirectory"/>).</summary>
+    private static readonly ConcurrentDictionary<string, MarketplaceApp> Running = new(StringComparer.Ordinal);
+
+    private int _deleteWhenDisposed;
+
+    /// <summary>
+    /// Deletes a test's data folder; a folder an app still runs on is deleted when that app is disposed (tests often delete
+    /// before their <c>using</c> disposes the app, and the index's last commit then failed on the missing folder).
+    /// </summary>
     public static void DeleteDirectory(string path)
+    {
+        if (Running.TryGetValue(path, out var app))
+        {
+            Interlocked.Exchange(ref app._deleteWhenDisposed, 1);
+            if (Running.ContainsKey(path))
+            {
+                return;
+            }
+        }
+        DeleteNow(path);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Stopped();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Stopped();
+    }
+
+    private void Stopped()
+    {
+        Running.TryRemove(KeyValuePair.Create(DataDirectory, this));
+        if (Interlocked.Exchange(ref _deleteWhenDisposed, 0) == 1)
+        {
+            DeleteNow(DataDirectory);
+        }
+    }
+
+    private static void DeleteNow(string path)
     {
         try
         {
