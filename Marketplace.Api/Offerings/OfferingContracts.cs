@@ -9,10 +9,12 @@ public sealed record SupplierRef(Guid Id, string Name);
 /// An offering as the caller may see it. The public sees the published revision; the owner and operators
 /// see the working revision (draft or under review) with its status and the published revision's number.
 /// </summary>
+/// <param name="Live">In the catalog (a published revision, not retired), whatever state a revision its owner is making is in.</param>
 public sealed record OfferingResponse(
     Guid Id,
     SupplierRef Supplier,
     string Status,
+    bool Live,
     int Revision,
     int? PublishedRevision,
     string Type,
@@ -45,7 +47,7 @@ public sealed record OfferingResponse(
         var c = revision.Content;
         // Others see when the published version changed, not when the owner last touched an unpublished draft.
         var updatedAt = manager || !o.IsLive ? o.UpdatedAt : o.Published!.PublishedAt ?? o.UpdatedAt;
-        return new OfferingResponse(o.Id, new SupplierRef(o.OwnerId, o.OwnerName), status, revision.Number, o.Published?.Number,
+        return new OfferingResponse(o.Id, new SupplierRef(o.OwnerId, o.OwnerName), status, o.IsLive, revision.Number, o.Published?.Number,
             c.Type, c.Title, c.Summary, c.Description, c.Directions, c.SubDirections, c.Keywords, c.Deployment,
             c.PriceMinYuan, c.PriceMaxYuan, c.ImplementationDays, c.Districts, c.Cases,
             manager ? o.RejectReason : null, o.CreatedAt, updatedAt, o.PublishedAt);

@@ -28,7 +28,7 @@ public static class OfferingsApi
         group.MapGet("/", List)
             .WithName("ListOfferings")
             .WithSummary("方案列表 (list offerings)")
-            .WithDescription("Paged (pageSize ≤ 100; for others than owners and operators, the first 10,000 offerings: page on through search's cursor). `owner=me` lists the caller's own offerings in any status; operators may list any owner or status (e.g. `status=submitted` is the review queue). Anonymous callers and other organizations see the published version of every live offering (also one its owner is revising), and may filter by `status=published` only (400 otherwise). Order: the owner and operators see the latest change first; others the newest published version first.")
+            .WithDescription("Paged (pageSize ≤ 100; for others than owners and operators, the first 10,000 offerings: page on through search's cursor). `owner=me` lists the caller's own offerings in any status; operators may list any owner or status (e.g. `status=submitted` is the review queue; `status=published` lists every live offering, also one whose owner is revising it, whose `status` then shows the revision's and `live` is true). Anonymous callers and other organizations see the published version of every live offering (also one its owner is revising), and may filter by `status=published` only (400 otherwise). Order: the owner and operators see the latest change first; others the newest published version first.")
             .WithProblems(400, 401, 429);
 
         group.MapGet("/{id}", Get)

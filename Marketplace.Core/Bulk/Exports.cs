@@ -67,7 +67,9 @@ public sealed class Exports(Database db, OfferingStore offerings, FinancingStore
         return
         [
             new("方案编号", o => o.Id.ToString("D")),
-            new("状态", o => o.Status.ToCode()),
+            // A live offering is published whatever its owner's revision is in; that revision's state has its own column.
+            new("状态", o => (o.IsLive ? OfferingStatus.Published : o.Status).ToCode()),
+            new("修订状态", o => o.IsLive && o.Status != OfferingStatus.Published ? o.Status.ToCode() : null),
             new("服务商编号", o => o.OwnerId.ToString("D")),
             new("服务商", o => o.OwnerName),
             new("类型", o => C(o).Type),

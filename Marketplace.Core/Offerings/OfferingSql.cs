@@ -20,9 +20,14 @@ internal static class OfferingSql
 
     public const string ByIds = Select + " WHERE o.id IN @Ids";
 
+    /// <summary>
+    /// <c>published</c> means live for every caller: a live offering whose owner is revising it (its status is the revision's,
+    /// draft or submitted) is listed under it as well as under its revision's status.
+    /// </summary>
     private const string ListWhere = """
         WHERE (@OwnerId IS NULL OR o.owner_id = @OwnerId)
-          AND (@Status IS NULL OR o.status = @Status)
+          AND (@Status IS NULL OR o.status = @Status
+               OR (@Status = 'published' AND o.published_revision_id IS NOT NULL AND o.status <> 'retired'))
           AND (@LiveOnly = 0 OR (o.published_revision_id IS NOT NULL AND o.status <> 'retired'))
         """;
 

@@ -347,5 +347,19 @@ public class OfferingLifecycleTests(StorageKind storage)
         }
         var own = await _integrator.Client.GetFromJsonAsync<JsonObject>("/api/v1/offerings?owner=me&status=draft&pageSize=100");
         Assert.That(own!["items"]!.AsArray().Select(i => i!["title"]!.GetValue<string>()), Does.Contain("修订中的方案（第二版）"), "the owner filters by the revision's status");
+
+        // Published means live for everyone: the owner and operators list it as published too (it was left out, so their
+        // counts of published offerings disagreed with everyone else's), with `live` saying so next to the revision's status.
+        var ownPublished = await _integrator.Client.GetFromJsonAsync<JsonObject>("/api/v1/offerings?owner=me&status=published&pageSize=100");
+        var mine = ownPublished!["items"]!.AsArray().Single(i => i!["id"]!.GetValue<string>() == id.ToString())!;
+        Assert.That(mine["status"]!.GetValue<string>(), Is.EqualTo("draft"));
+        Assert.That(mine["live"]!.GetValue<bool>(), Is.True);
+        var operatorCount = (await _app.Operator().GetFromJsonAsync<JsonObject>("/api/v1/offerings?status=published&pageSize=1"))!["total"]!.GetValue<long>();
+        var publicCount = (await _app.Client().GetFromJsonAsync<JsonObject>("/api/v1/offerings?status=published&pageSize=1"))!["total"]!.GetValue<long>();
+        Assert.That(operatorCount, Is.EqualTo(publicCount));
+        var submitted = await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/submit", null);
+        Assert.That(submitted.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var queue = await _app.Operator().GetFromJsonAsync<JsonObject>("/api/v1/offerings?status=submitted&pageSize=100");
+        Assert.That(queue!["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()), Does.Contain(id.ToString()), "its revision is in the review queue");
     }
 }

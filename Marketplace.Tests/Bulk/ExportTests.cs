@@ -24,7 +24,12 @@ public class ExportTests
         await _host.StartAsync();
         _integrator = await _host.CreateOrganizationAsync("integrator");
         _enterprise = await _host.CreateOrganizationAsync("enterprise", district: "璧山区");
-        await _host.PublishOfferingAsync(_integrator);
+        var revised = await _host.PublishOfferingAsync(_integrator);
+        // Live, with a revision in draft: published in the export, the revision's state beside it.
+        var current = await _integrator.Client.GetAsync($"/api/v1/offerings/{revised}");
+        var edited = await _integrator.Client.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{revised}", current.Headers.ETag!.ToString(),
+            OfferingBody(title: "修订中的方案")));
+        Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK), await edited.Content.ReadAsStringAsync());
         // Text a spreadsheet would run as a formula, and text that needs quoting.
         await _host.PublishOfferingAsync(_integrator, OfferingBody(title: "=HYPERLINK(\"http://example.invalid\")", summary: "+10% 产能，\"省人\"\n两班倒变一班", keywords: ["@焊接", "-返工"]));
         await CreateListAsync(_enterprise, Item("车架焊接全靠人工，焊缝不均匀", "machinery"), Item("仓库账实不符"));
@@ -53,8 +58,10 @@ public class ExportTests
         Assert.That(bytes.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }));
         var rows = FinancingTests.ParseCsv(bytes);
         var headers = rows[0];
-        Assert.That(headers[..5], Is.EqualTo(new[] { "方案编号", "状态", "服务商编号", "服务商", "类型" }));
+        Assert.That(headers[..6], Is.EqualTo(new[] { "方案编号", "状态", "修订状态", "服务商编号", "服务商", "类型" }));
         Assert.That(rows, Has.Count.EqualTo(3));
+        Assert.That(rows.Skip(1).Select(r => r[1]), Is.All.EqualTo("published"), "every exported offering is live");
+        Assert.That(rows.Skip(1).Select(r => r[2]), Is.EquivalentTo(new[] { "draft", "" }), "one is being revised");
         var tricky = rows.Skip(1).Single(r => r[Array.IndexOf(headers, "标题")].Contains("HYPERLINK"));
         Assert.Multiple(() =>
         {
