@@ -110,7 +110,8 @@ internal static class NeedFeatures
             {
                 i++;
             }
-            if (i - start >= 2)
+            // A number alone (50万, 50天, 降到50) is an amount, a time or a target, never the function asked for: no feature.
+            if (i - start >= 2 && !IsNumber(text, start, i))
             {
                 var id = wordId(FoldedWord(text, start, i));
                 if (id >= 0)
@@ -119,6 +120,18 @@ internal static class NeedFeatures
                 }
             }
         }
+    }
+
+    private static bool IsNumber(string text, int start, int end)
+    {
+        for (var k = start; k < end; k++)
+        {
+            if (!char.IsAsciiDigit(Fold(text[k])))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>A two-character word that starts with a numeral or quantifier (一道、每件、三台、几次): a count, not a function.</summary>

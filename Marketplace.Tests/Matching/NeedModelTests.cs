@@ -88,6 +88,17 @@ public class SegmentedNeedModelTests
         Assert.That(Evidence(text), Has.None.Contains(fragment));
     }
 
+    /// <summary>A taxonomy problem phrase holds a target (要降到50): the number alone read budgets and deadlines as that item.</summary>
+    [TestCase("预算50万")]
+    [TestCase("车间要上MES，50天内上线")]
+    [TestCase("想上一套MES系统，预算50万以内")]
+    public void A_number_alone_is_no_evidence(string text)
+    {
+        var read = Model.Classify(text, max: 12, minShare: 0);
+        Assert.That(read.Select(r => r.Code), Has.None.EqualTo("building-materials.cement-denox"));
+        Assert.That(read.SelectMany(r => r.Evidence), Has.None.EqualTo("50"));
+    }
+
     [Test]
     public void No_feature_straddles_two_words()
     {
