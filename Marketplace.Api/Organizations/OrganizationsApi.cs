@@ -19,7 +19,10 @@ public sealed record CreatedOrganizationResponse(OrganizationResponse Organizati
 public sealed record IssuedApiKeyResponse(Guid Id, string ApiKey, string Prefix, DateTimeOffset CreatedAt);
 
 /// <param name="Kind">What the organization is; it decides what its API keys may do.</param>
-/// <param name="CreditCode">统一社会信用代码: 18 characters whose last is the GB 32100-2015 check character.</param>
+/// <param name="CreditCode">
+/// 统一社会信用代码: 18 characters whose last is the GB 32100-2015 check character, in the form the pattern gives (the server
+/// also takes lower-case letters and full-width characters and stores the code in that form).
+/// </param>
 /// <param name="District">The district where it is registered.</param>
 /// <param name="Industry">Enterprises: their industry in their own words (required for enterprises; optional for others).</param>
 /// <param name="Scale">Enterprises only: their scale (required for enterprises).</param>

@@ -9,6 +9,19 @@ public static class CreditCode
     public const string Pattern = "^[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}$";
     private static readonly int[] Weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
+    /// <summary>
+    /// The code as people type it, in the form it is checked and stored in: spaces around it dropped, full-width characters
+    /// (９１５００…) as half-width, letters upper-case (ma5yq → MA5YQ).
+    /// </summary>
+    public static string? Normalize(string? code) => code is null ? null : string.Create(code.Trim().Length, code.Trim(), static (span, trimmed) =>
+    {
+        for (var i = 0; i < trimmed.Length; i++)
+        {
+            var c = trimmed[i];
+            span[i] = char.ToUpperInvariant(c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c);
+        }
+    });
+
     /// <summary>Null when valid, otherwise the reason in Chinese and English.</summary>
     public static string? Problem(string? code)
     {

@@ -38,6 +38,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
 
     public async Task<(Organization Organization, IssuedApiKey Key)> CreateAsync(NewOrganization input, CancellationToken ct)
     {
+        input = input with { CreditCode = CreditCode.Normalize(input.CreditCode) };
         var kind = Validate(input);
         var now = clock.GetUtcNow();
         var organization = new Organization(Guid.NewGuid(), kind, input.Name!.Trim(), input.CreditCode!, input.District!,

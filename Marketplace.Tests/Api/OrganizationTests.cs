@@ -64,7 +64,7 @@ public class OrganizationTests(StorageKind storage)
 
     [TestCase("91500106MA61GL9R3X", TestName = "wrong check character")]
     [TestCase("91500106MA61GL9R3", TestName = "17 characters")]
-    [TestCase("91500106ma61gl9r3e", TestName = "lower case")]
+    [TestCase("91500106 MA61GL9R3E", TestName = "a space inside")]
     [TestCase("91500106MA61GL9I3E", TestName = "letter I is not allowed")]
     [TestCase("", TestName = "empty")]
     public async Task Invalid_credit_codes_are_400(string code)
@@ -93,6 +93,21 @@ public class OrganizationTests(StorageKind storage)
         var second = await _app.Operator().PostAsJsonAsync("/api/v1/organizations", body with { name = "另一家" });
 
         await ProblemAssert.IsProblemAsync(second, HttpStatusCode.Conflict);
+    }
+
+    [Test]
+    public async Task A_credit_code_typed_in_lower_case_or_full_width_is_stored_as_the_code_and_counts_as_the_same_code()
+    {
+        var code = MarketplaceApp.NewCreditCode();
+        var fullWidth = new string(code.ToLowerInvariant().Select(c => (char)(c + 0xFEE0)).ToArray());
+        var body = new { kind = "integrator", name = "某公司", creditCode = " " + fullWidth + " ", district = "渝北区" };
+        var created = await _app.Operator().PostAsJsonAsync("/api/v1/organizations", body);
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        Assert.That((await MarketplaceApp.ReadJsonAsync(created))["organization"]?["creditCode"]?.GetValue<string>()
+            ?? (await MarketplaceApp.ReadJsonAsync(created))["creditCode"]?.GetValue<string>(), Is.EqualTo(code));
+
+        var again = await _app.Operator().PostAsJsonAsync("/api/v1/organizations", body with { name = "另一家", creditCode = code.ToLowerInvariant() });
+        await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict);
     }
 
     [Test]
