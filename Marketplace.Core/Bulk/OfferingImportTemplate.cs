@@ -44,6 +44,11 @@ public sealed class OfferingImportTemplate(TaxonomyCatalog taxonomy)
     /// <summary>Problems with the header row: missing required columns, unknown or repeated columns (empty when fine).</summary>
     public static IReadOnlyList<string> HeaderProblems(IReadOnlyList<string> headers)
     {
+        // Excel and WPS on Chinese Windows save "CSV (逗号分隔)" in GBK: read as UTF-8, every Chinese header is garbled.
+        if (headers.Any(h => h.Contains((char)TextRules.ReplacementCharacter)))
+        {
+            return ["文件不是 UTF-8 编码（多为 GBK）：请在 Excel 或 WPS 中另存为「CSV UTF-8（逗号分隔）」或 xlsx 后再上传 (the file is not UTF-8, most likely GBK: save it as \"CSV UTF-8\" or xlsx and upload again)."];
+        }
         var problems = new List<string>();
         var known = Columns.Select(c => c.Header).ToHashSet(StringComparer.Ordinal);
         var missing = Columns.Where(c => c.Required && !headers.Contains(c.Header)).Select(c => c.Header).ToArray();

@@ -74,7 +74,9 @@ public sealed class Validator
         }
         else if (TextRules.FirstDisallowed(value) is { } character)
         {
-            Add(field, $"含有不允许的字符 {character}（控制字符、非字符或双向控制符）(holds {character}: control characters, noncharacters and bidirectional overrides are not allowed).");
+            Add(field, character == $"U+{TextRules.ReplacementCharacter:X4}"
+                ? "含有替换字符 U+FFFD：文字编码有误，请以 UTF-8 发送 (holds U+FFFD, the mark of bytes that were not valid UTF-8: send the text as UTF-8)."
+                : $"含有不允许的字符 {character}（控制字符、非字符或双向控制符）(holds {character}: control characters, noncharacters and bidirectional overrides are not allowed).");
         }
     }
 

@@ -38,8 +38,12 @@ public static class TextRules
         var v = rune.Value;
         return (Rune.GetUnicodeCategory(rune) == UnicodeCategory.Control && v is not ('\t' or '\n' or '\r'))
             || v is >= 0xFDD0 and <= 0xFDEF || (v & 0xFFFE) == 0xFFFE // noncharacters
-            || v is >= 0x202A and <= 0x202E || v is >= 0x2066 and <= 0x2069; // bidirectional embeddings, overrides and isolates
+            || v is >= 0x202A and <= 0x202E || v is >= 0x2066 and <= 0x2069 // bidirectional embeddings, overrides and isolates
+            || v == ReplacementCharacter;
     }
+
+    /// <summary>What a decoder puts where the bytes were not valid in its encoding (GBK text read as UTF-8, %FF in a URL).</summary>
+    public const int ReplacementCharacter = 0xFFFD;
 
     /// <summary>True when <paramref name="text"/> holds nothing visible: only white space and format characters (U+200B, U+FEFF).</summary>
     public static bool IsBlank(string text)

@@ -182,6 +182,20 @@ public class OfferingImportTests
     }
 
     [Test]
+    public async Task A_csv_saved_in_GBK_is_refused_with_how_to_save_it_as_UTF8()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var gbk = Encoding.GetEncoding(936).GetBytes(Encoding.UTF8.GetString(Csv(2)).TrimStart('\uFEFF'));
+
+        var problem = await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, gbk), HttpStatusCode.BadRequest, "file");
+
+        var messages = problem["errors"]!["file"]!.AsArray().Select(m => m!.GetValue<string>()).ToArray();
+        Assert.That(messages, Has.One.Contains("文件不是 UTF-8 编码").And.Contains("CSV UTF-8"));
+        Assert.That(messages, Has.None.Contains("未知的列"), "no list of garbled headers");
+    }
+
+    [Test]
     public async Task Bad_files_are_refused_at_once()
     {
         var integrator = await _app.CreateOrganizationAsync("integrator");

@@ -200,6 +200,9 @@ public class SearchApiTests
     [TestCase("pageSize=abc", "pageSize")]
     [TestCase("page=2&cursor=abc", "page")]
     [TestCase("page=1&cursor=abc", "cursor")]
+    [TestCase("q=%E7%84%8A%E6%8E%A5&q=%E6%9C%BA%E5%99%A8%E4%BA%BA", "q")]
+    [TestCase("sort=newest&sort=price", "sort")]
+    [TestCase("q=%E7%84%8A%E6%8E%A5%EF%BF%BD", "q")]
     public async Task Invalid_parameters_answer_400_with_the_field(string query, string field)
     {
         var response = await _app.Client().GetAsync("/api/v1/offerings/search?" + query);
