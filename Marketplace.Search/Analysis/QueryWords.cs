@@ -1,3 +1,5 @@
+using Marketplace.Core.Matching;
+
 namespace Marketplace.Search.Analysis;
 
 /// <summary>The words both engines search a query by (one reading of <c>q</c> for Lucene, Elasticsearch and the API).</summary>
@@ -14,13 +16,17 @@ public static class QueryWords
     public static bool Any(string? text) => !string.IsNullOrWhiteSpace(text) && Of(TextFolding.Fold(text)).Any();
 
     /// <summary>
-    /// A long word of a query that the catalog may write only in part: 服装厂 where offerings say 服装, 化工厂 where they say
-    /// 化工. jieba keeps such a word whole, so neither its word form nor its bigram phrase finds those offerings; both engines
-    /// add its dictionary sub-words (<see cref="WordSegmenter.SubWords"/>) as terms of their own, at
-    /// <see cref="SubWordWeight"/>. Stop words left out, each once.
+    /// A long word of a keyword query that the catalog may write only in part: 服装厂 where offerings say 服装, 化工厂 where they
+    /// say 化工. jieba keeps such a word whole, so neither its word form nor its bigram phrase finds those offerings; both
+    /// engines add its dictionary sub-words (<see cref="WordSegmenter.SubWords"/>) as terms of their own, at
+    /// <see cref="SubWordWeight"/>. Stop words left out, each once. Not for a sentence (as many letters as
+    /// <see cref="DemandMatcher.SearchSentenceLength"/> or more): the need model reads it, and its function's terms find the
+    /// offerings, while sub-words would add a sixth more terms to score at a cost measured in throughput.
     /// </summary>
-    public static IEnumerable<Segment> SubWords(IEnumerable<Segment> words) => words
-        .SelectMany(JiebaSegmentation.SubWords)
-        .Where(s => !StopWords.Chinese.Contains(s.Text))
-        .DistinctBy(s => s.Text, StringComparer.Ordinal);
+    public static IEnumerable<Segment> SubWords(string text, IEnumerable<Segment> words) =>
+        text.Count(char.IsLetterOrDigit) >= DemandMatcher.SearchSentenceLength
+            ? []
+            : words.SelectMany(JiebaSegmentation.SubWords)
+                .Where(s => !StopWords.Chinese.Contains(s.Text))
+                .DistinctBy(s => s.Text, StringComparer.Ordinal);
 }

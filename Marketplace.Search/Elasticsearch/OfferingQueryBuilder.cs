@@ -119,7 +119,7 @@ internal static class OfferingQueryBuilder
     private static IReadOnlyList<WeightedTerm> WeightedTerms(string? text, IReadOnlyList<WeightedTerm> boostTerms, Thesaurus thesaurus)
     {
         var expansions = text is null ? [] : thesaurus.Expand(text);
-        var subWords = text is null ? [] : QueryWords.SubWords(QueryWords.Of(TextFolding.Fold(text)))
+        var subWords = text is null ? [] : QueryWords.SubWords(text, QueryWords.Of(TextFolding.Fold(text)))
             .Select(s => new WeightedTerm(s.Text, QueryWords.SubWordWeight));
         return subWords.Concat(expansions).Concat(boostTerms)
             .Where(t => !string.IsNullOrWhiteSpace(t.Term) && float.IsFinite(t.Weight) && t.Weight > 0)

@@ -42,7 +42,7 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
             .Where(t => seen.Add(t.Folded))
             .Take(MaxTermsPerSource)
             .ToList();
-        var subWords = QueryWords.SubWords(textTerms.Select(t => new Segment(t.Folded, 0, t.Folded.Length)))
+        var subWords = QueryWords.SubWords(folded, textTerms.Select(t => new Segment(t.Folded, 0, t.Folded.Length)))
             .Select(s => new QueryTerm(s.Text, s.Text, QueryWords.SubWordWeight))
             .Where(t => seen.Add(t.Folded))
             .Take(MaxTermsPerSource)
