@@ -46,6 +46,14 @@ public static class OfferingsApi
             .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). A draft is edited in place; editing a published offering starts a new draft revision that goes through review while the published one stays visible. Submitted (under review) and retired offerings can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
+        group.MapDelete("/{id}/draft", DiscardDraft)
+            .RequireAuthorization(Policies.Integrator)
+            .WithName("DiscardOfferingDraft")
+            .ProducesETag()
+            .WithSummary("放弃草稿 (discard a draft)")
+            .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). An offering never published is deleted (204). A live offering's draft revision is dropped and the offering answers with its published revision as the working one (200). A revision under review, or an offering with no draft, is a 409.")
+            .WithAuthProblems().WithProblems(404, 409, 412, 428);
+
         group.MapPost("/{id}/submit", Submit)
             .RequireAuthorization(Policies.Integrator)
             .WithName("SubmitOffering")
@@ -163,6 +171,10 @@ public static class OfferingsApi
     private static async Task<Ok<OfferingResponse>> Update(Guid id, OfferingInput? input, ClaimsPrincipal user, OfferingStore store, HttpContext context,
         [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>
         Respond(context, await store.UpdateAsync(user.GetActor(), id, ifMatch, input, ct));
+
+    private static async Task<Results<Ok<OfferingResponse>, NoContent>> DiscardDraft(Guid id, ClaimsPrincipal user, OfferingStore store, HttpContext context,
+        [FromHeader(Name = "If-Match"), Required] string? ifMatch, CancellationToken ct) =>
+        await store.DiscardDraftAsync(user.GetActor(), id, ifMatch, ct) is { } live ? Respond(context, live) : TypedResults.NoContent();
 
     private static async Task<Ok<OfferingResponse>> Submit(Guid id, ClaimsPrincipal user, OfferingStore store, HttpContext context,
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>

@@ -92,6 +92,13 @@ internal static class OfferingSql
         WHERE id = @Id AND row_version = @ExpectedRowVersion
         """;
 
+    public const string DeleteRevision = "DELETE FROM offering_revisions WHERE id = @Id AND published_at IS NULL";
+
+    /// <summary>An offering never published, with its revisions (its audit events stay).</summary>
+    public const string DeleteUnpublishedRevisions = "DELETE FROM offering_revisions WHERE offering_id = @Id AND published_at IS NULL";
+
+    public const string DeleteUnpublishedOffering = "DELETE FROM offerings WHERE id = @Id AND published_revision_id IS NULL";
+
     public const string MarkRevisionPublished = "UPDATE offering_revisions SET published_at = @Now WHERE id = @Id";
 
     public const string InsertAudit = """

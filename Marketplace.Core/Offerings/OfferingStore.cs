@@ -170,6 +170,41 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         return await GetForAsync(actor, id, ct);
     }
 
+    /// <summary>
+    /// The owner discards its draft (If-Match required): an offering never published is deleted with its revisions (null; its
+    /// audit events stay); a live offering's draft revision is dropped and its published revision is the working one again.
+    /// A revision under review or none at all is a 409.
+    /// </summary>
+    public async Task<Offering?> DiscardDraftAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
+    {
+        var offering = await GetOwnedAsync(actor, id, ct);
+        Preconditions.RequireIfMatch(ifMatch, "方案");
+        Preconditions.CheckIfMatch(ifMatch, offering.ETag, "方案");
+        if (offering.Status != OfferingStatus.Draft)
+        {
+            throw WrongState(offering, "discard the draft of");
+        }
+        var published = offering.Published;
+        var now = clock.GetUtcNow();
+        await db.InTransactionAsync(async (c, t) =>
+        {
+            // The version check first, as for every change: a concurrent edit wins (412).
+            await TransitionAsync(c, t, offering, published is null ? OfferingStatus.Draft : OfferingStatus.Published, published?.Id ?? offering.Working.Id,
+                published?.Id, offering.IndexVersion, null, offering.PublishedAt, now, ct);
+            if (published is null)
+            {
+                await c.ExecuteAsync(db.Command(OfferingSql.DeleteUnpublishedRevisions, new { offering.Id }, t, ct));
+                await c.ExecuteAsync(db.Command(OfferingSql.DeleteUnpublishedOffering, new { offering.Id }, t, ct));
+            }
+            else
+            {
+                await c.ExecuteAsync(db.Command(OfferingSql.DeleteRevision, new { offering.Working.Id }, t, ct));
+            }
+            await AuditAsync(c, t, offering.Id, offering.Working.Id, "discarded", actor, $"revision {offering.Working.Number}", now, ct);
+        }, ct);
+        return published is null ? null : await GetForAsync(actor, id, ct);
+    }
+
     public Task<Offering> SubmitAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct) => Preconditions.DecidedAgainWithoutIfMatchAsync(ifMatch, async () =>
     {
         var offering = await GetOwnedAsync(actor, id, ct);

@@ -302,7 +302,7 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
         var request = new HttpRequestMessage(method, url);
         if (etag is not null)
         {
-            request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag));
+            request.Headers.IfMatch.Add(etag == "*" ? EntityTagHeaderValue.Any : EntityTagHeaderValue.Parse(etag));
         }
         if (body is not null)
         {

@@ -81,6 +81,57 @@ public class OfferingLifecycleTests(StorageKind storage)
     }
 
     [Test]
+    public async Task The_owner_discards_a_draft_never_published_and_it_is_gone()
+    {
+        var (id, etag) = await CreateDraftAsync(MarketplaceApp.OfferingBody(title: "建错的草稿"));
+        var url = $"/api/v1/offerings/{id}/draft";
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.DeleteAsync(url), HttpStatusCode.PreconditionRequired);
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, url, "\"999\"", null)),
+            HttpStatusCode.PreconditionFailed);
+        await ProblemAssert.IsProblemAsync(await _otherIntegrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, url, etag, null)),
+            HttpStatusCode.NotFound);
+
+        var discarded = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, url, etag, null));
+
+        Assert.That(discarded.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await discarded.Content.ReadAsStringAsync());
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.GetAsync($"/api/v1/offerings/{id}"), HttpStatusCode.NotFound);
+        var own = await _integrator.Client.GetFromJsonAsync<JsonObject>("/api/v1/offerings?owner=me&pageSize=100");
+        Assert.That(own!["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()), Does.Not.Contain(id.ToString()));
+    }
+
+    [Test]
+    public async Task Discarding_a_live_offerings_draft_revision_goes_back_to_its_published_revision_and_a_revision_under_review_is_kept()
+    {
+        var id = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(title: "已发布的方案"));
+        var current = await _integrator.Client.GetAsync($"/api/v1/offerings/{id}");
+        var edited = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{id}",
+            current.Headers.ETag!.ToString(), MarketplaceApp.OfferingBody(title: "改到一半的修订")));
+        Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var discarded = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, $"/api/v1/offerings/{id}/draft", edited.Headers.ETag!.ToString(), null));
+
+        Assert.That(discarded.StatusCode, Is.EqualTo(HttpStatusCode.OK), await discarded.Content.ReadAsStringAsync());
+        var json = await MarketplaceApp.ReadJsonAsync(discarded);
+        Assert.Multiple(() =>
+        {
+            Assert.That(json["status"]!.GetValue<string>(), Is.EqualTo("published"));
+            Assert.That(json["title"]!.GetValue<string>(), Is.EqualTo("已发布的方案"));
+            Assert.That(json["revision"]!.GetValue<int>(), Is.EqualTo(json["publishedRevision"]!.GetValue<int>()));
+            Assert.That(discarded.Headers.ETag, Is.Not.Null);
+        });
+        // Nothing left to discard; and a revision under review is the operators' to decide.
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, $"/api/v1/offerings/{id}/draft", "*", null)),
+            HttpStatusCode.Conflict);
+        var again = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{id}", "*", MarketplaceApp.OfferingBody(title: "第二次修订")));
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), await again.Content.ReadAsStringAsync());
+        Assert.That((await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/submit", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, $"/api/v1/offerings/{id}/draft", "*", null)),
+            HttpStatusCode.Conflict);
+        var history = await _integrator.Client.GetFromJsonAsync<JsonObject>($"/api/v1/offerings/{id}/history");
+        Assert.That(history!["events"]!.AsArray().Select(e => e!["action"]!.GetValue<string>()), Does.Contain("discarded"));
+    }
+
+    [Test]
     public async Task Reject_sends_back_to_draft_with_the_reason()
     {
         var (id, _) = await CreateDraftAsync();
