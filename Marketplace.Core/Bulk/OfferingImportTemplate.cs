@@ -91,7 +91,8 @@ public sealed class OfferingImportTemplate(TaxonomyCatalog taxonomy)
                 errors.Add(new RowError(row.Number, column.Header, "单元格是公式，请粘贴为数值或文本后再导入 (the cell is a formula; paste it as a value)."));
                 continue;
             }
-            if (value is { Length: > 0 } && "=+-@".Contains(value[0]))
+            // A negative number in a number column is no formula: the price and day rules say what is wrong with it.
+            if (value is { Length: > 0 } && "=+-@".Contains(value[0]) && !(NumberColumns.Contains(column.Field) && ParseNumber(value) is not null))
             {
                 errors.Add(new RowError(row.Number, column.Header, $"单元格以 {value[0]} 开头，表格软件可能把它当作公式执行，请去掉开头的字符 (a cell starting with {value[0]} may run as a formula)."));
                 continue;
@@ -105,10 +106,9 @@ public sealed class OfferingImportTemplate(TaxonomyCatalog taxonomy)
             {
                 return null;
             }
-            if (decimal.TryParse(text.Replace(",", "").Replace("，", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d)
-                && d is >= long.MinValue and <= long.MaxValue)
+            if (ParseNumber(text) is { } n)
             {
-                return (long)d;
+                return n;
             }
             errors.Add(new RowError(row.Number, HeaderOf(field), $"应为整数，而不是 '{Shorten(text)}' (must be a whole number)."));
             return null;
@@ -132,18 +132,36 @@ public sealed class OfferingImportTemplate(TaxonomyCatalog taxonomy)
             hasCase
                 ? [new OfferingCaseInput(cells.GetValueOrDefault("cases[0].customer"), cells.GetValueOrDefault("cases[0].district"), Small("cases[0].year"), cells.GetValueOrDefault("cases[0].outcome"))]
                 : null);
-        if (errors.Count > 0)
-        {
-            return (null, errors);
-        }
         try
         {
-            return (OfferingValidation.Validate(input, taxonomy, currentYear), []);
+            var content = OfferingValidation.Validate(input, taxonomy, currentYear);
+            return errors.Count > 0 ? (null, errors) : (content, []);
         }
         catch (ValidationException e)
         {
-            return (null, e.Errors.SelectMany(field => field.Value.Select(message => new RowError(row.Number, HeaderOf(field.Key), message))).ToArray());
+            // Every problem of the row at once; a column already refused above (a formula, not a number) is not refused twice.
+            var refused = errors.Select(r => r.ColumnName).ToHashSet(StringComparer.Ordinal);
+            errors.AddRange(e.Errors.SelectMany(field => field.Value.Select(message => new RowError(row.Number, HeaderOf(field.Key), message)))
+                .Where(r => !refused.Contains(r.ColumnName)));
+            return (null, errors);
         }
+    }
+
+    private static readonly HashSet<string> NumberColumns = new(StringComparer.Ordinal) { "priceMinYuan", "priceMaxYuan", "implementationDays", "cases[0].year" };
+
+    /// <summary>
+    /// A whole number as people and spreadsheets write it: thousands separators, full-width digits (１０００, from Chinese input
+    /// methods), and a spreadsheet's floating-point noise (30.000000000000004 shows as 30); null when it is none.
+    /// </summary>
+    private static long? ParseNumber(string text)
+    {
+        var halfWidth = new string(text.Select(c => c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c).ToArray()).Replace(",", "").Replace("，", "");
+        if (!decimal.TryParse(halfWidth, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            return null;
+        }
+        var whole = decimal.Round(d);
+        return Math.Abs(d - whole) < 0.000001m && whole is >= long.MinValue and <= long.MaxValue ? (long)whole : null;
     }
 
     /// <summary>The column of an API field or of one of its elements (<c>directions[1]</c> → 重点方向).</summary>

@@ -89,6 +89,36 @@ public class OfferingImportTests
     }
 
     [Test]
+    public async Task Numbers_are_read_as_people_and_spreadsheets_write_them_and_a_row_reports_all_its_problems()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        var headers = ImportFileGenerator.Headers.ToList();
+        int At(string header) => headers.IndexOf(header);
+        var typed = ImportFileGenerator.Row(0, bad: false);
+        typed[At("最低报价(元)")] = "１０００００"; // full-width digits from a Chinese input method
+        typed[At("实施周期(天)")] = "30.000000000000004"; // a spreadsheet's floating-point noise, shown as 30
+        var wrong = ImportFileGenerator.Row(1, bad: false);
+        wrong[At("最低报价(元)")] = "-5";
+        wrong[At("实施周期(天)")] = "三十";
+        wrong[At("服务区县")] = "不存在区";
+        using var file = new MemoryStream();
+        ImportFileGenerator.WriteCsv(file, [typed, wrong]);
+
+        var import = await ImportAsync(integrator.Client, file.ToArray());
+
+        Assert.That(import["result"]!["validRows"]!.GetValue<long>(), Is.EqualTo(1), import.ToJsonString());
+        var errors = (await ErrorsAsync(integrator.Client, import)).Select(e => (Row: e!["rowNumber"]!.GetValue<long>(),
+            Column: e["columnName"]!.GetValue<string>(), Message: e["message"]!.GetValue<string>())).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(errors.Select(e => e.Row), Is.All.EqualTo(3));
+            Assert.That(errors.Select(e => e.Column), Is.EquivalentTo(new[] { "最低报价(元)", "实施周期(天)", "服务区县" }), "every problem of the row at once");
+            Assert.That(errors.Single(e => e.Column == "最低报价(元)").Message, Does.Not.Contain("公式"), "a negative number is no formula");
+            Assert.That(errors.Single(e => e.Column == "实施周期(天)").Message, Does.Contain("应为整数"));
+        });
+    }
+
+    [Test]
     public async Task Row_errors_are_the_apis_own_messages()
     {
         var integrator = await _app.CreateOrganizationAsync("integrator");
