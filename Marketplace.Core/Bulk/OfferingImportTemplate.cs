@@ -155,7 +155,7 @@ public sealed class OfferingImportTemplate(TaxonomyCatalog taxonomy)
     /// </summary>
     private static long? ParseNumber(string text)
     {
-        var halfWidth = new string(text.Select(c => c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c).ToArray()).Replace(",", "").Replace("，", "");
+        var halfWidth = TextRules.ToHalfWidth(text).Replace(",", "");
         if (!decimal.TryParse(halfWidth, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
         {
             return null;

@@ -42,6 +42,16 @@ public static class TextRules
             || v == ReplacementCharacter;
     }
 
+    /// <summary>Full-width ASCII forms (１２３、ＭＡ, typed with a Chinese input method) as the ASCII characters they stand for.</summary>
+    public static string ToHalfWidth(string text) => string.Create(text.Length, text, static (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            var c = source[i];
+            span[i] = c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c;
+        }
+    });
+
     /// <summary>What a decoder puts where the bytes were not valid in its encoding (GBK text read as UTF-8, %FF in a URL).</summary>
     public const int ReplacementCharacter = 0xFFFD;
 

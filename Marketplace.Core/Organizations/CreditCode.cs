@@ -1,3 +1,5 @@
+using Marketplace.Core.Common;
+
 namespace Marketplace.Core.Organizations;
 
 /// <summary>统一社会信用代码 (unified social credit code) per GB 32100-2015: 18 characters, the last a check character.</summary>
@@ -13,14 +15,7 @@ public static class CreditCode
     /// The code as people type it, in the form it is checked and stored in: spaces around it dropped, full-width characters
     /// (９１５００…) as half-width, letters upper-case (ma5yq → MA5YQ).
     /// </summary>
-    public static string? Normalize(string? code) => code is null ? null : string.Create(code.Trim().Length, code.Trim(), static (span, trimmed) =>
-    {
-        for (var i = 0; i < trimmed.Length; i++)
-        {
-            var c = trimmed[i];
-            span[i] = char.ToUpperInvariant(c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c);
-        }
-    });
+    public static string? Normalize(string? code) => code is null ? null : TextRules.ToHalfWidth(code.Trim()).ToUpperInvariant();
 
     /// <summary>Null when valid, otherwise the reason in Chinese and English.</summary>
     public static string? Problem(string? code)
