@@ -38,6 +38,7 @@ public sealed class OfferingImporter(Database db, BulkJobStore bulk, JobStore jo
         long rows = 0, invalid = 0, errorCount = 0;
         var buffer = new List<RowError>();
         var stored = 0;
+        var firstRowOf = new Dictionary<ulong, long>();
         using (var reader = TableReader.Open(file, job.TableFormat))
         {
             var headers = reader.Headers;
@@ -55,7 +56,12 @@ public sealed class OfferingImporter(Database db, BulkJobStore bulk, JobStore jo
                         $"文件超过 {limits.MaxRows} 行，请分批导入 (more than {limits.MaxRows} rows; split the file)."), rows, ct);
                     return;
                 }
-                var (_, errors) = template.Read(headers, row, year);
+                var (content, errors) = template.Read(headers, row, year);
+                if (content is not null && !firstRowOf.TryAdd(KeyOf(content), row.Number))
+                {
+                    errors = [new RowError(row.Number, OfferingImportTemplate.HeaderOf("title"),
+                        $"与第 {firstRowOf[KeyOf(content)]} 行内容完全相同，同一文件只导入一次 (the same offering as row {firstRowOf[KeyOf(content)]}; imported once).")];
+                }
                 if (errors.Count > 0)
                 {
                     invalid++;
@@ -99,26 +105,29 @@ public sealed class OfferingImporter(Database db, BulkJobStore bulk, JobStore jo
         file.Position = 0;
         await db.InTransactionAsync(async (c, t) =>
         {
-            long created = 0;
             var now = clock.GetUtcNow();
             using var reader = TableReader.Open(file, job.TableFormat);
             var headers = reader.Headers;
+            var created = new HashSet<ulong>();
             foreach (var row in reader.Rows())
             {
                 ct.ThrowIfCancellationRequested();
-                if (template.Read(headers, row, year).Content is not { } content)
+                if (template.Read(headers, row, year).Content is not { } content || !created.Add(KeyOf(content)))
                 {
                     continue;
                 }
                 await offerings.InsertDraftAsync(c, t, owner, content, $"imported: row {row.Number} of {job.FileName ?? "file"} (job {jobId})", now, ct);
-                if (++created % 200 == 0)
+                if (created.Count % 200 == 0)
                 {
-                    await progress(created, inTransaction: true);
+                    await progress(created.Count, inTransaction: true);
                 }
             }
-            await bulk.FinishAsync(jobId, new ImportResult(rows, valid, invalid, errorCount, truncated, created, null), created, null, c, t, ct);
+            await bulk.FinishAsync(jobId, new ImportResult(rows, valid, invalid, errorCount, truncated, created.Count, null), created.Count, null, c, t, ct);
         }, ct);
     }
+
+    /// <summary>A row's offering as a key: two rows of one file with the same content are one offering, imported once.</summary>
+    private static ulong KeyOf(OfferingContent content) => Fnv1a.Hash(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(content));
 
     private Task FinishAsync(Guid jobId, ImportResult result, long processed, CancellationToken ct) =>
         bulk.FinishAsync(jobId, result, processed, result.Refused, ct: ct);

@@ -151,6 +151,26 @@ public class OfferingImportTests
     }
 
     [Test]
+    public async Task The_same_row_twice_in_a_file_is_reported_and_imported_once()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        using var file = new MemoryStream();
+        ImportFileGenerator.WriteCsv(file, [ImportFileGenerator.Row(0, bad: false), ImportFileGenerator.Row(1, bad: false), ImportFileGenerator.Row(0, bad: false)]);
+
+        var checkedFile = await ImportAsync(integrator.Client, file.ToArray());
+        var error = (await ErrorsAsync(integrator.Client, checkedFile)).Single()!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(error["rowNumber"]!.GetValue<long>(), Is.EqualTo(4));
+            Assert.That(error["message"]!.GetValue<string>(), Does.Contain("与第 2 行内容完全相同"));
+        });
+
+        var imported = await ImportAsync(integrator.Client, file.ToArray(), "&dryRun=false&skipInvalid=true");
+        Assert.That(imported["result"]!["created"]!.GetValue<long>(), Is.EqualTo(2), imported.ToJsonString());
+        Assert.That(await OwnOfferingsAsync(integrator.Client), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task A_checked_file_is_imported_as_drafts_only_when_asked()
     {
         var integrator = await _app.CreateOrganizationAsync("integrator");
