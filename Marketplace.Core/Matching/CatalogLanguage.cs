@@ -210,7 +210,7 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
     /// (their declared sub-directions, else the items their title, summary and keywords read as), at most
     /// <see cref="ExamplesPerItem"/> demands per item and <see cref="DemandsPerOwnerAndItem"/> per enterprise and item.
     /// Replaces what earlier calls taught, and rebuilds the model unless <paramref name="rebuild"/> is false (a catalog
-    /// pass that follows rebuilds it once for both).
+    /// pass that follows rebuilds it once for both) or the demands teach exactly what they taught before.
     /// </summary>
     public void LearnFromDemands(IEnumerable<LabelledDemand> demands, bool rebuild = true)
     {
@@ -243,15 +243,21 @@ public sealed class CatalogLanguage(DemandMatcher matcher, NeedModel taxonomyNee
             }
             examples.Add(new CatalogExample(taxonomyNeeds.FeatureKeys(demand.Text), items));
         }
+        bool unchanged;
         lock (_gate)
         {
+            unchanged = Same(_demands, examples);
             _demands = [.. examples];
         }
-        if (rebuild)
+        // A pass over a quiet pool teaches the same demands again: the model they built stands (a rebuild is 0.1–1 s of a core).
+        if (rebuild && !unchanged)
         {
             Rebuild();
         }
     }
+
+    private static bool Same(IReadOnlyList<CatalogExample> before, IReadOnlyList<CatalogExample> now) =>
+        before.Count == now.Count && before.Zip(now).All(pair => pair.First.Keys.AsSpan().SequenceEqual(pair.Second.Keys) && pair.First.Items.SequenceEqual(pair.Second.Items));
 
     /// <summary>Updates the sample with an indexed document; whether the sample changed.</summary>
     private bool Observe(Sample sample, OfferingDocument document)

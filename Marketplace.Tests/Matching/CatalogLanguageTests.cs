@@ -157,6 +157,21 @@ public class CatalogLanguageTests
     }
 
     [Test]
+    public void The_same_labelled_demands_again_keep_the_model_they_built()
+    {
+        var (matcher, language) = Create();
+        LabelledDemand[] Demands() => [new LabelledDemand(Guid.NewGuid(), "机台旁边挂个铃铛，停了就响，想自动记下来", Item, [])];
+        language.LearnFromDemands(Demands());
+        var built = matcher.DemandNeeds;
+
+        language.LearnFromDemands(Demands());
+        Assert.That(matcher.DemandNeeds, Is.SameAs(built), "a pass over a quiet pool does not rebuild the model");
+
+        language.LearnFromDemands([.. Demands(), new LabelledDemand(Guid.NewGuid(), "仓库找料靠翻", "general.smart-warehouse", [])]);
+        Assert.That(matcher.DemandNeeds, Is.Not.SameAs(built));
+    }
+
+    [Test]
     public void A_demand_whose_owner_stated_the_item_teaches_its_words_to_that_item()
     {
         var (matcher, language) = Create();
