@@ -8,6 +8,7 @@ using Elastic.Transport;
 using Elastic.Transport.Products.Elasticsearch;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
+using Marketplace.Search.Analysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -43,6 +44,8 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
         options.Validate();
         _client = client;
         _thesaurus = thesaurus;
+        // The query's words are read with jieba and the taxonomy's terms, as on the embedded engine (QueryWords).
+        JiebaSegmentation.AddUserWords(thesaurus.DictionaryTerms);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         Alias = options.IndexAlias;

@@ -113,15 +113,18 @@ internal static class OfferingQueryBuilder
     }
 
     /// <summary>
-    /// The sub-words of the text's long words (<see cref="QueryWords.SubWords"/>), its thesaurus expansions and the caller's boost
+    /// The words the text's parts make across a space (<see cref="QueryWords.AcrossSpaces"/>), the sub-words of its long words
+    /// (<see cref="QueryWords.SubWords"/>), its thesaurus expansions and the caller's boost
     /// terms, deduplicated (highest weight wins), positive weights only.
     /// </summary>
     private static IReadOnlyList<WeightedTerm> WeightedTerms(string? text, IReadOnlyList<WeightedTerm> boostTerms, Thesaurus thesaurus)
     {
         var expansions = text is null ? [] : thesaurus.Expand(text);
-        var subWords = text is null ? [] : QueryWords.SubWords(text, QueryWords.Of(TextFolding.Fold(text)))
+        var folded = text is null ? "" : TextFolding.Fold(text);
+        var joined = QueryWords.AcrossSpaces(folded).Select(w => new WeightedTerm(w, QueryWords.JoinedWordWeight));
+        var subWords = text is null ? [] : QueryWords.SubWords(text, QueryWords.Of(folded))
             .Select(s => new WeightedTerm(s.Text, QueryWords.SubWordWeight));
-        return subWords.Concat(expansions).Concat(boostTerms)
+        return joined.Concat(subWords).Concat(expansions).Concat(boostTerms)
             .Where(t => !string.IsNullOrWhiteSpace(t.Term) && float.IsFinite(t.Weight) && t.Weight > 0)
             .Select(t => t with { Term = t.Term.Trim() })
             .Where(t => text is null || !string.Equals(t.Term, text, StringComparison.OrdinalIgnoreCase))

@@ -19,7 +19,7 @@ internal sealed record TextQuery(ScoringPlan Plan, IReadOnlyList<QueryTerm> Term
 
 /// <summary>
 /// Builds the relevance query from tokens, never through a query parser, so no user text can throw:
-/// each word of the text, each sub-word of its long words (<see cref="QueryWords.SubWords"/>), each thesaurus expansion and each
+/// each word of the text (and each word its parts make across a space, <see cref="QueryWords.AcrossSpaces"/>), each sub-word of its long words (<see cref="QueryWords.SubWords"/>), each thesaurus expansion and each
 /// boost term becomes one SHOULD clause,
 /// a best-of over every text field (title ×3, keywords ×2, summary ×1.5, description, cases,
 /// supplier), in both its jieba-word form and its bigram form (a phrase when it has several tokens).
@@ -42,6 +42,11 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
             .Where(t => seen.Add(t.Folded))
             .Take(MaxTermsPerSource)
             .ToList();
+        var joined = QueryWords.AcrossSpaces(folded)
+            .Select(w => new QueryTerm(w, w, QueryWords.JoinedWordWeight))
+            .Where(t => seen.Add(t.Folded))
+            .ToList();
+        textTerms.AddRange(joined);
         var subWords = QueryWords.SubWords(folded, textTerms.Select(t => new Segment(t.Folded, 0, t.Folded.Length)))
             .Select(s => new QueryTerm(s.Text, s.Text, QueryWords.SubWordWeight))
             .Where(t => seen.Add(t.Folded))

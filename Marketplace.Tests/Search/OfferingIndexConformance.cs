@@ -105,6 +105,17 @@ public abstract class OfferingIndexConformance
         Assert.That(await IdsAsync(index, new() { Text = "服装厂" }), Is.EqualTo(new[] { whole.Id, trade.Id }));
     }
 
+    /// <summary>An owner spaces a term's parts (焊接 机器人): the term they make together is searched too.</summary>
+    [Test]
+    public async Task Words_split_by_a_space_are_searched_as_the_term_they_make_together()
+    {
+        var welding = Doc("弧焊机器人工作站") with { Keywords = ["焊接机器人", "弧焊"] };
+        var polishing = Doc("卫浴五金机器人自动化抛光单元") with { Description = "焊接件的打磨抛光，机器人换型快。" };
+        var index = await IndexWithAsync(welding, polishing);
+
+        Assert.That((await IdsAsync(index, new() { Text = "焊接 机器人" }))[0], Is.EqualTo(welding.Id));
+    }
+
     [TestCase("MES")]
     [TestCase("mes")]
     [TestCase("ＭＥＳ")]

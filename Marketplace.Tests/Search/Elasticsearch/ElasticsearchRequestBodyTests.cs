@@ -239,6 +239,18 @@ public sealed class ElasticsearchRequestBodyTests
     }
 
     [Test]
+    public async Task Words_split_by_a_space_add_the_term_they_make_together()
+    {
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 200, EmptySearch);
+
+        await es.CreateIndex().SearchAsync(new OfferingSearchRequest { Text = "焊接 机器人", IncludeFacets = false }, CancellationToken.None);
+
+        var should = es.Single(HttpMethod.POST, "/_search").Json["query"]!["bool"]!["should"]!.AsArray();
+        var joined = should.Single(q => q!["multi_match"]?["_name"]?.GetValue<string>() == "term:焊接机器人")!["multi_match"]!;
+        Assert.That(joined["boost"]!.GetValue<double>(), Is.EqualTo(QueryWords.JoinedWordWeight).Within(1e-6));
+    }
+
+    [Test]
     public async Task Text_of_only_stop_words_matches_all_live_offerings_as_on_the_embedded_engine()
     {
         var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 200, EmptySearch);
