@@ -57,10 +57,11 @@ public sealed class OfferingImporter(Database db, BulkJobStore bulk, JobStore jo
                     return;
                 }
                 var (content, errors) = template.Read(headers, row, year);
-                if (content is not null && !firstRowOf.TryAdd(KeyOf(content), row.Number))
+                if (content is not null && KeyOf(content) is var key && !firstRowOf.TryAdd(key, row.Number))
                 {
+                    var first = firstRowOf[key];
                     errors = [new RowError(row.Number, OfferingImportTemplate.HeaderOf("title"),
-                        $"与第 {firstRowOf[KeyOf(content)]} 行内容完全相同，同一文件只导入一次 (the same offering as row {firstRowOf[KeyOf(content)]}; imported once).")];
+                        $"与第 {first} 行内容完全相同，同一文件只导入一次 (the same offering as row {first}; imported once).")];
                 }
                 if (errors.Count > 0)
                 {

@@ -27,6 +27,10 @@ public static class QueryWords
     /// </summary>
     public static IReadOnlyList<string> AcrossSpaces(string foldedText)
     {
+        if (!foldedText.Any(char.IsWhiteSpace))
+        {
+            return []; // the common query: nothing to join, nothing to copy
+        }
         var joined = new System.Text.StringBuilder(foldedText.Length);
         var cuts = new List<int>();
         for (var i = 0; i < foldedText.Length; i++)
