@@ -297,6 +297,13 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
         return id;
     }
 
+    /// <summary>The owner edits its offering as it reads it now (If-Match with its current ETag): a published one gets a draft revision.</summary>
+    public static async Task<HttpResponseMessage> ReviseAsync(Org owner, Guid id, object body)
+    {
+        var current = await owner.Client.GetAsync($"/api/v1/offerings/{id}");
+        return await owner.Client.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{id}", current.Headers.ETag!.ToString(), body));
+    }
+
     public static HttpRequestMessage WithIfMatch(HttpMethod method, string url, string? etag, object? body = null)
     {
         var request = new HttpRequestMessage(method, url);

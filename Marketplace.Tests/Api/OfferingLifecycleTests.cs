@@ -103,9 +103,7 @@ public class OfferingLifecycleTests(StorageKind storage)
     public async Task Discarding_a_live_offerings_draft_revision_goes_back_to_its_published_revision_and_a_revision_under_review_is_kept()
     {
         var id = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(title: "已发布的方案"));
-        var current = await _integrator.Client.GetAsync($"/api/v1/offerings/{id}");
-        var edited = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{id}",
-            current.Headers.ETag!.ToString(), MarketplaceApp.OfferingBody(title: "改到一半的修订")));
+        var edited = await MarketplaceApp.ReviseAsync(_integrator, id, MarketplaceApp.OfferingBody(title: "改到一半的修订"));
         Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         var discarded = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, $"/api/v1/offerings/{id}/draft", edited.Headers.ETag!.ToString(), null));
@@ -291,10 +289,8 @@ public class OfferingLifecycleTests(StorageKind storage)
     public async Task Editing_a_published_offering_makes_a_revision_while_the_published_one_stays_visible()
     {
         var id = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(title: "第一版"));
-        var current = await _integrator.Client.GetAsync($"/api/v1/offerings/{id}");
 
-        var edited = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{id}",
-            current.Headers.ETag!.ToString(), MarketplaceApp.OfferingBody(title: "第二版")));
+        var edited = await MarketplaceApp.ReviseAsync(_integrator, id, MarketplaceApp.OfferingBody(title: "第二版"));
         Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         var publicView = await GetAsync(_app.Client(), id);
@@ -356,9 +352,7 @@ public class OfferingLifecycleTests(StorageKind storage)
         var supplier = await _app.CreateOrganizationAsync("integrator");
         var first = await _app.PublishOfferingAsync(supplier, MarketplaceApp.OfferingBody(title: "先发布的方案"));
         var second = await _app.PublishOfferingAsync(supplier, MarketplaceApp.OfferingBody(title: "后发布的方案"));
-        var current = await supplier.Client.GetAsync($"/api/v1/offerings/{first}");
-        var edited = await supplier.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{first}",
-            current.Headers.ETag!.ToString(), MarketplaceApp.OfferingBody(title: "先发布的方案（草稿修改）")));
+        var edited = await MarketplaceApp.ReviseAsync(supplier, first, MarketplaceApp.OfferingBody(title: "先发布的方案（草稿修改）"));
         Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         var listed = await _app.Client().GetFromJsonAsync<JsonObject>($"/api/v1/offerings?owner={supplier.Id}");

@@ -26,9 +26,7 @@ public class ExportTests
         _enterprise = await _host.CreateOrganizationAsync("enterprise", district: "璧山区");
         var revised = await _host.PublishOfferingAsync(_integrator);
         // Live, with a revision in draft: published in the export, the revision's state beside it.
-        var current = await _integrator.Client.GetAsync($"/api/v1/offerings/{revised}");
-        var edited = await _integrator.Client.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{revised}", current.Headers.ETag!.ToString(),
-            OfferingBody(title: "修订中的方案")));
+        var edited = await ReviseAsync(_integrator, revised, OfferingBody(title: "修订中的方案"));
         Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK), await edited.Content.ReadAsStringAsync());
         // Text a spreadsheet would run as a formula, and text that needs quoting.
         await _host.PublishOfferingAsync(_integrator, OfferingBody(title: "=HYPERLINK(\"http://example.invalid\")", summary: "+10% 产能，\"省人\"\n两班倒变一班", keywords: ["@焊接", "-返工"]));
