@@ -43,7 +43,7 @@ public static class OfferingsApi
             .WithName("UpdateOffering")
             .ProducesETag()
             .WithSummary("修改方案 (edit an offering)")
-            .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). A draft is edited in place; editing a published offering starts a new draft revision that goes through review while the published one stays visible. Submitted (under review) and retired offerings can't be edited (409).")
+            .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). A draft is edited in place; editing a published offering starts a new draft revision that goes through review while the published one stays visible. Editing a retired offering starts a new draft revision too; it is not visible until submitted and approved (the way back to the catalog). Submitted (under review) offerings can't be edited (409).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
         group.MapDelete("/{id}/draft", DiscardDraft)
@@ -51,7 +51,7 @@ public static class OfferingsApi
             .WithName("DiscardOfferingDraft")
             .ProducesETag()
             .WithSummary("放弃草稿 (discard a draft)")
-            .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). An offering never published is deleted (204). A live offering's draft revision is dropped and the offering answers with its published revision as the working one (200). A revision under review, or an offering with no draft, is a 409.")
+            .WithDescription("Owner only; If-Match is required (428 without it, 412 when stale). An offering never published is deleted (204). A live offering's draft revision is dropped and the offering answers with its published revision as the working one (200); a retired offering's draft is dropped and the offering is retired again (200). A revision under review, or an offering with no draft, is a 409.")
             .WithAuthProblems().WithProblems(404, 409, 412, 428);
 
         group.MapPost("/{id}/submit", Submit)
@@ -83,7 +83,7 @@ public static class OfferingsApi
             .WithName("RetireOffering")
             .ProducesETag()
             .WithSummary("下架 (retire)")
-            .WithDescription("Owner or operator: a published offering leaves the catalog and the search index. Published versions stay in the history.")
+            .WithDescription("Owner or operator: a published offering leaves the catalog and the search index. Published versions stay in the history; editing it later (PUT) starts a revision that returns it to the catalog once approved.")
             .WithAuthProblems().WithProblems(404, 409, 412);
 
         group.MapGet("/{id}/history", History)

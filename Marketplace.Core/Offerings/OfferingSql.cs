@@ -99,6 +99,14 @@ internal static class OfferingSql
 
     public const string DeleteUnpublishedOffering = "DELETE FROM offerings WHERE id = @Id AND published_revision_id IS NULL";
 
+    public const string LastRevisionNumber = "SELECT MAX(number) FROM offering_revisions WHERE offering_id = @OfferingId";
+
+    /// <summary>The offering's latest revision ever published (null when none was).</summary>
+    public const string LastPublishedRevision = """
+        SELECT id FROM offering_revisions
+        WHERE offering_id = @OfferingId AND number = (SELECT MAX(number) FROM offering_revisions WHERE offering_id = @OfferingId AND published_at IS NOT NULL)
+        """;
+
     public const string MarkRevisionPublished = "UPDATE offering_revisions SET published_at = @Now WHERE id = @Id";
 
     public const string InsertAudit = """

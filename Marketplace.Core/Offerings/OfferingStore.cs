@@ -131,7 +131,10 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         return new PagedList<Offering>(rows.Select(r => r.ToOffering()).ToArray(), page, pageSize, total);
     }
 
-    /// <summary>Owner edits: a draft is changed in place; a published offering gets a new draft revision while the published one stays live.</summary>
+    /// <summary>
+    /// Owner edits: a draft is changed in place; a published offering gets a new draft revision while the published one stays
+    /// live; a retired offering gets a new draft revision that returns to the catalog only once approved.
+    /// </summary>
     public async Task<Offering> UpdateAsync(Actor actor, Guid id, string? ifMatch, OfferingInput? input, CancellationToken ct)
     {
         var offering = await GetOwnedAsync(actor, id, ct);
@@ -163,6 +166,22 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
                     }, t, ct));
                     await AuditAsync(c, t, id, revisionId, "revised", actor, $"revision {offering.Working.Number + 1}", now, ct);
                     break;
+                case OfferingStatus.Retired:
+                    // Back to the catalog only through review: the new revision is a draft of an offering with no live
+                    // version (as one never published), and discarding it retires the offering again.
+                    var revivalId = Guid.NewGuid();
+                    await TransitionAsync(c, t, offering, OfferingStatus.Draft, revivalId, null, offering.IndexVersion, null, offering.PublishedAt, now, ct);
+                    await c.ExecuteAsync(db.Command(OfferingSql.InsertRevision, new
+                    {
+                        Id = revivalId,
+                        OfferingId = id,
+                        Number = await c.ExecuteScalarAsync<int>(db.Command(OfferingSql.LastRevisionNumber, new { OfferingId = id }, t, ct)) + 1,
+                        Content = Serialize(content),
+                        Now = now,
+                        CreatedBy = actor.OrganizationId,
+                    }, t, ct));
+                    await AuditAsync(c, t, id, revivalId, "revised", actor, "retired offering", now, ct);
+                    break;
                 default:
                     throw WrongState(offering, "edit");
             }
@@ -172,8 +191,8 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
 
     /// <summary>
     /// The owner discards its draft (If-Match required): an offering never published is deleted with its revisions (null; its
-    /// audit events stay); a live offering's draft revision is dropped and its published revision is the working one again.
-    /// A revision under review or none at all is a 409.
+    /// audit events stay); a live offering's draft revision is dropped and its published revision is the working one again;
+    /// a retired offering's draft is dropped and the offering is retired as before. A revision under review or none at all is a 409.
     /// </summary>
     public async Task<Offering?> DiscardDraftAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
     {
@@ -186,12 +205,23 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         }
         var published = offering.Published;
         var now = clock.GetUtcNow();
+        var deleted = false;
         await db.InTransactionAsync(async (c, t) =>
         {
+            // A retired offering under revision has no live version but earlier published ones: it is retired again.
+            var lastPublished = published is null
+                ? await c.ExecuteScalarAsync<Guid?>(db.Command(OfferingSql.LastPublishedRevision, new { OfferingId = offering.Id }, t, ct))
+                : null;
+            var (status, workingId) = (published, lastPublished) switch
+            {
+                (not null, _) => (OfferingStatus.Published, published.Id),
+                (null, not null) => (OfferingStatus.Retired, lastPublished.Value),
+                _ => (OfferingStatus.Draft, offering.Working.Id),
+            };
             // The version check first, as for every change: a concurrent edit wins (412).
-            await TransitionAsync(c, t, offering, published is null ? OfferingStatus.Draft : OfferingStatus.Published, published?.Id ?? offering.Working.Id,
-                published?.Id, offering.IndexVersion, null, offering.PublishedAt, now, ct);
-            if (published is null)
+            await TransitionAsync(c, t, offering, status, workingId, published?.Id ?? lastPublished, offering.IndexVersion, null, offering.PublishedAt, now, ct);
+            deleted = status == OfferingStatus.Draft;
+            if (deleted)
             {
                 await c.ExecuteAsync(db.Command(OfferingSql.DeleteUnpublishedRevisions, new { offering.Id }, t, ct));
                 await c.ExecuteAsync(db.Command(OfferingSql.DeleteUnpublishedOffering, new { offering.Id }, t, ct));
@@ -202,7 +232,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
             }
             await AuditAsync(c, t, offering.Id, offering.Working.Id, "discarded", actor, $"revision {offering.Working.Number}", now, ct);
         }, ct);
-        return published is null ? null : await GetForAsync(actor, id, ct);
+        return deleted ? null : await GetForAsync(actor, id, ct);
     }
 
     public Task<Offering> SubmitAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct) => Preconditions.DecidedAgainWithoutIfMatchAsync(ifMatch, async () =>

@@ -130,6 +130,65 @@ public class OfferingLifecycleTests(StorageKind storage)
     }
 
     [Test]
+    public async Task A_retired_offering_comes_back_through_review_after_an_edit()
+    {
+        var id = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(title: "下架后重新上架的方案"));
+        Assert.That((await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/retire", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var revised = await MarketplaceApp.ReviseAsync(_integrator, id, MarketplaceApp.OfferingBody(title: "重新上架的方案（新版）"));
+
+        Assert.That(revised.StatusCode, Is.EqualTo(HttpStatusCode.OK), await revised.Content.ReadAsStringAsync());
+        var draft = await MarketplaceApp.ReadJsonAsync(revised);
+        Assert.Multiple(() =>
+        {
+            Assert.That(draft["status"]!.GetValue<string>(), Is.EqualTo("draft"));
+            Assert.That(draft["live"]!.GetValue<bool>(), Is.False);
+            Assert.That(draft["revision"]!.GetValue<int>(), Is.EqualTo(2));
+        });
+        // Not visible until approved: neither to others nor in the public list.
+        await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync($"/api/v1/offerings/{id}"), HttpStatusCode.NotFound);
+        var pending = await _app.Client().GetFromJsonAsync<JsonObject>("/api/v1/offerings?pageSize=100");
+        Assert.That(pending!["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()), Does.Not.Contain(id.ToString()));
+
+        Assert.That((await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/submit", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await _app.Operator().PostAsync($"/api/v1/offerings/{id}/approve", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var live = await GetAsync(_app.Client(), id);
+        Assert.That(live["title"]!.GetValue<string>(), Is.EqualTo("重新上架的方案（新版）"));
+        await _app.WaitForIndexingAsync();
+        var found = await _app.Client().GetFromJsonAsync<JsonObject>("/api/v1/offerings/search?q=" + Uri.EscapeDataString("重新上架的方案"));
+        Assert.That(found!["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()), Does.Contain(id.ToString()));
+        var history = await _integrator.Client.GetFromJsonAsync<JsonObject>($"/api/v1/offerings/{id}/history");
+        Assert.That(history!["publishedRevisions"]!.AsArray().Select(r => r!["content"]!["title"]!.GetValue<string>()),
+            Is.EquivalentTo(new[] { "下架后重新上架的方案", "重新上架的方案（新版）" }));
+    }
+
+    [Test]
+    public async Task Discarding_a_retired_offerings_draft_retires_it_again_on_its_last_published_revision()
+    {
+        var id = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(title: "下架的方案"));
+        await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/retire", null);
+        var revised = await MarketplaceApp.ReviseAsync(_integrator, id, MarketplaceApp.OfferingBody(title: "想重新上架但放弃了"));
+        Assert.That(revised.StatusCode, Is.EqualTo(HttpStatusCode.OK), await revised.Content.ReadAsStringAsync());
+
+        var discarded = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, $"/api/v1/offerings/{id}/draft", revised.Headers.ETag!.ToString(), null));
+
+        Assert.That(discarded.StatusCode, Is.EqualTo(HttpStatusCode.OK), await discarded.Content.ReadAsStringAsync());
+        var json = await MarketplaceApp.ReadJsonAsync(discarded);
+        Assert.Multiple(() =>
+        {
+            Assert.That(json["status"]!.GetValue<string>(), Is.EqualTo("retired"));
+            Assert.That(json["title"]!.GetValue<string>(), Is.EqualTo("下架的方案"));
+            Assert.That(json["revision"]!.GetValue<int>(), Is.EqualTo(1));
+        });
+        await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync($"/api/v1/offerings/{id}"), HttpStatusCode.NotFound);
+        // It can be revised again, numbered after every revision it ever had.
+        var again = await MarketplaceApp.ReviseAsync(_integrator, id, MarketplaceApp.OfferingBody(title: "第二次尝试"));
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), await again.Content.ReadAsStringAsync());
+        Assert.That((await MarketplaceApp.ReadJsonAsync(again))["revision"]!.GetValue<int>(), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task Reject_sends_back_to_draft_with_the_reason()
     {
         var (id, _) = await CreateDraftAsync();
