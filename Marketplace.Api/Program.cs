@@ -43,6 +43,8 @@ builder.AddMarketplace();
 
 var app = builder.Build();
 
+app.UseMiddleware<HeadRequestMiddleware>();
+app.UseRouting(); // after HEAD is read as GET (WebApplication would route first)
 app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -89,6 +89,30 @@ public class ConditionalReadTests
     }
 
     [Test]
+    public async Task Head_answers_as_get_without_a_body()
+    {
+        var url = $"/api/v1/offerings/{_offering}";
+        var get = await _host.Client().GetAsync(url);
+
+        var head = await _host.Client().SendAsync(new HttpRequestMessage(HttpMethod.Head, url));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(head.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(head.Headers.ETag, Is.EqualTo(get.Headers.ETag));
+            Assert.That(head.Content.Headers.ContentType?.MediaType, Is.EqualTo(get.Content.Headers.ContentType?.MediaType));
+            Assert.That(await head.Content.ReadAsByteArrayAsync(), Is.Empty);
+        });
+        var missing = await _host.Client().SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/api/v1/offerings/{Guid.NewGuid()}"));
+        Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await missing.Content.ReadAsByteArrayAsync(), Is.Empty);
+        var taxonomy = new HttpRequestMessage(HttpMethod.Head, "/api/v1/taxonomy");
+        Assert.That((await _host.Client().SendAsync(taxonomy)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var postOnly = await _host.Client().SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/api/v1/offerings/{_offering}/submit"));
+        Assert.That(postOnly.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+    }
+
+    [Test]
     public async Task If_none_match_takes_a_list_star_and_weak_tags_and_a_stale_tag_is_read_in_full()
     {
         var (owner, url) = await WebhookAsync();
