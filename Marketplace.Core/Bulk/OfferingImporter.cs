@@ -39,6 +39,11 @@ public sealed class OfferingImporter(Database db, BulkJobStore bulk, JobStore jo
         var buffer = new List<RowError>();
         var stored = 0;
         var firstRowOf = new Dictionary<ulong, long>();
+        var ownOffering = new Dictionary<ulong, Guid>();
+        foreach (var (offeringId, content) in await offerings.ContentsOfOwnerAsync(job.OwnerId, ct))
+        {
+            ownOffering.TryAdd(KeyOf(content), offeringId);
+        }
         using (var reader = TableReader.Open(file, job.TableFormat))
         {
             var headers = reader.Headers;
@@ -57,11 +62,20 @@ public sealed class OfferingImporter(Database db, BulkJobStore bulk, JobStore jo
                     return;
                 }
                 var (content, errors) = template.Read(headers, row, year);
-                if (content is not null && KeyOf(content) is var key && !firstRowOf.TryAdd(key, row.Number))
+                if (content is not null && KeyOf(content) is var key)
                 {
-                    var first = firstRowOf[key];
-                    errors = [new RowError(row.Number, OfferingImportTemplate.HeaderOf("title"),
-                        $"与第 {first} 行内容完全相同，同一文件只导入一次 (the same offering as row {first}; imported once).")];
+                    if (!firstRowOf.TryAdd(key, row.Number))
+                    {
+                        var first = firstRowOf[key];
+                        errors = [new RowError(row.Number, OfferingImportTemplate.HeaderOf("title"),
+                            $"与第 {first} 行内容完全相同，同一文件只导入一次 (the same offering as row {first}; imported once).")];
+                    }
+                    else if (ownOffering.TryGetValue(key, out var existing))
+                    {
+                        // Most often the same file uploaded again: its drafts exist already.
+                        errors = [new RowError(row.Number, OfferingImportTemplate.HeaderOf("title"),
+                            $"与已有方案 {existing} 内容完全相同，不再重复导入 (the same as your offering {existing}; not imported again).")];
+                    }
                 }
                 if (errors.Count > 0)
                 {
@@ -113,7 +127,7 @@ public sealed class OfferingImporter(Database db, BulkJobStore bulk, JobStore jo
             foreach (var row in reader.Rows())
             {
                 ct.ThrowIfCancellationRequested();
-                if (template.Read(headers, row, year).Content is not { } content || !created.Add(KeyOf(content)))
+                if (template.Read(headers, row, year).Content is not { } content || KeyOf(content) is var key && (ownOffering.ContainsKey(key) || !created.Add(key)))
                 {
                     continue;
                 }

@@ -52,6 +52,14 @@ internal static class OfferingSql
          ORDER BY o.id
         """;
 
+    /// <summary>What an owner's offerings hold: each one's working revision and, when another, its published one.</summary>
+    public const string OwnerContents = """
+        SELECT o.id AS OfferingId, r.id AS Id, r.number AS Number, r.content AS Content, r.created_at AS CreatedAt, r.published_at AS PublishedAt
+        FROM offerings o
+        JOIN offering_revisions r ON r.id = o.working_revision_id OR r.id = o.published_revision_id
+        WHERE o.owner_id = @OwnerId
+        """;
+
     /// <summary>Every offering that was ever published (index version above 0): what the index should hold, as (id, version, live).</summary>
     public const string IndexStates = """
         SELECT o.id AS Id, o.index_version AS IndexVersion,

@@ -308,6 +308,14 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         return (events, revisions);
     }
 
+    /// <summary>The contents an owner's offerings hold (working and published revisions), for an import to tell a row it already has.</summary>
+    public async Task<IReadOnlyList<(Guid OfferingId, OfferingContent Content)>> ContentsOfOwnerAsync(Guid ownerId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<RevisionRow>(db.Command(OfferingSql.OwnerContents, new { OwnerId = ownerId }, ct: ct));
+        return rows.Select(r => (r.OfferingId, Deserialize(r.Content))).ToArray();
+    }
+
     /// <summary>Index documents for the given offerings as they are now: live ones in full, others as tombstones.</summary>
     public async Task<IReadOnlyList<OfferingDocument>> IndexDocumentsAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {

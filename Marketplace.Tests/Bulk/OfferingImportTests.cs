@@ -171,6 +171,29 @@ public class OfferingImportTests
     }
 
     [Test]
+    public async Task A_file_imported_again_reports_every_row_the_integrator_has_and_creates_only_the_new_ones()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        var first = await ImportAsync(integrator.Client, Csv(3), "&dryRun=false");
+        Assert.That(first["result"]!["created"]!.GetValue<long>(), Is.EqualTo(3), first.ToJsonString());
+
+        var again = await ImportAsync(integrator.Client, Csv(3), "&dryRun=false");
+
+        Assert.That(again["result"]!["created"]!.GetValue<long>(), Is.Zero, again.ToJsonString());
+        Assert.That(again["result"]!["invalidRows"]!.GetValue<long>(), Is.EqualTo(3));
+        var errors = await ErrorsAsync(integrator.Client, again);
+        Assert.That(errors.Select(e => e!["message"]!.GetValue<string>()), Has.All.Contains("与已有方案"));
+        Assert.That(await OwnOfferingsAsync(integrator.Client), Is.EqualTo(3));
+
+        var grown = await ImportAsync(integrator.Client, Csv(5), "&dryRun=false&skipInvalid=true");
+        Assert.That(grown["result"]!["created"]!.GetValue<long>(), Is.EqualTo(2), grown.ToJsonString());
+        Assert.That(await OwnOfferingsAsync(integrator.Client), Is.EqualTo(5));
+        // Another integrator's identical rows are its own offerings.
+        var other = await _app.CreateOrganizationAsync("integrator");
+        Assert.That((await ImportAsync(other.Client, Csv(3), "&dryRun=false"))["result"]!["created"]!.GetValue<long>(), Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task A_checked_file_is_imported_as_drafts_only_when_asked()
     {
         var integrator = await _app.CreateOrganizationAsync("integrator");
