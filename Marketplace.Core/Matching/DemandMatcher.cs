@@ -368,9 +368,13 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         if (query.BudgetYuan is { } budget)
         {
             var ok = hit.PriceMinYuan <= budget;
-            reasons.Add(new MatchReason(MatchReasonKinds.Budget, ok, ok
-                ? $"最低报价{Yuan(hit.PriceMinYuan)}，在预算{Yuan(budget)}以内"
-                : $"最低报价{Yuan(hit.PriceMinYuan)}，超出预算{Yuan(budget)}"));
+            reasons.Add(new MatchReason(MatchReasonKinds.Budget, ok, (ok, budget) switch
+            {
+                (true, 0) => "免费，符合零预算",
+                (false, 0) => $"最低报价{Yuan(hit.PriceMinYuan)}，预算为零（只要免费的）",
+                (true, _) => $"最低报价{Yuan(hit.PriceMinYuan)}，在预算{Yuan(budget)}以内",
+                _ => $"最低报价{Yuan(hit.PriceMinYuan)}，超出预算{Yuan(budget)}",
+            }));
             fit = Math.Min(fit, Overshoot(hit.PriceMinYuan, budget, weights.MissFloor));
         }
         if (query.WithinDays is { } days)

@@ -104,6 +104,17 @@ public sealed class DemandMatcherTests
     }
 
     [Test]
+    public async Task A_budget_of_zero_reads_as_free_only()
+    {
+        var result = await MatchAsync(Query(budget: 0), ("收费的", Doc(price: 800_000)), ("免费的", Doc(price: 0)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Reason(Get(result, "收费的"), MatchReasonKinds.Budget), Is.EqualTo(new MatchReason("budget", false, "最低报价80万元，预算为零（只要免费的）")));
+            Assert.That(Reason(Get(result, "免费的"), MatchReasonKinds.Budget), Is.EqualTo(new MatchReason("budget", true, "免费，符合零预算")));
+        });
+    }
+
+    [Test]
     public async Task No_budget_or_deadline_gives_no_budget_or_time_reason()
     {
         var result = await MatchAsync(Query(), ("焊接工作站", Doc()));
