@@ -157,7 +157,7 @@ public static class DiagnosesApi
             .ProducesETag()
             .WithSummary("保存报告草稿 (save the report draft)")
             .WithDescription("The assigned assessor only; If-Match is required (428 without it, 412 when stale). Replaces the draft of the next version: scores per dimension (unknown dimension, repeated dimension, or a level outside 1–5 is a 400), findings with severity and direction/technology item, recommendations naming their finding. Completeness is checked on submit.")
-            .WithAuthProblems().WithProblems(400, 404, 412, 413, 415, 428);
+            .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
         group.MapPost("/{id}/submit", Submit)
             .RequireAuthorization(Policies.Assessor)

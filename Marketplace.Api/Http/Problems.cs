@@ -60,6 +60,8 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
             UnsupportedMediaTypeException u => (415, "不支持的内容类型 (unsupported media type)", u.Message, null),
             PayloadTooLargeException l => (413, "请求体过大 (payload too large)", l.Message, null),
             TooManyInProgressException => (429, "任务过多 (too many in progress)", exception.Message, null),
+            // A write that lost a race to a concurrent change fails no precondition the caller set unless it named a version.
+            PreconditionFailedException p when !NamesAVersion(context.Request) => (409, "状态冲突 (conflict)", p.Message, null),
             PreconditionFailedException p => (412, "版本不一致 (precondition failed)", p.Message, null),
             PreconditionRequiredException p => (428, "需要 If-Match (precondition required)", p.Message, null),
             BadHttpRequestException b => BadRequest(context, b),
@@ -98,6 +100,10 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         await Problems.WriteAsync(context, status, title, detail, errors);
         return true;
     }
+
+    /// <summary>If-Match names an entity tag (<c>*</c> only asks that the resource exists).</summary>
+    private static bool NamesAVersion(HttpRequest request) =>
+        request.Headers.IfMatch.ToString().Trim() is { Length: > 0 } ifMatch && ifMatch != "*";
 
     /// <summary>A body declared in a charset this server cannot decode (gbk, made-up names): the JSON reader refuses it.</summary>
     private static bool HasUnknownCharset(HttpRequest request)

@@ -106,7 +106,7 @@ public static class WebhooksApi
             .ProducesETag()
             .WithSummary("修改回调地址 (edit an endpoint)")
             .WithDescription("URL, event types, description and `active` (false pauses deliveries). If-Match is required (428 without it, 412 when stale).")
-            .WithAuthProblems().WithProblems(400, 404, 412, 413, 415, 428);
+            .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
         group.MapDelete("/{id}", Delete)
             .WithName("DeleteWebhookEndpoint")

@@ -35,6 +35,8 @@ public static class Preconditions
     public static bool IsUnchanged(string? ifNoneMatch, string currentETag) =>
         ifNoneMatch is not null && (ifNoneMatch.Trim() == "*" || Names(ifNoneMatch, currentETag));
 
+    private static bool NamesAVersion(string? ifMatch) => ifMatch is not null && ifMatch.Trim() != "*";
+
     /// <summary>A comma-separated list of entity tags names the current one, weak validators (W/"…") by their opaque part.</summary>
     private static bool Names(string tags, string currentETag) =>
         tags.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Opaque).Contains(Opaque(currentETag));
@@ -42,7 +44,7 @@ public static class Preconditions
     private static string Opaque(string tag) => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
 
     /// <summary>
-    /// Runs a state change that reads, decides and writes with an optimistic version check. A request without If-Match asked
+    /// Runs a state change that reads, decides and writes with an optimistic version check. A request without If-Match (or with *) asked
     /// for the change whatever the version, so losing the write to a concurrent change is no failed precondition: the
     /// change is read and decided again (a state that no longer allows it is then a 409, like any other).
     /// </summary>
@@ -55,11 +57,11 @@ public static class Preconditions
             {
                 return await change();
             }
-            catch (PreconditionFailedException) when (ifMatch is null && attempt < attempts)
+            catch (PreconditionFailedException) when (!NamesAVersion(ifMatch) && attempt < attempts)
             {
                 // lost a race: read it again
             }
-            catch (PreconditionFailedException) when (ifMatch is null)
+            catch (PreconditionFailedException) when (!NamesAVersion(ifMatch))
             {
                 throw new ConflictException("正被并发修改，请稍后重试 (it keeps changing concurrently; retry shortly).");
             }

@@ -89,6 +89,22 @@ public class RatingTests
     }
 
     [Test]
+    public async Task Concurrent_edits_with_if_match_star_are_applied_or_409_never_412()
+    {
+        var itemId = await ItemMatchingAsync(_enterprise, _offering, "焊接机器人 想要焊缝更均匀");
+        var (id, _) = await VerifiedAsync(_enterprise, _integrator, itemId, _offering);
+        Assert.That((await _enterprise.Client.PostAsJsonAsync(RatingUrl(id), Scores())).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+
+        var edits = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            _enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Put, RatingUrl(id), "*", Scores(timeliness: 1 + i % 5)))));
+
+        var statuses = edits.Select(e => e.StatusCode).ToArray();
+        Assert.That(statuses, Has.Some.EqualTo(HttpStatusCode.OK));
+        Assert.That(statuses, Has.All.EqualTo(HttpStatusCode.OK).Or.EqualTo(HttpStatusCode.Conflict),
+            "* names no version: a lost race is a conflict, not a failed precondition");
+    }
+
+    [Test]
     public async Task Operators_hide_an_abusive_comment_with_a_reason_and_the_scores_still_count()
     {
         var integrator = await _host.CreateOrganizationAsync("integrator");

@@ -21,7 +21,7 @@ namespace Marketplace.Api.Hosting.OpenApi;
 public sealed class OperationContractTransformer : IOpenApiOperationTransformer
 {
     public const string IfMatchDescription =
-        "The ETag of the version you read. The change is refused with 412 when the resource has changed since (read it again and retry).";
+        "The ETag of the version you read. The change is refused with 412 when the resource has changed since (read it again and retry). `*` asks only that the resource exists: a change that then loses a race to another is a 409.";
 
     public const string IfNoneMatchDescription =
         "The ETag of the version you hold (or a comma-separated list of them, or `*`). While it is current the answer is 304 Not Modified, without a body.";
