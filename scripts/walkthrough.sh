@@ -359,7 +359,8 @@ section "13. Financing needs (技改专项贷) and the scoreboard (五色图)"
 call 201 POST /api/v1/financing-needs "$PLANNED" "{\"planProjectId\":\"$PROJECT\",\"amountYuan\":800000,\"termMonths\":36,
   \"purpose\":\"购置弧焊机器人工作站\",\"expectedBenefits\":\"返工率下降一半\"}"
 NEED=$(field id)
-call 200 POST "/api/v1/financing-needs/$NEED/confirm" "$DISTRICT"
+NEED_ETAG=$(header etag)
+call 200 POST "/api/v1/financing-needs/$NEED/confirm" "$DISTRICT" "" -H "If-Match: $NEED_ETAG"
 call 200 GET "/api/v1/financing-needs/export?format=csv" "$DISTRICT"
 call 200 GET /api/v1/scoreboard
 call 200 GET /api/v1/scoreboard/chart.svg

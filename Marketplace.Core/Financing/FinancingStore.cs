@@ -168,6 +168,12 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
         {
             throw new ForbiddenException("只有企业所在区县的经信部门可以确认或退回 (only the enterprise's district office confirms or returns a need).");
         }
+        // The enterprise may edit a submitted need: a confirmation names the version the district office reviewed, or it
+        // could confirm an amount it never saw, and a confirmed need is final (it goes on the list for banks).
+        if (status == FinancingStatuses.Confirmed && ifMatch is null)
+        {
+            throw new PreconditionRequiredException("确认融资需求需要 If-Match 请求头（取自所审阅版本的 ETag） (If-Match with the ETag of the version you reviewed is required).");
+        }
         Preconditions.CheckIfMatch(ifMatch, need.ETag, "融资需求");
         if (need.Status != FinancingStatuses.Submitted)
         {

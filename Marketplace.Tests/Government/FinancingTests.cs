@@ -44,11 +44,14 @@ public class FinancingTests
         return (await ReadJsonAsync(response), response.Headers.ETag!.ToString());
     }
 
+    private static Task<HttpResponseMessage> ConfirmAsync(HttpClient district, string needUrl, string etag) =>
+        district.SendAsync(WithIfMatch(HttpMethod.Post, needUrl + "/confirm", etag));
+
     private async Task<string> CreateConfirmedAsync(object? body = null)
     {
-        var (need, _) = await CreateAsync(_host, _host.Enterprise, _projectId, body);
+        var (need, etag) = await CreateAsync(_host, _host.Enterprise, _projectId, body);
         var id = need["id"]!.GetValue<string>();
-        var confirmed = await _host.District.Client.PostAsync($"/api/v1/financing-needs/{id}/confirm", null);
+        var confirmed = await ConfirmAsync(_host.District.Client, $"/api/v1/financing-needs/{id}", etag);
         Assert.That(confirmed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await confirmed.Content.ReadAsStringAsync());
         return id;
     }
@@ -71,10 +74,11 @@ public class FinancingTests
         await ProblemAssert.IsProblemAsync(await _host.OtherDistrictOffice.Client.PostAsync(url + "/confirm", null), HttpStatusCode.NotFound);
         await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsync(url + "/confirm", null), HttpStatusCode.Forbidden);
 
-        var confirmed = await ReadJsonAsync(await _host.District.Client.PostAsync(url + "/confirm", null));
+        await ProblemAssert.IsProblemAsync(await _host.District.Client.PostAsync(url + "/confirm", null), HttpStatusCode.PreconditionRequired);
+        var confirmed = await ReadJsonAsync(await ConfirmAsync(_host.District.Client, url, etag));
         Assert.That(confirmed["status"]!.GetValue<string>(), Is.EqualTo("confirmed"));
         Assert.That(confirmed["confirmedAt"], Is.Not.Null);
-        await ProblemAssert.IsProblemAsync(await _host.District.Client.PostAsync(url + "/confirm", null), HttpStatusCode.Conflict);
+        await ProblemAssert.IsProblemAsync(await ConfirmAsync(_host.District.Client, url, "*"), HttpStatusCode.Conflict);
         await ProblemAssert.IsProblemAsync(await _host.Enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Put, url, "\"2\"", Need(_projectId))), HttpStatusCode.Conflict);
     }
 
@@ -124,11 +128,24 @@ public class FinancingTests
 
         // A need submitted before the engagement ended is not confirmed onto the banks' list; it can be returned.
         var pendingUrl = $"/api/v1/financing-needs/{pending["id"]}";
-        var refused = await ProblemAssert.IsProblemAsync(await _host.District.Client.PostAsync(pendingUrl + "/confirm", null), HttpStatusCode.Conflict);
+        var refused = await ProblemAssert.IsProblemAsync(await ConfirmAsync(_host.District.Client, pendingUrl, "*"), HttpStatusCode.Conflict);
         Assert.That(refused["detail"]!.GetValue<string>(), Does.StartWith("关联的对接已结束且未验收"));
         Assert.That((await ReadJsonAsync(await _host.District.Client.GetAsync(pendingUrl)))["status"]!.GetValue<string>(), Is.EqualTo("submitted"));
         var returned = await _host.District.Client.PostAsJsonAsync(pendingUrl + "/return", new { reason = "对接已撤回" });
         Assert.That(returned.StatusCode, Is.EqualTo(HttpStatusCode.OK), await returned.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task A_district_confirms_the_version_it_reviewed_not_one_the_enterprise_edited_since()
+    {
+        var (need, reviewed) = await CreateAsync(_host, _host.Enterprise, _projectId);
+        var url = $"/api/v1/financing-needs/{need["id"]}";
+        var edited = await _host.Enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Put, url, reviewed, Need(_projectId, amount: 9_000_000)));
+        Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK), await edited.Content.ReadAsStringAsync());
+
+        await ProblemAssert.IsProblemAsync(await ConfirmAsync(_host.District.Client, url, reviewed), HttpStatusCode.PreconditionFailed);
+
+        Assert.That((await ReadJsonAsync(await _host.District.Client.GetAsync(url)))["status"]!.GetValue<string>(), Is.EqualTo("submitted"));
     }
 
     [Test]
@@ -139,7 +156,7 @@ public class FinancingTests
         await GovernmentHost.MoveAsync(_host.District.Client, projectId, "abandoned", reason: "企业放弃");
         var url = $"/api/v1/financing-needs/{need["id"]}";
 
-        var refused = await ProblemAssert.IsProblemAsync(await _host.District.Client.PostAsync(url + "/confirm", null), HttpStatusCode.Conflict);
+        var refused = await ProblemAssert.IsProblemAsync(await ConfirmAsync(_host.District.Client, url, "*"), HttpStatusCode.Conflict);
 
         Assert.That(refused["detail"]!.GetValue<string>(), Does.StartWith("关联的计划项目已放弃"));
         Assert.That((await ReadJsonAsync(await _host.District.Client.GetAsync(url)))["status"]!.GetValue<string>(), Is.EqualTo("submitted"));
@@ -221,8 +238,8 @@ public class FinancingTests
     public async Task Export_filters_and_scopes()
     {
         await CreateConfirmedAsync();
-        var (other, _) = await CreateAsync(_host, _host.OtherEnterprise, _otherProjectId);
-        Assert.That((await _host.OtherDistrictOffice.Client.PostAsync($"/api/v1/financing-needs/{other["id"]}/confirm", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var (other, otherETag) = await CreateAsync(_host, _host.OtherEnterprise, _otherProjectId);
+        Assert.That((await ConfirmAsync(_host.OtherDistrictOffice.Client, $"/api/v1/financing-needs/{other["id"]}", otherETag)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         async Task<string[]> Districts(HttpClient client, string query)
         {
