@@ -18,6 +18,9 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
 
+    /// <summary>The id of the API key a request came with.</summary>
+    public const string KeyIdClaim = "marketplace:key_id";
+
     /// <summary>The <c>WWW-Authenticate</c> challenge of every 401 (RFC 9110 §11.6.1): the scheme and where the key goes.</summary>
     public const string Challenge = $"{SchemeName} header=\"{HeaderName}\"";
 
@@ -37,13 +40,16 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.Fail("Invalid API key.");
         }
-        var actor = await organizations.AuthenticateAsync(secret, Context.RequestAborted);
-        if (actor is null)
+        if (await organizations.AuthenticateAsync(secret, Context.RequestAborted) is not var (actor, keyId))
         {
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, actor.OrganizationId.ToString()), new Claim(ClaimTypes.Role, actor.Kind.ToCode())],
+            [
+                new Claim(ClaimTypes.NameIdentifier, actor.OrganizationId.ToString()),
+                new Claim(ClaimTypes.Role, actor.Kind.ToCode()),
+                new Claim(KeyIdClaim, keyId.ToString()),
+            ],
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
@@ -83,6 +89,9 @@ public static class ActorExtensions
         var role = user.FindFirstValue(ClaimTypes.Role);
         return id is not null && OrganizationKinds.TryParse(role, out var kind) ? new Actor(Guid.Parse(id), kind) : null;
     }
+
+    /// <summary>The id of the API key the caller authenticated with.</summary>
+    public static Guid GetKeyId(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim)!);
 
     /// <summary>The caller on an endpoint that requires authorization.</summary>
     public static Actor GetActor(this ClaimsPrincipal user) =>

@@ -74,11 +74,17 @@ public static class OrganizationsApi
             .WithDescription("Key ids, display prefixes and revocation times; never the secrets. The organization itself or an operator.")
             .WithAuthProblems().WithProblems(404);
 
+        group.MapPost("/{id}/api-keys", AddKey)
+            .WithName("AddApiKey")
+            .WithSummary("新增 API key (issue one more key)")
+            .WithDescription("Issues a new key (shown once) and leaves the others active: the way to replace a key without downtime (issue, switch the client, revoke the old one with DELETE), and safe to retry when an answer is lost. At most 5 active keys (409). The organization itself or an operator.")
+            .WithAuthProblems().WithProblems(404, 409);
+
         group.MapPost("/{id}/api-keys/rotate", Rotate)
             .WithName("RotateApiKey")
             .WithSummary("轮换 API key (rotate keys)")
-            .WithDescription("Issues a new key (shown once) and revokes every other key of the organization. The organization itself or an operator.")
-            .WithAuthProblems().WithProblems(404);
+            .WithDescription("Issues a new key (shown once) and revokes every other key of the organization at once (after a leak). Not safe to retry: the key the call was sent with is revoked, so a retry after a lost answer is a 401 — replace keys in routine with POST /api-keys then DELETE. Sent with one of the organization's own keys, that key must still be active: a second rotation sent with it is a 409 and issues nothing. The organization itself or an operator.")
+            .WithAuthProblems().WithProblems(404, 409);
 
         group.MapDelete("/{id}/api-keys/{keyId}", Revoke)
             .WithName("RevokeApiKey")
@@ -156,8 +162,15 @@ public static class OrganizationsApi
     private static async Task<Ok<IssuedApiKeyResponse>> Rotate(Guid id, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)
     {
         EnsureSelfOrOperator(user.GetActor(), id);
-        var key = await store.RotateKeyAsync(id, ct);
+        var key = await store.RotateKeyAsync(id, user.GetKeyId(), ct);
         return TypedResults.Ok(new IssuedApiKeyResponse(key.Id, key.Secret, key.Prefix, key.CreatedAt));
+    }
+
+    private static async Task<Created<IssuedApiKeyResponse>> AddKey(Guid id, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)
+    {
+        EnsureSelfOrOperator(user.GetActor(), id);
+        var key = await store.AddKeyAsync(id, ct);
+        return TypedResults.Created($"/api/v1/organizations/{id}/api-keys", new IssuedApiKeyResponse(key.Id, key.Secret, key.Prefix, key.CreatedAt));
     }
 
     private static async Task<NoContent> Revoke(Guid id, Guid keyId, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)

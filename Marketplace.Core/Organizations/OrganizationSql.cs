@@ -26,7 +26,7 @@ internal static class OrganizationSql
         """;
 
     public const string Authenticate = """
-        SELECT o.id AS OrganizationId, o.kind AS Kind
+        SELECT o.id AS OrganizationId, o.kind AS Kind, k.id AS KeyId
         FROM api_keys k JOIN organizations o ON o.id = k.organization_id
         WHERE k.key_hash = @KeyHash AND k.revoked_at IS NULL
         """;
@@ -41,6 +41,11 @@ internal static class OrganizationSql
 
     public const string RevokeAllKeysExcept =
         "UPDATE api_keys SET revoked_at = @Now WHERE organization_id = @OrganizationId AND id <> @KeepId AND revoked_at IS NULL";
+
+    /// <summary>Revokes one key if it is still active (a rotation's own key: a concurrent rotation may have revoked it).</summary>
+    public const string RevokeActiveKey = "UPDATE api_keys SET revoked_at = @Now WHERE id = @KeyId AND organization_id = @OrganizationId AND revoked_at IS NULL";
+
+    public const string ActiveKeyCount = "SELECT COUNT(*) FROM api_keys WHERE organization_id = @OrganizationId AND revoked_at IS NULL";
 
     public const string KeyExists = "SELECT COUNT(*) FROM api_keys WHERE id = @KeyId AND organization_id = @OrganizationId";
 

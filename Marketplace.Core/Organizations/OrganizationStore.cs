@@ -34,6 +34,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
     {
         public Guid OrganizationId { get; init; }
         public string Kind { get; init; } = "";
+        public Guid KeyId { get; init; }
     }
 
     public async Task<(Organization Organization, IssuedApiKey Key)> CreateAsync(NewOrganization input, CancellationToken ct)
@@ -176,11 +177,12 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
                 || (organization.Kind == OrganizationKind.Enterprise && organization.District == actorDistrict)));
 
     /// <summary>The caller behind an API key, or null for an unknown or revoked key.</summary>
-    public async Task<Actor?> AuthenticateAsync(string secret, CancellationToken ct)
+    /// <summary>The organization an active key belongs to, and the key's id; null for an unknown or revoked key.</summary>
+    public async Task<(Actor Actor, Guid KeyId)?> AuthenticateAsync(string secret, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var row = await c.QuerySingleOrDefaultAsync<AuthRow>(db.Command(OrganizationSql.Authenticate, new { KeyHash = ApiKeys.Hash(secret) }, ct: ct));
-        return row is not null && OrganizationKinds.TryParse(row.Kind, out var kind) ? new Actor(row.OrganizationId, kind) : null;
+        return row is not null && OrganizationKinds.TryParse(row.Kind, out var kind) ? (new Actor(row.OrganizationId, kind), row.KeyId) : null;
     }
 
     public async Task<IReadOnlyList<ApiKeyInfo>> KeysAsync(Guid organizationId, CancellationToken ct)
@@ -190,17 +192,48 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         return (await c.QueryAsync<ApiKeyInfo>(db.Command(OrganizationSql.Keys, new { OrganizationId = organizationId }, ct: ct))).ToArray();
     }
 
-    /// <summary>Issues a new key and revokes every other key of the organization.</summary>
-    public async Task<IssuedApiKey> RotateKeyAsync(Guid organizationId, CancellationToken ct)
+    /// <summary>
+    /// Issues a new key and revokes every other key of the organization. <paramref name="callerKeyId"/> is the key the
+    /// request came with: when it is one of the organization's, it must still be active, so two rotations sent with one
+    /// key (a retry, a double click) issue one key, and no answer carries a key another rotation revoked.
+    /// </summary>
+    public async Task<IssuedApiKey> RotateKeyAsync(Guid organizationId, Guid callerKeyId, CancellationToken ct)
+    {
+        await GetAsync(organizationId, ct);
+        return await db.InTransactionAsync(async (c, t) =>
+        {
+            var now = clock.GetUtcNow();
+            var own = await c.ExecuteScalarAsync<long>(db.Command(OrganizationSql.KeyExists, new { OrganizationId = organizationId, KeyId = callerKeyId }, t, ct)) > 0;
+            if (own && await c.ExecuteAsync(db.Command(OrganizationSql.RevokeActiveKey, new { OrganizationId = organizationId, KeyId = callerKeyId, Now = now }, t, ct)) == 0)
+            {
+                throw new ConflictException("调用所用的 API key 已被另一次轮换吊销，请使用那次轮换签发的新 key (another rotation already revoked the key this request used; use the key it issued).");
+            }
+            var key = await IssueKeyAsync(c, t, organizationId, ApiKeys.NewSecret(), ct);
+            await c.ExecuteAsync(db.Command(OrganizationSql.RevokeAllKeysExcept, new { OrganizationId = organizationId, KeepId = key.Id, Now = now }, t, ct));
+            return key;
+        }, ct);
+    }
+
+    /// <summary>
+    /// Issues one more key and leaves the others active (at most <see cref="MaxActiveKeys"/>): the safe way to replace a key
+    /// without downtime or lockout (issue, switch, revoke the old one), also when an answer is lost and the call retried.
+    /// </summary>
+    public async Task<IssuedApiKey> AddKeyAsync(Guid organizationId, CancellationToken ct)
     {
         await GetAsync(organizationId, ct);
         return await db.InTransactionAsync(async (c, t) =>
         {
             var key = await IssueKeyAsync(c, t, organizationId, ApiKeys.NewSecret(), ct);
-            await c.ExecuteAsync(db.Command(OrganizationSql.RevokeAllKeysExcept, new { OrganizationId = organizationId, KeepId = key.Id, Now = clock.GetUtcNow() }, t, ct));
+            // Counted after the insert, in the transaction (a guard against piling up keys, not a security boundary).
+            if (await c.ExecuteScalarAsync<long>(db.Command(OrganizationSql.ActiveKeyCount, new { OrganizationId = organizationId }, t, ct)) > MaxActiveKeys)
+            {
+                throw new ConflictException($"该机构已有 {MaxActiveKeys} 个有效 API key，请先吊销不用的 key (at most {MaxActiveKeys} active keys: revoke one first).");
+            }
             return key;
         }, ct);
     }
+
+    public const int MaxActiveKeys = 5;
 
     /// <summary>
     /// Revokes one key. With <paramref name="keepOneActive"/> (an organization revoking its own key) its last active key

@@ -144,6 +144,49 @@ public class OrganizationTests(StorageKind storage)
     }
 
     [Test]
+    public async Task Rotations_sent_at_once_with_one_key_issue_one_key_and_every_key_answered_works()
+    {
+        var org = await _app.CreateOrganizationAsync("enterprise");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => org.Client.PostAsync($"/api/v1/organizations/{org.Id}/api-keys/rotate", null)));
+
+        var issued = answers.Where(a => a.StatusCode == HttpStatusCode.OK).ToArray();
+        Assert.That(issued, Has.Length.EqualTo(1), string.Join(", ", answers.Select(a => (int)a.StatusCode)));
+        Assert.That(answers.Except(issued).Select(a => a.StatusCode), Has.All.EqualTo(HttpStatusCode.Unauthorized).Or.EqualTo(HttpStatusCode.Conflict));
+        var key = (await MarketplaceApp.ReadJsonAsync(issued[0]))["apiKey"]!.GetValue<string>();
+        Assert.That((await _app.Client(key).GetAsync("/api/v1/organizations/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var keys = await _app.Client(key).GetFromJsonAsync<JsonArray>($"/api/v1/organizations/{org.Id}/api-keys");
+        Assert.That(keys!.Count(k => k!["revokedAt"] is null), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task One_more_key_leaves_the_others_working_up_to_five()
+    {
+        var org = await _app.CreateOrganizationAsync("integrator");
+        var url = $"/api/v1/organizations/{org.Id}/api-keys";
+
+        var added = await org.Client.PostAsync(url, null);
+
+        Assert.That(added.StatusCode, Is.EqualTo(HttpStatusCode.Created), await added.Content.ReadAsStringAsync());
+        var second = _app.Client((await MarketplaceApp.ReadJsonAsync(added))["apiKey"]!.GetValue<string>());
+        Assert.That((await org.Client.GetAsync("/api/v1/organizations/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the old key still works");
+        Assert.That((await second.GetAsync("/api/v1/organizations/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That((await second.PostAsync(url, null)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        }
+        await ProblemAssert.IsProblemAsync(await second.PostAsync(url, null), HttpStatusCode.Conflict);
+        var stranger = await _app.CreateOrganizationAsync("integrator");
+        await ProblemAssert.IsProblemAsync(await stranger.Client.PostAsync(url, null), HttpStatusCode.NotFound);
+
+        // Switch, then revoke the old key.
+        var keys = await second.GetFromJsonAsync<JsonArray>(url);
+        var oldest = keys!.OrderBy(k => k!["createdAt"]!.GetValue<DateTimeOffset>()).First()!;
+        Assert.That((await second.DeleteAsync($"{url}/{oldest["id"]}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        await ProblemAssert.IsProblemAsync(await org.Client.GetAsync("/api/v1/organizations/me"), HttpStatusCode.Unauthorized);
+    }
+
+    [Test]
     public async Task A_revoked_key_stops_working()
     {
         var org = await _app.CreateOrganizationAsync("enterprise");
