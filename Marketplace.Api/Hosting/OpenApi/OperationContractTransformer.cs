@@ -86,7 +86,7 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
             {
                 AddHeader(response, "Location", "The new resource's URL (relative to the API's base).", JsonSchemaType.String, null);
             }
-            if (etag && status.StartsWith('2'))
+            if (etag && status.StartsWith('2') && status != "204") // 204: the resource is gone (a discarded draft)
             {
                 AddHeader(response, "ETag", "The resource's version; send it as If-Match to change it.", JsonSchemaType.String, null);
             }
