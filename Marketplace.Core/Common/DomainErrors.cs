@@ -68,9 +68,13 @@ public sealed class Validator
         {
             return;
         }
+        // Counted in UTF-16 code units, as SQL Server's NVARCHAR(n) columns count: an emoji or a rare CJK character
+        // outside the BMP counts twice, which the message says, as JSON Schema's maxLength counts it once.
         if (value.Length > max)
         {
-            Add(field, $"最多 {max} 个字符 (at most {max} characters; got {value.Length}).");
+            Add(field, value.Any(char.IsSurrogate)
+                ? $"最多 {max} 个字符，表情符号及生僻字各计 2 个 (at most {max} UTF-16 code units; emoji and characters outside the BMP count as 2; got {value.Length})."
+                : $"最多 {max} 个字符 (at most {max} characters; got {value.Length}).");
         }
         else if (TextRules.FirstDisallowed(value) is { } character)
         {

@@ -66,6 +66,17 @@ public class OfferingValidationTests
     }
 
     [Test]
+    public async Task A_title_over_the_limit_in_emoji_is_told_that_each_counts_twice()
+    {
+        var title = string.Concat(Enumerable.Repeat("🔧", 60)); // 60 characters, 120 UTF-16 code units
+
+        var problem = await ProblemAssert.IsProblemAsync(
+            await _integrator.Client.PostAsJsonAsync("/api/v1/offerings", MarketplaceApp.OfferingBody(title: title)), HttpStatusCode.BadRequest, "title");
+
+        Assert.That(problem["errors"]!["title"]![0]!.GetValue<string>(), Does.Contain("表情符号及生僻字各计 2 个"));
+    }
+
+    [Test]
     public async Task Case_fields_are_checked()
     {
         var body = MarketplaceApp.OfferingBody();

@@ -27,7 +27,8 @@ public static class OpenApiSetup
                     Title = "Marketplace — 重庆市解决方案资源池 API",
                     Version = "v1",
                     Description = "Integrators publish offerings, operators review them, SMEs search and submit demand lists that are matched to offerings, and the industry-brain capability center pulls matches and statistics. "
-                        + "Send the organization's API key in the X-Api-Key header; public reads need none (a key widens what they show). Errors are RFC 9457 problem details with field-level messages.",
+                        + "Send the organization's API key in the X-Api-Key header; public reads need none (a key widens what they show). Errors are RFC 9457 problem details with field-level messages. "
+                        + "Text lengths (`maxLength`) are counted in UTF-16 code units, as the database stores them: an emoji or a character outside the BMP counts as 2.",
                     Contact = new OpenApiContact { Name = "Marketplace team" },
                     License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" },
                 };
