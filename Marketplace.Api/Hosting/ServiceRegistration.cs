@@ -100,6 +100,7 @@ public static class ServiceRegistration
         {
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
             c.ProblemDetails.Extensions["correlationId"] = c.HttpContext.TraceIdentifier;
+            Problems.DescribeFrameworkProblem(c.ProblemDetails, c.HttpContext);
         });
         services.AddSingleton<IProblemDetailsWriter, FallbackProblemDetailsWriter>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();

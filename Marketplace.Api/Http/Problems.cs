@@ -22,6 +22,32 @@ public static class Problems
     /// <summary>The 401 detail when no key was sent.</summary>
     public static readonly string MissingKeyDetail = $"需要 {ApiKeyAuthenticationHandler.HeaderName} 请求头 (send your API key in the {ApiKeyAuthenticationHandler.HeaderName} header).";
 
+    /// <summary>
+    /// A problem the framework wrote (an unknown route, a method the route does not take) in the API's own words: the
+    /// same `type` as every other problem, a title in Chinese with English, and a detail saying what was asked.
+    /// </summary>
+    public static void DescribeFrameworkProblem(ProblemDetails problem, HttpContext context)
+    {
+        if (problem.Type is { } type && !type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+        {
+            return;
+        }
+        var request = $"{context.Request.Method} {context.Request.Path}";
+        (problem.Title, problem.Detail) = problem.Status switch
+        {
+            StatusCodes.Status404NotFound => ("未找到 (not found)", problem.Detail ?? $"没有这个接口：{request}（接口列表见 /openapi/v1.json） (no such endpoint; see /openapi/v1.json)."),
+            StatusCodes.Status405MethodNotAllowed => ("不支持该方法 (method not allowed)",
+                problem.Detail ?? $"{context.Request.Path} 不支持 {context.Request.Method}，可用：{context.Response.Headers.Allow} (allowed: {context.Response.Headers.Allow})."),
+            StatusCodes.Status400BadRequest => ("请求有误 (bad request)", problem.Detail),
+            StatusCodes.Status500InternalServerError => ("服务器内部错误 (internal server error)", problem.Detail ?? "请稍后重试；报告问题时请附上 correlationId (retry later; quote the correlationId when reporting it)."),
+            _ => (problem.Title, problem.Detail),
+        };
+        if (problem.Status is { } status)
+        {
+            problem.Type = $"https://httpstatuses.io/{status}";
+        }
+    }
+
     /// <summary>Every 401 the API gives is written here, so every one carries the <c>WWW-Authenticate</c> challenge.</summary>
     public static Task WriteAsync(HttpContext context, int status, string title, string detail, IDictionary<string, string[]>? errors = null)
     {

@@ -29,7 +29,7 @@ public sealed class PreconditionFailedException(string message) : DomainExceptio
 public sealed class PreconditionRequiredException(string message) : DomainException(message);
 
 public sealed class ValidationException(IReadOnlyDictionary<string, string[]> errors)
-    : DomainException("One or more fields are invalid.")
+    : DomainException("有字段不符合要求，见 errors (one or more fields are invalid; see errors).")
 {
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using Dapper;
 using Marketplace.Api.Http;
@@ -27,6 +28,26 @@ public class ErrorAnswerTests
     {
         _app.Dispose();
         MarketplaceApp.DeleteDirectory(_app.DataDirectory);
+    }
+
+    [Test]
+    public async Task Unknown_routes_and_methods_are_answered_in_the_apis_own_words()
+    {
+        var missing = await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync("/api/v1/no-such-route"), HttpStatusCode.NotFound);
+        var method = await ProblemAssert.IsProblemAsync(
+            await _app.Client().SendAsync(new HttpRequestMessage(HttpMethod.Patch, "/api/v1/offerings")), HttpStatusCode.MethodNotAllowed);
+        var invalid = await ProblemAssert.IsProblemAsync(
+            await _app.Operator().PostAsJsonAsync("/api/v1/organizations", new { kind = "integrator" }), HttpStatusCode.BadRequest, "name");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(missing["title"]!.GetValue<string>(), Is.EqualTo("未找到 (not found)"));
+            Assert.That(missing["type"]!.GetValue<string>(), Is.EqualTo("https://httpstatuses.io/404"));
+            Assert.That(missing["detail"]!.GetValue<string>(), Does.Contain("/api/v1/no-such-route"));
+            Assert.That(method["title"]!.GetValue<string>(), Is.EqualTo("不支持该方法 (method not allowed)"));
+            Assert.That(method["detail"]!.GetValue<string>(), Does.Contain("GET"), "names the methods the route takes");
+            Assert.That(invalid["detail"]!.GetValue<string>(), Does.StartWith("有字段不符合要求"));
+        });
     }
 
     [TestCase("text/html")]
