@@ -81,6 +81,8 @@ public static class ServiceRegistration
             o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
             // Numbers are numbers, as the OpenAPI document declares them (the web default also reads "100" as 100).
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // {"title":"a","title":"b"} is a 400, not a silent choice of the last value.
+            o.SerializerOptions.AllowDuplicateProperties = false;
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 

@@ -161,7 +161,9 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
             var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
             var message = json.Path is null
                 ? "JSON 格式错误 (malformed JSON)."
-                : $"JSON 格式错误或类型不符 (malformed JSON or wrong type at {json.Path}).";
+                : json.Message.Contains("Duplicate", StringComparison.Ordinal)
+                    ? $"字段重复出现 (the field appears twice at {json.Path})."
+                    : $"JSON 格式错误或类型不符 (malformed JSON or wrong type at {json.Path}).";
             return (400, "请求体无法解析 (malformed request body)", message, new Dictionary<string, string[]> { [field] = [message] });
         }
         if (ParameterFailure().Match(exception.Message) is { Success: true } failure)

@@ -50,6 +50,16 @@ public class ErrorAnswerTests
         });
     }
 
+    [Test]
+    public async Task A_body_naming_a_field_twice_is_400()
+    {
+        var body = new StringContent("""{"kind":"integrator","name":"甲公司","name":"乙公司","creditCode":"x","district":"渝北区"}""", Encoding.UTF8, "application/json");
+
+        var problem = await ProblemAssert.IsProblemAsync(await _app.Operator().PostAsync("/api/v1/organizations", body), HttpStatusCode.BadRequest);
+
+        Assert.That(problem["errors"]!["name"]![0]!.GetValue<string>(), Does.StartWith("字段重复出现"));
+    }
+
     [TestCase("text/html")]
     [TestCase("application/xml")]
     [TestCase("text/plain")]
