@@ -47,7 +47,8 @@ public static class OrganizationsApi
             .WithName("CreateOrganization")
             .WithSummary("登记机构并签发首个 API key (register an organization)")
             .WithDescription("Operators register every kind: operator, integrator, enterprise, capability-center, district (a district's 经信 office; `district` is the district it governs) and assessor (a vetted third-party diagnostic institution). A district office may register enterprises of its own district only (扫街摸排; 403 otherwise). The answer carries the organization's first API key in `apiKey`; it is shown once and only its hash is stored. `creditCode` is checked by its GB 32100-2015 check character; a second organization with the same code is a 409.")
-            .WithAuthProblems().WithProblems(400, 409, 413, 415);
+            .WithAuthProblems().WithProblems(400, 409, 413, 415)
+            .WithoutIdempotency();
 
         group.MapGet("/", List)
             .RequireAuthorization(Policies.OperatorOrDistrict)
@@ -78,7 +79,8 @@ public static class OrganizationsApi
             .WithName("RotateApiKey")
             .WithSummary("轮换 API key (rotate keys)")
             .WithDescription("Issues a new key (shown once) and revokes every other key of the organization. The organization itself or an operator.")
-            .WithAuthProblems().WithProblems(404);
+            .WithAuthProblems().WithProblems(404)
+            .WithoutIdempotency();
 
         group.MapDelete("/{id}/api-keys/{keyId}", Revoke)
             .WithName("RevokeApiKey")
