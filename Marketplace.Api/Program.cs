@@ -46,6 +46,7 @@ var app = builder.Build();
 app.UseMiddleware<HeadRequestMiddleware>();
 app.UseRouting(); // after HEAD is read as GET (WebApplication would route first)
 app.UseResponseCompression();
+app.UseMiddleware<IdempotentResponseRecorder>(); // outside the exception handler: the errors it writes are answers kept for a key too
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<CorrelationIdMiddleware>();
@@ -55,6 +56,7 @@ app.UseAuthentication();
 app.UseRateLimiter(); // before the key check: requests with made-up keys count against their address's limit
 app.UseMiddleware<InvalidApiKeyMiddleware>();
 app.UseAuthorization();
+app.UseMiddleware<IdempotencyMiddleware>(); // after authorization: a request refused there records no Idempotency-Key
 
 app.UseOutputCache();
 app.MapOpenApi("/openapi/{documentName}.json").CacheOutput(OpenApiSetup.CachePolicy);

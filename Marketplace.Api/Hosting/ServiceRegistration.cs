@@ -11,6 +11,7 @@ using Marketplace.Api.Plans;
 using Marketplace.Api.Search;
 using Marketplace.Core.Bulk;
 using Marketplace.Core.Common;
+using Marketplace.Core.Idempotency;
 using Marketplace.Core.Leasing;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Organizations;
@@ -53,6 +54,8 @@ public static class ServiceRegistration
         services.AddSingleton<Migrator>();
         services.AddSingleton<OrganizationStore>();
         services.AddSingleton<OfferingStore>();
+        services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<DemoCatalog>();
         services.AddSingleton<SearchQueryReadings>();
         services.AddMarketplaceSearch(configuration);

@@ -21,4 +21,11 @@ public static class EndpointConventions
     /// <summary>The endpoint's success responses carry the resource's ETag (the value If-Match expects); the document declares it.</summary>
     public static RouteHandlerBuilder ProducesETag(this RouteHandlerBuilder builder) =>
         builder.WithMetadata(new ETagMetadata());
+
+    /// <summary>
+    /// The endpoint's answer carries a secret shown once (an API key, a signing secret): a request with
+    /// <c>Idempotency-Key</c> is refused with 400, so the answer is never stored for replay.
+    /// </summary>
+    public static RouteHandlerBuilder WithoutIdempotency(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new NoIdempotencyMetadata());
 }

@@ -47,7 +47,8 @@ public static class OrganizationsApi
             .WithName("CreateOrganization")
             .WithSummary("登记机构并签发首个 API key (register an organization)")
             .WithDescription("Operators register every kind: operator, integrator, enterprise, capability-center, district (a district's 经信 office; `district` is the district it governs) and assessor (a vetted third-party diagnostic institution). A district office may register enterprises of its own district only (扫街摸排; 403 otherwise). The answer carries the organization's first API key in `apiKey`; it is shown once and only its hash is stored. `creditCode` is checked by its GB 32100-2015 check character; a second organization with the same code is a 409.")
-            .WithAuthProblems().WithProblems(400, 409, 413, 415);
+            .WithAuthProblems().WithProblems(400, 409, 413, 415)
+            .WithoutIdempotency();
 
         group.MapGet("/", List)
             .RequireAuthorization(Policies.OperatorOrDistrict)
@@ -77,14 +78,16 @@ public static class OrganizationsApi
         group.MapPost("/{id}/api-keys", AddKey)
             .WithName("AddApiKey")
             .WithSummary("新增 API key (issue one more key)")
-            .WithDescription("Issues a new key (shown once) and leaves the others active: the way to replace a key without downtime (issue, switch the client, revoke the old one with DELETE), and safe to retry when an answer is lost. At most 5 active keys (409). The organization itself or an operator.")
-            .WithAuthProblems().WithProblems(404, 409);
+            .WithDescription("Issues a new key (shown once) and leaves the others active: the way to replace a key without downtime (issue, switch the client, revoke the old one with DELETE), and safe to retry when an answer is lost (an extra key can be revoked). At most 5 active keys (409). The organization itself or an operator.")
+            .WithAuthProblems().WithProblems(404, 409)
+            .WithoutIdempotency();
 
         group.MapPost("/{id}/api-keys/rotate", Rotate)
             .WithName("RotateApiKey")
             .WithSummary("轮换 API key (rotate keys)")
             .WithDescription("Issues a new key (shown once) and revokes every other key of the organization at once (after a leak). Not safe to retry: the key the call was sent with is revoked, so a retry after a lost answer is a 401 — replace keys in routine with POST /api-keys then DELETE. Sent with one of the organization's own keys, that key must still be active: a second rotation sent with it is a 409 and issues nothing. The organization itself or an operator.")
-            .WithAuthProblems().WithProblems(404, 409);
+            .WithAuthProblems().WithProblems(404, 409)
+            .WithoutIdempotency();
 
         group.MapDelete("/{id}/api-keys/{keyId}", Revoke)
             .WithName("RevokeApiKey")

@@ -86,7 +86,8 @@ public static class WebhooksApi
                 (or no answer within the attempt timeout) is retried with exponential back-off for a day, then the delivery is dead (inspect and redeliver it).
                 At most 20 endpoints per organization (409).
                 """)
-            .WithAuthProblems().WithProblems(400, 409, 413, 415);
+            .WithAuthProblems().WithProblems(400, 409, 413, 415)
+            .WithoutIdempotency();
 
         group.MapGet("/", List)
             .WithName("ListWebhookEndpoints")
@@ -119,7 +120,8 @@ public static class WebhooksApi
             .ProducesETag()
             .WithSummary("轮换签名密钥 (rotate the secret)")
             .WithDescription("A new secret, shown only in this answer. For a grace period (a day by default) deliveries carry a second `v1=` signature made with the previous secret, so receivers can switch without losing events.")
-            .WithAuthProblems().WithProblems(404);
+            .WithAuthProblems().WithProblems(404)
+            .WithoutIdempotency();
 
         group.MapGet("/{id}/deliveries", Deliveries)
             .WithName("ListWebhookDeliveries")

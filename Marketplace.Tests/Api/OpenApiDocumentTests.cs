@@ -177,11 +177,13 @@ public class OpenApiDocumentTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(Headers("/api/v1/offerings", "post", "201"), Is.EquivalentTo(new[] { "Location", "ETag" }));
+            Assert.That(Headers("/api/v1/offerings", "post", "201"), Is.EquivalentTo(new[] { "Location", "ETag", "Idempotent-Replayed" }));
             Assert.That(Headers("/api/v1/offerings/{id}", "get", "200"), Is.EquivalentTo(new[] { "ETag" }));
             Assert.That(Headers("/api/v1/offerings/{id}", "put", "200"), Is.EquivalentTo(new[] { "ETag" }));
-            Assert.That(Headers("/api/v1/demand-lists", "post", "201"), Is.EquivalentTo(new[] { "Location", "ETag" }));
-            Assert.That(Headers("/api/v1/admin/search/rebuild", "post", "202"), Is.EquivalentTo(new[] { "Location" }));
+            Assert.That(Headers("/api/v1/demand-lists", "post", "201"), Is.EquivalentTo(new[] { "Location", "ETag", "Idempotent-Replayed" }));
+            Assert.That(Headers("/api/v1/admin/search/rebuild", "post", "202"), Is.EquivalentTo(new[] { "Location", "Idempotent-Replayed" }));
+            Assert.That(Headers("/api/v1/demand-lists", "post", "409"), Is.EquivalentTo(new[] { "Retry-After" }));
+            Assert.That(Headers("/api/v1/organizations", "post", "201"), Is.EquivalentTo(new[] { "Location" }));
             Assert.That(Headers("/api/v1/offerings/search", "get", "429"), Is.EquivalentTo(new[] { "Retry-After" }));
             Assert.That(Headers("/api/v1/offerings/search", "get", "401"), Is.EquivalentTo(new[] { "WWW-Authenticate" }));
             Assert.That(Headers("/api/v1/matches/feed", "get", "401"), Is.EquivalentTo(new[] { "WWW-Authenticate" }));
@@ -245,6 +247,38 @@ public class OpenApiDocumentTests
                 {
                     Assert.That(responses, Does.Contain("400"), name);
                 }
+            }
+        });
+    }
+
+    [Test]
+    public void Posts_with_a_key_take_an_optional_idempotency_key_except_those_answering_a_secret()
+    {
+        var posts = _served["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Where(m => m.Key == "post").Select(m => (Path: path.Key, Operation: m.Value!.AsObject())))
+            .ToArray();
+        string[] secrets = ["CreateOrganization", "RotateApiKey", "CreateWebhookEndpoint", "RotateWebhookSecret"];
+
+        Assert.That(posts, Has.Length.GreaterThan(20));
+        Assert.Multiple(() =>
+        {
+            foreach (var (path, operation) in posts)
+            {
+                var id = operation["operationId"]!.GetValue<string>();
+                var header = operation["parameters"]?.AsArray().Select(p => p!.AsObject())
+                    .SingleOrDefault(p => p["name"]!.GetValue<string>() == "Idempotency-Key" && p["in"]!.GetValue<string>() == "header");
+                if (secrets.Contains(id))
+                {
+                    Assert.That(header, Is.Null, $"{id}: its answer carries a secret, never kept");
+                    continue;
+                }
+                Assert.That(header, Is.Not.Null, $"{id} ({path})");
+                Assert.That(header!["required"]?.GetValue<bool>() ?? false, Is.False, id);
+                Assert.That(header["description"]!.GetValue<string>(), Does.Contain("Idempotent-Replayed"), id);
+                Assert.That(header["schema"]!["maxLength"]!.GetValue<int>(), Is.EqualTo(255), id);
+                var responses = operation["responses"]!.AsObject();
+                Assert.That(responses.Select(r => r.Key), Does.Contain("400").And.Contain("409").And.Contain("422"), id);
+                Assert.That(responses["409"]!["headers"]?.AsObject().ContainsKey("Retry-After"), Is.True, id);
             }
         });
     }

@@ -14,7 +14,8 @@ namespace Marketplace.Api.Hosting.OpenApi;
 /// security (a required key, or an optional one on public endpoints), 401 wherever a key is read, 413, 429 and 503 everywhere, 400
 /// wherever a query parameter, a UUID or number in the path or a body is read,
 /// request bodies required and never <c>null</c>, <c>[Required]</c>/<c>[Description]</c> on handler parameters,
-/// a standard description on <c>If-Match</c> and <c>If-None-Match</c>, and the response headers the API sends: <c>Location</c>
+/// a standard description on <c>If-Match</c> and <c>If-None-Match</c>, an optional <c>Idempotency-Key</c> on every POST that
+/// takes a key (unless <see cref="EndpointConventions.WithoutIdempotency"/>) with its 400, 409 and 422, and the response headers the API sends: <c>Location</c>
 /// on 201/202, <c>ETag</c> where the endpoint says <see cref="EndpointConventions.ProducesETag"/> (on its 2xx and on a 304
 /// answered with <see cref="NotModified"/>), <c>WWW-Authenticate</c> on 401, <c>Retry-After</c> on 429 and 503.
 /// </summary>
@@ -25,6 +26,11 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
 
     public const string IfNoneMatchDescription =
         "The ETag of the version you hold (or a comma-separated list of them, or `*`). While it is current the answer is 304 Not Modified, without a body.";
+
+    public const string IdempotencyKeyDescription =
+        "A key of your choosing (1–255 printable ASCII characters, e.g. a UUID) that makes a retry safe: the first request with it runs and its answer is kept for your organization for 24 hours (the server's setting); " +
+        "the same request (method, path, query and body) sent again with the key gets that answer again, with `Idempotent-Replayed: true`, and runs nothing. " +
+        "The key sent with another request is a 422; while the first request still runs, a 409 with `Retry-After`. An answer of 5xx, 408 or 429 is not kept (a retry runs again).";
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -50,6 +56,21 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
         if (operation.RequestBody is not null || (operation.Parameters ?? []).Any(p => p.In == ParameterLocation.Query || IsTypedPathParameter(p)))
         {
             AddProblem(operation, "400", "Bad Request", context);
+        }
+        var idempotent = keyRequired && context.Description.HttpMethod == HttpMethods.Post && !metadata.OfType<NoIdempotencyMetadata>().Any();
+        if (idempotent)
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = IdempotencyMiddleware.HeaderName,
+                In = ParameterLocation.Header,
+                Description = IdempotencyKeyDescription,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Core.Idempotency.IdempotencyStore.KeyMax, Pattern = "^[ -~]+$" },
+            });
+            AddProblem(operation, "400", "Bad Request", context);
+            AddProblem(operation, "409", "Conflict", context);
+            AddProblem(operation, "422", "Unprocessable Content", context);
         }
         if (operation.RequestBody is not null)
         {
@@ -99,9 +120,14 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
                 AddHeader(response, "WWW-Authenticate", $"The challenge: `{ApiKeyAuthenticationHandler.Challenge}` (send the organization's API key in that header).",
                     JsonSchemaType.String, null);
             }
-            if (status is "429" or "503")
+            if (status is "429" or "503" || (idempotent && status == "409"))
             {
                 AddHeader(response, "Retry-After", "Seconds to wait before retrying.", JsonSchemaType.Integer, null);
+            }
+            if (idempotent && status.StartsWith('2'))
+            {
+                AddHeader(response, IdempotencyMiddleware.ReplayedHeader, "`true` when this is the kept answer to an earlier request with the same Idempotency-Key.",
+                    JsonSchemaType.String, null);
             }
         }
         return Task.CompletedTask;
@@ -133,7 +159,7 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
         response.Headers[name] = new OpenApiHeader
         {
             Description = description,
-            Required = name != "Retry-After",
+            Required = name is not ("Retry-After" or IdempotencyMiddleware.ReplayedHeader),
             Schema = new OpenApiSchema { Type = type, Format = format, Minimum = type == JsonSchemaType.Integer ? "0" : null },
         };
     }
