@@ -119,8 +119,8 @@ public static class WebhooksApi
             .WithName("RotateWebhookSecret")
             .ProducesETag()
             .WithSummary("轮换签名密钥 (rotate the secret)")
-            .WithDescription("A new secret, shown only in this answer. For a grace period (a day by default) deliveries carry a second `v1=` signature made with the previous secret, so receivers can switch without losing events.")
-            .WithAuthProblems().WithProblems(404)
+            .WithDescription("A new secret, shown only in this answer. For a grace period (a day by default) deliveries carry a second `v1=` signature made with the previous secret, so receivers can switch without losing events. Send If-Match (the endpoint's ETag) to rotate once: a second rotation sent with the same ETag, a retry or a double click, is a 412 and hands out no secret that the first one's would replace (without If-Match every call rotates again).")
+            .WithAuthProblems().WithProblems(404, 412)
             .WithoutIdempotency();
 
         group.MapGet("/{id}/deliveries", Deliveries)
@@ -183,9 +183,10 @@ public static class WebhooksApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<WebhookSecretResponse>> Rotate(Guid id, ClaimsPrincipal user, WebhookStore store, HttpContext context, CancellationToken ct)
+    private static async Task<Ok<WebhookSecretResponse>> Rotate(Guid id, ClaimsPrincipal user, WebhookStore store, HttpContext context,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct)
     {
-        var (endpoint, secret) = await store.RotateSecretAsync(user.GetActor(), id, ct);
+        var (endpoint, secret) = await store.RotateSecretAsync(user.GetActor(), id, ifMatch, ct);
         context.Response.Headers.ETag = endpoint.ETag;
         return TypedResults.Ok(new WebhookSecretResponse(WebhookEndpointResponse.From(endpoint), secret));
     }

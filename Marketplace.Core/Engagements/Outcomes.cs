@@ -174,6 +174,12 @@ public static class Outcomes
             v.Add(field, $"以「{unit.Code}」计应为整数 (whole numbers only for unit '{unit.Code}').");
             return false;
         }
+        // Stored with four decimals: more would be rounded away without a word.
+        if (Math.Round(value.Value, 4) != value.Value)
+        {
+            v.Add(field, "最多 4 位小数 (at most four decimal places).");
+            return false;
+        }
         return true;
     }
 }

@@ -102,7 +102,7 @@ internal static class WebhookSql
     public const string RotateSecret = """
         UPDATE webhook_endpoints
         SET previous_secret = secret, previous_secret_until = @PreviousUntil, secret = @Secret, row_version = row_version + 1, updated_at = @Now
-        WHERE id = @Id AND deleted_at IS NULL
+        WHERE id = @Id AND deleted_at IS NULL AND (@ExpectedRowVersion IS NULL OR row_version = @ExpectedRowVersion)
         """;
 
     public const string DeleteEndpoint = """

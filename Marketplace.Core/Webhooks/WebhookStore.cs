@@ -132,14 +132,22 @@ public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, 
     }
 
     /// <summary>A new secret, shown once; the previous one still signs (as a second signature) for the configured grace period.</summary>
-    public async Task<(WebhookEndpoint Endpoint, string Secret)> RotateSecretAsync(Actor actor, Guid id, CancellationToken ct)
+    /// <summary>A new secret; with If-Match only from the version named, so a rotation retried with it is a 412, not a second secret.</summary>
+    public async Task<(WebhookEndpoint Endpoint, string Secret)> RotateSecretAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
     {
-        await GetAsync(actor, id, ct);
+        var current = await GetAsync(actor, id, ct);
+        Preconditions.CheckIfMatch(ifMatch, current.ETag, "回调地址");
         var secret = WebhookSignature.NewSecret();
         var now = clock.GetUtcNow();
         await using (var c = await db.OpenAsync(ct))
         {
-            await c.ExecuteAsync(db.Command(WebhookSql.RotateSecret, new { Id = id, Secret = secret, PreviousUntil = now + options.Value.PreviousSecretValidity, Now = now }, ct: ct));
+            var expected = ifMatch is null || ifMatch.Trim() == "*" ? (int?)null : current.RowVersion;
+            var rotated = await c.ExecuteAsync(db.Command(WebhookSql.RotateSecret,
+                new { Id = id, Secret = secret, PreviousUntil = now + options.Value.PreviousSecretValidity, Now = now, ExpectedRowVersion = expected }, ct: ct));
+            if (rotated == 0 && expected is not null)
+            {
+                throw new PreconditionFailedException($"回调地址已被修改或已轮换密钥，请重新获取后再试 (the endpoint changed or its secret was rotated meanwhile; current ETag differs from {ifMatch}).");
+            }
         }
         return (await GetAsync(actor, id, ct), secret);
     }

@@ -257,7 +257,7 @@ public class OpenApiDocumentTests
         var posts = _served["paths"]!.AsObject()
             .SelectMany(path => path.Value!.AsObject().Where(m => m.Key == "post").Select(m => (Path: path.Key, Operation: m.Value!.AsObject())))
             .ToArray();
-        string[] secrets = ["CreateOrganization", "RotateApiKey", "CreateWebhookEndpoint", "RotateWebhookSecret"];
+        string[] secrets = ["CreateOrganization", "AddApiKey", "RotateApiKey", "CreateWebhookEndpoint", "RotateWebhookSecret"];
 
         Assert.That(posts, Has.Length.GreaterThan(20));
         Assert.Multiple(() =>

@@ -283,6 +283,12 @@ public class EngagementTests
         Assert.That(errors.Select(e => e.Key), Is.SupersetOf(new[] { "outcomes[1].actual", "outcomes[2].actual", "outcomes[3].unit", "outcomes[4].baseline" }));
         Assert.That(errors["outcomes[2].actual"]![0]!.GetValue<string>(), Does.Contain("whole numbers"));
         await Refused(new { action = "dispute", reason = "x", outcomes = new[] { new { dimension = "quality" } } }, "outcomes");
+        var precise = await Refused(new
+        {
+            action = "verify", actualCostYuan = 400_000, actualDays = 40,
+            outcomes = new[] { new { dimension = "quality", metric = "一次合格率", unit = "%", baseline = 92.5, actual = 95.123456789 } },
+        }, "outcomes[0].actual");
+        Assert.That(precise["errors"]!["outcomes[0].actual"]![0]!.GetValue<string>(), Does.Contain("four decimal places"), "not rounded without a word");
 
         var (verified, _) = await StepAsync(_enterprise, id, etag, new
         {

@@ -267,6 +267,20 @@ public class WebhookTests
     }
 
     [Test]
+    public async Task Rotations_sent_at_once_with_one_etag_hand_out_one_secret()
+    {
+        var integrator = await _host.CreateOrganizationAsync("integrator");
+        var (endpoint, _, _) = await RegisterAsync(integrator, _receiver, "review.decided");
+        var etag = (await integrator.Client.GetAsync($"/api/v1/webhooks/{endpoint}")).Headers.ETag!.ToString();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            integrator.Client.SendAsync(WithIfMatch(HttpMethod.Post, $"/api/v1/webhooks/{endpoint}/rotate-secret", etag))));
+
+        Assert.That(answers.Count(a => a.StatusCode == HttpStatusCode.OK), Is.EqualTo(1), string.Join(", ", answers.Select(a => (int)a.StatusCode)));
+        Assert.That(answers.Where(a => a.StatusCode != HttpStatusCode.OK).Select(a => a.StatusCode), Has.All.EqualTo(HttpStatusCode.PreconditionFailed));
+    }
+
+    [Test]
     public async Task Two_nodes_deliver_each_event_once_per_endpoint()
     {
         var directory = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
