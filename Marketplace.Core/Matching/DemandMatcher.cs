@@ -75,6 +75,18 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     public async Task<DemandMatchResult> MatchAsync(DemandQuery query, int topK, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
+        // A budget or deadline written into the text stands for the field the owner left empty.
+        if (query.BudgetYuan is null || query.WithinDays is null)
+        {
+            var stated = StatedLimitsReader.Read(query.Text);
+            query = query with
+            {
+                BudgetYuan = query.BudgetYuan ?? stated.BudgetYuan,
+                WithinDays = query.WithinDays ?? stated.WithinDays,
+                BudgetFromText = query.BudgetYuan is null && stated.BudgetYuan is not null,
+                DaysFromText = query.WithinDays is null && stated.WithinDays is not null,
+            };
+        }
         var inferred = inference.Infer(query.Text);
         var need = Understand(query, inferred);
         need = need with { Related = Neighbourhood(query, need) };
@@ -368,12 +380,13 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         if (query.BudgetYuan is { } budget)
         {
             var ok = hit.PriceMinYuan <= budget;
+            var readFromText = query.BudgetFromText ? "（据描述）" : "";
             reasons.Add(new MatchReason(MatchReasonKinds.Budget, ok, (ok, budget) switch
             {
                 (true, 0) => "免费，符合零预算",
                 (false, 0) => $"最低报价{Yuan(hit.PriceMinYuan)}，预算为零（只要免费的）",
-                (true, _) => $"最低报价{Yuan(hit.PriceMinYuan)}，在预算{Yuan(budget)}以内",
-                _ => $"最低报价{Yuan(hit.PriceMinYuan)}，超出预算{Yuan(budget)}",
+                (true, _) => $"最低报价{Yuan(hit.PriceMinYuan)}，在预算{Yuan(budget)}{readFromText}以内",
+                _ => $"最低报价{Yuan(hit.PriceMinYuan)}，超出预算{Yuan(budget)}{readFromText}",
             }));
             fit = Math.Min(fit, Overshoot(hit.PriceMinYuan, budget, weights.MissFloor));
         }
@@ -381,8 +394,8 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         {
             var ok = hit.ImplementationDays <= days;
             reasons.Add(new MatchReason(MatchReasonKinds.Time, ok, ok
-                ? $"实施周期{hit.ImplementationDays}天，满足{days}天内完成"
-                : $"实施周期{hit.ImplementationDays}天，超过要求的{days}天"));
+                ? $"实施周期{hit.ImplementationDays}天，满足{days}天内完成{(query.DaysFromText ? "（据描述）" : "")}"
+                : $"实施周期{hit.ImplementationDays}天，超过要求的{days}天{(query.DaysFromText ? "（据描述）" : "")}"));
             fit = Math.Min(fit, Overshoot(hit.ImplementationDays, days, weights.MissFloor));
         }
         var district = query.Enterprise.District;

@@ -13,7 +13,14 @@ public sealed record DemandQuery(
     string? SubDirection,
     long? BudgetYuan,
     int? WithinDays,
-    EnterpriseProfile Enterprise);
+    EnterpriseProfile Enterprise)
+{
+    /// <summary>The budget was read from the text (<see cref="StatedLimitsReader"/>): the owner left the field empty.</summary>
+    public bool BudgetFromText { get; init; }
+
+    /// <summary>The deadline was read from the text: the owner left the field empty.</summary>
+    public bool DaysFromText { get; init; }
+}
 
 /// <summary>
 /// A machine-readable reason, in Chinese, e.g. {"kind":"budget","ok":false,"detail":"最低报价80万元，超出预算50万元"}.

@@ -115,6 +115,22 @@ public sealed class DemandMatcherTests
     }
 
     [Test]
+    public async Task A_budget_and_deadline_written_in_the_text_stand_for_empty_fields()
+    {
+        var result = await MatchAsync(Query(text: "想上一套焊接机器人，钱最多五十万，两个月内用起来"),
+            ("贵的", Doc(price: 800_000)), ("便宜的", Doc(price: 300_000)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Reason(Get(result, "贵的"), MatchReasonKinds.Budget), Is.EqualTo(new MatchReason("budget", false, "最低报价80万元，超出预算50万元（据描述）")));
+            Assert.That(Reason(Get(result, "便宜的"), MatchReasonKinds.Time).Detail, Does.EndWith("满足60天内完成（据描述）"));
+            Assert.That(Get(result, "便宜的").Score, Is.GreaterThan(Get(result, "贵的").Score));
+        });
+        var stated = await MatchAsync(Query(budget: 1_000_000, text: "想上一套焊接机器人，钱最多五十万"), ("字段预算内", Doc(price: 900_000)));
+        Assert.That(Reason(Get(stated, "字段预算内"), MatchReasonKinds.Budget).Ok, Is.True, "the field, when given, is the budget");
+    }
+
+    [Test]
     public async Task No_budget_or_deadline_gives_no_budget_or_time_reason()
     {
         var result = await MatchAsync(Query(), ("焊接工作站", Doc()));

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Marketplace.Core.Matching;
+
+/// <summary>A budget and a deadline an owner wrote into the demand's text rather than into its fields.</summary>
+public sealed record StatedLimits(long? BudgetYuan, int? WithinDays)
+{
+    public static readonly StatedLimits None = new(null, null);
+}
+
+/// <summary>
+/// Reads 钱最多五十万, 预算30万元, 20万以内, 不超过8000块 and 三个月内, 半个月内, 45天以内, 工期两周 from a demand's text. An amount or a
+/// duration counts only with a word that makes it a limit (预算, 最多, 不超过, 以内, 内…): 年产值3000万, 损失了20万 and
+/// 停机三天 describe the plant, not what the owner will spend or wait. The largest budget and the shortest deadline stated win.
+/// </summary>
+public static partial class StatedLimitsReader
+{
+    private const string Number = @"(?<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九几十百千]+)";
+
+    [GeneratedRegex(@"(?<before>预算|投入|投资|最多|顶多|至多|不超过|不超|别超|不高于|控制在|限额|上限|能拿出|拿得出|出得起|手头能拿)?(?:是|为|约|大概|大约|在|有|能|就|也就|只有|只能|可以|给)?\s*"
+        + Number + @"\s*(?<unit>万元|万块钱?|万|[wW]|千元|千块钱?|千|[kK]|元|块钱?)(?<thousands>(?<=万)[一二两三四五六七八九])?(?<after>以内|以下|之内|内|封顶|打住|打得住|能接受|可以接受|的?预算)?")]
+    private static partial Regex Amount();
+
+    [GeneratedRegex(@"(?<before>工期|周期|时间|最多|顶多|不超过|希望|要在|要求|争取|必须|控制在)?(?:是|为|约|大概|在)?\s*"
+        + @"(?<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九几十百千]+|半)(?<half>个半|半)?\s*(?<unit>个?工作日|天|日|个?星期|周|个?月|年)"
+        + @"(?<after>以内|之内|内|完成|做完|搞定|做好|弄好|装好|建好|到位|落地|上线|交付|用起来|投产|见效)?")]
+    private static partial Regex Duration();
+
+    public static StatedLimits Read(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return StatedLimits.None;
+        }
+        long? budget = null;
+        foreach (Match m in Amount().Matches(text))
+        {
+            if (!IsLimit(m) || ToNumber(m.Groups["n"].Value) is not { } n || n <= 0)
+            {
+                continue;
+            }
+            var yuan = m.Groups["unit"].Value switch
+            {
+                "万" when m.Groups["thousands"].Success => n * 10_000 + ToNumber(m.Groups["thousands"].Value)!.Value * 1_000, // 一万五
+                var u when u.StartsWith('万') || u is "w" or "W" => n * 10_000,
+                var u when u.StartsWith('千') || u is "k" or "K" => n * 1_000,
+                _ => n,
+            };
+            if (yuan is >= 100 and <= 10_000_000_000)
+            {
+                budget = Math.Max(budget ?? 0, (long)Math.Round(yuan));
+            }
+        }
+        int? days = null;
+        foreach (Match m in Duration().Matches(text))
+        {
+            if (!IsLimit(m) || ToNumber(m.Groups["n"].Value) is not { } n || n <= 0)
+            {
+                continue;
+            }
+            n += m.Groups["half"].Success ? 0.5 : 0; // 一个半月
+            var unit = m.Groups["unit"].Value.TrimStart('个');
+            var total = unit switch
+            {
+                "年" => n == 0.5 ? 180 : n * 365, // 半年 is six months
+                "月" => n * 30,
+                "星期" or "周" => n * 7,
+                _ => n,
+            };
+            if (total is >= 1 and <= 3650)
+            {
+                days = Math.Min(days ?? int.MaxValue, (int)Math.Round(total));
+            }
+        }
+        return budget is null && days is null ? StatedLimits.None : new StatedLimits(budget, days);
+    }
+
+    private static bool IsLimit(Match m) => m.Groups["before"].Success || m.Groups["after"].Success;
+
+    /// <summary>12, 1.5, 五十, 一百二十, 两千, 十五 as numbers; null for what is not one.</summary>
+    public static double? ToNumber(string s)
+    {
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var arabic))
+        {
+            return arabic;
+        }
+        if (s == "半")
+        {
+            return 0.5;
+        }
+        double total = 0, digit = 0;
+        var any = false;
+        foreach (var c in s)
+        {
+            var value = "零〇一二三四五六七八九".IndexOf(c) switch
+            {
+                0 or 1 => 0,
+                var i and > 1 => i - 1,
+                _ => c switch { '两' => 2, '几' => 9, _ => -1 }, // 几千: at most nine thousand
+            };
+            if (value >= 0)
+            {
+                digit = value;
+                any = true;
+                continue;
+            }
+            var scale = c switch { '十' => 10, '百' => 100, '千' => 1000, _ => 0 };
+            if (scale == 0)
+            {
+                return null;
+            }
+            total += (digit == 0 && !any ? 1 : digit) * scale; // 十五: a leading 十 is one ten
+            digit = 0;
+            any = true;
+        }
+        return any ? total + digit : null;
+    }
+}

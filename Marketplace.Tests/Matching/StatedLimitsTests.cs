@@ -1,0 +1,42 @@
+using Marketplace.Core.Matching;
+
+namespace Marketplace.Tests.Matching;
+
+public class StatedLimitsTests
+{
+    [TestCase("喷漆想换成机器干，钱最多五十万，四个月内要用起来", 500_000L, 120)]
+    [TestCase("预算30万元，希望两周内上线", 300_000L, 14)]
+    [TestCase("控制在8000块以内，45天以内完成", 8_000L, 45)]
+    [TestCase("20万以内的MES，一年内见效", 200_000L, 365)]
+    [TestCase("几千块能接受，半年内完成", 9_000L, 180)]
+    [TestCase("能投入1.5万，工期10个工作日", 15_000L, 10)]
+    [TestCase("预算一百二十万左右", 1_200_000L, null)]
+    [TestCase("三万以内，半个月内弄好", 30_000L, 15)]
+    [TestCase("一个半月到位", null, 45)]
+    [TestCase("一万五以内", 15_000L, null)]
+    [TestCase("十万块预算，手头能拿的就这些", 100_000L, null)]
+    [TestCase("总价别超四十万", 400_000L, null)]
+    public void Reads_a_budget_and_a_deadline_stated_as_limits(string text, long? budget, int? days) =>
+        Assert.That(StatedLimitsReader.Read(text), Is.EqualTo(new StatedLimits(budget, days)));
+
+    [TestCase("年产值3000万，去年损失了20万")]
+    [TestCase("设备停机三天，一个零件不到100块")]
+    [TestCase("2023年上的线，用了三个月左右就坏了")]
+    [TestCase("每月电费5万左右，花了50万买的设备")]
+    [TestCase("")]
+    public void Amounts_and_durations_that_describe_the_plant_are_no_limits(string text) =>
+        Assert.That(StatedLimitsReader.Read(text), Is.EqualTo(StatedLimits.None));
+
+    [Test]
+    public void The_largest_budget_and_the_shortest_deadline_stated_win() =>
+        Assert.That(StatedLimitsReader.Read("最多30万，不超过50万；三个月内，最好两个月内"), Is.EqualTo(new StatedLimits(500_000, 60)));
+
+    [TestCase("五十", 50d)]
+    [TestCase("十五", 15d)]
+    [TestCase("一百零五", 105d)]
+    [TestCase("两千", 2000d)]
+    [TestCase("三百五十", 350d)]
+    [TestCase("1.5", 1.5d)]
+    public void Reads_numbers_as_written(string text, double value) =>
+        Assert.That(StatedLimitsReader.ToNumber(text), Is.EqualTo(value));
+}
