@@ -703,6 +703,15 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var limit = Math.Clamp(request.Limit, 0, MaxLimit);
         var offset = request.Cursor is null ? Math.Clamp(request.Offset, 0, MaxOffset) : 0;
         var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort, request.CursorScope());
+        var generation = searcher.IndexReader is DirectoryReader reader ? reader.Version : 0;
+        var start = cursor?.Position ?? offset; // how many hits come before this page
+        if (cursor is { Sort: SearchSort.Relevance, Generation: { } issuedAt, Position: { } position } && issuedAt != generation && position <= MaxOffset)
+        {
+            // The index changed since the cursor was issued, and with it every score: the last hit's score no longer marks
+            // the place (pages skipped offerings, or repeated for ever). Go on by position, as page numbers do.
+            offset = (int)position;
+            cursor = null;
+        }
 
         var text = _queries.Build(request.Text, request.BoostTerms);
         var filters = new SearchFilters(request);
@@ -755,7 +764,9 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var page = top.Results().Skip(offset).ToList();
         var foldedTerms = text.Terms.Select(t => t.Folded).ToArray();
         var hits = page.Take(limit).Select(h => ToHit(searcher, h, text.Terms, foldedTerms, request.Highlight)).ToList();
-        var next = page.Count > limit && limit > 0 ? top.CursorAfter(page[limit - 1]).Encode(request.CursorScope()) : null;
+        var next = page.Count > limit && limit > 0
+            ? (top.CursorAfter(page[limit - 1]) with { Generation = generation, Position = start + limit }).Encode(request.CursorScope())
+            : null;
         return new OfferingSearchResult(top.TotalHits, hits, facets, next);
     }
 

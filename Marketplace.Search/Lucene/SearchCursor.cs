@@ -9,12 +9,14 @@ namespace Marketplace.Search.Lucene;
 /// hash), as base64url JSON. Bound to the sort order and the search (<see cref="OfferingSearchRequest.CursorScope"/>) it
 /// was made for; a cursor issued before it carried its search is taken as it is.
 /// </summary>
-internal sealed record SearchCursor(SearchSort Sort, float? Score, long? Key, long IdHash)
+/// <param name="Generation">The index version the page was read from.</param>
+/// <param name="Position">How many hits came before the next page.</param>
+internal sealed record SearchCursor(SearchSort Sort, float? Score, long? Key, long IdHash, long? Generation = null, long? Position = null)
 {
-    private sealed record Payload(string S, double? R, long? K, long H, long? Q);
+    private sealed record Payload(string S, double? R, long? K, long H, long? Q, long? G = null, long? P = null);
 
     public string Encode(long scope) =>
-        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Payload(Sort.ToString(), Score, Key, IdHash, scope)));
+        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Payload(Sort.ToString(), Score, Key, IdHash, scope, Generation, Position)));
 
     public static SearchCursor Decode(string cursor, SearchSort expectedSort, long expectedScope)
     {
@@ -44,6 +46,6 @@ internal sealed record SearchCursor(SearchSort Sort, float? Score, long? Key, lo
         {
             throw InvalidSearchRequestException.CursorOfOtherQuery();
         }
-        return new SearchCursor(sort, payload.R is { } score ? (float)score : null, payload.K, payload.H);
+        return new SearchCursor(sort, payload.R is { } score ? (float)score : null, payload.K, payload.H, payload.G, payload.P is >= 0 ? payload.P : null);
     }
 }

@@ -34,6 +34,36 @@ public class LuceneOfferingIndexTests : OfferingIndexConformance
     private static async Task<Guid[]> AllIdsAsync(IOfferingIndex index) =>
         (await index.SearchAsync(new OfferingSearchRequest { Limit = 200 }, None)).Hits.Select(h => h.Id).ToArray();
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Relevance_cursor_paging_ends_and_misses_no_offering_while_others_are_published(bool matching)
+    {
+        var index = await OpenAsync(Path.Combine(_root, $"paging-{matching}"));
+        var stable = Enumerable.Range(0, 30).Select(i => Doc(i % 3 == 0 ? "数控车床改造 数控车床" : i % 3 == 1 ? "数控车床" : "数控车床联网改造")).ToArray();
+        await index.WriteAsync(stable, None);
+
+        var seen = new List<Guid>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await index.SearchAsync(new() { Text = "数控车床", Limit = 7, Cursor = cursor }, None);
+            seen.AddRange(page.Hits.Select(h => h.Id));
+            cursor = page.NextCursor;
+            pages++;
+            // Every write moves every score (document count, average length): the next page must still find its place.
+            await index.WriteAsync(Enumerable.Range(0, 3).Select(_ => Doc(matching ? "数控车床" : "食品杀菌设备 食品杀菌")).ToArray(), None);
+        }
+        while (cursor is not null && pages < 40);
+
+        Assert.That(cursor, Is.Null, $"paging ended ({pages} pages)");
+        Assert.That(seen, Is.SupersetOf(stable.Select(d => d.Id)), "no offering that stayed live was skipped");
+        if (!matching)
+        {
+            Assert.That(seen, Is.Unique);
+        }
+    }
+
     [Test]
     public async Task Repeated_searches_are_answered_from_the_cache_until_the_next_write()
     {
