@@ -100,7 +100,7 @@ public static class FinancingApi
             .WithName("ConfirmFinancingNeed")
             .ProducesETag()
             .WithSummary("区县确认 (the district office confirms)")
-            .WithDescription("The district office of the enterprise's district: a submitted need becomes confirmed and goes on the list for banks (409 otherwise). If-Match is required: the ETag of the version reviewed (428 without it, 412 when the enterprise has edited the need since).")
+            .WithDescription("The district office of the enterprise's district: a submitted need becomes confirmed and goes on the list for banks (409 otherwise). If-Match is required: the ETag of the version reviewed (428 without it or with *, 412 when the enterprise has edited the need since).")
             .WithAuthProblems().WithProblems(404, 409, 412, 428);
 
         group.MapPost("/{id}/return", Return)

@@ -75,10 +75,11 @@ public class FinancingTests
         await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsync(url + "/confirm", null), HttpStatusCode.Forbidden);
 
         await ProblemAssert.IsProblemAsync(await _host.District.Client.PostAsync(url + "/confirm", null), HttpStatusCode.PreconditionRequired);
+        await ProblemAssert.IsProblemAsync(await ConfirmAsync(_host.District.Client, url, "*"), HttpStatusCode.PreconditionRequired);
         var confirmed = await ReadJsonAsync(await ConfirmAsync(_host.District.Client, url, etag));
         Assert.That(confirmed["status"]!.GetValue<string>(), Is.EqualTo("confirmed"));
         Assert.That(confirmed["confirmedAt"], Is.Not.Null);
-        await ProblemAssert.IsProblemAsync(await ConfirmAsync(_host.District.Client, url, "*"), HttpStatusCode.Conflict);
+        await ProblemAssert.IsProblemAsync(await ConfirmAsync(_host.District.Client, url, "\"2\""), HttpStatusCode.Conflict);
         await ProblemAssert.IsProblemAsync(await _host.Enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Put, url, "\"2\"", Need(_projectId))), HttpStatusCode.Conflict);
     }
 
@@ -110,7 +111,7 @@ public class FinancingTests
         var engagementId = Guid.Parse(await _host.OpenEngagementAsync(diagnosis));
 
         var (need, _) = await CreateAsync(_host, _host.Enterprise, _projectId, Need(null, engagementId: engagementId));
-        var (pending, _) = await CreateAsync(_host, _host.Enterprise, _projectId, Need(null, "对接项目贷款", engagementId: engagementId));
+        var (pending, pendingETag) = await CreateAsync(_host, _host.Enterprise, _projectId, Need(null, "对接项目贷款", engagementId: engagementId));
 
         Assert.That(need["engagementId"]!.GetValue<string>(), Is.EqualTo(engagementId.ToString()));
         Assert.That(need["directions"]![0]!.GetValue<string>(), Is.EqualTo("machinery"), "the engaged offering's directions");
@@ -128,7 +129,7 @@ public class FinancingTests
 
         // A need submitted before the engagement ended is not confirmed onto the banks' list; it can be returned.
         var pendingUrl = $"/api/v1/financing-needs/{pending["id"]}";
-        var refused = await ProblemAssert.IsProblemAsync(await ConfirmAsync(_host.District.Client, pendingUrl, "*"), HttpStatusCode.Conflict);
+        var refused = await ProblemAssert.IsProblemAsync(await ConfirmAsync(_host.District.Client, pendingUrl, pendingETag), HttpStatusCode.Conflict);
         Assert.That(refused["detail"]!.GetValue<string>(), Does.StartWith("关联的对接已结束且未验收"));
         Assert.That((await ReadJsonAsync(await _host.District.Client.GetAsync(pendingUrl)))["status"]!.GetValue<string>(), Is.EqualTo("submitted"));
         var returned = await _host.District.Client.PostAsJsonAsync(pendingUrl + "/return", new { reason = "对接已撤回" });
@@ -152,11 +153,11 @@ public class FinancingTests
     public async Task A_need_whose_project_was_abandoned_after_it_was_submitted_is_not_confirmed()
     {
         var projectId = (await _host.CreateProjectAsync()).Project["id"]!.GetValue<string>();
-        var (need, _) = await CreateAsync(_host, _host.Enterprise, projectId, Need(projectId));
+        var (need, etag) = await CreateAsync(_host, _host.Enterprise, projectId, Need(projectId));
         await GovernmentHost.MoveAsync(_host.District.Client, projectId, "abandoned", reason: "企业放弃");
         var url = $"/api/v1/financing-needs/{need["id"]}";
 
-        var refused = await ProblemAssert.IsProblemAsync(await ConfirmAsync(_host.District.Client, url, "*"), HttpStatusCode.Conflict);
+        var refused = await ProblemAssert.IsProblemAsync(await ConfirmAsync(_host.District.Client, url, etag), HttpStatusCode.Conflict);
 
         Assert.That(refused["detail"]!.GetValue<string>(), Does.StartWith("关联的计划项目已放弃"));
         Assert.That((await ReadJsonAsync(await _host.District.Client.GetAsync(url)))["status"]!.GetValue<string>(), Is.EqualTo("submitted"));
