@@ -8,7 +8,7 @@ namespace Marketplace.Api.Http;
 /// <summary>
 /// <c>Idempotency-Key</c> on POST (draft-ietf-httpapi-idempotency-key-header), for callers with an API key, per organization
 /// and key: the first request with a key runs and its answer is kept (<see cref="IdempotencyStore"/>); a retry with the same
-/// key and the same request (method, path, query, body) gets that answer again with <c>Idempotent-Replayed: true</c> and runs
+/// key and the same request (method, path, query, If-Match, Content-Type, body) gets that answer again with <c>Idempotent-Replayed: true</c> and runs
 /// nothing; the same key with another request is a 422, and while the first still runs a 409 with <c>Retry-After: 1</c>.
 /// Runs after authorization (a refused request records nothing); <see cref="IdempotentResponseRecorder"/>, outside the
 /// exception handler, keeps the answer. A request with a key runs to its end even when its client goes away (it is what the
@@ -59,8 +59,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IHostApplication
                 return;
             case IdempotencyState.Mismatch:
                 await Problems.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "Idempotency-Key 已被使用 (idempotency key reused)",
-                    $"{HeaderName} 已用于另一个请求（方法、路径、查询参数或请求体不同）；新的请求请使用新的键 " +
-                    $"(this {HeaderName} was already used for a different request: another method, path, query or body; use a new key for a new request).");
+                    $"{HeaderName} 已用于另一个请求（方法、路径、查询参数、If-Match、Content-Type 或请求体不同）；新的请求请使用新的键 " +
+                    $"(this {HeaderName} was already used for a different request: another method, path, query, If-Match, Content-Type or body; use a new key for a new request).");
                 return;
             case IdempotencyState.InProgress:
                 context.Response.Headers.RetryAfter = "1";
@@ -81,11 +81,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IHostApplication
     public static bool IsValidKey(string key) =>
         key.Length is >= 1 and <= IdempotencyStore.KeyMax && key.All(c => c is >= ' ' and <= '~');
 
-    /// <summary>SHA-256 of the method, path, query and body, in hex: what "the same request" means for a key.</summary>
+    /// <summary>SHA-256 of the method, path, query, If-Match, Content-Type and body, in hex: what "the same request" means for a key.</summary>
     public static async Task<string> FingerprintAsync(HttpRequest request, CancellationToken ct)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.PathBase}{request.Path}{request.QueryString}\n"));
+        // The headers that decide the answer as much as the body does: a retry that corrects them is another request.
+        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.PathBase}{request.Path}{request.QueryString}\n" +
+            $"If-Match: {request.Headers.IfMatch}\nContent-Type: {request.ContentType}\n"));
         request.EnableBuffering();
         var buffer = new byte[16 * 1024];
         int read;

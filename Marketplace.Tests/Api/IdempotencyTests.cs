@@ -116,6 +116,15 @@ public class IdempotencyTests(StorageKind storage)
         var otherQuery = await ProblemAssert.IsProblemAsync(
             await integrator.Client.SendAsync(Post("/api/v1/offerings?x=1", OfferingBody(title: "第一个方案"), key)), HttpStatusCode.UnprocessableEntity);
 
+        // A retry that corrects its If-Match is another request: 422, not the stale 412 replayed.
+        var submitKey = NewKey();
+        var stale = Post($"/api/v1/offerings/{id}/submit", null, submitKey);
+        stale.Headers.TryAddWithoutValidation("If-Match", "\"999\"");
+        await ProblemAssert.IsProblemAsync(await integrator.Client.SendAsync(stale), HttpStatusCode.PreconditionFailed);
+        var corrected = Post($"/api/v1/offerings/{id}/submit", null, submitKey);
+        corrected.Headers.TryAddWithoutValidation("If-Match", created.Headers.ETag!.ToString());
+        await ProblemAssert.IsProblemAsync(await integrator.Client.SendAsync(corrected), HttpStatusCode.UnprocessableEntity);
+
         Assert.That(otherBody["detail"]!.GetValue<string>(), Does.Contain("Idempotency-Key 已用于另一个请求"));
         Assert.That(otherPath["detail"]!.GetValue<string>(), Does.Contain("different request"));
         Assert.That(otherQuery["title"]!.GetValue<string>(), Is.Not.Empty);
@@ -203,6 +212,7 @@ public class IdempotencyTests(StorageKind storage)
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";
         context.Request.Path = "/api/v1/offerings";
+        context.Request.ContentType = "application/json; charset=utf-8";
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
         var fingerprint = await IdempotencyMiddleware.FingerprintAsync(context.Request, CancellationToken.None);
         var store = _app.Services.GetRequiredService<IdempotencyStore>();
