@@ -30,9 +30,9 @@ if (args.Contains("--demo"))
 // A setting out of range stops the start-up: say which, without a stack trace, and exit as a configuration error (EX_CONFIG).
 AppDomain.CurrentDomain.UnhandledException += (_, e) =>
 {
-    if (e.ExceptionObject is OptionsValidationException invalid)
+    if (ConfigurationError(e.ExceptionObject as Exception) is { } message)
     {
-        Console.Error.WriteLine($"Marketplace did not start: {string.Join(" ", invalid.Failures)}");
+        Console.Error.WriteLine($"Marketplace did not start: {message}");
         Environment.Exit(78);
     }
 };
@@ -94,7 +94,12 @@ try
 {
     app.Run();
 }
-catch (Exception e) when (e is not OptionsValidationException && !started.IsCancellationRequested)
+catch (Exception e) when (ConfigurationError(e) is { } message)
+{
+    Console.Error.WriteLine($"Marketplace did not start: {message}");
+    return 78;
+}
+catch (Exception e) when (!started.IsCancellationRequested)
 {
     // A start-up that failed (a port in use, storage out of reach): the host has logged it with its stack trace; say it
     // once more as the last line, and exit rather than abort.
@@ -102,6 +107,15 @@ catch (Exception e) when (e is not OptionsValidationException && !started.IsCanc
     return 1;
 }
 return 0;
+
+// A setting out of range, or one the binder cannot read (WindowSeconds=abc, Provider=Oracle): the message names it.
+static string? ConfigurationError(Exception? e) => e switch
+{
+    OptionsValidationException invalid => string.Join(" ", invalid.Failures),
+    InvalidOperationException { Message: var m } when m.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => m,
+    _ when e?.InnerException is { } inner => ConfigurationError(inner),
+    _ => null,
+};
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -70,16 +70,17 @@ public class HostingTests
         Assert.That(error.ToString(), Does.Contain(key.Split(':')[^1]), "the message names the setting");
     }
 
-    [Test]
-    public async Task A_node_with_an_invalid_setting_exits_as_a_configuration_error_naming_it()
+    [TestCase("Marketplace:Auth:OperatorKey", "short", "Marketplace:Auth:OperatorKey must be at least 24 characters")]
+    [TestCase("Marketplace:RateLimit:WindowSeconds", "abc", "Failed to convert configuration value 'abc' at 'Marketplace:RateLimit:WindowSeconds'")]
+    public async Task A_node_with_an_invalid_setting_exits_as_a_configuration_error_naming_it(string key, string value, string message)
     {
         var directory = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         try
         {
-            using var api = Reliability.ApiProcess.Launch(directory, "bad-key", new Dictionary<string, string?> { ["Marketplace:Auth:OperatorKey"] = "short" });
+            using var api = Reliability.ApiProcess.Launch(directory, "bad-setting", new Dictionary<string, string?> { [key] = value });
             Assert.That(await api.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(78), "EX_CONFIG, not an abort");
-            Assert.That(api.LogTail(5), Does.Contain("Marketplace did not start").And.Contain("Marketplace:Auth:OperatorKey must be at least 24 characters"));
+            Assert.That(api.LogTail(5), Does.Contain("Marketplace did not start").And.Contain(message));
             Assert.That(api.LogTail(5), Does.Not.Contain("Unhandled exception"));
         }
         finally
