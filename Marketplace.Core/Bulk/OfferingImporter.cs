@@ -68,7 +68,7 @@ public sealed class OfferingImporter(Database db, BulkJobStore bulk, JobStore jo
                     {
                         var first = firstRowOf[key];
                         errors = [new RowError(row.Number, OfferingImportTemplate.HeaderOf("title"),
-                            $"与第 {first} 行内容完全相同，同一文件只导入一次 (the same offering as row {first}; imported once).")];
+                            $"与第 {first} 行内容完全相同，只按第 {first} 行处理 (the same offering as row {first}; only row {first} counts).")];
                     }
                     else if (ownOffering.TryGetValue(key, out var existing))
                     {
