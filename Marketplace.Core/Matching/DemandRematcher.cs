@@ -111,7 +111,7 @@ public sealed class DemandRematcher(Database db, MatchRuns runs, RematchQueue qu
         {
             // IN with an empty list is not valid SQL; a sentinel keeps the statement shared.
             candidates = (await c.QueryAsync<CandidateRow>(db.Command(MatchSql.RematchCandidates,
-                new { Directions = directions.Count == 0 ? [""] : directions.ToArray() }, ct: ct))).ToArray();
+                new { Directions = directions.Count == 0 ? [""] : directions.ToArray(), Ids = DapperTypeHandlers.ListParameter(offeringIds) }, ct: ct))).ToArray();
         }
         var changed = 0;
         foreach (var list in candidates.GroupBy(r => r.ListId))

@@ -82,9 +82,14 @@ internal static class MatchSql
         WHERE l.status = 'open' AND l.match_pending IS NULL AND i.removed_at IS NULL
         """;
 
-    /// <summary>Open items whose stated or top inferred direction is one of @Directions, or that have none (text alone may match).</summary>
+    /// <summary>
+    /// Open items whose stated or top inferred direction is one of @Directions, or that have none (text alone may match), and
+    /// those that ever showed one of the offerings @Ids (an offering published again after it was retired: the re-run that
+    /// dropped it may have read the item in another direction).
+    /// </summary>
     public const string RematchCandidates = OpenItemsToRematch + """
-          AND (i.effective_direction IN @Directions OR i.direction IN @Directions OR i.effective_direction IS NULL)
+          AND (i.effective_direction IN @Directions OR i.direction IN @Directions OR i.effective_direction IS NULL
+               OR i.id IN (SELECT e.item_id FROM match_results r JOIN match_events e ON e.id = r.event_id WHERE r.offering_id IN @Ids))
         ORDER BY i.list_id, i.ordinal
         """;
 

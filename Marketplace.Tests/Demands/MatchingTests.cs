@@ -197,6 +197,32 @@ public class MatchingTests
     }
 
     [Test]
+    public async Task An_offering_published_again_returns_to_the_items_it_left_when_retired_also_across_directions()
+    {
+        var supplier = await _host.CreateOrganizationAsync("integrator");
+        var body = OfferingBody(title: "仓库扫码出入库管理系统", direction: "general", subDirections: ["general.smart-warehouse"],
+            summary: "扫码入库出库，库存实时可查", description: "仓库 扫码 出入库 库存 盘点 手机查库存", keywords: ["扫码出入库", "库存管理"], priceMin: 50_000, priceMax: 100_000);
+        var wms = await _host.PublishOfferingAsync(supplier, body);
+        var enterprise = await _host.CreateOrganizationAsync("enterprise", district: "璧山区");
+        var (list, _) = await CreateListAsync(enterprise, Item("电子料仓库想扫码出入库，库存随时能查，盘点不用关门", "electronics"));
+        var url = $"/api/v1/demand-lists/{list["id"]}/matches";
+        IEnumerable<string> Shown(JsonObject matches) => MatchesOf(matches, 0).Select(m => m!["offeringId"]!.GetValue<string>());
+        Assert.That(Shown(await GetJsonAsync(enterprise.Client, url)), Does.Contain(wms.ToString()), "a general offering meets an electronics item");
+
+        Assert.That((await supplier.Client.PostAsync($"/api/v1/offerings/{wms}/retire", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await _host.WaitForIndexingAsync();
+        Assert.That(Shown(await GetJsonAsync(enterprise.Client, url)), Does.Not.Contain(wms.ToString()));
+
+        var revised = await ReviseAsync(supplier, wms, body);
+        Assert.That(revised.StatusCode, Is.EqualTo(HttpStatusCode.OK), await revised.Content.ReadAsStringAsync());
+        Assert.That((await supplier.Client.PostAsync($"/api/v1/offerings/{wms}/submit", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await _host.Operator().PostAsync($"/api/v1/offerings/{wms}/approve", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await _host.WaitForIndexingAsync();
+
+        Assert.That(Shown(await GetJsonAsync(enterprise.Client, url)), Does.Contain(wms.ToString()), "back in the item it left");
+    }
+
+    [Test]
     public async Task A_retired_offering_leaves_the_matches_leads_and_supply_gaps_it_was_in()
     {
         var supplier = await _host.CreateOrganizationAsync("integrator");
