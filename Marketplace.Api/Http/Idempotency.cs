@@ -139,8 +139,8 @@ public sealed class IdempotencyRecording(Guid organizationId, string key)
 
 /// <summary>
 /// Keeps the answer of a request that began an idempotency record (<see cref="IdempotencyMiddleware"/>), then sends it.
-/// Placed outside the exception handler, so an error it writes (a 404, a validation 400) is the answer kept. Kept: every
-/// answer below 500 except 408 and 429, which ask the client to try again; a 5xx or a request that ended in an exception
+/// Placed outside the exception handler, so an error it writes (a 404, a validation 400) is the answer kept, byte for byte
+/// (its correlationId is the first request's). Kept: every answer below 500 except 405, 408 and 429; a 5xx or a request that ended in an exception
 /// deletes the record, so a retry runs again.
 /// </summary>
 public sealed class IdempotentResponseRecorder(RequestDelegate next, ILogger<IdempotentResponseRecorder> logger)
@@ -166,7 +166,8 @@ public sealed class IdempotentResponseRecorder(RequestDelegate next, ILogger<Ide
         context.Features.Set(body);
         var status = context.Response.StatusCode;
         var bytes = recording.Buffer.ToArray();
-        if (status < 500 && status is not (StatusCodes.Status408RequestTimeout or StatusCodes.Status429TooManyRequests))
+        // 405 answers a route, not the request (its Allow header is not kept): nothing to replay.
+        if (status < 500 && status is not (StatusCodes.Status405MethodNotAllowed or StatusCodes.Status408RequestTimeout or StatusCodes.Status429TooManyRequests))
         {
             var headers = context.Response.Headers;
             var answer = new IdempotentResponse(status, context.Response.ContentType, NullIfEmpty(headers.Location), NullIfEmpty(headers.ETag), bytes);
