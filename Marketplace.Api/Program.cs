@@ -94,12 +94,7 @@ try
 {
     app.Run();
 }
-catch (Exception e) when (ConfigurationError(e) is { } message)
-{
-    Console.Error.WriteLine($"Marketplace did not start: {message}");
-    return 78;
-}
-catch (Exception e) when (!started.IsCancellationRequested)
+catch (Exception e) when (ConfigurationError(e) is null && !started.IsCancellationRequested)
 {
     // A start-up that failed (a port in use, storage out of reach): the host has logged it with its stack trace; say it
     // once more as the last line, and exit rather than abort.
