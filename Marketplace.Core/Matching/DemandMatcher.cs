@@ -393,9 +393,10 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         if (query.WithinDays is { } days)
         {
             var ok = hit.ImplementationDays <= days;
+            var readFromText = query.DaysFromText ? "（据描述）" : "";
             reasons.Add(new MatchReason(MatchReasonKinds.Time, ok, ok
-                ? $"实施周期{hit.ImplementationDays}天，满足{days}天内完成{(query.DaysFromText ? "（据描述）" : "")}"
-                : $"实施周期{hit.ImplementationDays}天，超过要求的{days}天{(query.DaysFromText ? "（据描述）" : "")}"));
+                ? $"实施周期{hit.ImplementationDays}天，满足{days}天内完成{readFromText}"
+                : $"实施周期{hit.ImplementationDays}天，超过要求的{days}天{readFromText}"));
             fit = Math.Min(fit, Overshoot(hit.ImplementationDays, days, weights.MissFloor));
         }
         var district = query.Enterprise.District;

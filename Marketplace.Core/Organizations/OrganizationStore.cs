@@ -176,7 +176,6 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
             && (organization.Kind == OrganizationKind.Assessor
                 || (organization.Kind == OrganizationKind.Enterprise && organization.District == actorDistrict)));
 
-    /// <summary>The caller behind an API key, or null for an unknown or revoked key.</summary>
     /// <summary>The organization an active key belongs to, and the key's id; null for an unknown or revoked key.</summary>
     public async Task<(Actor Actor, Guid KeyId)?> AuthenticateAsync(string secret, CancellationToken ct)
     {

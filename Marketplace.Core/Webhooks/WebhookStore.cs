@@ -131,8 +131,10 @@ public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, 
         return await GetAsync(actor, id, ct);
     }
 
-    /// <summary>A new secret, shown once; the previous one still signs (as a second signature) for the configured grace period.</summary>
-    /// <summary>A new secret; with If-Match only from the version named, so a rotation retried with it is a 412, not a second secret.</summary>
+    /// <summary>
+    /// A new secret, shown once; the previous one still signs (as a second signature) for the configured grace period. With
+    /// If-Match only from the version named, so a rotation retried with it is a 412, not a second secret.
+    /// </summary>
     public async Task<(WebhookEndpoint Endpoint, string Secret)> RotateSecretAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
     {
         var current = await GetAsync(actor, id, ct);
