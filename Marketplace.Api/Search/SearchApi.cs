@@ -33,6 +33,7 @@ public static class SearchApi
                 with the domain thesaurus (MES ↔ 制造执行系统, AGV ↔ 智能搬运机器人 …) applied to `q` (at most 200 characters; blank matches everything).
                 `q` may be a sentence in the owner's words (仓库老是账实不符，想扫码管进出库): it is read as a demand item is, and the offerings of the
                 technology items it asks for are found as well (`understanding`, `understoodItems`; a query of general wishes only, such as 数字化转型, adds none).
+                A budget or deadline stated in `q` (钱最多五十万, 两个月内) is named in `understanding` with the `maxPriceYuan`/`maxDays` that would apply it, not applied.
                 Filters are ANDed: `direction` (repeatable, ORed; a direction also matches offerings listing only its sub-directions), `subDirection`
                 (repeatable, ORed), `type`, `deployment`, `district` (offerings serving it or 全市), `maxPriceYuan` (minimum price at most this), `maxDays`.
                 Codes are those of GET /api/v1/taxonomy; unknown codes answer 400 with field errors. `sort`: relevance (default), newest, price, price_desc;
@@ -157,10 +158,33 @@ public static class SearchApi
         var result = await index.SearchAsync(request, ct);
         var need = reading?.Need;
         var understood = need is { Items.Count: > 0 } or { IsVague: true, GeneralWords.Count: > 0 };
+        var understanding = wordless ? NoWordsNote(q!.Trim()) : understood ? need!.Summary : null;
+        if (text is not null && StatedLimitsHint(StatedLimitsReader.Read(text), maxPriceYuan, maxDays) is { } hint)
+        {
+            understanding = understanding is null ? hint : $"{understanding}；{hint}";
+        }
         return TypedResults.Ok(new SearchResponse(result.Total, p, size, result.NextCursor,
             result.Hits.Select(SearchItem.From).ToArray(), SearchFacets.From(result.Facets),
-            wordless ? NoWordsNote(q!.Trim()) : understood ? need!.Summary : null,
+            understanding,
             need?.Items.Select(u => new UnderstoodItemResponse(u.Code, u.Name, u.Weight, u.Evidence)).ToArray() ?? []));
+    }
+
+    /// <summary>
+    /// A budget or deadline the query states (钱最多五十万, 两个月内) is not applied as a filter — an offering a little above
+    /// it may still be the one — but named, with the parameter that applies it.
+    /// </summary>
+    internal static string? StatedLimitsHint(StatedLimits stated, long? maxPriceYuan, int? maxDays)
+    {
+        var parts = new List<string>();
+        if (stated.BudgetYuan is { } budget && maxPriceYuan is null)
+        {
+            parts.Add($"文中预算{DemandMatcher.Yuan(budget)}以内（只看报价在预算内的方案：maxPriceYuan={budget}）");
+        }
+        if (stated.WithinDays is { } days && maxDays is null)
+        {
+            parts.Add($"文中工期{days}天内（只看能按期完成的方案：maxDays={days}）");
+        }
+        return parts.Count == 0 ? null : string.Join("；", parts);
     }
 
     internal static string NoWordsNote(string q) =>

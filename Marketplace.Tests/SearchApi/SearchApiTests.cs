@@ -122,6 +122,13 @@ public class SearchApiTests
             Assert.That(result["understoodItems"]!.AsArray()[0]!["subDirection"]!.GetValue<string>(), Is.EqualTo("general.smart-warehouse"));
         });
 
+        var limited = await SearchAsync("?q=" + Uri.EscapeDataString("想要个立体仓库，钱最多五十万，两个月内用起来"));
+        Assert.That(limited["understanding"]!.GetValue<string>(),
+            Does.Contain("文中预算50万元以内（只看报价在预算内的方案：maxPriceYuan=500000）").And.Contain("文中工期60天内（只看能按期完成的方案：maxDays=60）"));
+        Assert.That(SearchTestHost.Ids(limited), Does.Contain(id), "named, not applied");
+        var filtered = await SearchAsync("?maxPriceYuan=500000&q=" + Uri.EscapeDataString("想要个立体仓库，钱最多五十万"));
+        Assert.That(filtered["understanding"]!.GetValue<string>(), Does.Not.Contain("文中预算"), "the filter given, nothing to suggest");
+
         var vague = await SearchAsync("?q=" + Uri.EscapeDataString("老板想搞数字化转型"));
         Assert.That(vague["understanding"]!.GetValue<string>(), Does.StartWith("未能从描述中确定所需功能（数字化转型"));
         Assert.That(vague["understoodItems"]!.AsArray(), Is.Empty);
