@@ -139,12 +139,13 @@ public static class CasesApi
     private static async Task<Results<Ok<CaseResponse>, NotModified>> Get(Guid id, ClaimsPrincipal user, CaseStore store, HttpContext context,
         [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, CancellationToken ct)
     {
-        var found = await store.GetAsync(user.FindActor(), id, ct);
+        var actor = user.FindActor();
+        var found = await store.GetAsync(actor, id, ct);
         if (NotModified.When(ifNoneMatch, found.ETag) is { } unchanged)
         {
             return unchanged;
         }
-        return Respond(context, user.FindActor(), found);
+        return Respond(context, actor, found);
     }
 
     private static async Task<Ok<CaseResponse>> Update(Guid id, UpdateCaseRequest? request, ClaimsPrincipal user, CaseStore store, HttpContext context,

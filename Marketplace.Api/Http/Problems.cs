@@ -87,7 +87,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
             PayloadTooLargeException l => (413, "请求体过大 (payload too large)", l.Message, null),
             TooManyInProgressException => (429, "任务过多 (too many in progress)", exception.Message, null),
             // A write that lost a race to a concurrent change fails no precondition the caller set unless it named a version.
-            PreconditionFailedException p when !NamesAVersion(context.Request) => (409, "状态冲突 (conflict)", p.Message, null),
+            PreconditionFailedException p when !Preconditions.NamesAVersion(IfMatch(context.Request)) => (409, "状态冲突 (conflict)", p.Message, null),
             PreconditionFailedException p => (412, "版本不一致 (precondition failed)", p.Message, null),
             PreconditionRequiredException p => (428, "需要 If-Match (precondition required)", p.Message, null),
             BadHttpRequestException b => BadRequest(context, b),
@@ -127,9 +127,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         return true;
     }
 
-    /// <summary>If-Match names an entity tag (<c>*</c> only asks that the resource exists).</summary>
-    private static bool NamesAVersion(HttpRequest request) =>
-        request.Headers.IfMatch.ToString().Trim() is { Length: > 0 } ifMatch && ifMatch != "*";
+    private static string? IfMatch(HttpRequest request) => request.Headers.IfMatch.Count == 0 ? null : request.Headers.IfMatch.ToString();
 
     /// <summary>A body declared in a charset this server cannot decode (gbk, made-up names): the JSON reader refuses it.</summary>
     private static bool HasUnknownCharset(HttpRequest request)

@@ -18,7 +18,7 @@ public static class Preconditions
     /// </summary>
     public static void CheckIfMatch(string? ifMatch, string currentETag, string what)
     {
-        if (ifMatch is null || ifMatch.Trim() == "*")
+        if (!NamesAVersion(ifMatch))
         {
             return;
         }
@@ -35,7 +35,8 @@ public static class Preconditions
     public static bool IsUnchanged(string? ifNoneMatch, string currentETag) =>
         ifNoneMatch is not null && (ifNoneMatch.Trim() == "*" || Names(ifNoneMatch, currentETag));
 
-    private static bool NamesAVersion(string? ifMatch) => ifMatch is not null && ifMatch.Trim() != "*";
+    /// <summary>If-Match names an entity tag: absent, or <c>*</c> (only asking that the resource exists), it names none.</summary>
+    public static bool NamesAVersion([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? ifMatch) => ifMatch is not null && ifMatch.Trim() != "*";
 
     /// <summary>A comma-separated list of entity tags names the current one, weak validators (W/"…") by their opaque part.</summary>
     private static bool Names(string tags, string currentETag) =>

@@ -170,7 +170,7 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
         }
         // The enterprise may edit a submitted need: a confirmation names the version the district office reviewed, or it
         // could confirm an amount it never saw, and a confirmed need is final (it goes on the list for banks).
-        if (status == FinancingStatuses.Confirmed && (ifMatch is null || ifMatch.Trim() == "*"))
+        if (status == FinancingStatuses.Confirmed && !Preconditions.NamesAVersion(ifMatch))
         {
             throw new PreconditionRequiredException("确认融资需求需要 If-Match 请求头，取自所审阅版本的 ETag（不接受 *） (If-Match with the ETag of the version you reviewed is required; * names no version).");
         }

@@ -143,7 +143,7 @@ public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, 
         var now = clock.GetUtcNow();
         await using (var c = await db.OpenAsync(ct))
         {
-            var expected = ifMatch is null || ifMatch.Trim() == "*" ? (int?)null : current.RowVersion;
+            var expected = Preconditions.NamesAVersion(ifMatch) ? current.RowVersion : (int?)null;
             var rotated = await c.ExecuteAsync(db.Command(WebhookSql.RotateSecret,
                 new { Id = id, Secret = secret, PreviousUntil = now + options.Value.PreviousSecretValidity, Now = now, ExpectedRowVersion = expected }, ct: ct));
             if (rotated == 0 && expected is not null)
