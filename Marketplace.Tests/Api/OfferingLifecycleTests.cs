@@ -41,6 +41,9 @@ public class OfferingLifecycleTests(StorageKind storage)
         return (Guid.Parse(json["id"]!.GetValue<string>()), response.Headers.ETag!.ToString());
     }
 
+    private Task<HttpResponseMessage> DiscardDraftAsync(Guid id, string? etag) =>
+        _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, $"/api/v1/offerings/{id}/draft", etag, null));
+
     private async Task<JsonObject> GetAsync(HttpClient client, Guid id)
     {
         var response = await client.GetAsync($"/api/v1/offerings/{id}");
@@ -86,12 +89,12 @@ public class OfferingLifecycleTests(StorageKind storage)
         var (id, etag) = await CreateDraftAsync(MarketplaceApp.OfferingBody(title: "建错的草稿"));
         var url = $"/api/v1/offerings/{id}/draft";
         await ProblemAssert.IsProblemAsync(await _integrator.Client.DeleteAsync(url), HttpStatusCode.PreconditionRequired);
-        await ProblemAssert.IsProblemAsync(await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, url, "\"999\"", null)),
+        await ProblemAssert.IsProblemAsync(await DiscardDraftAsync(id, "\"999\""),
             HttpStatusCode.PreconditionFailed);
         await ProblemAssert.IsProblemAsync(await _otherIntegrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, url, etag, null)),
             HttpStatusCode.NotFound);
 
-        var discarded = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, url, etag, null));
+        var discarded = await DiscardDraftAsync(id, etag);
 
         Assert.That(discarded.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await discarded.Content.ReadAsStringAsync());
         await ProblemAssert.IsProblemAsync(await _integrator.Client.GetAsync($"/api/v1/offerings/{id}"), HttpStatusCode.NotFound);
@@ -106,7 +109,7 @@ public class OfferingLifecycleTests(StorageKind storage)
         var edited = await MarketplaceApp.ReviseAsync(_integrator, id, MarketplaceApp.OfferingBody(title: "改到一半的修订"));
         Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
-        var discarded = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, $"/api/v1/offerings/{id}/draft", edited.Headers.ETag!.ToString(), null));
+        var discarded = await DiscardDraftAsync(id, edited.Headers.ETag!.ToString());
 
         Assert.That(discarded.StatusCode, Is.EqualTo(HttpStatusCode.OK), await discarded.Content.ReadAsStringAsync());
         var json = await MarketplaceApp.ReadJsonAsync(discarded);
@@ -118,12 +121,12 @@ public class OfferingLifecycleTests(StorageKind storage)
             Assert.That(discarded.Headers.ETag, Is.Not.Null);
         });
         // Nothing left to discard; and a revision under review is the operators' to decide.
-        await ProblemAssert.IsProblemAsync(await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, $"/api/v1/offerings/{id}/draft", "*", null)),
+        await ProblemAssert.IsProblemAsync(await DiscardDraftAsync(id, "*"),
             HttpStatusCode.Conflict);
         var again = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/offerings/{id}", "*", MarketplaceApp.OfferingBody(title: "第二次修订")));
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), await again.Content.ReadAsStringAsync());
         Assert.That((await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/submit", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        await ProblemAssert.IsProblemAsync(await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, $"/api/v1/offerings/{id}/draft", "*", null)),
+        await ProblemAssert.IsProblemAsync(await DiscardDraftAsync(id, "*"),
             HttpStatusCode.Conflict);
         var history = await _integrator.Client.GetFromJsonAsync<JsonObject>($"/api/v1/offerings/{id}/history");
         Assert.That(history!["events"]!.AsArray().Select(e => e!["action"]!.GetValue<string>()), Does.Contain("discarded"));
@@ -171,7 +174,7 @@ public class OfferingLifecycleTests(StorageKind storage)
         var revised = await MarketplaceApp.ReviseAsync(_integrator, id, MarketplaceApp.OfferingBody(title: "想重新上架但放弃了"));
         Assert.That(revised.StatusCode, Is.EqualTo(HttpStatusCode.OK), await revised.Content.ReadAsStringAsync());
 
-        var discarded = await _integrator.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, $"/api/v1/offerings/{id}/draft", revised.Headers.ETag!.ToString(), null));
+        var discarded = await DiscardDraftAsync(id, revised.Headers.ETag!.ToString());
 
         Assert.That(discarded.StatusCode, Is.EqualTo(HttpStatusCode.OK), await discarded.Content.ReadAsStringAsync());
         var json = await MarketplaceApp.ReadJsonAsync(discarded);
