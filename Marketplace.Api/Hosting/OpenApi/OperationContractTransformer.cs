@@ -30,7 +30,7 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
     public const string IdempotencyKeyDescription =
         "A key of your choosing (1–255 printable ASCII characters, e.g. a UUID) that makes a retry safe: the first request with it runs and its answer is kept for your organization for 24 hours (the server's setting); " +
         "the same request (method, path, query, If-Match, Content-Type and body) sent again with the key gets that answer again, with `Idempotent-Replayed: true`, and runs nothing. " +
-        "The key sent with another request is a 422; while the first request still runs, a 409 with `Retry-After`. An answer of 5xx, 408 or 429 is not kept (a retry runs again).";
+        "The key sent with another request is a 422; while the first request still runs, a 409 with `Retry-After`. An answer of 5xx, 405, 408 or 429 is not kept (a retry runs again).";
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
