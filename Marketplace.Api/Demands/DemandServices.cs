@@ -32,7 +32,7 @@ public static class DemandServices
         // The catalog's language first: the re-matcher then reads the open demands with what the batch taught.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOfferingIndexObserver, CatalogLanguage>(sp => sp.GetRequiredService<CatalogLanguage>()));
         services.TryAddSingleton<RematchQueue>();
-        services.AddSingleton<ILeasedQueue>(sp => sp.GetRequiredService<RematchQueue>());
+        services.AddSingleton<IHolderBoundRows>(sp => sp.GetRequiredService<RematchQueue>());
         services.TryAddSingleton<RematchSignal>();
         services.TryAddSingleton<DemandRematcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOfferingIndexObserver, DemandRematcher>(sp => sp.GetRequiredService<DemandRematcher>()));

@@ -56,6 +56,7 @@ public static class ServiceRegistration
         services.AddSingleton<OfferingStore>();
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<IHolderBoundRows>(sp => sp.GetRequiredService<IdempotencyStore>());
         services.AddSingleton<DemoCatalog>();
         services.AddSingleton<SearchQueryReadings>();
         services.AddMarketplaceSearch(configuration);

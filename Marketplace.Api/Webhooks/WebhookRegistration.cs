@@ -28,7 +28,7 @@ public static class WebhookRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton<WebhookSignal>();
         services.TryAddSingleton<WebhookOutbox>();
-        services.AddSingleton<ILeasedQueue>(sp => sp.GetRequiredService<WebhookOutbox>());
+        services.AddSingleton<IHolderBoundRows>(sp => sp.GetRequiredService<WebhookOutbox>());
         services.TryAddSingleton<WebhookStore>();
         services.TryAddSingleton<WebhookDispatcher>();
 

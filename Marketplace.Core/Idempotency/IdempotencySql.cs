@@ -3,8 +3,8 @@ namespace Marketplace.Core.Idempotency;
 internal static class IdempotencySql
 {
     public const string Insert = """
-        INSERT INTO idempotency_keys (organization_id, idempotency_key, fingerprint, status_code, content_type, location, etag, body, created_at, expires_at)
-        VALUES (@OrganizationId, @Key, @Fingerprint, NULL, NULL, NULL, NULL, NULL, @Now, @ExpiresAt)
+        INSERT INTO idempotency_keys (organization_id, idempotency_key, fingerprint, status_code, content_type, location, etag, body, holder_id, created_at, expires_at)
+        VALUES (@OrganizationId, @Key, @Fingerprint, NULL, NULL, NULL, NULL, NULL, @Holder, @Now, @ExpiresAt)
         """;
 
     public const string Find = """
@@ -21,6 +21,8 @@ internal static class IdempotencySql
     /// <summary>Only a record still in progress: a completed one is the answer and stays until it expires.</summary>
     public const string Abandon =
         "DELETE FROM idempotency_keys WHERE organization_id = @OrganizationId AND idempotency_key = @Key AND status_code IS NULL";
+
+    public const string ReleaseHolder = "DELETE FROM idempotency_keys WHERE holder_id = @Holder AND status_code IS NULL";
 
     public const string DeleteExpiredKey =
         "DELETE FROM idempotency_keys WHERE organization_id = @OrganizationId AND idempotency_key = @Key AND expires_at <= @Now";

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Dapper;
+using Marketplace.Core.Leasing;
 using Marketplace.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -40,8 +41,10 @@ public sealed record IdempotencyClaim(IdempotencyState State, IdempotentResponse
 /// (organization, key) lets one of two racing requests in, on any node — and completes it with its answer, or abandons it
 /// (deletes it) when it failed so that a retry runs again. Records expire <see cref="IdempotencyOptions.RetentionHours"/>
 /// after their first request; expired ones are deleted by the next request with a key, at most every ten minutes per node.
+/// A record in progress names the process running its request: if that process dies mid-request, the lease holders'
+/// clean-up deletes the record (<see cref="ReleaseHolderAsync"/>), so a retry runs instead of waiting for the expiry.
 /// </summary>
-public sealed class IdempotencyStore(Database db, IOptions<IdempotencyOptions> options, TimeProvider clock)
+public sealed class IdempotencyStore(Database db, IOptions<IdempotencyOptions> options, LeaseHolder holder, TimeProvider clock) : IHolderBoundRows
 {
     public const int KeyMax = 255;
 
@@ -62,12 +65,14 @@ public sealed class IdempotencyStore(Database db, IOptions<IdempotencyOptions> o
 
     public TimeSpan Retention => TimeSpan.FromHours(options.Value.RetentionHours);
 
+    public string Name => "idempotency keys";
+
     public async Task<IdempotencyClaim> BeginAsync(Guid organizationId, string key, string fingerprint, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await DeleteExpiredIfDueAsync(now, ct);
         await using var connection = await db.OpenAsync(ct);
-        var parameters = new { OrganizationId = organizationId, Key = key, Fingerprint = fingerprint, Now = now, ExpiresAt = now + Retention };
+        var parameters = new { OrganizationId = organizationId, Key = key, Fingerprint = fingerprint, Holder = holder.Id, Now = now, ExpiresAt = now + Retention };
         // A record that goes away between the refused insert and the read (its request failed, or it expired) is tried again.
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -121,6 +126,13 @@ public sealed class IdempotencyStore(Database db, IOptions<IdempotencyOptions> o
     {
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(db.Command(IdempotencySql.Abandon, new { OrganizationId = organizationId, Key = key }, ct: ct));
+    }
+
+    /// <summary>Deletes the records in progress of a process that is gone: their requests will never be answered.</summary>
+    public async Task<int> ReleaseHolderAsync(string holderId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(db.Command(IdempotencySql.ReleaseHolder, new { Holder = holderId }, ct: ct));
     }
 
     /// <summary>Deletes every expired record; returns how many.</summary>

@@ -7,7 +7,7 @@ namespace Marketplace.Core.Leasing;
 
 /// <summary>
 /// Registers this process as a lease holder at start-up, heartbeats while it runs and unregisters at shutdown. At start-up
-/// and at every heartbeat it frees the rows leased by holders that are gone (in every <see cref="ILeasedQueue"/>), so work
+/// and at every heartbeat it frees the rows leased by holders that are gone (in every <see cref="IHolderBoundRows"/>), so work
 /// a killed process had claimed is taken up again at once by its successor on the same host, and within a lease by any
 /// other node. Start-up finishes only after this first pass: a node that reports ready has already freed its predecessor's rows.
 /// </summary>
@@ -74,13 +74,13 @@ public sealed class LeaseHolderService(
             var reason = gone.ToHolder().IsGone()
                 ? $"its process {gone.ProcessId} on this host has ended"
                 : $"no heartbeat since {gone.HeartbeatAt:O}";
-            foreach (var queue in services.GetServices<ILeasedQueue>())
+            foreach (var table in services.GetServices<IHolderBoundRows>())
             {
-                var rows = await queue.ReleaseHolderAsync(gone.HolderId, ct);
+                var rows = await table.ReleaseHolderAsync(gone.HolderId, ct);
                 freed += rows;
                 if (rows > 0)
                 {
-                    logger.LogWarning("{Queue}: freed {Rows} rows leased by {Holder}, which is gone ({Reason})", queue.Name, rows, gone.HolderId, reason);
+                    logger.LogWarning("{Table}: freed {Rows} rows held by {Holder}, which is gone ({Reason})", table.Name, rows, gone.HolderId, reason);
                 }
             }
             logger.LogInformation("Lease holder {Holder} removed: {Reason}", gone.HolderId, reason);

@@ -9,7 +9,7 @@ public static class LeasingRegistration
 {
     /// <summary>
     /// This process's lease holder, <see cref="Leases"/> and the holder registry, bound from <c>Marketplace:Leases</c>.
-    /// Queues register themselves as <see cref="ILeasedQueue"/>; the heartbeat is <see cref="AddLeaseHolderService"/>.
+    /// Queues and other holder-bound rows register themselves as <see cref="IHolderBoundRows"/>; the heartbeat is <see cref="AddLeaseHolderService"/>.
     /// </summary>
     public static IServiceCollection AddLeasing(this IServiceCollection services, IConfiguration configuration)
     {

@@ -41,7 +41,7 @@ public static class SearchServiceRegistration
         if (!services.Any(s => s.ServiceType == typeof(SearchOutbox)))
         {
             services.AddSingleton<SearchOutbox>();
-            services.AddSingleton<ILeasedQueue>(sp => sp.GetRequiredService<SearchOutbox>());
+            services.AddSingleton<IHolderBoundRows>(sp => sp.GetRequiredService<SearchOutbox>());
         }
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<SearchIndexer>();

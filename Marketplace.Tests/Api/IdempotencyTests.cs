@@ -4,9 +4,12 @@ using System.Text;
 using Dapper;
 using Marketplace.Api.Http;
 using Marketplace.Core.Idempotency;
+using Marketplace.Core.Leasing;
 using Marketplace.Core.Storage;
+using Marketplace.Tests.Leasing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using static Marketplace.Tests.Api.MarketplaceApp;
 
 namespace Marketplace.Tests.Api;
@@ -47,6 +50,24 @@ public class IdempotencyTests(StorageKind storage)
             request.Headers.TryAddWithoutValidation(HeaderName, key);
         }
         return request;
+    }
+
+    private static HttpRequestMessage JsonPost(string url, string json, string key)
+    {
+        var request = Post(url, null, key);
+        request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        return request;
+    }
+
+    /// <summary>What the middleware records for <see cref="JsonPost"/> of <paramref name="json"/> to <paramref name="path"/>.</summary>
+    private static async Task<string> FingerprintAsync(string path, string json)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Path = path;
+        context.Request.ContentType = "application/json; charset=utf-8";
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
+        return await IdempotencyMiddleware.FingerprintAsync(context.Request, CancellationToken.None);
     }
 
     private static object DemandList(string text = "车架焊接全靠人工，想用焊接机器人") => new { title = "需求清单", items = new[] { new { text } } };
@@ -209,22 +230,48 @@ public class IdempotencyTests(StorageKind storage)
         var integrator = await _app.CreateOrganizationAsync("integrator");
         var key = NewKey();
         const string body = """{"title":"x"}""";
-        var context = new DefaultHttpContext();
-        context.Request.Method = "POST";
-        context.Request.Path = "/api/v1/offerings";
-        context.Request.ContentType = "application/json; charset=utf-8";
-        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
-        var fingerprint = await IdempotencyMiddleware.FingerprintAsync(context.Request, CancellationToken.None);
         var store = _app.Services.GetRequiredService<IdempotencyStore>();
+        var fingerprint = await FingerprintAsync("/api/v1/offerings", body);
         Assert.That((await store.BeginAsync(integrator.Id, key, fingerprint, CancellationToken.None)).State, Is.EqualTo(IdempotencyState.Started));
 
-        var request = Post("/api/v1/offerings", null, key);
-        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        var running = await integrator.Client.SendAsync(request);
+        var running = await integrator.Client.SendAsync(JsonPost("/api/v1/offerings", body, key));
 
         await ProblemAssert.IsProblemAsync(running, HttpStatusCode.Conflict);
         Assert.That(running.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)));
         Assert.That(await TotalAsync(integrator.Client, "/api/v1/offerings?owner=me"), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_request_whose_process_died_leaves_its_key_free_once_the_process_is_seen_gone()
+    {
+        var enterprise = await _app.CreateOrganizationAsync("enterprise");
+        const string body = """{"title":"需求清单","items":[{"text":"车架焊接全靠人工，想用焊接机器人"}]}""";
+        var fingerprint = await FingerprintAsync("/api/v1/demand-lists", body);
+        var options = _app.Services.GetRequiredService<IOptions<IdempotencyOptions>>();
+        var db = _app.Services.GetRequiredService<Database>();
+        var registry = _app.Services.GetRequiredService<LeaseHolderRegistry>();
+        // Two requests in progress: one on a process that has ended (killed mid-request), one on a sibling that still runs.
+        var ended = LeaseTests.EndedProcessHolder();
+        var alive = LeaseHolder.ForCurrentProcess("sibling");
+        var (orphaned, running) = (NewKey(), NewKey());
+        foreach (var (holder, key) in new[] { (ended, orphaned), (alive, running) })
+        {
+            await registry.RegisterAsync(holder, CancellationToken.None);
+            var store = new IdempotencyStore(db, options, holder, _clock);
+            Assert.That((await store.BeginAsync(enterprise.Id, key, fingerprint, CancellationToken.None)).State, Is.EqualTo(IdempotencyState.Started));
+        }
+        await ProblemAssert.IsProblemAsync(await enterprise.Client.SendAsync(JsonPost("/api/v1/demand-lists", body, orphaned)), HttpStatusCode.Conflict);
+
+        await _app.Services.GetRequiredService<LeaseHolderService>().FreeGoneHoldersAsync(CancellationToken.None);
+
+        var retried = await enterprise.Client.SendAsync(JsonPost("/api/v1/demand-lists", body, orphaned));
+        Assert.That(retried.StatusCode, Is.EqualTo(HttpStatusCode.Created), await retried.Content.ReadAsStringAsync());
+        Assert.That(retried.Headers.Contains(IdempotencyMiddleware.ReplayedHeader), Is.False, "it ran");
+        var replayed = await enterprise.Client.SendAsync(JsonPost("/api/v1/demand-lists", body, orphaned));
+        Assert.That(replayed.Headers.Contains(IdempotencyMiddleware.ReplayedHeader), Is.True, "and its answer is kept as any other");
+        await ProblemAssert.IsProblemAsync(await enterprise.Client.SendAsync(JsonPost("/api/v1/demand-lists", body, running)), HttpStatusCode.Conflict);
+        Assert.That(await TotalAsync(enterprise.Client, "/api/v1/demand-lists"), Is.EqualTo(1), "one list");
+        await registry.UnregisterAsync(alive.Id, CancellationToken.None);
     }
 
     [Test]

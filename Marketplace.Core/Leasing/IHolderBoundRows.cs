@@ -1,0 +1,15 @@
+namespace Marketplace.Core.Leasing;
+
+/// <summary>
+/// Rows a process keeps as its own while it runs — the rows it leased from a queue (<see cref="ILeasedQueue"/>), the
+/// record of a request with an Idempotency-Key it is answering — and that must be freed once it is gone. Register each
+/// table as an <see cref="IHolderBoundRows"/> singleton so the <see cref="LeaseHolderService"/> frees them.
+/// </summary>
+public interface IHolderBoundRows
+{
+    /// <summary>Names the rows in logs and status reports.</summary>
+    string Name { get; }
+
+    /// <summary>Frees every unfinished row held by <paramref name="holderId"/> (a holder that is gone); returns how many.</summary>
+    Task<int> ReleaseHolderAsync(string holderId, CancellationToken ct);
+}
