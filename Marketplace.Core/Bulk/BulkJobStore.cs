@@ -259,6 +259,9 @@ public sealed class BulkJobStore(Database db, JobStore jobs, TimeProvider clock,
         }
     }
 
+    /// <summary>Longest row error message stored (<c>bulk_row_errors.message</c>, NVARCHAR(1000) on SQL Server).</summary>
+    public const int ErrorMessageMax = 1000;
+
     /// <summary>Records row errors (a batch in one transaction), numbered after <paramref name="firstSeq"/>.</summary>
     public async Task AddErrorsAsync(Guid jobId, int firstSeq, IReadOnlyList<RowError> errors, CancellationToken ct)
     {
@@ -268,7 +271,7 @@ public sealed class BulkJobStore(Database db, JobStore jobs, TimeProvider clock,
         }
         await db.InTransactionAsync(async (c, t) =>
             await c.ExecuteAsync(db.Command(BulkSql.InsertError,
-                errors.Select((e, n) => new { JobId = jobId, Seq = firstSeq + n, e.RowNumber, Column = e.ColumnName, e.Message }).ToArray(), t, ct)), ct);
+                errors.Select((e, n) => new { JobId = jobId, Seq = firstSeq + n, e.RowNumber, Column = e.ColumnName, Message = TextRules.Shorten(e.Message, ErrorMessageMax) }).ToArray(), t, ct)), ct);
     }
 
     public async Task ClearErrorsAsync(Guid jobId, CancellationToken ct)

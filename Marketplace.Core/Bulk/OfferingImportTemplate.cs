@@ -110,7 +110,7 @@ public sealed class OfferingImportTemplate(TaxonomyCatalog taxonomy)
             {
                 return n;
             }
-            errors.Add(new RowError(row.Number, HeaderOf(field), $"应为整数，而不是 '{Shorten(text)}' (must be a whole number)."));
+            errors.Add(new RowError(row.Number, HeaderOf(field), $"应为整数，而不是 {TextRules.Quoted(text)} (must be a whole number)."));
             return null;
         }
         int? Small(string field) => Number(field) is { } n ? (int)Math.Clamp(n, int.MinValue, int.MaxValue) : null;
@@ -182,8 +182,6 @@ public sealed class OfferingImportTemplate(TaxonomyCatalog taxonomy)
     private string DirectionCode(string text) => taxonomy.Directions.FirstOrDefault(d => d.Code == text || d.Name == text)?.Code ?? text;
 
     private string SubDirectionCode(string text) => taxonomy.SubDirections.FirstOrDefault(s => s.Code == text || s.Name == text)?.Code ?? text;
-
-    private static string Shorten(string text) => text.Length <= 20 ? text : text[..20] + "…";
 
     /// <summary>The template: the header row on the first sheet, and a guide sheet (column, required, what to fill, example).</summary>
     public static IReadOnlyList<TableSheet> Sheets() =>

@@ -67,4 +67,25 @@ public static class TextRules
         }
         return true;
     }
+
+    /// <summary>
+    /// <paramref name="text"/> cut to at most <paramref name="max"/> UTF-16 code units, ending in … when cut, never between
+    /// the two halves of a surrogate pair: for text quoted in a message, or stored in a column of bounded length.
+    /// </summary>
+    public static string Shorten(string text, int max)
+    {
+        if (text.Length <= max)
+        {
+            return text;
+        }
+        var keep = max - 1;
+        if (keep > 0 && char.IsHighSurrogate(text[keep - 1]))
+        {
+            keep--;
+        }
+        return string.Concat(text.AsSpan(0, keep), "…");
+    }
+
+    /// <summary>A value a caller sent, as quoted back in a message: at most 40 code units (a cell may hold 32,767).</summary>
+    public static string Quoted(string? value) => $"'{Shorten(value ?? "", 40)}'";
 }

@@ -250,7 +250,7 @@ public sealed class DiagnosisStore(
             var finding = findings[r.Finding];
             return new ItemToMatch(r.DemandItemId!.Value, r.Text, finding.Direction, finding.SubDirection, r.BudgetYuan, r.WithinDays);
         }).ToArray();
-        var list = await demands.PrepareAsync(enterprise, $"诊断建议：{diagnosis.ProjectTitle}（第 {version} 版）", items, ct);
+        var list = await demands.PrepareAsync(enterprise, RecommendationsListTitle(diagnosis.ProjectTitle, version), items, ct);
         var content = diagnosis.Draft with { Recommendations = recommendations };
         var previous = diagnosis.LatestVersion > 0 ? (await ReportsAsync(id, ct))[^1] : null;
         var reportId = Guid.NewGuid();
@@ -356,4 +356,15 @@ public sealed class DiagnosisStore(
     private static PreconditionFailedException Changed() => new("诊断已被修改，请重新获取后再试 (the diagnosis changed meanwhile; fetch it again).");
 
     private static NotFoundException NotFound(Guid id) => new($"诊断 {id} 不存在 (diagnosis not found).");
+
+    /// <summary>
+    /// The title of the demand list a report's recommendations become, 诊断建议：{project}（第 N 版）: the project's title is
+    /// shortened so the whole fits a list title (a project title may be as long as a list title).
+    /// </summary>
+    public static string RecommendationsListTitle(string projectTitle, int version)
+    {
+        const string prefix = "诊断建议：";
+        var suffix = $"（第 {version} 版）";
+        return prefix + TextRules.Shorten(projectTitle, DemandStore.TitleMax - prefix.Length - suffix.Length) + suffix;
+    }
 }

@@ -87,7 +87,7 @@ public static class OfferingValidation
         var i = input!;
         if (v.Required("type", i.Type) && !taxonomy.IsOfferingType(i.Type!))
         {
-            v.Add("type", $"未知的类型 '{i.Type}' (one of: {string.Join(", ", taxonomy.Document.OfferingTypes.Select(t => t.Code))}).");
+            v.Add("type", $"未知的类型 {TextRules.Quoted(i.Type)} (one of: {string.Join(", ", taxonomy.Document.OfferingTypes.Select(t => t.Code))}).");
         }
         Text(v, "title", i.Title, TitleMax);
         Text(v, "summary", i.Summary, SummaryMax);
@@ -105,7 +105,7 @@ public static class OfferingValidation
         }
         if (v.Required("deployment", i.Deployment) && !taxonomy.IsDeployment(i.Deployment!))
         {
-            v.Add("deployment", $"未知的部署方式 '{i.Deployment}' (one of: {string.Join(", ", taxonomy.Document.DeploymentModes.Select(t => t.Code))}).");
+            v.Add("deployment", $"未知的部署方式 {TextRules.Quoted(i.Deployment)} (one of: {string.Join(", ", taxonomy.Document.DeploymentModes.Select(t => t.Code))}).");
         }
         if (v.Required("priceMinYuan", i.PriceMinYuan))
         {
@@ -132,7 +132,7 @@ public static class OfferingValidation
         {
             if (!taxonomy.IsServiceArea(districts[n]))
             {
-                v.Add($"districts[{n}]", $"未知的区县 '{districts[n]}' (see GET /api/v1/taxonomy districts, or 全市).");
+                v.Add($"districts[{n}]", $"未知的区县 {TextRules.Quoted(districts[n])} (see GET /api/v1/taxonomy districts, or 全市).");
             }
         }
         var cases = i.Cases ?? [];
@@ -154,7 +154,7 @@ public static class OfferingValidation
             }
             if (c.District is not null && !taxonomy.IsDistrict(c.District))
             {
-                v.Add($"cases[{n}].district", $"未知的区县 '{c.District}'.");
+                v.Add($"cases[{n}].district", $"未知的区县 {TextRules.Quoted(c.District)}.");
             }
             v.Range($"cases[{n}].year", c.Year, CaseYearMin, currentYear + 1);
             v.Text($"cases[{n}].outcome", c.Outcome, CaseOutcomeMax);

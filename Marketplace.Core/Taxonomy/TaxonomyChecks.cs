@@ -21,7 +21,7 @@ public static class TaxonomyChecks
         {
             if (!taxonomy.IsDirection(directions[n]))
             {
-                v.Add($"directions[{n}]", $"未知的重点方向 '{directions[n]}' (see GET /api/v1/taxonomy).");
+                v.Add($"directions[{n}]", $"未知的重点方向 {TextRules.Quoted(directions[n])} (see GET /api/v1/taxonomy).");
             }
         }
         var subDirections = Distinct(subDirectionCodes);
@@ -30,7 +30,7 @@ public static class TaxonomyChecks
             var sub = taxonomy.FindSubDirection(subDirections[n]);
             if (sub is null)
             {
-                v.Add($"subDirections[{n}]", $"未知的细分方向 '{subDirections[n]}' (see GET /api/v1/taxonomy).");
+                v.Add($"subDirections[{n}]", $"未知的细分方向 {TextRules.Quoted(subDirections[n])} (see GET /api/v1/taxonomy).");
             }
             else if (!directions.Contains(sub.DirectionCode))
             {
@@ -50,18 +50,18 @@ public static class TaxonomyChecks
         var subDirection = string.IsNullOrWhiteSpace(subDirectionCode) ? null : subDirectionCode.Trim();
         if (direction is not null && !taxonomy.IsDirection(direction))
         {
-            v.Add($"{field}.direction", $"未知的方向 '{direction}' (see GET /api/v1/taxonomy directions).");
+            v.Add($"{field}.direction", $"未知的方向 {TextRules.Quoted(direction)} (see GET /api/v1/taxonomy directions).");
         }
         if (subDirection is not null)
         {
             var sub = taxonomy.FindSubDirection(subDirection);
             if (sub is null)
             {
-                v.Add($"{field}.subDirection", $"未知的技术方向 '{subDirection}' (see GET /api/v1/taxonomy).");
+                v.Add($"{field}.subDirection", $"未知的技术方向 {TextRules.Quoted(subDirection)} (see GET /api/v1/taxonomy).");
             }
             else if (direction is not null && sub.DirectionCode != direction)
             {
-                v.Add($"{field}.subDirection", $"'{subDirection}' 不属于方向 '{direction}' (the sub-direction belongs to '{sub.DirectionCode}').");
+                v.Add($"{field}.subDirection", $"{TextRules.Quoted(subDirection)} 不属于方向 {TextRules.Quoted(direction)} (the sub-direction belongs to '{sub.DirectionCode}').");
             }
             else
             {

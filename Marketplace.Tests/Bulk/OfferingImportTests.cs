@@ -119,6 +119,27 @@ public class OfferingImportTests
     }
 
     [Test]
+    public async Task A_long_cell_is_quoted_shortened_in_its_row_error()
+    {
+        // A pasted paragraph in a code column: quoted whole, the message outgrew SQL Server's NVARCHAR(1000) and the whole job failed.
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        var headers = ImportFileGenerator.Headers.ToList();
+        var row = ImportFileGenerator.Row(0, bad: false);
+        row[headers.IndexOf("类型")] = new string('类', 2000);
+        row[headers.IndexOf("服务区县")] = new string('区', 1500);
+        using var file = new MemoryStream();
+        ImportFileGenerator.WriteCsv(file, [row]);
+
+        var import = await ImportAsync(integrator.Client, file.ToArray());
+
+        Assert.That(import["job"]!["status"]!.GetValue<string>(), Is.EqualTo("succeeded"), import.ToJsonString());
+        var messages = (await ErrorsAsync(integrator.Client, import)).Select(e => e!["message"]!.GetValue<string>()).ToArray();
+        Assert.That(messages, Has.Length.EqualTo(2));
+        Assert.That(messages, Has.All.Length.LessThan(BulkJobStore.ErrorMessageMax));
+        Assert.That(messages, Has.Some.Contains("未知的类型 '" + new string('类', 39) + "…'"));
+    }
+
+    [Test]
     public async Task Row_errors_are_the_apis_own_messages()
     {
         var integrator = await _app.CreateOrganizationAsync("integrator");

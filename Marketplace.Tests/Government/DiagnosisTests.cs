@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Marketplace.Core.Common;
 using Marketplace.Tests.Api;
 using static Marketplace.Tests.Api.MarketplaceApp;
 
@@ -44,9 +45,9 @@ public class DiagnosisTests
     };
 
     /// <summary>A project of the home district with an assessor assigned; returns the diagnosis id and its ETag.</summary>
-    private async Task<(string Id, string ETag, string ProjectId)> AssignAsync()
+    private async Task<(string Id, string ETag, string ProjectId)> AssignAsync(string projectTitle = "车架焊接自动化改造")
     {
-        var (project, _) = await _host.CreateProjectAsync();
+        var (project, _) = await _host.CreateProjectAsync(title: projectTitle);
         var response = await _host.District.Client.PostAsJsonAsync("/api/v1/diagnoses", new { planProjectId = project["id"]!.GetValue<string>(), assessorId = _host.Assessor.Id });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         var json = await ReadJsonAsync(response);
@@ -74,6 +75,24 @@ public class DiagnosisTests
 
         Assert.That(model!["dimensions"]!.AsArray().Select(d => d!["code"]!.GetValue<string>()), Is.EqualTo(Dimensions));
         Assert.That(model["levels"]!.AsArray().Select(l => l!["level"]!.GetValue<int>()), Is.EqualTo(new[] { 1, 2, 3, 4, 5 }));
+    }
+
+    [Test]
+    public async Task A_project_title_as_long_as_allowed_gives_a_list_title_within_a_list_titles_limit()
+    {
+        // 200 code units, the limit of both titles; an emoji (two code units) straddles the place where it must be cut.
+        var title = new string('焊', 186) + "😀" + new string('改', 12);
+        var (id, etag, _) = await AssignAsync(title);
+        await SaveDraftAsync(id, etag);
+
+        await SubmitAsync(id);
+
+        var list = (await _host.Enterprise.Client.GetFromJsonAsync<JsonObject>($"/api/v1/diagnoses/{id}/result"))!["demandList"]!;
+        var listTitle = list["title"]!.GetValue<string>();
+        Assert.That(listTitle, Has.Length.LessThanOrEqualTo(200), "SQL Server's NVARCHAR(200) refused the longer title: the submission failed with a 500");
+        Assert.That(listTitle, Does.StartWith("诊断建议：焊焊").And.EndWith("…（第 1 版）"));
+        Assert.That(TextRules.FirstDisallowed(listTitle), Is.Null, "the emoji is left out whole, not cut in half");
+        Assert.That(listTitle, Does.Not.Contain("😀"));
     }
 
     [Test]
