@@ -286,13 +286,16 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
         {
             throw new ConflictException("需求清单已关闭 (the demand list is already closed).");
         }
-        await using (var c = await db.OpenAsync(ct))
+        // Under the match writers' lock: a re-match run checks that its list is open under it, so on SQL Server (where
+        // writers do not queue) none is written to a list closed a moment earlier.
+        var affected = await db.InTransactionAsync(async (c, t) =>
         {
-            var affected = await c.ExecuteAsync(db.Command(DemandSql.CloseList, new { Id = id, Now = clock.GetUtcNow(), ExpectedRowVersion = list.RowVersion }, ct: ct));
-            if (affected == 0)
-            {
-                throw new PreconditionFailedException("需求清单已被修改或关闭，请重新获取后再试 (the list changed meanwhile; fetch it again).");
-            }
+            await runs.LockAsync(c, t, ct);
+            return await c.ExecuteAsync(db.Command(DemandSql.CloseList, new { Id = id, Now = clock.GetUtcNow(), ExpectedRowVersion = list.RowVersion }, t, ct));
+        }, ct);
+        if (affected == 0)
+        {
+            throw new PreconditionFailedException("需求清单已被修改或关闭，请重新获取后再试 (the list changed meanwhile; fetch it again).");
         }
         return await GetAsync(actor, id, ct);
     }

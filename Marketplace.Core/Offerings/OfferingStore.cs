@@ -454,6 +454,13 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         var now = clock.GetUtcNow();
         await db.InTransactionAsync(async (c, t) =>
         {
+            if (newStatus == OfferingStatus.Retired)
+            {
+                // A match run being written checks under the match writers' lock that its offerings are still live. On SQL
+                // Server writers do not queue: without the lock here, the retirement's re-match could pick the items showing
+                // the offering before that run commits, and the run would keep the retired offering.
+                await c.ExecuteAsync(db.Command(db.Dialect.LockMatchEvents, transaction: t, ct: ct));
+            }
             await TransitionAsync(c, t, offering, newStatus, workingId, publishedId, indexVersion, rejectReason, publish ? now : offering.PublishedAt, now, ct);
             if (publish)
             {

@@ -70,6 +70,10 @@ public abstract class SqlDialect
     public string UnfinishedBulkJobsOfOwner =>
         $"SELECT COUNT(*) FROM bulk_jobs b {LockingRead} JOIN jobs j ON j.id = b.job_id WHERE b.owner_id = @OwnerId AND j.status IN ('queued', 'running')";
 
+    /// <summary>An organization's webhook endpoints, id and URL (read before registering one more, to keep the limit and refuse a URL twice).</summary>
+    public string LiveEndpointsOf =>
+        $"SELECT id AS Id, url AS Url FROM webhook_endpoints {LockingRead} WHERE organization_id = @OrganizationId AND deleted_at IS NULL";
+
     /// <summary>Whether the database reads committed rows without waiting for writers (null where that is always so).</summary>
     public virtual string? ReadCommittedSnapshotCheck => null;
 

@@ -85,8 +85,6 @@ internal static class WebhookSql
 
     public const string EndpointsOf = "SELECT " + EndpointColumns + " FROM webhook_endpoints WHERE organization_id = @OrganizationId AND deleted_at IS NULL ORDER BY created_at, id";
 
-    public const string CountEndpointsOf = "SELECT COUNT(*) FROM webhook_endpoints WHERE organization_id = @OrganizationId AND deleted_at IS NULL";
-
     public const string InsertEndpoint = """
         INSERT INTO webhook_endpoints (id, organization_id, url, description, event_types, secret, previous_secret, previous_secret_until, active,
                                        row_version, created_at, updated_at, deleted_at)

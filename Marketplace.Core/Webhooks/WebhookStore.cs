@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using Dapper;
 using Marketplace.Core.Common;
@@ -82,8 +83,8 @@ public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, 
         var id = Guid.NewGuid();
         await db.InTransactionAsync(async (c, t) =>
         {
-            var count = await c.ExecuteScalarAsync<long>(db.Command(WebhookSql.CountEndpointsOf, new { actor.OrganizationId }, t, ct));
-            if (count >= options.Value.MaxEndpointsPerOrganization)
+            var endpoints = await OtherEndpointsWithUrlCheckedAsync(c, t, actor.OrganizationId, null, url, ct);
+            if (endpoints >= options.Value.MaxEndpointsPerOrganization)
             {
                 throw new ConflictException($"每个机构最多 {options.Value.MaxEndpointsPerOrganization} 个回调地址 (at most {options.Value.MaxEndpointsPerOrganization} endpoints per organization).");
             }
@@ -116,20 +117,41 @@ public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, 
         Preconditions.RequireIfMatch(ifMatch, "回调地址");
         Preconditions.CheckIfMatch(ifMatch, endpoint.ETag, "回调地址");
         var (url, types, description) = Validate(actor, input, requireAll: true);
-        await using (var c = await db.OpenAsync(ct))
+        await db.InTransactionAsync(async (c, t) =>
         {
+            await OtherEndpointsWithUrlCheckedAsync(c, t, actor.OrganizationId, id, url, ct);
             var affected = await c.ExecuteAsync(db.Command(WebhookSql.UpdateEndpoint, new
             {
                 Id = id, Url = url, Description = description, EventTypes = Join(types), Active = input!.Active ?? endpoint.Active, Now = clock.GetUtcNow(),
                 ExpectedRowVersion = endpoint.RowVersion,
-            }, ct: ct));
+            }, t, ct));
             if (affected == 0)
             {
                 throw new PreconditionFailedException("回调地址已被修改，请重新获取后再试 (the endpoint changed meanwhile; fetch it again).");
             }
-        }
+        }, ct);
         return await GetAsync(actor, id, ct);
     }
+
+    /// <summary>
+    /// Counts the organization's endpoints other than <paramref name="self"/>, read with a lock so that two registrations at
+    /// once keep the limit; 409 when one of them has <paramref name="url"/> already (compared as sent, on both engines): a
+    /// registration retried after a lost answer (it takes no Idempotency-Key, its answer holds the secret) would deliver
+    /// every event twice.
+    /// </summary>
+    private async Task<int> OtherEndpointsWithUrlCheckedAsync(DbConnection c, DbTransaction t, Guid organizationId, Guid? self, string url, CancellationToken ct)
+    {
+        var others = (await c.QueryAsync<EndpointUrlRow>(db.Command(db.Dialect.LiveEndpointsOf, new { OrganizationId = organizationId }, t, ct)))
+            .Where(e => e.Id != self).ToArray();
+        if (others.FirstOrDefault(e => e.Url == url) is { } existing)
+        {
+            throw new ConflictException($"该回调地址已登记为 {existing.Id}；如需新的签名密钥请轮换其密钥 " +
+                $"(this URL is already registered as endpoint {existing.Id}; rotate its secret if you need a new one).");
+        }
+        return others.Length;
+    }
+
+    private sealed record EndpointUrlRow(Guid Id, string Url);
 
     /// <summary>
     /// A new secret, shown once; the previous one still signs (as a second signature) for the configured grace period. With

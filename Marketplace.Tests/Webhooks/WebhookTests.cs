@@ -101,6 +101,31 @@ public class WebhookTests
     }
 
     [Test]
+    public async Task A_url_registered_twice_is_a_409_naming_the_endpoint_and_free_again_once_deleted()
+    {
+        // A registration retried after a lost answer (it takes no Idempotency-Key: its answer holds the secret) made a second
+        // endpoint, and every event was delivered twice.
+        var enterprise = await _host.CreateOrganizationAsync("enterprise");
+        var (id, _, path) = await RegisterAsync(enterprise, _receiver, "match.changed");
+        var again = new { url = _receiver.Url(path), eventTypes = new[] { "match.changed", "engagement.changed" } };
+
+        var twice = await enterprise.Client.PostAsJsonAsync("/api/v1/webhooks", again);
+
+        await ProblemAssert.IsProblemAsync(twice, HttpStatusCode.Conflict);
+        Assert.That(await twice.Content.ReadAsStringAsync(), Does.Contain(id.ToString()));
+        var (second, _, _) = await RegisterAsync(enterprise, _receiver, "match.changed");
+        var secondRead = await enterprise.Client.GetAsync($"/api/v1/webhooks/{second}");
+        var moved = await enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/webhooks/{second}", secondRead.Headers.ETag!.ToString(), again));
+        await ProblemAssert.IsProblemAsync(moved, HttpStatusCode.Conflict);
+        var other = await _host.CreateOrganizationAsync("enterprise");
+        Assert.That((await other.Client.PostAsJsonAsync("/api/v1/webhooks", again)).StatusCode, Is.EqualTo(HttpStatusCode.Created), "another organization's endpoint may share the URL");
+        var endpoint = await enterprise.Client.GetAsync($"/api/v1/webhooks/{id}");
+        Assert.That((await enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Delete, $"/api/v1/webhooks/{id}", endpoint.Headers.ETag!.ToString()))).StatusCode,
+            Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That((await enterprise.Client.PostAsJsonAsync("/api/v1/webhooks", again)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+    }
+
+    [Test]
     public async Task Both_parties_receive_signed_engagement_events_that_a_receiver_verifies()
     {
         var integrator = await _host.CreateOrganizationAsync("integrator");
