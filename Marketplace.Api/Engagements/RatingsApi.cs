@@ -20,16 +20,18 @@ public sealed record RatingRequest(
     public RatingInput ToInput() => new(Quality, Timeliness, Value, Comment);
 }
 
-/// <param name="Reason">Why the comment is hidden (shown with the rating).</param>
+/// <param name="Reason">Why the comment is hidden (shown to the engagement's parties and operators, not in the public list).</param>
 public sealed record HideCommentRequest([Required, MaxLength(RatingStore.HideReasonMax)] string? Reason);
 
 /// <summary>The rating's enterprise as the public sees it: its name only when it opted in (discloseName), else district and industry.</summary>
 public sealed record RatingEnterpriseResponse(string? Name, string District, string? Industry);
 
+/// <param name="EngagementId">The rated engagement; null in the public list, where it would tie an enterprise named in a case to the rating it gave unnamed.</param>
 /// <param name="Comment">Null when an operator hid it (operators still see the text).</param>
+/// <param name="CommentHiddenReason">The operator's reason for hiding the comment, for the engagement's parties and operators; null in the public list.</param>
 /// <param name="EditableUntil">The enterprise may edit the rating until then (30 days after it was given).</param>
 public sealed record RatingResponse(
-    Guid EngagementId,
+    Guid? EngagementId,
     Guid IntegratorId,
     int Quality,
     int Timeliness,
@@ -42,9 +44,13 @@ public sealed record RatingResponse(
     DateTimeOffset UpdatedAt,
     DateTimeOffset EditableUntil)
 {
-    public static RatingResponse From(Rating r, bool showHidden) => new(r.EngagementId, r.IntegratorId, r.Quality, r.Timeliness, r.Value,
-        r.CommentHidden && !showHidden ? null : r.Comment, r.CommentHidden, r.CommentHiddenReason,
+    /// <summary>The rating as its parties and operators read it; a hidden comment's text for operators only.</summary>
+    public static RatingResponse ForParties(Rating r, bool isOperator) => new(r.EngagementId, r.IntegratorId, r.Quality, r.Timeliness, r.Value,
+        r.CommentHidden && !isOperator ? null : r.Comment, r.CommentHidden, r.CommentHiddenReason,
         new RatingEnterpriseResponse(r.EnterpriseName, r.EnterpriseDistrict, r.EnterpriseIndustry), r.CreatedAt, r.UpdatedAt, r.CreatedAt + RatingStore.EditWindow);
+
+    /// <summary>The rating as anyone reads it in an integrator's list: no hidden comment, no moderation reason, no engagement.</summary>
+    public static RatingResponse ForPublic(Rating r) => ForParties(r, isOperator: false) with { EngagementId = null, CommentHiddenReason = null };
 }
 
 public static class RatingsApi
@@ -95,7 +101,7 @@ public static class RatingsApi
         integrators.MapGet("/{id}/ratings", Ratings)
             .WithName("ListIntegratorRatings")
             .WithSummary("服务商评价列表 (an integrator's ratings)")
-            .WithDescription("Public, newest first, paged (pageSize ≤ 100). Hidden comments are left out; enterprises are named only when they opted in.")
+            .WithDescription("Public, newest first, paged (pageSize ≤ 100). Hidden comments are left out (with the operator's reason); enterprises are named only when they opted in, and no rating names its engagement, which a public case may name with its enterprise.")
             .WithProblems(400, 404, 429);
         return app;
     }
@@ -104,7 +110,7 @@ public static class RatingsApi
     {
         var rating = await store.CreateAsync(user.GetActor(), id, request?.ToInput(), ct);
         context.Response.Headers.ETag = rating.ETag;
-        return TypedResults.Created($"/api/v1/engagements/{id}/rating", RatingResponse.From(rating, showHidden: false));
+        return TypedResults.Created($"/api/v1/engagements/{id}/rating", RatingResponse.ForParties(rating, isOperator: false));
     }
 
     private static async Task<Ok<RatingResponse>> Update(Guid id, RatingRequest? request, ClaimsPrincipal user, RatingStore store, HttpContext context,
@@ -134,12 +140,12 @@ public static class RatingsApi
         var (p, size) = Paging.Validate(page, pageSize, v);
         v.ThrowIfAny();
         var result = await store.OfIntegratorAsync(id, p, size, ct);
-        return TypedResults.Ok(new PagedList<RatingResponse>(result.Items.Select(r => RatingResponse.From(r, showHidden: false)).ToArray(), result.Page, result.PageSize, result.Total));
+        return TypedResults.Ok(new PagedList<RatingResponse>(result.Items.Select(RatingResponse.ForPublic).ToArray(), result.Page, result.PageSize, result.Total));
     }
 
     private static Ok<RatingResponse> Respond(HttpContext context, Actor actor, Rating rating)
     {
         context.Response.Headers.ETag = rating.ETag;
-        return TypedResults.Ok(RatingResponse.From(rating, showHidden: actor.IsOperator));
+        return TypedResults.Ok(RatingResponse.ForParties(rating, actor.IsOperator));
     }
 }

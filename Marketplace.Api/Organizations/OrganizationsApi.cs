@@ -26,7 +26,7 @@ public sealed record IssuedApiKeyResponse(Guid Id, string ApiKey, string Prefix,
 /// <param name="District">The district where it is registered.</param>
 /// <param name="Industry">Enterprises: their industry in their own words (required for enterprises; optional for others).</param>
 /// <param name="Scale">Enterprises only: their scale (required for enterprises).</param>
-/// <param name="DiscloseName">Enterprises: whether integrators see the enterprise's name on leads (default false).</param>
+/// <param name="DiscloseName">Enterprises: whether integrators see the enterprise's name on leads (default false); recorded on the enterprise's request, by an operator only (a district office may not opt an enterprise in), and changed by the enterprise itself with PUT /organizations/me/name-disclosure.</param>
 public sealed record CreateOrganizationRequest(
     [Required, CodeList(CodeList.OrganizationKinds)] string? Kind,
     [Required, MaxLength(OrganizationStore.NameMax)] string? Name,
@@ -35,6 +35,9 @@ public sealed record CreateOrganizationRequest(
     [MaxLength(OrganizationStore.IndustryMax)] string? Industry,
     [CodeList(CodeList.EnterpriseScales)] string? Scale,
     bool? DiscloseName);
+
+/// <param name="DiscloseName">Whether integrators see the enterprise's name on leads, lead.created events and its public ratings.</param>
+public sealed record NameDisclosureRequest([Required] bool? DiscloseName);
 
 public static class OrganizationsApi
 {
@@ -62,6 +65,13 @@ public static class OrganizationsApi
             .WithSummary("当前 API key 所属机构 (the caller's organization)")
             .WithDescription("The organization the X-Api-Key belongs to.")
             .WithAuthProblems();
+
+        group.MapPut("/me/name-disclosure", SetNameDisclosure)
+            .RequireAuthorization(Policies.Enterprise)
+            .WithName("SetMyNameDisclosure")
+            .WithSummary("选择是否向服务商公开企业名称 (choose whether integrators see the enterprise's name)")
+            .WithDescription("The enterprise itself, at any time: `discloseName` true names it on leads, `lead.created` events and its public ratings; false shows only its district and industry. Events already delivered keep what they carried. Answers the organization.")
+            .WithAuthProblems().WithProblems(400, 413, 415);
 
         group.MapGet("/{id}", Get)
             .WithName("GetOrganization")
@@ -107,6 +117,13 @@ public static class OrganizationsApi
             {
                 throw new ForbiddenException("区县经信部门只能登记企业（kind=enterprise）(a district office registers enterprises only).");
             }
+            if (input.DiscloseName == true)
+            {
+                var v = new Validator();
+                v.Add("discloseName", "是否公开名称由企业自己选择（PUT /api/v1/organizations/me/name-disclosure），区县登记时不能代选 " +
+                    "(the enterprise itself chooses to be named, with PUT /api/v1/organizations/me/name-disclosure; a district office may not opt it in).");
+                v.ThrowIfAny();
+            }
             var home = await store.HomeDistrictAsync(actor, ct);
             if (input.District is not null && input.District != home)
             {
@@ -143,6 +160,14 @@ public static class OrganizationsApi
 
     private static async Task<Ok<OrganizationResponse>> Me(ClaimsPrincipal user, OrganizationStore store, CancellationToken ct) =>
         TypedResults.Ok(OrganizationResponse.From(await store.GetAsync(user.GetActor().OrganizationId, ct)));
+
+    private static async Task<Ok<OrganizationResponse>> SetNameDisclosure(NameDisclosureRequest? request, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)
+    {
+        var v = new Validator();
+        v.Required("discloseName", request?.DiscloseName);
+        v.ThrowIfAny();
+        return TypedResults.Ok(OrganizationResponse.From(await store.SetDiscloseNameAsync(user.GetActor(), request!.DiscloseName!.Value, ct)));
+    }
 
     private static async Task<Ok<OrganizationResponse>> Get(Guid id, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)
     {

@@ -105,7 +105,7 @@ public static class PlansApi
         group.MapGet("/", List)
             .WithName("ListPlanProjects")
             .WithSummary("计划项目列表 (list plan projects)")
-            .WithDescription("Paged (pageSize ≤ 100), by year then creation. A district office sees its own district; an enterprise its own projects; operators and the capability center every district (filter with `district`). Integrators and assessors get 403. Filters: year, fromYear/toYear, status, enterpriseId, direction.")
+            .WithDescription("Paged (pageSize ≤ 100), by year then creation. A district office sees its own district (a `district` naming another is a 403); an enterprise its own projects (an `enterpriseId` naming another enterprise is a 403); operators and the capability center every district (filter with `district`). Integrators and assessors get 403. Filters: year, fromYear/toYear, status, enterpriseId, direction.")
             .WithAuthProblems().WithProblems(400);
 
         group.MapGet("/rolling", Rolling)

@@ -52,4 +52,6 @@ internal static class OrganizationSql
     public const string KeyHashExists = "SELECT COUNT(*) FROM api_keys WHERE key_hash = @KeyHash";
 
     public const string FirstOperator = "SELECT " + Columns + " FROM organizations WHERE kind = 'operator' ORDER BY created_at, id";
+
+    public const string SetDiscloseName = "UPDATE organizations SET disclose_name = @DiscloseName WHERE id = @Id AND kind = 'enterprise'";
 }

@@ -130,6 +130,24 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         return key;
     }
 
+    /// <summary>
+    /// The enterprise's own choice whether integrators see its name (leads, <c>lead.created</c>, its public ratings): its
+    /// registrar records it on the enterprise's request, and only the enterprise changes it. Events already delivered keep
+    /// what they carried.
+    /// </summary>
+    public async Task<Organization> SetDiscloseNameAsync(Actor actor, bool discloseName, CancellationToken ct)
+    {
+        if (!actor.Is(OrganizationKind.Enterprise))
+        {
+            throw new ForbiddenException("只有企业可以选择是否公开名称 (only an enterprise chooses whether its name is shown).");
+        }
+        await using (var c = await db.OpenAsync(ct))
+        {
+            await c.ExecuteAsync(db.Command(OrganizationSql.SetDiscloseName, new { Id = actor.OrganizationId, DiscloseName = discloseName }, ct: ct));
+        }
+        return await GetAsync(actor.OrganizationId, ct);
+    }
+
     public async Task<Organization?> FindAsync(Guid id, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);

@@ -122,7 +122,9 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
     {
         OrganizationKind.Operator or OrganizationKind.CapabilityCenter => filter,
         OrganizationKind.District => filter with { District = await organizations.HomeDistrictAsync(actor, filter.District, ct) },
-        OrganizationKind.Enterprise => filter with { EnterpriseId = actor.OrganizationId },
+        OrganizationKind.Enterprise => filter.EnterpriseId is { } named && named != actor.OrganizationId
+            ? throw new ForbiddenException("企业只能查看本企业的计划项目 (an enterprise sees only its own plan projects: leave out enterpriseId, or name your own).")
+            : filter with { EnterpriseId = actor.OrganizationId },
         _ => throw new ForbiddenException("服务商和诊断机构不能查看区县计划 (integrators and assessors don't see district plans)."),
     };
 

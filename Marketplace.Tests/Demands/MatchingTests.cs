@@ -467,6 +467,34 @@ public class MatchingTests
         await ProblemAssert.IsProblemAsync(await supplier.Client.GetAsync("/api/v1/leads?page=0"), HttpStatusCode.BadRequest, "page");
     }
 
+    [Test]
+    public async Task The_enterprise_itself_chooses_whether_leads_name_it_and_a_district_office_cannot_opt_it_in()
+    {
+        var supplier = await _host.CreateOrganizationAsync("integrator");
+        await _host.PublishOfferingAsync(supplier, OfferingBody(title: "注塑车间能耗在线监测", direction: "general", subDirections: [],
+            summary: "注塑机能耗监测", description: "注塑机 电表 能耗 在线监测 报表", keywords: ["注塑能耗", "能耗监测"]));
+        var enterprise = await _host.CreateOrganizationAsync("enterprise", district: "荣昌区", discloseName: true, name: "改主意的注塑厂", industry: "塑料制品");
+        var (list, _) = await CreateListAsync(enterprise, Item("注塑机能耗太高，想在线监测每台注塑机的能耗"));
+        async Task<string?> NameOnLeadAsync() => (await GetJsonAsync(supplier.Client, "/api/v1/leads?pageSize=100"))["items"]!.AsArray()
+            .Single(i => i!["listId"]!.GetValue<string>() == list["id"]!.GetValue<string>())!["enterpriseName"]?.GetValue<string>();
+        Assert.That(await NameOnLeadAsync(), Is.EqualTo("改主意的注塑厂"));
+
+        var withdrawn = await enterprise.Client.PutAsJsonAsync("/api/v1/organizations/me/name-disclosure", new { discloseName = false });
+
+        Assert.That(withdrawn.StatusCode, Is.EqualTo(HttpStatusCode.OK), await withdrawn.Content.ReadAsStringAsync());
+        Assert.That((await ReadJsonAsync(withdrawn))["discloseName"]!.GetValue<bool>(), Is.False);
+        Assert.That(await NameOnLeadAsync(), Is.Null, "the registrar's choice is the enterprise's to withdraw");
+        Assert.That((await enterprise.Client.PutAsJsonAsync("/api/v1/organizations/me/name-disclosure", new { discloseName = true })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await NameOnLeadAsync(), Is.EqualTo("改主意的注塑厂"));
+        await ProblemAssert.IsProblemAsync(await enterprise.Client.PutAsJsonAsync("/api/v1/organizations/me/name-disclosure", new { }), HttpStatusCode.BadRequest, "discloseName");
+        await ProblemAssert.IsProblemAsync(await supplier.Client.PutAsJsonAsync("/api/v1/organizations/me/name-disclosure", new { discloseName = true }), HttpStatusCode.Forbidden);
+
+        var office = await _host.CreateOrganizationAsync("district", district: "荣昌区");
+        var optedIn = await office.Client.PostAsJsonAsync("/api/v1/organizations", OrganizationBody("enterprise", district: "荣昌区", discloseName: true));
+        await ProblemAssert.IsProblemAsync(optedIn, HttpStatusCode.BadRequest, "discloseName");
+        Assert.That((await office.Client.PostAsJsonAsync("/api/v1/organizations", OrganizationBody("enterprise", district: "荣昌区"))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+    }
+
     private static async Task<List<JsonNode>> FeedAsync(HttpClient client, string query)
     {
         var events = new List<JsonNode>();

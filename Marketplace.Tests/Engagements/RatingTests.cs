@@ -123,8 +123,12 @@ public class RatingTests
         var asPublic = (await GetJsonAsync(_host.Client(), $"/api/v1/integrators/{integrator.Id}/ratings"))["items"]![0]!;
         Assert.That(asPublic["comment"], Is.Null);
         Assert.That(asPublic["commentHidden"]!.GetValue<bool>(), Is.True);
-        Assert.That(asPublic["commentHiddenReason"]!.GetValue<string>(), Is.EqualTo("含侮辱性言论"));
-        Assert.That((await GetJsonAsync(integrator.Client, RatingUrl(id)))["comment"], Is.Null);
+        Assert.That(asPublic["commentHiddenReason"], Is.Null, "the operator's reason often restates what was hidden: the parties read it, the public does not");
+        Assert.That(asPublic["engagementId"], Is.Null, "a public case names its engagement, and with it its enterprise, which the rating leaves unnamed");
+        var asIntegrator = await GetJsonAsync(integrator.Client, RatingUrl(id));
+        Assert.That(asIntegrator["comment"], Is.Null);
+        Assert.That(asIntegrator["commentHiddenReason"]!.GetValue<string>(), Is.EqualTo("含侮辱性言论"));
+        Assert.That((await GetJsonAsync(_enterprise.Client, RatingUrl(id)))["commentHiddenReason"]!.GetValue<string>(), Is.EqualTo("含侮辱性言论"));
         var profile = await GetJsonAsync(_host.Client(), $"/api/v1/integrators/{integrator.Id}/profile");
         Assert.That(profile["quality"]!["value"]!.GetValue<double>(), Is.EqualTo(1));
 

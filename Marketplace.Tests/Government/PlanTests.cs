@@ -147,6 +147,10 @@ public class PlanTests
             Assert.That(Titles(enterpriseView!).Distinct(), Is.EqualTo(new[] { "江北项目" }));
         });
         await ProblemAssert.IsProblemAsync(await _host.Integrator.Client.GetAsync("/api/v1/plan-projects"), HttpStatusCode.Forbidden);
+        // An enterprise naming another enterprise is told so (its own projects came back, as if the filter were met).
+        await ProblemAssert.IsProblemAsync(await _host.OtherEnterprise.Client.GetAsync($"/api/v1/plan-projects?enterpriseId={_host.Enterprise.Id}"), HttpStatusCode.Forbidden);
+        var named = await _host.OtherEnterprise.Client.GetFromJsonAsync<JsonObject>($"/api/v1/plan-projects?enterpriseId={_host.OtherEnterprise.Id}");
+        Assert.That(Titles(named!).Distinct(), Is.EqualTo(new[] { "江北项目" }));
         await ProblemAssert.IsProblemAsync(await _host.District.Client.GetAsync("/api/v1/plan-projects?status=done"), HttpStatusCode.BadRequest, "status");
     }
 
