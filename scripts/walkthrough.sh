@@ -328,6 +328,9 @@ call 201 POST /api/v1/organizations "$DISTRICT" \
   "{\"kind\":\"enterprise\",\"name\":\"重庆璧山精工机械有限公司\",\"creditCode\":\"$(credit_code 91500120)\",\"district\":\"璧山区\",\"industry\":\"汽车零部件制造\",\"scale\":\"规上\"}"
 PLANNED=$(field apiKey)
 PLANNED_ID=$(field id)
+# The office hands the key over; the enterprise rotates it first, so that from now on only it acts as the enterprise.
+call 200 POST "/api/v1/organizations/$PLANNED_ID/api-keys/rotate" "$PLANNED"
+PLANNED=$(field apiKey)
 call 200 GET "/api/v1/organizations?kind=enterprise&pageSize=5" "$DISTRICT"
 call 201 POST /api/v1/offerings "$INTEGRATOR" "$offering_body"
 welding=$(field id)

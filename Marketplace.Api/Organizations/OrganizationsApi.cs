@@ -49,7 +49,7 @@ public static class OrganizationsApi
             .RequireAuthorization(Policies.OperatorOrDistrict)
             .WithName("CreateOrganization")
             .WithSummary("登记机构并签发首个 API key (register an organization)")
-            .WithDescription("Operators register every kind: operator, integrator, enterprise, capability-center, district (a district's 经信 office; `district` is the district it governs) and assessor (a vetted third-party diagnostic institution). A district office may register enterprises of its own district only (扫街摸排; 403 otherwise). The answer carries the organization's first API key in `apiKey`; it is shown once and only its hash is stored. `creditCode` is checked by its GB 32100-2015 check character; a second organization with the same code is a 409.")
+            .WithDescription("Operators register every kind: operator, integrator, enterprise, capability-center, district (a district's 经信 office; `district` is the district it governs) and assessor (a vetted third-party diagnostic institution). A district office may register enterprises of its own district only (扫街摸排; 403 otherwise), never with `discloseName` true (400); it hands the key over, and the enterprise should rotate it at once (`POST /api/v1/organizations/{id}/api-keys/rotate`), so that only it acts as the enterprise. The answer carries the organization's first API key in `apiKey`; it is shown once and only its hash is stored. `creditCode` is checked by its GB 32100-2015 check character; a second organization with the same code is a 409.")
             .WithAuthProblems().WithProblems(400, 409, 413, 415)
             .WithoutIdempotency();
 
