@@ -100,7 +100,7 @@ public static class FinancingApi
             .WithName("ConfirmFinancingNeed")
             .ProducesETag()
             .WithSummary("区县确认 (the district office confirms)")
-            .WithDescription("The district office of the enterprise's district: a submitted need becomes confirmed and goes on the list for banks (409 otherwise). If-Match is required: the ETag of the version reviewed (428 without it or with *, 412 when the enterprise has edited the need since).")
+            .WithDescription("The district office of the enterprise's district: a submitted need becomes confirmed and goes on the list for banks (409 otherwise, and 409 for a need submitted with the key the office received to hand over when it registered the enterprise: the enterprise rotates that key and edits the need with its own first). If-Match is required: the ETag of the version reviewed (428 without it or with *, 412 when the enterprise has edited the need since).")
             .WithAuthProblems().WithProblems(404, 409, 412, 428);
 
         group.MapPost("/{id}/return", Return)
@@ -115,7 +115,7 @@ public static class FinancingApi
 
     private static async Task<Created<FinancingNeedResponse>> Create(FinancingNeedRequest? request, ClaimsPrincipal user, FinancingStore store, HttpContext context, CancellationToken ct)
     {
-        var need = await store.CreateAsync(user.GetActor(), request?.ToInput(), ct);
+        var need = await store.CreateAsync(user.GetActor(), user.GetKeyId(), request?.ToInput(), ct);
         context.Response.Headers.ETag = need.ETag;
         return TypedResults.Created($"/api/v1/financing-needs/{need.Id}", FinancingNeedResponse.From(need));
     }
@@ -172,7 +172,7 @@ public static class FinancingApi
 
     private static async Task<Ok<FinancingNeedResponse>> Update(Guid id, FinancingNeedRequest? request, ClaimsPrincipal user, FinancingStore store, HttpContext context,
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
-        Respond(context, await store.UpdateAsync(user.GetActor(), id, ifMatch, request?.ToInput(), ct));
+        Respond(context, await store.UpdateAsync(user.GetActor(), user.GetKeyId(), id, ifMatch, request?.ToInput(), ct));
 
     private static async Task<Ok<FinancingNeedResponse>> Confirm(Guid id, ClaimsPrincipal user, FinancingStore store, HttpContext context,
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>

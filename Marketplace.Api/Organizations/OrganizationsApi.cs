@@ -131,7 +131,8 @@ public static class OrganizationsApi
             }
         }
         var (organization, key) = await store.CreateAsync(
-            new NewOrganization(input.Kind, input.Name, input.CreditCode, input.District, input.Industry, input.Scale, input.DiscloseName), ct);
+            new NewOrganization(input.Kind, input.Name, input.CreditCode, input.District, input.Industry, input.Scale, input.DiscloseName), ct,
+            handedOverBy: actor.Is(OrganizationKind.District) ? actor.OrganizationId : null);
         return TypedResults.Created($"/api/v1/organizations/{organization.Id}",
             new CreatedOrganizationResponse(OrganizationResponse.From(organization), key.Secret, key.Id));
     }

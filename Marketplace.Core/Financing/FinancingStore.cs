@@ -51,7 +51,8 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
 
     public static IReadOnlyList<string> ParseDirections(string json) => JsonSerializer.Deserialize<string[]>(json, PlanStore.Json) ?? [];
 
-    public async Task<FinancingNeed> CreateAsync(Actor actor, FinancingNeedInput? input, CancellationToken ct)
+    /// <param name="keyId">The API key the need is submitted with (see <see cref="DecideAsync"/>).</param>
+    public async Task<FinancingNeed> CreateAsync(Actor actor, Guid keyId, FinancingNeedInput? input, CancellationToken ct)
     {
         if (!actor.Is(OrganizationKind.Enterprise))
         {
@@ -62,7 +63,7 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
         var id = Guid.NewGuid();
         await using (var c = await db.OpenAsync(ct))
         {
-            await c.ExecuteAsync(db.Command(FinancingSql.Insert, Args(valid, new { Id = id, EnterpriseId = actor.OrganizationId, enterprise.District, Now = clock.GetUtcNow() }), ct: ct));
+            await c.ExecuteAsync(db.Command(FinancingSql.Insert, Args(valid, new { Id = id, EnterpriseId = actor.OrganizationId, enterprise.District, Now = clock.GetUtcNow(), KeyId = keyId }), ct: ct));
         }
         return await GetAsync(actor, id, ct);
     }
@@ -122,7 +123,7 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
     }
 
     /// <summary>The enterprise edits its need (If-Match required); an edit of a returned need resubmits it. Confirmed needs are final (409).</summary>
-    public async Task<FinancingNeed> UpdateAsync(Actor actor, Guid id, string? ifMatch, FinancingNeedInput? input, CancellationToken ct)
+    public async Task<FinancingNeed> UpdateAsync(Actor actor, Guid keyId, Guid id, string? ifMatch, FinancingNeedInput? input, CancellationToken ct)
     {
         var need = await GetAsync(actor, id, ct);
         if (need.EnterpriseId != actor.OrganizationId)
@@ -138,7 +139,7 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
         }
         await using (var c = await db.OpenAsync(ct))
         {
-            var affected = await c.ExecuteAsync(db.Command(FinancingSql.Update, Args(valid, new { Id = id, Now = clock.GetUtcNow(), ExpectedRowVersion = need.RowVersion }), ct: ct));
+            var affected = await c.ExecuteAsync(db.Command(FinancingSql.Update, Args(valid, new { Id = id, Now = clock.GetUtcNow(), ExpectedRowVersion = need.RowVersion, KeyId = keyId }), ct: ct));
             if (affected == 0)
             {
                 throw Changed();
@@ -183,6 +184,12 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
         {
             throw new ConflictException(ended);
         }
+        if (status == FinancingStatuses.Confirmed && await KeyHandedOverByAsync(id, ct) == actor.OrganizationId)
+        {
+            // The confirmation is a check by two parties: not when the office itself held the key the need came with.
+            throw new ConflictException("该需求是用贵单位登记企业时转交的 API key 提交的：请企业先轮换该 key，再用自己的新 key 修改并重新提交 " +
+                "(this need was submitted with the API key your office received to hand over when it registered the enterprise: the enterprise rotates that key, then edits the need with its own).");
+        }
         var now = clock.GetUtcNow();
         await using (var c = await db.OpenAsync(ct))
         {
@@ -203,6 +210,12 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
             }
         }
         return await GetAsync(actor, id, ct);
+    }
+
+    private async Task<Guid?> KeyHandedOverByAsync(Guid id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<Guid?>(db.Command(FinancingSql.KeyHandedOverBy, new { Id = id }, ct: ct));
     }
 
     /// <summary>

@@ -21,8 +21,8 @@ internal static class OrganizationSql
     public const string List = "SELECT " + Columns + " FROM organizations" + ListWhere + " ORDER BY created_at, id";
 
     public const string InsertKey = """
-        INSERT INTO api_keys (id, organization_id, key_hash, key_prefix, created_at, revoked_at)
-        VALUES (@Id, @OrganizationId, @KeyHash, @KeyPrefix, @CreatedAt, NULL)
+        INSERT INTO api_keys (id, organization_id, key_hash, key_prefix, created_at, revoked_at, handed_over_by)
+        VALUES (@Id, @OrganizationId, @KeyHash, @KeyPrefix, @CreatedAt, NULL, @HandedOverBy)
         """;
 
     public const string Authenticate = """

@@ -37,7 +37,11 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         public Guid KeyId { get; init; }
     }
 
-    public async Task<(Organization Organization, IssuedApiKey Key)> CreateAsync(NewOrganization input, CancellationToken ct)
+    /// <param name="handedOverBy">
+    /// The registrar when it is a district office: it receives the first key to hand over, and never confirms a financing
+    /// need submitted with that key (the enterprise rotates it first). Null when an operator registers.
+    /// </param>
+    public async Task<(Organization Organization, IssuedApiKey Key)> CreateAsync(NewOrganization input, CancellationToken ct, Guid? handedOverBy = null)
     {
         input = input with { CreditCode = CreditCode.Normalize(input.CreditCode) };
         var kind = Validate(input);
@@ -54,7 +58,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
                 throw new ConflictException($"统一社会信用代码 {organization.CreditCode} 已登记 (an organization with this credit code already exists).");
             }
             await InsertAsync(c, t, organization, ct);
-            var key = await IssueKeyAsync(c, t, organization.Id, ApiKeys.NewSecret(), ct);
+            var key = await IssueKeyAsync(c, t, organization.Id, ApiKeys.NewSecret(), ct, handedOverBy);
             return (organization, key);
         }, ct);
     }
@@ -116,7 +120,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
             o.CreatedAt,
         }, t, ct));
 
-    private async Task<IssuedApiKey> IssueKeyAsync(DbConnection c, DbTransaction t, Guid organizationId, string secret, CancellationToken ct)
+    private async Task<IssuedApiKey> IssueKeyAsync(DbConnection c, DbTransaction t, Guid organizationId, string secret, CancellationToken ct, Guid? handedOverBy = null)
     {
         var key = new IssuedApiKey(Guid.NewGuid(), ApiKeys.DisplayPrefix(secret), secret, clock.GetUtcNow());
         await c.ExecuteAsync(db.Command(OrganizationSql.InsertKey, new
@@ -126,6 +130,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
             KeyHash = ApiKeys.Hash(secret),
             KeyPrefix = key.Prefix,
             key.CreatedAt,
+            HandedOverBy = handedOverBy,
         }, t, ct));
         return key;
     }

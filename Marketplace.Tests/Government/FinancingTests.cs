@@ -84,6 +84,36 @@ public class FinancingTests
     }
 
     [Test]
+    public async Task A_district_office_does_not_confirm_a_need_submitted_with_the_key_it_handed_over()
+    {
+        // The office registering an enterprise it surveyed receives the enterprise's first key: with it, it could file a
+        // need as the enterprise and confirm it itself, and the two-party check before the banks' list would be one party.
+        var registered = await _host.District.Client.PostAsJsonAsync("/api/v1/organizations", OrganizationBody("enterprise", district: GovernmentHost.HomeDistrict));
+        Assert.That(registered.StatusCode, Is.EqualTo(HttpStatusCode.Created), await registered.Content.ReadAsStringAsync());
+        var json = await ReadJsonAsync(registered);
+        var enterpriseId = Guid.Parse(json["organization"]!["id"]!.GetValue<string>());
+        var handedOver = new Org(enterpriseId, json["apiKey"]!.GetValue<string>(), _host.App.Client(json["apiKey"]!.GetValue<string>()));
+        var projectId = (await _host.CreateProjectAsync(enterprise: handedOver)).Project["id"]!.GetValue<string>();
+        var (need, etag) = await CreateAsync(_host, handedOver, projectId);
+        var url = $"/api/v1/financing-needs/{need["id"]}";
+
+        var refused = await ConfirmAsync(_host.District.Client, url, etag);
+
+        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Conflict);
+        Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("rotates that key"));
+        var rotated = await handedOver.Client.PostAsync($"/api/v1/organizations/{enterpriseId}/api-keys/rotate", null);
+        var own = _host.App.Client((await ReadJsonAsync(rotated))["apiKey"]!.GetValue<string>());
+        var edited = await own.SendAsync(WithIfMatch(HttpMethod.Put, url, etag, Need(projectId)));
+        Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK), await edited.Content.ReadAsStringAsync());
+        var confirmed = await ConfirmAsync(_host.District.Client, url, edited.Headers.ETag!.ToString());
+        Assert.That(confirmed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await confirmed.Content.ReadAsStringAsync());
+
+        // An enterprise an operator registered: its key went to no district office.
+        var (ordinary, ordinaryETag) = await CreateAsync(_host, _host.Enterprise, _projectId);
+        Assert.That((await ConfirmAsync(_host.District.Client, $"/api/v1/financing-needs/{ordinary["id"]}", ordinaryETag)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
     public async Task A_returned_need_is_edited_and_so_resubmitted()
     {
         var (need, _) = await CreateAsync(_host, _host.Enterprise, _projectId);
