@@ -130,7 +130,9 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
         {
             await db.InTransactionAsync(async (c, t) =>
             {
-                // Read in the write transaction: a list closed or an offering retired meanwhile is seen (SQLite serializes writers).
+                // Read in the write transaction under the match writers' lock, which closing a list and retiring an offering
+                // take too: one closed or retired meanwhile is seen (SQLite serializes writers anyway; SQL Server does not).
+                await c.ExecuteAsync(db.Command(db.Dialect.LockMatchEvents, transaction: t, ct: ct));
                 var item = await c.QuerySingleOrDefaultAsync<ItemRow>(db.Command(EngagementSql.ItemForEngagement, new { input.ItemId }, t, ct));
                 var match = (await c.QueryAsync<MatchRow>(db.Command(EngagementSql.MatchOfItem, new { input.ItemId, input.OfferingId }, t, ct))).FirstOrDefault();
                 if (item is null || item.OwnerId != actor.OrganizationId)
