@@ -20,7 +20,10 @@ namespace Marketplace.Search.Indexing;
 /// Sequence numbers may commit out of order on SQL Server (an identity taken by a transaction that commits later): a
 /// number missing below the last one seen is a hole, looked up again at every pass until it appears or is older than
 /// <see cref="HoleTimeout"/> (a transaction that long would have timed out; its number was rolled back). The saved
-/// position stays below the oldest open hole.
+/// position stays below the oldest open hole. A gap wider than <see cref="MaxGap"/> is no set of transactions in flight
+/// but an identity jump (SQL Server skips up to 10,000 numbers of a BIGINT identity after a restart or a failover, whose
+/// transactions in flight were rolled back): it is stepped over, not looked up number by number for two minutes, and it
+/// leaves room for the real holes after it.
 /// </para>
 /// </summary>
 public sealed class OutboxFollower(
@@ -34,6 +37,9 @@ public sealed class OutboxFollower(
     public const string PositionFile = "outbox-position";
     public static readonly TimeSpan HoleTimeout = TimeSpan.FromMinutes(2);
     private const int MaxHoles = 10_000;
+
+    /// <summary>More outbox writes in flight at once than any pool sees: a wider gap is an identity jump.</summary>
+    public const int MaxGap = 1_000;
 
     private readonly Dictionary<long, DateTimeOffset> _holes = [];
     private long _lastSeen;
@@ -90,9 +96,16 @@ public sealed class OutboxFollower(
         var now = clock.GetUtcNow();
         foreach (var row in rows)
         {
-            for (var missing = _lastSeen + 1; missing < row.Seq && _holes.Count < MaxHoles; missing++)
+            if (row.Seq - _lastSeen - 1 > MaxGap)
             {
-                _holes[missing] = now;
+                logger.LogInformation("Outbox follower: seq {From}–{To} skipped ({Count} numbers), an identity jump", _lastSeen + 1, row.Seq - 1, row.Seq - _lastSeen - 1);
+            }
+            else
+            {
+                for (var missing = _lastSeen + 1; missing < row.Seq && _holes.Count < MaxHoles; missing++)
+                {
+                    _holes[missing] = now;
+                }
             }
             _lastSeen = Math.Max(_lastSeen, row.Seq);
         }
