@@ -52,7 +52,7 @@ public class IdempotencyTests(StorageKind storage)
         return request;
     }
 
-    private static HttpRequestMessage JsonPost(string url, string json, string key)
+    internal static HttpRequestMessage JsonPost(string url, string json, string key)
     {
         var request = Post(url, null, key);
         request.Content = new StringContent(json, Encoding.UTF8, "application/json");
@@ -60,7 +60,7 @@ public class IdempotencyTests(StorageKind storage)
     }
 
     /// <summary>What the middleware records for <see cref="JsonPost"/> of <paramref name="json"/> to <paramref name="path"/>.</summary>
-    private static async Task<string> FingerprintAsync(string path, string json)
+    internal static async Task<string> FingerprintAsync(string path, string json)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";

@@ -1,14 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using Dapper;
-using Marketplace.Api.Http;
 using Marketplace.Core.Idempotency;
 using Marketplace.Core.Leasing;
 using Marketplace.Core.Storage;
 using Marketplace.Tests.Api;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Tests.Reliability;
@@ -59,9 +56,9 @@ public class IdempotencyCrashTests
                 }
             }
             var doomedStore = new IdempotencyStore(db, Options.Create(new IdempotencyOptions()), new LeaseHolder(holderId, "doomed", LeaseHolder.CurrentHost, doomed.ProcessId, default), TimeProvider.System);
-            var claim = await doomedStore.BeginAsync(organizationId, key, await FingerprintAsync("/api/v1/demand-lists", body), CancellationToken.None);
+            var claim = await doomedStore.BeginAsync(organizationId, key, await IdempotencyTests.FingerprintAsync("/api/v1/demand-lists", body), CancellationToken.None);
             Assert.That(claim.State, Is.EqualTo(IdempotencyState.Started));
-            Assert.That((await client.SendAsync(Post(body, key))).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "while the doomed node runs, its request is running");
+            Assert.That((await client.SendAsync(IdempotencyTests.JsonPost("/api/v1/demand-lists", body, key))).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "while the doomed node runs, its request is running");
 
             doomed.Kill();
             var killed = Stopwatch.StartNew();
@@ -69,7 +66,7 @@ public class IdempotencyCrashTests
             do
             {
                 await Task.Delay(100);
-                retry = await client.SendAsync(Post(body, key));
+                retry = await client.SendAsync(IdempotencyTests.JsonPost("/api/v1/demand-lists", body, key));
             }
             while (retry.StatusCode == HttpStatusCode.Conflict && killed.Elapsed < TimeSpan.FromSeconds(30));
             var recovered = killed.Elapsed;
@@ -92,23 +89,6 @@ public class IdempotencyCrashTests
             survivor?.Dispose();
             MarketplaceApp.DeleteDirectory(data);
         }
-    }
-
-    private static HttpRequestMessage Post(string json, string key)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/demand-lists") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation(IdempotencyMiddleware.HeaderName, key);
-        return request;
-    }
-
-    private static async Task<string> FingerprintAsync(string path, string json)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "POST";
-        context.Request.Path = path;
-        context.Request.ContentType = "application/json; charset=utf-8";
-        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
-        return await IdempotencyMiddleware.FingerprintAsync(context.Request, CancellationToken.None);
     }
 
     private static async Task<(Guid Id, string ApiKey)> RegisterEnterpriseAsync(ApiProcess node)
