@@ -74,6 +74,7 @@ public static class TextRules
     /// </summary>
     public static string Shorten(string text, int max)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         if (text.Length <= max)
         {
             return text;
