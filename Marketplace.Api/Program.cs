@@ -18,6 +18,7 @@ using Marketplace.Api.Search;
 using Marketplace.Api.Stats;
 using Marketplace.Api.Taxonomy;
 using Marketplace.Api.Webhooks;
+using Marketplace.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -98,7 +99,10 @@ catch (Exception e) when (ConfigurationError(e) is null && !started.IsCancellati
 {
     // A start-up that failed (a port in use, storage out of reach): the host has logged it with its stack trace; say it
     // once more as the last line, and exit rather than abort.
-    Console.Error.WriteLine($"Marketplace did not start: {e.Message}");
+    Console.Error.WriteLine($"Marketplace did not start: {e.Message}" + (StorageErrors.IsDamaged(e)
+        ? " The database file is damaged: stop every node, restore it from a backup (SQLite: sqlite3's .recover salvages what it can), and start" +
+          " again; search indexes are rebuilt from it."
+        : ""));
     return 1;
 }
 return 0;

@@ -26,7 +26,7 @@ public sealed class StartupTasks(
         {
             generated = await organizations.BootstrapOperatorAsync(configuredKey, ct);
         }
-        catch (System.Data.Common.DbException e)
+        catch (System.Data.Common.DbException e) when (StorageErrors.IsUniqueViolation(e))
         {
             // Another node bootstrapped at the same moment (unique credit code / key hash); its result stands.
             logger.LogInformation(e, "Operator bootstrap raced with another node; retrying once");

@@ -46,4 +46,18 @@ public static class StorageErrors
         SqlException s => s.Errors.Cast<SqlError>().Any(e => e.Number is 2627 or 2601),
         _ => false,
     };
+
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
+
+    /// <summary>
+    /// The database's own file is damaged (SQLite: malformed, or not a database; SQL Server: a page failed its consistency
+    /// check, error 824): no retry helps, only a restore.
+    /// </summary>
+    public static bool IsDamaged(Exception exception) => exception switch
+    {
+        SqliteException s => s.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase,
+        SqlException s => s.Errors.Cast<SqlError>().Any(e => e.Number == 824),
+        _ => exception.InnerException is { } inner && IsDamaged(inner),
+    };
 }

@@ -113,6 +113,29 @@ public class HostingTests
     }
 
     [Test]
+    public async Task A_damaged_database_file_stops_the_start_up_saying_so_and_what_to_do()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        // A SQLite header over pages of noise: what a disk fault or a copy taken mid-write can leave.
+        var noise = new byte[16_384];
+        new Random(7).NextBytes(noise);
+        "SQLite format 3\0"u8.CopyTo(noise);
+        File.WriteAllBytes(Path.Combine(directory, "marketplace.db"), noise);
+        try
+        {
+            using var api = Reliability.ApiProcess.Launch(directory, "damaged-db", new Dictionary<string, string?>());
+            Assert.That(await api.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(1), "an exit, not an abort (134)");
+            Assert.That(api.LogTail(3), Does.Contain("Marketplace did not start").And.Contain("The database file is damaged").And.Contain("restore it from a backup"));
+            Assert.That(File.ReadAllText(api.LogPath), Does.Not.Contain("raced with another node"), "a damaged file is no race");
+        }
+        finally
+        {
+            MarketplaceApp.DeleteDirectory(directory);
+        }
+    }
+
+    [Test]
     public async Task A_data_folder_that_cannot_be_created_stops_the_start_up_with_one_clear_error()
     {
         var directory = Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
