@@ -9,7 +9,7 @@ internal static class IdempotencySql
 
     public const string Find = """
         SELECT fingerprint AS Fingerprint, status_code AS StatusCode, content_type AS ContentType, location AS Location, etag AS ETag,
-               body AS Body, expires_at AS ExpiresAt
+               body AS Body, holder_id AS HolderId, created_at AS CreatedAt, expires_at AS ExpiresAt
         FROM idempotency_keys WHERE organization_id = @OrganizationId AND idempotency_key = @Key
         """;
 
@@ -23,6 +23,14 @@ internal static class IdempotencySql
         "DELETE FROM idempotency_keys WHERE organization_id = @OrganizationId AND idempotency_key = @Key AND status_code IS NULL";
 
     public const string ReleaseHolder = "DELETE FROM idempotency_keys WHERE holder_id = @Holder AND status_code IS NULL";
+
+    public const string HolderRegistered = "SELECT COUNT(*) FROM lease_holders WHERE holder_id = @Holder";
+
+    /// <summary>One record in progress of a holder no longer registered: of the retries that find it, one deletes it.</summary>
+    public const string DeleteAbandoned = """
+        DELETE FROM idempotency_keys
+        WHERE organization_id = @OrganizationId AND idempotency_key = @Key AND status_code IS NULL AND holder_id = @Holder
+        """;
 
     public const string DeleteExpiredKey =
         "DELETE FROM idempotency_keys WHERE organization_id = @OrganizationId AND idempotency_key = @Key AND expires_at <= @Now";

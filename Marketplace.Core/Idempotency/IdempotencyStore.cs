@@ -14,6 +14,14 @@ public sealed class IdempotencyOptions
     /// <summary>Hours an Idempotency-Key is kept from its first request; a retry after that runs as a new request.</summary>
     [Range(1, 720)]
     public int RetentionHours { get; set; } = 24;
+
+    /// <summary>
+    /// Seconds after its start a request still in progress on a node judged gone by its heartbeat alone (another host) is
+    /// taken for abandoned: a retry then runs it again. A node whose process certainly ended (on the same host) frees its
+    /// requests at once.
+    /// </summary>
+    [Range(1, 86_400)]
+    public int AbandonedAfterSeconds { get; set; } = 600;
 }
 
 /// <summary>An answer kept for replay: its status, the headers that matter and its body.</summary>
@@ -41,8 +49,11 @@ public sealed record IdempotencyClaim(IdempotencyState State, IdempotentResponse
 /// (organization, key) lets one of two racing requests in, on any node — and completes it with its answer, or abandons it
 /// (deletes it) when it failed so that a retry runs again. Records expire <see cref="IdempotencyOptions.RetentionHours"/>
 /// after their first request; expired ones are deleted by the next request with a key, at most every ten minutes per node.
-/// A record in progress names the process running its request: if that process dies mid-request, the lease holders'
-/// clean-up deletes the record (<see cref="ReleaseHolderAsync"/>), so a retry runs instead of waiting for the expiry.
+/// A record in progress names the process running its request. If that process certainly ended (killed on this host), the
+/// lease holders' clean-up deletes the record at once (<see cref="ReleaseHolderAsync"/>); if it is judged gone by its
+/// heartbeat alone (another host, which a live process cut off from the database can miss too), a retry takes the record
+/// over only once its request started <see cref="IdempotencyOptions.AbandonedAfterSeconds"/> ago — either way a retry runs
+/// instead of waiting for the expiry, and a process that was only slow gets that long to finish first.
 /// </summary>
 public sealed class IdempotencyStore(Database db, IOptions<IdempotencyOptions> options, LeaseHolder holder, TimeProvider clock) : IHolderBoundRows
 {
@@ -60,6 +71,8 @@ public sealed class IdempotencyStore(Database db, IOptions<IdempotencyOptions> o
         public string? Location { get; init; }
         public string? ETag { get; init; }
         public byte[]? Body { get; init; }
+        public string? HolderId { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
         public DateTimeOffset ExpiresAt { get; init; }
     }
 
@@ -92,6 +105,13 @@ public sealed class IdempotencyStore(Database db, IOptions<IdempotencyOptions> o
             if (row.ExpiresAt <= now)
             {
                 await connection.ExecuteAsync(db.Command(IdempotencySql.DeleteExpiredKey, parameters, ct: ct));
+                continue;
+            }
+            if (row.StatusCode is null && row.HolderId is { } runner && runner != holder.Id
+                && row.CreatedAt <= now - TimeSpan.FromSeconds(options.Value.AbandonedAfterSeconds)
+                && await connection.ExecuteScalarAsync<long>(db.Command(IdempotencySql.HolderRegistered, new { Holder = runner }, ct: ct)) == 0)
+            {
+                await connection.ExecuteAsync(db.Command(IdempotencySql.DeleteAbandoned, new { OrganizationId = organizationId, Key = key, Holder = runner }, ct: ct));
                 continue;
             }
             if (row.Fingerprint != fingerprint)
@@ -128,9 +148,16 @@ public sealed class IdempotencyStore(Database db, IOptions<IdempotencyOptions> o
         await connection.ExecuteAsync(db.Command(IdempotencySql.Abandon, new { OrganizationId = organizationId, Key = key }, ct: ct));
     }
 
-    /// <summary>Deletes the records in progress of a process that is gone: their requests will never be answered.</summary>
-    public async Task<int> ReleaseHolderAsync(string holderId, CancellationToken ct)
+    /// <summary>
+    /// Deletes the records in progress of a process that certainly ended: their requests will never be answered. A holder
+    /// judged gone by its heartbeat alone keeps them; retries take them over after <see cref="IdempotencyOptions.AbandonedAfterSeconds"/>.
+    /// </summary>
+    public async Task<int> ReleaseHolderAsync(string holderId, bool processEnded, CancellationToken ct)
     {
+        if (!processEnded)
+        {
+            return 0;
+        }
         await using var connection = await db.OpenAsync(ct);
         return await connection.ExecuteAsync(db.Command(IdempotencySql.ReleaseHolder, new { Holder = holderId }, ct: ct));
     }

@@ -11,5 +11,9 @@ public interface IHolderBoundRows
     string Name { get; }
 
     /// <summary>Frees every unfinished row held by <paramref name="holderId"/> (a holder that is gone); returns how many.</summary>
-    Task<int> ReleaseHolderAsync(string holderId, CancellationToken ct);
+    /// <param name="processEnded">
+    /// True when its process certainly ended (it ran on this host and runs no more); false when it is judged gone by its
+    /// heartbeat alone, which a live process cut off from the database for a lease can miss too.
+    /// </param>
+    Task<int> ReleaseHolderAsync(string holderId, bool processEnded, CancellationToken ct);
 }

@@ -71,12 +71,13 @@ public sealed class LeaseHolderService(
             {
                 continue; // it heartbeated meanwhile, or another process is freeing it
             }
-            var reason = gone.ToHolder().IsGone()
+            var ended = gone.ToHolder().IsGone();
+            var reason = ended
                 ? $"its process {gone.ProcessId} on this host has ended"
                 : $"no heartbeat since {gone.HeartbeatAt:O}";
             foreach (var table in services.GetServices<IHolderBoundRows>())
             {
-                var rows = await table.ReleaseHolderAsync(gone.HolderId, ct);
+                var rows = await table.ReleaseHolderAsync(gone.HolderId, ended, ct);
                 freed += rows;
                 if (rows > 0)
                 {

@@ -54,7 +54,7 @@ public sealed class SearchOutbox(Database db, TimeProvider clock) : ILeasedQueue
     public Task<int> RenewAsync(string holderId, IReadOnlyCollection<long> keys, DateTimeOffset until, CancellationToken ct) =>
         db.ExecuteInChunksAsync(SearchOutboxSql.Renew, keys, chunk => new { Seqs = chunk, Holder = holderId, Until = until }, ct);
 
-    public async Task<int> ReleaseHolderAsync(string holderId, CancellationToken ct)
+    public async Task<int> ReleaseHolderAsync(string holderId, bool processEnded, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteAsync(db.Command(SearchOutboxSql.ReleaseHolder, new { Holder = holderId }, ct: ct));

@@ -163,7 +163,7 @@ public sealed class WebhookOutbox(Database db, IOptions<WebhookOptions> options,
         return await c.ExecuteAsync(db.Command(WebhookSql.Renew, new { Keys = keys.ToArray(), Holder = holderId, Until = until }, ct: ct));
     }
 
-    public async Task<int> ReleaseHolderAsync(string holderId, CancellationToken ct)
+    public async Task<int> ReleaseHolderAsync(string holderId, bool processEnded, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteAsync(db.Command(WebhookSql.ReleaseHolder, new { Holder = holderId }, ct: ct));

@@ -275,6 +275,33 @@ public class IdempotencyTests(StorageKind storage)
     }
 
     [Test]
+    public async Task A_request_of_a_node_judged_gone_by_its_heartbeat_alone_is_taken_over_only_after_the_abandonment_time()
+    {
+        // A node on another host that misses its heartbeats may only be slow (a stalled VM, a failover): freeing its keys at
+        // once let a retry run while the first request could still finish, and one key made two lists.
+        var enterprise = await _app.CreateOrganizationAsync("enterprise");
+        const string body = """{"title":"需求清单","items":[{"text":"冷库温度经常超标，想要温控监测"}]}""";
+        var options = _app.Services.GetRequiredService<IOptions<IdempotencyOptions>>();
+        var registry = _app.Services.GetRequiredService<LeaseHolderRegistry>();
+        var remote = new LeaseHolder($"remote-{Guid.NewGuid():N}"[..20], "remote", "another-host", 4242, _clock.GetUtcNow().AddHours(-1));
+        await registry.RegisterAsync(remote, CancellationToken.None);
+        var key = NewKey();
+        var store = new IdempotencyStore(_app.Services.GetRequiredService<Database>(), options, remote, _clock);
+        Assert.That((await store.BeginAsync(enterprise.Id, key, await FingerprintAsync("/api/v1/demand-lists", body), CancellationToken.None)).State, Is.EqualTo(IdempotencyState.Started));
+
+        _clock.Offset += TimeSpan.FromSeconds(30); // no heartbeat for longer than a lease: judged gone, and removed
+        await _app.Services.GetRequiredService<LeaseHolderService>().FreeGoneHoldersAsync(CancellationToken.None);
+        Assert.That((await registry.ListAsync(CancellationToken.None)).Select(h => h.HolderId), Does.Not.Contain(remote.Id));
+        await ProblemAssert.IsProblemAsync(await enterprise.Client.SendAsync(JsonPost("/api/v1/demand-lists", body, key)), HttpStatusCode.Conflict);
+
+        _clock.Offset += TimeSpan.FromSeconds(options.Value.AbandonedAfterSeconds);
+        var retried = await enterprise.Client.SendAsync(JsonPost("/api/v1/demand-lists", body, key));
+
+        Assert.That(retried.StatusCode, Is.EqualTo(HttpStatusCode.Created), await retried.Content.ReadAsStringAsync());
+        Assert.That(await TotalAsync(enterprise.Client, "/api/v1/demand-lists"), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task A_failed_request_frees_its_key_and_a_completed_one_keeps_its_answer()
     {
         var store = _app.Services.GetRequiredService<IdempotencyStore>();
