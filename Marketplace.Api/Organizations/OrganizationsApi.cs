@@ -70,8 +70,8 @@ public static class OrganizationsApi
             .RequireAuthorization(Policies.Enterprise)
             .WithName("SetMyNameDisclosure")
             .WithSummary("选择是否向服务商公开企业名称 (choose whether integrators see the enterprise's name)")
-            .WithDescription("The enterprise itself, at any time: `discloseName` true names it on leads, `lead.created` events and its public ratings; false shows only its district and industry. Events already delivered keep what they carried. Answers the organization.")
-            .WithAuthProblems().WithProblems(400, 413, 415);
+            .WithDescription("The enterprise itself, at any time: `discloseName` true names it on leads, `lead.created` events and its public ratings; false shows only its district and industry. Events already delivered keep what they carried. Answers the organization. A 409 with the key a district office handed over when it registered the enterprise (or one added with it): the enterprise rotates it first.")
+            .WithAuthProblems().WithProblems(400, 409, 413, 415);
 
         group.MapGet("/{id}", Get)
             .WithName("GetOrganization")
@@ -167,7 +167,7 @@ public static class OrganizationsApi
         var v = new Validator();
         v.Required("discloseName", request?.DiscloseName);
         v.ThrowIfAny();
-        return TypedResults.Ok(OrganizationResponse.From(await store.SetDiscloseNameAsync(user.GetActor(), request!.DiscloseName!.Value, ct)));
+        return TypedResults.Ok(OrganizationResponse.From(await store.SetDiscloseNameAsync(user.GetActor(), user.GetKeyId(), request!.DiscloseName!.Value, ct)));
     }
 
     private static async Task<Ok<OrganizationResponse>> Get(Guid id, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)
@@ -198,7 +198,7 @@ public static class OrganizationsApi
     private static async Task<Created<IssuedApiKeyResponse>> AddKey(Guid id, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)
     {
         EnsureSelfOrOperator(user.GetActor(), id);
-        var key = await store.AddKeyAsync(id, ct);
+        var key = await store.AddKeyAsync(id, user.GetKeyId(), ct);
         return TypedResults.Created($"/api/v1/organizations/{id}/api-keys", new IssuedApiKeyResponse(key.Id, key.Secret, key.Prefix, key.CreatedAt));
     }
 

@@ -54,4 +54,7 @@ internal static class OrganizationSql
     public const string FirstOperator = "SELECT " + Columns + " FROM organizations WHERE kind = 'operator' ORDER BY created_at, id";
 
     public const string SetDiscloseName = "UPDATE organizations SET disclose_name = @DiscloseName WHERE id = @Id AND kind = 'enterprise'";
+
+    /// <summary>Who received the key to hand over (its registrar when a district office registered the organization), or null.</summary>
+    public const string KeyHandedOverBy = "SELECT handed_over_by FROM api_keys WHERE id = @KeyId AND organization_id = @OrganizationId";
 }

@@ -140,7 +140,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
     /// registrar records it on the enterprise's request, and only the enterprise changes it. Events already delivered keep
     /// what they carried.
     /// </summary>
-    public async Task<Organization> SetDiscloseNameAsync(Actor actor, bool discloseName, CancellationToken ct)
+    public async Task<Organization> SetDiscloseNameAsync(Actor actor, Guid keyId, bool discloseName, CancellationToken ct)
     {
         if (!actor.Is(OrganizationKind.Enterprise))
         {
@@ -148,6 +148,12 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         }
         await using (var c = await db.OpenAsync(ct))
         {
+            if (await c.ExecuteScalarAsync<Guid?>(db.Command(OrganizationSql.KeyHandedOverBy, new { KeyId = keyId, actor.OrganizationId }, ct: ct)) is not null)
+            {
+                // Its registrar held this key too: the choice would not certainly be the enterprise's.
+                throw new ConflictException("此 API key 是区县登记时转交的：请先轮换 key（POST /api/v1/organizations/{id}/api-keys/rotate），再用自己的新 key 选择 " +
+                    "(this API key was handed over by the district office that registered the enterprise: rotate it first, then choose with your own key).");
+            }
             await c.ExecuteAsync(db.Command(OrganizationSql.SetDiscloseName, new { Id = actor.OrganizationId, DiscloseName = discloseName }, ct: ct));
         }
         return await GetAsync(actor.OrganizationId, ct);
@@ -240,12 +246,18 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
     /// Issues one more key and leaves the others active (at most <see cref="MaxActiveKeys"/>): the safe way to replace a key
     /// without downtime or lockout (issue, switch, revoke the old one), also when an answer is lost and the call retried.
     /// </summary>
-    public async Task<IssuedApiKey> AddKeyAsync(Guid organizationId, CancellationToken ct)
+    /// <param name="callerKeyId">
+    /// The key the request came with: one added with a key its registrar received to hand over is marked as that key is (so
+    /// that whoever holds it cannot make an unmarked key while the enterprise's own keeps working; a rotation clears it).
+    /// </param>
+    public async Task<IssuedApiKey> AddKeyAsync(Guid organizationId, Guid callerKeyId, CancellationToken ct)
     {
         await GetAsync(organizationId, ct);
         return await db.InTransactionAsync(async (c, t) =>
         {
-            var key = await IssueKeyAsync(c, t, organizationId, ApiKeys.NewSecret(), ct);
+            var handedOverBy = await c.ExecuteScalarAsync<Guid?>(db.Command(OrganizationSql.KeyHandedOverBy,
+                new { KeyId = callerKeyId, OrganizationId = organizationId }, t, ct));
+            var key = await IssueKeyAsync(c, t, organizationId, ApiKeys.NewSecret(), ct, handedOverBy);
             // Counted after the insert, in the transaction (a guard against piling up keys, not a security boundary).
             if (await c.ExecuteScalarAsync<long>(db.Command(OrganizationSql.ActiveKeyCount, new { OrganizationId = organizationId }, t, ct)) > MaxActiveKeys)
             {

@@ -101,12 +101,22 @@ public class FinancingTests
 
         await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Conflict);
         Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("rotates that key"));
+        // A key added with the handed-over one is marked as it is (the enterprise's own would keep working, unnoticed).
+        var added = await handedOver.Client.PostAsync($"/api/v1/organizations/{enterpriseId}/api-keys", null);
+        Assert.That(added.StatusCode, Is.EqualTo(HttpStatusCode.Created), await added.Content.ReadAsStringAsync());
+        var second = _host.App.Client((await ReadJsonAsync(added))["apiKey"]!.GetValue<string>());
+        var (viaAdded, viaAddedETag) = await CreateAsync(_host, handedOver with { Client = second }, projectId);
+        await ProblemAssert.IsProblemAsync(await ConfirmAsync(_host.District.Client, $"/api/v1/financing-needs/{viaAdded["id"]}", viaAddedETag), HttpStatusCode.Conflict);
+        // Nor is the enterprise's name disclosed with it: the choice would not certainly be the enterprise's.
+        await ProblemAssert.IsProblemAsync(await second.PutAsJsonAsync("/api/v1/organizations/me/name-disclosure", new { discloseName = true }), HttpStatusCode.Conflict);
         var rotated = await handedOver.Client.PostAsync($"/api/v1/organizations/{enterpriseId}/api-keys/rotate", null);
         var own = _host.App.Client((await ReadJsonAsync(rotated))["apiKey"]!.GetValue<string>());
         var edited = await own.SendAsync(WithIfMatch(HttpMethod.Put, url, etag, Need(projectId)));
         Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK), await edited.Content.ReadAsStringAsync());
         var confirmed = await ConfirmAsync(_host.District.Client, url, edited.Headers.ETag!.ToString());
         Assert.That(confirmed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await confirmed.Content.ReadAsStringAsync());
+        Assert.That((await second.GetAsync("/api/v1/organizations/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the rotation revoked the added key too");
+        Assert.That((await own.PutAsJsonAsync("/api/v1/organizations/me/name-disclosure", new { discloseName = true })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         // An enterprise an operator registered: its key went to no district office.
         var (ordinary, ordinaryETag) = await CreateAsync(_host, _host.Enterprise, _projectId);
