@@ -84,7 +84,8 @@ public static class WebhooksApi
                 X-Marketplace-Event-Type, X-Marketplace-Timestamp (Unix seconds), X-Marketplace-Delivery-Attempt and
                 X-Marketplace-Signature: `v1=` hex HMAC-SHA256 of `{timestamp}.{body}` with the secret. Any 2xx acknowledges; anything else
                 (or no answer within the attempt timeout) is retried with exponential back-off for a day, then the delivery is dead (inspect and redeliver it).
-                At most 20 endpoints per organization (409).
+                At most 20 endpoints per organization (409), and one per URL (409 naming the endpoint that has it; scheme and host compared in any case, the default port as none):
+                a registration retried after a lost answer is refused rather than delivering every event twice (rotate that endpoint's secret for a new one).
                 """)
             .WithAuthProblems().WithProblems(400, 409, 413, 415)
             .WithoutIdempotency();
@@ -106,7 +107,7 @@ public static class WebhooksApi
             .WithName("UpdateWebhookEndpoint")
             .ProducesETag()
             .WithSummary("修改回调地址 (edit an endpoint)")
-            .WithDescription("URL, event types, description and `active` (false pauses deliveries). If-Match is required (428 without it, 412 when stale).")
+            .WithDescription("URL, event types, description and `active` (false pauses deliveries). If-Match is required (428 without it, 412 when stale). A new URL another endpoint of the organization has is a 409.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
         group.MapDelete("/{id}", Delete)

@@ -119,7 +119,10 @@ public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, 
         var (url, types, description) = Validate(actor, input, requireAll: true);
         await db.InTransactionAsync(async (c, t) =>
         {
-            await OtherEndpointsWithUrlCheckedAsync(c, t, actor.OrganizationId, id, url, ct);
+            if (url != endpoint.Url)
+            {
+                await OtherEndpointsWithUrlCheckedAsync(c, t, actor.OrganizationId, id, url, ct);
+            }
             var affected = await c.ExecuteAsync(db.Command(WebhookSql.UpdateEndpoint, new
             {
                 Id = id, Url = url, Description = description, EventTypes = Join(types), Active = input!.Active ?? endpoint.Active, Now = clock.GetUtcNow(),
@@ -143,13 +146,19 @@ public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, 
     {
         var others = (await c.QueryAsync<EndpointUrlRow>(db.Command(db.Dialect.LiveEndpointsOf, new { OrganizationId = organizationId }, t, ct)))
             .Where(e => e.Id != self).ToArray();
-        if (others.FirstOrDefault(e => e.Url == url) is { } existing)
+        var address = SameAddress(url);
+        if (others.FirstOrDefault(e => SameAddress(e.Url) == address) is { } existing)
         {
-            throw new ConflictException($"该回调地址已登记为 {existing.Id}；如需新的签名密钥请轮换其密钥 " +
-                $"(this URL is already registered as endpoint {existing.Id}; rotate its secret if you need a new one).");
+            throw new ConflictException(self is null
+                ? $"该回调地址已登记为 {existing.Id}；如需新的签名密钥请轮换其密钥 (this URL is already registered as endpoint {existing.Id}; rotate its secret if you need a new one)."
+                : $"该回调地址已由 {existing.Id} 使用 (this URL is already the address of endpoint {existing.Id}; edit or delete that one).");
         }
         return others.Length;
     }
+
+    /// <summary>A URL as one address: scheme and host in lower case, the scheme's default port left out (as Uri writes them).</summary>
+    private static string SameAddress(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetComponents(UriComponents.AbsoluteUri, UriFormat.UriEscaped) : url;
 
     private sealed record EndpointUrlRow(Guid Id, string Url);
 

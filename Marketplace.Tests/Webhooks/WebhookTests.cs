@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Core.Storage;
 using Marketplace.Tests.Api;
 using Marketplace.Tests.Demands;
 using Microsoft.Extensions.DependencyInjection;
@@ -113,10 +115,24 @@ public class WebhookTests
 
         await ProblemAssert.IsProblemAsync(twice, HttpStatusCode.Conflict);
         Assert.That(await twice.Content.ReadAsStringAsync(), Does.Contain(id.ToString()));
+        var shouted = new { url = _receiver.Url(path).Replace("http://", "HTTP://"), eventTypes = new[] { "match.changed" } };
+        await ProblemAssert.IsProblemAsync(await enterprise.Client.PostAsJsonAsync("/api/v1/webhooks", shouted), HttpStatusCode.Conflict);
         var (second, _, _) = await RegisterAsync(enterprise, _receiver, "match.changed");
         var secondRead = await enterprise.Client.GetAsync($"/api/v1/webhooks/{second}");
         var moved = await enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/webhooks/{second}", secondRead.Headers.ETag!.ToString(), again));
         await ProblemAssert.IsProblemAsync(moved, HttpStatusCode.Conflict);
+        // Endpoints that share a URL from before the check can still be edited (paused) as long as the URL stays.
+        var db = _host.Services.GetRequiredService<Database>();
+        await using (var c = await db.OpenAsync(CancellationToken.None))
+        {
+            await c.ExecuteAsync(db.Command("UPDATE webhook_endpoints SET url = @Url WHERE id = @Id", new { Url = _receiver.Url(path), Id = second }));
+        }
+        var shared = await enterprise.Client.GetAsync($"/api/v1/webhooks/{second}");
+        var paused = await enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/webhooks/{second}", shared.Headers.ETag!.ToString(),
+            new { url = _receiver.Url(path), eventTypes = new[] { "match.changed" }, active = false }));
+        Assert.That(paused.StatusCode, Is.EqualTo(HttpStatusCode.OK), await paused.Content.ReadAsStringAsync());
+        Assert.That((await enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Delete, $"/api/v1/webhooks/{second}", paused.Headers.ETag!.ToString()))).StatusCode,
+            Is.EqualTo(HttpStatusCode.NoContent));
         var other = await _host.CreateOrganizationAsync("enterprise");
         Assert.That((await other.Client.PostAsJsonAsync("/api/v1/webhooks", again)).StatusCode, Is.EqualTo(HttpStatusCode.Created), "another organization's endpoint may share the URL");
         var endpoint = await enterprise.Client.GetAsync($"/api/v1/webhooks/{id}");
