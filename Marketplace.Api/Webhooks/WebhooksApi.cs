@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
+using Marketplace.Core.Leasing;
 using Marketplace.Core.Webhooks;
 using Microsoft.AspNetCore.Mvc;
 
@@ -34,6 +35,7 @@ public sealed record WebhookSecretResponse(WebhookEndpointResponse Endpoint, str
 
 public sealed record WebhookEventTypeResponse(string Code, string Description, IReadOnlyList<string> OrganizationKinds);
 
+/// <param name="Node">The API node that made the attempt, by an alias stable per process (the operator's log maps it to the machine).</param>
 public sealed record WebhookAttemptResponse(int Attempt, DateTimeOffset At, string Node, int? StatusCode, string? Error, int DurationMs);
 
 /// <param name="EventId">The idempotency id: the same on every attempt and redelivery.</param>
@@ -59,7 +61,7 @@ public sealed record WebhookDeliveryResponse(
     public static WebhookDeliveryResponse From(WebhookDelivery d, bool detail) => new(d.Id, d.EventId, d.EventType, d.OccurredAt, d.Status, d.Attempts,
         d.Status == WebhookDeliveryStatuses.Pending ? d.NextAttemptAt : null, d.ExpiresAt, d.LastAttemptAt, d.LastStatusCode, d.LastError, d.DeliveredAt, d.DeadAt,
         detail && d.Payload is not null ? JsonDocument.Parse(d.Payload).RootElement.Clone() : null,
-        detail ? d.AttemptLog.Select(a => new WebhookAttemptResponse(a.Attempt, a.At, a.Holder, a.StatusCode, a.Error, a.DurationMs)).ToArray() : null);
+        detail ? d.AttemptLog.Select(a => new WebhookAttemptResponse(a.Attempt, a.At, LeaseHolder.AliasOf(a.Holder), a.StatusCode, a.Error, a.DurationMs)).ToArray() : null);
 }
 
 public static class WebhooksApi

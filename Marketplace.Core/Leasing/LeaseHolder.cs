@@ -14,6 +14,13 @@ public sealed record LeaseHolder(string Id, string NodeName, string Host, int Pr
     /// <summary>Longest holder id: fits the <c>claimed_by</c> columns (NVARCHAR(100)).</summary>
     public const int MaxIdLength = 100;
 
+    /// <summary>
+    /// How a holder is named to the API's users (a webhook attempt's node): stable per process, without the machine name
+    /// and process id the id carries; the holder's registration in the log gives both.
+    /// </summary>
+    public static string AliasOf(string holderId) =>
+        "node-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(holderId)))[..8];
+
     /// <summary>The holder for the current process; <paramref name="nodeName"/> (default: the machine name) prefixes its id.</summary>
     public static LeaseHolder ForCurrentProcess(string? nodeName = null)
     {

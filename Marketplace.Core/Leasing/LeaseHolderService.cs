@@ -22,7 +22,8 @@ public sealed class LeaseHolderService(
     public override async Task StartAsync(CancellationToken ct)
     {
         await registry.RegisterAsync(leases.Holder, ct);
-        logger.LogInformation("Lease holder {Holder} registered (process {ProcessId} on {Node})", leases.Holder.Id, leases.Holder.ProcessId, leases.Holder.NodeName);
+        logger.LogInformation("Lease holder {Holder} registered (process {ProcessId} on {Node}; {Alias} to API users)", leases.Holder.Id, leases.Holder.ProcessId,
+            leases.Holder.NodeName, LeaseHolder.AliasOf(leases.Holder.Id));
         await FreeGoneHoldersAsync(ct);
         await base.StartAsync(ct);
     }

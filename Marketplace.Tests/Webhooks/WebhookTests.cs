@@ -378,6 +378,7 @@ public class WebhookTests
                 nodes.UnionWith(detail["attemptLog"]!.AsArray().Select(a => a!["node"]!.GetValue<string>()));
             }
             TestContext.Out.WriteLine($"deliveries made by {nodes.Count} node(s): {string.Join(", ", nodes)}");
+            Assert.That(nodes, Is.All.Match("^node-[0-9a-f]{8}$"), "an alias, not the machine name and process id");
         }
         finally
         {
