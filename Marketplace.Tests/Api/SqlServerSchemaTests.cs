@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dapper;
 using Marketplace.Core.Bulk;
 using Marketplace.Core.Demands;
 using Marketplace.Core.Idempotency;
@@ -8,19 +9,27 @@ using Marketplace.Core.Matching;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Storage;
 using Marketplace.Core.Taxonomy;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 
 namespace Marketplace.Tests.Api;
 
 /// <summary>
-/// SQL Server refuses text longer than its column (a truncation error, the whole transaction rolled back) where SQLite stores
+/// The SQL Server schema as its migrations leave it, read with SQL Server's own parser: the same tables and columns as the
+/// SQLite schema, and wide enough for what the code writes. SQL Server refuses text longer than its column (a truncation error, the whole transaction rolled back) where SQLite stores
 /// it: the widths of the SQL Server schema, as its migrations leave it, against what the code writes into the columns whose
 /// text the code composes or bounds itself (user-typed text is checked against its column by each request's validation).
 /// </summary>
-public class SqlServerColumnWidthTests
+public class SqlServerSchemaTests
 {
-    /// <summary>Width of each (table, column) of character type after every migration; <see cref="int.MaxValue"/> for MAX.</summary>
+    /// <summary>
+    /// Each (table, column) after every migration with its width: <see cref="int.MaxValue"/> for MAX, <see cref="NotText"/>
+    /// for a column of another type.
+    /// </summary>
     private static readonly Lazy<Dictionary<(string Table, string Column), int>> Widths = new(ReadWidths);
+
+    private const int NotText = -1;
 
     private static IEnumerable<TestCaseData> Columns()
     {
@@ -48,6 +57,41 @@ public class SqlServerColumnWidthTests
     {
         Assert.That(Widths.Value.TryGetValue((table, column), out var width), Is.True, $"{table}.{column} is in the SQL Server schema");
         Assert.That(width, Is.GreaterThanOrEqualTo(longest));
+    }
+
+    /// <summary>
+    /// The SQL Server schema has every table and column the SQLite migrations make, and no other: a column added on one
+    /// side only (a new feature's migration written for one dialect) fails here, not in production on the other.
+    /// </summary>
+    [Test]
+    public async Task Has_the_tables_and_columns_of_the_sqlite_schema()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "marketplace-tests", $"schema-{Guid.NewGuid():N}.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        try
+        {
+            var db = new Database(new StorageOptions { Provider = StorageProvider.Sqlite, SqliteFile = file });
+            await new Migrator(db, TimeProvider.System, NullLogger<Migrator>.Instance).MigrateAsync(CancellationToken.None);
+            var sqlite = new HashSet<(string Table, string Column)>();
+            await using (var c = await db.OpenAsync(CancellationToken.None))
+            {
+                var tables = await c.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'");
+                foreach (var table in tables)
+                {
+                    sqlite.UnionWith((await c.QueryAsync<string>("SELECT name FROM pragma_table_info(@table)", new { table })).Select(column => (table, column)));
+                }
+            }
+            var sqlServer = Widths.Value.Keys.ToHashSet();
+
+            Assert.That(sqlite, Has.Count.GreaterThan(100), "the SQLite schema was read");
+            Assert.That(sqlite.Except(sqlServer).Select(k => $"{k.Table}.{k.Column}"), Is.Empty, "on SQLite only");
+            Assert.That(sqlServer.Except(sqlite).Select(k => $"{k.Table}.{k.Column}"), Is.Empty, "on SQL Server only");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(file);
+        }
     }
 
     private static Dictionary<(string Table, string Column), int> ReadWidths()
@@ -80,17 +124,17 @@ public class SqlServerColumnWidthTests
             }
         }
 
-        private void Set(SchemaObjectName table, string column, DataTypeReference? type)
-        {
-            if (type is SqlDataTypeReference { SqlDataTypeOption: SqlDataTypeOption.NVarChar or SqlDataTypeOption.VarChar or SqlDataTypeOption.NChar or SqlDataTypeOption.Char } text)
+        private void Set(SchemaObjectName table, string column, DataTypeReference? type) =>
+            widths[(table.BaseIdentifier.Value, column)] = type switch
             {
-                widths[(table.BaseIdentifier.Value, column)] = text.Parameters.FirstOrDefault() switch
-                {
-                    null => 1,
-                    MaxLiteral => int.MaxValue,
-                    var length => int.Parse(length.Value),
-                };
-            }
-        }
+                SqlDataTypeReference { SqlDataTypeOption: SqlDataTypeOption.NVarChar or SqlDataTypeOption.VarChar or SqlDataTypeOption.NChar or SqlDataTypeOption.Char } text =>
+                    text.Parameters.FirstOrDefault() switch
+                    {
+                        null => 1,
+                        MaxLiteral => int.MaxValue,
+                        var length => int.Parse(length.Value),
+                    },
+                _ => NotText,
+            };
     }
 }
