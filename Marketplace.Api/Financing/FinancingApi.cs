@@ -63,8 +63,8 @@ public static class FinancingApi
             .WithName("CreateFinancingNeed")
             .ProducesETag()
             .WithSummary("提出融资需求 (submit a financing need)")
-            .WithDescription("Enterprise only (技改专项贷): attached to one of its plan projects (`planProjectId`) or engagements (`engagementId`), with amount, term, purpose and expected benefits. It waits for the district office's confirmation. Answers 201 with Location and ETag.")
-            .WithAuthProblems().WithProblems(400, 413, 415);
+            .WithDescription("Enterprise only (技改专项贷): attached to one of its plan projects (`planProjectId`) or engagements (`engagementId`), with amount, term, purpose and expected benefits. It waits for the district office's confirmation. Answers 201 with Location and ETag. A 409 with the key the district office received to hand over when it registered the enterprise (or one added with it): the enterprise rotates it first, so that the office never confirms what it could have submitted itself.")
+            .WithAuthProblems().WithProblems(400, 409, 413, 415);
 
         group.MapGet("/", List)
             .WithName("ListFinancingNeeds")
@@ -92,7 +92,7 @@ public static class FinancingApi
             .WithName("UpdateFinancingNeed")
             .ProducesETag()
             .WithSummary("修改融资需求 (edit a financing need)")
-            .WithDescription("The enterprise only; If-Match is required (428 without it, 412 when stale). Editing a returned need submits it again; confirmed needs can't be edited (409).")
+            .WithDescription("The enterprise only; If-Match is required (428 without it, 412 when stale). Editing a returned need submits it again; confirmed needs can't be edited (409), nor any with the key the district office handed over (409: rotate it first).")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 413, 415, 428);
 
         group.MapPost("/{id}/confirm", Confirm)
@@ -100,7 +100,7 @@ public static class FinancingApi
             .WithName("ConfirmFinancingNeed")
             .ProducesETag()
             .WithSummary("区县确认 (the district office confirms)")
-            .WithDescription("The district office of the enterprise's district: a submitted need becomes confirmed and goes on the list for banks (409 otherwise, and 409 for a need submitted with the key the office received to hand over when it registered the enterprise: the enterprise rotates that key and edits the need with its own first). If-Match is required: the ETag of the version reviewed (428 without it or with *, 412 when the enterprise has edited the need since).")
+            .WithDescription("The district office of the enterprise's district: a submitted need becomes confirmed and goes on the list for banks (409 otherwise). If-Match is required: the ETag of the version reviewed (428 without it or with *, 412 when the enterprise has edited the need since).")
             .WithAuthProblems().WithProblems(404, 409, 412, 428);
 
         group.MapPost("/{id}/return", Return)

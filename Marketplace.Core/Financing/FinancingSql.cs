@@ -40,9 +40,9 @@ internal static class FinancingSql
 
     public const string Insert = """
         INSERT INTO financing_needs (id, enterprise_id, district, plan_project_id, engagement_id, directions, amount_yuan, term_months, purpose,
-                                     expected_benefits, status, return_reason, confirmed_by, confirmed_at, row_version, created_at, updated_at, submitted_with_key)
+                                     expected_benefits, status, return_reason, confirmed_by, confirmed_at, row_version, created_at, updated_at)
         VALUES (@Id, @EnterpriseId, @District, @PlanProjectId, @EngagementId, @Directions, @AmountYuan, @TermMonths, @Purpose,
-                @ExpectedBenefits, 'submitted', NULL, NULL, NULL, 1, @Now, @Now, @KeyId)
+                @ExpectedBenefits, 'submitted', NULL, NULL, NULL, 1, @Now, @Now)
         """;
 
     /// <summary>An edit resubmits the need (a returned one too).</summary>
@@ -50,7 +50,7 @@ internal static class FinancingSql
         UPDATE financing_needs
         SET plan_project_id = @PlanProjectId, engagement_id = @EngagementId, directions = @Directions, amount_yuan = @AmountYuan,
             term_months = @TermMonths, purpose = @Purpose, expected_benefits = @ExpectedBenefits, status = 'submitted', return_reason = NULL,
-            row_version = row_version + 1, updated_at = @Now, submitted_with_key = @KeyId
+            row_version = row_version + 1, updated_at = @Now
         WHERE id = @Id AND row_version = @ExpectedRowVersion AND status <> 'confirmed'
         """;
 
@@ -58,10 +58,5 @@ internal static class FinancingSql
         UPDATE financing_needs
         SET status = @Status, return_reason = @Reason, confirmed_by = @ConfirmedBy, confirmed_at = @ConfirmedAt, row_version = row_version + 1, updated_at = @Now
         WHERE id = @Id AND row_version = @ExpectedRowVersion AND status = 'submitted'
-        """;
-
-    /// <summary>Who received the key a need was last submitted with to hand it over (null: its own key, or an operator's registration).</summary>
-    public const string KeyHandedOverBy = """
-        SELECT k.handed_over_by FROM financing_needs n JOIN api_keys k ON k.id = n.submitted_with_key WHERE n.id = @Id
         """;
 }

@@ -51,19 +51,23 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
 
     public static IReadOnlyList<string> ParseDirections(string json) => JsonSerializer.Deserialize<string[]>(json, PlanStore.Json) ?? [];
 
-    /// <param name="keyId">The API key the need is submitted with (see <see cref="DecideAsync"/>).</param>
+    /// <param name="keyId">
+    /// The API key the need comes with: not one the district office that confirms needs received to hand over when it
+    /// registered the enterprise (409), or the office could submit a need as the enterprise and confirm it itself.
+    /// </param>
     public async Task<FinancingNeed> CreateAsync(Actor actor, Guid keyId, FinancingNeedInput? input, CancellationToken ct)
     {
         if (!actor.Is(OrganizationKind.Enterprise))
         {
             throw new ForbiddenException("只有企业可以提出融资需求 (only enterprises submit financing needs).");
         }
+        await organizations.RequireOwnKeyAsync(actor, keyId, "提交融资需求 (submit a financing need)", ct);
         var valid = await ValidateAsync(actor, input, ct);
         var enterprise = await organizations.GetAsync(actor.OrganizationId, ct);
         var id = Guid.NewGuid();
         await using (var c = await db.OpenAsync(ct))
         {
-            await c.ExecuteAsync(db.Command(FinancingSql.Insert, Args(valid, new { Id = id, EnterpriseId = actor.OrganizationId, enterprise.District, Now = clock.GetUtcNow(), KeyId = keyId }), ct: ct));
+            await c.ExecuteAsync(db.Command(FinancingSql.Insert, Args(valid, new { Id = id, EnterpriseId = actor.OrganizationId, enterprise.District, Now = clock.GetUtcNow() }), ct: ct));
         }
         return await GetAsync(actor, id, ct);
     }
@@ -132,6 +136,7 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
         }
         Preconditions.RequireIfMatch(ifMatch, "融资需求");
         Preconditions.CheckIfMatch(ifMatch, need.ETag, "融资需求");
+        await organizations.RequireOwnKeyAsync(actor, keyId, "修改融资需求 (edit a financing need)", ct);
         var valid = await ValidateAsync(actor, input, ct);
         if (need.Status == FinancingStatuses.Confirmed)
         {
@@ -139,7 +144,7 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
         }
         await using (var c = await db.OpenAsync(ct))
         {
-            var affected = await c.ExecuteAsync(db.Command(FinancingSql.Update, Args(valid, new { Id = id, Now = clock.GetUtcNow(), ExpectedRowVersion = need.RowVersion, KeyId = keyId }), ct: ct));
+            var affected = await c.ExecuteAsync(db.Command(FinancingSql.Update, Args(valid, new { Id = id, Now = clock.GetUtcNow(), ExpectedRowVersion = need.RowVersion }), ct: ct));
             if (affected == 0)
             {
                 throw Changed();
@@ -184,12 +189,6 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
         {
             throw new ConflictException(ended);
         }
-        if (status == FinancingStatuses.Confirmed && await KeyHandedOverByAsync(id, ct) == actor.OrganizationId)
-        {
-            // The confirmation is a check by two parties: not when the office itself held the key the need came with.
-            throw new ConflictException("该需求是用贵单位登记企业时转交的 API key 提交的：请企业先轮换该 key，再用自己的新 key 修改并重新提交 " +
-                "(this need was submitted with the API key your office received to hand over when it registered the enterprise: the enterprise rotates that key, then edits the need with its own).");
-        }
         var now = clock.GetUtcNow();
         await using (var c = await db.OpenAsync(ct))
         {
@@ -210,12 +209,6 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
             }
         }
         return await GetAsync(actor, id, ct);
-    }
-
-    private async Task<Guid?> KeyHandedOverByAsync(Guid id, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteScalarAsync<Guid?>(db.Command(FinancingSql.KeyHandedOverBy, new { Id = id }, ct: ct));
     }
 
     /// <summary>

@@ -146,17 +146,27 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         {
             throw new ForbiddenException("只有企业可以选择是否公开名称 (only an enterprise chooses whether its name is shown).");
         }
+        await RequireOwnKeyAsync(actor, keyId, "选择是否公开名称 (choose whether the name is shown)", ct);
         await using (var c = await db.OpenAsync(ct))
         {
-            if (await c.ExecuteScalarAsync<Guid?>(db.Command(OrganizationSql.KeyHandedOverBy, new { KeyId = keyId, actor.OrganizationId }, ct: ct)) is not null)
-            {
-                // Its registrar held this key too: the choice would not certainly be the enterprise's.
-                throw new ConflictException("此 API key 是区县登记时转交的：请先轮换 key（POST /api/v1/organizations/{id}/api-keys/rotate），再用自己的新 key 选择 " +
-                    "(this API key was handed over by the district office that registered the enterprise: rotate it first, then choose with your own key).");
-            }
             await c.ExecuteAsync(db.Command(OrganizationSql.SetDiscloseName, new { Id = actor.OrganizationId, DiscloseName = discloseName }, ct: ct));
         }
         return await GetAsync(actor.OrganizationId, ct);
+    }
+
+    /// <summary>
+    /// 409 when <paramref name="keyId"/> is the key the district office that registered the organization received to hand
+    /// over (or one added with it): whoever holds it may be the office, so <paramref name="what"/> — which only the
+    /// enterprise may do — waits for the enterprise's own key, which a rotation gives it.
+    /// </summary>
+    public async Task RequireOwnKeyAsync(Actor actor, Guid keyId, string what, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        if (await c.ExecuteScalarAsync<Guid?>(db.Command(OrganizationSql.KeyHandedOverBy, new { KeyId = keyId, actor.OrganizationId }, ct: ct)) is not null)
+        {
+            throw new ConflictException($"此 API key 是区县登记企业时转交的：请先轮换（POST /api/v1/organizations/{actor.OrganizationId}/api-keys/rotate），再用自己的新 key {what}" +
+                " (this API key was handed over by the district office that registered the enterprise: rotate it first, then use your own key).");
+        }
     }
 
     public async Task<Organization?> FindAsync(Guid id, CancellationToken ct)
