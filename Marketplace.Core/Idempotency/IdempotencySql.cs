@@ -24,8 +24,6 @@ internal static class IdempotencySql
 
     public const string ReleaseHolder = "DELETE FROM idempotency_keys WHERE holder_id = @Holder AND status_code IS NULL";
 
-    public const string HolderRegistered = "SELECT COUNT(*) FROM lease_holders WHERE holder_id = @Holder";
-
     /// <summary>One record in progress of a holder no longer registered: of the retries that find it, one deletes it.</summary>
     public const string DeleteAbandoned = """
         DELETE FROM idempotency_keys

@@ -55,7 +55,8 @@ public sealed record IdempotencyClaim(IdempotencyState State, IdempotentResponse
 /// over only once its request started <see cref="IdempotencyOptions.AbandonedAfterSeconds"/> ago — either way a retry runs
 /// instead of waiting for the expiry, and a process that was only slow gets that long to finish first.
 /// </summary>
-public sealed class IdempotencyStore(Database db, IOptions<IdempotencyOptions> options, LeaseHolder holder, TimeProvider clock) : IHolderBoundRows
+public sealed class IdempotencyStore(Database db, IOptions<IdempotencyOptions> options, LeaseHolder holder, LeaseHolderRegistry holders, TimeProvider clock)
+    : IHolderBoundRows
 {
     public const int KeyMax = 255;
 
@@ -109,7 +110,7 @@ public sealed class IdempotencyStore(Database db, IOptions<IdempotencyOptions> o
             }
             if (row.StatusCode is null && row.HolderId is { } runner && runner != holder.Id
                 && row.CreatedAt <= now - TimeSpan.FromSeconds(options.Value.AbandonedAfterSeconds)
-                && await connection.ExecuteScalarAsync<long>(db.Command(IdempotencySql.HolderRegistered, new { Holder = runner }, ct: ct)) == 0)
+                && !await holders.IsRegisteredAsync(runner, ct))
             {
                 await connection.ExecuteAsync(db.Command(IdempotencySql.DeleteAbandoned, new { OrganizationId = organizationId, Key = key, Holder = runner }, ct: ct));
                 continue;

@@ -59,6 +59,13 @@ public sealed class LeaseHolderRegistry(Database db, TimeProvider clock)
         await c.ExecuteAsync(db.Command(LeaseSql.Unregister, new { HolderId = holderId }, ct: ct));
     }
 
+    /// <summary>Whether <paramref name="holderId"/> is registered: a holder judged gone is removed, and registers again if it was alive.</summary>
+    public async Task<bool> IsRegisteredAsync(string holderId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(db.Command(LeaseSql.IsRegistered, new { HolderId = holderId }, ct: ct)) > 0;
+    }
+
     public async Task<IReadOnlyList<RegisteredHolder>> ListAsync(CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
@@ -100,6 +107,8 @@ public static class LeaseSql
     public const string Unregister = "DELETE FROM lease_holders WHERE holder_id = @HolderId";
 
     public const string Remove = "DELETE FROM lease_holders WHERE holder_id = @HolderId AND heartbeat_at = @HeartbeatAt";
+
+    public const string IsRegistered = "SELECT COUNT(*) FROM lease_holders WHERE holder_id = @HolderId";
 
     public const string List = """
         SELECT holder_id AS HolderId, node_name AS NodeName, host AS Host, process_id AS ProcessId, process_started_at AS ProcessStartedAt,

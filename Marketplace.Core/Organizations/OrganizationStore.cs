@@ -38,8 +38,8 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
     }
 
     /// <param name="handedOverBy">
-    /// The registrar when it is a district office: it receives the first key to hand over, and never confirms a financing
-    /// need submitted with that key (the enterprise rotates it first). Null when an operator registers.
+    /// The registrar when it is a district office: it receives the first key to hand over, with which no one does what only
+    /// the enterprise may do (<see cref="RequireOwnKeyAsync"/>) until the enterprise rotates it. Null when an operator registers.
     /// </param>
     public async Task<(Organization Organization, IssuedApiKey Key)> CreateAsync(NewOrganization input, CancellationToken ct, Guid? handedOverBy = null)
     {

@@ -138,7 +138,7 @@ public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, 
 
     /// <summary>
     /// Counts the organization's endpoints other than <paramref name="self"/>, read with a lock so that two registrations at
-    /// once keep the limit; 409 when one of them has <paramref name="url"/> already (compared as sent, on both engines): a
+    /// once keep the limit; 409 when one of them has <paramref name="url"/> already (as one address, on both engines): a
     /// registration retried after a lost answer (it takes no Idempotency-Key, its answer holds the secret) would deliver
     /// every event twice.
     /// </summary>

@@ -257,7 +257,7 @@ public class IdempotencyTests(StorageKind storage)
         foreach (var (holder, key) in new[] { (ended, orphaned), (alive, running) })
         {
             await registry.RegisterAsync(holder, CancellationToken.None);
-            var store = new IdempotencyStore(db, options, holder, _clock);
+            var store = new IdempotencyStore(db, options, holder, registry, _clock);
             Assert.That((await store.BeginAsync(enterprise.Id, key, fingerprint, CancellationToken.None)).State, Is.EqualTo(IdempotencyState.Started));
         }
         await ProblemAssert.IsProblemAsync(await enterprise.Client.SendAsync(JsonPost("/api/v1/demand-lists", body, orphaned)), HttpStatusCode.Conflict);
@@ -286,7 +286,7 @@ public class IdempotencyTests(StorageKind storage)
         var remote = new LeaseHolder($"remote-{Guid.NewGuid():N}"[..20], "remote", "another-host", 4242, _clock.GetUtcNow().AddHours(-1));
         await registry.RegisterAsync(remote, CancellationToken.None);
         var key = NewKey();
-        var store = new IdempotencyStore(_app.Services.GetRequiredService<Database>(), options, remote, _clock);
+        var store = new IdempotencyStore(_app.Services.GetRequiredService<Database>(), options, remote, registry, _clock);
         Assert.That((await store.BeginAsync(enterprise.Id, key, await FingerprintAsync("/api/v1/demand-lists", body), CancellationToken.None)).State, Is.EqualTo(IdempotencyState.Started));
 
         _clock.Offset += TimeSpan.FromSeconds(30); // no heartbeat for longer than a lease: judged gone, and removed

@@ -59,7 +59,8 @@ public class IdempotencyCrashTests
                     await c.ExecuteAsync("UPDATE lease_holders SET host = 'another-host' WHERE holder_id = @holderId", new { holderId });
                 }
             }
-            var doomedStore = new IdempotencyStore(db, Options.Create(new IdempotencyOptions()), new LeaseHolder(holderId, "doomed", LeaseHolder.CurrentHost, doomed.ProcessId, default), TimeProvider.System);
+            var doomedStore = new IdempotencyStore(db, Options.Create(new IdempotencyOptions()), new LeaseHolder(holderId, "doomed", LeaseHolder.CurrentHost, doomed.ProcessId, default),
+                new LeaseHolderRegistry(db, TimeProvider.System), TimeProvider.System);
             var claim = await doomedStore.BeginAsync(organizationId, key, await IdempotencyTests.FingerprintAsync("/api/v1/demand-lists", body), CancellationToken.None);
             Assert.That(claim.State, Is.EqualTo(IdempotencyState.Started));
             Assert.That((await client.SendAsync(IdempotencyTests.JsonPost("/api/v1/demand-lists", body, key))).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "while the doomed node runs, its request is running");
