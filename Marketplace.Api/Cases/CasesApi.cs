@@ -58,7 +58,7 @@ public static class CasesApi
             .WithName("ConsentToCase")
             .ProducesETag()
             .WithSummary("同意公开 (consent to publishing)")
-            .WithDescription("Either party, on a draft. The enterprise may say whether it is named (`named`). With both consents the case goes to operator review (status submitted). If-Match is optional and checked when sent.")
+            .WithDescription("Either party, on a draft. The enterprise may say whether it is named (`named`). With both consents the case goes to operator review (status submitted). Consenting again to a draft changes nothing (the first consent's time stands). If-Match is optional and checked when sent.")
             .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);
 
         group.MapPost("/{id}/revoke-consent", Revoke)

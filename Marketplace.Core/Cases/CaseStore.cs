@@ -205,7 +205,12 @@ public sealed class CaseStore(Database db, EngagementStore engagements, ITextAna
         {
             throw new ConflictException($"案例当前状态为 {found.Status}，无需再次同意 (the case is {found.Status}; consent is given on drafts).");
         }
-        var now = clock.GetUtcNow();
+        var consentedAt = isIntegrator ? found.IntegratorConsentAt : found.EnterpriseConsentAt;
+        if (consentedAt is not null && (isIntegrator || named is null || named == found.Named))
+        {
+            return found; // consenting again changes nothing: the first consent's time stands
+        }
+        var now = consentedAt ?? clock.GetUtcNow();
         var next = isIntegrator
             ? found with { IntegratorConsentAt = now }
             : found with { EnterpriseConsentAt = now, Named = named ?? found.Named };

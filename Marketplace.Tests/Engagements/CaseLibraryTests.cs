@@ -120,6 +120,25 @@ public class CaseLibraryTests
         (await GetJsonAsync(_host.Client(), $"/api/v1/cases/search{query}"))["items"]!.AsArray().Select(k => k!["id"]!.GetValue<string>()).ToArray();
 
     [Test]
+    public async Task Consenting_again_keeps_the_first_consents_time_and_changes_nothing()
+    {
+        var engagement = await VerifiedEngagementAsync("焊接机器人 车架 再次同意");
+        var (created, etag) = await CreateCaseAsync(_integrator, engagement, "车架焊接案例", "弧焊机器人焊接车架。");
+        var id = IdOf(created);
+        await Task.Delay(20);
+        var response = await _integrator.Client.PostAsJsonAsync($"/api/v1/cases/{id}/consent", new { });
+        var again = await OkAsync(response);
+        Assert.Multiple(() =>
+        {
+            Assert.That(again["consents"]!["integrator"]!.ToJsonString(), Is.EqualTo(created["consents"]!["integrator"]!.ToJsonString()));
+            Assert.That(again["status"]!.GetValue<string>(), Is.EqualTo("draft"));
+            Assert.That(response.Headers.ETag!.ToString(), Is.EqualTo(etag), "nothing was written");
+        });
+        var submitted = await OkAsync(await _enterprise.Client.PostAsJsonAsync($"/api/v1/cases/{id}/consent", new { named = false }));
+        Assert.That(submitted["status"]!.GetValue<string>(), Is.EqualTo("submitted"));
+    }
+
+    [Test]
     public async Task Cases_come_only_from_verified_engagements_of_your_own()
     {
         var itemId = await ItemMatchingAsync(_enterprise, _offering, "焊接机器人 车架 案例前置");
