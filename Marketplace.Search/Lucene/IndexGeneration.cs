@@ -5,6 +5,7 @@ using Lucene.Net.Store;
 using Lucene.Net.Util;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
+using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace Marketplace.Search.Lucene;
 
@@ -16,13 +17,19 @@ namespace Marketplace.Search.Lucene;
 /// </summary>
 internal sealed class IndexGeneration : IDisposable
 {
-    private readonly FSDirectory _directory;
+    private readonly LuceneDirectory _directory;
     private readonly Dictionary<Guid, long> _versions;
 
     /// <summary>The ids of batches that failed part-way: some of their documents may be here although the version map did not move.</summary>
     private readonly HashSet<Guid> _maybeWritten = [];
 
-    private IndexGeneration(int number, string path, FSDirectory directory, IndexWriter writer, Dictionary<Guid, long> versions)
+    /// <summary>
+    /// What the version map said, before the writes since the last commit, of each offering they changed: a commit that
+    /// fails (a full disk) may have discarded those documents, so the map goes back and a retry writes them again.
+    /// </summary>
+    private readonly Dictionary<Guid, long?> _uncommitted = [];
+
+    private IndexGeneration(int number, string path, LuceneDirectory directory, IndexWriter writer, Dictionary<Guid, long> versions)
     {
         Number = number;
         Path = path;
@@ -52,7 +59,12 @@ internal sealed class IndexGeneration : IDisposable
     private static IndexGeneration Open(string path, int number, Analyzer analyzer, double ramBufferMb, bool create, bool compoundFiles)
     {
         System.IO.Directory.CreateDirectory(path);
-        var directory = FSDirectory.Open(path);
+        return Open(FSDirectory.Open(path), path, number, analyzer, ramBufferMb, create, compoundFiles);
+    }
+
+    /// <summary>Opens a generation on a directory it then owns (tests wrap the file system's to make writes fail).</summary>
+    internal static IndexGeneration Open(LuceneDirectory directory, string path, int number, Analyzer analyzer, double ramBufferMb, bool create, bool compoundFiles)
+    {
         try
         {
             var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, analyzer)
@@ -105,7 +117,7 @@ internal sealed class IndexGeneration : IDisposable
         // that single-threaded pass over the whole index took a fifth of a rebuild (about 3 s at 100,000 offerings) and
         // saves only about 5 % of a search's CPU now that text searches run over cached per-segment postings
         // (TextScorer); the merge policy merges them as segments accumulate.
-        Writer.Commit();
+        Commit();
         Writer.Config.RAMBufferSizeMB = liveRamBufferMb;
         Writer.Config.UseCompoundFile = true;
         StartSearching();
@@ -160,9 +172,41 @@ internal sealed class IndexGeneration : IDisposable
         }
         foreach (var document in newer)
         {
+            _uncommitted.TryAdd(document.Id, _versions.TryGetValue(document.Id, out var before) ? before : null);
             _versions[document.Id] = document.Version;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Commits the writes applied since the last commit. When the commit fails, the version map no longer counts them as
+    /// indexed (Lucene may have dropped the buffered documents), so the retry of the batch writes them again instead of
+    /// finding them current and completing the outbox rows over an index that lacks them.
+    /// </summary>
+    public void Commit()
+    {
+        try
+        {
+            Writer.Commit();
+        }
+        catch
+        {
+            foreach (var (id, before) in _uncommitted)
+            {
+                if (before is { } version)
+                {
+                    _versions[id] = version;
+                }
+                else
+                {
+                    _versions.Remove(id);
+                }
+                _maybeWritten.Add(id);
+            }
+            _uncommitted.Clear();
+            throw;
+        }
+        _uncommitted.Clear();
     }
 
     public void Dispose()

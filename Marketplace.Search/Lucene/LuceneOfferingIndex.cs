@@ -135,7 +135,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             live = _live!;
             if (live.Apply(documents, _taxonomy, bulk: false))
             {
-                live.Writer.Commit();
+                live.Commit();
                 live.Searchers!.MaybeRefreshBlocking();
             }
             _rebuild?.Target.Apply(documents, _taxonomy, bulk: false); // not lost when the rebuild swaps in
@@ -354,7 +354,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             EnsureCurrent(rebuild);
             if (target.Writer.HasUncommittedChanges())
             {
-                target.Writer.Commit(); // writes made while it warmed
+                target.Commit(); // writes made while it warmed
             }
             target.Searchers!.MaybeRefreshBlocking();
             IndexGeneration old;
