@@ -80,6 +80,8 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
             SearchIndexUnavailableException u => (503, "搜索服务暂不可用 (search unavailable)", u.Message, null),
             _ when StorageErrors.IsTransient(exception) => (503, "存储服务繁忙 (storage busy)",
                 "数据库繁忙或暂时无法访问，请稍后重试 (the database is busy or unreachable; retry shortly).", null),
+            _ when StorageErrors.IsOutOfSpace(exception) => (503, "存储空间不足 (storage full)",
+                "数据库存储空间已满，本次修改未保存；请稍后重试，并通知平台运维 (the database is out of space and nothing was saved; retry later and tell the platform's operators).", null),
             NotFoundException n => (404, "未找到 (not found)", n.Message, null),
             ConflictException c => (409, "状态冲突 (conflict)", c.Message, null),
             ForbiddenException f => (403, Problems.ForbiddenTitle, f.Message, null),
@@ -113,11 +115,13 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         {
             // An engine's or a database's failure is logged; an index being rebuilt is logged once, by the rebuild.
             var cause = exception is SearchIndexUnavailableException ? exception.InnerException : exception;
+            var outOfSpace = StorageErrors.IsOutOfSpace(exception);
             if (cause is not null)
             {
-                logger.LogWarning(cause, "{Title} on {Method} {Path}", title, context.Request.Method, context.Request.Path);
+                // A full disk needs an operator; a busy store passes by itself.
+                logger.Log(outOfSpace ? LogLevel.Error : LogLevel.Warning, cause, "{Title} on {Method} {Path}", title, context.Request.Method, context.Request.Path);
             }
-            context.Response.Headers.RetryAfter = "5";
+            context.Response.Headers.RetryAfter = outOfSpace ? "60" : "5";
         }
         if (exception is TooManyInProgressException busy)
         {

@@ -47,6 +47,19 @@ public static class StorageErrors
         _ => false,
     };
 
+    private const int SqliteFull = 13;
+
+    /// <summary>
+    /// The database has no room for the write (SQLite: the disk is full; SQL Server: a filegroup or the transaction log is
+    /// full, errors 1105 and 9002): nothing was written, and retrying helps only once an operator has made room.
+    /// </summary>
+    public static bool IsOutOfSpace(Exception exception) => exception switch
+    {
+        SqliteException s => s.SqliteErrorCode == SqliteFull,
+        SqlException s => s.Errors.Cast<SqlError>().Any(e => e.Number is 1105 or 9002),
+        _ => false,
+    };
+
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
 
