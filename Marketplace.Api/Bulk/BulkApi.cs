@@ -17,7 +17,7 @@ public sealed record OfferingImportResponse(Guid Id, string? FileName, string Fo
 
 /// <param name="Kind">offerings (the catalog), demand-lists (one row per item), match-events, financing-needs (confirmed).</param>
 /// <param name="Format">csv (default) or xlsx.</param>
-/// <param name="Status">offerings: live (default) or all; demand-lists: open or closed (default: both).</param>
+/// <param name="Status">offerings: live (default) or all; demand-lists: open or closed (default: both). A filter a kind does not take is a 400.</param>
 /// <param name="District">Demand lists, match events and financing needs: one district.</param>
 /// <param name="Direction">Match events and financing needs: one direction code.</param>
 /// <param name="From">Match events and financing needs: first day (yyyy-MM-dd, China Standard Time).</param>
@@ -240,9 +240,21 @@ public static class BulkApi
             ExportKinds.DemandLists => ["open", "closed"],
             _ => [],
         };
-        if (status is not null && !allowed.Contains(status))
+        if (status is not null && allowed.Length > 0 && !allowed.Contains(status))
         {
-            v.Add("status", allowed.Length == 0 ? "此导出类型没有 status 筛选 (this kind has no status filter)." : $"应为 {string.Join(" 或 ", allowed)} (one of: {string.Join(", ", allowed)}).");
+            v.Add("status", $"应为 {string.Join(" 或 ", allowed)} (one of: {string.Join(", ", allowed)}).");
+        }
+        if (kind is not null && ExportKinds.Codes.Contains(kind))
+        {
+            var filters = ExportKinds.FiltersOf(kind);
+            foreach (var (field, given) in new[] { ("status", status is not null), ("district", request?.District is not null),
+                         ("direction", request?.Direction is not null), ("from", request?.From is not null), ("to", request?.To is not null) })
+            {
+                if (given && !filters.Contains(field))
+                {
+                    v.Add(field, $"导出类型 {kind} 没有 {field} 筛选，未导出 (an export of {kind} has no {field} filter; it takes: {(filters.Count == 0 ? "none" : string.Join(", ", filters))}).");
+                }
+            }
         }
         PlansApi.CheckDistrict(v, taxonomy, request?.District);
         PlansApi.CheckDirection(v, taxonomy, request?.Direction);

@@ -16,6 +16,16 @@ public static class ExportKinds
     public const string FinancingNeeds = "financing-needs";
 
     public static readonly IReadOnlyList<string> Codes = [Offerings, DemandLists, MatchEvents, FinancingNeeds];
+
+    /// <summary>The filters (request fields) an export of <paramref name="kind"/> applies; any other is refused, never ignored.</summary>
+    public static IReadOnlyList<string> FiltersOf(string kind) => kind switch
+    {
+        Offerings => ["status"],
+        DemandLists => ["status", "district"],
+        MatchEvents => ["district", "direction", "from", "to"],
+        FinancingNeeds => ["district", "direction", "from", "to"],
+        _ => [],
+    };
 }
 
 /// <summary>What an operator exports: the kind, and the filters that apply to it.</summary>

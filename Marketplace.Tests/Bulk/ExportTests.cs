@@ -98,6 +98,12 @@ public class ExportTests
         await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "offerings", status = "open" }), HttpStatusCode.BadRequest, "status");
         await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "match-events", from = "2025-02-01", to = "2025-01-01" }), HttpStatusCode.BadRequest, "to");
         await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "demand-lists", district = "火星" }), HttpStatusCode.BadRequest, "district");
+        // A filter the kind does not apply is refused: the file would have looked filtered and held everything.
+        await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "offerings", direction = "food" }), HttpStatusCode.BadRequest, "direction");
+        await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "offerings", district = "璧山区" }), HttpStatusCode.BadRequest, "district");
+        await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "demand-lists", from = "2030-01-01" }), HttpStatusCode.BadRequest, "from");
+        await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "demand-lists", direction = "food" }), HttpStatusCode.BadRequest, "direction");
+        await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "financing-needs", status = "confirmed" }), HttpStatusCode.BadRequest, "status");
         // Days at the ends of the calendar are refused before a job exists (they failed inside the job before).
         await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "financing-needs", from = "0001-01-01" }), HttpStatusCode.BadRequest, "from");
         await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync("/api/v1/exports", new { kind = "match-events", to = "9999-12-31" }), HttpStatusCode.BadRequest, "to");
