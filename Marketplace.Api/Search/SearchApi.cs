@@ -39,9 +39,10 @@ public static class SearchApi
                 Codes are those of GET /api/v1/taxonomy; unknown codes answer 400 with field errors. `sort`: relevance (default), newest, price, price_desc;
                 equal scores are ordered by a stable hash of the id. `page`/`pageSize` (default 20, at most 100) reach the first 10,000 results;
                 beyond that follow `nextCursor` with `cursor` (and `pageSize`): `page` and `cursor` are two ways of paging, both at once is a 400.
-                A relevance cursor continues by position once offerings are published or retired between pages (scores move with the catalog), so
-                it always ends and skips nothing that stayed live, though a newly published offering may show twice; to crawl the catalog, page
-                `sort=newest`, whose order does not move.
+                A relevance cursor issued before offerings were published or retired continues after its last hit's new place (scores move with
+                the catalog; when that hit left, a few places earlier), so it always ends and skips nothing that stayed live, though an offering
+                may show twice. `sort=newest` orders by the time the current revision was approved: an offering whose new revision is approved
+                during a crawl moves to the front, so a crawl ends by reading the front again until it meets an offering it has seen.
                 `facets` count direction, subDirection, type, deployment and district over all matches, each ignoring its own filter.
                 An approved offering is searchable within about 2 s.
                 """)

@@ -705,10 +705,12 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort, request.CursorScope());
         var generation = searcher.IndexReader is DirectoryReader reader ? reader.Version : 0;
         var start = cursor?.Position ?? offset; // how many hits come before this page
+        SearchCursor? moved = null;
         if (cursor is { Sort: SearchSort.Relevance, Generation: { } issuedAt, Position: { } position } && issuedAt != generation && position <= MaxOffset)
         {
             // The index changed since the cursor was issued, and with it every score: the last hit's score no longer marks
-            // the place (pages skipped offerings, or repeated for ever). Go on by position, as page numbers do.
+            // the place (pages skipped offerings, or repeated for ever). The page goes on after the last hit's new place.
+            moved = cursor;
             offset = (int)position;
             cursor = null;
         }
@@ -720,7 +722,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         // Blank text matches every live offering: its facets depend on the filters only, and are remembered per reader.
         var facetKey = request.IncludeFacets && text.MatchesAll ? filters.Signature : null;
         var remembered = facetKey is null ? null : BrowseFacets.Get(searcher.IndexReader, facetKey);
-        var top = new TopHitsCollector(request.Sort, offset + limit + 1, cursor);
+        var top = new TopHitsCollector(request.Sort, offset + limit + 1 + (moved is null ? 0 : MovedCursorReach), cursor);
         var counter = request.IncludeFacets && remembered is null ? new FacetCounter() : null;
         var filter = new RequestFilter(filters, sideways: counter is not null);
         var collector = new SearchCollector(top, counter, filter);
@@ -761,13 +763,40 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             }
         }
 
-        var page = top.Results().Skip(offset).ToList();
+        var ranked = top.Results();
+        if (moved is not null)
+        {
+            offset = ResumeAfter(moved, ranked, top.TotalHits);
+            start = offset;
+        }
+        var page = ranked.Skip(offset).Take(limit + 1).ToList();
         var foldedTerms = text.Terms.Select(t => t.Folded).ToArray();
         var hits = page.Take(limit).Select(h => ToHit(searcher, h, text.Terms, foldedTerms, request.Highlight)).ToList();
         var next = page.Count > limit && limit > 0
-            ? (top.CursorAfter(page[limit - 1]) with { Generation = generation, Position = start + limit }).Encode(request.CursorScope())
+            ? (top.CursorAfter(page[limit - 1]) with { Generation = generation, Position = start + limit, Total = top.TotalHits }).Encode(request.CursorScope())
             : null;
         return new OfferingSearchResult(top.TotalHits, hits, facets, next);
+    }
+
+    /// <summary>How far past its old place a moved cursor's last hit is looked for (offerings published above it since).</summary>
+    private const int MovedCursorReach = 100;
+
+    /// <summary>
+    /// Where a relevance cursor issued on an older index goes on: after its last hit's place in the new ranking; when that
+    /// hit is gone, at its old position less the hits that left the search since (any of them may have stood before it),
+    /// so that a hit which stayed is never skipped, at the cost of showing a few again.
+    /// </summary>
+    private static int ResumeAfter(SearchCursor moved, IReadOnlyList<RankedHit> ranked, long totalHits)
+    {
+        for (var i = 0; i < ranked.Count; i++)
+        {
+            if (ranked[i].IdHash == moved.IdHash)
+            {
+                return i + 1;
+            }
+        }
+        var left = Math.Max(1, (moved.Total ?? totalHits) - totalHits); // the last hit itself at least
+        return (int)Math.Max(0, moved.Position!.Value - left);
     }
 
     /// <summary>

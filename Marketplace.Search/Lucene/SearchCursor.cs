@@ -11,12 +11,13 @@ namespace Marketplace.Search.Lucene;
 /// </summary>
 /// <param name="Generation">The index version the page was read from.</param>
 /// <param name="Position">How many hits came before the next page.</param>
-internal sealed record SearchCursor(SearchSort Sort, float? Score, long? Key, long IdHash, long? Generation = null, long? Position = null)
+/// <param name="Total">How many hits the search had then.</param>
+internal sealed record SearchCursor(SearchSort Sort, float? Score, long? Key, long IdHash, long? Generation = null, long? Position = null, long? Total = null)
 {
-    private sealed record Payload(string S, double? R, long? K, long H, long? Q, long? G = null, long? P = null);
+    private sealed record Payload(string S, double? R, long? K, long H, long? Q, long? G = null, long? P = null, long? T = null);
 
     public string Encode(long scope) =>
-        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Payload(Sort.ToString(), Score, Key, IdHash, scope, Generation, Position)));
+        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Payload(Sort.ToString(), Score, Key, IdHash, scope, Generation, Position, Total)));
 
     public static SearchCursor Decode(string cursor, SearchSort expectedSort, long expectedScope)
     {
@@ -46,6 +47,7 @@ internal sealed record SearchCursor(SearchSort Sort, float? Score, long? Key, lo
         {
             throw InvalidSearchRequestException.CursorOfOtherQuery();
         }
-        return new SearchCursor(sort, payload.R is { } score ? (float)score : null, payload.K, payload.H, payload.G, payload.P is >= 0 ? payload.P : null);
+        return new SearchCursor(sort, payload.R is { } score ? (float)score : null, payload.K, payload.H, payload.G, payload.P is >= 0 ? payload.P : null,
+            payload.T is >= 0 ? payload.T : null);
     }
 }

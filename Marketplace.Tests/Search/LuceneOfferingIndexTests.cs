@@ -64,6 +64,30 @@ public class LuceneOfferingIndexTests : OfferingIndexConformance
         }
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task Relevance_cursor_paging_skips_no_offering_that_stayed_live_when_earlier_ones_are_retired(bool lastHitRetired)
+    {
+        var index = await OpenAsync(Path.Combine(_root, $"retired-{lastHitRetired}"));
+        var offerings = Enumerable.Range(0, 9).Select(_ => Doc("造纸清洁生产")).ToArray();
+        await index.WriteAsync(offerings, None);
+
+        var first = await index.SearchAsync(new() { Text = "造纸清洁生产", Limit = 3 }, None);
+        var shown = first.Hits.Select(h => h.Id).ToList();
+        // Retire two of the first page (with or without its last hit): every later hit moves up.
+        var retired = lastHitRetired ? new[] { shown[1], shown[2] } : new[] { shown[0], shown[1] };
+        await index.WriteAsync(retired.Select(id => offerings.Single(o => o.Id == id) with { Version = 2, Live = false }).ToArray(), None);
+
+        var cursor = first.NextCursor;
+        while (cursor is not null)
+        {
+            var page = await index.SearchAsync(new() { Text = "造纸清洁生产", Limit = 3, Cursor = cursor }, None);
+            shown.AddRange(page.Hits.Select(h => h.Id));
+            cursor = page.NextCursor;
+        }
+        Assert.That(shown, Is.SupersetOf(offerings.Select(o => o.Id).Except(retired)), "every offering that stayed live was shown");
+    }
+
     [Test]
     public async Task Repeated_searches_are_answered_from_the_cache_until_the_next_write()
     {
