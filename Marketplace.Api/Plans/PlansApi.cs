@@ -174,7 +174,7 @@ public static class PlansApi
         [Range(PlanStore.MinYear, PlanStore.MaxYear - PlanStore.RollingYears + 1)] int? fromYear, [CodeList(CodeList.Districts)] string? district, CancellationToken ct)
     {
         var v = new Validator();
-        var from = fromYear ?? clock.GetUtcNow().Year;
+        var from = fromYear ?? ChinaTime.Year(clock);
         v.Range("fromYear", from, PlanStore.MinYear, PlanStore.MaxYear - PlanStore.RollingYears + 1);
         CheckDistrict(v, taxonomy, district);
         v.ThrowIfAny();

@@ -136,7 +136,7 @@ public static class ScoreboardApi
 
     private static int ValidYear(int? year, TimeProvider clock)
     {
-        var y = year ?? clock.GetUtcNow().Year;
+        var y = year ?? ChinaTime.Year(clock);
         var v = new Validator();
         v.Range("year", y, PlanStore.MinYear, PlanStore.MaxYear);
         v.ThrowIfAny();

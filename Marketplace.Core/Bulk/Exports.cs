@@ -44,8 +44,6 @@ public sealed class Exports(Database db, OfferingStore offerings, FinancingStore
 {
     public const int Batch = 1_000;
 
-    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
-
     public TableSheet Sheet(ExportParameters p, Actor requester, CancellationToken ct) => p.Kind switch
     {
         ExportKinds.Offerings => TableWriter.Sheet("方案目录", OfferingColumns(), LiveOrAll(p.Status != "all", ct)),
@@ -57,7 +55,7 @@ public sealed class Exports(Database db, OfferingStore offerings, FinancingStore
     };
 
     public static string FileName(ExportParameters p, TableFormat format, DateTimeOffset now) =>
-        $"{p.Kind}-{now.ToOffset(ChinaStandardTime):yyyyMMdd-HHmmss}.{format.Code()}";
+        $"{p.Kind}-{now.ToOffset(ChinaTime.Offset):yyyyMMdd-HHmmss}.{format.Code()}";
 
     private async IAsyncEnumerable<Offering> LiveOrAll(bool liveOnly, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -211,8 +209,8 @@ public sealed class Exports(Database db, OfferingStore offerings, FinancingStore
     private async IAsyncEnumerable<MatchRow> MatchEventsAsync(ExportParameters p, [EnumeratorCancellation] CancellationToken ct)
     {
         var after = 0L;
-        var from = p.From is { } f ? new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), ChinaStandardTime) : (DateTimeOffset?)null;
-        var to = p.To is { } t ? new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), ChinaStandardTime) : (DateTimeOffset?)null;
+        var from = p.From is { } f ? ChinaTime.StartOf(f) : (DateTimeOffset?)null;
+        var to = p.To is { } t ? ChinaTime.EndOf(t) : (DateTimeOffset?)null;
         while (true)
         {
             MatchRow[] rows;

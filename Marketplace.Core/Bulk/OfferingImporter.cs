@@ -30,7 +30,7 @@ public sealed class OfferingImporter(Database db, BulkJobStore bulk, JobStore jo
     public async Task RunAsync(Guid jobId, BulkJob job, Stream file, Progress progress, CancellationToken ct)
     {
         var parameters = job.ParametersAs<ImportParameters>();
-        var year = clock.GetUtcNow().Year;
+        var year = ChinaTime.Year(clock);
         var limits = options.Value;
         await bulk.ClearErrorsAsync(jobId, ct);
 

@@ -56,8 +56,6 @@ public sealed record TableSheet(string Name, IReadOnlyList<string> Headers, IAsy
 /// </summary>
 public static class TableWriter
 {
-    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
-
     /// <summary>Writes <paramref name="sheets"/> (CSV: the first sheet only) to <paramref name="destination"/>; returns the number of data rows of the first sheet.</summary>
     public static async Task<long> WriteAsync(Stream destination, TableFormat format, IReadOnlyList<TableSheet> sheets, Func<long, Task>? progress, CancellationToken ct) =>
         format == TableFormat.Xlsx
@@ -210,7 +208,7 @@ public static class TableWriter
     {
         null => "",
         string s => s,
-        DateTimeOffset d => d.ToOffset(ChinaStandardTime).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        DateTimeOffset d => d.ToOffset(ChinaTime.Offset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         bool b => b ? "是" : "否",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

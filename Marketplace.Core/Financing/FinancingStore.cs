@@ -20,7 +20,6 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
     public const int TextMax = 1_000;
     public const int ExportBatch = 1_000;
 
-    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
 
     private sealed class Row
     {
@@ -314,8 +313,8 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
             District = district,
             filter.Status,
             DirectionPattern = PlanStore.DirectionPattern(filter.Direction),
-            From = filter.From is { } from ? new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), ChinaStandardTime) : (DateTimeOffset?)null,
-            To = filter.To is { } to ? new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), ChinaStandardTime) : (DateTimeOffset?)null,
+            From = filter.From is { } from ? ChinaTime.StartOf(from) : (DateTimeOffset?)null,
+            To = filter.To is { } to ? ChinaTime.EndOf(to) : (DateTimeOffset?)null,
             Skip = skip,
             Take = take,
         };

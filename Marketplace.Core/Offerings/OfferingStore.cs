@@ -69,7 +69,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
     public async Task<Offering> CreateAsync(Actor actor, OfferingInput? input, CancellationToken ct)
     {
         RequireKind(actor, OrganizationKind.Integrator, "只有服务商可以发布方案 (only integrators create offerings).");
-        var content = OfferingValidation.Validate(input, taxonomy, clock.GetUtcNow().Year);
+        var content = OfferingValidation.Validate(input, taxonomy, ChinaTime.Year(clock));
         var id = await db.InTransactionAsync((c, t) => InsertDraftAsync(c, t, actor, content, null, clock.GetUtcNow(), ct), ct);
         return await GetForAsync(actor, id, ct);
     }
@@ -140,7 +140,7 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         var offering = await GetOwnedAsync(actor, id, ct);
         Preconditions.RequireIfMatch(ifMatch, "方案");
         Preconditions.CheckIfMatch(ifMatch, offering.ETag, "方案");
-        var content = OfferingValidation.Validate(input, taxonomy, clock.GetUtcNow().Year);
+        var content = OfferingValidation.Validate(input, taxonomy, ChinaTime.Year(clock));
         var now = clock.GetUtcNow();
         await db.InTransactionAsync(async (c, t) =>
         {
