@@ -17,4 +17,7 @@ public static class ChinaTime
 
     /// <summary>The instant the day ends in China (the next day's start; an exclusive bound).</summary>
     public static DateTimeOffset EndOf(DateOnly day) => StartOf(day.AddDays(1));
+
+    /// <summary>The instant the year ends in China (the next year's first; an exclusive bound).</summary>
+    public static DateTimeOffset EndOfYear(int year) => StartOf(new DateOnly(year + 1, 1, 1));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using Marketplace.Core.Common;
 using Marketplace.Core.Engagements;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Storage;
@@ -52,14 +53,15 @@ public sealed class PlanEngagements(Database db)
         return result;
     }
 
-    /// <summary>Of <paramref name="enterpriseIds"/>, those with an engagement that was not declined or withdrawn.</summary>
-    public async Task<IReadOnlySet<Guid>> EnterprisesWithEngagementsAsync(IReadOnlyCollection<Guid> enterpriseIds, CancellationToken ct)
+    /// <summary>Of <paramref name="enterpriseIds"/>, those with an engagement opened by the end of <paramref name="year"/> (China time) that was not declined or withdrawn.</summary>
+    public async Task<IReadOnlySet<Guid>> EnterprisesWithEngagementsAsync(IReadOnlyCollection<Guid> enterpriseIds, int year, CancellationToken ct)
     {
         var engaged = new HashSet<Guid>();
+        var yearEnd = ChinaTime.EndOfYear(year);
         await using var c = await db.OpenAsync(ct);
         foreach (var chunk in enterpriseIds.Distinct().Chunk(Database.KeysPerStatement))
         {
-            engaged.UnionWith(await c.QueryAsync<Guid>(db.Command(PlanEngagementSql.EngagedEnterprises, new { EnterpriseIds = DapperTypeHandlers.ListParameter(chunk) }, ct: ct)));
+            engaged.UnionWith(await c.QueryAsync<Guid>(db.Command(PlanEngagementSql.EngagedEnterprises, new { EnterpriseIds = DapperTypeHandlers.ListParameter(chunk), YearEnd = yearEnd }, ct: ct)));
         }
         return engaged;
     }
@@ -88,5 +90,6 @@ internal static class PlanEngagementSql
     public const string EngagedEnterprises = """
         SELECT DISTINCT enterprise_id FROM engagements
         WHERE enterprise_id IN @EnterpriseIds AND status NOT IN ('declined', 'withdrawn')
+          AND created_at < @YearEnd
         """;
 }

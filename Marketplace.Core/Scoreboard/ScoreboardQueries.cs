@@ -1,4 +1,5 @@
 using Dapper;
+using Marketplace.Core.Common;
 using Marketplace.Core.Plans;
 using Marketplace.Core.Storage;
 using Marketplace.Core.Taxonomy;
@@ -38,7 +39,8 @@ public sealed record ScoreboardRow(
 
 /// <summary>
 /// Computes the scoreboard from the plans: per district and year, the enterprises in the plan and the shares of them
-/// diagnosed (a submitted report), matched (a demand item with matches), with an engagement (not declined or withdrawn) and with a completed
+/// diagnosed (a submitted report), matched (a demand item with matches) and with an engagement (not declined or withdrawn), both by the
+/// end of that year, and with a completed
 /// project, planned against completed investment, a score and its colour from <see cref="ScoreboardOptions"/>.
 /// </summary>
 public sealed class ScoreboardQueries(Database db, TaxonomyCatalog taxonomy, PlanEngagements engagements, IOptions<ScoreboardOptions> options)
@@ -64,7 +66,7 @@ public sealed class ScoreboardQueries(Database db, TaxonomyCatalog taxonomy, Pla
         var rows = new List<ScoreboardRow>();
         foreach (var district in taxonomy.Districts)
         {
-            rows.Add(Row(district, await EnterprisesAsync(byDistrict[district.Name].ToArray(), ct)));
+            rows.Add(Row(district, await EnterprisesAsync(year, byDistrict[district.Name].ToArray(), ct)));
         }
         var ranked = rows.Where(r => r.Score is not null).OrderByDescending(r => r.Score).ThenBy(r => r.DistrictCode, StringComparer.Ordinal)
             .Select((r, n) => r with { Rank = n + 1 });
@@ -76,18 +78,19 @@ public sealed class ScoreboardQueries(Database db, TaxonomyCatalog taxonomy, Pla
 
     /// <summary>The enterprises of one district's plan for the year, by name.</summary>
     public async Task<IReadOnlyList<ScoreboardEnterprise>> EnterprisesAsync(int year, string district, CancellationToken ct) =>
-        await EnterprisesAsync(await ProjectsAsync(year, district, ct), ct);
+        await EnterprisesAsync(year, await ProjectsAsync(year, district, ct), ct);
 
     private async Task<ProjectRow[]> ProjectsAsync(int year, string? district, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<ProjectRow>(db.Command(ScoreboardSql.Projects, new { Year = year, District = district }, ct: ct))).ToArray();
+        var args = new { Year = year, District = district, YearEnd = ChinaTime.EndOfYear(year) };
+        return (await c.QueryAsync<ProjectRow>(db.Command(ScoreboardSql.Projects, args, ct: ct))).ToArray();
     }
 
-    private async Task<IReadOnlyList<ScoreboardEnterprise>> EnterprisesAsync(IReadOnlyList<ProjectRow> projects, CancellationToken ct)
+    private async Task<IReadOnlyList<ScoreboardEnterprise>> EnterprisesAsync(int year, IReadOnlyList<ProjectRow> projects, CancellationToken ct)
     {
         var ids = projects.Select(p => p.EnterpriseId).Distinct().ToArray();
-        var engaged = ids.Length == 0 ? new HashSet<Guid>() : await engagements.EnterprisesWithEngagementsAsync(ids, ct);
+        var engaged = ids.Length == 0 ? new HashSet<Guid>() : await engagements.EnterprisesWithEngagementsAsync(ids, year, ct);
         return projects.GroupBy(p => p.EnterpriseId).Select(g =>
         {
             var live = g.Where(p => p.Status != PlanStatuses.Abandoned).ToArray();
@@ -126,14 +129,16 @@ internal static class ScoreboardSql
 {
     /// <summary>
     /// The year's plan projects with, per project, whether its diagnosis has a submitted report and whether its enterprise
-    /// has a demand item with matches (any of its lists: the diagnosis list or its own).
+    /// has a demand item with matches on a list made by the end of that year (China time; any of its lists: the diagnosis
+    /// list or its own), so that a past year's figures stay as they were: activity after it counts for later years only.
     /// </summary>
     public const string Projects = """
         SELECT p.district AS District, p.enterprise_id AS EnterpriseId, o.name AS EnterpriseName, p.status AS Status,
                p.planned_investment_yuan AS PlannedInvestmentYuan, p.actual_investment_yuan AS ActualInvestmentYuan,
                CASE WHEN EXISTS (SELECT 1 FROM diagnoses d WHERE d.project_id = p.id AND d.latest_version > 0) THEN 1 ELSE 0 END AS Diagnosed,
                CASE WHEN EXISTS (SELECT 1 FROM demand_lists l JOIN demand_items i ON i.list_id = l.id
-                                 WHERE l.owner_id = p.enterprise_id AND i.removed_at IS NULL AND i.best_score IS NOT NULL) THEN 1 ELSE 0 END AS Matched
+                                 WHERE l.owner_id = p.enterprise_id AND i.removed_at IS NULL AND i.best_score IS NOT NULL
+                                   AND l.created_at < @YearEnd) THEN 1 ELSE 0 END AS Matched
         FROM plan_projects p JOIN organizations o ON o.id = p.enterprise_id
         WHERE p.year = @Year AND (@District IS NULL OR p.district = @District)
         ORDER BY p.district, p.enterprise_id

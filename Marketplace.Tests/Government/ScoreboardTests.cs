@@ -75,6 +75,20 @@ public class ScoreboardTests
     }
 
     [Test]
+    public async Task A_past_years_figures_do_not_count_what_happened_after_it()
+    {
+        // The enterprise matched and engaged now is added to the plan of 2025: 2025 was not the year it happened.
+        await _host.CreateProjectAsync(year: 2025, investment: 500_000);
+        var past = await _host.Anonymous().GetFromJsonAsync<JsonObject>($"/api/v1/scoreboard/districts/{Bishan}?year=2025");
+        Assert.Multiple(() =>
+        {
+            Assert.That(past!["enterprises"]!.GetValue<int>(), Is.EqualTo(1));
+            Assert.That(past["matchedShare"]!.GetValue<double>(), Is.Zero);
+            Assert.That(past["engagedShare"]!.GetValue<double>(), Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task Per_enterprise_details_only_for_the_district_operators_and_the_capability_center()
     {
         var url = $"/api/v1/scoreboard/districts/{Bishan}/enterprises?year={Year}";
