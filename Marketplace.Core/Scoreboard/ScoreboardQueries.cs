@@ -68,8 +68,13 @@ public sealed class ScoreboardQueries(Database db, TaxonomyCatalog taxonomy, Pla
         {
             rows.Add(Row(district, await EnterprisesAsync(year, byDistrict[district.Name].ToArray(), ct)));
         }
-        var ranked = rows.Where(r => r.Score is not null).OrderByDescending(r => r.Score).ThenBy(r => r.DistrictCode, StringComparer.Ordinal)
-            .Select((r, n) => r with { Rank = n + 1 });
+        // Equal scores share a rank (1, 2, 2, 4), listed by district code.
+        var scored = rows.Where(r => r.Score is not null).OrderByDescending(r => r.Score).ThenBy(r => r.DistrictCode, StringComparer.Ordinal).ToArray();
+        var ranked = new ScoreboardRow[scored.Length];
+        for (var n = 0; n < scored.Length; n++)
+        {
+            ranked[n] = scored[n] with { Rank = n > 0 && scored[n].Score == scored[n - 1].Score ? ranked[n - 1].Rank : n + 1 };
+        }
         return [.. ranked, .. rows.Where(r => r.Score is null)];
     }
 
@@ -108,10 +113,10 @@ public sealed class ScoreboardQueries(Database db, TaxonomyCatalog taxonomy, Pla
         {
             return new ScoreboardRow(district.Code, district.Name, 0, 0, null, null, null, null, 0, 0, null, null, rules.NoPlan, null);
         }
-        double Share(Func<ScoreboardEnterprise, bool> counts) => Math.Round((double)enterprises.Count(counts) / enterprises.Count, 4);
+        double Share(Func<ScoreboardEnterprise, bool> counts) => (double)enterprises.Count(counts) / enterprises.Count;
         var planned = enterprises.Sum(e => e.PlannedInvestmentYuan);
         var completedInvestment = enterprises.Sum(e => e.CompletedInvestmentYuan);
-        double? investment = planned > 0 ? Math.Round(Math.Min(1, (double)completedInvestment / planned), 4) : null;
+        double? investment = planned > 0 ? Math.Min(1, (double)completedInvestment / planned) : null;
         var engaged = Share(e => e.Engaged);
         var diagnosed = Share(e => e.Diagnosed);
         var matched = Share(e => e.Matched);
@@ -120,8 +125,10 @@ public sealed class ScoreboardQueries(Database db, TaxonomyCatalog taxonomy, Pla
         (double? Value, double Weight)[] parts = [(diagnosed, w.Diagnosed), (matched, w.Matched), (engaged, w.Engaged), (completed, w.Completed), (investment, w.Investment)];
         var weight = parts.Where(p => p.Value is not null).Sum(p => p.Weight);
         double? score = weight > 0 ? Math.Round(parts.Where(p => p.Value is not null).Sum(p => p.Value!.Value * p.Weight) / weight, 4) : null;
-        return new ScoreboardRow(district.Code, district.Name, enterprises.Count, enterprises.Sum(e => e.Projects), diagnosed, matched, engaged, completed,
-            planned, completedInvestment, investment, score, score is null ? rules.NoPlan : rules.ColourOf(score.Value), null);
+        // Shares are shown to four places; the score is taken from the exact ones (⅓ weighs ⅓, not 0.3333).
+        static double? Shown(double? share) => share is { } s ? Math.Round(s, 4) : null;
+        return new ScoreboardRow(district.Code, district.Name, enterprises.Count, enterprises.Sum(e => e.Projects), Shown(diagnosed), Shown(matched),
+            Shown(engaged), Shown(completed), planned, completedInvestment, Shown(investment), score, score is null ? rules.NoPlan : rules.ColourOf(score.Value), null);
     }
 }
 

@@ -75,6 +75,21 @@ public class ScoreboardTests
     }
 
     [Test]
+    public async Task Districts_with_equal_scores_share_a_rank()
+    {
+        // 2028: two districts with one completed project each.
+        foreach (var (office, district) in new[] { (_host.District, HomeDistrict), (_host.OtherDistrictOffice, GovernmentHost.OtherDistrict) })
+        {
+            var enterprise = await _host.App.CreateOrganizationAsync("enterprise", $"{district}并列企业", district);
+            var (project, _) = await _host.CreateProjectAsync(district: office, enterprise: enterprise, year: 2028, investment: 1_000_000);
+            await MoveAsync(office.Client, project["id"]!.GetValue<string>(), "completed", reason: "完成", actual: 1_000_000);
+        }
+        var board = await _host.Anonymous().GetFromJsonAsync<JsonObject>("/api/v1/scoreboard?year=2028");
+        var ranks = board!["districts"]!.AsArray().Where(d => d!["rank"] is not null).Select(d => d!["rank"]!.GetValue<int>()).ToArray();
+        Assert.That(ranks, Is.EqualTo(new[] { 1, 1 }));
+    }
+
+    [Test]
     public async Task A_past_years_figures_do_not_count_what_happened_after_it()
     {
         // The enterprise matched and engaged now is added to the plan of 2025: 2025 was not the year it happened.
