@@ -65,6 +65,7 @@ public abstract class TableReader : IDisposable
                 HasHeader = true,
                 MaxRecordSize = MaxRecordBytes,
                 MalformedData = CsvMalformedDataHandling.Throw,
+                SkipEmptyLines = false, // an empty line is a row in Excel: counted, so that row numbers are the ones the owner sees
             }, leaveOpen: true);
             try
             {
