@@ -19,6 +19,13 @@ public static class StatsApi
         return app;
     }
 
-    private static async Task<Ok<SupplyDemandReport>> SupplyDemand([Range(0d, 1d)] double? threshold, SupplyDemandStats stats, CancellationToken ct) =>
-        TypedResults.Ok(await stats.ReportAsync(threshold, ct));
+    private static async Task<Ok<SupplyDemandReport>> SupplyDemand([Range(0d, 1d)] double? threshold, HttpRequest request, SupplyDemandStats stats, CancellationToken ct)
+    {
+        // The framework reads 0,5 as 5 (a thousands separator): a decimal comma must not silently mean another number.
+        if (request.Query["threshold"].Any(v => v?.Contains(',') == true))
+        {
+            throw new Core.Common.ValidationException(new Dictionary<string, string[]> { ["threshold"] = ["小数请用小数点，如 0.5 (write a decimal point, as in 0.5; a comma is not one)."] });
+        }
+        return TypedResults.Ok(await stats.ReportAsync(threshold, ct));
+    }
 }

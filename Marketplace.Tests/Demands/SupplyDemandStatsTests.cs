@@ -93,6 +93,8 @@ public class SupplyDemandStatsTests
         await ProblemAssert.IsProblemAsync(await integrator.Client.GetAsync("/api/v1/stats/supply-demand"), HttpStatusCode.Forbidden);
         await ProblemAssert.IsProblemAsync(await _center.Client.GetAsync("/api/v1/stats/supply-demand?threshold=1.5"), HttpStatusCode.BadRequest, "threshold");
         await ProblemAssert.IsProblemAsync(await _center.Client.GetAsync("/api/v1/stats/supply-demand?threshold=-0.1"), HttpStatusCode.BadRequest, "threshold");
+        var comma = await ProblemAssert.IsProblemAsync(await _center.Client.GetAsync("/api/v1/stats/supply-demand?threshold=0,1"), HttpStatusCode.BadRequest, "threshold");
+        Assert.That(comma.ToJsonString(), Does.Contain("0.5"), "read as 1 before, with no word");
     }
 
     [Test]
