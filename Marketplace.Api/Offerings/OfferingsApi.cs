@@ -3,10 +3,10 @@ using System.ComponentModel;
 using System.Security.Claims;
 using Marketplace.Api.Cases;
 using Marketplace.Api.Http;
-using Marketplace.Api.Search;
 using Marketplace.Core.Cases;
 using Marketplace.Core.Common;
 using Marketplace.Core.Offerings;
+using Marketplace.Core.Searching;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Marketplace.Api.Offerings;
@@ -141,10 +141,10 @@ public static class OfferingsApi
             // Others see the published version of live offerings; a status filter would tell which of them are being revised.
             v.Add("status", "只有方案所有者和运营方可按其他状态筛选 (only the owner and operators filter by status; others see published offerings).");
         }
-        if (!manager && v.IsValid && (long)p * size > SearchApi.MaxOffsetWindow)
+        if (!manager && v.IsValid && (long)p * size > OfferingSearchRequest.MaxOffsetWindow)
         {
             // The whole catalog by page number is what search's cursor is for; every deeper page cost a walk over the skipped ones.
-            v.Add("page", $"页码过深：前 {SearchApi.MaxOffsetWindow} 个方案之后请用 GET /api/v1/offerings/search 的 cursor 翻页 (the list reaches the first {SearchApi.MaxOffsetWindow} offerings; page on through search's nextCursor).");
+            v.Add("page", $"页码过深：前 {OfferingSearchRequest.MaxOffsetWindow} 个方案之后请用 GET /api/v1/offerings/search 的 cursor 翻页 (the list reaches the first {OfferingSearchRequest.MaxOffsetWindow} offerings; page on through search's nextCursor).");
         }
         v.ThrowIfAny();
         // A live offering being revised is still published for others: its row status is the revision's, so others filter on live only.

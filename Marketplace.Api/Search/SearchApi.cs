@@ -17,8 +17,6 @@ public static class SearchApi
     public const int QueryMaxLength = 200;
     public const int CursorMaxLength = 2_000;
     public const int MaxFilterValues = 20;
-    /// <summary>Offset paging stops here; deeper pages use the cursor.</summary>
-    public const int MaxOffsetWindow = 10_000;
 
     public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder app)
     {
@@ -127,9 +125,9 @@ public static class SearchApi
             v.Add("page", both);
             v.Add("cursor", both);
         }
-        if (cursor is null && v.IsValid && (long)p * size > MaxOffsetWindow)
+        if (cursor is null && v.IsValid && (long)p * size > OfferingSearchRequest.MaxOffsetWindow)
         {
-            v.Add("page", $"页码过深：前 {MaxOffsetWindow} 条之后请使用 cursor (offset paging reaches the first {MaxOffsetWindow} results; follow nextCursor beyond).");
+            v.Add("page", $"页码过深：前 {OfferingSearchRequest.MaxOffsetWindow} 条之后请使用 cursor (offset paging reaches the first {OfferingSearchRequest.MaxOffsetWindow} results; follow nextCursor beyond).");
         }
         v.ThrowIfAny();
 

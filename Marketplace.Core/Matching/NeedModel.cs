@@ -95,10 +95,6 @@ public sealed class NeedModel
     /// <summary>Items whose profiles are less alike than this do not stand in for each other at all.</summary>
     private const double MinSimilarity = 0.1;
 
-    /// <summary>Pairs of distinct items at least <see cref="MinSimilarity"/> alike, most alike first (for diagnostics).</summary>
-    public IEnumerable<(string A, string B, double Similarity)> SimilarPairs() =>
-        _similarity.Value.Where(kv => string.CompareOrdinal(kv.Key.Item1, kv.Key.Item2) < 0).OrderByDescending(kv => kv.Value).Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Value));
-
     /// <summary>The model without a word segmentation (each run of Han characters one word), for Core alone.</summary>
     public static NeedModel Default { get; } = Build(TaxonomyCatalog.Default);
 

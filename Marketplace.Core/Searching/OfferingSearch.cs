@@ -28,6 +28,12 @@ public static class SearchSorts
 /// <summary>A search over live offerings. Filters are ANDed; values inside <see cref="Directions"/> are ORed.</summary>
 public sealed record OfferingSearchRequest
 {
+    /// <summary>The most hits one request returns (matching's candidates; the API's pages are smaller).</summary>
+    public const int MaxLimit = 200;
+
+    /// <summary>How deep offset paging reaches (offset + limit); beyond it, pages follow the cursor.</summary>
+    public const int MaxOffsetWindow = 10_000;
+
     /// <summary>Free text in Chinese (or mixed); null or blank matches everything.</summary>
     public string? Text { get; init; }
     /// <summary>Extra weighted query terms (e.g. from direction inference in matching), ORed with the text.</summary>
@@ -44,6 +50,24 @@ public sealed record OfferingSearchRequest
     public SearchSort Sort { get; init; } = SearchSort.Relevance;
     public int Offset { get; init; }
     public int Limit { get; init; } = 20;
+
+    /// <summary>Refuses a limit or an offset outside what every engine serves, the same way on each.</summary>
+    public void CheckPaging()
+    {
+        if (Limit is < 0 or > MaxLimit)
+        {
+            throw new InvalidSearchRequestException("limit", $"limit must be between 0 and {MaxLimit}.");
+        }
+        if (Offset < 0)
+        {
+            throw new InvalidSearchRequestException("offset", "offset must not be negative.");
+        }
+        if (Cursor is null && Offset + Limit > MaxOffsetWindow)
+        {
+            throw new InvalidSearchRequestException("offset", $"offset + limit must not exceed {MaxOffsetWindow}; page deeper with the cursor.");
+        }
+    }
+
     /// <summary>Opaque cursor from a previous page's <see cref="OfferingSearchResult.NextCursor"/>; when set, Offset is ignored.</summary>
     public string? Cursor { get; init; }
     public bool IncludeFacets { get; init; } = true;

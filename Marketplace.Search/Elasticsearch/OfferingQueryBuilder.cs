@@ -19,8 +19,6 @@ namespace Marketplace.Search.Elasticsearch;
 /// </summary>
 internal static class OfferingQueryBuilder
 {
-    public const int MaxLimit = 1000;
-    public const int MaxResultWindow = 10_000;
     public const int FacetSize = 200;
     public const string TermsAggregationName = "values";
     public const string TextQueryName = "text";
@@ -31,18 +29,7 @@ internal static class OfferingQueryBuilder
 
     public static SearchRequest Build(string index, OfferingSearchRequest request, Thesaurus thesaurus)
     {
-        if (request.Limit is < 0 or > MaxLimit)
-        {
-            throw new InvalidSearchRequestException("limit", $"limit must be between 0 and {MaxLimit}.");
-        }
-        if (request.Offset < 0)
-        {
-            throw new InvalidSearchRequestException("offset", "offset must not be negative.");
-        }
-        if (request.Cursor is null && request.Offset + request.Limit > MaxResultWindow)
-        {
-            throw new InvalidSearchRequestException("offset", $"offset + limit must not exceed {MaxResultWindow}; page deeper with the cursor.");
-        }
+        request.CheckPaging();
         if (request.MaxPriceYuan < 0)
         {
             throw new InvalidSearchRequestException("maxPriceYuan", "maxPriceYuan must not be negative.");

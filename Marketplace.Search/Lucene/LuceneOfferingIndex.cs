@@ -19,8 +19,6 @@ namespace Marketplace.Search.Lucene;
 public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDisposable
 {
     public const string GenerationPointerFile = "current-generation";
-    public const int MaxLimit = 200;
-    public const int MaxOffset = 10_000;
     private const string GenerationPrefix = "gen-";
     private const string DamagedPrefix = "damaged-";
 
@@ -516,7 +514,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         Search(searcher, new OfferingSearchRequest { Text = text });
         Search(searcher, new OfferingSearchRequest { Text = text, Directions = [direction], District = district, MaxPriceYuan = 200_000 });
         Search(searcher, new OfferingSearchRequest { Text = text, Sort = SearchSort.Newest, Offset = 20 });
-        Search(searcher, new OfferingSearchRequest { Text = text, Limit = MaxLimit, IncludeFacets = false, Highlight = false });
+        Search(searcher, new OfferingSearchRequest { Text = text, Limit = OfferingSearchRequest.MaxLimit, IncludeFacets = false, Highlight = false });
     }
 
     private long PostingsCacheBudgetBytes => _options.PostingsCacheMegabytes * 1024L * 1024L;
@@ -700,13 +698,14 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
 
     private OfferingSearchResult Search(IndexSearcher searcher, OfferingSearchRequest request)
     {
-        var limit = Math.Clamp(request.Limit, 0, MaxLimit);
-        var offset = request.Cursor is null ? Math.Clamp(request.Offset, 0, MaxOffset) : 0;
+        request.CheckPaging();
+        var limit = request.Limit;
+        var offset = request.Cursor is null ? request.Offset : 0;
         var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort, request.CursorScope());
         var generation = searcher.IndexReader is DirectoryReader reader ? reader.Version : 0;
         var start = cursor?.Position ?? offset; // how many hits come before this page
         SearchCursor? moved = null;
-        if (cursor is { Sort: SearchSort.Relevance, Generation: { } issuedAt, Position: { } position } && issuedAt != generation && position <= MaxOffset)
+        if (cursor is { Sort: SearchSort.Relevance, Generation: { } issuedAt, Position: { } position } && issuedAt != generation && position <= OfferingSearchRequest.MaxOffsetWindow)
         {
             // The index changed since the cursor was issued, and with it every score: the last hit's score no longer marks
             // the place (pages skipped offerings, or repeated for ever). The page goes on after the last hit's new place.

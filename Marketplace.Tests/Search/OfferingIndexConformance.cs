@@ -54,6 +54,23 @@ public abstract class OfferingIndexConformance
     private static long CountOf(OfferingSearchResult result, string facet, string value) =>
         result.Facets[facet].SingleOrDefault(f => f.Value == value)?.Count ?? 0;
 
+    [Test]
+    public async Task Paging_outside_what_every_engine_serves_is_refused_alike()
+    {
+        var index = await IndexWithAsync(Doc("弧焊机器人工作站"));
+        foreach (var (request, field) in new[]
+                 {
+                     (new OfferingSearchRequest { Limit = OfferingSearchRequest.MaxLimit + 1 }, "limit"),
+                     (new OfferingSearchRequest { Offset = -1 }, "offset"),
+                     (new OfferingSearchRequest { Offset = OfferingSearchRequest.MaxOffsetWindow, Limit = 1 }, "offset"),
+                 })
+        {
+            var refused = Assert.ThrowsAsync<InvalidSearchRequestException>(() => index.SearchAsync(request, None));
+            Assert.That(refused!.Field, Is.EqualTo(field));
+        }
+        Assert.That(await IdsAsync(index, new OfferingSearchRequest { Limit = OfferingSearchRequest.MaxLimit }), Has.Length.EqualTo(1));
+    }
+
     /// <summary>The indexer's observers (re-matching open demands) search as soon as a write returns: it must be visible then.</summary>
     [Test]
     public async Task A_write_is_searchable_when_it_returns()
