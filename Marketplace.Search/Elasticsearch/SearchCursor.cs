@@ -66,8 +66,7 @@ internal static class SearchCursor
                     ? InvalidSearchRequestException.CursorOfOtherSort(issued, sort)
                     : Malformed();
             }
-            // A cursor issued before it carried its search (no "q") is taken as it is.
-            if (root.TryGetProperty("q", out var q) && (!q.TryGetInt64(out var issuedFor) || issuedFor != scope))
+            if (!root.TryGetProperty("q", out var q) || !q.TryGetInt64(out var issuedFor) || issuedFor != scope)
             {
                 throw InvalidSearchRequestException.CursorOfOtherQuery();
             }

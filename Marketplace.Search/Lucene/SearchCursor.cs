@@ -7,7 +7,7 @@ namespace Marketplace.Search.Lucene;
 /// <summary>
 /// The search-after cursor: the sort values of a page's last hit (score or sort key, then the id
 /// hash), as base64url JSON. Bound to the sort order and the search (<see cref="OfferingSearchRequest.CursorScope"/>) it
-/// was made for; a cursor issued before it carried its search is taken as it is.
+/// was made for: one without its search (made by hand) is refused like one of another search.
 /// </summary>
 /// <param name="Generation">The index version the page was read from.</param>
 /// <param name="Position">How many hits came before the next page.</param>
@@ -43,7 +43,7 @@ internal sealed record SearchCursor(SearchSort Sort, float? Score, long? Key, lo
         {
             throw InvalidSearchRequestException.ForeignCursor();
         }
-        if (payload.Q is { } scope && scope != expectedScope)
+        if (payload.Q != expectedScope)
         {
             throw InvalidSearchRequestException.CursorOfOtherQuery();
         }

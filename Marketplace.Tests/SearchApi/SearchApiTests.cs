@@ -224,6 +224,17 @@ public class SearchApiTests
     }
 
     [Test]
+    public async Task A_cursor_made_without_its_search_is_a_400()
+    {
+        var first = await SearchAsync("?pageSize=1&sort=newest");
+        var payload = JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(first["nextCursor"]!.GetValue<string>()))!.AsObject();
+        Assert.That(payload.Remove("Q"), Is.True, "the cursor names its search");
+        var bare = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync($"/api/v1/offerings/search?pageSize=1&sort=newest&cursor={bare}"),
+            HttpStatusCode.BadRequest, "cursor");
+    }
+
+    [Test]
     public async Task A_query_over_200_characters_is_a_400()
     {
         var response = await _app.Client().GetAsync("/api/v1/offerings/search?q=" + Uri.EscapeDataString(new string('焊', 2_000)));
