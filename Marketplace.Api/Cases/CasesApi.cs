@@ -107,7 +107,7 @@ public static class CasesApi
         }
         v.ThrowIfAny();
         var result = await store.ListAsync(actor, status, p, size, ct);
-        return TypedResults.Ok(new PagedList<CaseResponse>(result.Items.Select(k => CaseResponse.For(k, actor, withHistory: false)).ToArray(), result.Page, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(k => CaseResponse.For(k, actor, withHistory: false)));
     }
 
     private static async Task<Ok<PagedList<CaseResponse>>> Search([MaxLength(QueryMax)] string? q, [CodeList(CodeList.Directions)] string? direction, [CodeList(CodeList.SubDirections)] string? subDirection,
@@ -133,7 +133,7 @@ public static class CasesApi
         v.ThrowIfAny();
         var actor = user.FindActor();
         var result = await store.SearchAsync(new CaseQuery(q, direction, subDirection, district, industry, offeringId), p, size, ct);
-        return TypedResults.Ok(new PagedList<CaseResponse>(result.Items.Select(k => CaseResponse.For(k, actor, withHistory: false)).ToArray(), result.Page, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(k => CaseResponse.For(k, actor, withHistory: false)));
     }
 
     private static async Task<Results<Ok<CaseResponse>, NotModified>> Get(Guid id, ClaimsPrincipal user, CaseStore store, HttpContext context,

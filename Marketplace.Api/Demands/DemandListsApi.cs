@@ -73,7 +73,7 @@ public static class DemandListsApi
         var (p, size) = Paging.Validate(page, pageSize, v);
         v.ThrowIfAny();
         var result = await store.ListAsync(user.GetActor(), p, size, ct);
-        return TypedResults.Ok(new PagedList<DemandListSummaryResponse>(result.Items.Select(DemandListSummaryResponse.From).ToArray(), result.Page, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(DemandListSummaryResponse.From));
     }
 
     private static async Task<Results<Ok<DemandListResponse>, NotModified>> Get(Guid id, ClaimsPrincipal user, DemandStore store, EngagementStore engagements,

@@ -221,7 +221,7 @@ public static class DiagnosesApi
         v.ThrowIfAny();
         var actor = user.GetActor();
         var result = await store.ListAsync(actor, new DiagnosisFilter(projectId, status), p, size, ct);
-        return TypedResults.Ok(new PagedList<DiagnosisResponse>(result.Items.Select(d => DiagnosisResponse.For(d, actor, model)).ToArray(), result.Page, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(d => DiagnosisResponse.For(d, actor, model)));
     }
 
     private static async Task<Ok<DiagnosisResponse>> Get(Guid id, ClaimsPrincipal user, DiagnosisStore store, DiagnosticModel model, HttpContext context, CancellationToken ct)

@@ -80,8 +80,7 @@ public static class EngagementsApi
         }
         v.ThrowIfAny();
         var result = await store.ListAsync(actor, new EngagementListFilter(statusFilter, itemId, offeringId), p, size, ct);
-        return TypedResults.Ok(new PagedList<EngagementResponse>(result.Items.Select(e => EngagementResponse.For(e, actor, withHistory: false)).ToArray(),
-            result.Page, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(e => EngagementResponse.For(e, actor, withHistory: false)));
     }
 
     private static async Task<Ok<EngagementResponse>> Get(Guid id, ClaimsPrincipal user, EngagementStore store, HttpContext context, CancellationToken ct)

@@ -140,7 +140,7 @@ public static class RatingsApi
         var (p, size) = Paging.Validate(page, pageSize, v);
         v.ThrowIfAny();
         var result = await store.OfIntegratorAsync(id, p, size, ct);
-        return TypedResults.Ok(new PagedList<RatingResponse>(result.Items.Select(RatingResponse.ForPublic).ToArray(), result.Page, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(RatingResponse.ForPublic));
     }
 
     private static Ok<RatingResponse> Respond(HttpContext context, Actor actor, Rating rating)

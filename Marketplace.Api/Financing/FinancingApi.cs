@@ -132,7 +132,7 @@ public static class FinancingApi
         }
         var filter = Filter(v, taxonomy, status, district, direction, from, to);
         var result = await store.ListAsync(user.GetActor(), filter, p, size, ct);
-        return TypedResults.Ok(new PagedList<FinancingNeedResponse>(result.Items.Select(FinancingNeedResponse.From).ToArray(), result.Page, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(FinancingNeedResponse.From));
     }
 
     private static async Task<FileStreamHttpResult> Export(ClaimsPrincipal user, FinancingStore store, TaxonomyCatalog taxonomy, TimeProvider clock,

@@ -91,6 +91,6 @@ public sealed class RequestSizeLimitMiddleware(RequestDelegate next, long defaul
     }
 
     private static Task TooLargeAsync(HttpContext context, long maxBytes) =>
-        Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "请求体过大 (payload too large)",
+        Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLargeTitle,
             $"请求体不能超过 {maxBytes} 字节 (request bodies are limited to {maxBytes} bytes).");
 }

@@ -20,7 +20,6 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IHostApplication
 
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-    private const string BadRequestTitle = "请求参数有误 (bad request)";
 
     public async Task InvokeAsync(HttpContext context, IdempotencyStore store)
     {
@@ -64,7 +63,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IHostApplication
                 return;
             case IdempotencyState.InProgress:
                 context.Response.Headers.RetryAfter = "1";
-                await Problems.WriteAsync(context, StatusCodes.Status409Conflict, "状态冲突 (conflict)",
+                await Problems.WriteAsync(context, StatusCodes.Status409Conflict, Problems.ConflictTitle,
                     $"使用该 {HeaderName} 的请求仍在处理中，请稍后重试 (a request with this {HeaderName} is still being processed; retry shortly).");
                 return;
         }
@@ -100,7 +99,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IHostApplication
     }
 
     private static Task RefuseAsync(HttpContext context, string message) =>
-        Problems.WriteAsync(context, StatusCodes.Status400BadRequest, BadRequestTitle, message,
+        Problems.WriteAsync(context, StatusCodes.Status400BadRequest, Problems.BadRequestTitle, message,
             new Dictionary<string, string[]> { [HeaderName] = [message] });
 
     private static async Task ReplayAsync(HttpContext context, IdempotentResponse response)

@@ -19,6 +19,22 @@ public static class Problems
 
     public const string ForbiddenTitle = "无权限 (forbidden)";
 
+    /// <summary>A request the API could not read (a value of the wrong type, a malformed body or header).</summary>
+    public const string BadRequestTitle = "请求参数有误 (bad request)";
+
+    /// <summary>A request read, with fields that break the rules (field-level messages in <c>errors</c>).</summary>
+    public const string ValidationTitle = "请求参数有误 (validation failed)";
+
+    public const string NotFoundTitle = "未找到 (not found)";
+
+    public const string ConflictTitle = "状态冲突 (conflict)";
+
+    public const string UnsupportedMediaTypeTitle = "不支持的内容类型 (unsupported media type)";
+
+    public const string PayloadTooLargeTitle = "请求体过大 (payload too large)";
+
+    public const string InternalErrorTitle = "服务器内部错误 (internal server error)";
+
     /// <summary>The 401 detail when no key was sent.</summary>
     public static readonly string MissingKeyDetail = $"需要 {ApiKeyAuthenticationHandler.HeaderName} 请求头 (send your API key in the {ApiKeyAuthenticationHandler.HeaderName} header).";
 
@@ -35,11 +51,11 @@ public static class Problems
         var request = $"{context.Request.Method} {context.Request.Path}";
         (problem.Title, problem.Detail) = problem.Status switch
         {
-            StatusCodes.Status404NotFound => ("未找到 (not found)", problem.Detail ?? $"没有这个接口：{request}（接口列表见 /openapi/v1.json） (no such endpoint; see /openapi/v1.json)."),
+            StatusCodes.Status404NotFound => (NotFoundTitle, problem.Detail ?? $"没有这个接口：{request}（接口列表见 /openapi/v1.json） (no such endpoint; see /openapi/v1.json)."),
             StatusCodes.Status405MethodNotAllowed => ("不支持该方法 (method not allowed)",
                 problem.Detail ?? $"{context.Request.Path} 不支持 {context.Request.Method}，可用：{context.Response.Headers.Allow} (allowed: {context.Response.Headers.Allow})."),
-            StatusCodes.Status400BadRequest => ("请求有误 (bad request)", problem.Detail),
-            StatusCodes.Status500InternalServerError => ("服务器内部错误 (internal server error)", problem.Detail ?? "请稍后重试；报告问题时请附上 correlationId (retry later; quote the correlationId when reporting it)."),
+            StatusCodes.Status400BadRequest => (BadRequestTitle, problem.Detail),
+            StatusCodes.Status500InternalServerError => (InternalErrorTitle, problem.Detail ?? "请稍后重试；报告问题时请附上 correlationId (retry later; quote the correlationId when reporting it)."),
             _ => (problem.Title, problem.Detail),
         };
         if (problem.Status is { } status)
@@ -75,28 +91,28 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
     {
         var (status, title, detail, errors) = exception switch
         {
-            ValidationException v => (400, "请求参数有误 (validation failed)", v.Message, v.Errors.ToDictionary(e => e.Key, e => e.Value)),
-            InvalidSearchRequestException s => (400, "请求参数有误 (validation failed)", s.Message, new Dictionary<string, string[]> { [s.Field] = [s.Message] }),
+            ValidationException v => (400, Problems.ValidationTitle, v.Message, v.Errors.ToDictionary(e => e.Key, e => e.Value)),
+            InvalidSearchRequestException s => (400, Problems.ValidationTitle, s.Message, new Dictionary<string, string[]> { [s.Field] = [s.Message] }),
             SearchIndexUnavailableException u => (503, "搜索服务暂不可用 (search unavailable)", u.Message, null),
             _ when StorageErrors.IsTransient(exception) => (503, "存储服务繁忙 (storage busy)",
                 "数据库繁忙或暂时无法访问，请稍后重试 (the database is busy or unreachable; retry shortly).", null),
             _ when StorageErrors.IsOutOfSpace(exception) => (503, "存储空间不足 (storage full)",
                 "数据库存储空间已满，本次修改未保存；请稍后重试，并通知平台运维 (the database is out of space and nothing was saved; retry later and tell the platform's operators).", null),
-            NotFoundException n => (404, "未找到 (not found)", n.Message, null),
-            ConflictException c => (409, "状态冲突 (conflict)", c.Message, null),
+            NotFoundException n => (404, Problems.NotFoundTitle, n.Message, null),
+            ConflictException c => (409, Problems.ConflictTitle, c.Message, null),
             ForbiddenException f => (403, Problems.ForbiddenTitle, f.Message, null),
-            UnsupportedMediaTypeException u => (415, "不支持的内容类型 (unsupported media type)", u.Message, null),
-            PayloadTooLargeException l => (413, "请求体过大 (payload too large)", l.Message, null),
+            UnsupportedMediaTypeException u => (415, Problems.UnsupportedMediaTypeTitle, u.Message, null),
+            PayloadTooLargeException l => (413, Problems.PayloadTooLargeTitle, l.Message, null),
             TooManyInProgressException => (429, "任务过多 (too many in progress)", exception.Message, null),
             // A write that lost a race to a concurrent change fails no precondition the caller set unless it named a version.
-            PreconditionFailedException p when !Preconditions.NamesAVersion(IfMatch(context.Request)) => (409, "状态冲突 (conflict)", p.Message, null),
+            PreconditionFailedException p when !Preconditions.NamesAVersion(IfMatch(context.Request)) => (409, Problems.ConflictTitle, p.Message, null),
             PreconditionFailedException p => (412, "版本不一致 (precondition failed)", p.Message, null),
             PreconditionRequiredException p => (428, "需要 If-Match (precondition required)", p.Message, null),
             BadHttpRequestException b => BadRequest(context, b),
-            InvalidOperationException when HasUnknownCharset(context.Request) => (415, "不支持的内容类型 (unsupported media type)",
+            InvalidOperationException when HasUnknownCharset(context.Request) => (415, Problems.UnsupportedMediaTypeTitle,
                 "请求体须为 UTF-8 编码的 JSON (send the body as JSON in UTF-8: Content-Type: application/json; charset=utf-8).", null),
             UnauthorizedAccessException => (401, Problems.UnauthorizedTitle, Problems.MissingKeyDetail, null),
-            _ when StorageErrors.IsUniqueViolation(exception) => (409, "状态冲突 (conflict)",
+            _ when StorageErrors.IsUniqueViolation(exception) => (409, Problems.ConflictTitle,
                 "与同时提交的另一请求冲突，该记录已存在；请重新获取后再试 (another request made the same record at the same time; fetch it again).", null),
             _ => (0, "", "", null),
         };
@@ -108,7 +124,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
             }
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
             status = 500;
-            title = "服务器内部错误 (internal error)";
+            title = Problems.InternalErrorTitle;
             detail = "请求处理失败，请稍后重试并提供 correlation id (the request failed; retry later and quote the correlation id).";
         }
         if (status == StatusCodes.Status503ServiceUnavailable)
@@ -156,7 +172,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         // 413 (a body over the limit while it is read) is answered by RequestSizeLimitMiddleware, which knows the limit.
         if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
-            return (415, "不支持的内容类型 (unsupported media type)", "请求体须为 application/json (send Content-Type: application/json).", null);
+            return (415, Problems.UnsupportedMediaTypeTitle, "请求体须为 application/json (send Content-Type: application/json).", null);
         }
         if (exception.InnerException is JsonException json)
         {
@@ -172,7 +188,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         {
             return ParameterProblem(context, failure);
         }
-        return (exception.StatusCode, "请求参数有误 (bad request)", exception.Message, null);
+        return (exception.StatusCode, Problems.BadRequestTitle, exception.Message, null);
     }
 
     /// <summary>
@@ -187,13 +203,12 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         var parameters = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<MethodInfo>()?.GetParameters() ?? [];
         var parameter = parameters.FirstOrDefault(p => p.Name == name);
         var field = WireName(parameter) ?? name;
-        const string title = "请求参数有误 (bad request)";
         // The framework stops at the first parameter that does not bind; the answer names every other bad one as well.
         var errors = OtherBadQueryParameters(context, parameters, except: parameter);
         if (failure.Groups["required"].Success)
         {
             errors[field] = ["必填 (required)."];
-            return (400, title, $"缺少必填参数 {field} (the required parameter {field} was not provided).", errors);
+            return (400, Problems.BadRequestTitle, $"缺少必填参数 {field} (the required parameter {field} was not provided).", errors);
         }
         var value = failure.Groups["value"].Value;
         var (zh, en) = ExpectedValue(parameter?.ParameterType, value);
@@ -202,7 +217,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
             ? $"参数 {field} 的值 \"{value}\" 无效：{zh} (the value \"{value}\" of {field} is invalid: {en})."
             : $"参数 {field} 无效：{zh} ({field} is invalid: {en}).";
         errors[field] = [$"{zh} ({en})"];
-        return (400, title, detail, errors);
+        return (400, Problems.BadRequestTitle, detail, errors);
     }
 
     /// <summary>

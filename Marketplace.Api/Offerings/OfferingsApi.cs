@@ -149,7 +149,7 @@ public static class OfferingsApi
         v.ThrowIfAny();
         // A live offering being revised is still published for others: its row status is the revision's, so others filter on live only.
         var result = await store.ListAsync(new OfferingListFilter(ownerId, manager ? statusFilter : null, LiveOnly: !manager), p, size, ct);
-        return TypedResults.Ok(new PagedList<OfferingResponse>(result.Items.Select(o => OfferingResponse.For(o, manager)).ToArray(), result.Page, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(o => OfferingResponse.For(o, manager)));
     }
 
     private static async Task<Ok<OfferingResponse>> Get(Guid id, ClaimsPrincipal user, OfferingStore store, CaseStore cases, HttpContext context, CancellationToken ct)

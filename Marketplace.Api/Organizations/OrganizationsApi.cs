@@ -156,7 +156,7 @@ public static class OrganizationsApi
             district = await store.HomeDistrictAsync(actor, district, ct);
         }
         var result = await store.ListAsync(kind, p, size, ct, district);
-        return TypedResults.Ok(new PagedList<OrganizationResponse>(result.Items.Select(OrganizationResponse.From).ToArray(), result.Page, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(OrganizationResponse.From));
     }
 
     private static async Task<Ok<OrganizationResponse>> Me(ClaimsPrincipal user, OrganizationStore store, CancellationToken ct) =>

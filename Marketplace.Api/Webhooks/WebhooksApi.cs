@@ -205,17 +205,12 @@ public static class WebhooksApi
         }
         v.ThrowIfAny();
         var result = await store.DeliveriesAsync(user.GetActor(), id, status, p, size, ct);
-        return TypedResults.Ok(new PagedList<WebhookDeliveryResponse>(result.Items.Select(d => WebhookDeliveryResponse.From(d, detail: false)).ToArray(),
-            result.Page, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(d => WebhookDeliveryResponse.From(d, detail: false)));
     }
 
     private static async Task<Ok<WebhookDeliveryResponse>> Delivery(Guid id, Guid deliveryId, ClaimsPrincipal user, WebhookStore store, CancellationToken ct) =>
         TypedResults.Ok(WebhookDeliveryResponse.From(await store.DeliveryAsync(user.GetActor(), id, deliveryId, ct), detail: true));
 
-    private static async Task<Ok<WebhookDeliveryResponse>> Redeliver(Guid id, Guid deliveryId, ClaimsPrincipal user, WebhookStore store, WebhookSignal signal, CancellationToken ct)
-    {
-        var delivery = await store.RedeliverAsync(user.GetActor(), id, deliveryId, ct);
-        signal.Poke();
-        return TypedResults.Ok(WebhookDeliveryResponse.From(delivery, detail: true));
-    }
+    private static async Task<Ok<WebhookDeliveryResponse>> Redeliver(Guid id, Guid deliveryId, ClaimsPrincipal user, WebhookStore store, CancellationToken ct) =>
+        TypedResults.Ok(WebhookDeliveryResponse.From(await store.RedeliverAsync(user.GetActor(), id, deliveryId, ct), detail: true));
 }

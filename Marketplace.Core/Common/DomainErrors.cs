@@ -105,7 +105,11 @@ public sealed class Validator
 }
 
 /// <summary>A page of results with a bounded size.</summary>
-public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
+public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total)
+{
+    /// <summary>The same page with each item mapped (a stored record to its response).</summary>
+    public PagedList<TResult> Map<TResult>(Func<T, TResult> map) => new(Items.Select(map).ToArray(), Page, PageSize, Total);
+}
 
 public static class Paging
 {

@@ -71,7 +71,7 @@ public static class WebhookDeliveryStatuses
 }
 
 /// <summary>An organization's webhook endpoints and their deliveries. Only the owning organization sees them (404 for anyone else).</summary>
-public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, TimeProvider clock)
+public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, TimeProvider clock, WebhookSignal? signal = null)
 {
     public const int UrlMax = 2_000;
     public const int DescriptionMax = 200;
@@ -234,6 +234,7 @@ public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, 
         {
             await c.ExecuteAsync(db.Command(WebhookSql.Redeliver, new { Id = deliveryId, EndpointId = endpointId, Now = now, ExpiresAt = now + options.Value.RetryFor }, ct: ct));
         }
+        signal?.Poke();
         return await DeliveryAsync(actor, endpointId, deliveryId, ct);
     }
 
