@@ -1,10 +1,9 @@
 using System.ComponentModel.DataAnnotations;
-using Marketplace.Core.Common;
 using Marketplace.Api.Engagements;
+using Marketplace.Core.Common;
 using Marketplace.Core.Demands;
 using Marketplace.Core.Engagements;
 using Marketplace.Core.Matching;
-using Marketplace.Core.Offerings;
 
 namespace Marketplace.Api.Demands;
 
@@ -30,8 +29,8 @@ public sealed record DemandItemRequest(
     [Required, MaxLength(DemandStore.TextMax)] string? Text,
     [CodeList(CodeList.Directions)] string? Direction,
     [CodeList(CodeList.SubDirections)] string? SubDirection,
-    [Range(0d, OfferingValidation.PriceLimitYuan)] long? BudgetYuan,
-    [Range(1, DemandStore.DaysLimit)] int? WithinDays);
+    [Range(0d, Limits.MaxYuan)] long? BudgetYuan,
+    [Range(1, Limits.MaxDays)] int? WithinDays);
 
 /// <param name="Engagements">The engagements opened from this item's matches (the enterprise and operators see them; others get none).</param>
 public sealed record DemandItemResponse(Guid Id, string Text, string? Direction, string? SubDirection, long? BudgetYuan, int? WithinDays,

@@ -34,10 +34,10 @@ public sealed record EngagementTransitionRequest(
     [Required, CodeList(CodeList.EngagementActions)] string? Action,
     [MaxLength(EngagementStore.ReasonMax)] string? Reason,
     [MaxLength(EngagementStore.NoteMax)] string? Note,
-    [Range(0d, EngagementStore.PriceLimitYuan)] long? AgreedPriceYuan,
-    [Range(1, EngagementStore.DaysLimit)] int? PlannedDays,
-    [Range(0d, EngagementStore.PriceLimitYuan)] long? ActualCostYuan,
-    [Range(1, EngagementStore.DaysLimit)] int? ActualDays,
+    [Range(0d, Limits.MaxYuan)] long? AgreedPriceYuan,
+    [Range(1, Limits.MaxDays)] int? PlannedDays,
+    [Range(0d, Limits.MaxYuan)] long? ActualCostYuan,
+    [Range(1, Limits.MaxDays)] int? ActualDays,
     [MaxLength(Outcomes.MaxPerEngagement)] IReadOnlyList<OutcomeRequest?>? Outcomes)
 {
     public EngagementTransitionInput ToInput() => new(Action, Reason, Note, AgreedPriceYuan, PlannedDays, ActualCostYuan, ActualDays,

@@ -4,7 +4,6 @@ using Marketplace.Api.Demands;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
 using Marketplace.Core.Matching;
-using Marketplace.Core.Offerings;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
 using Marketplace.Search.Analysis;
@@ -58,8 +57,8 @@ public static class SearchApi
         [CodeList(CodeList.OfferingTypes)] string? type,
         [CodeList(CodeList.DeploymentModes)] string? deployment,
         [CodeList(CodeList.ServiceAreas), Description("Offerings serving this district (or the whole city).")] string? district,
-        [Range(0d, OfferingValidation.PriceLimitYuan), Description("Offerings whose lowest price is at most this (yuan).")] long? maxPriceYuan,
-        [Range(1, OfferingValidation.DaysLimit), Description("Offerings implemented within this many days.")] int? maxDays,
+        [Range(0d, Limits.MaxYuan), Description("Offerings whose lowest price is at most this (yuan).")] long? maxPriceYuan,
+        [Range(1, Limits.MaxDays), Description("Offerings implemented within this many days.")] int? maxDays,
         [CodeList(CodeList.SearchSorts)] string? sort,
         [Range(1, Paging.MaxPage)] int? page,
         [Range(1, Paging.MaxPageSize)] int? pageSize,
@@ -109,8 +108,8 @@ public static class SearchApi
         {
             v.Add("district", $"未知的区县 '{district}' (see GET /api/v1/taxonomy districts, or {TaxonomyCatalog.WholeCityName}).");
         }
-        v.Range("maxPriceYuan", maxPriceYuan, 0, OfferingValidation.PriceLimitYuan);
-        v.Range("maxDays", maxDays, 1, OfferingValidation.DaysLimit);
+        v.Range("maxPriceYuan", maxPriceYuan, 0, Limits.MaxYuan);
+        v.Range("maxDays", maxDays, 1, Limits.MaxDays);
         var order = SearchSort.Relevance;
         if (Blank(sort) is { } sortCode && !SearchSorts.ByCode.TryGetValue(sortCode, out order))
         {

@@ -33,7 +33,7 @@ public sealed class OfferingImportTemplate(TaxonomyCatalog taxonomy)
         new("部署方式", "deployment", true, "saas、on-premise、hybrid、hardware 或其中文名称", "硬件设备"),
         new("最低报价(元)", "priceMinYuan", true, "整数，元", "250000"),
         new("最高报价(元)", "priceMaxYuan", true, "整数，元，不低于最低报价", "600000"),
-        new("实施周期(天)", "implementationDays", true, $"1–{OfferingValidation.DaysLimit} 的整数", "45"),
+        new("实施周期(天)", "implementationDays", true, $"1–{Limits.MaxDays} 的整数", "45"),
         new("服务区县", "districts", true, "区县名称，用 、 分隔，或 全市", "全市"),
         new("案例客户", "cases[0].customer", false, "一个交付案例的客户（填写案例时必填）", "某摩托车配件厂"),
         new("案例区县", "cases[0].district", false, "案例所在区县", "璧山区"),

@@ -22,7 +22,6 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
     public const int MaxItems = 50;
     public const int TextMax = 1_000;
     public const int TitleMax = 200;
-    public const int DaysLimit = 3_650;
 
     private sealed class ListRow
     {
@@ -381,11 +380,11 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
                 {
                     v.Add($"{field}.budgetYuan", "预算不能为负 (must be ≥ 0).");
                 }
-                else if (item.BudgetYuan > OfferingValidation.PriceLimitYuan)
+                else if (item.BudgetYuan > Limits.MaxYuan)
                 {
-                    v.Add($"{field}.budgetYuan", $"预算不能超过 {OfferingValidation.PriceLimitYuan} 元 (at most {OfferingValidation.PriceLimitYuan}).");
+                    v.Add($"{field}.budgetYuan", $"预算不能超过 {Limits.MaxYuan} 元 (at most {Limits.MaxYuan}).");
                 }
-                v.Range($"{field}.withinDays", item.WithinDays, 1, DaysLimit);
+                v.Range($"{field}.withinDays", item.WithinDays, 1, Limits.MaxDays);
                 // The same item twice would be matched, led and counted twice (leads, the feed, supply-and-demand statistics).
                 var key = (text ?? "", direction, subDirection, item.BudgetYuan, item.WithinDays);
                 if (text is not null && !sameAs.TryAdd(key, n))

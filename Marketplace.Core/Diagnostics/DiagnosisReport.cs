@@ -162,7 +162,7 @@ public static class ReportValidation
             {
                 v.Add($"{field}.budgetYuan", "预算不能为负 (must be ≥ 0).");
             }
-            v.Range($"{field}.withinDays", r.WithinDays, 1, DemandStore.DaysLimit);
+            v.Range($"{field}.withinDays", r.WithinDays, 1, Limits.MaxDays);
             recommendations.Add(new Recommendation(n + 1, r.Finding ?? 0, text ?? "", r.BudgetYuan, r.WithinDays, null));
         }
         v.ThrowIfAny();

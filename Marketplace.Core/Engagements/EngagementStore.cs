@@ -17,8 +17,6 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
     public const int MessageMax = 2_000;
     public const int ReasonMax = 1_000;
     public const int NoteMax = 1_000;
-    public const long PriceLimitYuan = 10_000_000_000;
-    public const int DaysLimit = 3_650;
     public const int ContactNameMax = 50;
     public const int PhoneMax = 30;
     public const int EmailMax = 200;
@@ -398,11 +396,11 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
         {
             if (v.Required("agreedPriceYuan", input.AgreedPriceYuan))
             {
-                v.Range("agreedPriceYuan", input.AgreedPriceYuan, 0, PriceLimitYuan);
+                v.Range("agreedPriceYuan", input.AgreedPriceYuan, 0, Limits.MaxYuan);
             }
             if (v.Required("plannedDays", input.PlannedDays))
             {
-                v.Range("plannedDays", input.PlannedDays, 1, DaysLimit);
+                v.Range("plannedDays", input.PlannedDays, 1, Limits.MaxDays);
             }
             next = next with { AgreedPriceYuan = input.AgreedPriceYuan, PlannedDays = input.PlannedDays };
             facts.Add($"合同价{DemandMatcher.Yuan(input.AgreedPriceYuan ?? 0)}，计划{input.PlannedDays}天");
@@ -411,11 +409,11 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
         {
             if (v.Required("actualCostYuan", input.ActualCostYuan))
             {
-                v.Range("actualCostYuan", input.ActualCostYuan, 0, PriceLimitYuan);
+                v.Range("actualCostYuan", input.ActualCostYuan, 0, Limits.MaxYuan);
             }
             if (v.Required("actualDays", input.ActualDays))
             {
-                v.Range("actualDays", input.ActualDays, 1, DaysLimit);
+                v.Range("actualDays", input.ActualDays, 1, Limits.MaxDays);
             }
             var outcomes = Outcomes.Validate(input.Outcomes, v);
             next = next with { ActualCostYuan = input.ActualCostYuan, ActualDays = input.ActualDays, Outcomes = outcomes };

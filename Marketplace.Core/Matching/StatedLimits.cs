@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Marketplace.Core.Common;
 
 namespace Marketplace.Core.Matching;
 
@@ -47,7 +48,7 @@ public static partial class StatedLimitsReader
                 var u when u.StartsWith('千') || u is "k" or "K" => n * 1_000,
                 _ => n,
             };
-            if (yuan is >= 100 and <= 10_000_000_000)
+            if (yuan is >= 100 and <= Limits.MaxYuan)
             {
                 budget = Math.Max(budget ?? 0, (long)Math.Round(yuan));
             }
@@ -68,7 +69,7 @@ public static partial class StatedLimitsReader
                 "星期" or "周" => n * 7,
                 _ => n,
             };
-            if (total is >= 1 and <= 3650)
+            if (total is >= 1 and <= Limits.MaxDays)
             {
                 days = Math.Min(days ?? int.MaxValue, (int)Math.Round(total));
             }

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Marketplace.Core.Common;
-using Validator = Marketplace.Core.Common.Validator;
 using Marketplace.Core.Taxonomy;
+using Validator = Marketplace.Core.Common.Validator;
 
 namespace Marketplace.Core.Offerings;
 
@@ -28,9 +28,9 @@ public sealed record OfferingInput(
     [CodeList(CodeList.SubDirections)] IReadOnlyList<string>? SubDirections,
     [MaxLength(OfferingValidation.KeywordsMax), ItemMaxLength(OfferingValidation.KeywordLengthMax)] IReadOnlyList<string>? Keywords,
     [Required, CodeList(CodeList.DeploymentModes)] string? Deployment,
-    [Required, Range(0d, OfferingValidation.PriceLimitYuan)] long? PriceMinYuan,
-    [Required, Range(0d, OfferingValidation.PriceLimitYuan)] long? PriceMaxYuan,
-    [Required, Range(1, OfferingValidation.DaysLimit)] int? ImplementationDays,
+    [Required, Range(0d, Limits.MaxYuan)] long? PriceMinYuan,
+    [Required, Range(0d, Limits.MaxYuan)] long? PriceMaxYuan,
+    [Required, Range(1, Limits.MaxDays)] int? ImplementationDays,
     [Required, MinLength(1), CodeList(CodeList.ServiceAreas)] IReadOnlyList<string>? Districts,
     [MaxLength(OfferingValidation.CasesMax)] IReadOnlyList<OfferingCaseInput>? Cases);
 
@@ -73,8 +73,6 @@ public static class OfferingValidation
     public const int CaseYearMin = 1990;
     public const int DirectionsMin = 1;
     public const int DirectionsMax = 3;
-    public const long PriceLimitYuan = 10_000_000_000;
-    public const int DaysLimit = 3_650;
 
     public static OfferingContent Validate(OfferingInput? input, TaxonomyCatalog taxonomy, int currentYear)
     {
@@ -109,11 +107,11 @@ public static class OfferingValidation
         }
         if (v.Required("priceMinYuan", i.PriceMinYuan))
         {
-            v.Range("priceMinYuan", i.PriceMinYuan, 0, PriceLimitYuan);
+            v.Range("priceMinYuan", i.PriceMinYuan, 0, Limits.MaxYuan);
         }
         if (v.Required("priceMaxYuan", i.PriceMaxYuan))
         {
-            v.Range("priceMaxYuan", i.PriceMaxYuan, 0, PriceLimitYuan);
+            v.Range("priceMaxYuan", i.PriceMaxYuan, 0, Limits.MaxYuan);
             if (i.PriceMinYuan is not null && i.PriceMaxYuan < i.PriceMinYuan)
             {
                 v.Add("priceMaxYuan", "最高报价不能低于最低报价 (must be at least priceMinYuan).");
@@ -121,7 +119,7 @@ public static class OfferingValidation
         }
         if (v.Required("implementationDays", i.ImplementationDays))
         {
-            v.Range("implementationDays", i.ImplementationDays, 1, DaysLimit);
+            v.Range("implementationDays", i.ImplementationDays, 1, Limits.MaxDays);
         }
         var districts = Distinct(i.Districts);
         if (districts.Count == 0)
