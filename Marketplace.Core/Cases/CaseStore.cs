@@ -30,6 +30,9 @@ public sealed class CaseStore(Database db, EngagementStore engagements, ITextAna
     /// <summary>A case must cover at least this share of the query's weight to be a hit (bigram noise stays out).</summary>
     private const double MinCoverage = 0.15;
 
+    /// <summary>The least a query word counts for in coverage, however many cases hold it (the idf of a word in about 60 % of them).</summary>
+    private const double MinIdf = 0.5;
+
     private sealed class Row
     {
         public Guid Id { get; init; }
@@ -374,7 +377,15 @@ public sealed class CaseStore(Database db, EngagementStore engagements, ITextAna
         var postings = (await c.QueryAsync<PostingRow>(db.Command(CaseSql.Postings, args, ct: ct))).ToArray();
         var df = (await c.QueryAsync<DfRow>(db.Command(CaseSql.DocumentFrequencies, new { Terms = termList }, ct: ct))).ToDictionary(r => r.Term, r => r.Df);
         var n = await c.ExecuteScalarAsync<long>(db.Command(CaseSql.PublishedCount, ct: ct));
-        double Idf(string term) => Math.Log(1 + (n - df.GetValueOrDefault(term) + 0.5) / (df.GetValueOrDefault(term) + 0.5));
+        // The query's own words are floored: in a library where (nearly) every case holds a word, BM25's idf of it tends to 0,
+        // and a case matching all such words fell below MinCoverage beside one query bigram no case holds (a library of welding
+        // cases found none for 焊接机器人). Thesaurus terms keep their plain idf: a common one must not carry a case alone.
+        var ownTerms = own.ToHashSet();
+        double Idf(string term)
+        {
+            var idf = Math.Log(1 + (n - df.GetValueOrDefault(term) + 0.5) / (df.GetValueOrDefault(term) + 0.5));
+            return ownTerms.Contains(term) ? Math.Max(MinIdf, idf) : idf;
+        }
         // Coverage is measured against the query's own terms; thesaurus terms can only add to it (capped at 1).
         var possible = own.Sum(term => weights[term] * Idf(term));
         var scores = postings.GroupBy(p => p.CaseId)
