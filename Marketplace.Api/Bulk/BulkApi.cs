@@ -5,6 +5,7 @@ using Marketplace.Api.Http;
 using Marketplace.Api.Plans;
 using Marketplace.Core.Bulk;
 using Marketplace.Core.Common;
+using Marketplace.Core.Demands;
 using Marketplace.Core.Jobs;
 using Marketplace.Core.Taxonomy;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -237,7 +238,7 @@ public static class BulkApi
         var allowed = kind switch
         {
             ExportKinds.Offerings => new[] { "live", "all" },
-            ExportKinds.DemandLists => ["open", "closed"],
+            ExportKinds.DemandLists => [DemandListStatuses.Open, DemandListStatuses.Closed],
             _ => [],
         };
         if (status is not null && allowed.Length > 0 && !allowed.Contains(status))

@@ -118,11 +118,11 @@ public static class ServiceRegistration
             o.OnRejected = RateLimits.RejectAsync;
         });
 
-        // Over plain HTTP only (the default): behind TLS the ingress compresses, and answers that carry a key (registration,
-        // rotation) stay out of BREACH's reach. Fastest levels: most answers are small and frequent.
         // The OpenAPI document only changes with a deployment; generating it took about 0.1 s of CPU per request.
         services.AddOutputCache(o => o.AddPolicy(OpenApiSetup.CachePolicy, p => p.Expire(TimeSpan.FromHours(1))));
 
+        // Over plain HTTP only (the default): behind TLS the ingress compresses, and answers that carry a key (registration,
+        // rotation) stay out of BREACH's reach. Fastest levels: most answers are small and frequent.
         services.AddResponseCompression(o =>
         {
             o.Providers.Add<BrotliCompressionProvider>();

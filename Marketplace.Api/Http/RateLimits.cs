@@ -74,7 +74,7 @@ public static class RateLimits
 /// <summary>
 /// A request that sends an <c>X-Api-Key</c> that is unknown, revoked or malformed is refused with 401 on every path,
 /// including those open to anonymous callers: a bad key is a client error to report, never a reason to serve the request
-/// as anonymous. (A request without the header is anonymous as before.)
+/// as anonymous. A request without the header is anonymous.
 /// </summary>
 public sealed class InvalidApiKeyMiddleware(RequestDelegate next)
 {

@@ -2,7 +2,9 @@ using System.Data.Common;
 using System.Text.RegularExpressions;
 using Dapper;
 using Marketplace.Core.Common;
+using Marketplace.Core.Demands;
 using Marketplace.Core.Matching;
+using Marketplace.Core.Offerings;
 using Marketplace.Core.Storage;
 using Marketplace.Core.Webhooks;
 
@@ -140,7 +142,7 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
                         ["itemId"] = [$"贵企业的需求清单中没有需求项 {input.ItemId} (no such item in your demand lists)."],
                     });
                 }
-                if (item.ListStatus != "open")
+                if (item.ListStatus != DemandListStatuses.Open)
                 {
                     throw new ConflictException("需求清单已关闭，不能再发起对接 (the item's demand list is closed).");
                 }
@@ -151,7 +153,7 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
                         ["offeringId"] = [$"方案 {input.OfferingId} 不在该需求项的匹配结果中 (the offering is not among this item's matches)."],
                     });
                 }
-                if (match.PublishedRevisionId is null || match.Status == "retired")
+                if (match.PublishedRevisionId is null || match.Status == OfferingStatus.Retired.ToCode())
                 {
                     throw new ConflictException("该方案已下架，不能发起对接 (the offering has been retired).");
                 }

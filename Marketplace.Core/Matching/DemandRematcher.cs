@@ -1,4 +1,5 @@
 using Dapper;
+using Marketplace.Core.Demands;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -157,7 +158,7 @@ public sealed class DemandRematcher(Database db, MatchRuns runs, RematchQueue qu
             foreach (var (row, outcome) in outcomes)
             {
                 var state = await c.QuerySingleOrDefaultAsync<StateRow>(db.Command(MatchSql.ItemState, new { row.ItemId }, t, ct));
-                if (state is not null && state.Status == "open" && state.ListRowVersion == row.ListRowVersion && state.LatestEventId == row.LatestEventId)
+                if (state is not null && state.Status == DemandListStatuses.Open && state.ListRowVersion == row.ListRowVersion && state.LatestEventId == row.LatestEventId)
                 {
                     current.Add(outcome);
                 }
