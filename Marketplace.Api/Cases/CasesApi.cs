@@ -120,15 +120,15 @@ public static class CasesApi
         v.Text("industry", industry, IndustryMax);
         if (direction is not null && !taxonomy.IsDirection(direction))
         {
-            v.Add("direction", $"未知的方向 '{direction}' (see GET /api/v1/taxonomy directions).");
+            v.Add("direction", TaxonomyChecks.UnknownDirection(direction));
         }
         if (subDirection is not null && !taxonomy.IsSubDirection(subDirection))
         {
-            v.Add("subDirection", $"未知的技术方向 '{subDirection}' (see GET /api/v1/taxonomy).");
+            v.Add("subDirection", TaxonomyChecks.UnknownSubDirection(subDirection));
         }
         if (district is not null && !taxonomy.IsDistrict(district))
         {
-            v.Add("district", $"未知的区县 '{district}' (see GET /api/v1/taxonomy districts).");
+            v.Add("district", TaxonomyChecks.UnknownDistrict(district));
         }
         v.ThrowIfAny();
         var actor = user.FindActor();

@@ -53,11 +53,11 @@ public static class MatchFeedApi
         var v = new Validator();
         if (district is not null && !taxonomy.IsDistrict(district))
         {
-            v.Add("district", $"未知的区县 '{district}' (see GET /api/v1/taxonomy districts).");
+            v.Add("district", TaxonomyChecks.UnknownDistrict(district));
         }
         if (direction is not null && direction != SupplyDemandStats.Unclassified && !taxonomy.IsDirection(direction))
         {
-            v.Add("direction", $"未知的方向 '{direction}' (see GET /api/v1/taxonomy directions, or {SupplyDemandStats.Unclassified} for items without one).");
+            v.Add("direction", TaxonomyChecks.UnknownDirection(direction, orAlso: $"{SupplyDemandStats.Unclassified} for items without one"));
         }
         v.ThrowIfAny();
         var page = await queries.FeedAsync(after, limit, district, direction, ct);

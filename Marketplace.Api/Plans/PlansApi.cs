@@ -215,7 +215,7 @@ public static class PlansApi
     {
         if (direction is not null && !taxonomy.IsDirection(direction))
         {
-            v.Add("direction", $"未知的重点方向 '{direction}' (see GET /api/v1/taxonomy).");
+            v.Add("direction", TaxonomyChecks.UnknownDirection(direction));
         }
     }
 
@@ -241,7 +241,7 @@ public static class PlansApi
     {
         if (district is not null && !taxonomy.IsDistrict(district))
         {
-            v.Add("district", $"未知的区县 '{district}' (see GET /api/v1/taxonomy districts).");
+            v.Add("district", TaxonomyChecks.UnknownDistrict(district));
         }
     }
 }

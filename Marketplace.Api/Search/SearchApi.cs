@@ -78,7 +78,7 @@ public static class SearchApi
         var directions = Codes(direction);
         foreach (var code in directions.Where(c => !taxonomy.IsDirection(c)))
         {
-            v.Add("direction", $"未知的重点方向 '{code}' (see GET /api/v1/taxonomy).");
+            v.Add("direction", TaxonomyChecks.UnknownDirection(code));
         }
         if (directions.Length > MaxFilterValues)
         {
@@ -91,7 +91,7 @@ public static class SearchApi
         }
         foreach (var code in subDirections.Where(c => !taxonomy.IsSubDirection(c)))
         {
-            v.Add("subDirection", $"未知的细分方向 '{code}' (see GET /api/v1/taxonomy).");
+            v.Add("subDirection", TaxonomyChecks.UnknownSubDirection(code));
         }
         type = Blank(type);
         if (type is not null && !taxonomy.IsOfferingType(type))
@@ -106,7 +106,7 @@ public static class SearchApi
         district = Blank(district);
         if (district is not null && !taxonomy.IsServiceArea(district))
         {
-            v.Add("district", $"未知的区县 '{district}' (see GET /api/v1/taxonomy districts, or {TaxonomyCatalog.WholeCityName}).");
+            v.Add("district", TaxonomyChecks.UnknownDistrict(district, orAlso: TaxonomyCatalog.WholeCityName));
         }
         v.Range("maxPriceYuan", maxPriceYuan, 0, Limits.MaxYuan);
         v.Range("maxDays", maxDays, 1, Limits.MaxDays);

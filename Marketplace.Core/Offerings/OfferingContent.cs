@@ -130,7 +130,7 @@ public static class OfferingValidation
         {
             if (!taxonomy.IsServiceArea(districts[n]))
             {
-                v.Add($"districts[{n}]", $"未知的区县 {TextRules.Quoted(districts[n])} (see GET /api/v1/taxonomy districts, or 全市).");
+                v.Add($"districts[{n}]", TaxonomyChecks.UnknownDistrict(districts[n], orAlso: TaxonomyCatalog.WholeCityName));
             }
         }
         var cases = i.Cases ?? [];
@@ -152,7 +152,7 @@ public static class OfferingValidation
             }
             if (c.District is not null && !taxonomy.IsDistrict(c.District))
             {
-                v.Add($"cases[{n}].district", $"未知的区县 {TextRules.Quoted(c.District)}.");
+                v.Add($"cases[{n}].district", TaxonomyChecks.UnknownDistrict(c.District));
             }
             v.Range($"cases[{n}].year", c.Year, CaseYearMin, currentYear + 1);
             v.Text($"cases[{n}].outcome", c.Outcome, CaseOutcomeMax);

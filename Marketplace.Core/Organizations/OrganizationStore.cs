@@ -81,7 +81,7 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         }
         if (v.Required("district", input.District) && !taxonomy.IsDistrict(input.District!))
         {
-            v.Add("district", $"未知的区县 '{input.District}' (see GET /api/v1/taxonomy districts).");
+            v.Add("district", TaxonomyChecks.UnknownDistrict(input.District!));
         }
         if (kind == OrganizationKind.Enterprise)
         {

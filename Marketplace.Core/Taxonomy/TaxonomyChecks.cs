@@ -21,7 +21,7 @@ public static class TaxonomyChecks
         {
             if (!taxonomy.IsDirection(directions[n]))
             {
-                v.Add($"directions[{n}]", $"未知的重点方向 {TextRules.Quoted(directions[n])} (see GET /api/v1/taxonomy).");
+                v.Add($"directions[{n}]", UnknownDirection(directions[n]));
             }
         }
         var subDirections = Distinct(subDirectionCodes);
@@ -30,7 +30,7 @@ public static class TaxonomyChecks
             var sub = taxonomy.FindSubDirection(subDirections[n]);
             if (sub is null)
             {
-                v.Add($"subDirections[{n}]", $"未知的细分方向 {TextRules.Quoted(subDirections[n])} (see GET /api/v1/taxonomy).");
+                v.Add($"subDirections[{n}]", UnknownSubDirection(subDirections[n]));
             }
             else if (!directions.Contains(sub.DirectionCode))
             {
@@ -50,14 +50,14 @@ public static class TaxonomyChecks
         var subDirection = string.IsNullOrWhiteSpace(subDirectionCode) ? null : subDirectionCode.Trim();
         if (direction is not null && !taxonomy.IsDirection(direction))
         {
-            v.Add($"{field}.direction", $"未知的方向 {TextRules.Quoted(direction)} (see GET /api/v1/taxonomy directions).");
+            v.Add($"{field}.direction", UnknownDirection(direction));
         }
         if (subDirection is not null)
         {
             var sub = taxonomy.FindSubDirection(subDirection);
             if (sub is null)
             {
-                v.Add($"{field}.subDirection", $"未知的技术方向 {TextRules.Quoted(subDirection)} (see GET /api/v1/taxonomy).");
+                v.Add($"{field}.subDirection", UnknownSubDirection(subDirection));
             }
             else if (direction is not null && sub.DirectionCode != direction)
             {
@@ -70,6 +70,17 @@ public static class TaxonomyChecks
         }
         return (direction, subDirection);
     }
+
+    /// <summary>The one message for a direction code the taxonomy does not have (<paramref name="orAlso"/>: a value the field takes besides).</summary>
+    public static string UnknownDirection(string code, string? orAlso = null) =>
+        $"未知的重点方向 {TextRules.Quoted(code)} (see GET /api/v1/taxonomy directions{(orAlso is null ? "" : $", or {orAlso}")}).";
+
+    /// <summary>The one message for a technology item (sub-direction) code the taxonomy does not have.</summary>
+    public static string UnknownSubDirection(string code) => $"未知的技术条目 {TextRules.Quoted(code)} (see GET /api/v1/taxonomy).";
+
+    /// <summary>The one message for a district name the taxonomy does not have.</summary>
+    public static string UnknownDistrict(string name, string? orAlso = null) =>
+        $"未知的区县 {TextRules.Quoted(name)} (see GET /api/v1/taxonomy districts{(orAlso is null ? "" : $", or {orAlso}")}).";
 
     public static List<string> Distinct(IReadOnlyList<string>? values) =>
         (values ?? []).Where(s => s is not null).Select(s => s.Trim()).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
