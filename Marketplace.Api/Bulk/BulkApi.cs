@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Api.Admin;
 using Marketplace.Api.Http;
-using Marketplace.Api.Plans;
 using Marketplace.Core.Bulk;
 using Marketplace.Core.Common;
 using Marketplace.Core.Demands;
@@ -257,9 +256,9 @@ public static class BulkApi
                 }
             }
         }
-        PlansApi.CheckDistrict(v, taxonomy, request?.District);
-        PlansApi.CheckDirection(v, taxonomy, request?.Direction);
-        PlansApi.CheckDays(v, request?.From, request?.To);
+        TaxonomyChecks.OptionalDistrict(v, taxonomy, "district", request?.District);
+        TaxonomyChecks.OptionalDirection(v, taxonomy, "direction", request?.Direction);
+        v.DayRange(request?.From, request?.To);
         v.ThrowIfAny();
         var parameters = new ExportParameters(kind!, status, request!.District, request.Direction, request.From, request.To);
         var actor = user.GetActor();

@@ -160,9 +160,9 @@ public static class FinancingApi
 
     private static FinancingFilter Filter(Validator v, TaxonomyCatalog taxonomy, string? status, string? district, string? direction, DateOnly? from, DateOnly? to)
     {
-        PlansApi.CheckDistrict(v, taxonomy, district);
-        PlansApi.CheckDirection(v, taxonomy, direction);
-        PlansApi.CheckDays(v, from, to);
+        TaxonomyChecks.OptionalDistrict(v, taxonomy, "district", district);
+        TaxonomyChecks.OptionalDirection(v, taxonomy, "direction", direction);
+        v.DayRange(from, to);
         v.ThrowIfAny();
         return new FinancingFilter(status, district, direction, from, to);
     }

@@ -163,8 +163,8 @@ public static class PlansApi
         {
             v.Add("status", $"未知的状态 '{status}' (one of: {string.Join(", ", PlanStatuses.Codes)}).");
         }
-        CheckDirection(v, taxonomy, direction);
-        CheckDistrict(v, taxonomy, district);
+        TaxonomyChecks.OptionalDirection(v, taxonomy, "direction", direction);
+        TaxonomyChecks.OptionalDistrict(v, taxonomy, "district", district);
         v.ThrowIfAny();
         var result = await store.ListAsync(user.GetActor(), new PlanFilter(district, year, fromYear, toYear, status, enterpriseId, direction), p, size, ct);
         return TypedResults.Ok(new PagedList<PlanProjectResponse>(await PlanProjectResponse.ForAsync(result.Items, engagements, ct), result.Page, result.PageSize, result.Total));
@@ -176,7 +176,7 @@ public static class PlansApi
         var v = new Validator();
         var from = fromYear ?? ChinaTime.Year(clock);
         v.Range("fromYear", from, PlanStore.MinYear, PlanStore.MaxYear - PlanStore.RollingYears + 1);
-        CheckDistrict(v, taxonomy, district);
+        TaxonomyChecks.OptionalDistrict(v, taxonomy, "district", district);
         v.ThrowIfAny();
         var actor = user.GetActor();
         var (covered, years) = await store.RollingAsync(actor, district, from, ct);
@@ -209,39 +209,5 @@ public static class PlansApi
     {
         context.Response.Headers.ETag = project.ETag;
         return TypedResults.Ok((await PlanProjectResponse.ForAsync([project], engagements, ct))[0]);
-    }
-
-    public static void CheckDirection(Validator v, TaxonomyCatalog taxonomy, string? direction)
-    {
-        if (direction is not null && !taxonomy.IsDirection(direction))
-        {
-            v.Add("direction", TaxonomyChecks.UnknownDirection(direction));
-        }
-    }
-
-    /// <summary>A from/to pair of calendar days (both included): within the years the pool keeps (2000–2100), to not before from.</summary>
-    public static void CheckDays(Validator v, DateOnly? from, DateOnly? to)
-    {
-        var first = new DateOnly(PlanStore.MinYear, 1, 1);
-        var last = new DateOnly(PlanStore.MaxYear, 12, 31);
-        foreach (var (field, day) in new[] { ("from", from), ("to", to) })
-        {
-            if (day is { } d && (d < first || d > last))
-            {
-                v.Add(field, $"日期应在 {first:yyyy-MM-dd} 到 {last:yyyy-MM-dd} 之间 (must be between {first:yyyy-MM-dd} and {last:yyyy-MM-dd}).");
-            }
-        }
-        if (from is not null && to is not null && to < from)
-        {
-            v.Add("to", "结束日期不能早于开始日期 (must not be before from).");
-        }
-    }
-
-    public static void CheckDistrict(Validator v, TaxonomyCatalog taxonomy, string? district)
-    {
-        if (district is not null && !taxonomy.IsDistrict(district))
-        {
-            v.Add("district", TaxonomyChecks.UnknownDistrict(district));
-        }
     }
 }

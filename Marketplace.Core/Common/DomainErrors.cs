@@ -51,6 +51,24 @@ public sealed class Validator
         return this;
     }
 
+    /// <summary>A from/to pair of calendar days (both included): within <see cref="Limits.FirstYear"/>–<see cref="Limits.LastYear"/>, to not before from.</summary>
+    public void DayRange(DateOnly? from, DateOnly? to)
+    {
+        var first = new DateOnly(Limits.FirstYear, 1, 1);
+        var last = new DateOnly(Limits.LastYear, 12, 31);
+        foreach (var (field, day) in new[] { ("from", from), ("to", to) })
+        {
+            if (day is { } d && (d < first || d > last))
+            {
+                Add(field, $"日期应在 {first:yyyy-MM-dd} 到 {last:yyyy-MM-dd} 之间 (must be between {first:yyyy-MM-dd} and {last:yyyy-MM-dd}).");
+            }
+        }
+        if (from is not null && to is not null && to < from)
+        {
+            Add("to", "结束日期不能早于开始日期 (must not be before from).");
+        }
+    }
+
     public bool Required(string field, object? value)
     {
         if (value is null || (value is string s && TextRules.IsBlank(s)))

@@ -8,4 +8,9 @@ public static class Limits
 
     /// <summary>The longest duration in days (ten years).</summary>
     public const int MaxDays = 3_650;
+
+    /// <summary>The years the pool keeps plans, and days of filters, for.</summary>
+    public const int FirstYear = 2000;
+
+    public const int LastYear = 2100;
 }

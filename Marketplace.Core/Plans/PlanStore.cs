@@ -20,8 +20,8 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
     public const int DirectionsMax = 3;
     public const int DescriptionMax = 2_000;
     public const int ReasonMax = 1_000;
-    public const int MinYear = 2000;
-    public const int MaxYear = 2100;
+    public const int MinYear = Limits.FirstYear;
+    public const int MaxYear = Limits.LastYear;
     public const long InvestmentLimitYuan = 100_000_000_000;
     public const int RollingYears = 5;
     public const int RollingItemsPerYear = 500;

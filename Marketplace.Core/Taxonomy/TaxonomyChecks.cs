@@ -71,6 +71,24 @@ public static class TaxonomyChecks
         return (direction, subDirection);
     }
 
+    /// <summary>An optional filter of one direction code: a message when the taxonomy does not have it.</summary>
+    public static void OptionalDirection(Validator v, TaxonomyCatalog taxonomy, string field, string? code)
+    {
+        if (code is not null && !taxonomy.IsDirection(code))
+        {
+            v.Add(field, UnknownDirection(code));
+        }
+    }
+
+    /// <summary>An optional filter of one district: a message when the taxonomy does not have it.</summary>
+    public static void OptionalDistrict(Validator v, TaxonomyCatalog taxonomy, string field, string? name)
+    {
+        if (name is not null && !taxonomy.IsDistrict(name))
+        {
+            v.Add(field, UnknownDistrict(name));
+        }
+    }
+
     /// <summary>The one message for a direction code the taxonomy does not have (<paramref name="orAlso"/>: a value the field takes besides).</summary>
     public static string UnknownDirection(string code, string? orAlso = null) =>
         $"未知的重点方向 {TextRules.Quoted(code)} (see GET /api/v1/taxonomy directions{(orAlso is null ? "" : $", or {orAlso}")}).";
