@@ -85,7 +85,7 @@ public static class BulkApi
         exportsGroup.MapPost("/", StartExport)
             .WithName("StartExport")
             .WithSummary("导出数据 (export as CSV/XLSX)")
-            .WithDescription("Operator only. Exports the catalog (`offerings`), demand lists (`demand-lists`, one row per item), match events (`match-events`) or confirmed financing needs (`financing-needs`) as a job (202 with its Location); download the file from `downloadUrl` when it has succeeded. CSV is UTF-8 with BOM and RFC 4180 quoting; text starting with = + - @ is prefixed with ' so no spreadsheet runs it. Columns are fixed per kind (docs/bulk-files.md). An organization has at most `Marketplace:Bulk:MaxUnfinishedJobsPerOrganization` (default 5) imports and exports queued or running: one more is a 429 with Retry-After.")
+            .WithDescription("Operator only. Exports the catalog (`offerings`), demand lists (`demand-lists`, one row per item), match events (`match-events`) or confirmed financing needs (`financing-needs`) as a job (202 with its Location); download the file from `downloadUrl` when it has succeeded. CSV is UTF-8 with BOM and RFC 4180 quoting; text starting with = + - @ is prefixed with ' so no spreadsheet runs it. Columns are fixed per kind (docs/bulk-files.md). Filters per kind: offerings `status`; demand-lists `status`, `district`; match-events and financing-needs `district`, `direction`, `from`, `to`; any other filter given is a 400 naming it, never ignored. An organization has at most `Marketplace:Bulk:MaxUnfinishedJobsPerOrganization` (default 5) imports and exports queued or running: one more is a 429 with Retry-After.")
             .WithAuthProblems().WithProblems(400, 413, 415);
 
         exportsGroup.MapGet("/{id}", GetExport)

@@ -36,10 +36,11 @@ public static class SearchApi
                 Codes are those of GET /api/v1/taxonomy; unknown codes answer 400 with field errors. `sort`: relevance (default), newest, price, price_desc;
                 equal scores are ordered by a stable hash of the id. `page`/`pageSize` (default 20, at most 100) reach the first 10,000 results;
                 beyond that follow `nextCursor` with `cursor` (and `pageSize`): `page` and `cursor` are two ways of paging, both at once is a 400.
-                A relevance cursor issued before offerings were published or retired continues after its last hit's new place (scores move with
-                the catalog; when that hit left, a few places earlier), so it always ends and skips nothing that stayed live, though an offering
-                may show twice. `sort=newest` orders by the time the current revision was approved: an offering whose new revision is approved
-                during a crawl moves to the front, so a crawl ends by reading the front again until it meets an offering it has seen.
+                A cursor reads its next page from the same snapshot of the catalog as its first for 10 minutes after a newer one replaced it
+                (as Elasticsearch's point in time), so offerings published, edited or retired meanwhile change nothing in its ranking: each
+                offering once, none skipped (its pages may show an offering as it was). After that, it goes on in the current ranking, best effort:
+                a few offerings may show twice, and one may be missed when offerings were both retired and published meanwhile.
+                `sort=newest` orders by the time the current revision was approved.
                 `facets` count direction, subDirection, type, deployment and district over all matches, each ignoring its own filter.
                 An approved offering is searchable within about 2 s.
                 """)

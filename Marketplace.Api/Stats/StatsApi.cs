@@ -14,7 +14,7 @@ public static class StatsApi
         group.MapGet("/supply-demand", SupplyDemand)
             .WithName("GetSupplyDemandStats")
             .WithSummary("供需统计与供给缺口 (supply, demand and supply gaps)")
-            .WithDescription("Capability center or operator. Live offerings by direction (a sub-direction counts for its direction), sub-direction and district served (全市 as its own value); demand items of open lists by stated or top inferred direction (`unclassified` when none), sub-direction and the enterprise's district; supply gaps: items whose best stored match scores below `threshold` (0–1, default 0.5) or that have no match, grouped by direction.")
+            .WithDescription("Capability center or operator. Live offerings by direction (a sub-direction counts for its direction), sub-direction and district served (全市 as its own value); demand items of open lists by stated or top inferred direction (`unclassified` when none), sub-direction and the enterprise's district; supply gaps: items whose best stored match scores below `threshold` (0–1 with a decimal point, default 0.5; `0,5` is a 400, not 5) or that have no match, grouped by direction.")
             .WithAuthProblems().WithProblems(400);
         return app;
     }

@@ -46,6 +46,12 @@ internal sealed class IndexGeneration : IDisposable
 
     public SearcherManager? Searchers { get; private set; }
 
+    /// <summary>
+    /// The searchers that served pages lately, by reader version: a cursor goes on over the same snapshot it was read from,
+    /// so that publishing, editing or retiring offerings between pages moves nothing under it (see <see cref="PagingSnapshots"/>).
+    /// </summary>
+    public PagingSnapshots? Snapshots { get; private set; }
+
     public static IndexGeneration Open(string path, int number, Analyzer analyzer, double ramBufferMb, bool create) =>
         Open(path, number, analyzer, ramBufferMb, create, compoundFiles: true);
 
@@ -105,7 +111,11 @@ internal sealed class IndexGeneration : IDisposable
     /// <summary>The indexed version of an offering's document (live or tombstone); 0 when it has none.</summary>
     public long VersionOf(Guid id) => _versions.TryGetValue(id, out var version) ? version : 0;
 
-    public void StartSearching() => Searchers ??= new SearcherManager(Writer, applyAllDeletes: true, new FacetWarmingSearcherFactory());
+    public void StartSearching()
+    {
+        Searchers ??= new SearcherManager(Writer, applyAllDeletes: true, new FacetWarmingSearcherFactory());
+        Snapshots ??= new PagingSnapshots();
+    }
 
     /// <summary>
     /// Ends a rebuild: the one commit, then the writer settings of a live generation for the writes that follow the
@@ -211,6 +221,7 @@ internal sealed class IndexGeneration : IDisposable
 
     public void Dispose()
     {
+        Snapshots?.Dispose();
         Searchers?.Dispose();
         Writer.Dispose(); // commits pending changes
         _directory.Dispose();
@@ -219,6 +230,7 @@ internal sealed class IndexGeneration : IDisposable
     /// <summary>Closes without committing: used for an abandoned rebuild.</summary>
     public void Abandon()
     {
+        Snapshots?.Dispose();
         Searchers?.Dispose();
         Writer.Rollback();
         _directory.Dispose();

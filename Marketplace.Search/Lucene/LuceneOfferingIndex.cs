@@ -22,6 +22,9 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     private const string GenerationPrefix = "gen-";
     private const string DamagedPrefix = "damaged-";
 
+    /// <summary>How far past its old place a moved cursor's last hit is looked for (offerings published above it since).</summary>
+    private const int MovedCursorReach = 100;
+
     private readonly LuceneIndexOptions _options;
     private readonly TaxonomyCatalog _taxonomy;
     private readonly Analyzer _analyzer;
@@ -136,6 +139,11 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
                 live.Commit();
                 live.Searchers!.MaybeRefreshBlocking();
             }
+            else if (!live.Searchers!.IsSearcherCurrent())
+            {
+                // Nothing new, but an earlier write's refresh failed after its commit: searchable when this returns, too.
+                live.Searchers.MaybeRefreshBlocking();
+            }
             _rebuild?.Target.Apply(documents, _taxonomy, bulk: false); // not lost when the rebuild swaps in
         }
         finally
@@ -193,10 +201,23 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var searchers = _live!.Searchers!;
+            var live = _live!;
+            var searchers = live.Searchers!;
             var searcher = searchers.Acquire();
+            IndexSearcher? snapshot = null;
             try
             {
+                var version = live.Snapshots!.Record(searcher);
+                if (request.Cursor is not null
+                    && SearchCursor.Decode(request.Cursor, request.Sort, request.CursorScope()).Generation is { } issuedAt && issuedAt != version)
+                {
+                    // The next page of a ranking read from an older reader, while that reader is kept: read from it.
+                    snapshot = live.Snapshots.Acquire(issuedAt);
+                    if (snapshot is not null)
+                    {
+                        return Search(snapshot, request);
+                    }
+                }
                 if (_options.ResultCacheEntries == 0 || request.Limit > MaxCachedHits)
                 {
                     return Search(searcher, request);
@@ -207,6 +228,10 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             }
             finally
             {
+                if (snapshot is not null)
+                {
+                    live.Snapshots!.Release(snapshot);
+                }
                 searchers.Release(searcher);
             }
         }
@@ -777,25 +802,29 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         return new OfferingSearchResult(top.TotalHits, hits, facets, next);
     }
 
-    /// <summary>How far past its old place a moved cursor's last hit is looked for (offerings published above it since).</summary>
-    private const int MovedCursorReach = 100;
-
     /// <summary>
-    /// Where a relevance cursor issued on an older index goes on: after its last hit's place in the new ranking; when that
-    /// hit is gone, at its old position less the hits that left the search since (any of them may have stood before it),
-    /// so that a hit which stayed is never skipped, at the cost of showing a few again.
+    /// Where a relevance cursor whose reader is no longer kept (<see cref="PagingSnapshots"/>) goes on in the current
+    /// ranking, best effort: after its last hit when that stands at or before its old place (hits before it left), else
+    /// one before the old place (hits were published above it, or it scores lower now: what moved up is shown again rather
+    /// than skipped); when it left, back from the old place by the hits that left the search since (a net count: with
+    /// offerings published meanwhile it can fall short). Exact only when the snapshot is read instead.
     /// </summary>
+    /// <summary>Forgets the readers kept for cursors, as if every cursor out there were older than <see cref="PagingSnapshots.RetainFor"/>.</summary>
+    internal void DropPagingSnapshots() => _live?.Snapshots?.DropAll();
+
     private static int ResumeAfter(SearchCursor moved, IReadOnlyList<RankedHit> ranked, long totalHits)
     {
-        for (var i = 0; i < ranked.Count; i++)
+        var position = (int)moved.Position!.Value;
+        for (var i = 0; i < Math.Min(ranked.Count, position + MovedCursorReach); i++)
         {
             if (ranked[i].IdHash == moved.IdHash)
             {
-                return i + 1;
+                // Further down than its place: its own slot was freed too, and the hit after it moved up into it.
+                return i + 1 <= position ? i + 1 : Math.Max(0, position - 1);
             }
         }
         var left = Math.Max(1, (moved.Total ?? totalHits) - totalHits); // the last hit itself at least
-        return (int)Math.Max(0, moved.Position!.Value - left);
+        return (int)Math.Max(0, position - left);
     }
 
     /// <summary>

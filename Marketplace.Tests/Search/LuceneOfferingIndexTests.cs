@@ -88,6 +88,56 @@ public class LuceneOfferingIndexTests : OfferingIndexConformance
         Assert.That(shown, Is.SupersetOf(offerings.Select(o => o.Id).Except(retired)), "every offering that stayed live was shown");
     }
 
+    public enum Change { LastHitEditedToScoreLower, ManyPublishedAbove, TwoRetiredWithTheLastHitAndOnePublishedBelow }
+
+    [TestCase(Change.LastHitEditedToScoreLower, true)]
+    [TestCase(Change.ManyPublishedAbove, true)]
+    [TestCase(Change.TwoRetiredWithTheLastHitAndOnePublishedBelow, true)]
+    [TestCase(Change.LastHitEditedToScoreLower, false)]
+    [TestCase(Change.ManyPublishedAbove, false)]
+    public async Task A_cursor_goes_on_over_the_ranking_it_began_whatever_changes_between_pages(Change change, bool snapshotKept)
+    {
+        var index = await OpenAsync(Path.Combine(_root, $"{change}-{snapshotKept}"));
+        const string query = "造纸清洁生产";
+        var offerings = Enumerable.Range(0, 9).Select(_ => Doc(change == Change.ManyPublishedAbove ? "造纸清洁生产 以及 其他 文字 机床 视觉" : query)).ToArray();
+        await index.WriteAsync(offerings, None);
+        var first = await index.SearchAsync(new() { Text = query, Limit = 3 }, None);
+        var shown = first.Hits.Select(h => h.Id).ToList();
+        const string longerTitle = "造纸清洁生产 以及 很多 其他 无关 的 文字 机床 视觉 检测 仓储 物流 冲压 注塑";
+        Guid[] retired = [];
+        switch (change)
+        {
+            case Change.LastHitEditedToScoreLower:
+                await index.WriteAsync([offerings.Single(o => o.Id == shown[2]) with { Version = 2, Title = longerTitle, Summary = "机床" }], None);
+                break;
+            case Change.ManyPublishedAbove:
+                await index.WriteAsync(Enumerable.Range(0, 101).Select(_ => Doc(query)).ToArray(), None);
+                break;
+            case Change.TwoRetiredWithTheLastHitAndOnePublishedBelow:
+                retired = [shown[1], shown[2]];
+                await index.WriteAsync([.. retired.Select(id => offerings.Single(o => o.Id == id) with { Version = 2, Live = false }), Doc(longerTitle)], None);
+                break;
+        }
+        if (!snapshotKept)
+        {
+            index.DropPagingSnapshots();
+        }
+
+        var cursor = first.NextCursor;
+        for (var pages = 0; cursor is not null && pages < 100; pages++)
+        {
+            var page = await index.SearchAsync(new() { Text = query, Limit = 3, Cursor = cursor }, None);
+            shown.AddRange(page.Hits.Select(h => h.Id));
+            cursor = page.NextCursor;
+        }
+        Assert.That(cursor, Is.Null, "paging ended");
+        Assert.That(shown, Is.SupersetOf(offerings.Select(o => o.Id).Except(retired)), "every offering that stayed was shown");
+        if (snapshotKept)
+        {
+            Assert.That(shown, Is.EquivalentTo(offerings.Select(o => o.Id)), "the ranking it began: each offering once, none published since");
+        }
+    }
+
     [Test]
     public async Task Repeated_searches_are_answered_from_the_cache_until_the_next_write()
     {
