@@ -58,6 +58,9 @@ public abstract class TableReader : IDisposable
         private readonly CsvReader _reader;
         private readonly IReadOnlyList<string> _headers;
 
+        /// <summary>Line breaks inside the quoted cells read so far: lines of the file that are no rows of the spreadsheet.</summary>
+        private long _linesInsideCells;
+
         public CsvTableReader(Stream file)
         {
             _reader = CsvReader.Create(file, new CsvReaderOptions
@@ -65,11 +68,12 @@ public abstract class TableReader : IDisposable
                 HasHeader = true,
                 MaxRecordSize = MaxRecordBytes,
                 MalformedData = CsvMalformedDataHandling.Throw,
-                SkipEmptyLines = false, // an empty line is a row in Excel: counted, so that row numbers are the ones the owner sees
+                TrackLineNumbers = true, // row numbers as the owner's spreadsheet shows them, empty lines included (Rows)
             }, leaveOpen: true);
             try
             {
                 _headers = _reader.Headers.Select(h => h.Trim().TrimStart('\uFEFF')).ToArray();
+                _linesInsideCells = _reader.Headers.Sum(LineBreaks);
             }
             catch (CsvFormatException e)
             {
@@ -99,7 +103,10 @@ public abstract class TableReader : IDisposable
                 {
                     cells[i] = _reader.GetString(i);
                 }
-                var row = new TableRow(_reader.RowNumber + 1, cells, new bool[cells.Length]);
+                // The spreadsheet's row: the file's line, less the lines that were breaks inside earlier cells (an empty line
+                // is a row there too).
+                var row = new TableRow(_reader.LineNumber - _linesInsideCells, cells, new bool[cells.Length]);
+                _linesInsideCells += cells.Sum(c => c is null ? 0 : LineBreaks(c));
                 if (!row.IsEmpty)
                 {
                     yield return row;
@@ -108,6 +115,20 @@ public abstract class TableReader : IDisposable
         }
 
         public override void Dispose() => _reader.Dispose();
+
+        /// <summary>Line breaks in <paramref name="text"/>: CR LF, LF or a lone CR each count once.</summary>
+        private static int LineBreaks(string text)
+        {
+            var breaks = 0;
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')))
+                {
+                    breaks++;
+                }
+            }
+            return breaks;
+        }
     }
 
     private sealed class XlsxTableReader : TableReader

@@ -13,4 +13,13 @@ public class TableReaderTests
         var rows = reader.Rows().Select(r => (r.Number, r.Cell(0))).ToArray();
         Assert.That(rows, Is.EqualTo(new[] { (3L, (string?)"甲"), (4L, "两行\r\n的标题"), (6L, "丁") }));
     }
+
+    [Test]
+    public void A_csv_whose_first_lines_are_empty_still_has_its_header_row()
+    {
+        var csv = "\r\n\r\n标题,摘要\r\n甲,乙\r\n";
+        using var reader = TableReader.Open(new MemoryStream(Encoding.UTF8.GetBytes(csv)), TableFormat.Csv);
+        Assert.That(reader.Headers, Is.EqualTo(new[] { "标题", "摘要" }));
+        Assert.That(reader.Rows().Select(r => (r.Number, r.Cell(0))).Single(), Is.EqualTo((4L, (string?)"甲")));
+    }
 }
