@@ -137,7 +137,8 @@ internal static class ScoreboardSql
     /// <summary>
     /// The year's plan projects with, per project, whether its diagnosis has a submitted report and whether its enterprise
     /// has a demand item with matches on a list made by the end of that year (China time; any of its lists: the diagnosis
-    /// list or its own), so that a past year's figures stay as they were: activity after it counts for later years only.
+    /// list or its own): a list made after the year does not count for it. Not frozen: an item added to an older list, or
+    /// matched for the first time, later still counts, and an engagement declined later no longer does.
     /// </summary>
     public const string Projects = """
         SELECT p.district AS District, p.enterprise_id AS EnterpriseId, o.name AS EnterpriseName, p.status AS Status,
