@@ -234,13 +234,8 @@ public static class BulkApi
         }
         var format = TableFormats.Parse(request?.Format, v);
         var status = request?.Status?.Trim();
-        var allowed = kind switch
-        {
-            ExportKinds.Offerings => new[] { "live", "all" },
-            ExportKinds.DemandLists => [DemandListStatuses.Open, DemandListStatuses.Closed],
-            _ => [],
-        };
-        if (status is not null && allowed.Length > 0 && !allowed.Contains(status))
+        var allowed = kind is null ? [] : ExportKinds.StatusesOf(kind);
+        if (status is not null && allowed.Count > 0 && !allowed.Contains(status))
         {
             v.Add("status", $"应为 {string.Join(" 或 ", allowed)} (one of: {string.Join(", ", allowed)}).");
         }

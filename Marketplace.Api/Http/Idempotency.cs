@@ -20,7 +20,6 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IHostApplication
 
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-
     public async Task InvokeAsync(HttpContext context, IdempotencyStore store)
     {
         if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Headers.TryGetValue(HeaderName, out var values)

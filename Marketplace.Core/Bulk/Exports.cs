@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Dapper;
 using Marketplace.Core.Common;
+using Marketplace.Core.Demands;
 using Marketplace.Core.Financing;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Storage;
@@ -16,6 +17,14 @@ public static class ExportKinds
     public const string FinancingNeeds = "financing-needs";
 
     public static readonly IReadOnlyList<string> Codes = [Offerings, DemandLists, MatchEvents, FinancingNeeds];
+
+    /// <summary>The <c>status</c> values an export of <paramref name="kind"/> takes (none: it has no status filter).</summary>
+    public static IReadOnlyList<string> StatusesOf(string kind) => kind switch
+    {
+        Offerings => ["live", "all"],
+        DemandLists => [DemandListStatuses.Open, DemandListStatuses.Closed],
+        _ => [],
+    };
 
     /// <summary>The filters (request fields) an export of <paramref name="kind"/> applies; any other is refused, never ignored.</summary>
     public static IReadOnlyList<string> FiltersOf(string kind) => kind switch

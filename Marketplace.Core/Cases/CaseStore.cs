@@ -378,8 +378,8 @@ public sealed class CaseStore(Database db, EngagementStore engagements, ITextAna
         var df = (await c.QueryAsync<DfRow>(db.Command(CaseSql.DocumentFrequencies, new { Terms = termList }, ct: ct))).ToDictionary(r => r.Term, r => r.Df);
         var n = await c.ExecuteScalarAsync<long>(db.Command(CaseSql.PublishedCount, ct: ct));
         // The query's own words are floored: in a library where (nearly) every case holds a word, BM25's idf of it tends to 0,
-        // and a case matching all such words fell below MinCoverage beside one query bigram no case holds (a library of welding
-        // cases found none for 焊接机器人). Thesaurus terms keep their plain idf: a common one must not carry a case alone.
+        // and a case matching all such words would fall below MinCoverage beside one query bigram no case holds (a library of
+        // welding cases, searched for 焊接机器人). Thesaurus terms keep their plain idf: a common one must not carry a case alone.
         var ownTerms = own.ToHashSet();
         double Idf(string term)
         {

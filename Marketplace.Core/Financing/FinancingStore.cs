@@ -20,7 +20,6 @@ public sealed class FinancingStore(Database db, OrganizationStore organizations,
     public const int TextMax = 1_000;
     public const int ExportBatch = 1_000;
 
-
     private sealed class Row
     {
         public Guid Id { get; init; }

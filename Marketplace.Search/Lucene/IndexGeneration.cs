@@ -182,7 +182,10 @@ internal sealed class IndexGeneration : IDisposable
         }
         foreach (var document in newer)
         {
-            _uncommitted.TryAdd(document.Id, _versions.TryGetValue(document.Id, out var before) ? before : null);
+            if (!bulk) // a rebuild whose commit fails is abandoned as a whole
+            {
+                _uncommitted.TryAdd(document.Id, _versions.TryGetValue(document.Id, out var before) ? before : null);
+            }
             _versions[document.Id] = document.Version;
         }
         return true;

@@ -84,9 +84,14 @@ public class ScoreboardTests
             var (project, _) = await _host.CreateProjectAsync(district: office, enterprise: enterprise, year: 2028, investment: 1_000_000);
             await MoveAsync(office.Client, project["id"]!.GetValue<string>(), "completed", reason: "完成", actual: 1_000_000);
         }
+        // A third with a project only intended: below both.
+        var third = await _host.App.CreateOrganizationAsync("district", "永川区经济和信息化委员会", "永川区");
+        await _host.CreateProjectAsync(district: third, enterprise: await _host.App.CreateOrganizationAsync("enterprise", "永川意向企业", "永川区"), year: 2028);
         var board = await _host.Anonymous().GetFromJsonAsync<JsonObject>("/api/v1/scoreboard?year=2028");
         var ranks = board!["districts"]!.AsArray().Where(d => d!["rank"] is not null).Select(d => d!["rank"]!.GetValue<int>()).ToArray();
-        Assert.That(ranks, Is.EqualTo(new[] { 1, 1 }));
+        Assert.That(ranks, Is.EqualTo(new[] { 1, 1, 3 }));
+        var chart = await _host.Anonymous().GetStringAsync("/api/v1/scoreboard/chart.svg?year=2028");
+        Assert.That(chart, Does.Contain($"1. {HomeDistrict}").And.Contain($"1. {GovernmentHost.OtherDistrict}").And.Contain("3. 永川区"));
     }
 
     [Test]

@@ -9,8 +9,9 @@ using LuceneDirectory = Lucene.Net.Store.Directory;
 namespace Marketplace.Tests.Search;
 
 /// <summary>
-/// A commit that fails (the index's disk is full) must leave its documents to be written again: the indexer's retry of
-/// the batch used to find them "current" in the version map and complete the outbox rows over an index that lacked them.
+/// A commit that fails (the index's disk is full) must leave its documents to be written again: were they counted as
+/// indexed, the indexer's retry of the batch would find them current and complete the outbox rows over an index that
+/// lacks them.
 /// </summary>
 public class IndexCommitFailureTests
 {
