@@ -732,8 +732,8 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         SearchCursor? moved = null;
         if (cursor is { Sort: SearchSort.Relevance, Generation: { } issuedAt, Position: { } position } && issuedAt != generation && position <= OfferingSearchRequest.MaxOffsetWindow)
         {
-            // The index changed since the cursor was issued, and with it every score: the last hit's score no longer marks
-            // the place (pages skipped offerings, or repeated for ever). The page goes on after the last hit's new place.
+            // Read from a newer reader than the cursor's, which is no longer kept: every score moved, so the last hit's score
+            // no longer marks the place (pages skipped offerings, or repeated for ever). Best effort: see ResumeAfter.
             moved = cursor;
             offset = (int)position;
             cursor = null;
@@ -802,6 +802,9 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         return new OfferingSearchResult(top.TotalHits, hits, facets, next);
     }
 
+    /// <summary>Forgets the readers kept for cursors, as if every cursor out there were older than <see cref="PagingSnapshots.RetainFor"/>.</summary>
+    internal void DropPagingSnapshots() => _live?.Snapshots?.DropAll();
+
     /// <summary>
     /// Where a relevance cursor whose reader is no longer kept (<see cref="PagingSnapshots"/>) goes on in the current
     /// ranking, best effort: after its last hit when that stands at or before its old place (hits before it left), else
@@ -809,9 +812,6 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     /// than skipped); when it left, back from the old place by the hits that left the search since (a net count: with
     /// offerings published meanwhile it can fall short). Exact only when the snapshot is read instead.
     /// </summary>
-    /// <summary>Forgets the readers kept for cursors, as if every cursor out there were older than <see cref="PagingSnapshots.RetainFor"/>.</summary>
-    internal void DropPagingSnapshots() => _live?.Snapshots?.DropAll();
-
     private static int ResumeAfter(SearchCursor moved, IReadOnlyList<RankedHit> ranked, long totalHits)
     {
         var position = (int)moved.Position!.Value;

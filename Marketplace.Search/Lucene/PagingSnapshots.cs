@@ -1,4 +1,3 @@
-using Lucene.Net.Index;
 using Lucene.Net.Search;
 
 namespace Marketplace.Search.Lucene;
