@@ -222,21 +222,36 @@ internal sealed class IndexGeneration : IDisposable
         _uncommitted.Clear();
     }
 
-    public void Dispose()
-    {
-        Snapshots?.Dispose();
-        Searchers?.Dispose();
-        Writer.Dispose(); // commits pending changes
-        _directory.Dispose();
-    }
+    public void Dispose() => Close(() => Writer.Dispose()); // commits pending changes
 
     /// <summary>Closes without committing: used for an abandoned rebuild.</summary>
-    public void Abandon()
+    public void Abandon() => Close(Writer.Rollback);
+
+    /// <summary>Lets the searchers go, then closes the writer and the directory whatever letting them go threw: a writer left open would go on merging into a folder the node no longer owns.</summary>
+    private void Close(Action closeWriter)
     {
-        Snapshots?.Dispose();
-        Searchers?.Dispose();
-        Writer.Rollback();
-        _directory.Dispose();
+        try
+        {
+            Snapshots?.Dispose();
+        }
+        finally
+        {
+            try
+            {
+                Searchers?.Dispose();
+            }
+            finally
+            {
+                try
+                {
+                    closeWriter();
+                }
+                finally
+                {
+                    _directory.Dispose();
+                }
+            }
+        }
     }
 
     private void Write(OfferingDocument document, OfferingDocumentBuilder builder, bool absent)
