@@ -207,24 +207,33 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             IndexSearcher? snapshot = null;
             try
             {
-                var version = live.Snapshots!.Record(searcher);
                 if (request.Cursor is not null
-                    && SearchCursor.Decode(request.Cursor, request.Sort, request.CursorScope()).Generation is { } issuedAt && issuedAt != version)
+                    && SearchCursor.Decode(request.Cursor, request.Sort, request.CursorScope()).Generation is { } issuedAt
+                    && issuedAt != VersionOf(searcher))
                 {
                     // The next page of a ranking read from an older reader, while that reader is kept: read from it.
-                    snapshot = live.Snapshots.Acquire(issuedAt);
+                    snapshot = live.Snapshots!.Acquire(issuedAt);
                     if (snapshot is not null)
                     {
                         return Search(snapshot, request);
                     }
                 }
+                OfferingSearchResult result;
                 if (_options.ResultCacheEntries == 0 || request.Limit > MaxCachedHits)
                 {
-                    return Search(searcher, request);
+                    result = Search(searcher, request);
                 }
-                var cache = _results.For(searcher.IndexReader, _options.ResultCacheEntries);
-                _results = cache;
-                return cache.GetOrAdd(request, r => Search(searcher, r));
+                else
+                {
+                    var cache = _results.For(searcher.IndexReader, _options.ResultCacheEntries);
+                    _results = cache;
+                    result = cache.GetOrAdd(request, r => Search(searcher, r));
+                }
+                if (result.NextCursor is not null)
+                {
+                    live.Snapshots!.Record(searcher); // kept only for readers whose cursors are out there
+                }
+                return result;
             }
             finally
             {
@@ -727,7 +736,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var limit = request.Limit;
         var offset = request.Cursor is null ? request.Offset : 0;
         var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort, request.CursorScope());
-        var generation = searcher.IndexReader is DirectoryReader reader ? reader.Version : 0;
+        var generation = VersionOf(searcher);
         var start = cursor?.Position ?? offset; // how many hits come before this page
         SearchCursor? moved = null;
         if (cursor is { Sort: SearchSort.Relevance, Generation: { } issuedAt, Position: { } position } && issuedAt != generation && position <= OfferingSearchRequest.MaxOffsetWindow)
@@ -801,6 +810,9 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             : null;
         return new OfferingSearchResult(top.TotalHits, hits, facets, next);
     }
+
+    /// <summary>The reader version a cursor names (what <see cref="PagingSnapshots"/> keeps readers by).</summary>
+    private static long VersionOf(IndexSearcher searcher) => searcher.IndexReader is DirectoryReader reader ? reader.Version : 0;
 
     /// <summary>Forgets the readers kept for cursors, as if every cursor out there were older than <see cref="PagingSnapshots.RetainFor"/>.</summary>
     internal void DropPagingSnapshots() => _live?.Snapshots?.DropAll();

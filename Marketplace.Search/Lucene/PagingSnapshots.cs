@@ -20,17 +20,16 @@ internal sealed class PagingSnapshots : IDisposable
     private readonly SearcherLifetimeManager _searchers = new();
     private long _nextPrune;
 
-    /// <summary>Records <paramref name="searcher"/> (the current one) as one a cursor may come back to; returns its version.</summary>
-    public long Record(IndexSearcher searcher)
+    /// <summary>Records <paramref name="searcher"/> (the current one) as one a cursor may come back to.</summary>
+    public void Record(IndexSearcher searcher)
     {
-        var version = _searchers.Record(searcher);
+        _searchers.Record(searcher);
         var now = DateTime.UtcNow.Ticks;
         var due = Interlocked.Read(ref _nextPrune);
         if (now >= due && Interlocked.CompareExchange(ref _nextPrune, now + PruneEveryTicks, due) == due)
         {
             _searchers.Prune(new OlderOrBeyond());
         }
-        return version;
     }
 
     /// <summary>The searcher of <paramref name="version"/> while it is kept (release it); null once it is gone.</summary>
