@@ -158,23 +158,31 @@ internal static class ClausePostingsCache
                     }
                     Evict(victim);
                 }
+                entry.Slot = _ring.Count;
                 _ring.Add(entry);
-                entry.Owner.Keep(entry);
+                if (entry.Owner.Keep(entry) is { Slot: >= 0 } replaced)
+                {
+                    Evict(replaced.Slot); // the same clause read again: one entry per clause, as the owner knows it
+                }
                 Interlocked.Add(ref _usedBytes, entry.Bytes);
                 return true;
             }
         }
 
-        /// <summary>Evicts every entry of the segment (its core was closed: no search can ask for them again).</summary>
+        /// <summary>
+        /// Evicts every entry of the segment (its core was closed: no search can ask for them again), each from the slot it
+        /// knows: a scan of the ring held the lock every search needs for as long as the ring is long (tens of thousands of
+        /// entries while cursors keep old readers open), once for every segment closed.
+        /// </summary>
         public void EvictAll(SegmentEntries owner)
         {
             lock (_gate)
             {
-                for (var slot = _ring.Count - 1; slot >= 0 && owner.Count > 0; slot--)
+                foreach (var entry in owner.Entries())
                 {
-                    if (ReferenceEquals(_ring[slot].Owner, owner))
+                    if (entry.Slot >= 0)
                     {
-                        Evict(slot);
+                        Evict(entry.Slot);
                     }
                 }
             }
@@ -203,8 +211,11 @@ internal static class ClausePostingsCache
         {
             var entry = _ring[slot];
             // Swap-remove: the last entry takes this slot, and the hand looks at it next.
-            _ring[slot] = _ring[^1];
+            var last = _ring[^1];
+            _ring[slot] = last;
+            last.Slot = slot;
             _ring.RemoveAt(_ring.Count - 1);
+            entry.Slot = -1;
             entry.Owner.Forget(entry);
             Interlocked.Add(ref _usedBytes, -entry.Bytes);
         }
@@ -356,7 +367,20 @@ internal static class ClausePostingsCache
         public List<(ScoringClause Clause, bool Referenced, long Bytes)> Snapshot() =>
             _byKey.Values.Select(e => (e.Clause, e.Referenced, e.Bytes)).ToList();
 
-        internal void Keep(Entry entry) => _byKey[entry.Clause.Key] = entry;
+        /// <summary>The segment's kept entries (a copy: eviction removes them).</summary>
+        internal Entry[] Entries() => [.. _byKey.Values];
+
+        /// <summary>Keeps the entry for its clause; the entry it replaces, if any.</summary>
+        internal Entry? Keep(Entry entry)
+        {
+            Entry? replaced = null;
+            _byKey.AddOrUpdate(entry.Clause.Key, entry, (_, old) =>
+            {
+                replaced = old;
+                return entry;
+            });
+            return replaced;
+        }
 
         internal void Forget(Entry entry) => _byKey.TryRemove(new KeyValuePair<string, Entry>(entry.Clause.Key, entry));
     }
@@ -375,5 +399,8 @@ internal static class ClausePostingsCache
         public long Bytes { get; } = bytes;
 
         public volatile bool Referenced;
+
+        /// <summary>Its place in the clock's ring (changed and read under the clock's lock); −1 once evicted.</summary>
+        public int Slot = -1;
     }
 }

@@ -189,6 +189,36 @@ public class ClausePostingsCacheTests
     }
 
     [Test]
+    public void Segments_released_in_any_order_take_exactly_their_entries_with_them()
+    {
+        var postings = _clauses.Select(c => (Clause: c, Postings: Read(c))).Where(p => p.Postings.Bytes > 0).Take(30).ToList();
+        var cost = postings.Sum(p => ClausePostingsCache.SegmentEntries.CostOf(p.Clause, p.Postings));
+        var clock = new ClausePostingsCache.Clock(10 * cost);
+        var segments = Enumerable.Range(0, 5).Select(_ => new ClausePostingsCache.SegmentEntries(clock)).ToArray();
+        foreach (var (clause, value) in postings)
+        {
+            foreach (var segment in segments)
+            {
+                segment.Add(clause, value); // the segments' entries interleaved in the ring
+            }
+        }
+
+        foreach (var released in new[] { 3, 0, 2 })
+        {
+            segments[released].Release();
+        }
+
+        Assert.That(segments.Select(s => s.Count), Is.EqualTo(new[] { 0, 30, 0, 0, 30 }));
+        Assert.That(clock.Count, Is.EqualTo(60));
+        Assert.That(clock.UsedBytes, Is.EqualTo(2 * cost));
+        Assert.That(postings.All(p => segments[1].TryGet(p.Clause.Key) is not null && segments[4].TryGet(p.Clause.Key) is not null), Is.True);
+        segments[4].Release();
+        segments[1].Release();
+        Assert.That(clock.Count, Is.Zero);
+        Assert.That(clock.UsedBytes, Is.Zero);
+    }
+
+    [Test]
     public void Closing_a_segment_core_releases_its_entries()
     {
         using var directory = new RAMDirectory();
