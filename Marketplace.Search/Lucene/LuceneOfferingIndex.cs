@@ -46,6 +46,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     private Task _warmedUp = Task.CompletedTask;
     private readonly ILogger _logger;
     private readonly Lock _warmTermsSaving = new();
+    private bool _warmTermsFinal;
     private Timer? _warmTermsSaver;
     private bool _disposed;
 
@@ -308,7 +309,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
     public void Dispose()
     {
         _warmTermsSaver?.Dispose();
-        SaveWarmTerms();
+        SaveWarmTerms(final: true);
         _writeLock.Wait();
         try
         {
@@ -518,14 +519,20 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         WarmTermsFile.Read(_options.IndexDirectory).Select(_queries.ClauseForTerm).OfType<ScoringClause>().ToList();
 
     /// <summary>Saves the query terms of the live generation's decoded clauses for the next start (best effort).</summary>
-    private void SaveWarmTerms()
+    private void SaveWarmTerms(bool final = false)
     {
         if (!_options.WarmUpPostings || _disposed || _live is not { } live)
         {
             return;
         }
-        // The timer's save and the one at disposal may overlap (disposing a timer does not wait for its callback).
+        // The timer's save and the one at disposal may overlap (disposing a timer does not wait for its callback): a
+        // callback still waiting here after the save at disposal writes nothing, since its caller may be deleting the folder.
         using var saving = _warmTermsSaving.EnterScope();
+        if (_warmTermsFinal)
+        {
+            return;
+        }
+        _warmTermsFinal = final;
         try
         {
             var terms = HotClausesOf(live).Select(c => c.Term).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
