@@ -51,7 +51,10 @@ public static class SoakCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"soak: {minutes} min at {rate:F0} operations/s (open loop)"));
         // Resident memory swings by about ±10 % within a minute as gen 2 grows and is collected: one sample at a minute's end
         // says more about the GC's phase than about growth. Each minute's figure is the mean of a sample every 5 s.
-        Console.WriteLine("minute  operations  errors  late    p50 ms    p99 ms   RSS MiB (mean, min–max of 5 s samples)  load average");
+        // The index's files, and those deleted since but still open or mapped by the API: the segments that old readers keep
+        // alive (a cursor's next page is read from the reader its first page came from, kept up to 10 minutes).
+        var index = Path.Combine(data, "index");
+        Console.WriteLine("minute  operations  errors  late    p50 ms    p99 ms   RSS MiB (mean, min–max of 5 s samples)  index MiB (files + held deleted)  load average");
         var all = new List<Sample>();
         var minuteRss = new List<double>();
         var errors = new ConcurrentQueue<string>();
@@ -78,7 +81,7 @@ public static class SoakCommand
             all.AddRange(samples);
             var latency = Latency.Of(samples.Select(s => s.Ms));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{minute,6}  {samples.Count,10}  {samples.Count(s => !s.Ok),6}  {lateThisMinute,4}  {latency.P50,8:F1}  {latency.P99,8:F1}  {rss,8:F0} ({resident.Min():F0}–{resident.Max():F0})  {LoadAverage()}"));
+                $"{minute,6}  {samples.Count,10}  {samples.Count(s => !s.Ok),6}  {lateThisMinute,4}  {latency.P50,8:F1}  {latency.P99,8:F1}  {rss,8:F0} ({resident.Min():F0}–{resident.Max():F0})  {FolderMiB(index),8:F0} + {HeldDeletedMiB(pid, index),6:F0}  {LoadAverage()}"));
         }
         var totalErrors = all.Count(s => !s.Ok);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -185,6 +188,50 @@ public static class SoakCommand
     {
         var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+
+    private static double FolderMiB(string folder) =>
+        Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => { try { return new FileInfo(f).Length; } catch (IOException) { return 0L; } }) / 1048576.0
+            : 0;
+
+    /// <summary>Files under <paramref name="folder"/> deleted but still held by the process: open (/proc/PID/fd) or mapped (/proc/PID/maps).</summary>
+    private static double HeldDeletedMiB(int pid, string folder)
+    {
+        const string Deleted = " (deleted)";
+        var held = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines($"/proc/{pid}/maps"))
+        {
+            var at = line.IndexOf(folder, StringComparison.Ordinal);
+            if (at < 0 || !line.EndsWith(Deleted, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var range = line[..line.IndexOf(' ', StringComparison.Ordinal)].Split('-');
+            var length = long.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture) - long.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            var path = line[at..];
+            held[path] = held.GetValueOrDefault(path) + length;
+        }
+        foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+        {
+            try
+            {
+                var target = File.ResolveLinkTarget(fd, returnFinalTarget: false)?.FullName;
+                if (target is null || !target.StartsWith(folder, StringComparison.Ordinal) || !target.EndsWith(Deleted, StringComparison.Ordinal) || held.ContainsKey(target))
+                {
+                    continue;
+                }
+                using var stream = new FileStream(fd, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                held[target] = stream.Length;
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return held.Values.Sum() / 1048576.0;
     }
 
     private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
