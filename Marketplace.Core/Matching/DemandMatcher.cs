@@ -98,6 +98,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             Limit = CandidateCount,
             IncludeFacets = false,
             Highlight = false,
+            WithNextCursor = false, // the candidates are one page
         }, ct);
 
         var best = result.Hits.Count == 0 ? 1 : Math.Max(result.Hits.Max(h => h.Score), 1e-9);

@@ -74,6 +74,12 @@ public sealed record OfferingSearchRequest
     public bool Highlight { get; init; } = true;
 
     /// <summary>
+    /// Whether the answer carries <see cref="OfferingSearchResult.NextCursor"/>. Off for a caller that reads one page only
+    /// (matching's candidates): no cursor is made, and the embedded engine keeps no reader for one.
+    /// </summary>
+    public bool WithNextCursor { get; init; } = true;
+
+    /// <summary>
     /// What a cursor continues: the text and the filters (not the boost terms, which the API reads from the text with a
     /// model that may be rebuilt between two pages), as a stable 64-bit hash (FNV-1a over their UTF-8 bytes).
     /// </summary>

@@ -215,7 +215,7 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
 
         long total = response.HitsMetadata?.Total?.Match(t => t?.Value ?? 0, v => v) ?? hits.Count;
         string? next = null;
-        if (request.Limit > 0 && hits.Count == request.Limit && lastSort is { Count: > 0 }
+        if (request.WithNextCursor && request.Limit > 0 && hits.Count == request.Limit && lastSort is { Count: > 0 }
             && (request.Cursor is not null || request.Offset + hits.Count < total))
         {
             next = SearchCursor.Encode(request.Sort, lastSort, request.CursorScope());

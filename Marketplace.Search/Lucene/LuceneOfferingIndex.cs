@@ -812,7 +812,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var page = ranked.Skip(offset).Take(limit + 1).ToList();
         var foldedTerms = text.Terms.Select(t => t.Folded).ToArray();
         var hits = page.Take(limit).Select(h => ToHit(searcher, h, text.Terms, foldedTerms, request.Highlight)).ToList();
-        var next = page.Count > limit && limit > 0
+        var next = page.Count > limit && limit > 0 && request.WithNextCursor
             ? (top.CursorAfter(page[limit - 1]) with { Generation = generation, Position = start + limit, Total = top.TotalHits }).Encode(request.CursorScope())
             : null;
         return new OfferingSearchResult(top.TotalHits, hits, facets, next);

@@ -565,6 +565,18 @@ public abstract class OfferingIndexConformance
         Assert.That((await index.SearchAsync(new() { Limit = 1 }, None)).NextCursor, Is.Not.Null);
     }
 
+    [Test]
+    public async Task A_caller_reading_one_page_only_gets_no_cursor()
+    {
+        var index = await IndexWithAsync(Doc("甲"), Doc("乙"));
+
+        var page = await index.SearchAsync(new() { Limit = 1, WithNextCursor = false }, None);
+
+        Assert.That(page.Hits, Has.Count.EqualTo(1));
+        Assert.That(page.Total, Is.EqualTo(2));
+        Assert.That(page.NextCursor, Is.Null);
+    }
+
     [TestCase("not a cursor!")]
     [TestCase("eyJ9")]
     [TestCase("e30")]
