@@ -38,7 +38,9 @@ AppDomain.CurrentDomain.UnhandledException += (_, e) =>
     }
 };
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings*.json from beside the binaries, whichever folder the process starts in (a service manager's working
+// directory is often /): started elsewhere, the host would run without them, logging every request at Information.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
 builder.AddMarketplace();
 
