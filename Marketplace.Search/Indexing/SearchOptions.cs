@@ -34,6 +34,9 @@ public sealed class SearchOptions
     /// <summary>Lucene: MiB of decoded postings kept for text searches, least recently searched evicted first (0 turns the cache off).</summary>
     public int PostingsCacheMegabytes { get; set; } = 256;
 
+    /// <summary>Lucene: searches running at once (CPU-bound); more wait their turn. 0: twice the processor count.</summary>
+    public int MaxConcurrentSearches { get; set; }
+
     /// <summary>Lucene: warm an index before it serves (at start-up, before reporting ready; before a rebuild is swapped in).</summary>
     public bool WarmUpPostings { get; set; } = true;
 
@@ -126,6 +129,10 @@ public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
         if (options.PostingsCacheMegabytes is < 0 or > 65_536)
         {
             errors.Add("Marketplace:Search:PostingsCacheMegabytes must be between 0 (off) and 65536.");
+        }
+        if (options.MaxConcurrentSearches is < 0 or > 1_024)
+        {
+            errors.Add("Marketplace:Search:MaxConcurrentSearches must be between 0 (twice the processor count) and 1024.");
         }
         if (options.RebuildRamBufferMegabytes is < 16 or > 2_048)
         {

@@ -57,6 +57,7 @@ public static class SearchServiceRegistration
                     ResultCacheEntries = options.ResultCacheEntries,
                     PostingsCacheMegabytes = options.PostingsCacheMegabytes,
                     WarmUpPostings = options.WarmUpPostings,
+                    MaxConcurrentSearches = options.MaxConcurrentSearches,
                     RebuildRamBufferSizeMb = options.RebuildRamBufferMegabytes,
                 },
                 sp.GetRequiredService<Thesaurus>(),

@@ -6,9 +6,6 @@ public sealed class LuceneIndexOptions
     /// <summary>The root folder: holds one <c>gen-&lt;n&gt;</c> folder per physical index and the <c>current-generation</c> pointer.</summary>
     public required string IndexDirectory { get; init; }
 
-    /// <summary>Indexing buffer of the live index; writes are committed per batch anyway.</summary>
-    public double RamBufferSizeMb { get; init; } = 32;
-
     /// <summary>Indexing buffer while rebuilding: large, so a rebuild flushes rarely and commits once.</summary>
     public double RebuildRamBufferSizeMb { get; init; } = DefaultRebuildRamBufferSizeMb;
 
@@ -36,4 +33,7 @@ public sealed class LuceneIndexOptions
 
     /// <summary>Searches running at once (CPU-bound work); more wait their turn. 0: twice the processor count.</summary>
     public int MaxConcurrentSearches { get; init; }
+
+    /// <summary>Indexing buffer of the live index: its writes are committed per batch, far below it, so not a setting.</summary>
+    internal const double LiveRamBufferSizeMb = 32;
 }

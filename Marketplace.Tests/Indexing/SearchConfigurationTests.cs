@@ -22,6 +22,7 @@ public class SearchConfigurationTests
     [TestCase("Marketplace:Search:Elasticsearch:IndexAlias", "Upper Case")]
     [TestCase("Marketplace:Search:Indexer:BatchSize", "0")]
     [TestCase("Marketplace:Search:RebuildRamBufferMegabytes", "8")]
+    [TestCase("Marketplace:Search:MaxConcurrentSearches", "-1")]
     [TestCase("Marketplace:Search:Indexer:RetainProcessed", "00:00:00")]
     public void Invalid_search_settings_stop_the_start_up(string key, string value)
     {
@@ -31,11 +32,13 @@ public class SearchConfigurationTests
     }
 
     [Test]
-    public void The_rebuild_buffer_setting_reaches_the_embedded_engine()
+    public void The_rebuild_buffer_and_concurrency_settings_reach_the_embedded_engine()
     {
-        using var host = new SearchTestHost(settings: SearchTestHost.Settings(("Marketplace:Search:RebuildRamBufferMegabytes", "48")));
+        using var host = new SearchTestHost(settings: SearchTestHost.Settings(
+            ("Marketplace:Search:RebuildRamBufferMegabytes", "48"), ("Marketplace:Search:MaxConcurrentSearches", "3")));
         var index = (LuceneOfferingIndex)((Marketplace.Search.Indexing.AvailabilityGatedIndex)host.Service<IOfferingIndex>()).Engine;
         Assert.That(index.Options.RebuildRamBufferSizeMb, Is.EqualTo(48));
+        Assert.That(index.Options.MaxConcurrentSearches, Is.EqualTo(3));
         host.DisposeAndDelete();
     }
 
