@@ -64,15 +64,9 @@ public static class SearchApi
         [Range(1, Paging.MaxPage)] int? page,
         [Range(1, Paging.MaxPageSize)] int? pageSize,
         [MaxLength(CursorMaxLength), Description("The previous page's nextCursor, to page beyond the first 10,000 results; not with page.")] string? cursor,
-        HttpContext context,
         CancellationToken ct)
     {
         var v = new Validator();
-        // A repeated single-valued parameter binds as its values joined by commas (q=x&q=y searched for "x,y").
-        foreach (var name in SingleValued.Where(n => context.Request.Query[n].Count > 1))
-        {
-            v.Add(name, $"只能给一个值 (one value only; got {context.Request.Query[name].Count}).");
-        }
         var text = q?.Trim();
         v.Text("q", text, QueryMaxLength);
         var (p, size) = Paging.Validate(page, pageSize, v);
@@ -189,7 +183,6 @@ public static class SearchApi
     internal static string NoWordsNote(string q) =>
         $"「{(q.Length > 20 ? q[..20] + "…" : q)}」中没有可检索的词语（只有常用虚词或符号），列出的是全部方案";
 
-    private static readonly string[] SingleValued = ["q", "type", "deployment", "district", "sort", "cursor"];
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

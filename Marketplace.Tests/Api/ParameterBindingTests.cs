@@ -53,6 +53,27 @@ public class ParameterBindingTests
         Assert.That(problem.ToJsonString(), Does.Not.Contain("Nullable").And.Not.Contain("Failed to bind").And.Not.Contain("Int32").And.Not.Contain("Guid "));
     }
 
+    [TestCase("/api/v1/offerings?page=1&page=2", "page")]
+    [TestCase("/api/v1/financing-needs/export?format=csv&format=xlsx", "format")]
+    [TestCase("/api/v1/offerings/search?district=500106&district=500107", "district")]
+    [TestCase("/api/v1/offerings/search?q=%E7%84%8A%E6%8E%A5&sort=newest&q=%E6%9C%BA%E5%99%A8%E4%BA%BA&sort=price", "q", "sort")]
+    public async Task A_parameter_taking_one_value_sent_twice_is_a_400_naming_it(string url, params string[] fields)
+    {
+        var response = await _app.Operator().GetAsync(url);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, fields[0]);
+        Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(fields));
+        Assert.That(problem["errors"]![fields[0]]![0]!.GetValue<string>(), Is.EqualTo("只能给一个值 (one value only; got 2)."));
+    }
+
+    [Test]
+    public async Task A_parameter_taking_a_list_may_be_sent_twice()
+    {
+        var response = await _app.Operator().GetAsync("/api/v1/offerings/search?direction=machinery&direction=electronics");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
     [Test]
     public async Task Every_bad_query_parameter_is_named_not_only_the_first()
     {

@@ -1,0 +1,60 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+
+namespace Marketplace.Api.Http;
+
+/// <summary>
+/// A query parameter an endpoint takes once, sent more than once (<c>q=x&amp;q=y</c>, <c>format=csv&amp;format=xlsx</c>), is a
+/// 400 naming each such parameter: the framework would bind a text as the values joined by commas (a search for "x,y") and
+/// a number as a failure to read "1,2". Parameters that take a list (arrays) are not touched. Runs just before the endpoint,
+/// where the framework's own binding errors arise.
+/// </summary>
+public sealed class SingleValuedQueryMiddleware(RequestDelegate next)
+{
+    private static readonly ConditionalWeakTable<Endpoint, string[]> SingleValuedByEndpoint = [];
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.Query.Count > 0 && context.GetEndpoint() is { } endpoint)
+        {
+            var repeated = SingleValuedByEndpoint.GetValue(endpoint, SingleValued)
+                .Where(name => context.Request.Query[name].Count > 1)
+                .ToDictionary(name => name, name => new[] { $"只能给一个值 (one value only; got {context.Request.Query[name].Count})." });
+            if (repeated.Count > 0)
+            {
+                await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, Problems.ValidationTitle,
+                    $"参数 {string.Join("、", repeated.Keys)} 只能出现一次 (each of these query parameters takes one value).", repeated);
+                return;
+            }
+        }
+        await next(context);
+    }
+
+    /// <summary>The query parameters of the endpoint's handler that bind one value (not a list, not from the route, a header or a body).</summary>
+    internal static string[] SingleValued(Endpoint endpoint)
+    {
+        if (endpoint.Metadata.GetMetadata<MethodInfo>() is not { } handler)
+        {
+            return [];
+        }
+        var route = (endpoint as RouteEndpoint)?.RoutePattern;
+        return handler.GetParameters()
+            .Where(p => p.Name is not null && IsSingleValue(p.ParameterType) && route?.GetParameter(p.Name) is null)
+            .Select(p => (Parameter: p, Binding: p.GetCustomAttributes(inherit: true).OfType<IBindingSourceMetadata>().FirstOrDefault()))
+            .Where(b => b.Binding is null || b.Binding.BindingSource == BindingSource.Query)
+            .Select(b => b.Parameter.GetCustomAttributes(inherit: true).OfType<IFromQueryMetadata>().FirstOrDefault()?.Name is { Length: > 0 } wire
+                ? wire
+                : b.Parameter.Name!)
+            .ToArray();
+    }
+
+    private static bool IsSingleValue(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type == typeof(string) || type.IsPrimitive || type.IsEnum || type == typeof(decimal) || type == typeof(Guid)
+            || type == typeof(DateOnly) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeOnly);
+    }
+}
