@@ -20,10 +20,15 @@ public sealed class SingleValuedQueryMiddleware(RequestDelegate next)
     {
         if (context.Request.Query.Count > 0 && context.GetEndpoint() is { } endpoint)
         {
-            var repeated = SingleValuedByEndpoint.GetValue(endpoint, SingleValued)
-                .Where(name => context.Request.Query[name].Count > 1)
-                .ToDictionary(name => name, name => new[] { $"只能给一个值 (one value only; got {context.Request.Query[name].Count})." });
-            if (repeated.Count > 0)
+            Dictionary<string, string[]>? repeated = null;
+            foreach (var name in SingleValuedByEndpoint.GetValue(endpoint, SingleValued))
+            {
+                if (context.Request.Query[name].Count is > 1 and var count)
+                {
+                    (repeated ??= [])[name] = [$"只能给一个值 (one value only; got {count})."];
+                }
+            }
+            if (repeated is not null)
             {
                 await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, Problems.ValidationTitle,
                     $"参数 {string.Join("、", repeated.Keys)} 只能出现一次 (each of these query parameters takes one value).", repeated);
