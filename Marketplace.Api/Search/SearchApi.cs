@@ -183,7 +183,6 @@ public static class SearchApi
     internal static string NoWordsNote(string q) =>
         $"「{(q.Length > 20 ? q[..20] + "…" : q)}」中没有可检索的词语（只有常用虚词或符号），列出的是全部方案";
 
-
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static string[] Codes(string[]? values) =>
