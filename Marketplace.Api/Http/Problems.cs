@@ -6,7 +6,6 @@ using Marketplace.Core.Common;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -202,7 +201,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         var name = failure.Groups["name"].Value;
         var parameters = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<MethodInfo>()?.GetParameters() ?? [];
         var parameter = parameters.FirstOrDefault(p => p.Name == name);
-        var field = WireName(parameter) ?? name;
+        var field = parameter is null ? name : HandlerParameters.WireName(parameter);
         // The framework stops at the first parameter that does not bind; the answer names every other bad one as well.
         var errors = OtherBadQueryParameters(context, parameters, except: parameter);
         if (failure.Groups["required"].Success)
@@ -228,14 +227,9 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var outOfRange = new Validator();
-        foreach (var parameter in parameters)
+        foreach (var parameter in HandlerParameters.FromQuery(parameters, context.Request.RouteValues.ContainsKey).Where(p => p != except))
         {
-            if (parameter == except || parameter.Name is null || context.Request.RouteValues.ContainsKey(parameter.Name)
-                || parameter.GetCustomAttributes(inherit: true).Any(a => a is IFromRouteMetadata or IFromHeaderMetadata or IFromBodyMetadata))
-            {
-                continue;
-            }
-            var field = WireName(parameter) ?? parameter.Name;
+            var field = HandlerParameters.WireName(parameter);
             if (!context.Request.Query.TryGetValue(field, out var values))
             {
                 continue;
@@ -281,16 +275,6 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
                 _ => true,
             };
     }
-
-    /// <summary>The name in the query string, route or header (<c>[FromQuery(Name = "…")]</c>), when it isn't the C# name.</summary>
-    private static string? WireName(ParameterInfo? parameter) =>
-        parameter?.GetCustomAttributes(inherit: true).Select(a => a switch
-        {
-            IFromQueryMetadata q => q.Name,
-            IFromRouteMetadata r => r.Name,
-            IFromHeaderMetadata h => h.Name,
-            _ => null,
-        }).FirstOrDefault(n => !string.IsNullOrEmpty(n));
 
     private static (string Zh, string En) ExpectedValue(Type? type, string value)
     {

@@ -1,7 +1,5 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 
 namespace Marketplace.Api.Http;
@@ -38,28 +36,17 @@ public sealed class SingleValuedQueryMiddleware(RequestDelegate next)
         await next(context);
     }
 
-    /// <summary>The query parameters of the endpoint's handler that bind one value (not a list, not from the route, a header or a body).</summary>
-    internal static string[] SingleValued(Endpoint endpoint)
+    /// <summary>The endpoint handler's query parameters that take one value (not a list).</summary>
+    private static string[] SingleValued(Endpoint endpoint)
     {
         if (endpoint.Metadata.GetMetadata<MethodInfo>() is not { } handler)
         {
             return [];
         }
         var route = (endpoint as RouteEndpoint)?.RoutePattern;
-        return handler.GetParameters()
-            .Where(p => p.Name is not null && IsSingleValue(p.ParameterType) && route?.GetParameter(p.Name) is null)
-            .Select(p => (Parameter: p, Binding: p.GetCustomAttributes(inherit: true).OfType<IBindingSourceMetadata>().FirstOrDefault()))
-            .Where(b => b.Binding is null || b.Binding.BindingSource == BindingSource.Query)
-            .Select(b => b.Parameter.GetCustomAttributes(inherit: true).OfType<IFromQueryMetadata>().FirstOrDefault()?.Name is { Length: > 0 } wire
-                ? wire
-                : b.Parameter.Name!)
+        return HandlerParameters.FromQuery(handler.GetParameters(), name => route?.GetParameter(name) is not null)
+            .Where(p => !p.ParameterType.IsArray)
+            .Select(HandlerParameters.WireName)
             .ToArray();
-    }
-
-    private static bool IsSingleValue(Type type)
-    {
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        return type == typeof(string) || type.IsPrimitive || type.IsEnum || type == typeof(decimal) || type == typeof(Guid)
-            || type == typeof(DateOnly) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeOnly);
     }
 }
