@@ -52,8 +52,12 @@ internal sealed class IndexGeneration : IDisposable
     /// </summary>
     public PagingSnapshots? Snapshots { get; private set; }
 
-    public static IndexGeneration Open(string path, int number, Analyzer analyzer, double ramBufferMb, bool create) =>
-        Open(path, number, analyzer, ramBufferMb, create, compoundFiles: true);
+    /// <summary>Indexing buffer of a live generation: its writes are committed per batch, far below it, so not a setting.</summary>
+    private const double LiveRamBufferMb = 32;
+
+    /// <summary>A live generation (opened at start-up, or created empty).</summary>
+    public static IndexGeneration Open(string path, int number, Analyzer analyzer, bool create) =>
+        Open(path, number, analyzer, LiveRamBufferMb, create, compoundFiles: true);
 
     /// <summary>
     /// A new, empty generation for a rebuild: its flushed segments are left as plain files (not packed into a
@@ -121,14 +125,14 @@ internal sealed class IndexGeneration : IDisposable
     /// Ends a rebuild: the one commit, then the writer settings of a live generation for the writes that follow the
     /// swap, and a searcher.
     /// </summary>
-    public void FinishRebuild(double liveRamBufferMb)
+    public void FinishRebuild()
     {
         // The rebuild's flushes leave a few segments (one or two per indexing thread). They are not forced into one:
         // that single-threaded pass over the whole index took a fifth of a rebuild (about 3 s at 100,000 offerings) and
         // saves only about 5 % of a search's CPU now that text searches run over cached per-segment postings
         // (TextScorer); the merge policy merges them as segments accumulate.
         Commit();
-        Writer.Config.RAMBufferSizeMB = liveRamBufferMb;
+        Writer.Config.RAMBufferSizeMB = LiveRamBufferMb;
         Writer.Config.UseCompoundFile = true;
         StartSearching();
     }

@@ -33,7 +33,4 @@ public sealed class LuceneIndexOptions
 
     /// <summary>Searches running at once (CPU-bound work); more wait their turn. 0: twice the processor count.</summary>
     public int MaxConcurrentSearches { get; init; }
-
-    /// <summary>Indexing buffer of the live index: its writes are committed per batch, far below it, so not a setting.</summary>
-    internal const double LiveRamBufferSizeMb = 32;
 }

@@ -371,7 +371,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         try
         {
             EnsureCurrent(rebuild);
-            target.FinishRebuild(LuceneIndexOptions.LiveRamBufferSizeMb);
+            target.FinishRebuild();
             live = _live!;
         }
         finally
@@ -635,7 +635,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             IndexGeneration? generation = null;
             try
             {
-                generation = IndexGeneration.Open(GenerationPath(number), number, _analyzer, LuceneIndexOptions.LiveRamBufferSizeMb, create: false);
+                generation = IndexGeneration.Open(GenerationPath(number), number, _analyzer, create: false);
                 generation.CheckIntegrity();
                 if (number != pointer)
                 {
@@ -659,7 +659,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
 
     private IndexGeneration CreateGeneration(int number)
     {
-        var generation = IndexGeneration.Open(GenerationPath(number), number, _analyzer, LuceneIndexOptions.LiveRamBufferSizeMb, create: true);
+        var generation = IndexGeneration.Open(GenerationPath(number), number, _analyzer, create: true);
         WritePointer(number);
         return generation;
     }
