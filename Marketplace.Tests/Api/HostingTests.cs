@@ -101,7 +101,7 @@ public class HostingTests
         {
             using var api = Reliability.ApiProcess.Launch(directory, "port-in-use", new Dictionary<string, string?> { ["urls"] = $"http://127.0.0.1:{port}" });
             Assert.That(await api.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(1), "an exit, not an abort (134)");
-            var log = File.ReadAllText(api.LogPath);
+            var log = api.Log();
             Assert.That(api.LogTail(3), Does.Contain("Marketplace did not start").And.Contain("address already in use"));
             Assert.That(log, Does.Not.Contain("Unhandled exception"));
             Assert.That(log, Does.Not.Contain("BackgroundService failed"), "the workers' cancellation is not a fault");
@@ -127,7 +127,7 @@ public class HostingTests
             using var api = Reliability.ApiProcess.Launch(directory, "damaged-db", new Dictionary<string, string?>());
             Assert.That(await api.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(1), "an exit, not an abort (134)");
             Assert.That(api.LogTail(3), Does.Contain("Marketplace did not start").And.Contain("The database file is damaged").And.Contain("restore it from a backup"));
-            Assert.That(File.ReadAllText(api.LogPath), Does.Not.Contain("raced with another node"), "a damaged file is no race");
+            Assert.That(api.Log(), Does.Not.Contain("raced with another node"), "a damaged file is no race");
         }
         finally
         {
@@ -148,7 +148,7 @@ public class HostingTests
                 new Dictionary<string, string?> { ["Marketplace:DataDirectory"] = Path.Combine(blocker, "data") });
             Assert.That(await api.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(1), "an exit, not an abort (134)");
             Assert.That(api.LogTail(3), Does.Contain("Marketplace did not start"));
-            Assert.That(File.ReadAllText(api.LogPath), Does.Not.Contain("Unhandled exception"));
+            Assert.That(api.Log(), Does.Not.Contain("Unhandled exception"));
             Assert.That(File.ReadAllText(blocker), Is.EqualTo("not a folder"));
         }
         finally

@@ -116,7 +116,14 @@ public sealed class ApiProcess : IDisposable
         Write($"### killed with SIGKILL (exit code {_process.ExitCode})");
     }
 
-    public string LogTail(int lines = 40) => string.Join('\n', File.ReadLines(LogPath).TakeLast(lines));
+    /// <summary>The whole log so far (read beside the writer that is still appending to it).</summary>
+    public string Log()
+    {
+        using var log = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(log).ReadToEnd();
+    }
+
+    public string LogTail(int lines = 40) => string.Join('\n', Log().TrimEnd('\n').Split('\n').TakeLast(lines));
 
     public void Dispose()
     {

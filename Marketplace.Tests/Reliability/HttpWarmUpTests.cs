@@ -29,7 +29,7 @@ public class HttpWarmUpTests
             var searches = int.Parse(Regex.Match(line, @"HTTP warm-up: (\d+) searches").Groups[1].Value);
             Assert.That(searches, Is.GreaterThan(5), line);
             Assert.That(line, Does.Contain("(0 not answered 200)"));
-            Assert.That(await ReadLogAsync(node), Does.Not.Contain("Microsoft.AspNetCore.Hosting.Diagnostics"),
+            Assert.That(node.Log(), Does.Not.Contain("Microsoft.AspNetCore.Hosting.Diagnostics"),
                 "started in its data folder, the node still reads the appsettings.json beside its binaries (no log line per request)");
 
             using var anonymous = node.Client();
@@ -54,7 +54,7 @@ public class HttpWarmUpTests
         // The line is written before readiness; the log file receives the process's output asynchronously.
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var line = (await ReadLogAsync(node)).Split('\n').FirstOrDefault(l => l.Contains("HTTP warm-up:"));
+            var line = node.Log().Split('\n').FirstOrDefault(l => l.Contains("HTTP warm-up:"));
             if (line is not null)
             {
                 return line;
@@ -63,11 +63,5 @@ public class HttpWarmUpTests
         }
         Assert.Fail($"no warm-up line in the log:\n{node.LogTail()}");
         return "";
-    }
-
-    private static async Task<string> ReadLogAsync(ApiProcess node)
-    {
-        using var log = new FileStream(node.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        return await new StreamReader(log).ReadToEndAsync();
     }
 }
