@@ -60,7 +60,7 @@ app.UseRateLimiter(); // before the key check: requests with made-up keys count 
 app.UseMiddleware<InvalidApiKeyMiddleware>();
 app.UseAuthorization();
 app.UseMiddleware<IdempotencyMiddleware>(); // after authorization: a request refused there records no Idempotency-Key
-app.UseMiddleware<SingleValuedQueryMiddleware>();
+app.UseMiddleware<QueryValuesMiddleware>();
 
 app.UseOutputCache();
 app.MapOpenApi("/openapi/{documentName}.json").CacheOutput(OpenApiSetup.CachePolicy);

@@ -203,14 +203,14 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         var parameter = parameters.FirstOrDefault(p => p.Name == name);
         var field = parameter is null ? name : HandlerParameters.WireName(parameter);
         // The framework stops at the first parameter that does not bind; the answer names every other bad one as well.
-        var errors = OtherBadQueryParameters(context, parameters, except: parameter);
+        var errors = HandlerParameters.BadQueryValues(context, parameters, except: parameter);
         if (failure.Groups["required"].Success)
         {
             errors[field] = ["必填 (required)."];
             return (400, Problems.BadRequestTitle, $"缺少必填参数 {field} (the required parameter {field} was not provided).", errors);
         }
         var value = failure.Groups["value"].Value;
-        var (zh, en) = ExpectedValue(parameter?.ParameterType, value);
+        var (zh, en) = HandlerParameters.ExpectedValue(parameter?.ParameterType, value);
         value = value.Length > 50 ? value[..50] + "…" : value;
         var detail = failure.Groups["value"].Success
             ? $"参数 {field} 的值 \"{value}\" 无效：{zh} (the value \"{value}\" of {field} is invalid: {en})."
@@ -219,94 +219,9 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         return (400, Problems.BadRequestTitle, detail, errors);
     }
 
-    /// <summary>
-    /// The handler's other query parameters whose value in the request does not parse as their type, or, parsed, lies
-    /// outside the parameter's declared <see cref="System.ComponentModel.DataAnnotations.RangeAttribute"/> (the handler would have said so had binding reached it).
-    /// </summary>
-    private static Dictionary<string, string[]> OtherBadQueryParameters(HttpContext context, ParameterInfo[] parameters, ParameterInfo? except)
-    {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var outOfRange = new Validator();
-        foreach (var parameter in HandlerParameters.FromQuery(parameters, context.Request.RouteValues.ContainsKey).Where(p => p != except))
-        {
-            var field = HandlerParameters.WireName(parameter);
-            if (!context.Request.Query.TryGetValue(field, out var values))
-            {
-                continue;
-            }
-            var bad = values.FirstOrDefault(v => v is not null && !Parses(parameter.ParameterType, v));
-            if (bad is not null)
-            {
-                var (zh, en) = ExpectedValue(parameter.ParameterType, bad);
-                errors[field] = [$"{zh} ({en})"];
-            }
-            else if (parameter.GetCustomAttribute<System.ComponentModel.DataAnnotations.RangeAttribute>() is { Minimum: int min, Maximum: int max }
-                && values.Count == 1 && long.TryParse(values[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
-            {
-                outOfRange.Range(field, number, min, max);
-            }
-        }
-        foreach (var (field, messages) in outOfRange.Errors())
-        {
-            errors[field] = messages;
-        }
-        return errors;
-    }
-
-    /// <summary>Whether <paramref name="value"/> parses as <paramref name="type"/> as the framework binds it; true for types it does not know.</summary>
-    private static bool Parses(Type type, string value)
-    {
-        type = type.IsArray ? type.GetElementType()! : type;
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        var invariant = CultureInfo.InvariantCulture;
-        const NumberStyles number = NumberStyles.Float | NumberStyles.AllowThousands;
-        return type.IsEnum ? Enum.TryParse(type, value, ignoreCase: true, out _)
-            : Type.GetTypeCode(type) switch
-            {
-                TypeCode.Int16 => short.TryParse(value, NumberStyles.Integer, invariant, out _),
-                TypeCode.Int32 => int.TryParse(value, NumberStyles.Integer, invariant, out _),
-                TypeCode.Int64 => long.TryParse(value, NumberStyles.Integer, invariant, out _),
-                TypeCode.Double => double.TryParse(value, number, invariant, out _),
-                TypeCode.Decimal => decimal.TryParse(value, number, invariant, out _),
-                TypeCode.Boolean => bool.TryParse(value, out _),
-                _ when type == typeof(Guid) => Guid.TryParse(value, out _),
-                _ when type == typeof(DateOnly) => DateOnly.TryParse(value, invariant, DateTimeStyles.AllowWhiteSpaces, out _),
-                _ when type == typeof(DateTimeOffset) => DateTimeOffset.TryParse(value, invariant, DateTimeStyles.AllowWhiteSpaces, out _),
-                _ => true,
-            };
-    }
-
-    private static (string Zh, string En) ExpectedValue(Type? type, string value)
-    {
-        type = type is { IsArray: true } ? type.GetElementType() : type; // a repeated query parameter: each value
-        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
-        if (type is { IsEnum: true })
-        {
-            return ("取值无效", $"must be one of: {string.Join(", ", Enum.GetNames(type))}");
-        }
-        var whole = WholeNumber().IsMatch(value); // an integer that overflows the type
-        return Type.GetTypeCode(type) switch
-        {
-            TypeCode.Int32 when whole => ($"必须是 {int.MinValue} 到 {int.MaxValue} 之间的整数", $"must be an integer between {int.MinValue} and {int.MaxValue}"),
-            TypeCode.Int64 when whole => ($"必须是 {long.MinValue} 到 {long.MaxValue} 之间的整数", $"must be an integer between {long.MinValue} and {long.MaxValue}"),
-            TypeCode.SByte or TypeCode.Byte or TypeCode.Int16 or TypeCode.UInt16 or TypeCode.Int32 or TypeCode.UInt32 or TypeCode.Int64 or TypeCode.UInt64
-                => ("必须是整数", "must be an integer"),
-            TypeCode.Single or TypeCode.Double or TypeCode.Decimal => ("必须是数字", "must be a number"),
-            TypeCode.Boolean => ("必须是 true 或 false", "must be true or false"),
-            TypeCode.DateTime => ("必须是 ISO 8601 日期时间", "must be an ISO 8601 date-time"),
-            _ when type == typeof(Guid) => ("必须是 UUID", "must be a UUID"),
-            _ when type == typeof(DateTimeOffset) => ("必须是 ISO 8601 日期时间", "must be an ISO 8601 date-time"),
-            _ when type == typeof(DateOnly) => ("必须是日期 yyyy-MM-dd", "must be a date, yyyy-MM-dd"),
-            _ when type == typeof(TimeOnly) => ("必须是时间 HH:mm:ss", "must be a time, HH:mm:ss"),
-            _ => ("格式不正确", "invalid value"),
-        };
-    }
-
     [GeneratedRegex("""^(?:Failed to (?:bind|read)|(?<required>Required)) parameter "(?:[^"]* )?(?<name>[^" ]+)"(?: from "(?<value>.*)"\.$)?""", RegexOptions.Singleline)]
     private static partial Regex ParameterFailure();
 
-    [GeneratedRegex(@"^[+-]?[0-9]+$")]
-    private static partial Regex WholeNumber();
 }
 
 /// <summary>

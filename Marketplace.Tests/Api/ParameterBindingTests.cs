@@ -54,6 +54,7 @@ public class ParameterBindingTests
     }
 
     [TestCase("/api/v1/offerings?page=1&page=2", "page")]
+    [TestCase("/api/v1/offerings?page=1&page=2&pageSize=abc", "page", "pageSize")]
     [TestCase("/api/v1/financing-needs/export?format=csv&format=xlsx", "format")]
     [TestCase("/api/v1/offerings/search?district=500106&district=500107", "district")]
     [TestCase("/api/v1/offerings/search?q=%E7%84%8A%E6%8E%A5&sort=newest&q=%E6%9C%BA%E5%99%A8%E4%BA%BA&sort=price", "q", "sort")]
@@ -64,6 +65,36 @@ public class ParameterBindingTests
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, fields[0]);
         Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(fields));
         Assert.That(problem["errors"]![fields[0]]![0]!.GetValue<string>(), Is.EqualTo("只能给一个值 (one value only; got 2)."));
+    }
+
+    [TestCase("/api/v1/financing-needs?from=01/02/2026", "from", "01/02/2026")]
+    [TestCase("/api/v1/financing-needs?from=2026-01-01&to=2026-01-31T10:00", "to", "2026-01-31T10:00")]
+    [TestCase("/api/v1/financing-needs/export?from=2026/1/1", "from", "2026/1/1")]
+    public async Task A_date_the_framework_would_read_but_not_written_yyyy_MM_dd_is_a_400_naming_it(string url, string field, string value)
+    {
+        var response = await _app.Operator().GetAsync(url);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, field);
+        Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.EqualTo(new[] { field }));
+        Assert.That(problem["errors"]![field]![0]!.GetValue<string>(), Is.EqualTo($"日期须写作 yyyy-MM-dd，收到 \"{value}\" (a date must be written yyyy-MM-dd)."));
+    }
+
+    [Test]
+    public async Task A_loose_date_beside_a_value_that_does_not_bind_is_named_too()
+    {
+        var response = await _app.Operator().GetAsync("/api/v1/financing-needs?page=one&to=2026/1/31");
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "to");
+        Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "page", "to" }));
+        Assert.That(problem["errors"]!["page"]![0]!.GetValue<string>(), Is.EqualTo("必须是整数 (must be an integer)"));
+    }
+
+    [Test]
+    public async Task Dates_written_yyyy_MM_dd_filter_as_before()
+    {
+        var response = await _app.Operator().GetAsync("/api/v1/financing-needs?from=2026-01-01&to=2026-01-31");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]

@@ -97,6 +97,8 @@ public class PlanTests
         yield return new TestCaseData("plannedStart", (object?)null).SetName("no start");
         yield return new TestCaseData("plannedStart", (object?)"0001-01-01").SetName("start at a client's default date");
         yield return new TestCaseData("plannedFinish", (object?)"9999-12-31").SetName("finish beyond the plan years");
+        yield return new TestCaseData("plannedStart", (object?)"03/01/2025").SetName("start not written yyyy-MM-dd");
+        yield return new TestCaseData("plannedStart", (object?)"2025-03-01T08:00:00").SetName("start given as a date-time");
     }
 
     [TestCaseSource(nameof(InvalidProjects))]
