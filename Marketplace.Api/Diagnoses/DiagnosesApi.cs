@@ -59,7 +59,7 @@ public sealed record FindingRequest(
 public sealed record RecommendationRequest(
     [Required, Range(1, ReportValidation.FindingsMax)] int? Finding,
     [Required, MaxLength(DemandStore.TextMax)] string? Text,
-    [Range(0d, long.MaxValue)] long? BudgetYuan,
+    [Range(0d, Limits.MaxYuan)] long? BudgetYuan,
     [Range(1, Limits.MaxDays)] int? WithinDays);
 
 public sealed record OrganizationRef(Guid Id, string Name);

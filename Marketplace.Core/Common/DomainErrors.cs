@@ -51,6 +51,19 @@ public sealed class Validator
         return this;
     }
 
+    /// <summary>An owner's budget in yuan: 0 to <see cref="Limits.MaxYuan"/>, as every amount the API takes.</summary>
+    public void Budget(string field, long? yuan)
+    {
+        if (yuan is < 0)
+        {
+            Add(field, "预算不能为负 (must be ≥ 0).");
+        }
+        else if (yuan > Limits.MaxYuan)
+        {
+            Add(field, $"预算不能超过 {Limits.MaxYuan} 元 (at most {Limits.MaxYuan}).");
+        }
+    }
+
     /// <summary>A from/to pair of calendar days (both included): within <see cref="Limits.FirstYear"/>–<see cref="Limits.LastYear"/>, to not before from.</summary>
     public void DayRange(DateOnly? from, DateOnly? to)
     {

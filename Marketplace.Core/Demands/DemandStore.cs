@@ -376,14 +376,7 @@ public sealed class DemandStore(Database db, OrganizationStore organizations, Ma
                     }
                 }
                 var (direction, subDirection) = TaxonomyChecks.Single(taxonomy, v, field, item.Direction, item.SubDirection);
-                if (item.BudgetYuan is < 0)
-                {
-                    v.Add($"{field}.budgetYuan", "预算不能为负 (must be ≥ 0).");
-                }
-                else if (item.BudgetYuan > Limits.MaxYuan)
-                {
-                    v.Add($"{field}.budgetYuan", $"预算不能超过 {Limits.MaxYuan} 元 (at most {Limits.MaxYuan}).");
-                }
+                v.Budget($"{field}.budgetYuan", item.BudgetYuan);
                 v.Range($"{field}.withinDays", item.WithinDays, 1, Limits.MaxDays);
                 // The same item twice would be matched, led and counted twice (leads, the feed, supply-and-demand statistics).
                 var key = (text ?? "", direction, subDirection, item.BudgetYuan, item.WithinDays);

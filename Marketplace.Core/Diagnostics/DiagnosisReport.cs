@@ -158,10 +158,7 @@ public static class ReportValidation
             {
                 v.Text($"{field}.text", text, DemandStore.TextMax);
             }
-            if (r.BudgetYuan is < 0)
-            {
-                v.Add($"{field}.budgetYuan", "预算不能为负 (must be ≥ 0).");
-            }
+            v.Budget($"{field}.budgetYuan", r.BudgetYuan);
             v.Range($"{field}.withinDays", r.WithinDays, 1, Limits.MaxDays);
             recommendations.Add(new Recommendation(n + 1, r.Finding ?? 0, text ?? "", r.BudgetYuan, r.WithinDays, null));
         }

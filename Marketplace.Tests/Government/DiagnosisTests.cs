@@ -211,6 +211,8 @@ public class DiagnosisTests
         yield return new TestCaseData(new { findings = new[] { new { text = "焊缝差", severity = "low", direction = "machinery", subDirection = "food.bakery-nutrition" } } }, "findings[0].subDirection").SetName("item of another direction");
         yield return new TestCaseData(new { findings = new[] { new { text = "焊缝差", severity = "low", direction = "machinery" } }, recommendations = new[] { new { finding = 2, text = "上机器人" } } }, "recommendations[0].finding").SetName("recommendation of no finding");
         yield return new TestCaseData(new { recommendations = new[] { new { finding = 1, text = "上机器人" } } }, "recommendations[0].finding").SetName("recommendation without findings");
+        yield return new TestCaseData(new { findings = new[] { new { text = "焊缝差", severity = "low", direction = "machinery" } }, recommendations = new[] { new { finding = 1, text = "上机器人", budgetYuan = long.MaxValue } } }, "recommendations[0].budgetYuan").SetName("recommendation budget above any amount the API takes");
+        yield return new TestCaseData(new { findings = new[] { new { text = "焊缝差", severity = "low", direction = "machinery" } }, recommendations = new[] { new { finding = 1, text = "上机器人", budgetYuan = -1L } } }, "recommendations[0].budgetYuan").SetName("negative recommendation budget");
     }
 
     [TestCaseSource(nameof(InvalidReports))]
