@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Marketplace.Api.Http;
 using Marketplace.Core.Common;
 using Marketplace.Core.Organizations;
+using Marketplace.Core.Taxonomy;
 
 namespace Marketplace.Api.Organizations;
 
@@ -137,7 +138,7 @@ public static class OrganizationsApi
             new CreatedOrganizationResponse(OrganizationResponse.From(organization), key.Secret, key.Id));
     }
 
-    private static async Task<Ok<PagedList<OrganizationResponse>>> List(ClaimsPrincipal user, OrganizationStore store, [CodeList(CodeList.OrganizationKinds)] string? kind, [CodeList(CodeList.Districts)] string? district, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
+    private static async Task<Ok<PagedList<OrganizationResponse>>> List(ClaimsPrincipal user, OrganizationStore store, TaxonomyCatalog taxonomy, [CodeList(CodeList.OrganizationKinds)] string? kind, [CodeList(CodeList.Districts)] string? district, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var actor = user.GetActor();
         var v = new Validator();
@@ -150,6 +151,7 @@ public static class OrganizationsApi
         {
             v.Add("kind", "区县可查询 enterprise（本区县企业）或 assessor（诊断机构） (district offices list kind=enterprise or kind=assessor).");
         }
+        TaxonomyChecks.OptionalDistrict(v, taxonomy, "district", district);
         v.ThrowIfAny();
         if (actor.Is(OrganizationKind.District) && kind == OrganizationKind.Enterprise.ToCode())
         {

@@ -159,6 +159,10 @@ public static class PlansApi
         v.Range("year", year, PlanStore.MinYear, PlanStore.MaxYear);
         v.Range("fromYear", fromYear, PlanStore.MinYear, PlanStore.MaxYear);
         v.Range("toYear", toYear, PlanStore.MinYear, PlanStore.MaxYear);
+        if (fromYear is not null && toYear < fromYear)
+        {
+            v.Add("toYear", "结束年份不能早于开始年份 (must not be before fromYear).");
+        }
         if (status is not null && !PlanStatuses.IsKnown(status))
         {
             v.Add("status", $"未知的状态 '{status}' (one of: {string.Join(", ", PlanStatuses.Codes)}).");

@@ -97,6 +97,38 @@ public class ParameterBindingTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
+    /// <summary>
+    /// Every query parameter the document declares as a code list (district, direction, status …) rejects a value outside
+    /// it: a typo must not read as "nothing found". Read from the served document, so a new endpoint is covered too.
+    /// </summary>
+    [Test]
+    public async Task Every_code_list_query_parameter_rejects_an_unknown_code_naming_it()
+    {
+        var document = JsonNode.Parse(await _app.Client().GetStringAsync("/openapi/v1.json"))!;
+        var codeLists = document["components"]!["schemas"]!.AsObject().Where(s => s.Value!["enum"] is not null).Select(s => $"#/components/schemas/{s.Key}").ToHashSet();
+        var (checkedParameters, accepted) = (new List<string>(), new List<string>());
+        foreach (var (path, operations) in document["paths"]!.AsObject().Where(p => !p.Key.Contains('{')))
+        {
+            foreach (var parameter in operations!["get"]?["parameters"]?.AsArray() ?? [])
+            {
+                var schema = parameter!["schema"]!;
+                var reference = (schema["$ref"] ?? schema["items"]?["$ref"])?.GetValue<string>();
+                if (parameter["in"]!.GetValue<string>() != "query" || reference is null || !codeLists.Contains(reference))
+                {
+                    continue;
+                }
+                var name = parameter["name"]!.GetValue<string>();
+                var response = await _app.Operator().GetAsync($"{path}?{name}={Uri.EscapeDataString("不存在的值")}");
+
+                var named = response.StatusCode == HttpStatusCode.BadRequest
+                    && JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]?[name] is not null;
+                (named ? checkedParameters : accepted).Add($"{path}?{name} ({(int)response.StatusCode})");
+            }
+        }
+        Assert.That(accepted, Is.Empty, "answered without naming the unknown code");
+        Assert.That(checkedParameters, Has.Count.GreaterThanOrEqualTo(20), string.Join(", ", checkedParameters));
+    }
+
     [Test]
     public async Task A_parameter_taking_a_list_may_be_sent_twice()
     {

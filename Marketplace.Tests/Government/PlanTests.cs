@@ -154,6 +154,7 @@ public class PlanTests
         var named = await _host.OtherEnterprise.Client.GetFromJsonAsync<JsonObject>($"/api/v1/plan-projects?enterpriseId={_host.OtherEnterprise.Id}");
         Assert.That(Titles(named!).Distinct(), Is.EqualTo(new[] { "江北项目" }));
         await ProblemAssert.IsProblemAsync(await _host.District.Client.GetAsync("/api/v1/plan-projects?status=done"), HttpStatusCode.BadRequest, "status");
+        await ProblemAssert.IsProblemAsync(await _host.District.Client.GetAsync("/api/v1/plan-projects?fromYear=2027&toYear=2026"), HttpStatusCode.BadRequest, "toYear");
     }
 
     private static string[] Titles(JsonObject page) => page["items"]!.AsArray().Select(i => i!["title"]!.GetValue<string>()).ToArray();
