@@ -30,6 +30,9 @@ public static class Problems
 
     public const string UnsupportedMediaTypeTitle = "不支持的内容类型 (unsupported media type)";
 
+    /// <summary>What a 415 says for an endpoint that reads a JSON body.</summary>
+    public const string JsonBodyRequired = "请求体须为 application/json (send Content-Type: application/json).";
+
     public const string PayloadTooLargeTitle = "请求体过大 (payload too large)";
 
     public const string InternalErrorTitle = "服务器内部错误 (internal server error)";
@@ -54,6 +57,8 @@ public static class Problems
             StatusCodes.Status405MethodNotAllowed => ("不支持该方法 (method not allowed)",
                 problem.Detail ?? $"{context.Request.Path} 不支持 {context.Request.Method}，可用：{context.Response.Headers.Allow} (allowed: {context.Response.Headers.Allow})."),
             StatusCodes.Status400BadRequest => (BadRequestTitle, problem.Detail),
+            // The framework answers a [FromBody] endpoint's other media types itself; only JSON endpoints read a bound body.
+            StatusCodes.Status415UnsupportedMediaType => (UnsupportedMediaTypeTitle, problem.Detail ?? JsonBodyRequired),
             StatusCodes.Status500InternalServerError => (InternalErrorTitle, problem.Detail ?? "请稍后重试；报告问题时请附上 correlationId (retry later; quote the correlationId when reporting it)."),
             _ => (problem.Title, problem.Detail),
         };
@@ -171,7 +176,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         // 413 (a body over the limit while it is read) is answered by RequestSizeLimitMiddleware, which knows the limit.
         if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
-            return (415, Problems.UnsupportedMediaTypeTitle, "请求体须为 application/json (send Content-Type: application/json).", null);
+            return (415, Problems.UnsupportedMediaTypeTitle, Problems.JsonBodyRequired, null);
         }
         if (exception.InnerException is JsonException json)
         {

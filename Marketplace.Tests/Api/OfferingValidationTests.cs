@@ -1,6 +1,9 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
+using Marketplace.Api.Http;
 
 namespace Marketplace.Tests.Api;
 
@@ -109,12 +112,19 @@ public class OfferingValidationTests
     }
 
     [Test]
-    public async Task Non_json_content_type_is_415()
+    [TestCase("text/plain")]
+    [TestCase(null)]
+    public async Task Non_json_content_type_is_415_saying_what_to_send(string? mediaType)
     {
-        var response = await _integrator.Client.PostAsync("/api/v1/offerings", new StringContent("title=x", Encoding.UTF8, "text/plain"));
+        var content = new StringContent("title=x", Encoding.UTF8);
+        content.Headers.ContentType = mediaType is null ? null : new MediaTypeHeaderValue(mediaType);
+        var response = await _integrator.Client.PostAsync("/api/v1/offerings", content);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.That(problem["title"]!.GetValue<string>(), Is.EqualTo(Problems.UnsupportedMediaTypeTitle));
+        Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("Content-Type: application/json"));
     }
 
     [Test]
