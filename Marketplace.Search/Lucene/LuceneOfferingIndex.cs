@@ -755,7 +755,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
             cursor = null;
         }
 
-        var text = _queries.Build(request.Text, request.BoostTerms);
+        var text = SingleCharacterSearch.Widen(_queries.Build(request.Text, request.BoostTerms), request.Text, searcher.IndexReader);
         var filters = new SearchFilters(request);
 
         // One pass: top hits and every facet, a facet under a filter counting with every filter but its own.

@@ -29,7 +29,7 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
     public const int MaxTextLength = 200;
     private const int MaxTermsPerSource = 32;
     private const int MaxTermLength = 50;
-    private const float BigramWeight = 0.5f;
+    internal const float BigramWeight = 0.5f;
 
     public TextQuery Build(string? text, IReadOnlyList<WeightedTerm> boostTerms)
     {

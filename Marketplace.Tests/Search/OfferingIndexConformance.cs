@@ -110,6 +110,25 @@ public abstract class OfferingIndexConformance
         Assert.That(await IdsAsync(index, new() { Text = "生产线" }), Is.EqualTo(new[] { welding.Id }));
     }
 
+    /// <summary>One character typed alone (泵、阀、焊) finds the offerings that write it inside a word, wherever it stands in it.</summary>
+    [Test]
+    public async Task One_character_alone_finds_the_offerings_writing_it_inside_words()
+    {
+        var station = Doc("六轴弧焊机器人工作站");
+        var seam = Doc("焊缝视觉跟踪系统");
+        var pump = Doc("水泵远程监控");
+        var other = Doc("注塑机联网看板");
+        var index = await IndexWithAsync(station, seam, pump, other);
+        for (var i = 0; i < 3; i++)
+        {
+            await IdsAsync(index, new() { Text = "焊 看板" }); // the character's own clause, searched (and cached) as it is
+        }
+
+        Assert.That(await IdsAsync(index, new() { Text = "焊" }), Is.EquivalentTo(new[] { station.Id, seam.Id }));
+        Assert.That(await IdsAsync(index, new() { Text = " 泵 " }), Is.EqualTo(new[] { pump.Id }));
+        Assert.That(await IdsAsync(index, new() { Text = "锅" }), Is.Empty);
+    }
+
     /// <summary>An owner names the kind of plant (服装厂), offerings the trade (服装): jieba keeps the query's word whole.</summary>
     [Test]
     public async Task A_plant_word_finds_offerings_naming_only_its_trade_below_those_naming_it_whole()
