@@ -117,7 +117,9 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         var take = Math.Clamp(topK, 1, MaxTopK);
         // Another function is only told apart from a neighbouring one when the need is read clearly.
         var otherFunctionFloor = need.Confidence >= weights.ClearNeedConfidence ? weights.OtherFunctionTextFloor : weights.TextFloor;
-        var kept = ranked.Where(m => m.Relevance >= floor && (m.Function > 0 || m.Text >= (m.OtherFunction ? otherFunctionFloor : weights.TextFloor)))
+        var statedDirectionOnly = weights.WithholdOutsideStatedDirection && query.Direction is not null;
+        var kept = ranked.Where(m => m.Relevance >= floor
+                && (m.Function > 0 || (!(statedDirectionOnly && m.Direction <= 0) && m.Text >= (m.OtherFunction ? otherFunctionFloor : weights.TextFloor))))
             .Take(take).Select(m => m.Match).ToArray();
         var withheld = Math.Min(take, ranked.Count) - kept.Length;
         return new DemandMatchResult(inferred, kept) { Need = need, Withheld = withheld };
@@ -306,7 +308,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         return terms.Select(kv => new WeightedTerm(kv.Key, kv.Value)).ToArray();
     }
 
-    private (OfferingMatch Match, double Relevance, double Function, double Text, bool OtherFunction) Score(DemandQuery query, IReadOnlyList<InferredDirection> inferred, NeedUnderstanding need, AcquisitionWish wish,
+    private (OfferingMatch Match, double Relevance, double Function, double Text, double Direction, bool OtherFunction) Score(DemandQuery query, IReadOnlyList<InferredDirection> inferred, NeedUnderstanding need, AcquisitionWish wish,
         string? enterpriseDirection, OfferingHit hit, double text)
     {
         var reasons = new List<MatchReason>(9);
@@ -428,7 +430,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             fit *= ok ? 1 : 1 - weights.AcquisitionShare;
         }
         var score = Math.Clamp(relevance * (1 - weights.FitShare + weights.FitShare * fit), 0, 1);
-        return (new OfferingMatch(hit.Id, hit.RevisionId, hit.Title, hit.SupplierId, hit.SupplierName, Math.Round(score, 4), reasons, matchedTerms), relevance, function, text,
+        return (new OfferingMatch(hit.Id, hit.RevisionId, hit.Title, hit.SupplierId, hit.SupplierName, Math.Round(score, 4), reasons, matchedTerms), relevance, function, text, direction,
             need.Items.Count > 0 && offeringItems.Count > 0 && !offeringItems.Keys.Any(need.Related.Contains) && direction <= 0);
     }
 

@@ -121,6 +121,13 @@ public sealed record MatchingWeights
     /// <summary>…but only when the need is read with at least this confidence (a weak reading may be wrong: then text decides).</summary>
     public double ClearNeedConfidence { get; init; } = 0.6;
 
+    /// <summary>
+    /// An offering that meets none of the functions asked for, outside the direction the owner stated (not 通用), is withheld
+    /// whatever its text: when the pool has no offering of the function, the best text hit is itself unrelated, and text is
+    /// relative to it.
+    /// </summary>
+    public bool WithholdOutsideStatedDirection { get; init; } = true;
+
     /// <summary>…and every offering at least this relevance and this share of the best relevance.</summary>
     public double AbsoluteFloor { get; init; } = 0.1;
 

@@ -310,6 +310,26 @@ public sealed class DemandMatcherTests
         });
     }
 
+    /// <summary>
+    /// The pool has no offering of the function the owner stated: the best text hit (替代人工 in a welding station) is itself
+    /// unrelated, and text is measured against it, so only the stated direction tells it apart.
+    /// </summary>
+    [Test]
+    public async Task Offerings_of_another_function_outside_the_stated_direction_are_left_out_whatever_their_text()
+    {
+        var food = new EnterpriseProfile("江北区", "乳制品", "规下高成长");
+        var query = new DemandQuery("引入无菌灌装机替代人工封口", "food", "food.aseptic-filling", null, null, food);
+        var result = await MatchAsync(query,
+            ("焊接", Doc(summary: "弧焊机器人替代人工焊接，焊缝均匀")),
+            ("抛光", Doc(title: "五金卫浴抛光机器人", summary: "抛光打磨机器人替代人工，粉尘少")));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Matches, Is.Empty, string.Join(" / ", result.Matches.SelectMany(m => m.Reasons).Select(r => r.Detail)));
+            Assert.That(result.Withheld, Is.EqualTo(2));
+            Assert.That(result.Note, Is.EqualTo("没有方案与所需功能足够相关，未列出关联过弱的方案"));
+        });
+    }
+
     [Test]
     public async Task A_demand_naming_only_general_wishes_is_vague_and_the_answer_asks_for_the_problem()
     {
