@@ -7,7 +7,8 @@ namespace Marketplace.Tests.Api;
 /// <summary>
 /// Every operation that reads a JSON body, called by every kind of organization with bodies of the wrong shape, and, by the
 /// callers it lets through, with each property of its request schema given a wrong type, null, or an edge value: always a
-/// 4xx problem answer, never a 500. Read from the served document, so a new operation is covered too.
+/// 4xx problem answer, never a 500; the same for every query parameter of every GET given an odd value. Read from the
+/// served document, so a new operation is covered too.
 /// </summary>
 public partial class BadBodyTests
 {
@@ -63,6 +64,40 @@ public partial class BadBodyTests
                 {
                     await SendAsync(client, method, url, body, failures, kind);
                     sent++;
+                }
+            }
+        }
+        Assert.That(failures, Is.Empty, $"{failures.Count} of {sent} requests");
+        Assert.That(sent, Is.GreaterThan(1_000));
+    }
+
+    [Test]
+    public async Task No_query_value_gets_a_500()
+    {
+        string[] values = ["", " ", "abc", "-1", "0", "99999999999999999999", "1.5", "１２", "\u0000", new string('长', 3_000), "a,b"];
+        var failures = new List<string>();
+        var sent = 0;
+        foreach (var (path, operations) in _document["paths"]!.AsObject())
+        {
+            if (operations!["get"]?["parameters"] is not JsonArray parameters)
+            {
+                continue;
+            }
+            var url = PathParameter().Replace(path, _ => Guid.NewGuid().ToString());
+            foreach (var name in parameters.Where(p => p!["in"]!.GetValue<string>() == "query").Select(p => p!["name"]!.GetValue<string>()))
+            {
+                foreach (var (kind, client) in _callers)
+                {
+                    foreach (var value in values)
+                    {
+                        var response = await client.GetAsync($"{url}?{name}={Uri.EscapeDataString(value)}");
+                        var status = (int)response.StatusCode;
+                        if (status >= 500 || (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json"))
+                        {
+                            failures.Add($"{kind} GET {url}?{name}={Truncate(value)} → {status} {Truncate(await response.Content.ReadAsStringAsync())}");
+                        }
+                        sent++;
+                    }
                 }
             }
         }
