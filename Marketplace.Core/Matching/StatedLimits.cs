@@ -13,14 +13,16 @@ public sealed record StatedLimits(long? BudgetYuan, int? WithinDays)
 /// <summary>
 /// Reads 钱最多五十万, 预算30万元, 20万以内, 不超过8000块 and 三个月内, 半个月内, 45天以内, 工期两周 from a demand's text. An amount or a
 /// duration counts only with a word that makes it a limit (预算, 最多, 不超过, 以内, 内…): 年产值3000万, 损失了20万 and
-/// 停机三天 describe the plant, not what the owner will spend or wait. The largest budget and the shortest deadline stated win.
+/// 停机三天 describe the plant, not what the owner will spend or wait, and so does an amount after a figure of the plant or of
+/// the past in its clause (产值最多三千万, 前年投资300万). A range (3到5万) counts as its upper end. The largest budget and the
+/// shortest deadline stated win.
 /// </summary>
 public static partial class StatedLimitsReader
 {
     private const string Number = @"(?<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九几十百千]+)";
 
     [GeneratedRegex(@"(?<before>预算|投入|投资|最多|顶多|至多|不超过|不超|别超|不高于|控制在|限额|上限|能拿出|拿得出|出得起|手头能拿)?(?:是|为|约|大概|大约|在|有|能|就|也就|只有|只能|可以|给)?\s*"
-        + Number + @"\s*(?<unit>万元|万块钱?|万|[wW]|千元|千块钱?|千|[kK]|元|块钱?)(?<thousands>(?<=万)[一二两三四五六七八九])?(?<after>以内|以下|之内|内|封顶|打住|打得住|能接受|可以接受|的?预算)?")]
+        + Number + @"\s*(?<unit>万元|万块钱?|万|[wW]|千元|千块钱?|千|[kK]|元|块钱?)(?<thousands>(?<=万)[一二两三四五六七八九])?(?<after>以内|以下|之内|之间|内|封顶|打住|打得住|能接受|可以接受|的?预算)?")]
     private static partial Regex Amount();
 
     [GeneratedRegex(@"(?<before>工期|周期|时间|最多|顶多|不超过|希望|要在|要求|争取|必须|控制在)?(?:是|为|约|大概|在)?\s*"
@@ -35,9 +37,10 @@ public static partial class StatedLimitsReader
             return StatedLimits.None;
         }
         long? budget = null;
-        foreach (Match m in Amount().Matches(text))
+        var amounts = AmountRange().Replace(text, ""); // 3到5万, 5万到10万之间: the upper end is the limit
+        foreach (Match m in Amount().Matches(amounts))
         {
-            if (!IsLimit(m) || ToNumber(m.Groups["n"].Value) is not { } n || n <= 0)
+            if (!IsLimit(m) || DescribesThePlant(amounts, m.Index) || ToNumber(m.Groups["n"].Value) is not { } n || n <= 0)
             {
                 continue;
             }
@@ -78,6 +81,25 @@ public static partial class StatedLimitsReader
     }
 
     private static bool IsLimit(Match m) => m.Groups["before"].Success || m.Groups["after"].Success;
+
+    /// <summary>
+    /// Whether the clause before an amount makes it a figure of the plant or of the past (年产值两千万以内, 产值最多三千万,
+    /// 前年投资300万上的线), whatever limit word stands beside it.
+    /// </summary>
+    private static bool DescribesThePlant(string text, int at)
+    {
+        var start = at == 0 ? 0 : text.LastIndexOfAny(ClauseEnds, at - 1) + 1;
+        return PlantOrPast().IsMatch(text.AsSpan(start, at - start));
+    }
+
+    private static readonly char[] ClauseEnds = ['，', '。', '；', '！', '？', ',', ';', '!', '?', '\n'];
+
+    [GeneratedRegex(@"产值|营收|营业额|销售额|年销售|年产|产量|利润|税收|电费|水费|工资|损失|亏损|亏了|花了|投了|贷款|注册资本|前年|去年|当年|之前|以前|原来|早年|那年|已经|\d{4}年")]
+    private static partial Regex PlantOrPast();
+
+    /// <summary>The lower end of an amount range and its connector (3到, 5万到, 3-), so that the upper end is read as the amount.</summary>
+    [GeneratedRegex(@"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九几十百千]+)\s*(?:万元|万|千元|千|元|块)?\s*(?:到|至|-|~|～|—|－)\s*(?=(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九几十百千]+)\s*(?:万|千|元|块|[wWkK]))")]
+    private static partial Regex AmountRange();
 
     /// <summary>12, 1.5, 五十, 一百二十, 两千, 十五 as numbers; null for what is not one.</summary>
     public static double? ToNumber(string s)

@@ -16,6 +16,12 @@ public class StatedLimitsTests
     [TestCase("一万五以内", 15_000L, null)]
     [TestCase("十万块预算，手头能拿的就这些", 100_000L, null)]
     [TestCase("总价别超四十万", 400_000L, null)]
+    [TestCase("前年投资300万上的生产线，现在老是出故障停机，想搞个预测性维护的，预算10万以内", 100_000L, null)]
+    [TestCase("一年产值最多三千万，预算30万", 300_000L, null)]
+    [TestCase("想上个MES，预算3到5万", 50_000L, null)]
+    [TestCase("预算3-5万", 50_000L, null)]
+    [TestCase("预算在5万到10万之间", 100_000L, null)]
+    [TestCase("计划投资50万，成本控制在这个数以内", 500_000L, null)]
     public void Reads_a_budget_and_a_deadline_stated_as_limits(string text, long? budget, int? days) =>
         Assert.That(StatedLimitsReader.Read(text), Is.EqualTo(new StatedLimits(budget, days)));
 
@@ -23,6 +29,8 @@ public class StatedLimitsTests
     [TestCase("设备停机三天，一个零件不到100块")]
     [TestCase("2023年上的线，用了三个月左右就坏了")]
     [TestCase("每月电费5万左右，花了50万买的设备")]
+    [TestCase("我们是个年产值两千万以内的小厂，想搞个能耗监测")]
+    [TestCase("去年投入了80万，效果不好")]
     [TestCase("")]
     public void Amounts_and_durations_that_describe_the_plant_are_no_limits(string text) =>
         Assert.That(StatedLimitsReader.Read(text), Is.EqualTo(StatedLimits.None));
