@@ -48,11 +48,16 @@ public sealed record DemandMatchResult(IReadOnlyList<InferredDirection> Inferred
     /// <summary>How many places of the requested top K stay empty because the remaining candidates fall below the relevance floor.</summary>
     public int Withheld { get; init; }
 
-    /// <summary>Said in the answer when the demand is vague, the floor shortened the list or nothing matched at all.</summary>
+    /// <summary>
+    /// Said in the answer when the demand is vague, nothing matched at all, no listed offering meets the function asked for
+    /// (the list then only shares words or the direction), or the floor shortened the list.
+    /// </summary>
     public string? Note => Need.IsVague ? (Matches.Count == 0 ? NeedUnderstanding.VagueNoteWithoutMatches : NeedUnderstanding.VagueNote)
         : Matches.Count == 0 && Withheld <= 0 ? (Need.Items.Count > 0
             ? $"资源池暂无提供「{Need.Items[0].Name}」的方案；新方案发布后将自动重新匹配"
             : "资源池暂无与该需求相关的方案；新方案发布后将自动重新匹配")
+        : Matches.Count > 0 && Need.Items.Count > 0 && !Matches.Any(m => m.Reasons.Any(r => r.Kind == MatchReasonKinds.Need && r.Ok))
+            ? $"资源池暂无提供「{Need.Items[0].Name}」的方案，以下方案仅文字或方向相近；新方案发布后将自动重新匹配"
         : Withheld <= 0 ? null
         : Matches.Count == 0 ? "没有方案与所需功能足够相关，未列出关联过弱的方案"
         : $"仅{Matches.Count}个方案与所需功能足够相关，其余关联过弱，未列出";

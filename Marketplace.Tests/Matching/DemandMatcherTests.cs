@@ -331,6 +331,19 @@ public sealed class DemandMatcherTests
     }
 
     [Test]
+    public async Task A_list_where_no_offering_meets_the_function_says_the_pool_has_none()
+    {
+        var result = await MatchAsync(Query(text: "喷漆房漆雾大，工人不愿意干，想上喷涂机器人自动喷漆"),
+            ("上下料", Doc(title: "数控机床上下料机器人", summary: "机器人自动上下料，一人看多台机床")));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Matches.Select(Label), Is.EqualTo(new[] { "上下料" }));
+            Assert.That(Reason(result.Matches[0], MatchReasonKinds.Need).Ok, Is.False);
+            Assert.That(result.Note, Does.StartWith($"资源池暂无提供「{result.Need.Items[0].Name}」的方案，以下方案仅文字或方向相近"));
+        });
+    }
+
+    [Test]
     public async Task A_demand_naming_only_general_wishes_is_vague_and_the_answer_asks_for_the_problem()
     {
         var enterprise = new EnterpriseProfile("璧山区", "五金制品", "规下高成长");
