@@ -85,6 +85,7 @@ public sealed record UnderstoodItemResponse(string SubDirection, string Name, do
 /// <param name="UnderstandingConfidence">0–1: how clearly the text names a function the taxonomy knows (null when the item is not matched
 /// yet). Below 0.5 the reading is a guess and <paramref name="Note"/> says so.</param>
 /// <param name="Note">Set when fewer matches than asked for are shown because the other candidates are unrelated to the need,
+/// when no shown offering meets the function asked for (the pool has none: those shown only share words or the direction),
 /// when the demand names no function (only general wishes such as 数字化转型: then it asks for the concrete problem), when the
 /// function was read with little confidence and the owner stated no technology item (it asks for the problem or the item),
 /// and while the list waits to be matched (<c>matchPending</c>).</param>
