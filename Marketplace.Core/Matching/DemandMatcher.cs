@@ -365,13 +365,14 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
                 : inferred.Count == 0 ? 0 : inferred.Max(i => DirectionAgreement(hit, i.DirectionCode, i.Confidence));
             if (inferred.Count > 0)
             {
-                var top = inferred[0];
-                var label = DirectionName(top.DirectionCode) + (top.SubDirectionCode is { } c ? "·" + ItemName(c) : "");
+                // The reading the offering agrees with, else the strongest: the detail names the direction its verdict is about.
                 var agreeing = inferred.FirstOrDefault(i => hit.Directions.Contains(i.DirectionCode));
+                var shown = agreeing ?? inferred[0];
+                var label = DirectionName(shown.DirectionCode) + (shown.SubDirectionCode is { } c ? "·" + ItemName(c) : "");
                 reasons.Add(new MatchReason(MatchReasonKinds.InferredDirection, agreeing is not null,
                     agreeing is not null
-                        ? $"根据描述推断为{label}（置信度{top.Confidence:0.00}），方案属于{DirectionName(agreeing.DirectionCode)}方向"
-                        : $"根据描述推断为{label}（置信度{top.Confidence:0.00}），方案不属于推断方向"));
+                        ? $"根据描述推断为{label}（置信度{shown.Confidence:0.00}），方案属于{DirectionName(shown.DirectionCode)}方向"
+                        : $"根据描述推断为{label}（置信度{shown.Confidence:0.00}），方案不属于推断方向"));
             }
         }
 

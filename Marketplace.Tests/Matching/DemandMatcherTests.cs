@@ -11,7 +11,7 @@ namespace Marketplace.Tests.Matching;
 /// (the ranking quality itself is measured by <see cref="MatchingEvaluation"/>). Offerings compared for
 /// fit share the same text, so the engine scores them alike and only the checked property differs.
 /// </summary>
-public sealed class DemandMatcherTests
+public sealed partial class DemandMatcherTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
     /// <summary>As the API builds it: on the search engine's word segmentation.</summary>
@@ -342,6 +342,29 @@ public sealed class DemandMatcherTests
             Assert.That(result.Note, Does.StartWith($"资源池暂无提供「{result.Need.Items[0].Name}」的方案，以下方案仅文字或方向相近"));
         });
     }
+
+    /// <summary>The inferred reading a reason names is the one its verdict is about: the one the offering agrees with.</summary>
+    [Test]
+    public async Task An_inferred_direction_reason_names_the_reading_the_offering_agrees_with()
+    {
+        var result = await MatchAsync(Query(direction: null, text: "注塑机旁边的原料靠人工倒，烘料温度也是凭经验"),
+            ("上料", Doc(title: "注塑机中央供料系统", summary: "原料自动烘干、自动上料，不再人工倒料", directions: ["electronics"])),
+            ("窑炉", Doc(title: "窑炉温度智能控制系统", summary: "烘干温度自动控制，不再凭经验", directions: ["building-materials"])));
+        Assert.That(result.InferredDirections.Select(d => d.DirectionCode).Distinct().Count(), Is.GreaterThan(1), "two readings to choose from");
+        foreach (var match in result.Matches)
+        {
+            var reason = Reason(match, MatchReasonKinds.InferredDirection);
+            var agreed = AgreedDirection().Match(reason.Detail);
+            Assert.That(agreed.Success, Is.EqualTo(reason.Ok), reason.Detail);
+            if (agreed.Success)
+            {
+                Assert.That(agreed.Groups["read"].Value, Is.EqualTo(agreed.Groups["offering"].Value), reason.Detail);
+            }
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^根据描述推断为(?<read>[^·（]+).*方案属于(?<offering>.+)方向$")]
+    private static partial System.Text.RegularExpressions.Regex AgreedDirection();
 
     [Test]
     public async Task A_demand_naming_only_general_wishes_is_vague_and_the_answer_asks_for_the_problem()
