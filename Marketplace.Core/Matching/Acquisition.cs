@@ -10,7 +10,7 @@ public enum AcquisitionWish
     /// <summary>Rent or try first (先租、租两台试试、试用): small firms lowering their risk.</summary>
     Rent,
 
-    /// <summary>Buy outright, said by refusing to rent (不想租、不租).</summary>
+    /// <summary>Buy outright, said by refusing to rent (不想租、不租) or by asking to buy (想买断一台、打算直接买).</summary>
     Buy,
 }
 
@@ -24,6 +24,7 @@ public static class Acquisition
     private const string Negations = "不别没";
     private const string WishesBefore = "先想能可愿算虑要";
     private const string CountsAfter = "个台套几一两二三用";
+    private const string BuyWishesBefore = "想要算备接";
 
     public static AcquisitionWish Wish(string text)
     {
@@ -42,9 +43,28 @@ public static class Acquisition
                 wish = AcquisitionWish.Rent;
             }
         }
-        return wish is AcquisitionWish.None && (text.Contains("试用", StringComparison.Ordinal) || text.Contains("先试", StringComparison.Ordinal))
-            ? AcquisitionWish.Rent
-            : wish;
+        if (wish is not AcquisitionWish.None)
+        {
+            return wish;
+        }
+        return text.Contains("试用", StringComparison.Ordinal) || text.Contains("先试", StringComparison.Ordinal) ? AcquisitionWish.Rent
+            : WantsToBuy(text) ? AcquisitionWish.Buy
+            : AcquisitionWish.None;
+    }
+
+    /// <summary>买断, or 买 after a word of wanting (想买、打算买、直接买), not negated (不想买 says nothing about renting).</summary>
+    private static bool WantsToBuy(string text)
+    {
+        for (var i = text.IndexOf('买'); i >= 0; i = text.IndexOf('买', i + 1))
+        {
+            var outright = i + 1 < text.Length && text[i + 1] == '断';
+            var wanted = i > 0 && BuyWishesBefore.Contains(text[i - 1]);
+            if ((outright || wanted) && !NegatedAt(text, i) && !RefusedInClause(text, i))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Whether the offering is offered for rent (租赁、按月租、起租), and not said not to be (不提供租赁).</summary>
@@ -66,9 +86,17 @@ public static class Acquisition
         return false;
     }
 
+    /// <summary>A refusal earlier in the clause (不想一下子掏一大笔钱买断): the owner does not want to pay all at once.</summary>
+    private static bool RefusedInClause(string text, int at)
+    {
+        var clause = Clauses.Before(text, at);
+        return clause.Contains("不想", StringComparison.Ordinal) || clause.Contains("不要", StringComparison.Ordinal)
+            || clause.Contains("不打算", StringComparison.Ordinal) || clause.Contains("没必要", StringComparison.Ordinal);
+    }
+
     /// <summary>
-    /// A negation within the three characters before 租, in the same clause (不想租、不提供租赁、别租); the 不 of a question
-    /// (能不能租、可不可以租) is none.
+    /// A negation within the three characters before 租 or 买, in the same clause (不想租、不提供租赁、别租、不想买); the 不 of a
+    /// question (能不能租、可不可以租) is none.
     /// </summary>
     private static bool NegatedAt(string text, int at)
     {

@@ -350,7 +350,7 @@ public sealed class NeedModel
         var start = 0;
         for (var i = 0; i <= text.Length; i++)
         {
-            if (i == text.Length || "，,。；;！!？?\n".Contains(text[i]))
+            if (i == text.Length || Clauses.IsEnd(text[i]))
             {
                 var clause = text.AsSpan(start, i - start);
                 var asks = false;

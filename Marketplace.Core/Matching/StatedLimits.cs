@@ -88,11 +88,8 @@ public static partial class StatedLimitsReader
     /// </summary>
     private static bool DescribesThePlant(string text, int at)
     {
-        var start = at == 0 ? 0 : text.LastIndexOfAny(ClauseEnds, at - 1) + 1;
-        return PlantOrPast().IsMatch(text.AsSpan(start, at - start));
+        return PlantOrPast().IsMatch(Clauses.Before(text, at));
     }
-
-    private static readonly char[] ClauseEnds = ['，', '。', '；', '！', '？', ',', ';', '!', '?', '\n'];
 
     [GeneratedRegex(@"产值|营收|营业额|销售额|年销售|年产|产量|利润|税收|电费|水费|工资|损失|亏损|亏了|花了|投了|贷款|注册资本|前年|去年|当年|之前|以前|原来|早年|那年|已经|\d{4}年")]
     private static partial Regex PlantOrPast();

@@ -479,6 +479,11 @@ public sealed partial class DemandMatcherTests
     [TestCase("新租的成品库在马路对面", AcquisitionWish.None)]
     [TestCase("不用买，先租着用", AcquisitionWish.Rent)]
     [TestCase("钱紧，也在考虑租赁", AcquisitionWish.Rent)]
+    [TestCase("焊接机器人太贵，租金也贵，想买断一台二手的", AcquisitionWish.Buy)]
+    [TestCase("打算直接买一套", AcquisitionWish.Buy)]
+    [TestCase("不想买新的，旧的能改就改", AcquisitionWish.None)]
+    [TestCase("买的设备三年了", AcquisitionWish.None)]
+    [TestCase("不想一下子掏一大笔钱买断", AcquisitionWish.None)]
     public void The_acquisition_wish_is_read_from_what_the_owner_says_about_the_solution(string text, AcquisitionWish expected) =>
         Assert.That(Acquisition.Wish(text), Is.EqualTo(expected));
 
