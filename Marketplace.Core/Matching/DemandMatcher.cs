@@ -260,16 +260,19 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     /// <summary>
     /// The demand text the engine searches with: the words naming the enterprise's industry (its declared industry, the
     /// taxonomy's industry nouns) are taken out and come back as light boost terms, so that offerings sharing only the
-    /// industry's words do not outrank those meeting the function asked for.
+    /// industry's words do not outrank those meeting the function asked for; and figures (预算80万, 1台, 3个月) are taken
+    /// out, since an offering writing the same number shares no function with the demand. A number beside letters or
+    /// joined to them (S7-1200, 5G, ISO9001) is a model or a standard and stays.
     /// </summary>
     private (string Text, IReadOnlyList<WeightedTerm> IndustryTerms) FunctionText(DemandQuery query)
     {
         var spans = inference.IndustrySpans(query.Text, query.Enterprise.Industry);
-        if (spans.Count == 0)
+        var text = query.Text.ToCharArray();
+        var figures = BlankFigures(text);
+        if (spans.Count == 0 && !figures)
         {
             return (query.Text, []);
         }
-        var text = query.Text.ToCharArray();
         var terms = new Dictionary<string, float>(StringComparer.Ordinal);
         foreach (var (start, length) in spans)
         {
@@ -280,6 +283,33 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         return functionText.Any(char.IsLetterOrDigit)
             ? (functionText, terms.Select(kv => new WeightedTerm(kv.Key, kv.Value)).ToArray())
             : (query.Text, []);
+    }
+
+    /// <summary>Blanks every run of digits (with its decimal point) that no letter, hyphen or slash touches; whether any was.</summary>
+    private static bool BlankFigures(char[] text)
+    {
+        var any = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!char.IsAsciiDigit(text[i]))
+            {
+                continue;
+            }
+            var end = i;
+            while (end < text.Length && (char.IsAsciiDigit(text[end]) || (text[end] == '.' && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1]))))
+            {
+                end++;
+            }
+            if (!JoinsAWord(text, i - 1) && !JoinsAWord(text, end))
+            {
+                Array.Fill(text, '，', i, end - i);
+                any = true;
+            }
+            i = end;
+        }
+        return any;
+
+        static bool JoinsAWord(char[] text, int at) => at >= 0 && at < text.Length && (char.IsAsciiLetter(text[at]) || text[at] is '-' or '/' or '_');
     }
 
     /// <summary>A stated direction makes its own items (and 通用 ones) a little more likely; others stay possible.</summary>

@@ -343,6 +343,30 @@ public sealed partial class DemandMatcherTests
         });
     }
 
+    /// <summary>A budget or a count written in figures is no word in common with an offering that writes the same number.</summary>
+    [Test]
+    public async Task Figures_of_the_demand_are_no_words_in_common()
+    {
+        var result = await MatchAsync(Query(direction: null, text: "设备老停机没人记录，想自动记停机，预算1万，1个月内用上"),
+            ("停机", Doc(title: "设备停机自动记录小程序", summary: "设备停机自动采集，手机上看停机原因和时长", directions: ["general"])),
+            ("仓储", Doc(title: "扫码仓储1号方案", summary: "1天上线，扫码出入库", directions: ["general"])));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Matches.SelectMany(m => m.MatchedTerms), Has.None.EqualTo("1"));
+            Assert.That(result.Matches.Select(Label).First(), Is.EqualTo("停机"));
+            Assert.That(result.Matches.Select(Label), Has.None.EqualTo("仓储"));
+        });
+    }
+
+    [TestCase("西门子S7-1200的PLC数据采集")]
+    [TestCase("想上5G专网")]
+    public async Task A_number_joined_to_letters_is_a_model_and_still_searched(string text)
+    {
+        var result = await MatchAsync(Query(direction: null, text: text),
+            ("型号", Doc(title: "S7-1200与5G网关数据采集", summary: "PLC数据采集，5G专网上传", directions: ["general"])));
+        Assert.That(result.Matches.SelectMany(m => m.MatchedTerms), Has.Some.Matches<string>(t => t.Any(char.IsAsciiDigit)));
+    }
+
     /// <summary>The inferred reading a reason names is the one its verdict is about: the one the offering agrees with.</summary>
     [Test]
     public async Task An_inferred_direction_reason_names_the_reading_the_offering_agrees_with()
