@@ -177,11 +177,17 @@ public sealed class OfferingImportTemplate(TaxonomyCatalog taxonomy)
         text is null ? [] : text.Split(ListSeparators, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
 
     private static string? Code(string? text, IReadOnlyList<CodeName> values) =>
-        text is null ? null : values.FirstOrDefault(v => v.Code == text || v.Name == text)?.Code ?? text;
+        text is null ? null : values.FirstOrDefault(v => v.Code == text || SameName(v.Name, text))?.Code ?? text;
 
-    private string DirectionCode(string text) => taxonomy.Directions.FirstOrDefault(d => d.Code == text || d.Name == text)?.Code ?? text;
+    private string DirectionCode(string text) => taxonomy.Directions.FirstOrDefault(d => d.Code == text || SameName(d.Name, text))?.Code ?? text;
 
-    private string SubDirectionCode(string text) => taxonomy.SubDirections.FirstOrDefault(s => s.Code == text || s.Name == text)?.Code ?? text;
+    private string SubDirectionCode(string text) => taxonomy.SubDirections.FirstOrDefault(s => s.Code == text || SameName(s.Name, text))?.Code ?? text;
+
+    /// <summary>A name as a person types it into a sheet: spaces and the case of Latin letters aside (SaaS云服务 is SaaS 云服务).</summary>
+    private static bool SameName(string name, string text) =>
+        string.Equals(WithoutSpaces(name), WithoutSpaces(text), StringComparison.OrdinalIgnoreCase);
+
+    private static string WithoutSpaces(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
     /// <summary>The template: the header row on the first sheet, and a guide sheet (column, required, what to fill, example).</summary>
     public static IReadOnlyList<TableSheet> Sheets() =>

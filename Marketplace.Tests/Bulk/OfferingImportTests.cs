@@ -97,6 +97,7 @@ public class OfferingImportTests
         var typed = ImportFileGenerator.Row(0, bad: false);
         typed[At("最低报价(元)")] = "１０００００"; // full-width digits from a Chinese input method
         typed[At("实施周期(天)")] = "30.000000000000004"; // a spreadsheet's floating-point noise, shown as 30
+        typed[At("部署方式")] = "saas云服务"; // the taxonomy's SaaS 云服务, typed without its space
         var wrong = ImportFileGenerator.Row(1, bad: false);
         wrong[At("最低报价(元)")] = "-5";
         wrong[At("实施周期(天)")] = "三十";
