@@ -162,7 +162,8 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
     /// </summary>
     private NeedUnderstanding Understand(DemandQuery query, IReadOnlyList<InferredDirection> inferred)
     {
-        var (broad, generalWords) = SpecificReadings(query.Text, DemandNeeds.Classify(query.Text, query.Enterprise.Industry, max: weights.MaxRelatedItems, minShare: weights.RelatedMinShare, weights.RequestWeight));
+        var (broad, generalWords) = SpecificReadings(query.Text, DemandNeeds.Classify(query.Text, query.Enterprise.Industry, max: weights.MaxRelatedItems, minShare: weights.RelatedMinShare, weights.RequestWeight,
+            weights.NamedItemLead));
         var classified = broad.Where(c => c.Score >= weights.NeedMinShare * broad[0].Score).Take(weights.MaxNeedItems).ToArray();
         var items = new List<UnderstoodItem>();
         if (query.SubDirection is { } stated && taxonomy.FindSubDirection(stated) is { } statedItem)

@@ -54,6 +54,9 @@ public sealed record MatchingWeights
     /// <summary>Features in a clause that says what the owner wants (想…, 希望…) weigh this much more than the situation's.</summary>
     public double RequestWeight { get; init; } = 2;
 
+    /// <summary>An item a demand names by its own Latin name or alias (MES, WMS) reads first, by this share of the best reading above it (0: off).</summary>
+    public double NamedItemLead { get; init; } = 0.05;
+
     /// <summary>Items the need model reads in a demand: at most this many…</summary>
     public int MaxNeedItems { get; init; } = 4;
 

@@ -44,12 +44,24 @@ public sealed class NeedModel
 
     private readonly Lazy<Dictionary<(string, string), double>> _similarity;
 
+    /// <summary>Each item's own Latin names and aliases (MES, WMS), folded, that no other item's are: a text holding one names the function.</summary>
+    private readonly Dictionary<string, int> _names;
+
+    /// <summary>For each of <see cref="_names"/>, the other names and aliases that hold it (服装mes for mes): held whole, they name their own item.</summary>
+    private readonly Dictionary<string, string[]> _longerNames;
+
+    private readonly HashSet<string> _allNames;
+
     /// <summary>Each item's feature mass before weighting (what <see cref="WithCatalog"/> adds to).</summary>
     private readonly Dictionary<long, double>[] _mass;
 
-    private NeedModel(string[] codes, Dictionary<long, double>[] mass, Dictionary<long, (float, (int, float)[])> features, Dictionary<string, int> words, IWordSegmentation? segmentation, IWordKnowledge? knowledge)
+    private NeedModel(string[] codes, Dictionary<long, double>[] mass, Dictionary<long, (float, (int, float)[])> features, Dictionary<string, int> words, IWordSegmentation? segmentation, IWordKnowledge? knowledge,
+        Dictionary<string, int> names, HashSet<string> allNames)
     {
         _codes = codes;
+        _names = names;
+        _longerNames = names.Keys.ToDictionary(n => n, n => allNames.Where(a => a.Length > n.Length && a.Contains(n, StringComparison.Ordinal)).ToArray(), StringComparer.Ordinal);
+        _allNames = allNames;
         _mass = mass;
         _features = features;
         _words = words;
@@ -118,6 +130,8 @@ public sealed class NeedModel
         }
 
         var profiles = new Dictionary<long, double>[codes.Length];
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var allNames = new HashSet<string>(StringComparer.Ordinal);
         var features = new List<NeedFeature>();
         var item = 0;
         foreach (var sub in taxonomy.Directions.SelectMany(d => d.SubDirections))
@@ -144,16 +158,24 @@ public sealed class NeedModel
             {
                 Add(alias, AliasWeight);
             }
+            // Latin names only (MES, WMS, ERP): a Chinese alias held whole is already a feature of its own, while a Latin word
+            // is one feature shared with every item whose offerings mention it. (All names: eval-dev 0.934 → 0.918.)
+            allNames.UnionWith(sub.Aliases.Prepend(sub.Name).Select(n => Folded(n.Trim())));
+            foreach (var name in sub.Aliases.Prepend(sub.Name).Select(n => Folded(n.Trim())).Where(n => n.Length >= 2 && n.All(char.IsAsciiLetterOrDigit) && n.Any(char.IsAsciiLetter)))
+            {
+                names[name] = names.TryGetValue(name, out var other) && other != item ? -1 : item;
+            }
             foreach (var problem in sub.Problems)
             {
                 Add(problem, ProblemWeight);
             }
             item++;
         }
-        return FromMass(codes, profiles, known, segmentation, knowledge);
+        return FromMass(codes, profiles, known, segmentation, knowledge, names.Where(kv => kv.Value >= 0).ToDictionary(StringComparer.Ordinal), allNames);
     }
 
-    private static NeedModel FromMass(string[] codes, Dictionary<long, double>[] mass, Dictionary<string, int> words, IWordSegmentation? segmentation, IWordKnowledge? knowledge)
+    private static NeedModel FromMass(string[] codes, Dictionary<long, double>[] mass, Dictionary<string, int> words, IWordSegmentation? segmentation, IWordKnowledge? knowledge,
+        Dictionary<string, int> names, HashSet<string> allNames)
     {
         var itemFrequency = new Dictionary<long, int>();
         foreach (var profile in mass)
@@ -179,7 +201,7 @@ public sealed class NeedModel
             }
         }
         var features = postings.ToDictionary(kv => kv.Key, kv => ((float)idf[kv.Key], kv.Value.ToArray()));
-        return new NeedModel(codes, mass, features, words, segmentation, knowledge);
+        return new NeedModel(codes, mass, features, words, segmentation, knowledge, names, allNames);
     }
 
     /// <summary>
@@ -218,7 +240,7 @@ public sealed class NeedModel
                 mass[i][key] = mass[i].GetValueOrDefault(key) + (weight * count / (total[i] + smoothing));
             }
         }
-        return FromMass(_codes, mass, _words, _segmentation, _knowledge);
+        return FromMass(_codes, mass, _words, _segmentation, _knowledge, _names, _allNames);
     }
 
     /// <summary>Cosine similarity of two items' profiles (1 for the same item): how much one function stands in for the other.</summary>
@@ -242,7 +264,11 @@ public sealed class NeedModel
     /// The items <paramref name="text"/> asks for, best first (at most <paramref name="max"/>, each at least
     /// <paramref name="minShare"/> of the best). Features of <paramref name="industry"/> count for little.
     /// </summary>
-    public IReadOnlyList<ItemReading> Classify(string text, string? industry = null, int max = 5, double minShare = 0.3, double requestWeight = 1)
+    /// <param name="namedLead">
+    /// When above 0, an item the text names by its own Latin name or alias (想上个MES, 想搞个WMS) reads first, by this share
+    /// of the best score above it: the catalog's language spreads such a word over every item whose offerings mention it.
+    /// </param>
+    public IReadOnlyList<ItemReading> Classify(string text, string? industry = null, int max = 5, double minShare = 0.3, double requestWeight = 1, double namedLead = 0)
     {
         var found = Features(text);
         if (found.Count == 0)
@@ -287,6 +313,14 @@ public sealed class NeedModel
         {
             return [];
         }
+        if (namedLead > 0)
+        {
+            foreach (var item in NamedItems(Folded(text)))
+            {
+                scores[item] = Math.Max(scores[item], best) + namedLead * best;
+            }
+            best = scores.Max();
+        }
         return Enumerable.Range(0, _codes.Length)
             .Where(i => scores[i] >= minShare * best)
             .OrderByDescending(i => scores[i])
@@ -294,6 +328,37 @@ public sealed class NeedModel
             .Take(max)
             .Select(i => new ItemReading(_codes[i], Math.Round(scores[i] / queryNorm, 4), Evidence(text, found, queryWeights, i)))
             .ToArray();
+    }
+
+    /// <summary>
+    /// The items whose own Latin name or alias the folded text holds whole: not inside a longer Latin word (MES, not MESSAGE),
+    /// nor inside a longer name the text also holds.
+    /// </summary>
+    private HashSet<int> NamedItems(string folded)
+    {
+        var named = new HashSet<int>();
+        foreach (var (name, item) in _names)
+        {
+            for (var at = folded.IndexOf(name, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(name, at + 1, StringComparison.Ordinal))
+            {
+                var end = at + name.Length;
+                if ((at > 0 && char.IsAsciiLetter(folded[at - 1])) || (end < folded.Length && char.IsAsciiLetter(folded[end])))
+                {
+                    continue;
+                }
+                if (!_longerNames[name].Any(longer => HeldAround(folded, at, name, longer)))
+                {
+                    named.Add(item);
+                }
+            }
+        }
+        return named;
+
+        static bool HeldAround(string folded, int at, string name, string longer)
+        {
+            var start = at - longer.IndexOf(name, StringComparison.Ordinal);
+            return start >= 0 && folded.AsSpan(start).StartsWith(longer, StringComparison.Ordinal);
+        }
     }
 
     private List<NeedFeature> Features(string text)

@@ -65,6 +65,26 @@ public class NeedModelTests
         Assert.That(Model.Classify(""), Is.Empty);
     }
 
+    /// <summary>
+    /// The catalog teaches MES to every item whose offerings mention it (an RFID system that feeds the MES); a demand naming
+    /// MES still asks for the item whose own alias it is, and a longer name holding it (服装MES) is that item's.
+    /// </summary>
+    [Test]
+    public void An_item_named_by_its_own_latin_alias_reads_first_whatever_the_catalog_teaches()
+    {
+        var rfidTalk = Enumerable.Range(0, 8)
+            .Select(_ => new CatalogExample(Model.FeatureKeys("RFID标签对接MES，MES里看每件在哪，MES联动"), [("general.rfid", 1.0)]));
+        var taught = Model.WithCatalog(rfidTalk, weight: 4, smoothing: 1);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(taught.Classify("想上个MES")[0].Code, Is.EqualTo("general.rfid"), "the catalog alone misreads it");
+            Assert.That(taught.Classify("想上个MES", namedLead: 0.05)[0].Code, Is.EqualTo("general.production-data"));
+            Assert.That(taught.Classify("服装厂想上服装MES", namedLead: 0.05)[0].Code, Is.EqualTo("light-textile.garment-production"));
+            Assert.That(taught.Classify("MESSAGE推送", namedLead: 0.05).Select(r => r.Code), Has.None.EqualTo("general.production-data"));
+        });
+    }
+
     [Test]
     public void Is_deterministic()
     {
