@@ -99,6 +99,15 @@ public sealed class OfferingImportTemplate(TaxonomyCatalog taxonomy)
             }
             cells[column.Field] = string.IsNullOrEmpty(value) ? null : value;
         }
+        // A cell under no header (right of the last one, or under an empty one) would be dropped without a word.
+        for (var i = 0; i < row.Cells.Count; i++)
+        {
+            if ((i >= headers.Count || headers[i].Length == 0) && (!string.IsNullOrWhiteSpace(row.Cell(i)) || row.IsFormula(i)))
+            {
+                errors.Add(new RowError(row.Number, $"第{i + 1}列",
+                    "该列没有表头，内容不会导入；请删除，或填到模板的列中 (a cell under no header would not be imported: delete it or move it into a template column)."));
+            }
+        }
         long? Number(string field)
         {
             var text = cells.GetValueOrDefault(field);

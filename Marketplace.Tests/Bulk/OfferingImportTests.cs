@@ -120,6 +120,27 @@ public class OfferingImportTests
     }
 
     [Test]
+    public async Task A_cell_under_no_header_is_a_row_error_not_dropped()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        var extra = ImportFileGenerator.Row(0, bad: false).Append("联系人：王工 13800000000").ToArray();
+        var trailingBlank = ImportFileGenerator.Row(1, bad: false).Append("").ToArray();
+        using var file = new MemoryStream();
+        ImportFileGenerator.WriteCsv(file, [extra, trailingBlank]);
+
+        var import = await ImportAsync(integrator.Client, file.ToArray());
+
+        Assert.That(import["result"]!["validRows"]!.GetValue<long>(), Is.EqualTo(1), import.ToJsonString());
+        var error = (await ErrorsAsync(integrator.Client, import)).Single()!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(error["rowNumber"]!.GetValue<long>(), Is.EqualTo(2));
+            Assert.That(error["columnName"]!.GetValue<string>(), Is.EqualTo($"第{ImportFileGenerator.Headers.Count + 1}列"));
+            Assert.That(error["message"]!.GetValue<string>(), Does.StartWith("该列没有表头"));
+        });
+    }
+
+    [Test]
     public async Task A_long_cell_is_quoted_shortened_in_its_row_error()
     {
         // A pasted paragraph in a code column: quoted whole, the message outgrew SQL Server's NVARCHAR(1000) and the whole job failed.
