@@ -226,7 +226,6 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
 
     [GeneratedRegex("""^(?:Failed to (?:bind|read)|(?<required>Required)) parameter "(?:[^"]* )?(?<name>[^" ]+)"(?: from "(?<value>.*)"\.$)?""", RegexOptions.Singleline)]
     private static partial Regex ParameterFailure();
-
 }
 
 /// <summary>

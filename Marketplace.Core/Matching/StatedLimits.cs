@@ -86,10 +86,7 @@ public static partial class StatedLimitsReader
     /// Whether the clause before an amount makes it a figure of the plant or of the past (年产值两千万以内, 产值最多三千万,
     /// 前年投资300万上的线), whatever limit word stands beside it.
     /// </summary>
-    private static bool DescribesThePlant(string text, int at)
-    {
-        return PlantOrPast().IsMatch(Clauses.Before(text, at));
-    }
+    private static bool DescribesThePlant(string text, int at) => PlantOrPast().IsMatch(Clauses.Before(text, at));
 
     [GeneratedRegex(@"产值|营收|营业额|销售额|年销售|年产|产量|利润|税收|电费|水费|工资|损失|亏损|亏了|花了|投了|贷款|注册资本|前年|去年|当年|之前|以前|原来|早年|那年|已经|\d{4}年")]
     private static partial Regex PlantOrPast();

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
-using Lucene.Net.Util;
 using Lucene.Net.Util.Automaton;
 using Marketplace.Search.Analysis;
 
@@ -32,9 +31,12 @@ internal static class SingleCharacterSearch
         }
         var own = character.ToString();
         var at = query.Plan.Clauses.ToList().FindIndex(c => c.Term is { } term && TextFolding.Fold(term) == own);
+        if (at < 0)
+        {
+            return query;
+        }
         var remembered = LeavesByReader.GetValue(reader, _ => new());
-        var extra = at < 0 ? []
-            : remembered.TryGetValue(character, out var known) ? known
+        var extra = remembered.TryGetValue(character, out var known) ? known
             : remembered.Count < MaxRememberedCharacters ? remembered.GetOrAdd(character, c => Leaves(reader, c))
             : Leaves(reader, character);
         if (extra.Length == 0)
