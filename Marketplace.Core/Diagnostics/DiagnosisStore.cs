@@ -122,7 +122,7 @@ public sealed class DiagnosisStore(
         v.ThrowIfAny();
         if (PlanStatuses.IsTerminal(project!.Status))
         {
-            throw new ConflictException($"项目状态为{PlanStatuses.Name(project.Status)}，不能再委托诊断 (a {project.Status} project can't be diagnosed).");
+            throw PlanStore.TerminalProjectDiagnosed(project.Status);
         }
         var id = Guid.NewGuid();
         var now = clock.GetUtcNow();

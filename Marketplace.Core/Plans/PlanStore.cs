@@ -281,6 +281,11 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
         DateTimeOffset now, CancellationToken ct)
     {
         var status = await c.ExecuteScalarAsync<string>(db.Command(PlanSql.StatusOf, new { Id = projectId }, t, ct)) ?? PlanStatuses.Intent;
+        // Read in the submitting transaction: a project abandoned or completed meanwhile takes no report (nor its list).
+        if (PlanStatuses.IsTerminal(status))
+        {
+            throw TerminalProjectDiagnosed(status);
+        }
         var advance = status == PlanStatuses.Intent;
         var reason = advance ? $"诊断报告第 {version} 版已提交 (diagnosis report version {version} submitted)" : null;
         await c.ExecuteAsync(db.Command(PlanSql.LinkDiagnosisReport, new
@@ -296,6 +301,10 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
             await AuditAsync(c, t, projectId, status, PlanStatuses.Diagnosed, reason, assessor, now, ct);
         }
     }
+
+    /// <summary>A diagnosis of a completed or abandoned project: nothing is assigned or submitted.</summary>
+    public static ConflictException TerminalProjectDiagnosed(string status) =>
+        new($"项目状态为{PlanStatuses.Name(status)}，不能再委托诊断或提交诊断报告 (a {status} project can't be diagnosed).");
 
     /// <summary>The project as its district office (or an operator) may change it; 404 for others who can't see it, 403 for readers.</summary>
     public async Task<PlanProject> GetManagedAsync(Actor actor, Guid id, CancellationToken ct)

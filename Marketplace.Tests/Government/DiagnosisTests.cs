@@ -181,6 +181,32 @@ public class DiagnosisTests
         await ProblemAssert.IsProblemAsync(await _host.Enterprise.Client.GetAsync($"/api/v1/diagnoses/{id}/reports/3"), HttpStatusCode.NotFound);
     }
 
+    [TestCase("abandoned", "企业放弃")]
+    [TestCase("completed", null)]
+    public async Task A_report_on_a_project_closed_meanwhile_is_a_409_and_leaves_no_list(string status, string? reason)
+    {
+        var (id, etag, projectId) = await AssignAsync("改造项目，诊断期间关闭");
+        await SaveDraftAsync(id, etag);
+        if (status == "completed")
+        {
+            await GovernmentHost.MoveAsync(_host.District.Client, projectId, "diagnosed", reason: "先行诊断");
+            await GovernmentHost.MoveAsync(_host.District.Client, projectId, "engaged");
+            await GovernmentHost.MoveAsync(_host.District.Client, projectId, "implementing");
+        }
+        await GovernmentHost.MoveAsync(_host.District.Client, projectId, status, reason, actual: status == "completed" ? 100_000 : null);
+
+        await ProblemAssert.IsProblemAsync(await _host.Assessor.Client.PostAsync($"/api/v1/diagnoses/{id}/submit", null), HttpStatusCode.Conflict);
+
+        var project = await _host.District.Client.GetFromJsonAsync<JsonObject>($"/api/v1/plan-projects/{projectId}");
+        var diagnosis = await _host.Assessor.Client.GetFromJsonAsync<JsonObject>($"/api/v1/diagnoses/{id}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(project!["status"]!.GetValue<string>(), Is.EqualTo(status));
+            Assert.That(project["demandListId"], Is.Null);
+            Assert.That(diagnosis!["latestVersion"]!.GetValue<int>(), Is.EqualTo(0));
+        });
+    }
+
     [Test]
     public async Task An_accepted_list_stays_open_after_a_correction()
     {
