@@ -84,6 +84,15 @@ internal static class SnippetHighlighter
             }
         }
         var end = Math.Min(text.Length, bestStart + MaxSnippetLength);
+        // Never half an emoji (a surrogate pair) at either edge of the window.
+        if (bestStart > 0 && char.IsLowSurrogate(text[bestStart]))
+        {
+            bestStart--;
+        }
+        if (end < text.Length && char.IsLowSurrogate(text[end]))
+        {
+            end--;
+        }
 
         var snippet = new StringBuilder(MaxSnippetLength + 32);
         if (bestStart > 0)
