@@ -4,7 +4,7 @@ internal static class FinancingSql
 {
     private const string Select = """
         SELECT f.id AS Id, f.enterprise_id AS EnterpriseId, o.name AS EnterpriseName, f.district AS District, f.plan_project_id AS PlanProjectId,
-               p.title AS PlanProjectTitle, f.engagement_id AS EngagementId, f.directions AS Directions, f.amount_yuan AS AmountYuan,
+               COALESCE(f.confirmed_project_title, p.title) AS PlanProjectTitle, f.engagement_id AS EngagementId, f.directions AS Directions, f.amount_yuan AS AmountYuan,
                f.term_months AS TermMonths, f.purpose AS Purpose, f.expected_benefits AS ExpectedBenefits, f.status AS Status,
                f.return_reason AS ReturnReason, f.confirmed_at AS ConfirmedAt, f.row_version AS RowVersion, f.created_at AS CreatedAt, f.updated_at AS UpdatedAt
         FROM financing_needs f
@@ -30,7 +30,8 @@ internal static class FinancingSql
 
     public const string Export = """
         SELECT f.id AS Id, f.district AS District, o.name AS EnterpriseName, o.credit_code AS CreditCode, o.industry AS Industry, o.scale AS Scale,
-               p.title AS ProjectTitle, p.planned_investment_yuan AS PlannedInvestmentYuan, f.engagement_id AS EngagementId, f.directions AS Directions,
+               COALESCE(f.confirmed_project_title, p.title) AS ProjectTitle,
+               COALESCE(f.confirmed_planned_investment_yuan, p.planned_investment_yuan) AS PlannedInvestmentYuan, f.engagement_id AS EngagementId, f.directions AS Directions,
                f.amount_yuan AS AmountYuan, f.term_months AS TermMonths, f.purpose AS Purpose, f.expected_benefits AS ExpectedBenefits,
                f.created_at AS CreatedAt, f.confirmed_at AS ConfirmedAt
         FROM financing_needs f
@@ -54,9 +55,15 @@ internal static class FinancingSql
         WHERE id = @Id AND row_version = @ExpectedRowVersion AND status <> 'confirmed'
         """;
 
+    /// <summary>Confirming keeps the plan project as it reads then (title, planned investment): a confirmed need is final.</summary>
     public const string Decide = """
         UPDATE financing_needs
-        SET status = @Status, return_reason = @Reason, confirmed_by = @ConfirmedBy, confirmed_at = @ConfirmedAt, row_version = row_version + 1, updated_at = @Now
+        SET status = @Status, return_reason = @Reason, confirmed_by = @ConfirmedBy, confirmed_at = @ConfirmedAt,
+            confirmed_project_title = CASE WHEN @Status = 'confirmed'
+                THEN (SELECT p.title FROM plan_projects p WHERE p.id = financing_needs.plan_project_id) ELSE NULL END,
+            confirmed_planned_investment_yuan = CASE WHEN @Status = 'confirmed'
+                THEN (SELECT p.planned_investment_yuan FROM plan_projects p WHERE p.id = financing_needs.plan_project_id) ELSE NULL END,
+            row_version = row_version + 1, updated_at = @Now
         WHERE id = @Id AND row_version = @ExpectedRowVersion AND status = 'submitted'
         """;
 }

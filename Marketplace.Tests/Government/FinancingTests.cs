@@ -217,6 +217,33 @@ public class FinancingTests
         await ProblemAssert.IsProblemAsync(await _host.District.Client.PostAsJsonAsync("/api/v1/financing-needs", Need(_projectId)), HttpStatusCode.Forbidden);
     }
 
+    /// <summary>A confirmed need is final: the bank's export shows the project as the office confirmed it, whatever the plan says later.</summary>
+    [Test]
+    public async Task A_confirmed_need_keeps_its_project_as_confirmed_after_the_plan_is_edited()
+    {
+        var (project, projectETag) = await _host.CreateProjectAsync(title: "涂装线改造（确认前）", investment: 3_300_000);
+        var projectId = project["id"]!.GetValue<string>();
+        var (need, etag) = await CreateAsync(_host, _host.Enterprise, projectId);
+        var (submitted, _) = await CreateAsync(_host, _host.Enterprise, projectId, Need(projectId, purpose: "另一笔，尚未确认"));
+        var url = $"/api/v1/financing-needs/{need["id"]!.GetValue<string>()}";
+        Assert.That((await ConfirmAsync(_host.District.Client, url, etag)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var edited = GovernmentHost.ProjectBody(_host.Enterprise.Id, title: "涂装线改造（改名后）", investment: 1);
+        var put = await _host.District.Client.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/plan-projects/{projectId}", projectETag, edited));
+        Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK), await put.Content.ReadAsStringAsync());
+
+        var confirmed = await _host.District.Client.GetFromJsonAsync<JsonObject>(url);
+        var open = await _host.District.Client.GetFromJsonAsync<JsonObject>($"/api/v1/financing-needs/{submitted["id"]!.GetValue<string>()}");
+        var export = await _host.District.Client.GetStringAsync("/api/v1/financing-needs/export?format=csv");
+        var row = export.Split("\r\n").Single(l => l.Contains(need["id"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(confirmed!["planProjectTitle"]!.GetValue<string>(), Is.EqualTo("涂装线改造（确认前）"));
+            Assert.That(row, Does.Contain("涂装线改造（确认前）").And.Contain("3300000"));
+            Assert.That(open!["planProjectTitle"]!.GetValue<string>(), Is.EqualTo("涂装线改造（改名后）"), "a need not confirmed follows its project");
+        });
+    }
+
     [Test]
     public async Task The_csv_export_opens_in_a_spreadsheet_with_quoting_and_no_formulas()
     {
