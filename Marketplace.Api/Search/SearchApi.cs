@@ -156,7 +156,9 @@ public static class SearchApi
         {
             understanding = understanding is null ? hint : $"{understanding}；{hint}";
         }
-        return TypedResults.Ok(new SearchResponse(result.Total, p, size, result.NextCursor,
+        // A cursor's page is numbered by where it starts, as if reached by page numbers.
+        var pageNumber = cursor is null ? p : (int)Math.Min(int.MaxValue, result.Start / size + 1);
+        return TypedResults.Ok(new SearchResponse(result.Total, pageNumber, size, result.NextCursor,
             result.Hits.Select(SearchItem.From).ToArray(), SearchFacets.From(result.Facets),
             understanding,
             need?.Items.Select(u => new UnderstoodItemResponse(u.Code, u.Name, u.Weight, u.Evidence)).ToArray() ?? []));

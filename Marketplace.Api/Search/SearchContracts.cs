@@ -11,6 +11,7 @@ namespace Marketplace.Api.Search;
 /// is blank or names no function the taxonomy knows.
 /// </param>
 /// <param name="UnderstoodItems">The technology items behind <paramref name="Understanding"/>, strongest first: their offerings are found as well.</param>
+/// <param name="Page">The page number; a page read through <c>cursor</c> is numbered by where it starts, as if reached with <c>page</c>.</param>
 public sealed record SearchResponse(
     long Total,
     int Page,

@@ -97,7 +97,11 @@ public sealed record OfferingSearchResult(
     long Total,
     IReadOnlyList<OfferingHit> Hits,
     IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets,
-    string? NextCursor);
+    string? NextCursor)
+{
+    /// <summary>How many hits come before this page: the offset, or where the cursor's page starts (0 for a cursor that does not say).</summary>
+    public long Start { get; init; }
+}
 
 public sealed record OfferingHit
 {

@@ -214,13 +214,17 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
         }
 
         long total = response.HitsMetadata?.Total?.Match(t => t?.Value ?? 0, v => v) ?? hits.Count;
+        var start = request.Cursor is null ? request.Offset : SearchCursor.Position(request.Cursor) ?? 0;
         string? next = null;
         if (request.WithNextCursor && request.Limit > 0 && hits.Count == request.Limit && lastSort is { Count: > 0 }
             && (request.Cursor is not null || request.Offset + hits.Count < total))
         {
-            next = SearchCursor.Encode(request.Sort, lastSort, request.CursorScope());
+            next = SearchCursor.Encode(request.Sort, lastSort, request.CursorScope(), start + hits.Count);
         }
-        return new OfferingSearchResult(total, hits, request.IncludeFacets ? Facets(response) : new Dictionary<string, IReadOnlyList<FacetCount>>(), next);
+        return new OfferingSearchResult(total, hits, request.IncludeFacets ? Facets(response) : new Dictionary<string, IReadOnlyList<FacetCount>>(), next)
+        {
+            Start = start,
+        };
     }
 
     private static IReadOnlyList<string> Highlights(Hit<IndexedOffering> hit)

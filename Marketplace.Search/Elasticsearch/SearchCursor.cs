@@ -7,12 +7,13 @@ namespace Marketplace.Search.Elasticsearch;
 
 /// <summary>
 /// The opaque paging cursor: the <c>search_after</c> values of a page's last hit (primary sort key,
-/// tie-break), the sort they belong to and the search they continue (<see cref="OfferingSearchRequest.CursorScope"/>), as
-/// base64url JSON.
+/// tie-break), the sort they belong to, the search they continue (<see cref="OfferingSearchRequest.CursorScope"/>) and how
+/// many hits come before the next page, as base64url JSON.
 /// </summary>
 internal static class SearchCursor
 {
-    public static string Encode(SearchSort sort, IReadOnlyCollection<FieldValue> sortValues, long scope)
+    /// <param name="position">How many hits come before the page the cursor reads (its page number for a partner's pager).</param>
+    public static string Encode(SearchSort sort, IReadOnlyCollection<FieldValue> sortValues, long scope, long position)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -41,6 +42,7 @@ internal static class SearchCursor
             }
             writer.WriteEndArray();
             writer.WriteNumber("q", scope);
+            writer.WriteNumber("p", position);
             writer.WriteEndObject();
         }
         return Base64Url.EncodeToString(buffer.WrittenSpan);
@@ -84,6 +86,22 @@ internal static class SearchCursor
         catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException)
         {
             throw Malformed();
+        }
+    }
+
+    /// <summary>How many hits come before the cursor's page; null for a cursor written before it said so (or not one).</summary>
+    public static long? Position(string cursor)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(Base64Url.DecodeFromChars(cursor));
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("p", out var p) && p.TryGetInt64(out var position)
+                ? position
+                : null;
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            return null;
         }
     }
 

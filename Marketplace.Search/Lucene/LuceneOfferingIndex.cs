@@ -815,7 +815,7 @@ public sealed class LuceneOfferingIndex : IOfferingIndex, IDisposable, IAsyncDis
         var next = page.Count > limit && limit > 0 && request.WithNextCursor
             ? (top.CursorAfter(page[limit - 1]) with { Generation = generation, Position = start + limit, Total = top.TotalHits }).Encode(request.CursorScope())
             : null;
-        return new OfferingSearchResult(top.TotalHits, hits, facets, next);
+        return new OfferingSearchResult(top.TotalHits, hits, facets, next) { Start = start };
     }
 
     /// <summary>The reader version a cursor names (what <see cref="PagingSnapshots"/> keeps readers by).</summary>

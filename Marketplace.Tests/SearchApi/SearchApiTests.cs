@@ -188,6 +188,8 @@ public class SearchApiTests
         var second = await SearchAsync("?pageSize=1&sort=newest&cursor=" + Uri.EscapeDataString(cursor!));
         Assert.That(SearchTestHost.Ids(second), Has.Count.EqualTo(1));
         Assert.That(SearchTestHost.Ids(second), Is.Not.EqualTo(SearchTestHost.Ids(first)));
+        Assert.That(second["page"]!.GetValue<int>(), Is.EqualTo(2), "numbered by where it starts, as page=2 would be");
+        Assert.That(SearchTestHost.Ids(second), Is.EqualTo(SearchTestHost.Ids(await SearchAsync("?pageSize=1&sort=newest&page=2"))));
     }
 
     [TestCase("direction=nonsense", "direction")]

@@ -280,6 +280,19 @@ public sealed class ElasticsearchRequestBodyTests
         }
     }
 
+    /// <summary>A cursor carries where its page starts, so that an answer read through it can say which page it is.</summary>
+    [Test]
+    public async Task A_cursor_knows_where_its_page_starts()
+    {
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 200, CannedResponses.SearchPage);
+        var index = es.CreateIndex();
+        var first = await index.SearchAsync(new OfferingSearchRequest { Text = "弧焊", Sort = SearchSort.PriceAsc, Limit = 2 }, CancellationToken.None);
+        var second = await index.SearchAsync(new OfferingSearchRequest { Text = "弧焊", Sort = SearchSort.PriceAsc, Limit = 2, Cursor = first.NextCursor }, CancellationToken.None);
+        var third = await index.SearchAsync(new OfferingSearchRequest { Text = "弧焊", Sort = SearchSort.PriceAsc, Limit = 2, Cursor = second.NextCursor }, CancellationToken.None);
+
+        Assert.That((first.Start, second.Start, third.Start), Is.EqualTo((0L, 2L, 4L)));
+    }
+
     [Test]
     public async Task A_cursor_becomes_search_after_and_replaces_from()
     {
