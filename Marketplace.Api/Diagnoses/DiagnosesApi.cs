@@ -210,13 +210,13 @@ public static class DiagnosesApi
     }
 
     private static async Task<Ok<PagedList<DiagnosisResponse>>> List(ClaimsPrincipal user, DiagnosisStore store, DiagnosticModel model,
-        Guid? projectId, string? status, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
+        Guid? projectId, [CodeList(CodeList.DiagnosisStatuses)] string? status, [Range(1, Paging.MaxPage)] int? page, [Range(1, Paging.MaxPageSize)] int? pageSize, CancellationToken ct)
     {
         var v = new Validator();
         var (p, size) = Paging.Validate(page, pageSize, v);
-        if (status is not null && status is not (DiagnosisStatuses.Assigned or DiagnosisStatuses.Submitted or DiagnosisStatuses.Accepted))
+        if (status is not null && !DiagnosisStatuses.Codes.Contains(status))
         {
-            v.Add("status", $"未知的状态 '{status}' (one of: assigned, submitted, accepted).");
+            v.Add("status", $"未知的状态 '{status}' (one of: {string.Join(", ", DiagnosisStatuses.Codes)}).");
         }
         v.ThrowIfAny();
         var actor = user.GetActor();

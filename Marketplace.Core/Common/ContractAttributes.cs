@@ -23,6 +23,7 @@ public enum CodeList
     DiagnosticDimensions,
     FindingSeverities,
     FinancingStatuses,
+    DiagnosisStatuses,
     ExportKinds,
     TableFormats,
     EngagementActions,

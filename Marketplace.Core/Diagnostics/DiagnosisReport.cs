@@ -14,6 +14,8 @@ public static class DiagnosisStatuses
 
     /// <summary>The enterprise accepted the latest version's demand list.</summary>
     public const string Accepted = "accepted";
+
+    public static IReadOnlyList<string> Codes { get; } = [Assigned, Submitted, Accepted];
 }
 
 /// <summary>What an assessor sends as the report draft.</summary>

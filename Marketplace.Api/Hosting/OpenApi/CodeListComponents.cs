@@ -35,6 +35,7 @@ public sealed class CodeListComponents : IOpenApiDocumentTransformer
         [CodeList.DiagnosticDimensions] = ("DiagnosticDimensionCode", "A dimension a diagnosis scores (GET /api/v1/diagnoses/model)."),
         [CodeList.FindingSeverities] = ("FindingSeverityCode", "How serious a diagnosis finding is."),
         [CodeList.FinancingStatuses] = ("FinancingStatusCode", "Where a financing need stands."),
+        [CodeList.DiagnosisStatuses] = ("DiagnosisStatusCode", "Where a diagnosis stands: assigned to an assessor, a report submitted, or its demand list accepted by the enterprise."),
         [CodeList.ExportKinds] = ("ExportKindCode", "What an operator export contains (docs/bulk-files.md)."),
         [CodeList.TableFormats] = ("TableFormatCode", "A spreadsheet format: csv (UTF-8 with BOM) or xlsx."),
     };

@@ -190,6 +190,7 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
         CodeList.DiagnosticDimensions => Core.Diagnostics.DiagnosticModel.Default.Dimensions.Select(d => d.Code),
         CodeList.FindingSeverities => Core.Diagnostics.DiagnosticModel.Default.Severities.Select(s => s.Code),
         CodeList.FinancingStatuses => Core.Financing.FinancingStatuses.Codes,
+        CodeList.DiagnosisStatuses => Core.Diagnostics.DiagnosisStatuses.Codes,
         CodeList.ExportKinds => Core.Bulk.ExportKinds.Codes,
         CodeList.TableFormats => ["csv", "xlsx"],
         CodeList.EngagementActions => Marketplace.Core.Engagements.EngagementStateMachine.Actions,
