@@ -2,7 +2,8 @@
 -- planned investment then), not as the project reads after later edits.
 ALTER TABLE dbo.financing_needs ADD confirmed_project_title NVARCHAR(200) NULL, confirmed_planned_investment_yuan BIGINT NULL;
 GO
-UPDATE dbo.financing_needs
-SET confirmed_project_title = (SELECT p.title FROM dbo.plan_projects p WHERE p.id = dbo.financing_needs.plan_project_id),
-    confirmed_planned_investment_yuan = (SELECT p.planned_investment_yuan FROM dbo.plan_projects p WHERE p.id = dbo.financing_needs.plan_project_id)
-WHERE status = 'confirmed';
+UPDATE f
+SET confirmed_project_title = p.title, confirmed_planned_investment_yuan = p.planned_investment_yuan
+FROM dbo.financing_needs f
+JOIN dbo.plan_projects p ON p.id = f.plan_project_id
+WHERE f.status = 'confirmed';
