@@ -122,6 +122,10 @@ public static class OfferingValidation
             v.Range("implementationDays", i.ImplementationDays, 1, Limits.MaxDays);
         }
         var districts = Distinct(i.Districts);
+        if (districts.Contains(TaxonomyCatalog.WholeCityName) && districts.All(taxonomy.IsServiceArea))
+        {
+            districts = [TaxonomyCatalog.WholeCityName]; // 全市 covers every district: a list naming some as well says less, not more
+        }
         if (districts.Count == 0)
         {
             v.Add("districts", "至少填写一个服务区县，或 全市 (at least one district served, or 全市).");

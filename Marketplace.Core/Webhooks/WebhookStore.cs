@@ -156,9 +156,14 @@ public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, 
         return others.Length;
     }
 
-    /// <summary>A URL as one address: scheme and host in lower case, the scheme's default port left out (as Uri writes them).</summary>
+    /// <summary>
+    /// A URL as one address: scheme and host in lower case, the scheme's default port left out (as Uri writes them), and an
+    /// empty query (a trailing ?) left out.
+    /// </summary>
     private static string SameAddress(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetComponents(UriComponents.AbsoluteUri, UriFormat.UriEscaped) : url;
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) + (uri.Query.Length > 1 ? uri.Query : "")
+            : url;
 
     private sealed record EndpointUrlRow(Guid Id, string Url);
 

@@ -165,6 +165,21 @@ public class OfferingValidationTests
         Assert.That((await MarketplaceApp.ReadJsonAsync(after))["title"]!.GetValue<string>(), Is.EqualTo("原标题"));
     }
 
+    [TestCase(new[] { "全市", "璧山区" }, new[] { "全市" })]
+    [TestCase(new[] { "璧山区", "全市", "璧山区" }, new[] { "全市" })]
+    [TestCase(new[] { "璧山区", "璧山区" }, new[] { "璧山区" })]
+    public async Task Districts_are_stored_as_few_as_say_the_same(string[] sent, string[] stored)
+    {
+        var body = MarketplaceApp.OfferingBody();
+        body["districts"] = sent;
+
+        var response = await _integrator.Client.PostAsJsonAsync("/api/v1/offerings", body);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        var json = await MarketplaceApp.ReadJsonAsync(response);
+        Assert.That(json["districts"]!.AsArray().Select(d => d!.GetValue<string>()), Is.EqualTo(stored));
+    }
+
     [Test]
     public async Task Clients_cannot_set_id_owner_or_status()
     {

@@ -117,6 +117,8 @@ public class WebhookTests
         Assert.That(await twice.Content.ReadAsStringAsync(), Does.Contain(id.ToString()));
         var shouted = new { url = _receiver.Url(path).Replace("http://", "HTTP://"), eventTypes = new[] { "match.changed" } };
         await ProblemAssert.IsProblemAsync(await enterprise.Client.PostAsJsonAsync("/api/v1/webhooks", shouted), HttpStatusCode.Conflict);
+        var emptyQuery = new { url = _receiver.Url(path) + "?", eventTypes = new[] { "match.changed" } };
+        await ProblemAssert.IsProblemAsync(await enterprise.Client.PostAsJsonAsync("/api/v1/webhooks", emptyQuery), HttpStatusCode.Conflict);
         var (second, _, _) = await RegisterAsync(enterprise, _receiver, "match.changed");
         var secondRead = await enterprise.Client.GetAsync($"/api/v1/webhooks/{second}");
         var moved = await enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Put, $"/api/v1/webhooks/{second}", secondRead.Headers.ETag!.ToString(), again));
