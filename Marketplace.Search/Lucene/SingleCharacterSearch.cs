@@ -52,7 +52,12 @@ internal static class SingleCharacterSearch
     /// <summary>The one Han character the text is, blanks aside; null for anything else.</summary>
     internal static char? Character(string? text)
     {
-        var folded = TextFolding.Fold(text ?? "").Trim();
+        // Every search passes here: anything but one character (blanks aside) is answered without folding a copy.
+        if (text is null || text.AsSpan().Trim().Length != 1)
+        {
+            return null;
+        }
+        var folded = TextFolding.Fold(text).Trim();
         return folded.Length == 1 && BigramCharClasses.Of(folded[0]) == BigramCharClass.Han ? folded[0] : null;
     }
 
