@@ -50,18 +50,15 @@ public sealed class NeedModel
     /// <summary>For each of <see cref="_names"/>, the other names and aliases that hold it (服装mes for mes): held whole, they name their own item.</summary>
     private readonly Dictionary<string, string[]> _longerNames;
 
-    private readonly HashSet<string> _allNames;
-
     /// <summary>Each item's feature mass before weighting (what <see cref="WithCatalog"/> adds to).</summary>
     private readonly Dictionary<long, double>[] _mass;
 
     private NeedModel(string[] codes, Dictionary<long, double>[] mass, Dictionary<long, (float, (int, float)[])> features, Dictionary<string, int> words, IWordSegmentation? segmentation, IWordKnowledge? knowledge,
-        Dictionary<string, int> names, HashSet<string> allNames)
+        Dictionary<string, int> names, Dictionary<string, string[]> longerNames)
     {
         _codes = codes;
         _names = names;
-        _longerNames = names.Keys.ToDictionary(n => n, n => allNames.Where(a => a.Length > n.Length && a.Contains(n, StringComparison.Ordinal)).ToArray(), StringComparer.Ordinal);
-        _allNames = allNames;
+        _longerNames = longerNames;
         _mass = mass;
         _features = features;
         _words = words;
@@ -171,11 +168,14 @@ public sealed class NeedModel
             }
             item++;
         }
-        return FromMass(codes, profiles, known, segmentation, knowledge, names.Where(kv => kv.Value >= 0).ToDictionary(StringComparer.Ordinal), allNames);
+        var latinNames = names.Where(kv => kv.Value >= 0).ToDictionary(StringComparer.Ordinal);
+        var longerNames = latinNames.Keys.ToDictionary(n => n,
+            n => allNames.Where(a => a.Length > n.Length && a.Contains(n, StringComparison.Ordinal)).ToArray(), StringComparer.Ordinal);
+        return FromMass(codes, profiles, known, segmentation, knowledge, latinNames, longerNames);
     }
 
     private static NeedModel FromMass(string[] codes, Dictionary<long, double>[] mass, Dictionary<string, int> words, IWordSegmentation? segmentation, IWordKnowledge? knowledge,
-        Dictionary<string, int> names, HashSet<string> allNames)
+        Dictionary<string, int> names, Dictionary<string, string[]> longerNames)
     {
         var itemFrequency = new Dictionary<long, int>();
         foreach (var profile in mass)
@@ -201,7 +201,7 @@ public sealed class NeedModel
             }
         }
         var features = postings.ToDictionary(kv => kv.Key, kv => ((float)idf[kv.Key], kv.Value.ToArray()));
-        return new NeedModel(codes, mass, features, words, segmentation, knowledge, names, allNames);
+        return new NeedModel(codes, mass, features, words, segmentation, knowledge, names, longerNames);
     }
 
     /// <summary>
@@ -240,7 +240,7 @@ public sealed class NeedModel
                 mass[i][key] = mass[i].GetValueOrDefault(key) + (weight * count / (total[i] + smoothing));
             }
         }
-        return FromMass(_codes, mass, _words, _segmentation, _knowledge, _names, _allNames);
+        return FromMass(_codes, mass, _words, _segmentation, _knowledge, _names, _longerNames);
     }
 
     /// <summary>Cosine similarity of two items' profiles (1 for the same item): how much one function stands in for the other.</summary>
