@@ -52,6 +52,7 @@ public static class SearchApi
         IOfferingIndex index,
         TaxonomyCatalog taxonomy,
         SearchQueryReadings readings,
+        TimeProvider clock,
         [MaxLength(QueryMaxLength), Description("Words in Chinese (or English terms); blank matches everything.")] string? q,
         [FromQuery, MaxLength(MaxFilterValues), CodeList(CodeList.Directions)] string[]? direction,
         [FromQuery, MaxLength(MaxFilterValues), CodeList(CodeList.SubDirections)] string[]? subDirection,
@@ -152,7 +153,7 @@ public static class SearchApi
         var need = reading?.Need;
         var understood = need is { Items.Count: > 0 } or { IsVague: true, GeneralWords.Count: > 0 };
         var understanding = wordless ? NoWordsNote(q!.Trim()) : understood ? need!.Summary : null;
-        if (text is not null && StatedLimitsHint(StatedLimitsReader.Read(text), maxPriceYuan, maxDays) is { } hint)
+        if (text is not null && StatedLimitsHint(StatedLimitsReader.Read(text, ChinaTime.Today(clock)), maxPriceYuan, maxDays) is { } hint)
         {
             understanding = understanding is null ? hint : $"{understanding}；{hint}";
         }

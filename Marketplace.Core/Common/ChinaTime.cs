@@ -12,6 +12,8 @@ public static class ChinaTime
 
     public static int Year(TimeProvider clock) => Now(clock).Year;
 
+    public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(Now(clock).DateTime);
+
     /// <summary>The instant the day starts in China.</summary>
     public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), Offset);
 

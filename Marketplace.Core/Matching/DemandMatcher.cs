@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Marketplace.Core.Common;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
 
@@ -24,7 +25,8 @@ namespace Marketplace.Core.Matching;
 /// shaded for small enterprises by a 小快轻准 preference. The final score multiplies relevance by a fit factor, so fit moves a
 /// fitting offering above a non-fitting one of similar relevance but never lifts an unrelated one.</para>
 /// </remarks>
-public sealed class DemandMatcher(IOfferingIndex index, DirectionInference inference, TaxonomyCatalog taxonomy, NeedModel needs, MatchingWeights? weighting = null)
+public sealed class DemandMatcher(IOfferingIndex index, DirectionInference inference, TaxonomyCatalog taxonomy, NeedModel needs,
+    MatchingWeights? weighting = null, TimeProvider? clock = null)
 {
     public const int MaxTopK = 50;
 
@@ -78,7 +80,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         // A budget or deadline written into the text stands for the field the owner left empty.
         if (query.BudgetYuan is null || query.WithinDays is null)
         {
-            var stated = StatedLimitsReader.Read(query.Text);
+            var stated = StatedLimitsReader.Read(query.Text, ChinaTime.Today(clock ?? TimeProvider.System));
             query = query with
             {
                 BudgetYuan = query.BudgetYuan ?? stated.BudgetYuan,

@@ -11,7 +11,8 @@ public sealed record StatedLimits(long? BudgetYuan, int? WithinDays)
 }
 
 /// <summary>
-/// Reads 钱最多五十万, 预算30万元, 20万以内, 不超过8000块 and 三个月内, 半个月内, 45天以内, 工期两周 from a demand's text. An amount or a
+/// Reads 钱最多五十万, 预算30万元, 20万以内, 十来万以内, 不超过8000块 and 三个月内, 半个月内, 45天以内, 工期两周 from a demand's text,
+/// and, given the day it is read on, deadlines written as dates: 年底前, 月底前, 6月底前, 9月份之前, 国庆前, 春节前. An amount or a
 /// duration counts only with a word that makes it a limit (预算, 最多, 不超过, 以内, 内…): 年产值3000万, 损失了20万 and
 /// 停机三天 describe the plant, not what the owner will spend or wait, and so does an amount after a figure of the plant or of
 /// the past in its clause (产值最多三千万, 前年投资300万). A range (3到5万) counts as its upper end. The largest budget and the
@@ -22,7 +23,7 @@ public static partial class StatedLimitsReader
     private const string Number = @"(?<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九几十百千]+)";
 
     [GeneratedRegex(@"(?<before>预算|投入|投资|最多|顶多|至多|不超过|不超|别超|不高于|控制在|限额|上限|能拿出|拿得出|出得起|手头能拿)?(?:是|为|约|大概|大约|在|有|能|就|也就|只有|只能|可以|给)?\s*"
-        + Number + @"\s*(?<unit>万元|万块钱?|万|[wW]|千元|千块钱?|千|[kK]|元|块钱?)(?<thousands>(?<=万)[一二两三四五六七八九])?(?<after>以内|以下|之内|之间|内|封顶|打住|打得住|能接受|可以接受|的?预算)?")]
+        + Number + @"(?<approx>来|多|余)?\s*(?<unit>万元|万块钱?|万|[wW]|千元|千块钱?|千|[kK]|元|块钱?)(?<thousands>(?<=万)[一二两三四五六七八九])?(?<after>以内|以下|之内|之间|内|封顶|打住|打得住|能接受|可以接受|的?预算)?")]
     private static partial Regex Amount();
 
     [GeneratedRegex(@"(?<before>工期|周期|时间|最多|顶多|不超过|希望|要在|要求|争取|必须|控制在)?(?:是|为|约|大概|在)?\s*"
@@ -30,7 +31,7 @@ public static partial class StatedLimitsReader
         + @"(?<after>以内|之内|内|完成|做完|搞定|做好|弄好|装好|建好|到位|落地|上线|交付|用起来|投产|见效)?")]
     private static partial Regex Duration();
 
-    public static StatedLimits Read(string? text)
+    public static StatedLimits Read(string? text, DateOnly? today = null)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -44,6 +45,7 @@ public static partial class StatedLimitsReader
             {
                 continue;
             }
+            n = Approximately(n, m.Groups["approx"].Value);
             var yuan = m.Groups["unit"].Value switch
             {
                 "万" when m.Groups["thousands"].Success => n * 10_000 + ToNumber(m.Groups["thousands"].Value)!.Value * 1_000, // 一万五
@@ -77,7 +79,99 @@ public static partial class StatedLimitsReader
                 days = Math.Min(days ?? int.MaxValue, (int)Math.Round(total));
             }
         }
+        if (today is { } day && DaysToDateDeadline(text, day) is { } untilDate)
+        {
+            days = Math.Min(days ?? int.MaxValue, untilDate);
+        }
         return budget is null && days is null ? StatedLimits.None : new StatedLimits(budget, days);
+    }
+
+    /// <summary>
+    /// The upper end of an approximate amount, as a range counts by its upper end: 十来万 a little over ten (×1.2), 二十多万
+    /// anything below the next step of its last place (29), 一百多万 199.
+    /// </summary>
+    private static double Approximately(double n, string approx)
+    {
+        if (approx == "来")
+        {
+            return n * 1.2;
+        }
+        if (approx is not ("多" or "余") || n < 10 || n != Math.Floor(n))
+        {
+            return n;
+        }
+        var place = 1d;
+        while (n % (place * 10) == 0)
+        {
+            place *= 10;
+        }
+        return n + place - 1;
+    }
+
+    [GeneratedRegex(@"(?<when>(?:今|本)?年(?:底|末)|(?:今|本)年(?=之?内)|(?:这个|本|下个|下)?月(?:底|末)|(?<month>\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?<end>底|末)?|国庆|十一|元旦|春节|过年)"
+        + @"(?:前|之前|以前|以内|之内|内)")]
+    private static partial Regex DateDeadline();
+
+    /// <summary>Days from <paramref name="today"/> to the earliest date the text sets as a deadline (at least one), or null.</summary>
+    private static int? DaysToDateDeadline(string text, DateOnly today)
+    {
+        int? days = null;
+        foreach (Match m in DateDeadline().Matches(text))
+        {
+            // 去年底, 上个月底前, 前年春节前 are past; 明年底 is no deadline this reading can date safely.
+            var before = text.AsSpan(0, m.Index);
+            if (before.EndsWith("上个") || before.Length > 0 && "上去前明后".Contains(before[^1]))
+            {
+                continue;
+            }
+            if (DeadlineDate(m, today) is { } date)
+            {
+                days = Math.Min(days ?? int.MaxValue, Math.Max(1, date.DayNumber - today.DayNumber));
+            }
+        }
+        return days;
+    }
+
+    private static DateOnly? DeadlineDate(Match m, DateOnly today)
+    {
+        var when = m.Groups["when"].Value;
+        var endOfThisMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(1).AddDays(-1);
+        if (m.Groups["month"].Success)
+        {
+            if (ToNumber(m.Groups["month"].Value) is not { } month || month is < 1 or > 12 || month != Math.Floor(month))
+            {
+                return null;
+            }
+            // 6月底前: the month's last day; 9月份之前: its first. A month already past this year is next year's.
+            var start = new DateOnly(today.Year, (int)month, 1);
+            var date = m.Groups["end"].Success ? start.AddMonths(1).AddDays(-1) : start;
+            return date < today ? date.AddYears(1) : date;
+        }
+        return when switch
+        {
+            _ when when.Contains('年') => new DateOnly(today.Year, 12, 31),
+            _ when when.StartsWith('下') => endOfThisMonth.AddDays(1).AddMonths(1).AddDays(-1),
+            _ when when.EndsWith("月底") || when.EndsWith("月末") => endOfThisMonth,
+            "国庆" or "十一" => Next(new DateOnly(today.Year, 10, 1), today),
+            "元旦" => new DateOnly(today.Year + 1, 1, 1),
+            _ => NextSpringFestival(today), // 春节, 过年
+        };
+    }
+
+    private static DateOnly Next(DateOnly date, DateOnly today) => date < today ? date.AddYears(1) : date;
+
+    private static DateOnly NextSpringFestival(DateOnly today)
+    {
+        var lunar = new ChineseLunisolarCalendar();
+        foreach (var year in new[] { today.Year, today.Year + 1 })
+        {
+            var festival = DateOnly.FromDateTime(lunar.ToDateTime(year, 1, 1, 0, 0, 0, 0));
+            if (festival >= today)
+            {
+                return festival;
+            }
+        }
+        return today.AddYears(1);
     }
 
     private static bool IsLimit(Match m) => m.Groups["before"].Success || m.Groups["after"].Success;

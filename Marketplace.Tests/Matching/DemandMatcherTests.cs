@@ -3,6 +3,7 @@ using Marketplace.Core.Searching;
 using Marketplace.Core.Taxonomy;
 using Marketplace.Search.Analysis;
 using Marketplace.Search.Lucene;
+using Marketplace.Tests.Api;
 
 namespace Marketplace.Tests.Matching;
 
@@ -128,6 +129,24 @@ public sealed partial class DemandMatcherTests
         });
         var stated = await MatchAsync(Query(budget: 1_000_000, text: "想上一套焊接机器人，钱最多五十万"), ("字段预算内", Doc(price: 900_000)));
         Assert.That(Reason(Get(stated, "字段预算内"), MatchReasonKinds.Budget).Ok, Is.True, "the field, when given, is the budget");
+    }
+
+    [Test]
+    public async Task A_deadline_written_as_a_date_counts_from_the_day_in_China()
+    {
+        await _index!.WriteAsync([Doc(title: "二十天的焊接机器人", days: 20), Doc(title: "六十天的焊接机器人", days: 60)], None);
+        // 2026-12-07 02:00 in China is still 2026-12-06 in UTC.
+        var clock = new MovableClock { Offset = new DateTimeOffset(2026, 12, 7, 2, 0, 0, TimeSpan.FromHours(8)) - TimeProvider.System.GetUtcNow() };
+        var matcher = new DemandMatcher(_index, DirectionInference.Default, TaxonomyCatalog.Default, Needs, clock: clock);
+
+        var result = await matcher.MatchAsync(Query(text: "想上一套焊接机器人，年底前用起来"), 10, None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Reason(result.Matches.Single(m => m.Title == "二十天的焊接机器人"), MatchReasonKinds.Time),
+                Is.EqualTo(new MatchReason("time", true, "实施周期20天，满足24天内完成（据描述）")));
+            Assert.That(Reason(result.Matches.Single(m => m.Title == "六十天的焊接机器人"), MatchReasonKinds.Time).Ok, Is.False);
+        });
     }
 
     [Test]

@@ -22,6 +22,10 @@ public class StatedLimitsTests
     [TestCase("预算3-5万", 50_000L, null)]
     [TestCase("预算在5万到10万之间", 100_000L, null)]
     [TestCase("计划投资50万，成本控制在这个数以内", 500_000L, null)]
+    [TestCase("预算十来万以内", 120_000L, null)]
+    [TestCase("最多二十多万", 290_000L, null)]
+    [TestCase("预算一百多万", 1_990_000L, null)]
+    [TestCase("预算10余万", 190_000L, null)]
     public void Reads_a_budget_and_a_deadline_stated_as_limits(string text, long? budget, int? days) =>
         Assert.That(StatedLimitsReader.Read(text), Is.EqualTo(new StatedLimits(budget, days)));
 
@@ -34,6 +38,30 @@ public class StatedLimitsTests
     [TestCase("")]
     public void Amounts_and_durations_that_describe_the_plant_are_no_limits(string text) =>
         Assert.That(StatedLimitsReader.Read(text), Is.EqualTo(StatedLimits.None));
+
+    [TestCase("年底前要用起来", 24)]
+    [TestCase("今年内上线", 24)]
+    [TestCase("月底前装好", 24)]
+    [TestCase("下个月底前交付", 55)]
+    [TestCase("3月底前投产", 114)]
+    [TestCase("12月底之前", 24)]
+    [TestCase("9月份之前要到位", 268)]
+    [TestCase("春节前弄好", 61)] // 2027-02-06
+    [TestCase("国庆前完成", 298)]
+    [TestCase("年底前要用起来，最好两周内", 14)]
+    public void Reads_a_deadline_written_as_a_date(string text, int days) =>
+        Assert.That(StatedLimitsReader.Read(text, new DateOnly(2026, 12, 7)), Is.EqualTo(new StatedLimits(null, days)));
+
+    [TestCase("去年底前就上过一套")]
+    [TestCase("上个月底前交的货")]
+    [TestCase("明年底前再说")]
+    [TestCase("年底很忙")]
+    public void Dates_of_the_past_or_without_a_deadline_word_are_no_deadline(string text) =>
+        Assert.That(StatedLimitsReader.Read(text, new DateOnly(2026, 12, 7)), Is.EqualTo(StatedLimits.None));
+
+    [Test]
+    public void A_date_deadline_needs_the_day_it_is_read_on() =>
+        Assert.That(StatedLimitsReader.Read("年底前要用起来"), Is.EqualTo(StatedLimits.None));
 
     [Test]
     public void The_largest_budget_and_the_shortest_deadline_stated_win() =>
