@@ -99,14 +99,16 @@ public sealed class JobStore(Database db, TimeProvider clock)
         new { Id = id, Status = JobStatuses.Succeeded, Processed = processed, Error = (string?)null, Now = clock.GetUtcNow() };
 
     /// <summary>
-    /// Marks failed the queued or running jobs whose node is no longer a registered lease holder (its process is gone, see
-    /// <see cref="Leasing.LeaseHolderService"/>): a job interrupted by <c>kill -9</c> does not block the next one for
-    /// <see cref="StaleAfter"/>. Returns how many.
+    /// Marks failed the queued or running jobs of <paramref name="kind"/> whose node is no longer a registered lease holder
+    /// (its process is gone, see <see cref="Leasing.LeaseHolderService"/>): a job interrupted by <c>kill -9</c> does not block
+    /// the next one for <see cref="StaleAfter"/>. Only for kinds whose node is a lease holder's id: bulk jobs name their node
+    /// otherwise and are resumed by any node instead. Returns how many.
     /// </summary>
-    public async Task<int> FailOrphanedAsync(CancellationToken ct)
+    public async Task<int> FailOrphanedAsync(string kind, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteAsync(db.Command(JobSql.FailOrphaned, new { Now = clock.GetUtcNow(), Error = "its node stopped before the job finished" }, ct: ct));
+        return await c.ExecuteAsync(db.Command(JobSql.FailOrphaned,
+            new { Kind = kind, Now = clock.GetUtcNow(), Error = "its node stopped before the job finished" }, ct: ct));
     }
 
     private async Task ExecuteAsync(string sql, object parameters, CancellationToken ct)
@@ -149,7 +151,7 @@ public static class JobSql
 
     public const string FailOrphaned = """
         UPDATE jobs SET status = 'failed', error = @Error, finished_at = @Now, updated_at = @Now
-        WHERE status IN ('queued', 'running') AND node NOT IN (SELECT holder_id FROM lease_holders)
+        WHERE kind = @Kind AND status IN ('queued', 'running') AND node NOT IN (SELECT holder_id FROM lease_holders)
         """;
 
     public const string Finish = """

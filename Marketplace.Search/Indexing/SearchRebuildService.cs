@@ -33,7 +33,7 @@ public sealed class SearchRebuildService(
     /// <summary>Records a queued rebuild job and hands it to the background loop; 409 when one is already active.</summary>
     public async Task<Job> StartAsync(Guid requestedBy, CancellationToken ct)
     {
-        var orphaned = await jobs.FailOrphanedAsync(ct);
+        var orphaned = await jobs.FailOrphanedAsync(JobKinds.SearchRebuild, ct);
         if (orphaned > 0)
         {
             logger.LogWarning("Marked {Count} jobs failed whose node is gone", orphaned);

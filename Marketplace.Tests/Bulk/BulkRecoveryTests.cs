@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Marketplace.Tests.Api;
 using Microsoft.Data.Sqlite;
@@ -94,5 +95,21 @@ public class BulkRecoveryTests
 
         Assert.That(import["job"]!["status"]!.GetValue<string>(), Is.EqualTo("failed"));
         Assert.That(import["job"]!["error"]!.GetValue<string>(), Does.Contain("请重新上传"));
+    }
+
+    [Test]
+    public async Task A_search_rebuild_leaves_imports_queued_for_other_nodes_alone()
+    {
+        // The rebuild fails rebuild jobs whose node is gone; a bulk job's node is no lease holder and used to be failed too.
+        using var app = new MarketplaceApp(settings: NoRunner);
+        var integrator = await app.CreateOrganizationAsync("integrator");
+        var upload = await UploadAsync(integrator.Client, Csv(3), "&dryRun=true");
+        Assert.That(upload.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await upload.Content.ReadAsStringAsync());
+
+        var rebuild = await app.Operator().PostAsync("/api/v1/admin/search/rebuild", null);
+        Assert.That(rebuild.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await rebuild.Content.ReadAsStringAsync());
+
+        var import = await (await integrator.Client.GetAsync(upload.Headers.Location)).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.That(import!["job"]!["status"]!.GetValue<string>(), Is.EqualTo("queued"), import.ToJsonString());
     }
 }
