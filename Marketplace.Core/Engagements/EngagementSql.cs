@@ -44,14 +44,16 @@ internal static class EngagementSql
         WHERE i.id = @ItemId AND i.removed_at IS NULL
         """;
 
-    /// <summary>The offering as last ranked for the item (latest match event that contains it), with its current owner and state.</summary>
+    /// <summary>
+    /// The offering as ranked in the item's current matches (its latest match event), with its current owner and state. An
+    /// earlier run does not count: it may have matched the item's text before an edit changed what the item asks for.
+    /// </summary>
     public const string MatchOfItem = """
         SELECT r.revision_id AS RevisionId, r.title AS Title, o.owner_id AS OwnerId, o.status AS Status, o.published_revision_id AS PublishedRevisionId
-        FROM match_results r
-        JOIN match_events me ON me.id = r.event_id
+        FROM demand_items i
+        JOIN match_results r ON r.event_id = i.latest_event_id
         JOIN offerings o ON o.id = r.offering_id
-        WHERE me.item_id = @ItemId AND r.offering_id = @OfferingId
-        ORDER BY me.seq DESC
+        WHERE i.id = @ItemId AND r.offering_id = @OfferingId
         """;
 
     /// <summary>

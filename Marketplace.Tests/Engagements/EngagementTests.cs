@@ -251,6 +251,25 @@ public class EngagementTests
     }
 
     [Test]
+    public async Task An_engagement_needs_the_offering_among_the_items_current_matches_not_those_before_an_edit()
+    {
+        var (list, etag) = await CreateListAsync(_otherEnterprise, Item("车架焊接全靠人工，焊缝宽窄不一，想让机器人焊"));
+        var itemId = Guid.Parse(list["items"]![0]!["id"]!.GetValue<string>());
+        var url = $"/api/v1/demand-lists/{list["id"]}";
+        var edited = await _otherEnterprise.Client.SendAsync(WithIfMatch(HttpMethod.Put, url, etag, new
+        {
+            title = "需求清单",
+            items = new[] { Item("豆制品车间的废水COD超标，环保局天天来查，想把污水处理好", id: itemId) },
+        }));
+        Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK), await edited.Content.ReadAsStringAsync());
+        var matches = await GetJsonAsync(_otherEnterprise.Client, $"{url}/matches?topK=50");
+        Assume.That(matches["items"]![0]!["matches"]!.AsArray().Select(m => m!["offeringId"]!.GetValue<string>()), Does.Not.Contain(_offering.ToString()),
+            "the welding offering no longer matches the edited item");
+
+        await ProblemAssert.IsProblemAsync(await OpenRequestAsync(_otherEnterprise, itemId, _offering), HttpStatusCode.BadRequest, "offeringId");
+    }
+
+    [Test]
     public async Task Verification_needs_measured_outcomes_with_baselines_in_sensible_units()
     {
         var itemId = await ItemMatchingAsync(_enterprise, _offering, "焊接机器人 焊缝合格率低 想验收效果");
