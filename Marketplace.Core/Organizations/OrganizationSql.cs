@@ -45,7 +45,6 @@ internal static class OrganizationSql
     /// <summary>Revokes one key if it is still active (a rotation's own key: a concurrent rotation may have revoked it).</summary>
     public const string RevokeActiveKey = "UPDATE api_keys SET revoked_at = @Now WHERE id = @KeyId AND organization_id = @OrganizationId AND revoked_at IS NULL";
 
-    public const string ActiveKeyCount = "SELECT COUNT(*) FROM api_keys WHERE organization_id = @OrganizationId AND revoked_at IS NULL";
 
     public const string KeyExists = "SELECT COUNT(*) FROM api_keys WHERE id = @KeyId AND organization_id = @OrganizationId";
 

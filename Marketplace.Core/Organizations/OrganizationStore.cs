@@ -267,13 +267,12 @@ public sealed class OrganizationStore(Database db, TaxonomyCatalog taxonomy, Tim
         {
             var handedOverBy = await c.ExecuteScalarAsync<Guid?>(db.Command(OrganizationSql.KeyHandedOverBy,
                 new { KeyId = callerKeyId, OrganizationId = organizationId }, t, ct));
-            var key = await IssueKeyAsync(c, t, organizationId, ApiKeys.NewSecret(), ct, handedOverBy);
-            // Counted after the insert, in the transaction (a guard against piling up keys, not a security boundary).
-            if (await c.ExecuteScalarAsync<long>(db.Command(OrganizationSql.ActiveKeyCount, new { OrganizationId = organizationId }, t, ct)) > MaxActiveKeys)
+            // Counted with a locking read before the insert, so that two keys added at once cannot both see room for one.
+            if (await c.ExecuteScalarAsync<long>(db.Command(db.Dialect.ActiveKeysOf, new { OrganizationId = organizationId }, t, ct)) >= MaxActiveKeys)
             {
                 throw new ConflictException($"该机构已有 {MaxActiveKeys} 个有效 API key，请先吊销不用的 key (at most {MaxActiveKeys} active keys: revoke one first).");
             }
-            return key;
+            return await IssueKeyAsync(c, t, organizationId, ApiKeys.NewSecret(), ct, handedOverBy);
         }, ct);
     }
 

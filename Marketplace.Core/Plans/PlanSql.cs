@@ -57,14 +57,13 @@ internal static class PlanSql
         UPDATE plan_projects SET diagnosis_id = @DiagnosisId, row_version = row_version + 1, updated_at = @Now WHERE id = @Id
         """;
 
-    /// <summary>A submitted report links its demand list and moves an 意向 project to 已诊断.</summary>
+    /// <summary>A submitted report links its demand list and moves an 意向 project to 已诊断 (a project it does not move keeps its reason).</summary>
     public const string LinkDiagnosisReport = """
         UPDATE plan_projects
-        SET demand_list_id = @DemandListId, status = @Status, status_reason = @Reason, row_version = row_version + 1, updated_at = @Now
+        SET demand_list_id = @DemandListId, status = @Status, status_reason = COALESCE(@Reason, status_reason), row_version = row_version + 1,
+            updated_at = @Now
         WHERE id = @Id
         """;
-
-    public const string StatusOf = "SELECT status FROM plan_projects WHERE id = @Id";
 
     public const string InsertEvent = """
         INSERT INTO plan_status_events (project_id, from_status, to_status, reason, actor_id, actor_kind, at)

@@ -280,8 +280,10 @@ public sealed class PlanStore(Database db, OrganizationStore organizations, Taxo
     internal async Task LinkReportAsync(DbConnection c, DbTransaction t, Guid projectId, Guid demandListId, int version, Actor assessor,
         DateTimeOffset now, CancellationToken ct)
     {
-        var status = await c.ExecuteScalarAsync<string>(db.Command(PlanSql.StatusOf, new { Id = projectId }, t, ct)) ?? PlanStatuses.Intent;
-        // Read in the submitting transaction: a project abandoned or completed meanwhile takes no report (nor its list).
+        // Read with a lock in the submitting transaction: a project abandoned or completed meanwhile takes no report (nor its
+        // list), and one being abandoned now waits for the report or is refused by its row version (SQL Server does not queue
+        // writers as SQLite does, and would let this read see the status before the abandoning transaction commits).
+        var status = await c.ExecuteScalarAsync<string>(db.Command(db.Dialect.PlanProjectStatusForUpdate, new { Id = projectId }, t, ct)) ?? PlanStatuses.Intent;
         if (PlanStatuses.IsTerminal(status))
         {
             throw TerminalProjectDiagnosed(status);

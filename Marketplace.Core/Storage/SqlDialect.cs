@@ -66,6 +66,13 @@ public abstract class SqlDialect
     public string OtherActiveKeys =>
         $"SELECT COUNT(*) FROM api_keys {LockingRead} WHERE organization_id = @OrganizationId AND id <> @KeyId AND revoked_at IS NULL";
 
+    /// <summary>An organization's active keys (read before issuing one more, to keep the limit).</summary>
+    public string ActiveKeysOf =>
+        $"SELECT COUNT(*) FROM api_keys {LockingRead} WHERE organization_id = @OrganizationId AND revoked_at IS NULL";
+
+    /// <summary>A plan project's status, read to decide a change made in the same transaction (a report linked, say).</summary>
+    public string PlanProjectStatusForUpdate => $"SELECT status FROM plan_projects {LockingRead} WHERE id = @Id";
+
     /// <summary>An organization's imports and exports queued or running (read before queuing one more, to keep the limit).</summary>
     public string UnfinishedBulkJobsOfOwner =>
         $"SELECT COUNT(*) FROM bulk_jobs b {LockingRead} JOIN jobs j ON j.id = b.job_id WHERE b.owner_id = @OwnerId AND j.status IN ('queued', 'running')";

@@ -181,6 +181,28 @@ public class DiagnosisTests
         await ProblemAssert.IsProblemAsync(await _host.Enterprise.Client.GetAsync($"/api/v1/diagnoses/{id}/reports/3"), HttpStatusCode.NotFound);
     }
 
+    [Test]
+    public async Task A_correction_on_a_project_moved_on_keeps_the_reason_of_its_status()
+    {
+        var (id, etag, projectId) = await AssignAsync("改造项目，诊断后已开工");
+        await SaveDraftAsync(id, etag);
+        await SubmitAsync(id);
+        await GovernmentHost.MoveAsync(_host.District.Client, projectId, "engaged");
+        await GovernmentHost.MoveAsync(_host.District.Client, projectId, "implementing", reason: "合同已签，设备进场");
+
+        var diagnosis = await _host.Assessor.Client.GetAsync($"/api/v1/diagnoses/{id}");
+        await SaveDraftAsync(id, diagnosis.Headers.ETag!.ToString(), Report(equipmentLevel: 3));
+        var second = await SubmitAsync(id);
+
+        var project = await _host.District.Client.GetFromJsonAsync<JsonObject>($"/api/v1/plan-projects/{projectId}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(project!["status"]!.GetValue<string>(), Is.EqualTo("implementing"));
+            Assert.That(project["statusReason"]?.GetValue<string>(), Is.EqualTo("合同已签，设备进场"));
+            Assert.That(project["demandListId"]!.GetValue<string>(), Is.EqualTo(second["demandListId"]!.GetValue<string>()));
+        });
+    }
+
     [TestCase("abandoned", "企业放弃")]
     [TestCase("completed", null)]
     public async Task A_report_on_a_project_closed_meanwhile_is_a_409_and_leaves_no_list(string status, string? reason)
