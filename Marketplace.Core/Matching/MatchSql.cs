@@ -108,9 +108,6 @@ internal static class MatchSql
         WHERE i.id = @ItemId AND i.removed_at IS NULL
         """;
 
-    /// <summary>The live catalog's version: every publication, revision and retirement writes a search-outbox row.</summary>
-    public const string CatalogVersion = "SELECT MAX(seq) FROM search_outbox";
-
     public const string LiveOfferingContents = """
         SELECT p.content
         FROM offerings o JOIN offering_revisions p ON p.id = o.published_revision_id

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Marketplace.Core.Common;
+using Marketplace.Core.Offerings;
 using Marketplace.Core.Storage;
 using Marketplace.Core.Taxonomy;
 
@@ -37,7 +38,7 @@ public sealed class SupplyDemandStats(Database db, TaxonomyCatalog taxonomy)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The supply side as last counted, with the catalog version it was counted at.</summary>
-    private sealed record SupplySnapshot(SupplyCounts Counts, long? CatalogVersion);
+    private sealed record SupplySnapshot(SupplyCounts Counts, CatalogVersion CatalogVersion);
 
     private readonly SemaphoreSlim _supplyGate = new(1, 1);
     private SupplySnapshot? _supply;
@@ -80,12 +81,14 @@ public sealed class SupplyDemandStats(Database db, TaxonomyCatalog taxonomy)
     /// <summary>
     /// The supply side. Counting it reads every live offering (about 2 s and hundreds of megabytes at 100,000 offerings):
     /// each caller doing it again, several at once, took both cores and gigabytes. It is counted again only when the live
-    /// catalog changed — every publication, revision and retirement adds a search-outbox row, so the outbox's highest
-    /// sequence number is the catalog's version — and by one caller while the others wait for its count.
+    /// catalog changed (<see cref="OfferingSql.CatalogVersion"/>: every publication, revision and retirement raises an
+    /// offering's index version, read from committed rows; the outbox's highest sequence number was used before, but SQL
+    /// Server hands out identities at insert, not commit, so a later one could commit first and stand for a catalog without
+    /// the earlier) — and by one caller while the others wait for its count.
     /// </summary>
     private async Task<SupplyCounts> SupplyAsync(DbConnection c, CancellationToken ct)
     {
-        var version = await c.ExecuteScalarAsync<long?>(db.Command(MatchSql.CatalogVersion, ct: ct));
+        var version = await c.QuerySingleAsync<CatalogVersion>(db.Command(OfferingSql.CatalogVersion, ct: ct));
         if (Volatile.Read(ref _supply) is { } fresh && fresh.CatalogVersion == version)
         {
             return fresh.Counts;
