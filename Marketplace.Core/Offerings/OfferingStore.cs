@@ -288,6 +288,11 @@ public sealed class OfferingStore(Database db, TaxonomyCatalog taxonomy, TimePro
         {
             throw WrongState(offering, "retire");
         }
+        // Retiring would take the revision out of the review queue unreviewed, and the retired offering would show it.
+        if (offering.Status == OfferingStatus.Submitted)
+        {
+            throw new ConflictException("该方案有修改正在审核，审核通过或驳回后才能下架（运营方可先驳回） (a revision is under review: approve or reject it first).");
+        }
         return await ChangeAsync(actor, offering, OfferingStatus.Retired, offering.Working.Id, offering.Published?.Id, offering.IndexVersion + 1, null,
             "retired", null, publish: false, ct);
     });

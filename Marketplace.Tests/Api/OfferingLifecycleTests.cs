@@ -215,6 +215,20 @@ public class OfferingLifecycleTests(StorageKind storage)
     }
 
     [Test]
+    public async Task A_live_offering_with_a_revision_under_review_is_retired_only_after_the_review()
+    {
+        var id = await _app.PublishOfferingAsync(_integrator, MarketplaceApp.OfferingBody(title: "第一版"));
+        Assert.That((await MarketplaceApp.ReviseAsync(_integrator, id, MarketplaceApp.OfferingBody(title: "第二版"))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/submit", null);
+
+        await ProblemAssert.IsProblemAsync(await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/retire", null), HttpStatusCode.Conflict);
+        Assert.That((await GetAsync(_integrator.Client, id))["status"]!.GetValue<string>(), Is.EqualTo("submitted"), "still in the review queue");
+
+        Assert.That((await _app.Operator().PostAsJsonAsync($"/api/v1/offerings/{id}/reject", new { reason = "图片不清晰" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await _integrator.Client.PostAsync($"/api/v1/offerings/{id}/retire", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
     public async Task Wrong_state_transitions_are_409()
     {
         var (draft, _) = await CreateDraftAsync();
