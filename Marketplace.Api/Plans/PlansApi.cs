@@ -66,19 +66,19 @@ public sealed record PlanProjectResponse(
     public static PlanProjectResponse From(PlanProject p, IReadOnlyDictionary<Guid, IReadOnlyList<PlanEngagement>> engagements) => new(p.Id, p.Year, p.District, new EnterpriseRef(p.EnterpriseId, p.EnterpriseName), p.Title,
         p.Description, p.Directions, p.SubDirections, p.PlannedInvestmentYuan, p.PlannedStart, p.PlannedFinish, p.Status, PlanStatuses.Name(p.Status),
         p.StatusReason, p.ActualInvestmentYuan, p.DiagnosisId, p.DemandListId,
-        (p.DemandListId is { } list && engagements.TryGetValue(list, out var found) ? found : [])
+        (engagements.TryGetValue(p.Id, out var found) ? found : [])
             .Select(e => new PlanEngagementResponse(e.Id, e.ItemId, e.OfferingTitle, e.Status)).ToArray(),
         p.CreatedAt, p.UpdatedAt);
 
     /// <summary>The projects with the engagements opened from their demand lists (one query for them all).</summary>
     public static async Task<PlanProjectResponse[]> ForAsync(IReadOnlyCollection<PlanProject> projects, PlanEngagements engagements, CancellationToken ct)
     {
-        var byList = await engagements.OfListsAsync(projects.Select(p => p.DemandListId).OfType<Guid>().ToArray(), ct);
-        return projects.Select(p => From(p, byList)).ToArray();
+        var byProject = await engagements.OfProjectsAsync(projects.Select(p => p.Id).ToArray(), ct);
+        return projects.Select(p => From(p, byProject)).ToArray();
     }
 }
 
-/// <summary>An engagement (对接) opened from the project's demand list: its id, the demand item, the offering and where it stands.</summary>
+/// <summary>An engagement (对接) opened from one of the project's demand lists (any report version's): its id, the demand item, the offering and where it stands.</summary>
 public sealed record PlanEngagementResponse(Guid Id, Guid ItemId, string OfferingTitle, string Status);
 
 public sealed record PlanStatusEventResponse(long Seq, string? FromStatus, string ToStatus, string? Reason, Guid ActorId, string ActorKind, DateTimeOffset At);

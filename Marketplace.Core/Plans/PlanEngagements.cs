@@ -29,23 +29,27 @@ public sealed class PlanEngagements(Database db)
         public string Status { get; init; } = "";
         public string Content { get; init; } = "{}";
         public DateTimeOffset? VerifiedAt { get; init; }
+        public Guid ProjectId { get; init; }
 
         public PlanEngagement ToEngagement() => new(Id, ListId, ItemId, OfferingTitle, Status, OfferingStore.Deserialize(Content).Directions, VerifiedAt is not null);
     }
 
-    /// <summary>The engagements opened from the items of each list, oldest first.</summary>
-    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<PlanEngagement>>> OfListsAsync(IReadOnlyCollection<Guid> listIds, CancellationToken ct)
+    /// <summary>
+    /// The engagements opened from the items of each project's demand lists, oldest first: every report version's list, so an
+    /// engagement opened from a version's list stays in sight of the district office after a correction.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<PlanEngagement>>> OfProjectsAsync(IReadOnlyCollection<Guid> projectIds, CancellationToken ct)
     {
         var result = new Dictionary<Guid, IReadOnlyList<PlanEngagement>>();
-        if (listIds.Count == 0)
+        if (projectIds.Count == 0)
         {
             return result;
         }
         await using var c = await db.OpenAsync(ct);
-        foreach (var chunk in listIds.Distinct().Chunk(Database.KeysPerStatement))
+        foreach (var chunk in projectIds.Distinct().Chunk(Database.KeysPerStatement))
         {
-            var rows = await c.QueryAsync<Row>(db.Command(PlanEngagementSql.OfLists, new { ListIds = DapperTypeHandlers.ListParameter(chunk) }, ct: ct));
-            foreach (var group in rows.GroupBy(r => r.ListId))
+            var rows = await c.QueryAsync<Row>(db.Command(PlanEngagementSql.OfProjects, new { ProjectIds = DapperTypeHandlers.ListParameter(chunk) }, ct: ct));
+            foreach (var group in rows.GroupBy(r => r.ProjectId))
             {
                 result[group.Key] = group.Select(r => r.ToEngagement()).ToArray();
             }
@@ -83,7 +87,17 @@ internal static class PlanEngagementSql
         FROM engagements e JOIN offering_revisions r ON r.id = e.revision_id
         """;
 
-    public const string OfLists = Select + " WHERE e.list_id IN @ListIds ORDER BY e.created_at, e.id";
+    public const string OfProjects = """
+        SELECT e.id AS Id, e.list_id AS ListId, e.item_id AS ItemId, e.offering_title AS OfferingTitle, e.status AS Status, r.content AS Content,
+               e.verified_at AS VerifiedAt, pl.project_id AS ProjectId
+        FROM (SELECT DISTINCT dr.demand_list_id, d.project_id
+              FROM diagnosis_reports dr JOIN diagnoses d ON d.id = dr.diagnosis_id
+              WHERE d.project_id IN @ProjectIds) pl
+        JOIN demand_items i ON i.list_id = pl.demand_list_id
+        JOIN engagements e ON e.item_id = i.id
+        JOIN offering_revisions r ON r.id = e.revision_id
+        ORDER BY e.created_at, e.id
+        """;
 
     public const string OfEnterprise = Select + " WHERE e.id = @Id AND e.enterprise_id = @EnterpriseId";
 

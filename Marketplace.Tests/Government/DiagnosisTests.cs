@@ -203,6 +203,22 @@ public class DiagnosisTests
         });
     }
 
+    [Test]
+    public async Task An_engagement_opened_from_an_earlier_report_version_stays_on_the_project_after_a_correction()
+    {
+        var (id, etag, projectId) = await AssignAsync("改造项目，对接后更正报告");
+        await SaveDraftAsync(id, etag);
+        await SubmitAsync(id);
+        var engagementId = await _host.OpenEngagementAsync(id);
+
+        var diagnosis = await _host.Assessor.Client.GetAsync($"/api/v1/diagnoses/{id}");
+        await SaveDraftAsync(id, diagnosis.Headers.ETag!.ToString(), Report(equipmentLevel: 3));
+        await SubmitAsync(id);
+
+        var project = await _host.District.Client.GetFromJsonAsync<JsonObject>($"/api/v1/plan-projects/{projectId}");
+        Assert.That(project!["engagements"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()), Is.EqualTo(new[] { engagementId }));
+    }
+
     [TestCase("abandoned", "企业放弃")]
     [TestCase("completed", null)]
     public async Task A_report_on_a_project_closed_meanwhile_is_a_409_and_leaves_no_list(string status, string? reason)
