@@ -23,7 +23,7 @@ public sealed record CatalogExample(long[] Keys, IReadOnlyList<(string Code, dou
 /// over features found in the text); with general knowledge of words (<see cref="IWordKnowledge"/>), a word common in any
 /// Chinese text (知道、问题) is not shown as evidence.
 /// </summary>
-public sealed class NeedModel
+public sealed partial class NeedModel
 {
     private const double NameWeight = 3;
     private const double AliasWeight = 2;
@@ -281,14 +281,14 @@ public sealed class NeedModel
             context = Features(industry).Select(f => f.Key).ToHashSet();
         }
 
-        var request = requestWeight == 1 ? null : RequestClauses(text);
+        var emphasis = requestWeight == 1 ? null : ClauseWeights(text, requestWeight);
         var queryWeights = new Dictionary<long, double>();
         foreach (var feature in found)
         {
             if (_features.TryGetValue(feature.Key, out var info))
             {
                 var weight = info.Idf * (context?.Contains(feature.Key) == true ? IndustryFeatureWeight : 1)
-                    * (request?[feature.Start] == true ? requestWeight : 1);
+                    * (emphasis?.Weights[feature.Start] ?? 1);
                 if (weight > queryWeights.GetValueOrDefault(feature.Key))
                 {
                     queryWeights[feature.Key] = weight;
@@ -315,7 +315,7 @@ public sealed class NeedModel
         }
         if (namedLead > 0)
         {
-            foreach (var item in NamedItems(Folded(text)))
+            foreach (var item in NamedItems(Folded(text), emphasis))
             {
                 scores[item] = Math.Max(scores[item], best) + namedLead * best;
             }
@@ -334,7 +334,7 @@ public sealed class NeedModel
     /// The items whose own Latin name or alias the folded text holds whole: not inside a longer Latin word (MES, not MESSAGE),
     /// nor inside a longer name the text also holds.
     /// </summary>
-    private HashSet<int> NamedItems(string folded)
+    private HashSet<int> NamedItems(string folded, ClauseEmphasis? emphasis)
     {
         var named = new HashSet<int>();
         foreach (var (name, item) in _names)
@@ -342,7 +342,8 @@ public sealed class NeedModel
             for (var at = folded.IndexOf(name, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(name, at + 1, StringComparison.Ordinal))
             {
                 var end = at + name.Length;
-                if ((at > 0 && char.IsAsciiLetter(folded[at - 1])) || (end < folded.Length && char.IsAsciiLetter(folded[end])))
+                if ((at > 0 && char.IsAsciiLetter(folded[at - 1])) || (end < folded.Length && char.IsAsciiLetter(folded[end]))
+                    || emphasis?.Aside[at] == true) // named where the owner turns it down or corrects it
                 {
                     continue;
                 }
@@ -405,37 +406,78 @@ public sealed class NeedModel
         }
     });
 
+    /// <summary>Per character of a demand, how much its clause weighs and whether it is an aside (turned down or corrected).</summary>
+    private sealed record ClauseEmphasis(double[] Weights, bool[] Aside);
+
     /// <summary>
-    /// Per character: whether its clause (between ，。；！？ and line breaks) states what the owner wants (想、希望、需要、
-    /// 要求、能不能、打算、最好、求) rather than the situation — the function asked for is usually named there.
+    /// Per character, how much its clause (between ，。；！？ and line breaks) says about the function asked for:
+    /// <paramref name="requestWeight"/> where it states what the owner wants (想、希望、需要、要求、能不能、打算、最好、求), the
+    /// function asked for being usually named there; <see cref="DismissedWeight"/> where the owner turns something down or
+    /// already has it (AGV我们不要、窑炉不想动、开料封边都有设备了); and where the owner corrects an earlier request (想上个5G？
+    /// 其实就是老板想在手机上看产量), the earlier request clauses weigh as plain description. Names in an aside do not lead.
     /// </summary>
-    private static bool[] RequestClauses(string text)
+    private static ClauseEmphasis ClauseWeights(string text, double requestWeight)
     {
-        var result = new bool[text.Length];
+        var weights = new double[text.Length];
+        var aside = new bool[text.Length];
+        var requests = new List<(int Start, int Length)>();
         var start = 0;
         for (var i = 0; i <= text.Length; i++)
         {
-            if (i == text.Length || Clauses.IsEnd(text[i]))
+            if (i < text.Length && !Clauses.IsEnd(text[i]))
             {
-                var clause = text.AsSpan(start, i - start);
-                var asks = false;
-                foreach (var marker in RequestMarkers)
+                continue;
+            }
+            var clause = text.AsSpan(start, i - start);
+            var weight = 1.0;
+            if (Dismissal().IsMatch(clause))
+            {
+                weight = DismissedWeight;
+                Array.Fill(aside, true, start, i - start);
+            }
+            else if (ContainsAny(clause, RequestMarkers))
+            {
+                if (ContainsAny(clause, CorrectionMarkers))
                 {
-                    if (clause.Contains(marker, StringComparison.Ordinal))
+                    foreach (var (at, length) in requests)
                     {
-                        asks = true;
-                        break;
+                        Array.Fill(weights, 1, at, length);
+                        Array.Fill(aside, true, at, length);
                     }
                 }
-                if (asks)
-                {
-                    Array.Fill(result, true, start, i - start);
-                }
-                start = i + 1;
+                weight = requestWeight;
+                requests.Add((start, i - start));
             }
+            Array.Fill(weights, weight, start, i - start);
+            start = i + 1;
         }
-        return result;
+        return new ClauseEmphasis(weights, aside);
+
+        static bool ContainsAny(ReadOnlySpan<char> clause, string[] markers)
+        {
+            foreach (var marker in markers)
+            {
+                if (clause.Contains(marker, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
+
+    /// <summary>How much a clause the owner turns down or already has weighs.</summary>
+    internal const double DismissedWeight = 0.25;
+
+    /// <summary>
+    /// A clause that turns something down (不想上、不想动、不考虑、…我们不要) or says it is there already (都有设备了、已经有了、
+    /// 已经上了); not 不要再/不想再, which say the problem must stop (不想再手写报工), nor 不想 of the workers (年轻人不想干).
+    /// </summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"不想(?:上|买|换|动|搞|弄|要)|不用上|不需要上|先不上|不考虑|不打算(?:上|买|换)|不要了|不要$|(?:都|已经)有[^，。；！？]{0,8}了|已经(?:上|买|装)了")]
+    private static partial System.Text.RegularExpressions.Regex Dismissal();
+
+    /// <summary>Words with which an owner corrects what they first asked for: 其实就是…, 说白了….</summary>
+    private static readonly string[] CorrectionMarkers = ["其实", "说白了", "说穿了", "归根到底"];
 
     private static readonly string[] RequestMarkers = ["想", "希望", "需要", "要求", "能不能", "打算", "最好", "求", "请"];
 

@@ -58,6 +58,21 @@ public class NeedModelTests
         Assert.That(Ratio(weighed), Is.GreaterThan(Ratio(plain)));
     }
 
+    [TestCase("窑炉我们不想动，检瓶的工人老漏掉气泡、裂纹，想找个自动检的", "building-materials.ceramic-roller-kiln")]
+    [TestCase("SMT线体的AGV我们不要，就想把料仓里的物料找得快一点", "general.agv")]
+    public void What_the_owner_turns_down_is_not_the_need(string text, string turnedDown) =>
+        Assert.That(Model.Classify(text, max: 3, minShare: 0.3, requestWeight: 2, namedLead: 0.05).Select(r => r.Code), Does.Not.Contain(turnedDown));
+
+    [Test]
+    public void A_request_the_owner_corrects_gives_way_to_the_correction() =>
+        Assert.That(Model.Classify("想上个5G？其实就是老板想在手机上看每天生产多少", max: 3, minShare: 0.3, requestWeight: 2, namedLead: 0.05)[0].Code,
+            Is.EqualTo("general.production-data"));
+
+    [TestCase("不想再让工人手写报工了，想上个扫码报工", "general.production-data")]
+    [TestCase("年轻人都不想干喷漆，想换成机器人", "general.industrial-robot")]
+    public void A_problem_the_owner_wants_to_stop_is_no_refusal(string text, string item) =>
+        Assert.That(Model.Classify(text, max: 3, minShare: 0.3, requestWeight: 2, namedLead: 0.05)[0].Code, Is.EqualTo(item));
+
     [Test]
     public void Nothing_known_reads_as_nothing()
     {
