@@ -23,7 +23,7 @@ public static partial class StatedLimitsReader
     private const string Number = @"(?<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九几十百千]+)";
 
     [GeneratedRegex(@"(?<before>预算|投入|投资|最多|顶多|至多|不超过|不超|别超|不高于|控制在|限额|上限|能拿出|拿得出|出得起|手头能拿)?(?:是|为|约|大概|大约|在|有|能|就|也就|只有|只能|可以|给)?\s*"
-        + Number + @"(?<approx>来|多|余)?\s*(?<unit>万元|万块钱?|万|[wW]|千元|千块钱?|千|[kK]|元|块钱?)(?<thousands>(?<=万)[一二两三四五六七八九])?(?<after>以内|以下|之内|之间|内|封顶|打住|打得住|能接受|可以接受|的?预算)?")]
+        + Number + @"(?<approx>来|多|余)?\s*(?<unit>万元|万块钱?|万|[wW]|千元|千块钱?|千|[kK]|元|块钱?)(?<thousands>(?<=万)[一二两三四五六七八九])?(?<after>以内|以下|之内|之间|内|封顶|打住|打得住|能接受|可以接受|的?预算|(?:钱)?的(?:东西|那种|就行)|就行|就够)?")]
     private static partial Regex Amount();
 
     [GeneratedRegex(@"(?<before>工期|周期|时间|最多|顶多|不超过|希望|要在|要求|争取|必须|控制在)?(?:是|为|约|大概|在)?\s*"
@@ -108,8 +108,8 @@ public static partial class StatedLimitsReader
         return n + place - 1;
     }
 
-    [GeneratedRegex(@"(?<when>(?:今|本)?年(?:底|末)|(?:今|本)年(?=之?内)|(?:这个|本|下个|下)?月(?:底|末)|(?<month>\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?<end>底|末)?|国庆|十一|元旦|春节|过年)"
-        + @"(?:前|之前|以前|以内|之内|内)")]
+    [GeneratedRegex(@"(?<when>(?:今|本)?年(?:底|末)|(?:今|本)年(?=之?内)|(?:这个|本|下个|下)?月(?:底|末)|(?:下个|下)月(?![底末份])|(?<month>\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?<end>底|末)?|国庆|十一|元旦|春节|过年)"
+        + @"(?:前|之前|以前|以内|之内|内|(?<done>(?:就|要|得|必须|能|一定|争取)*(?:用上|用起来|上线|投产|到位|交付|完成|装好|弄好|搞定|做完|落地|见效)))")]
     private static partial Regex DateDeadline();
 
     /// <summary>Days from <paramref name="today"/> to the earliest date the text sets as a deadline (at least one), or null.</summary>
@@ -142,15 +142,18 @@ public static partial class StatedLimitsReader
             {
                 return null;
             }
-            // 6月底前: the month's last day; 9月份之前: its first. A month already past this year is next year's.
+            // 6月底前 and 6月要上线: the month's last day; 9月份之前: its first. A month already past this year is next year's.
             var start = new DateOnly(today.Year, (int)month, 1);
-            var date = m.Groups["end"].Success ? start.AddMonths(1).AddDays(-1) : start;
+            var date = m.Groups["end"].Success || m.Groups["done"].Success ? start.AddMonths(1).AddDays(-1) : start;
             return date < today ? date.AddYears(1) : date;
         }
         return when switch
         {
             _ when when.Contains('年') => new DateOnly(today.Year, 12, 31),
-            _ when when.StartsWith('下') => endOfThisMonth.AddDays(1).AddMonths(1).AddDays(-1),
+            // 下个月底前 and 下个月要用上: next month's last day; 下个月前: its first.
+            _ when when.StartsWith('下') => when.Length > 2 && when[^1] is '底' or '末' || m.Groups["done"].Success
+                ? endOfThisMonth.AddDays(1).AddMonths(1).AddDays(-1)
+                : endOfThisMonth.AddDays(1),
             _ when when.EndsWith("月底") || when.EndsWith("月末") => endOfThisMonth,
             "国庆" or "十一" => Next(new DateOnly(today.Year, 10, 1), today),
             "元旦" => new DateOnly(today.Year + 1, 1, 1),

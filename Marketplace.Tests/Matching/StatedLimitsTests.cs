@@ -26,6 +26,8 @@ public class StatedLimitsTests
     [TestCase("最多二十多万", 290_000L, null)]
     [TestCase("预算一百多万", 1_990_000L, null)]
     [TestCase("预算10余万", 190_000L, null)]
+    [TestCase("想买个几千块的东西先试试", 9_000L, null)]
+    [TestCase("一年几千块的那种就行", 9_000L, null)]
     public void Reads_a_budget_and_a_deadline_stated_as_limits(string text, long? budget, int? days) =>
         Assert.That(StatedLimitsReader.Read(text), Is.EqualTo(new StatedLimits(budget, days)));
 
@@ -49,6 +51,10 @@ public class StatedLimitsTests
     [TestCase("春节前弄好", 61)] // 2027-02-06
     [TestCase("国庆前完成", 298)]
     [TestCase("年底前要用起来，最好两周内", 14)]
+    [TestCase("下个月要用上", 55)]
+    [TestCase("下个月前定下来", 25)]
+    [TestCase("年底要上线", 24)]
+    [TestCase("3月份必须投产", 114)]
     public void Reads_a_deadline_written_as_a_date(string text, int days) =>
         Assert.That(StatedLimitsReader.Read(text, new DateOnly(2026, 12, 7)), Is.EqualTo(new StatedLimits(null, days)));
 
@@ -56,6 +62,7 @@ public class StatedLimitsTests
     [TestCase("上个月底前交的货")]
     [TestCase("明年底前再说")]
     [TestCase("年底很忙")]
+    [TestCase("下个月再说")]
     public void Dates_of_the_past_or_without_a_deadline_word_are_no_deadline(string text) =>
         Assert.That(StatedLimitsReader.Read(text, new DateOnly(2026, 12, 7)), Is.EqualTo(StatedLimits.None));
 
