@@ -76,6 +76,8 @@ internal static class OfferingQueryBuilder
             {
                 PreTags = ["<em>"],
                 PostTags = ["</em>"],
+                // The text around the tags is the supplier's: escaped, as the embedded engine's snippets (the default encoder leaves markup raw).
+                Encoder = HighlighterEncoder.Html,
                 FragmentSize = FragmentSize,
                 NumberOfFragments = 2,
                 Fields =

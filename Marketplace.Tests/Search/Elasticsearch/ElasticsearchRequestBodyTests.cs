@@ -217,6 +217,8 @@ public sealed class ElasticsearchRequestBodyTests
             Assert.That(Strings(body["highlight"]!["pre_tags"]), Is.EqualTo(new[] { "<em>" }));
             Assert.That(Strings(body["highlight"]!["post_tags"]), Is.EqualTo(new[] { "</em>" }));
             Assert.That(body["highlight"]!["fragment_size"]!.GetValue<int>(), Is.EqualTo(80));
+            Assert.That(body["highlight"]!["encoder"]?.GetValue<string>(), Is.EqualTo("html"),
+                "supplier-written markup comes back escaped around the <em> tags, as the embedded engine's snippets");
             Assert.That(HighlightFields(body["highlight"]!["fields"]!), Is.EquivalentTo(new[] { "summary", "description" }));
         }
     }
