@@ -174,15 +174,15 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
     public async Task<OfferingSearchResult> SearchAsync(OfferingSearchRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var search = OfferingQueryBuilder.Build(Alias, request, _thesaurus);
+        var terms = QueryTerms.Of(request.Text, request.BoostTerms, _thesaurus);
+        var search = OfferingQueryBuilder.Build(Alias, request, terms);
         var response = await SendAsync("search", () => _client.SearchAsync<IndexedOffering>(search, ct)).ConfigureAwait(false);
         EnsureValid("search", response);
-        return ToResult(request, response);
+        return ToResult(request, response, terms.Terms);
     }
 
-    internal static OfferingSearchResult ToResult(OfferingSearchRequest request, SearchResponse<IndexedOffering> response)
+    private static OfferingSearchResult ToResult(OfferingSearchRequest request, SearchResponse<IndexedOffering> response, IReadOnlyList<QueryTerm> terms)
     {
-        var text = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text.Trim();
         var hits = new List<OfferingHit>(response.Hits.Count);
         IReadOnlyCollection<FieldValue>? lastSort = null;
         foreach (var hit in response.Hits)
@@ -208,7 +208,7 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
                 ImplementationDays = source.ImplementationDays,
                 PublishedAt = source.PublishedAt,
                 Highlights = Highlights(hit),
-                MatchedTerms = MatchedTerms(hit, text),
+                MatchedTerms = MatchedTerms(hit, terms),
             });
             lastSort = hit.Sort;
         }
@@ -244,28 +244,19 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
         return fragments;
     }
 
-    private static IReadOnlyList<string> MatchedTerms(Hit<IndexedOffering> hit, string? text)
+    /// <summary>The query terms whose clauses the hit matched (their names), in the query's order, as the embedded engine lists them.</summary>
+    private static IReadOnlyList<string> MatchedTerms(Hit<IndexedOffering> hit, IReadOnlyList<QueryTerm> terms)
     {
         if (hit.MatchedQueries is null)
         {
             return [];
         }
-        var names = hit.MatchedQueries.Match(list => list?.ToArray() ?? [], scores => scores?.Keys.ToArray() ?? []);
-        var terms = new List<string>();
-        foreach (var name in names)
-        {
-            var term = name switch
-            {
-                OfferingQueryBuilder.TextQueryName or OfferingQueryBuilder.TextPhraseQueryName => text,
-                _ when name.StartsWith(OfferingQueryBuilder.TermQueryPrefix, StringComparison.Ordinal) => name[OfferingQueryBuilder.TermQueryPrefix.Length..],
-                _ => null,
-            };
-            if (term is not null && !terms.Contains(term, StringComparer.Ordinal))
-            {
-                terms.Add(term);
-            }
-        }
-        return terms;
+        var names = hit.MatchedQueries.Match(list => list?.ToHashSet(StringComparer.Ordinal) ?? [], scores => scores?.Keys.ToHashSet(StringComparer.Ordinal) ?? []);
+        return terms
+            .Where(t => names.Contains(OfferingQueryBuilder.TermQueryPrefix + t.Display))
+            .Select(t => t.Display)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToArray();
     }
 
     private static Dictionary<string, IReadOnlyList<FacetCount>> Facets(SearchResponse<IndexedOffering> response)

@@ -11,9 +11,10 @@ namespace Marketplace.Search.Elasticsearch;
 
 /// <summary>
 /// Translates an <see cref="OfferingSearchRequest"/> into an Elasticsearch search request.
-/// Text relevance: a <c>cross_fields</c> multi_match over the cjk fields, an exact-phrase
-/// multi_match over the <c>std</c> subfields, and one phrase clause per thesaurus expansion and
-/// boost term (boost = weight), all ORed. Facet filters go to <c>post_filter</c>; each facet is a
+/// Text relevance, as on the embedded engine: each of the search's terms (<see cref="QueryTerms"/>: the text's words, the
+/// words its parts make across a space, sub-words, thesaurus expansions, boost terms) is one SHOULD clause at its weight,
+/// any of which may match — a phrase multi_match over the text fields, the best field plus a tenth of the others, named
+/// after the term so that a hit says which terms it matched. Facet filters go to <c>post_filter</c>; each facet is a
 /// filter aggregation applying every other facet filter (multi-select faceting). The live flag,
 /// price and duration filters restrict hits and facet counts alike.
 /// </summary>
@@ -21,13 +22,17 @@ internal static class OfferingQueryBuilder
 {
     public const int FacetSize = 200;
     public const string TermsAggregationName = "values";
-    public const string TextQueryName = "text";
-    public const string TextPhraseQueryName = "text.phrase";
     public const string TermQueryPrefix = "term:";
     public const string AllCity = "全市";
     public const int FragmentSize = 80;
 
-    public static SearchRequest Build(string index, OfferingSearchRequest request, Thesaurus thesaurus)
+    /// <summary>The embedded engine's share of the other fields' scores in a term's clause (<c>tie_breaker</c>).</summary>
+    public const double TieBreaker = 0.1;
+
+    /// <summary>The weight of the one-character subfields against the bigram fields, as the embedded engine weighs its bigram forms.</summary>
+    public const double CharacterFieldWeight = 0.5;
+
+    public static SearchRequest Build(string index, OfferingSearchRequest request, QueryTermList terms)
     {
         request.CheckPaging();
         if (request.MaxPriceYuan < 0)
@@ -40,18 +45,15 @@ internal static class OfferingQueryBuilder
         }
 
         var searchAfter = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort, request.CursorScope());
-        // Text of only stop words or symbols lists everything, as on the embedded engine (cjk would match 的 everywhere).
-        var text = QueryWords.Any(request.Text) ? request.Text!.Trim() : null;
-        var terms = WeightedTerms(text, request.BoostTerms, thesaurus);
         var facetFilters = FacetFilters(request);
 
         var search = new SearchRequest(index)
         {
-            Query = MainQuery(text, terms, request),
+            Query = MainQuery(terms, request),
             Sort = Sort(request.Sort),
             Size = request.Limit,
             TrackTotalHits = true,
-            TrackScores = request.Sort != SearchSort.Relevance && (text is not null || terms.Count > 0) ? true : null,
+            TrackScores = request.Sort != SearchSort.Relevance && terms.Terms.Count > 0 ? true : null,
             Preference = PreferenceOf(request),
         };
         if (searchAfter is null)
@@ -70,7 +72,7 @@ internal static class OfferingQueryBuilder
         {
             search.Aggregations = FacetAggregations(facetFilters);
         }
-        if (request.Highlight && (text is not null || terms.Count > 0))
+        if (request.Highlight && terms.Terms.Count > 0)
         {
             search.Highlight = new Highlight
             {
@@ -101,28 +103,7 @@ internal static class OfferingQueryBuilder
         return "q" + Convert.ToHexString(hash, 0, 8);
     }
 
-    /// <summary>
-    /// The words the text's parts make across a space (<see cref="QueryWords.AcrossSpaces"/>), the sub-words of its long words
-    /// (<see cref="QueryWords.SubWords"/>), its thesaurus expansions and the caller's boost
-    /// terms, deduplicated (highest weight wins), positive weights only.
-    /// </summary>
-    private static IReadOnlyList<WeightedTerm> WeightedTerms(string? text, IReadOnlyList<WeightedTerm> boostTerms, Thesaurus thesaurus)
-    {
-        var expansions = text is null ? [] : thesaurus.Expand(text);
-        var folded = text is null ? "" : TextFolding.Fold(text);
-        var joined = QueryWords.AcrossSpaces(folded).Select(w => new WeightedTerm(w, QueryWords.JoinedWordWeight));
-        var subWords = text is null ? [] : QueryWords.SubWords(text, QueryWords.Of(folded))
-            .Select(s => new WeightedTerm(s.Text, QueryWords.SubWordWeight));
-        return joined.Concat(subWords).Concat(expansions).Concat(boostTerms)
-            .Where(t => !string.IsNullOrWhiteSpace(t.Term) && float.IsFinite(t.Weight) && t.Weight > 0)
-            .Select(t => t with { Term = t.Term.Trim() })
-            .Where(t => text is null || !string.Equals(t.Term, text, StringComparison.OrdinalIgnoreCase))
-            .GroupBy(t => t.Term, StringComparer.OrdinalIgnoreCase)
-            .Select(g => g.MaxBy(t => t.Weight)!)
-            .ToArray();
-    }
-
-    private static Query MainQuery(string? text, IReadOnlyList<WeightedTerm> terms, OfferingSearchRequest request)
+    private static Query MainQuery(QueryTermList terms, OfferingSearchRequest request)
     {
         var filters = new List<Query> { new TermQuery(F.Live, true) };
         if (request.MaxPriceYuan is { } maxPrice)
@@ -134,39 +115,30 @@ internal static class OfferingQueryBuilder
             filters.Add(new LongNumberRangeQuery(F.ImplementationDays) { Lte = maxDays });
         }
 
-        var should = new List<Query>();
-        if (text is not null)
+        var loneCharacter = QueryTerms.LoneCharacter(request.Text);
+        var should = terms.Terms.Select(term => (Query)new MultiMatchQuery(term.Folded)
         {
-            should.Add(new MultiMatchQuery(text)
-            {
-                Fields = F.TextFields.Select(f => new Field(f.Field, f.Boost)).ToArray(),
-                Type = TextQueryType.CrossFields,
-                // Short queries need every bigram; longer ones most of them.
-                MinimumShouldMatch = "2<75%",
-                QueryName = TextQueryName,
-            });
-            should.Add(new MultiMatchQuery(text)
-            {
-                Fields = F.TextFields.Select(f => new Field($"{f.Field}.{F.StandardSubfield}", f.Boost)).ToArray(),
-                Type = TextQueryType.Phrase,
-                QueryName = TextPhraseQueryName,
-            });
-        }
-        foreach (var term in terms)
-        {
-            should.Add(new MultiMatchQuery(term.Term)
-            {
-                Fields = F.TextFields.Select(f => new Field(f.Field, f.Boost)).ToArray(),
-                Type = TextQueryType.Phrase,
-                Boost = term.Weight,
-                QueryName = TermQueryPrefix + term.Term,
-            });
-        }
+            Fields = term.Folded.Length == 1 && term.Folded[0] == loneCharacter ? CharacterFields : BigramFields,
+            Type = TextQueryType.Phrase,
+            TieBreaker = TieBreaker,
+            Boost = term.Weight,
+            QueryName = TermQueryPrefix + term.Display,
+        }).ToList();
 
-        return text is null
-            ? new BoolQuery { Must = [new MatchAllQuery()], Should = should.Count > 0 ? should : null, Filter = filters }
-            : new BoolQuery { Should = should, MinimumShouldMatch = 1, Filter = filters };
+        // Text of only stop words or symbols lists everything, as on the embedded engine (的 would match nearly everywhere).
+        return terms.HasWords
+            ? new BoolQuery { Should = should, MinimumShouldMatch = 1, Filter = filters }
+            : new BoolQuery { Must = [new MatchAllQuery()], Should = should.Count > 0 ? should : null, Filter = filters };
     }
+
+    private static readonly Field[] BigramFields = F.TextFields.Select(f => new Field(f.Field, f.Boost)).ToArray();
+
+    /// <summary>
+    /// A character typed alone (泵、焊) is also looked for inside words, in the subfields of one token per character: the bigram
+    /// fields hold it only where it stands alone (the embedded engine widens it to the bigrams that contain it).
+    /// </summary>
+    private static readonly Field[] CharacterFields =
+        [.. BigramFields, .. F.TextFields.Select(f => new Field($"{f.Field}.{F.StandardSubfield}", f.Boost * CharacterFieldWeight))];
 
     /// <summary>Facet name → its filter, for the facets the request filters on.</summary>
     private static Dictionary<string, Query> FacetFilters(OfferingSearchRequest request)

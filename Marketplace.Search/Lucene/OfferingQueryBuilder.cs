@@ -8,9 +8,6 @@ using Marketplace.Search.Analysis;
 
 namespace Marketplace.Search.Lucene;
 
-/// <summary>A query term as the user (or the thesaurus) wrote it, and as analysis folded it.</summary>
-internal sealed record QueryTerm(string Display, string Folded, float Weight);
-
 internal sealed record TextQuery(ScoringPlan Plan, IReadOnlyList<QueryTerm> Terms)
 {
     /// <summary>Every live offering matches (blank text; boost terms only rank).</summary>
@@ -19,45 +16,18 @@ internal sealed record TextQuery(ScoringPlan Plan, IReadOnlyList<QueryTerm> Term
 
 /// <summary>
 /// Builds the relevance query from tokens, never through a query parser, so no user text can throw:
-/// each word of the text (and each word its parts make across a space, <see cref="QueryWords.AcrossSpaces"/>), each sub-word of its long words (<see cref="QueryWords.SubWords"/>), each thesaurus expansion and each
-/// boost term becomes one SHOULD clause,
+/// each of the search's terms (<see cref="QueryTerms"/>) becomes one SHOULD clause,
 /// a best-of over every text field (title ×3, keywords ×2, summary ×1.5, description, cases,
 /// supplier), in both its jieba-word form and its bigram form (a phrase when it has several tokens).
 /// </summary>
 internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesaurus)
 {
-    public const int MaxTextLength = 200;
-    private const int MaxTermsPerSource = 32;
-    private const int MaxTermLength = 50;
+    public const int MaxTextLength = QueryTerms.MaxTextLength;
     internal const float BigramWeight = 0.5f;
 
     public TextQuery Build(string? text, IReadOnlyList<WeightedTerm> boostTerms)
     {
-        var raw = TextFolding.Truncate(text ?? "", MaxTextLength);
-        var folded = TextFolding.Fold(raw);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-
-        var textTerms = QueryWords.Of(folded)
-            .Select(s => new QueryTerm(raw[s.Start..s.End], s.Text, WordWeight(s.Text)))
-            .Where(t => seen.Add(t.Folded))
-            .Take(MaxTermsPerSource)
-            .ToList();
-        var joined = QueryWords.AcrossSpaces(folded)
-            .Select(w => new QueryTerm(w, w, QueryWords.JoinedWordWeight))
-            .Where(t => seen.Add(t.Folded))
-            .ToList();
-        textTerms.AddRange(joined);
-        var subWords = QueryWords.SubWords(folded, textTerms.Select(t => new Segment(t.Folded, 0, t.Folded.Length)))
-            .Select(s => new QueryTerm(s.Text, s.Text, QueryWords.SubWordWeight))
-            .Where(t => seen.Add(t.Folded))
-            .Take(MaxTermsPerSource)
-            .ToList();
-        var expansions = textTerms.Count == 0
-            ? []
-            : thesaurus.Expand(folded).Select(ToTerm).OfType<QueryTerm>().Where(t => seen.Add(t.Folded)).Take(MaxTermsPerSource).ToList();
-        var boosts = boostTerms.Select(ToTerm).OfType<QueryTerm>().Where(t => seen.Add(t.Folded)).Take(MaxTermsPerSource).ToList();
-
-        var terms = textTerms.Concat(subWords).Concat(expansions).Concat(boosts).ToList();
+        var (terms, hasWords) = QueryTerms.Of(text, boostTerms, thesaurus);
         // Terms that analyze to the same tokens (MES / mes系统 spelled apart, an expansion equal to a word of the text)
         // are one clause, at the highest weight: the same postings scored once.
         var scoring = new List<ScoringClause>();
@@ -80,7 +50,7 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
             }
         }
         // Blank text (or text with nothing searchable): everything matches, boosts only rank.
-        return new TextQuery(new ScoringPlan(scoring, MatchesAll: textTerms.Count == 0 || scoring.Count == 0), terms);
+        return new TextQuery(new ScoringPlan(scoring, MatchesAll: !hasWords || scoring.Count == 0), terms);
     }
 
     /// <summary>The clause a single query term (as a search shows it) is scored by, as <see cref="Build"/> makes it.</summary>
@@ -139,25 +109,6 @@ internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesauru
     private readonly Lock _rememberGate = new();
     private volatile ConcurrentDictionary<string, ScoringClause?> _recentClauses = new(StringComparer.Ordinal);
     private volatile ConcurrentDictionary<string, ScoringClause?> _olderClauses = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// A lone Chinese character in colloquial text is mostly a light verb, measure word or particle
-    /// (要、多、干、上、好、送) that matches everywhere; it counts for little next to real words.
-    /// </summary>
-    internal const float SingleCharacterWeight = 0.2f;
-
-    private static float WordWeight(string word) =>
-        word.Length == 1 && word[0] >= 0x3400 ? SingleCharacterWeight : 1f;
-
-    private static QueryTerm? ToTerm(WeightedTerm term)
-    {
-        if (string.IsNullOrWhiteSpace(term.Term) || !float.IsFinite(term.Weight) || term.Weight <= 0)
-        {
-            return null;
-        }
-        var display = TextFolding.Truncate(term.Term, MaxTermLength);
-        return new QueryTerm(display, TextFolding.Fold(display), Math.Min(term.Weight, 10f));
-    }
 
     /// <summary>
     /// Word forms in every text field; bigram forms in the title and, for terms jieba splits into several words

@@ -25,7 +25,7 @@ internal static class SingleCharacterSearch
     /// <summary>The query with the lone character's clause widened to its bigrams; the same query for any other text.</summary>
     public static TextQuery Widen(TextQuery query, string? text, IndexReader reader)
     {
-        if (Character(text) is not { } character)
+        if (QueryTerms.LoneCharacter(text) is not { } character)
         {
             return query;
         }
@@ -47,18 +47,6 @@ internal static class SingleCharacterSearch
         // A new clause, not `with`: its postings are cached by the key computed from its leaves.
         clauses[at] = new ScoringClause(clauses[at].Boost, [.. clauses[at].Leaves, .. extra]) { Term = clauses[at].Term };
         return query with { Plan = query.Plan with { Clauses = clauses } };
-    }
-
-    /// <summary>The one Han character the text is, blanks aside; null for anything else.</summary>
-    internal static char? Character(string? text)
-    {
-        // Every search passes here: anything but one character (blanks aside) is answered without folding a copy.
-        if (text is null || text.AsSpan().Trim().Length != 1)
-        {
-            return null;
-        }
-        var folded = TextFolding.Fold(text).Trim();
-        return folded.Length == 1 && BigramCharClasses.Of(folded[0]) == BigramCharClass.Han ? folded[0] : null;
     }
 
     private static ScoringLeaf[] Leaves(IndexReader reader, char character)

@@ -27,7 +27,7 @@ internal static class CannedResponses
                   "publishedAt": "2024-03-01T08:00:00+08:00", "tieBreak": 42
                 },
                 "highlight": {"description": ["焊缝跟踪<em>弧焊</em>"], "summary": ["汽摩零部件<em>弧焊</em>自动化"]},
-                "matched_queries": ["text", "text.phrase", "term:焊接机器人"],
+                "matched_queries": ["term:焊接机器人", "term:弧焊机器人"],
                 "sort": [10000, 42]
               },
               {

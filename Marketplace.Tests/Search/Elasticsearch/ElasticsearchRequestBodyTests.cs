@@ -181,7 +181,7 @@ public sealed class ElasticsearchRequestBodyTests
         var body = search.Json;
         var query = body["query"]!["bool"]!;
         var should = query["should"]!.AsArray();
-        var text = should.Single(q => q!["multi_match"]?["_name"]?.GetValue<string>() == "text")!["multi_match"]!;
+        var text = should.Single(q => q!["multi_match"]?["_name"]?.GetValue<string>() == "term:弧焊机器人")!["multi_match"]!;
         var boost = should.Single(q => q!["multi_match"]?["_name"]?.GetValue<string>() == "term:专属增强词")!["multi_match"]!;
         var postFilter = body["post_filter"]!["bool"]!["filter"]!.AsArray();
         var aggs = body["aggregations"] ?? body["aggs"]!;
@@ -221,6 +221,65 @@ public sealed class ElasticsearchRequestBodyTests
                 "supplier-written markup comes back escaped around the <em> tags, as the embedded engine's snippets");
             Assert.That(HighlightFields(body["highlight"]!["fields"]!), Is.EquivalentTo(new[] { "summary", "description" }));
         }
+    }
+
+    /// <summary>
+    /// Any word of the text may match, as on the embedded engine: a document holding 数控车床 and 改造 but nothing of
+    /// 喷涂机器人集成 is found (one cross_fields match over all the bigrams wanted 8 of 11 and found none).
+    /// </summary>
+    [Test]
+    public async Task Each_word_of_the_text_is_an_optional_clause_named_after_the_word()
+    {
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 200, EmptySearch);
+
+        await es.CreateIndex().SearchAsync(new OfferingSearchRequest { Text = "数控车床改造 喷涂机器人集成", IncludeFacets = false }, CancellationToken.None);
+
+        var query = es.Single(HttpMethod.POST, "/_search").Json["query"]!["bool"]!;
+        var clauses = query["should"]!.AsArray().Select(q => q!["multi_match"]!).ToArray();
+        var byName = clauses.ToDictionary(c => c["_name"]!.GetValue<string>());
+        var words = QueryWords.Of("数控车床改造 喷涂机器人集成").Select(w => w.Text).ToArray();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(words, Is.EqualTo(new[] { "数控车床", "改造", "喷涂机器人", "集成" }));
+            foreach (var word in words)
+            {
+                Assert.That(byName.ContainsKey("term:" + word), Is.True, $"{word}: {string.Join(", ", byName.Keys)}");
+                var clause = byName["term:" + word];
+                Assert.That(clause["query"]!.GetValue<string>(), Is.EqualTo(word));
+                Assert.That(clause["type"]!.GetValue<string>(), Is.EqualTo("phrase"));
+                Assert.That(clause["tie_breaker"]!.GetValue<double>(), Is.EqualTo(0.1).Within(1e-9), "the best field plus a tenth of the others");
+                Assert.That(clause["boost"]?.GetValue<double>() ?? 1, Is.EqualTo(1).Within(1e-6));
+                Assert.That(Strings(clause["fields"]), Is.EquivalentTo(new[] { "title^3", "keywords^2", "summary^1.5", "description^1", "cases^1", "supplierName^1" }));
+            }
+            Assert.That(clauses.Select(c => c["type"]!.GetValue<string>()), Has.None.EqualTo("cross_fields"));
+            Assert.That(clauses.Select(c => c["minimum_should_match"]), Has.All.Null, "no clause needs most of its tokens");
+            Assert.That(query["minimum_should_match"]!.ToString(), Is.EqualTo("1"), "any one clause finds a document");
+        }
+    }
+
+    /// <summary>A character among words weighs as on the embedded engine; typed alone it is also looked for inside words.</summary>
+    [Test]
+    public async Task A_single_character_weighs_little_and_alone_is_looked_for_inside_words()
+    {
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 200, EmptySearch);
+        var index = es.CreateIndex();
+
+        await index.SearchAsync(new OfferingSearchRequest { Text = "泵 阀门", IncludeFacets = false }, CancellationToken.None);
+        await index.SearchAsync(new OfferingSearchRequest { Text = " 泵 ", IncludeFacets = false }, CancellationToken.None);
+
+        var amongWords = Clause(es.Requests[0], "term:泵");
+        var alone = Clause(es.Requests[1], "term:泵");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(amongWords["boost"]!.GetValue<double>(), Is.EqualTo(0.2).Within(1e-6));
+            Assert.That(Strings(amongWords["fields"]), Has.None.Contains(".std"));
+            Assert.That(alone["boost"]!.GetValue<double>(), Is.EqualTo(0.2).Within(1e-6));
+            Assert.That(Strings(alone["fields"]), Is.SupersetOf(new[] { "title^3", "title.std^1.5", "description.std^0.5" }));
+            Assert.That(es.Requests.Select(r => Items(r.Json["query"]!["bool"]!["should"]).Length), Is.EqualTo(new[] { 2, 1 }));
+        }
+
+        static JsonNode Clause(RecordedRequest request, string name) =>
+            Items(request.Json["query"]!["bool"]!["should"]).Single(q => q["multi_match"]!["_name"]!.GetValue<string>() == name)["multi_match"]!;
     }
 
     [Test]

@@ -44,6 +44,18 @@ public sealed class ElasticsearchResponseTests
         }
     }
 
+    /// <summary>The words of the query a hit matched, in the query's order, as the embedded engine lists them (the matcher shows them).</summary>
+    [Test]
+    public async Task Matched_terms_are_the_query_words_whose_clauses_matched()
+    {
+        var page = CannedResponses.SearchPage.Replace("""["term:焊接机器人", "term:弧焊机器人"]""", """["term:工艺", "term:弧焊机器人"]""");
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 200, page);
+
+        var result = await es.CreateIndex().SearchAsync(new OfferingSearchRequest { Text = "弧焊机器人 焊接工艺", Limit = 2 }, CancellationToken.None);
+
+        Assert.That(result.Hits[0].MatchedTerms, Is.EqualTo(new[] { "弧焊机器人", "工艺" }));
+    }
+
     [Test]
     public async Task The_last_page_has_no_cursor()
     {
