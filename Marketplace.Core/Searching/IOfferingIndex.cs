@@ -45,6 +45,12 @@ public enum IndexOpening
 
     /// <summary>The index was damaged and nothing intact was left: an empty one took its place.</summary>
     Replaced,
+
+    /// <summary>
+    /// It was there but made for another mapping or document layout (an older version of the application): it answers
+    /// searches as it is until a rebuild replaces it.
+    /// </summary>
+    Outdated,
 }
 
 /// <summary>An indexed document's version, and whether it is a live offering or a tombstone.</summary>

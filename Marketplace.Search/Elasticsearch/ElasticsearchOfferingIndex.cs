@@ -77,7 +77,7 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
         switch (exists.ApiCallDetails.HttpStatusCode)
         {
             case 200:
-                return IndexOpening.Existing;
+                return await IsCurrentAsync(ct).ConfigureAwait(false) ? IndexOpening.Existing : IndexOpening.Outdated;
             case 404:
                 break;
             default:
@@ -101,6 +101,23 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
         EnsureValid("create index", created);
         _logger.LogInformation("Created Elasticsearch index {Index} behind alias {Alias}", physical, Alias);
         return IndexOpening.Created;
+    }
+
+    /// <summary>Whether every index behind the alias was made with the current <see cref="OfferingIndexMapping.SchemaVersion"/>.</summary>
+    private async Task<bool> IsCurrentAsync(CancellationToken ct)
+    {
+        var response = await SendAsync("get mapping", () => _client.Indices.GetMappingAsync(new GetMappingRequest(Alias), ct)).ConfigureAwait(false);
+        EnsureValid("get mapping", response);
+        var outdated = response.Mappings
+            .Select(m => (Index: m.Key, Version: OfferingIndexMapping.SchemaVersionOf(m.Value.Mappings)))
+            .Where(m => m.Version != OfferingIndexMapping.SchemaVersion)
+            .ToArray();
+        foreach (var (index, version) in outdated)
+        {
+            _logger.LogWarning("Elasticsearch index {Index} behind alias {Alias} has schema version {Found}, this version writes {Current}: it is to be rebuilt",
+                index, Alias, version?.ToString(CultureInfo.InvariantCulture) ?? "none", OfferingIndexMapping.SchemaVersion);
+        }
+        return outdated.Length == 0;
     }
 
     public Task WriteAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.IndexManagement;
 using Elastic.Clients.Elasticsearch.Mapping;
@@ -40,6 +41,16 @@ public static class OfferingIndexMapping
 
     public const string TextAnalyzer = "cjk";
 
+    /// <summary>
+    /// The version of the mapping and settings (<see cref="CreateIndexRequest"/>) and of the document layout
+    /// (<see cref="IndexedOffering"/>, and how its fields are computed, such as the tie-break), stamped in the mapping's
+    /// <c>_meta</c>. Bump it with any change to either: an index of another version is rebuilt at start-up, since an
+    /// existing index never takes a new mapping (under <c>dynamic: strict</c> a new field fails every write to it).
+    /// </summary>
+    public const int SchemaVersion = 1;
+
+    public const string SchemaVersionKey = "schemaVersion";
+
     /// <summary>Text fields and their query-time boosts.</summary>
     public static readonly IReadOnlyList<(string Field, double Boost)> TextFields =
     [
@@ -68,6 +79,7 @@ public static class OfferingIndexMapping
 
     public static TypeMapping Mapping() => new()
     {
+        Meta = new Dictionary<string, object> { [SchemaVersionKey] = SchemaVersion },
         Dynamic = DynamicMapping.Strict,
         Properties = new Properties
         {
@@ -94,6 +106,13 @@ public static class OfferingIndexMapping
             { TieBreak, new LongNumberProperty() },
         },
     };
+
+    /// <summary>The schema version an index's mapping was stamped with; null when it has none (made before versions were stamped).</summary>
+    public static int? SchemaVersionOf(TypeMapping? mapping) =>
+        mapping?.Meta is { } meta && meta.TryGetValue(SchemaVersionKey, out var value)
+        && int.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : null;
 
     private static TextProperty Text(bool withRaw = false)
     {

@@ -13,7 +13,9 @@ namespace Marketplace.Search.Indexing;
 /// Opens (or creates) the index at start-up, before the node reports ready, and acts on how it was found: a damaged index
 /// (the engine served an older intact generation, or an empty one), a missing one, or an empty one (a rebuild the node
 /// stopped before swapping in) while the database has published offerings is rebuilt from the database in the background
-/// — searches answer 503 meanwhile, or are served by the older generation — and the node starts and publishes as usual. A remote engine that is down at start-up only degrades search.
+/// — searches answer 503 meanwhile, or are served by the older generation — and the node starts and publishes as usual. One made for
+/// another mapping or document layout (<see cref="IndexOpening.Outdated"/>) is rebuilt likewise and answers as it is meanwhile.
+/// A remote engine that is down at start-up only degrades search.
 /// </summary>
 public sealed class SearchIndexStartup(
     IOfferingIndex index,
@@ -72,6 +74,9 @@ public sealed class SearchIndexStartup(
                 }
                 status.AwaitRepair(SearchAvailability.Unavailable, $"the index was missing while the database has {live} published offerings");
                 break;
+            case IndexOpening.Outdated:
+                status.AwaitRepair(SearchAvailability.ServingOlderCopy, "the index was made for another mapping or document layout; it answers as it is meanwhile");
+                break;
             case IndexOpening.Recovered:
                 status.AwaitRepair(SearchAvailability.ServingOlderCopy, "the current index generation could not be opened; an older intact generation answers meanwhile");
                 break;
@@ -90,7 +95,13 @@ public sealed class SearchIndexStartup(
         // A missing folder is also what a new data folder seeded with offerings (the demo) looks like: a warning, not an error.
         logger.Log(opening == IndexOpening.Created ? LogLevel.Warning : LogLevel.Error,
             "Search index {Opening}: {Reason} ({Problem}). Rebuilding it from the database in the background; {Meanwhile}", opening, status.Reason,
-            opening switch { IndexOpening.Created => "no index folder", IndexOpening.Existing => "a rebuild was not finished", _ => problem },
+            opening switch
+            {
+                IndexOpening.Created => "no index folder",
+                IndexOpening.Existing => "a rebuild was not finished",
+                IndexOpening.Outdated => "another schema version",
+                _ => problem,
+            },
             status.Availability == SearchAvailability.Unavailable ? "searches answer 503 until it is swapped in" : "searches may lack recent changes until then");
     }
 

@@ -205,6 +205,32 @@ public class DamagedIndexTests
         }
     }
 
+    /// <summary>An index made for another mapping or document layout (an Elasticsearch index of an older version) is rebuilt, answering meanwhile.</summary>
+    [Test]
+    public async Task An_index_of_another_schema_version_is_rebuilt_while_it_answers()
+    {
+        var data = NewDataDirectory();
+        var published = await PublishAndStopAsync(data, 2);
+
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var host = new SearchTestHost(data, SearchTestHost.Settings(), services: s => s.AddSingleton<IOfferingIndex>(sp => new AvailabilityGatedIndex(
+            new OutdatedOpening(new HeldSwaps(sp.GetRequiredService<LuceneOfferingIndex>(), release.Task)), sp.GetRequiredService<SearchIndexStatus>())));
+        try
+        {
+            var search = (await ReadyAsync(host))["entries"]!["search"]!;
+            Assert.That(search["data"]!["availability"]!.GetValue<string>(), Is.EqualTo("serving-older-copy"));
+            Assert.That(SearchTestHost.Ids(await host.SearchAsync("?q=数控机床")), Is.EquivalentTo(published), "the outdated index answers meanwhile");
+
+            release.SetResult();
+            await SearchTestHost.EventuallyAsync(() => Task.FromResult(host.Service<SearchIndexStatus>().Availability == SearchAvailability.Ready), Patience,
+                "a rebuild was queued and swapped in");
+        }
+        finally
+        {
+            host.DisposeAndDelete();
+        }
+    }
+
     private static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "marketplace-tests", Guid.NewGuid().ToString("N"));
 
     private static Dictionary<string, object?> Offering(string title) =>
@@ -257,6 +283,26 @@ public class DamagedIndexTests
     private static void HoldRebuildSwaps(IServiceCollection services, Task release) =>
         services.AddSingleton<IOfferingIndex>(sp => new AvailabilityGatedIndex(
             new HeldSwaps(sp.GetRequiredService<LuceneOfferingIndex>(), release), sp.GetRequiredService<SearchIndexStatus>()));
+
+    /// <summary>An index that opens as made for another schema version.</summary>
+    private sealed class OutdatedOpening(IOfferingIndex inner) : IOfferingIndex
+    {
+        public async Task<IndexOpening> EnsureCreatedAsync(CancellationToken ct)
+        {
+            await inner.EnsureCreatedAsync(ct);
+            return IndexOpening.Outdated;
+        }
+
+        public Task WriteAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct) => inner.WriteAsync(documents, ct);
+
+        public Task<OfferingSearchResult> SearchAsync(OfferingSearchRequest request, CancellationToken ct) => inner.SearchAsync(request, ct);
+
+        public Task<IIndexRebuild> BeginRebuildAsync(CancellationToken ct) => inner.BeginRebuildAsync(ct);
+
+        public Task<bool> IsHealthyAsync(CancellationToken ct) => inner.IsHealthyAsync(ct);
+
+        public Task<IReadOnlyDictionary<Guid, IndexedVersion>> ReadVersionsAsync(CancellationToken ct) => inner.ReadVersionsAsync(ct);
+    }
 
     private sealed class HeldSwaps(IOfferingIndex inner, Task release) : IOfferingIndex
     {

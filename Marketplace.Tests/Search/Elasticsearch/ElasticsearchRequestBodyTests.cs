@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Marketplace.Core.Searching;
 using Marketplace.Search.Analysis;
+using Marketplace.Search.Elasticsearch;
 using HttpMethod = Elastic.Transport.HttpMethod;
 
 namespace Marketplace.Tests.Search.Elasticsearch;
@@ -28,6 +29,7 @@ public sealed class ElasticsearchRequestBodyTests
         {
             Assert.That(body["aliases"]![Alias]!["is_write_index"]!.GetValue<bool>(), Is.True);
             Assert.That(body["mappings"]!["dynamic"]!.GetValue<string>(), Is.EqualTo("strict"));
+            Assert.That(body["mappings"]!["_meta"]!["schemaVersion"]!.GetValue<int>(), Is.EqualTo(OfferingIndexMapping.SchemaVersion), "read back at the next start-up");
             foreach (var text in new[] { "title", "summary", "description", "keywords", "cases", "supplierName" })
             {
                 Assert.That(properties[text]!["type"]!.GetValue<string>(), Is.EqualTo("text"), text);
@@ -55,14 +57,33 @@ public sealed class ElasticsearchRequestBodyTests
     }
 
     [Test]
-    public async Task EnsureCreated_does_nothing_when_the_alias_exists()
+    public async Task EnsureCreated_keeps_an_existing_index_of_the_current_schema_version()
     {
-        var es = new CannedElasticsearch(Alias).On(HttpMethod.HEAD, $"/_alias/{Alias}", 200, "");
+        var es = new CannedElasticsearch(Alias)
+            .On(HttpMethod.HEAD, $"/_alias/{Alias}", 200, "")
+            .On(HttpMethod.GET, $"/{Alias}/_mapping", 200, MappingOf($$"""{"_meta":{"schemaVersion":{{OfferingIndexMapping.SchemaVersion}}},"dynamic":"strict"}"""));
 
         Assert.That(await es.CreateIndex().EnsureCreatedAsync(CancellationToken.None), Is.EqualTo(IndexOpening.Existing));
 
-        Assert.That(es.Requests.Select(r => r.Method), Is.EqualTo(new[] { HttpMethod.HEAD }));
+        Assert.That(es.Requests.Select(r => r.Method), Is.EqualTo(new[] { HttpMethod.HEAD, HttpMethod.GET }), "nothing created or changed");
     }
+
+    /// <summary>An index never takes a new mapping or document layout: one made by an older version is rebuilt at start-up.</summary>
+    [TestCase("""{"dynamic":"strict"}""")]
+    [TestCase("""{"_meta":{"schemaVersion":0},"dynamic":"strict"}""")]
+    [TestCase("""{"_meta":{"schemaVersion":"0"},"dynamic":"strict"}""")]
+    public async Task EnsureCreated_reports_an_index_of_another_schema_version_as_outdated(string mappings)
+    {
+        var es = new CannedElasticsearch(Alias)
+            .On(HttpMethod.HEAD, $"/_alias/{Alias}", 200, "")
+            .On(HttpMethod.GET, $"/{Alias}/_mapping", 200, MappingOf(mappings));
+
+        Assert.That(await es.CreateIndex().EnsureCreatedAsync(CancellationToken.None), Is.EqualTo(IndexOpening.Outdated));
+
+        Assert.That(es.Requests.Select(r => r.Method), Is.EqualTo(new[] { HttpMethod.HEAD, HttpMethod.GET }), "the rebuild replaces it, not this call");
+    }
+
+    private static string MappingOf(string mappings) => $$$"""{"{{{Alias}}}-20240101000000-aaaaaaaa":{"mappings":{{{mappings}}}}}""";
 
     [Test]
     public async Task EnsureCreated_accepts_an_alias_another_node_created_meanwhile()
