@@ -1,13 +1,14 @@
 using System.Globalization;
 using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Analysis;
 using Elastic.Clients.Elasticsearch.IndexManagement;
 using Elastic.Clients.Elasticsearch.Mapping;
 
 namespace Marketplace.Search.Elasticsearch;
 
 /// <summary>
-/// Field names and the mapping of a physical offering index. Built-in analyzers only: Chinese text
-/// is analysed by <c>cjk</c> (overlapping bigrams), with a <c>std</c> subfield analysed by
+/// Field names and the mapping of a physical offering index. Built-in analysis only: Chinese text
+/// is analysed by <see cref="TextAnalyzer"/> (overlapping bigrams), with a <c>std</c> subfield analysed by
 /// <c>standard</c> (one token per Han character) for exact-substring phrase matches.
 /// </summary>
 public static class OfferingIndexMapping
@@ -39,7 +40,11 @@ public static class OfferingIndexMapping
     /// <summary>Suffix of the keyword subfield of <see cref="Keywords"/> and <see cref="SupplierName"/>.</summary>
     public const string RawSubfield = "raw";
 
-    public const string TextAnalyzer = "cjk";
+    /// <summary>
+    /// The built-in <c>cjk</c> analyzer without its English stop words (it dropped it, no, to, a…): the embedded engine's bigram
+    /// chain (<see cref="Marketplace.Search.Analysis.StandardBigramAnalyzer"/>), filter for filter.
+    /// </summary>
+    public const string TextAnalyzer = "offering_cjk";
 
     /// <summary>
     /// The version of the mapping and settings (<see cref="CreateIndexRequest"/>) and of the document layout
@@ -47,7 +52,7 @@ public static class OfferingIndexMapping
     /// <c>_meta</c>. Bump it with any change to either: an index of another version is rebuilt at start-up, since an
     /// existing index never takes a new mapping (under <c>dynamic: strict</c> a new field fails every write to it).
     /// </summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     public const string SchemaVersionKey = "schemaVersion";
 
@@ -73,6 +78,13 @@ public static class OfferingIndexMapping
             // BM25 with Elasticsearch's defaults, stated so that the ranking function is the embedded engine's
             // (Lucene.Net BM25Similarity, same k1 and b) whatever a cluster's index templates say.
             Similarity = new SettingsSimilarities { { "default", new SettingsSimilarityBm25 { K1 = Bm25K1, B = Bm25B } } },
+            Analysis = new IndexSettingsAnalysis
+            {
+                Analyzers = new Analyzers
+                {
+                    { TextAnalyzer, new CustomAnalyzer { Tokenizer = "standard", Filter = ["cjk_width", "lowercase", "cjk_bigram"] } },
+                },
+            },
         },
         Mappings = Mapping(),
     };

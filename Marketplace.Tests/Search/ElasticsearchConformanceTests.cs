@@ -59,8 +59,8 @@ public sealed class ElasticsearchConformanceTests : OfferingIndexConformance
 
     /// <summary>
     /// Both engines rank with BM25 (k1 1.2, b 0.75) and the matcher re-ranks their candidates alike, so matching the dev sets
-    /// over Elasticsearch must give the embedded engine's top results. The analysis differs (Elasticsearch's built-in
-    /// <c>cjk</c> bigrams, the embedded engine's words and bigrams), so the check allows a few items to differ and prints them.
+    /// over Elasticsearch must give the embedded engine's top results. The analysis differs (Elasticsearch's
+    /// bigrams only, the embedded engine's words and bigrams), so the check allows a few items to differ and prints them.
     /// </summary>
     [Test]
     public async Task Matching_the_dev_sets_gives_the_top_results_of_the_embedded_engine()

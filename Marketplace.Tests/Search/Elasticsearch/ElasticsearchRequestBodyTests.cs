@@ -33,7 +33,7 @@ public sealed class ElasticsearchRequestBodyTests
             foreach (var text in new[] { "title", "summary", "description", "keywords", "cases", "supplierName" })
             {
                 Assert.That(properties[text]!["type"]!.GetValue<string>(), Is.EqualTo("text"), text);
-                Assert.That(properties[text]!["analyzer"]!.GetValue<string>(), Is.EqualTo("cjk"), text);
+                Assert.That(properties[text]!["analyzer"]!.GetValue<string>(), Is.EqualTo("offering_cjk"), text);
                 Assert.That(properties[text]!["fields"]!["std"]!["analyzer"]!.GetValue<string>(), Is.EqualTo("standard"), text);
             }
             foreach (var keyword in new[] { "id", "directions", "subDirections", "type", "deployment", "districts" })
@@ -49,6 +49,11 @@ public sealed class ElasticsearchRequestBodyTests
             Assert.That(properties["publishedAt"]!["type"]!.GetValue<string>(), Is.EqualTo("date"));
             Assert.That(properties["live"]!["type"]!.GetValue<string>(), Is.EqualTo("boolean"));
             Assert.That(body.ToJsonString(), Does.Not.Contain("ik_").And.Not.Contain("smartcn"), "built-in analyzers only");
+            // The embedded engine's bigram chain: cjk without its English stop words (it, no, to, a would find nothing).
+            var analyzer = body["settings"]!["analysis"]!["analyzer"]!["offering_cjk"]!;
+            Assert.That(analyzer["type"]!.GetValue<string>(), Is.EqualTo("custom"));
+            Assert.That(analyzer["tokenizer"]!.GetValue<string>(), Is.EqualTo("standard"));
+            Assert.That(Strings(analyzer["filter"]), Is.EqualTo(new[] { "cjk_width", "lowercase", "cjk_bigram" }));
             var similarity = body["settings"]!["similarity"]!["default"]!;
             Assert.That(similarity["type"]!.GetValue<string>(), Is.EqualTo("BM25"), "BM25 stated, as the embedded engine ranks");
             Assert.That(similarity["k1"]!.GetValue<double>(), Is.EqualTo(1.2));
