@@ -3,9 +3,11 @@ using Marketplace.Core.Jobs;
 using Marketplace.Core.Leasing;
 using Marketplace.Core.Offerings;
 using Marketplace.Core.Searching;
+using Marketplace.Search.Resilience;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Marketplace.Search.Indexing;
 
@@ -26,6 +28,7 @@ public sealed class SearchRebuildService(
     ILogger<SearchRebuildService> logger) : BackgroundService
 {
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ResiliencePipeline _batches = SearchResilience.CreateRebuildPipeline(options.Value.Resilience, clock);
 
     /// <summary>The requester recorded on rebuilds this node starts by itself (to repair a damaged or missing index).</summary>
     public static readonly Guid SystemRequester = Guid.Empty;
@@ -81,7 +84,7 @@ public sealed class SearchRebuildService(
                 // The next batch is read from SQL while this one is analysed.
                 await foreach (var batch in offerings.LiveDocumentBatchesAsync(options.Value.RebuildBatchSize, ct).ReadAheadAsync(1, ct))
                 {
-                    await rebuild.AddAsync(batch, ct);
+                    await _batches.ExecuteAsync(token => new ValueTask(rebuild.AddAsync(batch, token)), ct);
                     processed += batch.Count;
                     await jobs.ProgressAsync(id, processed, ct);
                 }

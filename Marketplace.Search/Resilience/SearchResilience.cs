@@ -49,15 +49,7 @@ public static class SearchResilience
             builder.TimeProvider = timeProvider;
         }
         return builder
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = shouldHandle,
-                MaxRetryAttempts = options.MaxRetryAttempts,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = options.UseJitter,
-            })
+            .AddRetry(Retry(options))
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 ShouldHandle = shouldHandle,
@@ -69,6 +61,32 @@ public static class SearchResilience
             .AddTimeout(options.AttemptTimeout)
             .Build();
     }
+
+    /// <summary>
+    /// Retries of a rebuild's batches (an engine turning a batch away with 429 would otherwise fail the whole rebuild): the
+    /// write pipeline's retries, without its per-attempt timeout — a rebuild batch is far larger than an outbox batch, and the
+    /// engine's own request timeout bounds it — or its circuit breaker (one caller, which fails the job once retries are spent).
+    /// Adding a batch again is harmless: both engines guard versions.
+    /// </summary>
+    public static ResiliencePipeline CreateRebuildPipeline(SearchResilienceOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        var builder = new ResiliencePipelineBuilder { Name = "search-index-rebuilds" };
+        if (timeProvider is not null)
+        {
+            builder.TimeProvider = timeProvider;
+        }
+        return builder.AddRetry(Retry(options ?? new SearchResilienceOptions())).Build();
+    }
+
+    private static RetryStrategyOptions Retry(SearchResilienceOptions options) => new()
+    {
+        ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+        MaxRetryAttempts = options.MaxRetryAttempts,
+        Delay = options.BaseDelay,
+        MaxDelay = options.MaxDelay,
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = options.UseJitter,
+    };
 
     /// <summary>
     /// Failures worth retrying: no answer or an overloaded/failing server (<see cref="ElasticsearchRequestException.IsTransient"/>:

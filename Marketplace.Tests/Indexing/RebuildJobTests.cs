@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Marketplace.Core.Searching;
+using Marketplace.Search.Elasticsearch;
 using Marketplace.Search.Lucene;
 using Marketplace.Tests.Api;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,7 +64,8 @@ public class RebuildJobTests
     public async Task A_rebuild_job_that_fails_part_way_is_recorded_and_the_previous_index_stays_live()
     {
         var host = new SearchTestHost(settings: SearchTestHost.Settings(("Marketplace:Search:RebuildBatchSize", "2")),
-            services: s => s.AddSingleton<IOfferingIndex>(sp => new SecondBatchFails(sp.GetRequiredService<LuceneOfferingIndex>())));
+            services: s => s.AddSingleton<IOfferingIndex>(sp => new FailingRebuilds(sp.GetRequiredService<LuceneOfferingIndex>(),
+                batch => batch >= 2 ? new IOException("injected: disk full") : null)));
         try
         {
             var integrator = await host.CreateIntegratorAsync();
@@ -100,6 +102,41 @@ public class RebuildJobTests
         }
     }
 
+    /// <summary>An engine turning a batch away once (Elasticsearch's 429 for a full write queue) does not fail the rebuild.</summary>
+    [Test]
+    public async Task A_rebuild_batch_turned_away_once_is_retried()
+    {
+        var host = new SearchTestHost(settings: SearchTestHost.Settings(("Marketplace:Search:RebuildBatchSize", "2")),
+            services: s => s.AddSingleton<IOfferingIndex>(sp => new FailingRebuilds(sp.GetRequiredService<LuceneOfferingIndex>(),
+                batch => batch == 2 ? new ElasticsearchRequestException("bulk", 429, "injected: es_rejected_execution_exception") : null)));
+        try
+        {
+            var integrator = await host.CreateIntegratorAsync();
+            for (var n = 0; n < 5; n++)
+            {
+                await host.PublishAsync(integrator, MarketplaceApp.OfferingBody(title: $"重试重建测试智能立体仓库{n}", direction: "general",
+                    subDirections: ["general.smart-warehouse"], keywords: ["立体仓库"]));
+            }
+            await SearchTestHost.EventuallyAsync(async () => SearchTestHost.Ids(await host.SearchAsync("?q=立体仓库")).Count == 5, TimeSpan.FromSeconds(10), "indexed");
+
+            var accepted = await host.Operator().PostAsync("/api/v1/admin/search/rebuild", null);
+            Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await accepted.Content.ReadAsStringAsync());
+            var location = accepted.Headers.Location!.ToString();
+            JsonObject job = new();
+            await SearchTestHost.EventuallyAsync(async () =>
+            {
+                job = JsonNode.Parse(await host.Operator().GetStringAsync(location))!.AsObject();
+                return job["status"]!.GetValue<string>() is "succeeded" or "failed";
+            }, TimeSpan.FromSeconds(30), "the job finishes");
+            Assert.That(job["status"]!.GetValue<string>(), Is.EqualTo("succeeded"), job.ToJsonString());
+            Assert.That(job["processed"]!.GetValue<long>(), Is.EqualTo(5));
+        }
+        finally
+        {
+            host.DisposeAndDelete();
+        }
+    }
+
     [Test]
     public async Task Jobs_are_for_operators_and_unknown_ones_are_404()
     {
@@ -118,27 +155,27 @@ public class RebuildJobTests
         }
     }
 
-    /// <summary>The real index, whose rebuilds fail at their second batch (after the first was written).</summary>
-    private sealed class SecondBatchFails(IOfferingIndex inner) : IOfferingIndex
+    /// <summary>The real index, whose rebuilds fail each time a batch (numbered from 1, retries counted) has an exception.</summary>
+    private sealed class FailingRebuilds(IOfferingIndex inner, Func<int, Exception?> failure) : IOfferingIndex
     {
         public Task<IndexOpening> EnsureCreatedAsync(CancellationToken ct) => inner.EnsureCreatedAsync(ct);
 
-    public Task<IReadOnlyDictionary<Guid, IndexedVersion>> ReadVersionsAsync(CancellationToken ct) => inner.ReadVersionsAsync(ct);
+        public Task<IReadOnlyDictionary<Guid, IndexedVersion>> ReadVersionsAsync(CancellationToken ct) => inner.ReadVersionsAsync(ct);
 
         public Task WriteAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct) => inner.WriteAsync(documents, ct);
 
         public Task<OfferingSearchResult> SearchAsync(OfferingSearchRequest request, CancellationToken ct) => inner.SearchAsync(request, ct);
 
-        public async Task<IIndexRebuild> BeginRebuildAsync(CancellationToken ct) => new Rebuild(await inner.BeginRebuildAsync(ct));
+        public async Task<IIndexRebuild> BeginRebuildAsync(CancellationToken ct) => new Rebuild(await inner.BeginRebuildAsync(ct), failure);
 
         public Task<bool> IsHealthyAsync(CancellationToken ct) => inner.IsHealthyAsync(ct);
 
-        private sealed class Rebuild(IIndexRebuild rebuild) : IIndexRebuild
+        private sealed class Rebuild(IIndexRebuild rebuild, Func<int, Exception?> failure) : IIndexRebuild
         {
             private int _batches;
 
             public Task AddAsync(IReadOnlyList<OfferingDocument> documents, CancellationToken ct) =>
-                ++_batches == 2 ? throw new IOException("injected: disk full") : rebuild.AddAsync(documents, ct);
+                failure(++_batches) is { } e ? throw e : rebuild.AddAsync(documents, ct);
 
             public Task SwapAsync(CancellationToken ct) => rebuild.SwapAsync(ct);
 
