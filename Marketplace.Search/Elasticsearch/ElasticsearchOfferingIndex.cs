@@ -134,7 +134,8 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
     /// <summary>
     /// Bulk-indexes the documents into each target with external versioning. A 409 on an item is a
     /// stale write (the index already holds that version or a newer one) and is skipped; any other
-    /// item failure throws, carrying the worst item status (so a 429 rejection is retried).
+    /// item failure throws, carrying the worst item status (so a 429 rejection is retried). With
+    /// <paramref name="waitForRefresh"/>, a skipped item is made searchable by an explicit refresh.
     /// </summary>
     internal async Task BulkWriteAsync(IReadOnlyList<string> targets, IReadOnlyList<OfferingDocument> documents, CancellationToken ct, bool waitForRefresh = false)
     {
@@ -164,6 +165,7 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
         }
 
         var failures = new List<ResponseItem>();
+        var conflicts = false;
         foreach (var item in response.Items)
         {
             if (item.Status is >= 200 and < 300)
@@ -173,6 +175,7 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
             if (item.Status == 409)
             {
                 _logger.LogDebug("Skipped stale write of offering {Id} to {Index}: {Reason}", item.Id, item.Index, item.Error?.Reason);
+                conflicts = true;
                 continue;
             }
             failures.Add(item);
@@ -185,6 +188,13 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
                 worst.Status,
                 string.Create(CultureInfo.InvariantCulture,
                     $"Elasticsearch bulk write failed for {failures.Count} of {response.Items.Count} items; first: {worst.Id} in {worst.Index} (HTTP {worst.Status}) {worst.Error?.Type}: {worst.Error?.Reason}"));
+        }
+        if (waitForRefresh && conflicts)
+        {
+            // wait_for waits for this request's own writes only: the newer version a 409 met may not be searchable yet
+            // (its writer timed out before the refresh, or is still waiting), and the caller searches next.
+            var refreshed = await SendAsync("refresh", () => _client.Indices.RefreshAsync(new RefreshRequest(targets.ToArray()), ct)).ConfigureAwait(false);
+            EnsureValid("refresh", refreshed);
         }
     }
 

@@ -13,7 +13,7 @@ namespace Marketplace.Tests.Reliability;
 
 /// <summary>
 /// A local HTTP stand-in for an Elasticsearch node, enough for the outbox indexer: the alias exists (with the current
-/// schema version), bulk index operations
+/// schema version), refreshes succeed, bulk index operations
 /// are applied with external versioning (a version not above the stored one is a 409 item, as Elasticsearch answers),
 /// searches find nothing, cluster health is green. It can be switched to fail (503) or to hang (no answer until the client
 /// gives up), and records every document version it accepted, in order.
@@ -109,6 +109,10 @@ public sealed class StandInElasticsearch : IAsyncDisposable
         else if (HttpMethods.IsGet(context.Request.Method) && path.EndsWith("/_mapping", StringComparison.Ordinal))
         {
             await JsonAsync(context, 200, """{"stand-in":{"mappings":{"_meta":{"schemaVersion":""" + Marketplace.Search.Elasticsearch.OfferingIndexMapping.SchemaVersion + "}}}}");
+        }
+        else if (path.EndsWith("/_refresh", StringComparison.Ordinal))
+        {
+            await JsonAsync(context, 200, """{"_shards":{"total":1,"successful":1,"failed":0}}""");
         }
         else if (path.StartsWith("/_cluster/health", StringComparison.Ordinal))
         {

@@ -179,11 +179,34 @@ public sealed class ElasticsearchResponseTests
     {
         var fresh = ElasticsearchRequestBodyTests.Doc("云MES", version: 5);
         var stale = ElasticsearchRequestBodyTests.Doc("旧版本", version: 2);
-        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_bulk", 200, ElasticsearchRequestBodyTests.BulkResponse((fresh.Id, 201), (stale.Id, 409)));
+        var es = new CannedElasticsearch(Alias)
+            .On(HttpMethod.POST, "/_bulk", 200, ElasticsearchRequestBodyTests.BulkResponse((fresh.Id, 201), (stale.Id, 409)))
+            .On(HttpMethod.POST, "/_refresh", 200, """{"_shards":{"total":1,"successful":1,"failed":0}}""");
 
         await es.CreateIndex().WriteAsync([fresh, stale], CancellationToken.None);
 
-        Assert.That(es.Requests, Has.Count.EqualTo(1));
+        Assert.That(es.Requests.Select(r => r.Path.Split('?')[0]), Is.EqualTo(new[] { $"/{Alias}/_bulk", $"/{Alias}/_refresh" }),
+            "no error; the newer version the conflict met is made searchable, as the write's own documents are (wait_for)");
+    }
+
+    /// <summary>
+    /// A write the index already holds (a repeated delivery, another node's write) answers 409 at once: wait_for has nothing
+    /// of this request to wait for, and the re-match that searches next must see the newer version.
+    /// </summary>
+    [Test]
+    public async Task A_write_that_met_only_conflicts_refreshes_before_it_returns_and_a_clean_one_does_not()
+    {
+        var doc = ElasticsearchRequestBodyTests.Doc("云MES", version: 2);
+        var conflicted = new CannedElasticsearch(Alias)
+            .On(HttpMethod.POST, "/_bulk", 200, ElasticsearchRequestBodyTests.BulkResponse((doc.Id, 409)))
+            .On(HttpMethod.POST, "/_refresh", 200, """{"_shards":{"total":1,"successful":1,"failed":0}}""");
+        var clean = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_bulk", 200, ElasticsearchRequestBodyTests.BulkResponse((doc.Id, 201)));
+
+        await conflicted.CreateIndex().WriteAsync([doc], CancellationToken.None);
+        await clean.CreateIndex().WriteAsync([doc], CancellationToken.None);
+
+        Assert.That(conflicted.Requests.Select(r => r.Path.Split('?')[0]), Is.EqualTo(new[] { $"/{Alias}/_bulk", $"/{Alias}/_refresh" }));
+        Assert.That(clean.Requests.Select(r => r.Path.Split('?')[0]), Is.EqualTo(new[] { $"/{Alias}/_bulk" }), "wait_for covers its own writes");
     }
 
     [Test]
