@@ -61,6 +61,7 @@ app.UseMiddleware<InvalidApiKeyMiddleware>();
 app.UseAuthorization();
 app.UseMiddleware<IdempotencyMiddleware>(); // after authorization: a request refused there records no Idempotency-Key
 app.UseMiddleware<QueryValuesMiddleware>();
+app.UseMiddleware<IfMatchWithoutETagMiddleware>();
 
 app.UseOutputCache();
 app.MapOpenApi("/openapi/{documentName}.json").CacheOutput(OpenApiSetup.CachePolicy);

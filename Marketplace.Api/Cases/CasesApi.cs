@@ -66,8 +66,8 @@ public static class CasesApi
             .WithName("RevokeCaseConsent")
             .ProducesETag()
             .WithSummary("撤回同意 (withdraw consent)")
-            .WithDescription("Either party, at any time: the case leaves the library (or the review queue) at once and is a draft again.")
-            .WithAuthProblems().WithProblems(404, 409);
+            .WithDescription("Either party, at any time: the case leaves the library (or the review queue) at once and is a draft again. If-Match is optional and checked when sent.")
+            .WithAuthProblems().WithProblems(404, 409, 412);
 
         group.MapPost("/{id}/approve", Approve)
             .RequireAuthorization(Policies.Operator)
@@ -156,8 +156,9 @@ public static class CasesApi
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
         Respond(context, user.GetActor(), await store.ConsentAsync(user.GetActor(), id, ifMatch, request?.Named, ct));
 
-    private static async Task<Ok<CaseResponse>> Revoke(Guid id, ClaimsPrincipal user, CaseStore store, HttpContext context, CancellationToken ct) =>
-        Respond(context, user.GetActor(), await store.RevokeConsentAsync(user.GetActor(), id, ct));
+    private static async Task<Ok<CaseResponse>> Revoke(Guid id, ClaimsPrincipal user, CaseStore store, HttpContext context,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        Respond(context, user.GetActor(), await store.RevokeConsentAsync(user.GetActor(), id, ifMatch, ct));
 
     private static async Task<Ok<CaseResponse>> Approve(Guid id, ClaimsPrincipal user, CaseStore store, HttpContext context,
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>

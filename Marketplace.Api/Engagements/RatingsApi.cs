@@ -87,8 +87,8 @@ public static class RatingsApi
             .WithName("HideRatingComment")
             .ProducesETag()
             .WithSummary("隐藏不当评价内容 (hide an abusive comment)")
-            .WithDescription("Operator only, with a reason. The scores stay and count; the comment is no longer shown to anyone but operators.")
-            .WithAuthProblems().WithProblems(400, 404, 409, 415);
+            .WithDescription("Operator only, with a reason. The scores stay and count; the comment is no longer shown to anyone but operators. If-Match is optional and checked when sent.")
+            .WithAuthProblems().WithProblems(400, 404, 409, 412, 415);
 
         var integrators = app.MapGroup("/api/v1/integrators").WithTags("Ratings");
 
@@ -128,8 +128,9 @@ public static class RatingsApi
         return Respond(context, user.GetActor(), rating);
     }
 
-    private static async Task<Ok<RatingResponse>> Hide(Guid id, HideCommentRequest? request, ClaimsPrincipal user, RatingStore store, HttpContext context, CancellationToken ct) =>
-        Respond(context, user.GetActor(), await store.HideCommentAsync(user.GetActor(), id, request?.Reason, ct));
+    private static async Task<Ok<RatingResponse>> Hide(Guid id, HideCommentRequest? request, ClaimsPrincipal user, RatingStore store, HttpContext context,
+        [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct) =>
+        Respond(context, user.GetActor(), await store.HideCommentAsync(user.GetActor(), id, ifMatch, request?.Reason, ct));
 
     private static async Task<Ok<IntegratorProfile>> Profile(Guid id, RatingStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.ProfileAsync(id, ct));

@@ -33,6 +33,8 @@ public static class Problems
     /// <summary>What a 415 says for an endpoint that reads a JSON body.</summary>
     public const string JsonBodyRequired = "请求体须为 application/json (send Content-Type: application/json).";
 
+    public const string PreconditionFailedTitle = "版本不一致 (precondition failed)";
+
     public const string PayloadTooLargeTitle = "请求体过大 (payload too large)";
 
     public const string InternalErrorTitle = "服务器内部错误 (internal server error)";
@@ -110,7 +112,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
             TooManyInProgressException => (429, "任务过多 (too many in progress)", exception.Message, null),
             // A write that lost a race to a concurrent change fails no precondition the caller set unless it named a version.
             PreconditionFailedException p when !Preconditions.NamesAVersion(IfMatch(context.Request)) => (409, Problems.ConflictTitle, p.Message, null),
-            PreconditionFailedException p => (412, "版本不一致 (precondition failed)", p.Message, null),
+            PreconditionFailedException p => (412, Problems.PreconditionFailedTitle, p.Message, null),
             PreconditionRequiredException p => (428, "需要 If-Match (precondition required)", p.Message, null),
             BadHttpRequestException b => BadRequest(context, b),
             InvalidOperationException when HasUnknownCharset(context.Request) => (415, Problems.UnsupportedMediaTypeTitle,

@@ -115,8 +115,8 @@ public static class WebhooksApi
         group.MapDelete("/{id}", Delete)
             .WithName("DeleteWebhookEndpoint")
             .WithSummary("删除回调地址 (delete an endpoint)")
-            .WithDescription("Deliveries stop; the undelivered ones end as dead.")
-            .WithAuthProblems().WithProblems(404);
+            .WithDescription("Deliveries stop; the undelivered ones end as dead. If-Match is optional and checked when sent (412 when stale).")
+            .WithAuthProblems().WithProblems(404, 412);
 
         group.MapPost("/{id}/rotate-secret", Rotate)
             .WithName("RotateWebhookSecret")
@@ -180,9 +180,9 @@ public static class WebhooksApi
         return TypedResults.Ok(WebhookEndpointResponse.From(endpoint));
     }
 
-    private static async Task<NoContent> Delete(Guid id, ClaimsPrincipal user, WebhookStore store, CancellationToken ct)
+    private static async Task<NoContent> Delete(Guid id, ClaimsPrincipal user, WebhookStore store, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken ct)
     {
-        await store.DeleteAsync(user.GetActor(), id, ct);
+        await store.DeleteAsync(user.GetActor(), id, ifMatch, ct);
         return TypedResults.NoContent();
     }
 

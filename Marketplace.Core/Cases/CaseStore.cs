@@ -224,9 +224,10 @@ public sealed class CaseStore(Database db, EngagementStore engagements, ITextAna
     }
 
     /// <summary>A party withdraws its consent at any time: the case leaves the library (or the review queue) and is a draft again.</summary>
-    public async Task<Case> RevokeConsentAsync(Actor actor, Guid id, CancellationToken ct)
+    public async Task<Case> RevokeConsentAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
     {
         var found = await PartyCaseAsync(actor, id, ct);
+        Preconditions.CheckIfMatch(ifMatch, found.ETag, "案例");
         var isIntegrator = actor.OrganizationId == found.IntegratorId;
         if ((isIntegrator ? found.IntegratorConsentAt : found.EnterpriseConsentAt) is null)
         {

@@ -144,7 +144,7 @@ public sealed class RatingStore(Database db, EngagementStore engagements, TimePr
         return await FindAsync(engagementId, ct) ?? throw new NotFoundException($"对接 {engagementId} 尚未评价 (this engagement has no rating).");
     }
 
-    public async Task<Rating> HideCommentAsync(Actor actor, Guid engagementId, string? reason, CancellationToken ct)
+    public async Task<Rating> HideCommentAsync(Actor actor, Guid engagementId, string? ifMatch, string? reason, CancellationToken ct)
     {
         if (!actor.IsOperator)
         {
@@ -158,6 +158,7 @@ public sealed class RatingStore(Database db, EngagementStore engagements, TimePr
         }
         v.ThrowIfAny();
         var rating = await GetAsync(actor, engagementId, ct);
+        Preconditions.CheckIfMatch(ifMatch, rating.ETag, "评价");
         if (rating.Comment is null)
         {
             throw new ConflictException("该评价没有文字内容 (the rating has no comment to hide).");
@@ -168,10 +169,12 @@ public sealed class RatingStore(Database db, EngagementStore engagements, TimePr
         {
             throw alreadyHidden;
         }
+        var expected = Preconditions.NamesAVersion(ifMatch) ? rating.RowVersion : (int?)null;
         await using var c = await db.OpenAsync(ct);
-        if (await c.ExecuteAsync(db.Command(RatingSql.HideComment, new { EngagementId = engagementId, Reason = reason, By = actor.OrganizationId, Now = clock.GetUtcNow() }, ct: ct)) == 0)
+        if (await c.ExecuteAsync(db.Command(RatingSql.HideComment,
+            new { EngagementId = engagementId, Reason = reason, By = actor.OrganizationId, Now = clock.GetUtcNow(), ExpectedRowVersion = expected }, ct: ct)) == 0)
         {
-            throw alreadyHidden;
+            throw expected is null ? alreadyHidden : new PreconditionFailedException("评价已被修改，请重新获取后再试 (the rating changed meanwhile; fetch it again).");
         }
         return (await FindAsync(engagementId, ct))!;
     }
@@ -291,7 +294,7 @@ internal static class RatingSql
     public const string HideComment = """
         UPDATE engagement_ratings
         SET comment_hidden_at = @Now, comment_hidden_reason = @Reason, comment_hidden_by = @By, row_version = row_version + 1, updated_at = @Now
-        WHERE engagement_id = @EngagementId AND comment_hidden_at IS NULL
+        WHERE engagement_id = @EngagementId AND comment_hidden_at IS NULL AND (@ExpectedRowVersion IS NULL OR row_version = @ExpectedRowVersion)
         """;
 
     public const string Integrator = """

@@ -104,7 +104,8 @@ internal static class WebhookSql
         """;
 
     public const string DeleteEndpoint = """
-        UPDATE webhook_endpoints SET deleted_at = @Now, active = 0, row_version = row_version + 1, updated_at = @Now WHERE id = @Id AND deleted_at IS NULL
+        UPDATE webhook_endpoints SET deleted_at = @Now, active = 0, row_version = row_version + 1, updated_at = @Now
+        WHERE id = @Id AND deleted_at IS NULL AND (@ExpectedRowVersion IS NULL OR row_version = @ExpectedRowVersion)
         """;
 
     /// <summary>A deleted endpoint's undelivered deliveries end as dead (it will never take them).</summary>

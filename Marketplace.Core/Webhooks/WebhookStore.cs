@@ -190,13 +190,19 @@ public sealed class WebhookStore(Database db, IOptions<WebhookOptions> options, 
         return (await GetAsync(actor, id, ct), secret);
     }
 
-    public async Task DeleteAsync(Actor actor, Guid id, CancellationToken ct)
+    /// <summary>Deletes the endpoint; with If-Match only the version named.</summary>
+    public async Task DeleteAsync(Actor actor, Guid id, string? ifMatch, CancellationToken ct)
     {
-        await GetAsync(actor, id, ct);
+        var current = await GetAsync(actor, id, ct);
+        Preconditions.CheckIfMatch(ifMatch, current.ETag, "回调地址");
+        var expected = Preconditions.NamesAVersion(ifMatch) ? current.RowVersion : (int?)null;
         var now = clock.GetUtcNow();
         await db.InTransactionAsync(async (c, t) =>
         {
-            await c.ExecuteAsync(db.Command(WebhookSql.DeleteEndpoint, new { Id = id, Now = now }, t, ct));
+            if (await c.ExecuteAsync(db.Command(WebhookSql.DeleteEndpoint, new { Id = id, Now = now, ExpectedRowVersion = expected }, t, ct)) == 0 && expected is not null)
+            {
+                throw new PreconditionFailedException("回调地址已被修改，请重新获取后再试 (the endpoint changed meanwhile; fetch it again).");
+            }
             await c.ExecuteAsync(db.Command(WebhookSql.KillPendingOfEndpoint, new { Id = id, Now = now }, t, ct));
         }, ct);
     }

@@ -282,4 +282,32 @@ public class OpenApiDocumentTests
             }
         });
     }
+
+    [Test]
+    public void Changes_to_a_resource_with_an_etag_take_if_match_and_every_change_declares_412()
+    {
+        bool HasETag(JsonNode? operation) => operation?["responses"]!.AsObject()
+            .Any(r => r.Key.StartsWith('2') && r.Value!["headers"]?.AsObject().ContainsKey("ETag") == true) ?? false;
+        var changes = _served["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Where(m => m.Key is "post" or "put" or "patch" or "delete")
+                .Select(m => (Path: path.Key, Item: path.Value!.AsObject(), Operation: m.Value!.AsObject())))
+            .ToArray();
+
+        Assert.That(changes, Has.Length.GreaterThan(40));
+        Assert.Multiple(() =>
+        {
+            foreach (var (path, item, operation) in changes)
+            {
+                var id = operation["operationId"]!.GetValue<string>();
+                var responses = operation["responses"]!.AsObject();
+                Assert.That(responses.ContainsKey("412"), Is.True, $"{id}: a stale If-Match is refused everywhere");
+                // A resource that hands out an ETag (its read does, or the change's answer does), other than one being created.
+                if (!responses.ContainsKey("201") && (HasETag(item["get"]) || HasETag(operation)))
+                {
+                    var ifMatch = operation["parameters"]?.AsArray().Any(p => p!["name"]!.GetValue<string>() == "If-Match" && p["in"]!.GetValue<string>() == "header");
+                    Assert.That(ifMatch, Is.True, $"{id} ({path}) changes a resource with an ETag: it takes If-Match");
+                }
+            }
+        });
+    }
 }

@@ -253,4 +253,19 @@ public class OrganizationTests(StorageKind storage)
         Assert.That(page["total"]!.GetValue<long>(), Is.GreaterThanOrEqualTo(1));
         await ProblemAssert.IsProblemAsync(await _app.Operator().GetAsync("/api/v1/organizations?pageSize=1000"), HttpStatusCode.BadRequest, "pageSize");
     }
+
+    [Test]
+    public async Task Changes_to_keys_and_name_disclosure_refuse_an_if_match_since_they_hand_out_no_etag()
+    {
+        var org = await _app.CreateOrganizationAsync("enterprise");
+        var keys = await org.Client.GetFromJsonAsync<JsonArray>($"/api/v1/organizations/{org.Id}/api-keys");
+        var url = $"/api/v1/organizations/{org.Id}/api-keys/{keys![0]!["id"]}";
+
+        await ProblemAssert.IsProblemAsync(await _app.Operator().SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Delete, url, "\"42\"")), HttpStatusCode.PreconditionFailed);
+        await ProblemAssert.IsProblemAsync(await org.Client.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, "/api/v1/organizations/me/name-disclosure", "\"42\"",
+            new { discloseName = true })), HttpStatusCode.PreconditionFailed);
+
+        var me = await org.Client.GetFromJsonAsync<JsonObject>("/api/v1/organizations/me");
+        Assert.That(me!["discloseName"]!.GetValue<bool>(), Is.False, "the key still works and nothing changed");
+    }
 }

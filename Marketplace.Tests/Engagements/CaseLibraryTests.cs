@@ -110,7 +110,12 @@ public class CaseLibraryTests
         });
         Assert.That(await SearchIdsAsync("?q=车架焊接"), Does.Contain(id.ToString()));
 
-        var revoked = await OkAsync(await _enterprise.Client.PostAsync($"/api/v1/cases/{id}/revoke-consent", null));
+        // Revoking names the version read: a stale one is a 412 and the case stays published.
+        await ProblemAssert.IsProblemAsync(await _enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Post, $"/api/v1/cases/{id}/revoke-consent", "\"9999\"")),
+            HttpStatusCode.PreconditionFailed);
+        Assert.That(await SearchIdsAsync("?q=车架焊接"), Does.Contain(id.ToString()));
+        var revoked = await OkAsync(await _enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Post, $"/api/v1/cases/{id}/revoke-consent",
+            (await _enterprise.Client.GetAsync($"/api/v1/cases/{id}")).Headers.ETag!.ToString())));
         Assert.That(revoked["status"]!.GetValue<string>(), Is.EqualTo("draft"));
         await ProblemAssert.IsProblemAsync(await _host.Client().GetAsync($"/api/v1/cases/{id}"), HttpStatusCode.NotFound);
         Assert.That(await SearchIdsAsync("?q=车架焊接"), Does.Not.Contain(id.ToString()));

@@ -115,7 +115,12 @@ public class RatingTests
 
         await ProblemAssert.IsProblemAsync(await _enterprise.Client.PostAsJsonAsync($"{RatingUrl(id)}/hide-comment", new { reason = "x" }), HttpStatusCode.Forbidden);
         await ProblemAssert.IsProblemAsync(await _host.Operator().PostAsJsonAsync($"{RatingUrl(id)}/hide-comment", new { }), HttpStatusCode.BadRequest, "reason");
-        var hidden = await _host.Operator().PostAsJsonAsync($"{RatingUrl(id)}/hide-comment", new { reason = "含侮辱性言论" });
+        // Hiding names the version the operator read: a stale one is a 412 and hides nothing.
+        await ProblemAssert.IsProblemAsync(await _host.Operator().SendAsync(WithIfMatch(HttpMethod.Post, $"{RatingUrl(id)}/hide-comment", "\"42\"", new { reason = "含侮辱性言论" })),
+            HttpStatusCode.PreconditionFailed);
+        var read = await _host.Operator().GetAsync(RatingUrl(id));
+        Assert.That((await ReadJsonAsync(read))["commentHidden"]!.GetValue<bool>(), Is.False);
+        var hidden = await _host.Operator().SendAsync(WithIfMatch(HttpMethod.Post, $"{RatingUrl(id)}/hide-comment", read.Headers.ETag!.ToString(), new { reason = "含侮辱性言论" }));
         Assert.That(hidden.StatusCode, Is.EqualTo(HttpStatusCode.OK), await hidden.Content.ReadAsStringAsync());
 
         var asOperator = await ReadJsonAsync(hidden);

@@ -103,6 +103,20 @@ public class WebhookTests
     }
 
     [Test]
+    public async Task A_delete_with_a_stale_if_match_is_a_412_and_deletes_nothing()
+    {
+        var enterprise = await _host.CreateOrganizationAsync("enterprise");
+        var (id, _, _) = await RegisterAsync(enterprise, _receiver, "match.changed");
+        var etag = (await enterprise.Client.GetAsync($"/api/v1/webhooks/{id}")).Headers.ETag!.ToString();
+
+        await ProblemAssert.IsProblemAsync(await enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Delete, $"/api/v1/webhooks/{id}", "\"42\"")),
+            HttpStatusCode.PreconditionFailed);
+
+        Assert.That((await enterprise.Client.GetAsync($"/api/v1/webhooks/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await enterprise.Client.SendAsync(WithIfMatch(HttpMethod.Delete, $"/api/v1/webhooks/{id}", etag))).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+    }
+
+    [Test]
     public async Task A_url_registered_twice_is_a_409_naming_the_endpoint_and_free_again_once_deleted()
     {
         // A registration retried after a lost answer (it takes no Idempotency-Key: its answer holds the secret) made a second

@@ -15,7 +15,8 @@ namespace Marketplace.Api.Hosting.OpenApi;
 /// wherever a query parameter, a UUID or number in the path or a body is read,
 /// request bodies required and never <c>null</c>, <c>[Required]</c>/<c>[Description]</c> on handler parameters,
 /// a standard description on <c>If-Match</c> and <c>If-None-Match</c>, an optional <c>Idempotency-Key</c> on every POST that
-/// takes a key (unless <see cref="EndpointConventions.WithoutIdempotency"/>) with its 400, 409 and 422, and the response headers the API sends: <c>Location</c>
+/// takes a key (unless <see cref="EndpointConventions.WithoutIdempotency"/>) with its 400, 409 and 422, 412 on every change that takes
+/// no If-Match (<see cref="IfMatchWithoutETagMiddleware"/>), and the response headers the API sends: <c>Location</c>
 /// on 201/202, <c>ETag</c> where the endpoint says <see cref="EndpointConventions.ProducesETag"/> (on its 2xx and on a 304
 /// answered with <see cref="NotModified"/>), <c>WWW-Authenticate</c> on 401, <c>Retry-After</c> on 429 and 503.
 /// </summary>
@@ -75,6 +76,12 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
         if (operation.RequestBody is not null)
         {
             AddProblem(operation, "415", "Unsupported Media Type", context); // another content type, charset or a Content-Encoding
+        }
+
+        // A change whose resource hands out no ETag takes no If-Match: one naming an entity tag never matches (IfMatchWithoutETagMiddleware).
+        if (context.Description.HttpMethod is not ("GET" or "HEAD") && !(operation.Parameters ?? []).Any(p => p.Name == "If-Match"))
+        {
+            AddProblem(operation, "412", "Precondition Failed: If-Match named an entity tag, and what this changes has none (leave If-Match out).", context);
         }
 
         if (operation.RequestBody is OpenApiRequestBody body)
