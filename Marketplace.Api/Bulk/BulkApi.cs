@@ -47,7 +47,7 @@ public static class BulkApi
             .WithName("GetOfferingImportTemplate")
             .WithSummary("导入模板 (the offering import template)")
             .WithDescription("Public. `format` xlsx (default: the header row, and a 填写说明 sheet with every column, whether it is required, what to fill and an example) or csv (the header row, UTF-8 with BOM). Columns: 类型, 标题, 摘要, 详细描述, 重点方向, 技术方向, 关键词, 部署方式, 最低报价(元), 最高报价(元), 实施周期(天), 服务区县, 案例客户, 案例区县, 案例年份, 案例成效.")
-            .Produces(StatusCodes.Status200OK, typeof(string), TableFormats.XlsxContentType, TableFormats.CsvContentType)
+            .ProducesFile(TableFormats.XlsxContentType, TableFormats.CsvContentType)
             .WithProblems(400, 429);
 
         imports.MapPost("/", Upload)
@@ -98,7 +98,7 @@ public static class BulkApi
             .WithName("DownloadExport")
             .WithSummary("下载导出文件 (download the file)")
             .WithDescription("Operator only. The exported file; 409 while the export hasn't succeeded, 404 once it's no longer kept (`Marketplace:Bulk:RetentionDays`).")
-            .Produces(StatusCodes.Status200OK, typeof(string), TableFormats.CsvContentType, TableFormats.XlsxContentType)
+            .ProducesFile(TableFormats.CsvContentType, TableFormats.XlsxContentType)
             .WithAuthProblems().WithProblems(404, 409);
         return app;
     }
@@ -295,6 +295,6 @@ public static class BulkApi
             await file.DisposeAsync();
             throw;
         }
-        return TypedResults.Stream(file, details.TableFormat.ContentType(), details.FileName);
+        return TypedResults.Stream(file, details.TableFormat.ContentType(), details.FileName ?? $"export.{details.TableFormat.Code()}");
     }
 }

@@ -77,7 +77,7 @@ public static class FinancingApi
             .WithName("ExportFinancingNeeds")
             .WithSummary("导出已确认的融资需求清单 (the confirmed list for banks)")
             .WithDescription("Operators (all districts, or `district`) and district offices (their own): confirmed needs as `format` csv (UTF-8 with BOM, RFC 4180, text starting with = + - @ prefixed with ') or xlsx, with fixed columns: 需求编号, 区县, 企业名称, 统一社会信用代码, 所属行业, 企业规模, 技改项目, 关联对接编号, 重点方向, 计划投资(元), 融资金额(元), 融资期限(月), 资金用途, 预期效益, 提交时间, 确认时间 (times in China Standard Time). Filters: district, direction, from/to on the confirmation day. For Excel or WPS ask for xlsx: they read an all-digit 统一社会信用代码 in a CSV as a number and drop its last digits.")
-            .Produces(StatusCodes.Status200OK, typeof(string), TableFormats.CsvContentType, TableFormats.XlsxContentType)
+            .ProducesFile(TableFormats.CsvContentType, TableFormats.XlsxContentType)
             .WithAuthProblems().WithProblems(400);
 
         group.MapGet("/{id}", Get)

@@ -23,6 +23,13 @@ public static class EndpointConventions
         builder.WithMetadata(new ETagMetadata());
 
     /// <summary>
+    /// The endpoint answers a file to save (<c>TypedResults.Stream</c> with a download name): bytes in one of
+    /// <paramref name="contentTypes"/>, named by <c>Content-Disposition</c>; the document declares both.
+    /// </summary>
+    public static RouteHandlerBuilder ProducesFile(this RouteHandlerBuilder builder, string contentType, params string[] additionalContentTypes) =>
+        builder.Produces(StatusCodes.Status200OK, typeof(Stream), contentType, additionalContentTypes).WithMetadata(new FileDownloadMetadata());
+
+    /// <summary>
     /// The endpoint's answer carries a secret shown once (an API key, a signing secret): a request with
     /// <c>Idempotency-Key</c> is refused with 400, so the answer is never stored for replay.
     /// </summary>

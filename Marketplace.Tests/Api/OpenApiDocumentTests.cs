@@ -310,4 +310,38 @@ public class OpenApiDocumentTests
             }
         });
     }
+
+    [Test]
+    public async Task File_downloads_are_binary_and_named_by_content_disposition()
+    {
+        string[] files = [];
+        Assert.Multiple(() =>
+        {
+            files = _served["paths"]!.AsObject()
+                .SelectMany(path => path.Value!.AsObject().Where(m => m.Key == "get").Select(m => (Path: path.Key, Ok: m.Value!["responses"]!["200"]!)))
+                .Where(o => o.Ok["content"]?.AsObject().Any(c => c.Key.Contains("csv") || c.Key.Contains("spreadsheet")) == true)
+                .Select(o =>
+                {
+                    foreach (var (mediaType, content) in o.Ok["content"]!.AsObject())
+                    {
+                        var schema = content!["schema"]!;
+                        if (schema["$ref"] is { } reference)
+                        {
+                            schema = _served["components"]!["schemas"]![reference.GetValue<string>().Split('/')[^1]]!;
+                        }
+                        Assert.That((schema["type"]?.GetValue<string>(), schema["format"]?.GetValue<string>()), Is.EqualTo(("string", "binary")), $"{o.Path} {mediaType}");
+                    }
+                    Assert.That(o.Ok["headers"]?["Content-Disposition"], Is.Not.Null, o.Path);
+                    return o.Path;
+                })
+                .ToArray();
+        });
+        Assert.That(files, Is.SupersetOf(new[] { "/api/v1/offering-imports/template", "/api/v1/exports/{id}/file", "/api/v1/financing-needs/export" }));
+
+        var template = await _app.Client().GetAsync("/api/v1/offering-imports/template?format=xlsx");
+        var bytes = await template.Content.ReadAsByteArrayAsync();
+        Assert.That(template.Content.Headers.ContentDisposition?.DispositionType, Is.EqualTo("attachment"));
+        Assert.That(template.Content.Headers.ContentDisposition?.FileName, Does.Contain("offering-import-template.xlsx"));
+        Assert.That(bytes[..2], Is.EqualTo("PK"u8.ToArray()), "an XLSX (a zip), as bytes");
+    }
 }

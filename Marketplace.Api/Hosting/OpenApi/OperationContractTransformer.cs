@@ -18,7 +18,7 @@ namespace Marketplace.Api.Hosting.OpenApi;
 /// takes a key (unless <see cref="EndpointConventions.WithoutIdempotency"/>) with its 400, 409 and 422, 412 on every change that takes
 /// no If-Match (<see cref="IfMatchWithoutETagMiddleware"/>), and the response headers the API sends: <c>Location</c>
 /// on 201/202, <c>ETag</c> where the endpoint says <see cref="EndpointConventions.ProducesETag"/> (on its 2xx and on a 304
-/// answered with <see cref="NotModified"/>), <c>WWW-Authenticate</c> on 401, <c>Retry-After</c> on 429 and 503.
+/// answered with <see cref="NotModified"/>), <c>Content-Disposition</c> on a file (<see cref="EndpointConventions.ProducesFile"/>), <c>WWW-Authenticate</c> on 401, <c>Retry-After</c> on 429 and 503.
 /// </summary>
 public sealed class OperationContractTransformer : IOpenApiOperationTransformer
 {
@@ -108,6 +108,7 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
         }
 
         var etag = metadata.OfType<ETagMetadata>().Any();
+        var file = metadata.OfType<FileDownloadMetadata>().Any();
         foreach (var (status, response) in operation.Responses.Where(r => r.Value is OpenApiResponse).Select(r => (r.Key, (OpenApiResponse)r.Value)))
         {
             if (status is "201" or "202")
@@ -117,6 +118,11 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
             if (etag && status.StartsWith('2') && status != "204") // 204: the resource is gone (a discarded draft)
             {
                 AddHeader(response, "ETag", "The resource's version; send it as If-Match to change it.", JsonSchemaType.String, null);
+            }
+            if (file && status == "200")
+            {
+                AddHeader(response, "Content-Disposition", "`attachment` with the file's name (`filename`, and `filename*` in UTF-8 for a name beyond ASCII).",
+                    JsonSchemaType.String, null);
             }
             if (etag && status == "304")
             {
@@ -188,3 +194,6 @@ public sealed class OperationContractTransformer : IOpenApiOperationTransformer
 
 /// <summary>Endpoint metadata: the endpoint's success responses carry an ETag header.</summary>
 public sealed class ETagMetadata;
+
+/// <summary>Endpoint metadata: the endpoint answers a file to save, named by Content-Disposition.</summary>
+public sealed class FileDownloadMetadata;
