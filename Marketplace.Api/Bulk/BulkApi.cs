@@ -38,6 +38,12 @@ public sealed record BodySizeLimit(long? MaxRequestBodySize) : IRequestSizeLimit
 
 public static class BulkApi
 {
+    /// <summary>
+    /// What an upload may say it is, besides XLSX; the file is read by its first bytes whatever it says. Browsers on Windows
+    /// send a .csv as application/vnd.ms-excel, and some tools send text/plain.
+    /// </summary>
+    private static readonly string[] UploadContentTypes = [TableFormats.CsvContentType, "application/vnd.ms-excel", "text/plain", "application/octet-stream"];
+
     public static IEndpointRouteBuilder MapBulk(this IEndpointRouteBuilder app)
     {
         var limits = app.ServiceProvider.GetRequiredService<IOptions<BulkOptions>>().Value;
@@ -53,10 +59,10 @@ public static class BulkApi
         imports.MapPost("/", Upload)
             .RequireAuthorization(Policies.Integrator)
             .WithMetadata(new BodySizeLimit(limits.MaxUploadBytes))
-            .Accepts<Stream>(TableFormats.XlsxContentType, TableFormats.CsvContentType, "application/octet-stream")
+            .Accepts<Stream>(TableFormats.XlsxContentType, UploadContentTypes)
             .WithName("UploadOfferingImport")
             .WithSummary("上传并检查或导入方案表格 (upload offerings as XLSX/CSV)")
-            .WithDescription("Integrator only. The body is the file itself (XLSX or UTF-8 CSV in the template's layout, ≤ `Marketplace:Bulk:MaxUploadBytes`); `fileName` names it. A file that isn't a readable table (checked up to its header row), or whose header row misses required columns or has unknown ones, is a 400 at once; damage further down (a broken quote, a cell over 32,767 characters) ends the job as failed with the reason. Otherwise the import runs as a job (202 with its Location; progress also at GET /api/v1/admin/jobs/{id}): every row is checked exactly as POST /api/v1/offerings checks an offering. `dryRun=true` (default) only reports the per-row errors (row, column, message in Chinese); `dryRun=false` creates the valid rows as drafts in one transaction — all of them or none — and, unless `skipInvalid=true`, refuses to import anything when a row is invalid. A formula, or text starting with = + - @, is a row error; so is a row identical to an earlier row or to an offering the integrator already has (a file uploaded again creates nothing new). An organization has at most `Marketplace:Bulk:MaxUnfinishedJobsPerOrganization` (default 5) imports and exports queued or running: one more is a 429 with Retry-After.")
+            .WithDescription("Integrator only. The body is the file itself (XLSX or UTF-8 CSV in the template's layout, ≤ `Marketplace:Bulk:MaxUploadBytes`); `fileName` names it. Its Content-Type is one of the listed types (any other is a 415 naming them); the file is read as XLSX or CSV by its first bytes, whatever type it says. A file that isn't a readable table (checked up to its header row), or whose header row misses required columns or has unknown ones, is a 400 at once; damage further down (a broken quote, a cell over 32,767 characters) ends the job as failed with the reason. Otherwise the import runs as a job (202 with its Location; progress also at GET /api/v1/admin/jobs/{id}): every row is checked exactly as POST /api/v1/offerings checks an offering. `dryRun=true` (default) only reports the per-row errors (row, column, message in Chinese); `dryRun=false` creates the valid rows as drafts in one transaction — all of them or none — and, unless `skipInvalid=true`, refuses to import anything when a row is invalid. A formula, or text starting with = + - @, is a row error; so is a row identical to an earlier row or to an offering the integrator already has (a file uploaded again creates nothing new). An organization has at most `Marketplace:Bulk:MaxUnfinishedJobsPerOrganization` (default 5) imports and exports queued or running: one more is a 429 with Retry-After.")
             .WithAuthProblems().WithProblems(400, 413, 415);
 
         imports.MapGet("/{id}", GetImport)
@@ -117,10 +123,6 @@ public static class BulkApi
     private static async Task<Accepted<OfferingImportResponse>> Upload(HttpRequest request, ClaimsPrincipal user, BulkJobStore bulk, IOptions<BulkOptions> options, bool? dryRun, bool? skipInvalid, string? fileName, CancellationToken ct)
     {
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        if (mediaType is not (null or TableFormats.XlsxContentType or TableFormats.CsvContentType or "application/octet-stream" or "application/vnd.ms-excel" or "text/plain"))
-        {
-            throw new UnsupportedMediaTypeException("请求体须为 XLSX 或 CSV 文件本身 (send the file as the body with Content-Type text/csv or an XLSX type).");
-        }
         var v = new Validator();
         // Only the name is kept, never a path a client might later use (../../x.csv → x.csv); it is one line.
         fileName = fileName is null ? null : fileName[(fileName.LastIndexOfAny(['/', '\\']) + 1)..].Trim();

@@ -6,7 +6,9 @@ using Marketplace.Core.Common;
 using Marketplace.Core.Searching;
 using Marketplace.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Api.Http;
@@ -32,6 +34,26 @@ public static class Problems
 
     /// <summary>What a 415 says for an endpoint that reads a JSON body.</summary>
     public const string JsonBodyRequired = "请求体须为 application/json (send Content-Type: application/json).";
+
+    /// <summary>
+    /// What a 415 says: the media types the endpoint accepts (its <see cref="IAcceptsMetadata"/>). Routing answers another
+    /// type with an endpoint of its own that carries none, so the endpoints of the request's method and path are looked up.
+    /// </summary>
+    public static string UnsupportedMediaTypeDetail(HttpContext context)
+    {
+        IEnumerable<Endpoint> endpoints = context.GetEndpoint() is { } current && current.Metadata.GetMetadata<IAcceptsMetadata>() is not null
+            ? [current]
+            : context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+                .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(context.Request.Method, StringComparer.OrdinalIgnoreCase) == true
+                    && new TemplateMatcher(new RouteTemplate(e.RoutePattern), new RouteValueDictionary(e.RoutePattern.Defaults)).TryMatch(context.Request.Path, []));
+        var types = endpoints.SelectMany(e => e.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        if (types is [] or ["application/json"])
+        {
+            return JsonBodyRequired;
+        }
+        var list = string.Join(", ", types);
+        return $"请求体的 Content-Type 须为以下之一：{list} (send Content-Type: one of {list}).";
+    }
 
     public const string PreconditionFailedTitle = "版本不一致 (precondition failed)";
 
@@ -59,8 +81,8 @@ public static class Problems
             StatusCodes.Status405MethodNotAllowed => ("不支持该方法 (method not allowed)",
                 problem.Detail ?? $"{context.Request.Path} 不支持 {context.Request.Method}，可用：{context.Response.Headers.Allow} (allowed: {context.Response.Headers.Allow})."),
             StatusCodes.Status400BadRequest => (BadRequestTitle, problem.Detail),
-            // The framework answers a [FromBody] endpoint's other media types itself; only JSON endpoints read a bound body.
-            StatusCodes.Status415UnsupportedMediaType => (UnsupportedMediaTypeTitle, problem.Detail ?? JsonBodyRequired),
+            // Routing answers an endpoint's other media types itself (IAcceptsMetadata: a JSON body, an uploaded file).
+            StatusCodes.Status415UnsupportedMediaType => (UnsupportedMediaTypeTitle, problem.Detail ?? UnsupportedMediaTypeDetail(context)),
             StatusCodes.Status500InternalServerError => (InternalErrorTitle, problem.Detail ?? "请稍后重试；报告问题时请附上 correlationId (retry later; quote the correlationId when reporting it)."),
             _ => (problem.Title, problem.Detail),
         };
@@ -107,7 +129,6 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
             NotFoundException n => (404, Problems.NotFoundTitle, n.Message, null),
             ConflictException c => (409, Problems.ConflictTitle, c.Message, null),
             ForbiddenException f => (403, Problems.ForbiddenTitle, f.Message, null),
-            UnsupportedMediaTypeException u => (415, Problems.UnsupportedMediaTypeTitle, u.Message, null),
             PayloadTooLargeException l => (413, Problems.PayloadTooLargeTitle, l.Message, null),
             TooManyInProgressException => (429, "任务过多 (too many in progress)", exception.Message, null),
             // A write that lost a race to a concurrent change fails no precondition the caller set unless it named a version.
@@ -178,7 +199,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         // 413 (a body over the limit while it is read) is answered by RequestSizeLimitMiddleware, which knows the limit.
         if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
-            return (415, Problems.UnsupportedMediaTypeTitle, Problems.JsonBodyRequired, null);
+            return (415, Problems.UnsupportedMediaTypeTitle, Problems.UnsupportedMediaTypeDetail(context), null);
         }
         if (exception.InnerException is JsonException json)
         {

@@ -10,9 +10,6 @@ public sealed class ConflictException(string message) : DomainException(message)
 
 public sealed class ForbiddenException(string message) : DomainException(message);
 
-/// <summary>The request body is of a type the operation doesn't take (415).</summary>
-public sealed class UnsupportedMediaTypeException(string message) : DomainException(message);
-
 /// <summary>The request body is over the operation's limit (413).</summary>
 public sealed class PayloadTooLargeException(string message) : DomainException(message);
 

@@ -27,6 +27,22 @@ public class OfferingImportTests
     }
 
     [Test]
+    public async Task A_csv_labelled_as_text_or_as_excel_is_read_by_its_bytes_and_the_document_lists_those_types()
+    {
+        var integrator = await _app.CreateOrganizationAsync("integrator");
+        string[] types = ["text/plain", "application/vnd.ms-excel", "application/octet-stream", TableFormats.CsvContentType, TableFormats.XlsxContentType];
+
+        foreach (var type in types.Take(2))
+        {
+            var import = await ImportAsync(integrator.Client, Csv(2), contentType: type);
+            Assert.That(import["result"]!["rows"]!.GetValue<long>(), Is.EqualTo(2), type);
+        }
+        var document = JsonNode.Parse(await _app.Client().GetStringAsync("/openapi/v1.json"))!;
+        var documented = document["paths"]!["/api/v1/offering-imports"]!["post"]!["requestBody"]!["content"]!.AsObject().Select(c => c.Key);
+        Assert.That(documented, Is.EquivalentTo(types));
+    }
+
+    [Test]
     public async Task The_template_has_the_documented_columns_and_a_guide()
     {
         var xlsx = await _app.Client().GetAsync("/api/v1/offering-imports/template");
@@ -326,7 +342,9 @@ public class OfferingImportTests
         await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, Encoding.UTF8.GetBytes("not a workbook"), contentType: TableFormats.XlsxContentType), HttpStatusCode.BadRequest, "file");
         await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, [0x50, 0x4B, 0x03, 0x04, 0x00], contentType: TableFormats.XlsxContentType), HttpStatusCode.BadRequest, "file");
         await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, []), HttpStatusCode.BadRequest, "file");
-        await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, Csv(2), contentType: "application/json"), HttpStatusCode.UnsupportedMediaType);
+        var json = await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, Csv(2), contentType: "application/json"), HttpStatusCode.UnsupportedMediaType);
+        Assert.That(json["detail"]!.GetValue<string>(), Does.Contain("text/csv").And.Contain(TableFormats.XlsxContentType).And.Not.Contain("application/json"),
+            "the 415 names the types the upload takes");
         await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, Csv(1_000)), HttpStatusCode.RequestEntityTooLarge);
         await ProblemAssert.IsProblemAsync(await UploadAsync(integrator.Client, Encoding.UTF8.GetBytes("类型,标题\n\"unclosed,x\n")), HttpStatusCode.BadRequest, "file");
         Assert.That(await OwnOfferingsAsync(integrator.Client), Is.Zero);
