@@ -201,7 +201,7 @@ public static class OrganizationsApi
     {
         EnsureSelfOrOperator(user.GetActor(), id);
         var key = await store.AddKeyAsync(id, user.GetKeyId(), ct);
-        return TypedResults.Created($"/api/v1/organizations/{id}/api-keys", new IssuedApiKeyResponse(key.Id, key.Secret, key.Prefix, key.CreatedAt));
+        return TypedResults.Created($"/api/v1/organizations/{id}/api-keys/{key.Id}", new IssuedApiKeyResponse(key.Id, key.Secret, key.Prefix, key.CreatedAt));
     }
 
     private static async Task<NoContent> Revoke(Guid id, Guid keyId, ClaimsPrincipal user, OrganizationStore store, CancellationToken ct)

@@ -168,7 +168,9 @@ public class OrganizationTests(StorageKind storage)
         var added = await org.Client.PostAsync(url, null);
 
         Assert.That(added.StatusCode, Is.EqualTo(HttpStatusCode.Created), await added.Content.ReadAsStringAsync());
-        var second = _app.Client((await MarketplaceApp.ReadJsonAsync(added))["apiKey"]!.GetValue<string>());
+        var addedKey = await MarketplaceApp.ReadJsonAsync(added);
+        Assert.That(added.Headers.Location?.ToString(), Is.EqualTo($"{url}/{addedKey["id"]}"), "the new key's address, the one DELETE revokes");
+        var second = _app.Client(addedKey["apiKey"]!.GetValue<string>());
         Assert.That((await org.Client.GetAsync("/api/v1/organizations/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the old key still works");
         Assert.That((await second.GetAsync("/api/v1/organizations/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         for (var i = 0; i < 3; i++)
