@@ -78,8 +78,13 @@ internal static class SearchCursor
             {
                 throw Malformed();
             }
+            // Values a page could have given: a score ≥ 0, at least one hit before the next page and no more than an index holds.
+            if (root.TryGetProperty("p", out var p) && !(p.TryGetInt64(out var position) && position is >= 1 and <= int.MaxValue))
+            {
+                throw Malformed();
+            }
             FieldValue first = sort == SearchSort.Relevance
-                ? FieldValue.Double(primary.GetDouble())
+                ? primary.GetDouble() is >= 0 and var score && double.IsFinite(score) ? FieldValue.Double(score) : throw Malformed()
                 : primary.TryGetInt64(out var l) ? FieldValue.Long(l) : throw Malformed();
             return [first, FieldValue.Long(tie)];
         }

@@ -38,7 +38,13 @@ internal sealed record SearchCursor(SearchSort Sort, float? Score, long? Key, lo
         {
             throw InvalidSearchRequestException.CursorOfOtherSort(sort, expectedSort);
         }
-        var valid = sort == SearchSort.Relevance ? payload.R is { } r && double.IsFinite(r) : payload.K is not null;
+        // Values a page could have given: a score ≥ 0 (as a float), counts of hits of one index (at most int.MaxValue
+        // documents) with at least one hit before the next page and no more before it than the search had.
+        var valid = (sort == SearchSort.Relevance ? payload.R is >= 0 and <= float.MaxValue : payload.K is not null)
+            && payload.G is null or >= 0
+            && payload.P is null or >= 1 and <= int.MaxValue
+            && payload.T is null or >= 0 and <= int.MaxValue
+            && !(payload.P > payload.T);
         if (!valid)
         {
             throw InvalidSearchRequestException.ForeignCursor();
@@ -47,7 +53,6 @@ internal sealed record SearchCursor(SearchSort Sort, float? Score, long? Key, lo
         {
             throw InvalidSearchRequestException.CursorOfOtherQuery();
         }
-        return new SearchCursor(sort, payload.R is { } score ? (float)score : null, payload.K, payload.H, payload.G, payload.P is >= 0 ? payload.P : null,
-            payload.T is >= 0 ? payload.T : null);
+        return new SearchCursor(sort, payload.R is { } score ? (float)score : null, payload.K, payload.H, payload.G, payload.P, payload.T);
     }
 }

@@ -236,6 +236,22 @@ public class SearchApiTests
             HttpStatusCode.BadRequest, "cursor");
     }
 
+    [TestCase("P", 1099511627776L)]
+    [TestCase("P", 0L)]
+    [TestCase("T", -1L)]
+    [TestCase("R", -1L)]
+    [TestCase("G", -1L)]
+    public async Task A_cursor_with_a_value_no_page_gives_is_a_400(string field, long value)
+    {
+        var first = await SearchAsync("?pageSize=1");
+        var payload = JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(first["nextCursor"]!.GetValue<string>()))!.AsObject();
+        Assert.That(payload.ContainsKey(field), Is.True, payload.ToJsonString());
+        payload[field] = value;
+        var tampered = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString()));
+
+        await ProblemAssert.IsProblemAsync(await _app.Client().GetAsync($"/api/v1/offerings/search?pageSize=1&cursor={tampered}"), HttpStatusCode.BadRequest, "cursor");
+    }
+
     [Test]
     public async Task A_query_over_200_characters_is_a_400()
     {

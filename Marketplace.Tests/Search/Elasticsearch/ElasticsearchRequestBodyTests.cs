@@ -380,6 +380,30 @@ public sealed class ElasticsearchRequestBodyTests
         Assert.That((first.Start, second.Start, third.Start), Is.EqualTo((0L, 2L, 4L)));
     }
 
+    [TestCase(SearchSort.PriceAsc, "p", "1099511627776")]
+    [TestCase(SearchSort.PriceAsc, "p", "0")]
+    [TestCase(SearchSort.Relevance, "v0", "-1")]
+    public async Task A_cursor_with_a_value_no_page_gives_is_an_invalid_request(SearchSort sort, string field, string value)
+    {
+        var es = new CannedElasticsearch(Alias).On(HttpMethod.POST, "/_search", 200, CannedResponses.SearchPage);
+        var index = es.CreateIndex();
+        var first = await index.SearchAsync(new OfferingSearchRequest { Text = "弧焊", Sort = sort, Limit = 2 }, CancellationToken.None);
+        var payload = JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(first.NextCursor!))!.AsObject();
+        if (field == "v0")
+        {
+            payload["v"]![0] = JsonNode.Parse(value);
+        }
+        else
+        {
+            payload[field] = JsonNode.Parse(value);
+        }
+        var tampered = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString()));
+
+        var error = Assert.ThrowsAsync<InvalidSearchRequestException>(() =>
+            index.SearchAsync(new OfferingSearchRequest { Text = "弧焊", Sort = sort, Limit = 2, Cursor = tampered }, CancellationToken.None));
+        Assert.That(error!.Field, Is.EqualTo("cursor"));
+    }
+
     [Test]
     public async Task A_cursor_becomes_search_after_and_replaces_from()
     {
