@@ -25,7 +25,7 @@ public sealed record OfferingImportResponse(Guid Id, string? FileName, string Fo
 public sealed record ExportRequest(
     [Required, CodeList(CodeList.ExportKinds)] string? Kind,
     [CodeList(CodeList.TableFormats)] string? Format,
-    string? Status,
+    [CodeList(CodeList.ExportStatuses)] string? Status,
     [CodeList(CodeList.Districts)] string? District,
     [CodeList(CodeList.Directions)] string? Direction,
     DateOnly? From,

@@ -25,6 +25,8 @@ public enum CodeList
     FinancingStatuses,
     DiagnosisStatuses,
     ExportKinds,
+    /// <summary>The <c>status</c> filters exports take (each kind takes some of them).</summary>
+    ExportStatuses,
     TableFormats,
     EngagementActions,
     EngagementStatuses,

@@ -144,6 +144,8 @@ public class OpenApiDocumentTests
             Assert.That(Schema("ServiceArea")["enum"]!.AsArray().Select(n => n!.GetValue<string>()),
                 Is.EquivalentTo(Marketplace.Core.Taxonomy.TaxonomyCatalog.Default.Districts.Select(d => d.Name).Append("全市")));
             Assert.That(Schema("DemandListRequest")["properties"]!["items"]!["maxItems"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Demands.DemandStore.MaxItems));
+            Assert.That(Schema("ExportRequest")["properties"]!["status"]!["$ref"]?.GetValue<string>(), Is.EqualTo("#/components/schemas/ExportStatusCode"));
+            Assert.That(Schema("ExportStatusCode")["enum"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EquivalentTo(new[] { "live", "all", "open", "closed" }));
             var pageSize = _served["paths"]!["/api/v1/offerings"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "pageSize")!;
             Assert.That(pageSize["schema"]!["maximum"]!.GetValue<int>(), Is.EqualTo(Marketplace.Core.Common.Paging.MaxPageSize));
         });

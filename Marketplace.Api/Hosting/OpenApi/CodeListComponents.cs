@@ -37,6 +37,7 @@ public sealed class CodeListComponents : IOpenApiDocumentTransformer
         [CodeList.FinancingStatuses] = ("FinancingStatusCode", "Where a financing need stands."),
         [CodeList.DiagnosisStatuses] = ("DiagnosisStatusCode", "Where a diagnosis stands: assigned to an assessor, a report submitted, or its demand list accepted by the enterprise."),
         [CodeList.ExportKinds] = ("ExportKindCode", "What an operator export contains (docs/bulk-files.md)."),
+        [CodeList.ExportStatuses] = ("ExportStatusCode", "An export's status filter: live or all for offerings, open or closed for demand lists."),
         [CodeList.TableFormats] = ("TableFormatCode", "A spreadsheet format: csv (UTF-8 with BOM) or xlsx."),
     };
 

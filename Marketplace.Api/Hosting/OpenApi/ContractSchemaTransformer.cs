@@ -192,6 +192,7 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
         CodeList.FinancingStatuses => Core.Financing.FinancingStatuses.Codes,
         CodeList.DiagnosisStatuses => Core.Diagnostics.DiagnosisStatuses.Codes,
         CodeList.ExportKinds => Core.Bulk.ExportKinds.Codes,
+        CodeList.ExportStatuses => Core.Bulk.ExportKinds.Codes.SelectMany(Core.Bulk.ExportKinds.StatusesOf).Distinct(),
         CodeList.TableFormats => ["csv", "xlsx"],
         CodeList.EngagementActions => Marketplace.Core.Engagements.EngagementStateMachine.Actions,
         CodeList.EngagementStatuses => Marketplace.Core.Engagements.EngagementStatuses.Codes,
