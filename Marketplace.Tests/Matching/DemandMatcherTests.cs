@@ -150,6 +150,24 @@ public sealed partial class DemandMatcherTests
     }
 
     [Test]
+    public async Task Words_in_common_are_the_owners_own_and_words_the_understanding_added_are_named_apart()
+    {
+        const string text = "车架焊缝宽窄不一，焊工又难招，想换成机器干";
+        var result = await MatchAsync(Query(text: text), ("工作站", Doc()));
+
+        var detail = Reason(Get(result, "工作站"), MatchReasonKinds.Text).Detail;
+        var own = System.Text.RegularExpressions.Regex.Match(detail, "匹配词：([^；]+)");
+        var added = System.Text.RegularExpressions.Regex.Match(detail, "按需求理解匹配：(.+)$");
+        Assert.Multiple(() =>
+        {
+            Assert.That(own.Success, Is.True, detail);
+            Assert.That(own.Groups[1].Value.Split('、'), Has.All.Matches<string>(t => text.Contains(t)), detail);
+            Assert.That(added.Success, Is.True, "the search added the understood item's names: " + detail);
+            Assert.That(added.Groups[1].Value.Split('、'), Has.None.Matches<string>(t => text.Contains(t)), detail);
+        });
+    }
+
+    [Test]
     public async Task No_budget_or_deadline_gives_no_budget_or_time_reason()
     {
         var result = await MatchAsync(Query(), ("焊接工作站", Doc()));
