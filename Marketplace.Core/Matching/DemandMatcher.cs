@@ -366,6 +366,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         var demandDirection = query.Direction ?? inferred.FirstOrDefault()?.DirectionCode;
         var function = 0.0;
         UnderstoodItem? met = null;
+        (string Code, double StandIn)? metBy = null;
         foreach (var item in need.Items)
         {
             foreach (var (code, strength) in offeringItems)
@@ -375,11 +376,11 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
                 var agreement = item.Weight * strength * standIn;
                 if (agreement > function)
                 {
-                    (function, met) = (agreement, item);
+                    (function, met, metBy) = (agreement, item, (code, standIn));
                 }
             }
         }
-        reasons.Add(NeedReason(need, met, offeringItems));
+        reasons.Add(NeedReason(need, met, metBy, offeringItems));
         if (query.SubDirection is { } statedItem)
         {
             var ok = offeringItems.GetValueOrDefault(statedItem) >= 1;
@@ -515,12 +516,16 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         + (weights.DirectionWeight * (direction + ((1 - direction) * weights.CrossDirectionShare * Math.Min(1, function))));
 
     /// <summary>Which part of the need the offering meets, or that it does not meet the function asked for.</summary>
-    private MatchReason NeedReason(NeedUnderstanding need, UnderstoodItem? met, Dictionary<string, double> offeringItems)
+    private MatchReason NeedReason(NeedUnderstanding need, UnderstoodItem? met, (string Code, double StandIn)? metBy, Dictionary<string, double> offeringItems)
     {
         if (met is not null)
         {
             var part = met.Evidence.Count > 0 ? $"（{string.Join("、", met.Evidence)}）" : "";
-            return new MatchReason(MatchReasonKinds.Need, true, $"满足所需功能「{met.Name}」{part}");
+            // Met through another item: the same function for the enterprise's industry counts whole, a related one in part.
+            return new MatchReason(MatchReasonKinds.Need, true, metBy is not { } by || by.Code == met.Code
+                ? $"满足所需功能「{met.Name}」{part}"
+                : by.StandIn >= 1 ? $"满足所需功能「{met.Name}」{part}，方案属于其同类条目「{ItemName(by.Code)}」"
+                : $"以相近条目「{ItemName(by.Code)}」部分满足所需功能「{met.Name}」{part}");
         }
         var provides = offeringItems.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => ItemName(kv.Key)).FirstOrDefault();
         return new MatchReason(MatchReasonKinds.Need, false, need.Items.Count == 0

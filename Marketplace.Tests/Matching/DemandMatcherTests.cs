@@ -277,8 +277,21 @@ public sealed partial class DemandMatcherTests
             Assert.That(needs, Does.Contain("general.environmental-protection"));
             var need = Reason(Get(result, "VOCs"), MatchReasonKinds.Need);
             Assert.That(need.Ok, Is.True, need.Detail);
-            Assert.That(need.Detail, Does.StartWith("满足所需功能「环保治理与监测」"));
+            Assert.That(need.Detail, Does.StartWith("满足所需功能「环保治理与监测」").And.EndWith("，方案属于其同类条目「挥发性有机物（VOCs）治理」"));
         });
+    }
+
+    [Test]
+    public async Task A_function_met_through_a_related_item_of_another_direction_is_said_to_be_met_in_part()
+    {
+        // The food industry's traceability item asked for by a machinery plant: the general item stands in, in part only.
+        var enterprise = new EnterpriseProfile("璧山区", "汽车零部件制造", "规下高成长");
+        var query = new DemandQuery("老板交代要把这件事办好", "machinery", "food.traceability", null, null, enterprise);
+        var result = await MatchAsync(query,
+            ("追溯", Doc(title: "产品质量追溯系统", summary: "一物一码，批次、班组、工序全程可查，产品质量追溯", directions: ["general"], keywords: ["产品追溯"])));
+
+        var need = Reason(Get(result, "追溯"), MatchReasonKinds.Need);
+        Assert.That(need.Detail, Does.StartWith("以相近条目「产品质量追溯」部分满足所需功能「产品质量可追溯体系」"), need.Detail);
     }
 
     [Test]
