@@ -10,34 +10,9 @@ namespace Marketplace.Tests.Api;
 /// 4xx problem answer, never a 500; the same for every query parameter of every GET given an odd value. Read from the
 /// served document, so a new operation is covered too.
 /// </summary>
-public partial class BadBodyTests
+public class BadBodyTests : ServedDocumentWalk
 {
-    private static readonly string[] Kinds = ["integrator", "enterprise", "district", "assessor", "capability-center"];
-
     private static readonly string[] Shapes = ["{}", "null", "[]", "\"text\"", "42", "{\"", "{\"unknown\":1}"];
-
-    private MarketplaceApp _app = null!;
-    private JsonNode _document = null!;
-    private readonly List<(string Kind, HttpClient Client)> _callers = [];
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _app = new MarketplaceApp();
-        _document = JsonNode.Parse(await _app.Client().GetStringAsync("/openapi/v1.json"))!;
-        _callers.Add(("operator", _app.Operator()));
-        foreach (var kind in Kinds)
-        {
-            _callers.Add((kind, (await _app.CreateOrganizationAsync(kind, district: "沙坪坝区")).Client));
-        }
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _app.Dispose();
-        MarketplaceApp.DeleteDirectory(_app.DataDirectory);
-    }
 
     [Test]
     public async Task No_body_of_the_wrong_shape_or_type_gets_a_500()
@@ -46,8 +21,8 @@ public partial class BadBodyTests
         var sent = 0;
         foreach (var (path, method, schema) in JsonOperations())
         {
-            var url = PathParameter().Replace(path, _ => Guid.NewGuid().ToString());
-            foreach (var (kind, client) in _callers)
+            var url = WithNewIds(path);
+            foreach (var (kind, client) in Callers)
             {
                 var admitted = false;
                 foreach (var body in Shapes)
@@ -77,16 +52,16 @@ public partial class BadBodyTests
         string[] values = ["", " ", "abc", "-1", "0", "99999999999999999999", "1.5", "１２", "\u0000", new string('长', 3_000), "a,b"];
         var failures = new List<string>();
         var sent = 0;
-        foreach (var (path, operations) in _document["paths"]!.AsObject())
+        foreach (var (path, operations) in Document["paths"]!.AsObject())
         {
             if (operations!["get"]?["parameters"] is not JsonArray parameters)
             {
                 continue;
             }
-            var url = PathParameter().Replace(path, _ => Guid.NewGuid().ToString());
+            var url = WithNewIds(path);
             foreach (var name in parameters.Where(p => p!["in"]!.GetValue<string>() == "query").Select(p => p!["name"]!.GetValue<string>()))
             {
-                foreach (var (kind, client) in _callers)
+                foreach (var (kind, client) in Callers)
                 {
                     foreach (var value in values)
                     {
@@ -123,7 +98,7 @@ public partial class BadBodyTests
     /// <summary>Operations with a JSON request body, and that body's schema (references resolved).</summary>
     private IEnumerable<(string Path, string Method, JsonObject Schema)> JsonOperations()
     {
-        foreach (var (path, operations) in _document["paths"]!.AsObject())
+        foreach (var (path, operations) in Document["paths"]!.AsObject())
         {
             foreach (var (method, operation) in operations!.AsObject())
             {
@@ -139,7 +114,7 @@ public partial class BadBodyTests
     {
         while (schema["$ref"] is { } reference)
         {
-            schema = _document["components"]!["schemas"]![reference.GetValue<string>().Split('/')[^1]]!;
+            schema = Document["components"]!["schemas"]![reference.GetValue<string>().Split('/')[^1]]!;
         }
         if (schema["allOf"] is JsonArray { Count: 1 } only)
         {
@@ -176,7 +151,4 @@ public partial class BadBodyTests
         JsonArray several => several.Select(t => t!.GetValue<string>()).FirstOrDefault(t => t != "null"),
         _ => null,
     };
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"\{[^}]+\}")]
-    private static partial System.Text.RegularExpressions.Regex PathParameter();
 }

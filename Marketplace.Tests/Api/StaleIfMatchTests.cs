@@ -9,39 +9,14 @@ namespace Marketplace.Tests.Api;
 /// compare it (their own tests send stale ones); every other state-changing operation in the served document hands out no
 /// ETag, so an If-Match naming one is never true: 412, whoever calls, before anything changes.
 /// </summary>
-public partial class StaleIfMatchTests
+public class StaleIfMatchTests : ServedDocumentWalk
 {
-    private static readonly string[] Kinds = ["integrator", "enterprise", "district", "assessor", "capability-center"];
-
-    private MarketplaceApp _app = null!;
-    private JsonNode _document = null!;
-    private readonly List<(string Kind, HttpClient Client)> _callers = [];
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _app = new MarketplaceApp();
-        _document = JsonNode.Parse(await _app.Client().GetStringAsync("/openapi/v1.json"))!;
-        _callers.Add(("operator", _app.Operator()));
-        foreach (var kind in Kinds)
-        {
-            _callers.Add((kind, (await _app.CreateOrganizationAsync(kind, district: "沙坪坝区")).Client));
-        }
-    }
-
-    [OneTimeTearDown]
-    public void Stop()
-    {
-        _app.Dispose();
-        MarketplaceApp.DeleteDirectory(_app.DataDirectory);
-    }
-
     [Test]
     public async Task Every_change_that_takes_no_if_match_refuses_one_naming_a_version()
     {
         var failures = new List<string>();
         var checkedOperations = 0;
-        foreach (var (path, operations) in _document["paths"]!.AsObject())
+        foreach (var (path, operations) in Document["paths"]!.AsObject())
         {
             foreach (var (method, operation) in operations!.AsObject().Where(m => m.Key is "post" or "put" or "patch" or "delete"))
             {
@@ -49,10 +24,10 @@ public partial class StaleIfMatchTests
                 {
                     continue;
                 }
-                var url = PathParameter().Replace(path, _ => Guid.NewGuid().ToString());
+                var url = WithNewIds(path);
                 var mediaType = operation["requestBody"]?["content"]?.AsObject().First().Key;
                 HttpResponseMessage? admitted = null;
-                foreach (var (_, client) in _callers)
+                foreach (var (_, client) in Callers)
                 {
                     var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), url);
                     if (mediaType is not null)
@@ -81,7 +56,7 @@ public partial class StaleIfMatchTests
     [Test]
     public async Task A_change_that_takes_no_if_match_still_goes_ahead_with_none_or_with_a_star()
     {
-        var enterprise = await _app.CreateOrganizationAsync("enterprise");
+        var enterprise = await App.CreateOrganizationAsync("enterprise");
         foreach (var ifMatch in new[] { null, "*" })
         {
             var response = await enterprise.Client.SendAsync(
@@ -89,7 +64,4 @@ public partial class StaleIfMatchTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         }
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"\{[^}]+\}")]
-    private static partial System.Text.RegularExpressions.Regex PathParameter();
 }
