@@ -77,15 +77,7 @@ public class RebuildJobTests
             }
             await SearchTestHost.EventuallyAsync(async () => SearchTestHost.Ids(await host.SearchAsync("?q=立体仓库")).Count == 5, TimeSpan.FromSeconds(10), "indexed");
 
-            var accepted = await host.Operator().PostAsync("/api/v1/admin/search/rebuild", null);
-            Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await accepted.Content.ReadAsStringAsync());
-            var location = accepted.Headers.Location!.ToString();
-            JsonObject job = new();
-            await SearchTestHost.EventuallyAsync(async () =>
-            {
-                job = JsonNode.Parse(await host.Operator().GetStringAsync(location))!.AsObject();
-                return job["status"]!.GetValue<string>() is "succeeded" or "failed";
-            }, TimeSpan.FromSeconds(30), "the job finishes");
+            var job = await RebuildAsync(host);
             Assert.That(job["status"]!.GetValue<string>(), Is.EqualTo("failed"), job.ToJsonString());
             Assert.That(job["error"]!.GetValue<string>(), Is.EqualTo("IOException: injected: disk full"));
             Assert.That(job["processed"]!.GetValue<long>(), Is.EqualTo(2), "the first batch only");
@@ -119,15 +111,7 @@ public class RebuildJobTests
             }
             await SearchTestHost.EventuallyAsync(async () => SearchTestHost.Ids(await host.SearchAsync("?q=立体仓库")).Count == 5, TimeSpan.FromSeconds(10), "indexed");
 
-            var accepted = await host.Operator().PostAsync("/api/v1/admin/search/rebuild", null);
-            Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await accepted.Content.ReadAsStringAsync());
-            var location = accepted.Headers.Location!.ToString();
-            JsonObject job = new();
-            await SearchTestHost.EventuallyAsync(async () =>
-            {
-                job = JsonNode.Parse(await host.Operator().GetStringAsync(location))!.AsObject();
-                return job["status"]!.GetValue<string>() is "succeeded" or "failed";
-            }, TimeSpan.FromSeconds(30), "the job finishes");
+            var job = await RebuildAsync(host);
             Assert.That(job["status"]!.GetValue<string>(), Is.EqualTo("succeeded"), job.ToJsonString());
             Assert.That(job["processed"]!.GetValue<long>(), Is.EqualTo(5));
         }
@@ -181,5 +165,20 @@ public class RebuildJobTests
 
             public ValueTask DisposeAsync() => rebuild.DisposeAsync();
         }
+    }
+
+    /// <summary>Starts a rebuild as the operator and waits until its job has finished; returns the job.</summary>
+    private static async Task<JsonObject> RebuildAsync(SearchTestHost host)
+    {
+        var accepted = await host.Operator().PostAsync("/api/v1/admin/search/rebuild", null);
+        Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await accepted.Content.ReadAsStringAsync());
+        var location = accepted.Headers.Location!.ToString();
+        JsonObject job = new();
+        await SearchTestHost.EventuallyAsync(async () =>
+        {
+            job = JsonNode.Parse(await host.Operator().GetStringAsync(location))!.AsObject();
+            return job["status"]!.GetValue<string>() is "succeeded" or "failed";
+        }, TimeSpan.FromSeconds(30), "the job finishes");
+        return job;
     }
 }
