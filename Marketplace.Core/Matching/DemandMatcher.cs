@@ -454,7 +454,7 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         {
             // 小快轻准 is a preference, not a requirement: it shades the fit a little.
             var light = Lightweight(hit);
-            reasons.Add(new MatchReason(MatchReasonKinds.Lightweight, light >= 0.5, LightweightDetail(hit, light >= 0.5)));
+            reasons.Add(new MatchReason(MatchReasonKinds.Lightweight, light >= 0.5, LightweightDetail(hit)));
             fit *= 1 - weights.LightweightShare * (1 - light);
         }
         if (wish is not AcquisitionWish.None)
@@ -554,11 +554,23 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         return (light + cheap + quick) / 3;
     }
 
-    private static string LightweightDetail(OfferingHit hit, bool ok)
+    /// <summary>
+    /// The facts and which parts of 小快轻准 they meet: all three (light to deploy, at most 10万, at most 30 days), none, or
+    /// which (a ¥300,000 tool is light and quick but not cheap, and says so).
+    /// </summary>
+    private static string LightweightDetail(OfferingHit hit)
     {
         var kind = hit.Deployment == "saas" ? "SaaS云服务" : hit.Type == "tool" ? "工具" : hit.Deployment == "hardware" ? "硬件方案" : "项目制方案";
         var facts = $"{kind}，最低{Yuan(hit.PriceMinYuan)}，{hit.ImplementationDays}天实施";
-        return ok ? $"{facts}，小快轻准，适合中小企业" : $"{facts}，对中小企业偏重";
+        var parts = new[]
+        {
+            (Met: hit.Deployment == "saas" || hit.Type == "tool", Yes: "部署轻", No: "部署偏重"),
+            (Met: hit.PriceMinYuan <= LightweightPriceYuan, Yes: "投入小", No: "投入偏高"),
+            (Met: hit.ImplementationDays <= LightweightDays, Yes: "实施快", No: "周期偏长"),
+        };
+        return parts.All(p => p.Met) ? $"{facts}，小快轻准，适合中小企业"
+            : parts.All(p => !p.Met) ? $"{facts}，对中小企业偏重"
+            : $"{facts}，{string.Join("、", parts.Where(p => p.Met).Select(p => p.Yes))}，但{string.Join("、", parts.Where(p => !p.Met).Select(p => p.No))}";
     }
 
     /// <summary>The offering's items with a strength: declared ones 1, and those the need model reads in its title, summary and keywords.</summary>

@@ -525,6 +525,19 @@ public sealed partial class DemandMatcherTests
     }
 
     [Test]
+    public async Task The_lightweight_reason_names_the_parts_of_small_quick_light_an_offering_misses()
+    {
+        var result = await MatchAsync(Query(enterprise: Small),
+            ("贵工具", Doc(price: 300_000, days: 30, type: "tool", deployment: "hardware")),
+            ("重方案", Doc(price: 2_000_000, days: 240)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Reason(Get(result, "贵工具"), MatchReasonKinds.Lightweight).Detail, Is.EqualTo("工具，最低30万元，30天实施，部署轻、实施快，但投入偏高"));
+            Assert.That(Reason(Get(result, "重方案"), MatchReasonKinds.Lightweight).Detail, Is.EqualTo("硬件方案，最低200万元，240天实施，对中小企业偏重"));
+        });
+    }
+
+    [Test]
     public async Task Renting_first_or_buying_outright_shades_the_fit()
     {
         (string, OfferingDocument) rental = ("租赁", Doc(keywords: ["按月租赁"]));
