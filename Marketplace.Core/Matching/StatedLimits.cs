@@ -38,7 +38,8 @@ public static partial class StatedLimitsReader
             return StatedLimits.None;
         }
         long? budget = null;
-        var amounts = AmountRange().Replace(text, ""); // 3到5万, 5万到10万之间: the upper end is the limit
+        // 3到5万, 5万到10万之间: the upper end is the limit. A deadline (年底之前) is no figure of the past for an amount after it.
+        var amounts = AmountRange().Replace(DateDeadline().Replace(text, m => new string('，', m.Length)), "");
         foreach (Match m in Amount().Matches(amounts))
         {
             if (!IsLimit(m) || DescribesThePlant(amounts, m.Index) || ToNumber(m.Groups["n"].Value) is not { } n || n <= 0)
@@ -108,7 +109,7 @@ public static partial class StatedLimitsReader
         return n + place - 1;
     }
 
-    [GeneratedRegex(@"(?<when>(?:今|本)?年(?:底|末)|(?:今|本)年(?=之?内)|(?:这个|本|下个|下)?月(?:底|末)|(?:下个|下)月(?![底末份])|(?<month>\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?<end>底|末)?|国庆|十一|元旦|春节|过年)"
+    [GeneratedRegex(@"(?<when>(?:今|本)?年(?:底|末)|(?:今|本)年(?=之?内)|(?:这个|本|下个|下)?月(?:底|末)|(?:下个|下)月(?![底末份])|(?<month>\d{1,2}|[一二三四五六七八九十]{1,3})月份?(?<end>底|末)?|国庆|(?<!双)十一|元旦|春节|过年)"
         + @"(?:前|之前|以前|以内|之内|内|(?<done>(?:就|要|得|必须|能|一定|争取)*(?:用上|用起来|上线|投产|到位|交付|完成|装好|弄好|搞定|做完|落地|见效)))")]
     private static partial Regex DateDeadline();
 
@@ -118,24 +119,47 @@ public static partial class StatedLimitsReader
         int? days = null;
         foreach (Match m in DateDeadline().Matches(text))
         {
-            // 去年底, 上个月底前, 前年春节前 are past; 明年底 is no deadline this reading can date safely.
-            var before = text.AsSpan(0, m.Index);
-            if (before.EndsWith("上个") || before.Length > 0 && "上去前明后".Contains(before[^1]))
+            if (YearBefore(text.AsSpan(0, m.Index), today.Year) is not { } year || DeadlineDate(m, today, year) is not { } date || date < today)
             {
-                continue;
+                continue; // 去年底, 前年春节前, 上个月底前: the past
             }
-            if (DeadlineDate(m, today) is { } date)
-            {
-                days = Math.Min(days ?? int.MaxValue, Math.Max(1, date.DayNumber - today.DayNumber));
-            }
+            days = Math.Min(days ?? int.MaxValue, Math.Max(1, date.DayNumber - today.DayNumber));
         }
         return days;
     }
 
-    private static DateOnly? DeadlineDate(Match m, DateOnly today)
+    /// <summary>
+    /// The year a date deadline names just before it: 2027年底, 明年底, 明年6月底 (the next), 后年 (the one after); this year when
+    /// none is named (今年底, 然后年底前); null for the past (去年底, 前年, 上个月底前, 上月底).
+    /// </summary>
+    private static int? YearBefore(ReadOnlySpan<char> before, int thisYear)
+    {
+        if (before.EndsWith("上个") || before.EndsWith("上") && !before.EndsWith("马上"))
+        {
+            return null;
+        }
+        var trimmed = before.EndsWith("年") ? before[..^1] : before; // 明年年底, 2027年6月底
+        if (trimmed.Length >= 4 && int.TryParse(trimmed[^4..], NumberStyles.None, CultureInfo.InvariantCulture, out var named))
+        {
+            return named;
+        }
+        // A one-character year word, unless it ends another word (然后、之前、以后、目前、提前、当前).
+        if (trimmed.Length > 0 && (trimmed.Length == 1 || !"然之以目提当".Contains(trimmed[^2])))
+        {
+            switch (trimmed[^1])
+            {
+                case '明': return thisYear + 1;
+                case '后': return thisYear + 2;
+                case '去' or '前': return null;
+            }
+        }
+        return thisYear;
+    }
+
+    private static DateOnly? DeadlineDate(Match m, DateOnly today, int year)
     {
         var when = m.Groups["when"].Value;
-        var endOfThisMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(1).AddDays(-1);
+        var named = year != today.Year;
         if (m.Groups["month"].Success)
         {
             if (ToNumber(m.Groups["month"].Value) is not { } month || month is < 1 or > 12 || month != Math.Floor(month))
@@ -143,21 +167,25 @@ public static partial class StatedLimitsReader
                 return null;
             }
             // 6月底前 and 6月要上线: the month's last day; 9月份之前: its first. A month already past this year is next year's.
-            var start = new DateOnly(today.Year, (int)month, 1);
-            var date = m.Groups["end"].Success || m.Groups["done"].Success ? start.AddMonths(1).AddDays(-1) : start;
-            return date < today ? date.AddYears(1) : date;
+            DateOnly For(int y)
+            {
+                var start = new DateOnly(y, (int)month, 1);
+                return m.Groups["end"].Success || m.Groups["done"].Success ? start.AddMonths(1).AddDays(-1) : start;
+            }
+            return !named && For(year) < today ? For(year + 1) : For(year);
         }
+        var endOfThisMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(1).AddDays(-1);
         return when switch
         {
-            _ when when.Contains('年') => new DateOnly(today.Year, 12, 31),
+            "春节" or "过年" => NextSpringFestival(today),
+            _ when when.Contains('年') => new DateOnly(year, 12, 31),
             // 下个月底前 and 下个月要用上: next month's last day; 下个月前: its first.
             _ when when.StartsWith('下') => when.Length > 2 && when[^1] is '底' or '末' || m.Groups["done"].Success
                 ? endOfThisMonth.AddDays(1).AddMonths(1).AddDays(-1)
                 : endOfThisMonth.AddDays(1),
             _ when when.EndsWith("月底") || when.EndsWith("月末") => endOfThisMonth,
-            "国庆" or "十一" => Next(new DateOnly(today.Year, 10, 1), today),
-            "元旦" => new DateOnly(today.Year + 1, 1, 1),
-            _ => NextSpringFestival(today), // 春节, 过年
+            "国庆" or "十一" => Next(new DateOnly(year, 10, 1), today),
+            _ => new DateOnly(named ? year : year + 1, 1, 1), // 元旦: the coming one, or the named year's
         };
     }
 

@@ -55,14 +55,40 @@ public class StatedLimitsTests
     [TestCase("下个月前定下来", 25)]
     [TestCase("年底要上线", 24)]
     [TestCase("3月份必须投产", 114)]
+    [TestCase("2027年底前完成", 389)]
+    [TestCase("明年年底前上线", 389)]
+    [TestCase("明年6月底前投产", 205)]
+    [TestCase("然后月底前装好", 24)]
+    [TestCase("马上月底前就要用上", 24)]
+    [TestCase("目前月底前要交付", 24)]
+    [TestCase("然后年底前要上线", 24)]
     public void Reads_a_deadline_written_as_a_date(string text, int days) =>
         Assert.That(StatedLimitsReader.Read(text, new DateOnly(2026, 12, 7)), Is.EqualTo(new StatedLimits(null, days)));
 
+    [TestCase("过年前要装好", 27)] // 2027-02-06
+    [TestCase("春节前要装好", 27)]
+    [TestCase("年底前要用起来", 355)]
+    [TestCase("2月底前装好", 49)] // 2027-02-28
+    [TestCase("元旦前上线", 356)]
+    [TestCase("明年元旦前上线", 356)]
+    public void Reads_a_deadline_written_as_a_date_in_January(string text, int days) =>
+        Assert.That(StatedLimitsReader.Read(text, new DateOnly(2027, 1, 10)), Is.EqualTo(new StatedLimits(null, days)));
+
+    [Test]
+    public void The_end_of_February_of_a_leap_year_is_its_29th() =>
+        Assert.That(StatedLimitsReader.Read("2月底前装好", new DateOnly(2027, 3, 5)), Is.EqualTo(new StatedLimits(null, 361))); // 2028-02-29
+
+    [Test]
+    public void A_deadline_before_a_budget_leaves_the_budget_read() =>
+        Assert.That(StatedLimitsReader.Read("年底之前预算20万以内", new DateOnly(2026, 12, 7)), Is.EqualTo(new StatedLimits(200_000, 24)));
+
     [TestCase("去年底前就上过一套")]
     [TestCase("上个月底前交的货")]
-    [TestCase("明年底前再说")]
     [TestCase("年底很忙")]
     [TestCase("下个月再说")]
+    [TestCase("去年年底前就上过一套")]
+    [TestCase("2025年底前上的线")]
+    [TestCase("双十一前订单多")]
     public void Dates_of_the_past_or_without_a_deadline_word_are_no_deadline(string text) =>
         Assert.That(StatedLimitsReader.Read(text, new DateOnly(2026, 12, 7)), Is.EqualTo(StatedLimits.None));
 
