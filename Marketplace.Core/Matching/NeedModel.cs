@@ -470,10 +470,13 @@ public sealed partial class NeedModel
     internal const double DismissedWeight = 0.25;
 
     /// <summary>
-    /// A clause that turns something down (不想上、不想动、不考虑、…我们不要) or says it is there already (都有设备了、已经有了、
-    /// 已经上了); not 不要再/不想再, which say the problem must stop (不想再手写报工), nor 不想 of the workers (年轻人不想干).
+    /// A clause that turns something down (不想上、不想动、不考虑、我们不要) or says the equipment or system is there already
+    /// (都有设备了、已经有系统了、已经上了); not 不要再/不想再, which say the problem must stop (不想再手写报工), nor what the workers or
+    /// customers do not want (年轻人不想干, 不想上夜班, 客户不要), nor 不想要人工… (the manual work is the problem), nor a defect
+    /// that is there already (焊缝都有气孔了).
     /// </summary>
-    [System.Text.RegularExpressions.GeneratedRegex(@"不想(?:上|买|换|动|搞|弄|要)|不用上|不需要上|先不上|不考虑|不打算(?:上|买|换)|不要了|不要$|(?:都|已经)有[^，。；！？]{0,8}了|已经(?:上|买|装)了")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"不想(?:上(?![夜白]?班)|买|换|动|搞)|不想要(?!人|再)|不用上|不需要上|先不上|不考虑|不打算(?:上|买|换)"
+        + @"|(?:我们|咱们|我|厂里|公司)(?:也|就|先|暂时)?不要了?$|(?:都|已经|早就)有(?:了|[^，。；！？]{0,4}(?:设备|系统|软件|机器|平台|产线|生产线|机子)[^，。；！？]{0,2}了)|已经(?:上|买|装)了")]
     private static partial System.Text.RegularExpressions.Regex Dismissal();
 
     /// <summary>Words with which an owner corrects what they first asked for: 其实就是…, 说白了….</summary>

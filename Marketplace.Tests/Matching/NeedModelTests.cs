@@ -63,6 +63,13 @@ public class NeedModelTests
     public void What_the_owner_turns_down_is_not_the_need(string text, string turnedDown) =>
         Assert.That(Model.Classify(text, max: 3, minShare: 0.3, requestWeight: 2, namedLead: 0.05).Select(r => r.Code), Does.Not.Contain(turnedDown));
 
+    [TestCase("仓库的料账都有问题了，出入库也乱", "仓库")]
+    [TestCase("盘点对不上已经有好几次了，出入库也乱", "盘点")]
+    [TestCase("焊缝都有气孔了，车间数据全靠手抄", "气孔")]
+    [TestCase("表面有划痕的件客户不要，仓库也乱", "划痕")]
+    public void A_problem_that_is_there_already_is_no_refusal(string text, string evidence) =>
+        Assert.That(Model.Classify(text, max: 3, minShare: 0.3, requestWeight: 2)[0].Evidence, Has.Some.Contains(evidence));
+
     [Test]
     public void A_request_the_owner_corrects_gives_way_to_the_correction() =>
         Assert.That(Model.Classify("想上个5G？其实就是老板想在手机上看每天生产多少", max: 3, minShare: 0.3, requestWeight: 2, namedLead: 0.05)[0].Code,
@@ -70,6 +77,7 @@ public class NeedModelTests
 
     [TestCase("不想再让工人手写报工了，想上个扫码报工", "general.production-data")]
     [TestCase("年轻人都不想干喷漆，想换成机器人", "general.industrial-robot")]
+    [TestCase("老板不想要人工盯着仓库的进出库，想上个系统", "general.smart-warehouse")]
     public void A_problem_the_owner_wants_to_stop_is_no_refusal(string text, string item) =>
         Assert.That(Model.Classify(text, max: 3, minShare: 0.3, requestWeight: 2, namedLead: 0.05)[0].Code, Is.EqualTo(item));
 
