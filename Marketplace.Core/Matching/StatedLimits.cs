@@ -22,7 +22,7 @@ public static partial class StatedLimitsReader
 {
     private const string Number = @"(?<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九几十百千]+)";
 
-    [GeneratedRegex(@"(?<before>预算|投入|投资|最多|顶多|至多|不超过|不超|别超|不高于|控制在|限额|上限|能拿出|拿得出|出得起|手头能拿)?(?:是|为|约|大概|大约|在|有|能|就|也就|只有|只能|可以|给)?\s*"
+    [GeneratedRegex(@"(?<before>预算|投入|投资|最多|顶多|至多|不超过|不超|别超过|别超|不高于|控制在|限额|上限|能拿出|拿得出|出得起|手头能拿)?(?:是|为|约|大概|大约|在|有|能|就|也就|只有|只能|可以|给)?\s*"
         + Number + @"(?<approx>来|多|余)?\s*(?<unit>万元|万块钱?|万|[wW]|千元|千块钱?|千|[kK]|元|块钱?)(?<thousands>(?<=万)[一二两三四五六七八九])?(?<after>以内|以下|之内|之间|内|封顶|打住|打得住|能接受|可以接受|的?预算|(?:钱)?的(?:东西|那种|就行)|就行|就够)?")]
     private static partial Regex Amount();
 
@@ -43,6 +43,11 @@ public static partial class StatedLimitsReader
         foreach (Match m in Amount().Matches(amounts))
         {
             if (!IsLimit(m) || DescribesThePlant(amounts, m.Index) || ToNumber(m.Groups["n"].Value) is not { } n || n <= 0)
+            {
+                continue;
+            }
+            // 千万别超过: 千万 is "by all means" there, not ten million.
+            if (m.Groups["n"].Value == "千" && m.Groups["unit"].Value == "万" && m.Index + m.Length < amounts.Length && "别不要得".Contains(amounts[m.Index + m.Length]))
             {
                 continue;
             }
@@ -119,7 +124,8 @@ public static partial class StatedLimitsReader
         int? days = null;
         foreach (Match m in DateDeadline().Matches(text))
         {
-            if (YearBefore(text.AsSpan(0, m.Index), today.Year) is not { } year || DeadlineDate(m, today, year) is not { } date || date < today)
+            if (!SetsADeadline(text, m) || YearBefore(text.AsSpan(0, m.Index), today.Year) is not { } year
+                || DeadlineDate(m, today, year) is not { } date || date < today)
             {
                 continue; // 去年底, 前年春节前, 上个月底前: the past
             }
@@ -127,6 +133,33 @@ public static partial class StatedLimitsReader
         }
         return days;
     }
+
+    /// <summary>
+    /// Whether a date is the owner's deadline rather than when something happens: done by then (3月底前投产, 年底前要用起来,
+    /// 下个月前定下来, 年底之前预算20万) or alone in its clause (12月底之前); not 年底前订单特别多, 今年内已经停机三次, 春节前后, 每月底前要出报表.
+    /// </summary>
+    private static bool SetsADeadline(string text, Match m)
+    {
+        if (m.Groups["done"].Success)
+        {
+            return true;
+        }
+        var end = m.Index + m.Length;
+        var clauseEnd = end;
+        while (clauseEnd < text.Length && !Clauses.IsEnd(text[clauseEnd]))
+        {
+            clauseEnd++;
+        }
+        var after = text.AsSpan(end, clauseEnd - end).Trim();
+        var before = text.AsSpan(0, m.Index);
+        return !before.EndsWith("每") && !after.StartsWith("后")
+            && (after.IsEmpty || (after.IndexOfAny(PastInClause) < 0 && DeadlineWish().IsMatch(after)));
+    }
+
+    private static readonly System.Buffers.SearchValues<char> PastInClause = System.Buffers.SearchValues.Create("了过");
+
+    [GeneratedRegex(@"要|想|得|必须|希望|争取|务必|预算|能用|用上|用起来|上线|投产|到位|交付|完成|装好|弄好|搞定|做完|落地|见效|定下来|搞好|做好")]
+    private static partial Regex DeadlineWish();
 
     /// <summary>
     /// The year a date deadline names just before it: 2027年底, 明年底, 明年6月底 (the next), 后年 (the one after); this year when
@@ -160,9 +193,11 @@ public static partial class StatedLimitsReader
     {
         var when = m.Groups["when"].Value;
         var named = year != today.Year;
+        var within = m.Value.EndsWith('内');
         if (m.Groups["month"].Success)
         {
-            if (ToNumber(m.Groups["month"].Value) is not { } month || month is < 1 or > 12 || month != Math.Floor(month))
+            // 一月内, 两月内: within a month or two (a duration, read as one), not before January.
+            if (within || ToNumber(m.Groups["month"].Value) is not { } month || month is < 1 or > 12 || month != Math.Floor(month))
             {
                 return null;
             }
@@ -179,8 +214,8 @@ public static partial class StatedLimitsReader
         {
             "春节" or "过年" => NextSpringFestival(today),
             _ when when.Contains('年') => new DateOnly(year, 12, 31),
-            // 下个月底前 and 下个月要用上: next month's last day; 下个月前: its first.
-            _ when when.StartsWith('下') => when.Length > 2 && when[^1] is '底' or '末' || m.Groups["done"].Success
+            // 下个月底前, 下个月内 and 下个月要用上: next month's last day; 下个月前: its first.
+            _ when when.StartsWith('下') => when.Length > 2 && when[^1] is '底' or '末' || within || m.Groups["done"].Success
                 ? endOfThisMonth.AddDays(1).AddMonths(1).AddDays(-1)
                 : endOfThisMonth.AddDays(1),
             _ when when.EndsWith("月底") || when.EndsWith("月末") => endOfThisMonth,
@@ -213,7 +248,7 @@ public static partial class StatedLimitsReader
     /// </summary>
     private static bool DescribesThePlant(string text, int at) => PlantOrPast().IsMatch(Clauses.Before(text, at));
 
-    [GeneratedRegex(@"产值|营收|营业额|销售额|年销售|年产|产量|利润|税收|电费|水费|工资|损失|亏损|亏了|花了|投了|贷款|注册资本|前年|去年|当年|之前|以前|原来|早年|那年|已经|\d{4}年")]
+    [GeneratedRegex(@"产值|营收|营业额|销售额|年销售|年产|产量|利润|税收|电费|水费|工资|损失|亏损|亏了|花了|投了|买了|买的|贷款|注册资本|前年|去年|当年|之前|以前|原来|早年|那年|已经|\d{4}年")]
     private static partial Regex PlantOrPast();
 
     /// <summary>The lower end of an amount range and its connector (3到, 5万到, 3-), so that the upper end is read as the amount.</summary>

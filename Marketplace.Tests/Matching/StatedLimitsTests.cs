@@ -28,6 +28,7 @@ public class StatedLimitsTests
     [TestCase("预算10余万", 190_000L, null)]
     [TestCase("想买个几千块的东西先试试", 9_000L, null)]
     [TestCase("一年几千块的那种就行", 9_000L, null)]
+    [TestCase("预算千万别超过20万", 200_000L, null)]
     public void Reads_a_budget_and_a_deadline_stated_as_limits(string text, long? budget, int? days) =>
         Assert.That(StatedLimitsReader.Read(text), Is.EqualTo(new StatedLimits(budget, days)));
 
@@ -62,6 +63,9 @@ public class StatedLimitsTests
     [TestCase("马上月底前就要用上", 24)]
     [TestCase("目前月底前要交付", 24)]
     [TestCase("然后年底前要上线", 24)]
+    [TestCase("下个月内用上", 55)]
+    [TestCase("下个月之内", 55)]
+    [TestCase("一月内装好", 30)]
     public void Reads_a_deadline_written_as_a_date(string text, int days) =>
         Assert.That(StatedLimitsReader.Read(text, new DateOnly(2026, 12, 7)), Is.EqualTo(new StatedLimits(null, days)));
 
@@ -86,6 +90,11 @@ public class StatedLimitsTests
     [TestCase("上个月底前交的货")]
     [TestCase("年底很忙")]
     [TestCase("下个月再说")]
+    [TestCase("年底前订单特别多")]
+    [TestCase("每月底前要出报表")]
+    [TestCase("今年内已经停机三次")]
+    [TestCase("春节前后订单最多")]
+    [TestCase("买了个几千块的东西不好用")]
     [TestCase("去年年底前就上过一套")]
     [TestCase("2025年底前上的线")]
     [TestCase("双十一前订单多")]
