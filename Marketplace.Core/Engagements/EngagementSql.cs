@@ -39,7 +39,8 @@ internal static class EngagementSql
 
     /// <summary>The demand item with its list's owner and status (removed items are not found).</summary>
     public const string ItemForEngagement = """
-        SELECT i.id AS ItemId, i.list_id AS ListId, l.owner_id AS OwnerId, l.status AS ListStatus
+        SELECT i.id AS ItemId, i.list_id AS ListId, l.owner_id AS OwnerId, l.status AS ListStatus,
+               CASE WHEN l.match_pending IS NULL THEN 0 ELSE 1 END AS MatchPending
         FROM demand_items i JOIN demand_lists l ON l.id = i.list_id
         WHERE i.id = @ItemId AND i.removed_at IS NULL
         """;

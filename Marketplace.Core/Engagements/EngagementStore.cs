@@ -90,6 +90,7 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
         public Guid ListId { get; init; }
         public Guid OwnerId { get; init; }
         public string ListStatus { get; init; } = "";
+        public bool MatchPending { get; init; }
     }
 
     private sealed class MatchRow
@@ -145,6 +146,12 @@ public sealed partial class EngagementStore(Database db, TimeProvider clock, Web
                 if (item.ListStatus != DemandListStatuses.Open)
                 {
                     throw new ConflictException("需求清单已关闭，不能再发起对接 (the item's demand list is closed).");
+                }
+                // An edit stored while the search index was unreachable waits to be matched: its current matches are the
+                // text's before the edit.
+                if (item.MatchPending)
+                {
+                    throw new ConflictException("需求清单的修改正在等待重新匹配，请稍后再发起对接 (the list's edit is waiting to be matched; try again shortly).");
                 }
                 if (match is null)
                 {

@@ -263,7 +263,7 @@ public class EngagementTests
         }));
         Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK), await edited.Content.ReadAsStringAsync());
         var matches = await GetJsonAsync(_otherEnterprise.Client, $"{url}/matches?topK=50");
-        Assume.That(matches["items"]![0]!["matches"]!.AsArray().Select(m => m!["offeringId"]!.GetValue<string>()), Does.Not.Contain(_offering.ToString()),
+        Assert.That(matches["items"]![0]!["matches"]!.AsArray().Select(m => m!["offeringId"]!.GetValue<string>()), Does.Not.Contain(_offering.ToString()),
             "the welding offering no longer matches the edited item");
 
         await ProblemAssert.IsProblemAsync(await OpenRequestAsync(_otherEnterprise, itemId, _offering), HttpStatusCode.BadRequest, "offeringId");

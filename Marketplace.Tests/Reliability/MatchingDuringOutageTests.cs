@@ -51,6 +51,38 @@ public class MatchingDuringOutageTests
     }
 
     [Test]
+    public async Task An_item_edited_while_matching_waits_opens_no_engagement_from_its_matches_before_the_edit()
+    {
+        var host = new SearchTestHost(settings: new Dictionary<string, string?>(SearchTestHost.FastRecovery), injectFaults: true);
+        try
+        {
+            var enterprise = host.Client(await host.CreateOrganizationAsync("enterprise"));
+            var integrator = await host.CreateIntegratorAsync();
+            var welding = await host.PublishAsync(integrator, MarketplaceApp.OfferingBody(title: "车架焊接机器人工作站", keywords: ["焊接机器人", "焊缝"]));
+            await SearchTestHost.EventuallyAsync(async () => (await host.Client().GetAsync("/api/v1/offerings/search?q=焊接")).StatusCode == HttpStatusCode.OK,
+                TimeSpan.FromSeconds(30), "search answers once the index is ready");
+            var list = await CreatedAsync(enterprise, "车架焊缝宽窄不一，想上焊接机器人");
+            var itemId = list["items"]![0]!["id"]!.GetValue<string>();
+
+            host.Faults.Down = true;
+            var edit = await enterprise.SendAsync(MarketplaceApp.WithIfMatch(HttpMethod.Put, $"/api/v1/demand-lists/{list["id"]}", "\"1\"",
+                new { items = new[] { new { id = itemId, text = "污水处理站出水COD老是超标，想上一套在线监测" } } }));
+            Assert.That((await MarketplaceApp.ReadJsonAsync(edit))["matchPending"]!.GetValue<bool>(), Is.True);
+
+            var opened = await enterprise.PostAsJsonAsync("/api/v1/engagements", new
+            {
+                itemId, offeringId = welding, message = "想了解报价", contact = new { name = "王经理", phone = "023-6512 3456" },
+            });
+            await ProblemAssert.IsProblemAsync(opened, HttpStatusCode.Conflict);
+        }
+        finally
+        {
+            host.Faults.Down = false;
+            host.DisposeAndDelete();
+        }
+    }
+
+    [Test]
     public async Task A_diagnosis_report_submitted_meanwhile_is_kept_and_its_list_matched_later()
     {
         var faults = new FaultSwitch();
