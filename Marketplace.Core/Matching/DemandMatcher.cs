@@ -108,8 +108,9 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         // The enterprise's own direction, from its declared industry (工业涂料 → 化工): a function specialised for it is the
         // function it asks for, whatever direction the text reads as.
         var enterpriseDirection = taxonomy.DirectionOfIndustry(query.Enterprise.Industry);
+        var written = FoldedWithoutSpaces(query.Text);
         var ranked = result.Hits
-            .Select(hit => Score(query, inferred, need, wish, enterpriseDirection, hit, hit.Score / best))
+            .Select(hit => Score(query, written, inferred, need, wish, enterpriseDirection, hit, hit.Score / best))
             .OrderByDescending(m => m.Match.Score)
             .ThenBy(m => m.Match.OfferingId)
             .ToList();
@@ -341,15 +342,14 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         return terms.Select(kv => new WeightedTerm(kv.Key, kv.Value)).ToArray();
     }
 
-    private (OfferingMatch Match, double Relevance, double Function, double Text, double Direction, bool OtherFunction) Score(DemandQuery query, IReadOnlyList<InferredDirection> inferred, NeedUnderstanding need, AcquisitionWish wish,
+    private (OfferingMatch Match, double Relevance, double Function, double Text, double Direction, bool OtherFunction) Score(DemandQuery query, string written, IReadOnlyList<InferredDirection> inferred, NeedUnderstanding need, AcquisitionWish wish,
         string? enterpriseDirection, OfferingHit hit, double text)
     {
         var reasons = new List<MatchReason>(9);
         // A single Chinese character (一、要、上) is no evidence of a need: never shown as a matched term.
         var matchedTerms = hit.MatchedTerms.Where(t => t.Length > 1 || !NeedFeatures.IsHan(t[0])).Take(8).ToArray();
-        // The owner's own words, apart from the names of the understood items and the thesaurus's expansions the search
-        // added: a reason lists as words in common only words the owner wrote.
-        var written = FoldedWithoutSpaces(query.Text);
+        // The owner's own words (in the folded text, written), apart from the names of the understood items and the
+        // thesaurus's expansions the search added: a reason lists as words in common only words the owner wrote.
         var terms = matchedTerms.Where(t => written.Contains(FoldedWithoutSpaces(t), StringComparison.Ordinal)).ToArray();
         var added = matchedTerms.Except(terms).ToArray();
         var addedNote = added.Length > 0 ? $"；按需求理解匹配：{string.Join("、", added)}" : "";
@@ -454,7 +454,8 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
         {
             // 小快轻准 is a preference, not a requirement: it shades the fit a little.
             var light = Lightweight(hit);
-            reasons.Add(new MatchReason(MatchReasonKinds.Lightweight, light >= 0.5, LightweightDetail(hit)));
+            var (lightOk, lightDetail) = LightweightReason(hit);
+            reasons.Add(new MatchReason(MatchReasonKinds.Lightweight, lightOk, lightDetail));
             fit *= 1 - weights.LightweightShare * (1 - light);
         }
         if (wish is not AcquisitionWish.None)
@@ -556,9 +557,10 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
 
     /// <summary>
     /// The facts and which parts of 小快轻准 they meet: all three (light to deploy, at most 10万, at most 30 days), none, or
-    /// which (a ¥300,000 tool is light and quick but not cheap, and says so).
+    /// which (a ¥300,000 tool is light and quick but not cheap, and says so); ok when two of the three hold. (The fit is
+    /// shaded by <see cref="Lightweight"/>, which grades price and time rather than cutting them.)
     /// </summary>
-    private static string LightweightDetail(OfferingHit hit)
+    private static (bool Ok, string Detail) LightweightReason(OfferingHit hit)
     {
         var kind = hit.Deployment == "saas" ? "SaaS云服务" : hit.Type == "tool" ? "工具" : hit.Deployment == "hardware" ? "硬件方案" : "项目制方案";
         var facts = $"{kind}，最低{Yuan(hit.PriceMinYuan)}，{hit.ImplementationDays}天实施";
@@ -568,9 +570,10 @@ public sealed class DemandMatcher(IOfferingIndex index, DirectionInference infer
             (Met: hit.PriceMinYuan <= LightweightPriceYuan, Yes: "投入小", No: "投入偏高"),
             (Met: hit.ImplementationDays <= LightweightDays, Yes: "实施快", No: "周期偏长"),
         };
-        return parts.All(p => p.Met) ? $"{facts}，小快轻准，适合中小企业"
+        var detail = parts.All(p => p.Met) ? $"{facts}，小快轻准，适合中小企业"
             : parts.All(p => !p.Met) ? $"{facts}，对中小企业偏重"
             : $"{facts}，{string.Join("、", parts.Where(p => p.Met).Select(p => p.Yes))}，但{string.Join("、", parts.Where(p => !p.Met).Select(p => p.No))}";
+        return (parts.Count(p => p.Met) >= 2, detail);
     }
 
     /// <summary>The offering's items with a strength: declared ones 1, and those the need model reads in its title, summary and keywords.</summary>

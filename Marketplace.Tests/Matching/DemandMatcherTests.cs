@@ -529,10 +529,13 @@ public sealed partial class DemandMatcherTests
     {
         var result = await MatchAsync(Query(enterprise: Small),
             ("贵工具", Doc(price: 300_000, days: 30, type: "tool", deployment: "hardware")),
+            ("慢工具", Doc(price: 120_000, days: 45, type: "tool", deployment: "hardware")),
             ("重方案", Doc(price: 2_000_000, days: 240)));
         Assert.Multiple(() =>
         {
-            Assert.That(Reason(Get(result, "贵工具"), MatchReasonKinds.Lightweight).Detail, Is.EqualTo("工具，最低30万元，30天实施，部署轻、实施快，但投入偏高"));
+            Assert.That(Reason(Get(result, "贵工具"), MatchReasonKinds.Lightweight), Is.EqualTo(new MatchReason("lightweight", true, "工具，最低30万元，30天实施，部署轻、实施快，但投入偏高")));
+            Assert.That(Reason(Get(result, "慢工具"), MatchReasonKinds.Lightweight), Is.EqualTo(new MatchReason("lightweight", false, "工具，最低12万元，45天实施，部署轻，但投入偏高、周期偏长")),
+                "ok when two of the three hold, as the words say");
             Assert.That(Reason(Get(result, "重方案"), MatchReasonKinds.Lightweight).Detail, Is.EqualTo("硬件方案，最低200万元，240天实施，对中小企业偏重"));
         });
     }
