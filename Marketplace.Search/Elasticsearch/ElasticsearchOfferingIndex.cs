@@ -103,15 +103,24 @@ public sealed class ElasticsearchOfferingIndex : IOfferingIndex
         return IndexOpening.Created;
     }
 
-    /// <summary>Whether every index behind the alias was made with the current <see cref="OfferingIndexMapping.SchemaVersion"/>.</summary>
+    /// <summary>
+    /// Whether no index behind the alias was made with an older <see cref="OfferingIndexMapping.SchemaVersion"/> (or none). One
+    /// made with a newer version is left as it is: during a rolling upgrade an older node restarting must not rebuild the
+    /// newer nodes' index with its older mapping (and they it back again).
+    /// </summary>
     private async Task<bool> IsCurrentAsync(CancellationToken ct)
     {
         var response = await SendAsync("get mapping", () => _client.Indices.GetMappingAsync(new GetMappingRequest(Alias), ct)).ConfigureAwait(false);
         EnsureValid("get mapping", response);
-        var outdated = response.Mappings
+        var versions = response.Mappings
             .Select(m => (Index: m.Key, Version: OfferingIndexMapping.SchemaVersionOf(m.Value.Mappings)))
-            .Where(m => m.Version != OfferingIndexMapping.SchemaVersion)
             .ToArray();
+        foreach (var (index, version) in versions.Where(v => v.Version > OfferingIndexMapping.SchemaVersion))
+        {
+            _logger.LogWarning("Elasticsearch index {Index} behind alias {Alias} has schema version {Found}, newer than this version's {Current}: left as it is",
+                index, Alias, version, OfferingIndexMapping.SchemaVersion);
+        }
+        var outdated = versions.Where(v => v.Version is null || v.Version < OfferingIndexMapping.SchemaVersion).ToArray();
         foreach (var (index, version) in outdated)
         {
             _logger.LogWarning("Elasticsearch index {Index} behind alias {Alias} has schema version {Found}, this version writes {Current}: it is to be rebuilt",

@@ -88,6 +88,18 @@ public sealed class ElasticsearchRequestBodyTests
         Assert.That(es.Requests.Select(r => r.Method), Is.EqualTo(new[] { HttpMethod.HEAD, HttpMethod.GET }), "the rebuild replaces it, not this call");
     }
 
+    [Test]
+    public async Task EnsureCreated_leaves_an_index_of_a_newer_schema_version_as_it_is()
+    {
+        // A node of an older version restarting during a rolling upgrade must not rebuild the newer nodes' index.
+        var newer = OfferingIndexMapping.SchemaVersion + 1;
+        var es = new CannedElasticsearch(Alias)
+            .On(HttpMethod.HEAD, $"/_alias/{Alias}", 200, "")
+            .On(HttpMethod.GET, $"/{Alias}/_mapping", 200, MappingOf($$"""{"_meta":{"schemaVersion":{{newer}}},"dynamic":"strict"}"""));
+
+        Assert.That(await es.CreateIndex().EnsureCreatedAsync(CancellationToken.None), Is.EqualTo(IndexOpening.Existing));
+    }
+
     private static string MappingOf(string mappings) => $$$"""{"{{{Alias}}}-20240101000000-aaaaaaaa":{"mappings":{{{mappings}}}}}""";
 
     [Test]
