@@ -81,15 +81,15 @@ public sealed class PlanEngagements(Database db)
 
 internal static class PlanEngagementSql
 {
-    private const string Select = """
-        SELECT e.id AS Id, e.list_id AS ListId, e.item_id AS ItemId, e.offering_title AS OfferingTitle, e.status AS Status, r.content AS Content,
+    private const string Columns = """
+        e.id AS Id, e.list_id AS ListId, e.item_id AS ItemId, e.offering_title AS OfferingTitle, e.status AS Status, r.content AS Content,
                e.verified_at AS VerifiedAt
-        FROM engagements e JOIN offering_revisions r ON r.id = e.revision_id
         """;
 
-    public const string OfProjects = """
-        SELECT e.id AS Id, e.list_id AS ListId, e.item_id AS ItemId, e.offering_title AS OfferingTitle, e.status AS Status, r.content AS Content,
-               e.verified_at AS VerifiedAt, pl.project_id AS ProjectId
+    private const string Select = $"SELECT {Columns} FROM engagements e JOIN offering_revisions r ON r.id = e.revision_id";
+
+    public const string OfProjects = $"""
+        SELECT {Columns}, pl.project_id AS ProjectId
         FROM (SELECT DISTINCT dr.demand_list_id, d.project_id
               FROM diagnosis_reports dr JOIN diagnoses d ON d.id = dr.diagnosis_id
               WHERE d.project_id IN @ProjectIds) pl

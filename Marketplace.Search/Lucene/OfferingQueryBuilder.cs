@@ -22,7 +22,6 @@ internal sealed record TextQuery(ScoringPlan Plan, IReadOnlyList<QueryTerm> Term
 /// </summary>
 internal sealed class OfferingQueryBuilder(Analyzer analyzer, Thesaurus thesaurus)
 {
-    public const int MaxTextLength = QueryTerms.MaxTextLength;
     internal const float BigramWeight = 0.5f;
 
     public TextQuery Build(string? text, IReadOnlyList<WeightedTerm> boostTerms)

@@ -6,6 +6,7 @@ using Marketplace.Core.Taxonomy;
 using Marketplace.Eval;
 using Marketplace.Search.Analysis;
 using Marketplace.Search.Lucene;
+using Marketplace.Tests.Api;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Tests.Matching;
@@ -96,7 +97,9 @@ public sealed class MatchingEvaluation
         await index.WriteAsync(data.Offerings.Select(ToDocument).ToArray(), CancellationToken.None);
         await refresh();
 
-        var matcher = new DemandMatcher(index, DirectionInference.Default, TaxonomyCatalog.Default, Needs.Value, Weights());
+        // One day for every run: a deadline written as a date (年底前) in an item without its field reads the same whenever it runs.
+        var clock = new MovableClock { Offset = new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.FromHours(8)) - TimeProvider.System.GetUtcNow() };
+        var matcher = new DemandMatcher(index, DirectionInference.Default, TaxonomyCatalog.Default, Needs.Value, Weights(), clock);
         // As the API learns the items' language from the catalog (its indexer's batches); MARKETPLACE_EVAL_CATALOG=0 turns it off.
         var learn = Environment.GetEnvironmentVariable("MARKETPLACE_EVAL_CATALOG") != "0";
         var language = new CatalogLanguage(matcher, Needs.Value, Options.Create(new MatchingOptions { LearnFromCatalog = learn }), TimeProvider.System);

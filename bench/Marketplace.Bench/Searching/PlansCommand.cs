@@ -55,7 +55,7 @@ public static class PlansCommand
         foreach (var query in queries)
         {
             var text = builder.Build(query.Request.Text, []);
-            var words = JiebaSegmentation.Segment(TextFolding.Fold(TextFolding.Truncate(query.Request.Text!, OfferingQueryBuilder.MaxTextLength)))
+            var words = JiebaSegmentation.Segment(TextFolding.Fold(TextFolding.Truncate(query.Request.Text!, QueryTerms.MaxTextLength)))
                 .Count(s => !StopWords.Chinese.Contains(s.Text));
             var work = text.Plan.Clauses.Select(c => Work(c, c.Term ?? "?")).ToList();
             foreach (var w in work)
