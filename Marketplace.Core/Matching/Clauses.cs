@@ -18,6 +18,17 @@ internal static class Clauses
         return i + 1;
     }
 
+    /// <summary>Where the clause holding the character at <paramref name="at"/> ends (its end mark, or the text's end).</summary>
+    public static int EndOf(string text, int at)
+    {
+        var i = Math.Max(at, 0);
+        while (i < text.Length && !IsEnd(text[i]))
+        {
+            i++;
+        }
+        return i;
+    }
+
     /// <summary>The part of the clause before the character at <paramref name="at"/>.</summary>
     public static ReadOnlySpan<char> Before(string text, int at)
     {

@@ -145,12 +145,7 @@ public static partial class StatedLimitsReader
             return true;
         }
         var end = m.Index + m.Length;
-        var clauseEnd = end;
-        while (clauseEnd < text.Length && !Clauses.IsEnd(text[clauseEnd]))
-        {
-            clauseEnd++;
-        }
-        var after = text.AsSpan(end, clauseEnd - end).Trim();
+        var after = text.AsSpan(end, Clauses.EndOf(text, end) - end).Trim();
         var before = text.AsSpan(0, m.Index);
         return !before.EndsWith("每") && !after.StartsWith("后")
             && (after.IsEmpty || (after.IndexOfAny(PastInClause) < 0 && DeadlineWish().IsMatch(after)));
